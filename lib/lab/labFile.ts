@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** One machine of the lab as written to lab.json (the shape DESIGN.md fixes). */
+export interface LabHostEntry {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  /** The host's public key, as in known_hosts: "ssh-ed25519 AAAA...". */
+  readonly hostKey: string;
+}
+
+/** `.virtplane/lab.json`: everything a client needs to reach the lab's machines. */
+export interface LabFile {
+  readonly sshUser: string;
+  readonly sshPrivateKeyFile: string;
+  readonly knownHostsFile: string;
+  readonly hosts: readonly LabHostEntry[];
+  readonly storage: LabHostEntry;
+}
+
+export const DEFAULT_LAB_FILE = '.virtplane/lab.json';
+
+export function readLabFile(path: string = DEFAULT_LAB_FILE): LabFile {
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new Error(`No lab file at ${absolute}: run \`virtplane lab up\` first (${(error as Error).message})`);
+  }
+  return JSON.parse(text) as LabFile;
+}
