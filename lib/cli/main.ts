@@ -1,2 +1,35 @@
 #!/usr/bin/env node
-process.stdout.write('virtplane\n');
+import { UsageError } from './args.js';
+
+const USAGE = `usage: virtplane <command>
+  lab up|status|down     a real multi-host KVM lab on this machine (root)
+  doctor                 check what virtplane needs on this machine
+  provider install|uninstall  register the Terraform provider (virtplane/virtplane) locally`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'lab':
+      return (await import('./labCommand.js')).labCommand(rest);
+    case 'doctor':
+      return (await import('./doctorCommand.js')).doctorCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`virtplane: ${message}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

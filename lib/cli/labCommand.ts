@@ -1,0 +1,36 @@
+import { integerFlag, parseArgs, UsageError } from './args.js';
+import { labDown, labUp } from '../lab/lab.js';
+
+const LAB_USAGE = `usage: virtplane lab up [--hosts N] [--subnet CIDR] [--prefix P]
+       virtplane lab status [--prefix P]
+       virtplane lab down [--prefix P]`;
+
+function progress(message: string): void {
+  process.stderr.write(`  ${message}\n`);
+}
+
+export async function labCommand(argv: readonly string[]): Promise<number> {
+  const { words, flags } = parseArgs(argv, ['hosts', 'subnet', 'prefix', 'lab-file']);
+  const labFile = flags['lab-file'];
+  switch (words[0]) {
+    case 'up': {
+      const result = await labUp({ hosts: integerFlag(flags, 'hosts'), subnet: flags.subnet, prefix: flags.prefix }, progress, labFile);
+      const what = result.built.length === 0 ? 'already up, nothing to do' : `built ${result.built.join(', ')}`;
+      process.stdout.write(
+        `lab up in ${(result.elapsedMs / 1000).toFixed(1)} s (${what}): ${result.lab.hosts.length} hypervisors + storage; wrote ${result.labFilePath}\n`,
+      );
+      return 0;
+    }
+    case 'down': {
+      const result = await labDown({ prefix: flags.prefix }, progress, labFile);
+      process.stdout.write(`lab down in ${(result.elapsedMs / 1000).toFixed(1)} s: removed ${result.removedNamespaces.length} machines\n`);
+      return 0;
+    }
+    case 'status': {
+      const { printLabStatus } = await import('./labStatusCommand.js');
+      return printLabStatus(flags.prefix, labFile);
+    }
+    default:
+      throw new UsageError(LAB_USAGE);
+  }
+}

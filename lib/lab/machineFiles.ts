@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runLocal } from './localCommand.js';
+import type { LabMachinePlan, LabPlan } from './labPlan.js';
+
+/** Folders bind-mounted over the real ones inside a machine, by mount point. */
+export const HYPERVISOR_BIND_MOUNTS: Readonly<Record<string, string>> = {
+  '/etc/libvirt': 'etc-libvirt',
+  '/var/lib/libvirt': 'var-lib-libvirt',
+  '/var/log/libvirt': 'var-log-libvirt',
+  '/var/cache/libvirt': 'var-cache-libvirt',
+};
+export const STORAGE_BIND_MOUNTS: Readonly<Record<string, string>> = {
+  '/etc/tgt': 'etc-tgt',
+};
+export const COMMON_BIND_MOUNTS: Readonly<Record<string, string>> = {
+  '/etc/ssh': 'etc-ssh',
+  '/var/lib/virtplane': 'var-lib-virtplane',
+};
+
+export function bindMountsOf(machine: LabMachinePlan): Record<string, string> {
+  return { ...COMMON_BIND_MOUNTS, ...(machine.role === 'hypervisor' ? HYPERVISOR_BIND_MOUNTS : STORAGE_BIND_MOUNTS) };
+}
+
+export async function generateKey(path: string, comment: string): Promise<void> {
+  if (existsSync(path) && existsSync(`${path}.pub`)) return;
+  await runLocal(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { input: 'y\n' });
+}
+
+/** The public key as known_hosts wants it: "ssh-ed25519 AAAA..." without the comment. */
+export async function publicKeyOf(privateKeyPath: string): Promise<string> {
+  const text = await readFile(`${privateKeyPath}.pub`, 'utf8');
+  const [type, key] = text.trim().split(/\s+/);
+  return `${type} ${key}`;
+}
+
+export function hostKeyPath(machine: LabMachinePlan): string {
+  return join(machine.dir, 'etc-ssh', 'ssh_host_ed25519_key');
+}
+
+/**
+ * Lays out a machine's private folders and configuration. Host keys and libvirt's host UUID are kept
+ * when they exist, so a repaired machine keeps its identity and known_hosts stays true.
+ */
+export async function prepareMachineFiles(plan: LabPlan, machine: LabMachinePlan, clientKeyPath: string): Promise<void> {
+  for (const folder of Object.values(bindMountsOf(machine))) {
+    await mkdir(join(machine.dir, folder), { recursive: true, mode: 0o755 });
+  }
+  const etcSsh = join(machine.dir, 'etc-ssh');
+  await generateKey(hostKeyPath(machine), `virtplane-lab ${machine.name}`);
+  await copyFile(clientKeyPath, join(etcSsh, 'lab_client_key'));
+  await chmod(join(etcSsh, 'lab_client_key'), 0o600);
+  await copyFile(`${clientKeyPath}.pub`, join(etcSsh, 'authorized_keys'));
+  await writeFile(
+    join(etcSsh, 'sshd_config'),
+    [
+      `ListenAddress ${machine.address}`,
+      'Port 22',
+      'HostKey /etc/ssh/ssh_host_ed25519_key',
+      'AuthorizedKeysFile /etc/ssh/authorized_keys',
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'MaxSessions 10',
+      'MaxStartups 30:50:100',
+      'UseDNS no',
+      'PidFile /run/sshd.pid',
+      'Subsystem sftp internal-sftp',
+      '',
+    ].join('\n'),
+  );
+  // Hosts reach each other by name with the lab's key, as libvirt's qemu+ssh migration needs.
+  await writeFile(
+    join(etcSsh, 'ssh_config'),
+    [
+      'Host *',
+      '  IdentityFile /etc/ssh/lab_client_key',
+      '  User root',
+      '  GlobalKnownHostsFile /etc/ssh/ssh_known_hosts',
+      '  UserKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      '',
+    ].join('\n'),
+  );
+  await writeFile(
+    join(machine.dir, 'hosts'),
+    ['127.0.0.1 localhost', `${plan.bridgeAddress} engine`, ...plan.machines.map((m) => `${m.address} ${m.name}`), ''].join('\n'),
+  );
+  if (machine.role === 'hypervisor') await prepareLibvirtConfig(machine);
+  else await prepareTgtConfig(machine);
+}
+
+async function prepareLibvirtConfig(machine: LabMachinePlan): Promise<void> {
+  const etcLibvirt = join(machine.dir, 'etc-libvirt');
+  const confPath = join(etcLibvirt, 'libvirtd.conf');
+  // libvirt refuses to migrate between hosts that share a host UUID, so every machine gets its own.
+  const existing = existsSync(confPath) ? await readFile(confPath, 'utf8') : '';
+  const hostUuid = /host_uuid = "([0-9a-f-]{36})"/.exec(existing)?.[1] ?? randomUUID();
+  await writeFile(confPath, `host_uuid = "${hostUuid}"\n`);
+  // Guests run as root: /dev/kvm on these machines is root-only (no udev rule gives it to group kvm).
+  await writeFile(join(etcLibvirt, 'qemu.conf'), ['user = "root"', 'group = "root"', 'dynamic_ownership = 0', 'remember_owner = 0', 'swtpm_user = "root"', 'swtpm_group = "root"', ''].join('\n'));
+  if (existsSync('/etc/libvirt/libvirt.conf')) await copyFile('/etc/libvirt/libvirt.conf', join(etcLibvirt, 'libvirt.conf'));
+}
+
+async function prepareTgtConfig(machine: LabMachinePlan): Promise<void> {
+  const etcTgt = join(machine.dir, 'etc-tgt');
+  await mkdir(join(etcTgt, 'conf.d'), { recursive: true });
+  await writeFile(join(etcTgt, 'targets.conf'), 'include /etc/tgt/conf.d/*.conf\n');
+}
+
+export async function writeKnownHosts(path: string, entries: readonly { names: readonly string[]; key: string }[]): Promise<void> {
+  await writeFile(path, entries.map((entry) => `${entry.names.join(',')} ${entry.key}`).join('\n') + '\n', { mode: 0o644 });
+}

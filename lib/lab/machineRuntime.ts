@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runLocal } from './localCommand.js';
+import { bindMountsOf } from './machineFiles.js';
+import { namespacePids } from './network.js';
+import { isRunning } from './processes.js';
+import type { LabMachinePlan } from './labPlan.js';
+
+/**
+ * Runs inside a fresh mount and UTS namespace of the machine's network namespace: private /run,
+ * private libvirt/ssh/tgt folders bound over the real ones, then the daemons. The daemons keep the
+ * namespaces alive after this shell exits. Arguments: machine folder, hostname, role, then pairs of
+ * (source folder, mount point).
+ */
+const START_SCRIPT = `
+set -eu
+dir="$1"; name="$2"; role="$3"; shift 3
+hostname "$name"
+mount -t tmpfs -o mode=0755 virtplane-lab-run /run
+mkdir -p /run/sshd /run/libvirt /run/lock /run/tgtd
+while [ "$#" -gt 1 ]; do
+  mount --bind "$1" "$2"
+  shift 2
+done
+mount --bind "$dir/hosts" /etc/hosts
+if [ "$role" = hypervisor ]; then
+  virtlogd -d
+  libvirtd -d
+  # libvirtd forks before its drivers start, and a driver that fails ends it later: wait for an answer.
+  tries=0
+  until virsh -q -c qemu:///system version >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 200 ] || { echo "libvirtd did not answer; see /var/log/libvirt/libvirtd.log" >&2; exit 1; }
+    sleep 0.05
+  done
+else
+  tgtd
+  tries=0
+  until tgtadm --lld iscsi --mode target --op show >/dev/null 2>&1; do
+    tries=$((tries + 1)); [ "$tries" -lt 100 ] || { echo "tgtd did not answer" >&2; exit 1; }
+    sleep 0.05
+  done
+  tgt-admin -e -c /etc/tgt/targets.conf >/dev/null
+fi
+"$(command -v sshd)"
+`;
+
+/** Daemons a machine needs, by the process name the kernel shows in /proc/PID/comm. */
+export function requiredDaemons(machine: LabMachinePlan): readonly string[] {
+  return machine.role === 'hypervisor' ? ['sshd', 'libvirtd', 'virtlogd'] : ['sshd', 'tgtd'];
+}
+
+export async function startMachineDaemons(machine: LabMachinePlan): Promise<void> {
+  const mountArgs = Object.entries(bindMountsOf(machine)).flatMap(([mountPoint, folder]) => [join(machine.dir, folder), mountPoint]);
+  await runLocal(
+    [
+      'ip', 'netns', 'exec', machine.namespace,
+      'unshare', '--mount', '--uts', '--propagation', 'private',
+      'sh', '-c', START_SCRIPT, 'virtplane-lab-start', machine.dir, machine.name, machine.role, ...mountArgs,
+    ],
+    { timeoutMs: 60_000 },
+  );
+}
+
+/** Names of the processes running in the machine's namespace (QEMU shows as qemu-system-x86). */
+export async function runningProcessNames(machine: LabMachinePlan): Promise<string[]> {
+  const names: string[] = [];
+  for (const pid of await namespacePids(machine.namespace)) {
+    if (!isRunning(pid)) continue;
+    try {
+      names.push((await readFile(`/proc/${pid}/comm`, 'utf8')).trim());
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return names;
+}
+
+export async function missingDaemons(machine: LabMachinePlan): Promise<string[]> {
+  const running = new Set(await runningProcessNames(machine));
+  return requiredDaemons(machine).filter((daemon) => !running.has(daemon));
+}
