@@ -54,6 +54,16 @@ describe('the lab', () => {
     }
   });
 
+  it('runs a VM under QEMU TCG too, as on machines without /dev/kvm', async () => {
+    const host = lab.hosts[0]!;
+    const name = uniqueName();
+    domains.push(name);
+    await defineAndStart(pool, host, name, false);
+    expect(await domainState(pool, host, name)).toBe('running');
+    const xml = await pool.exec(host, ['virsh', 'dumpxml', name]);
+    expect(xml.stdout).toMatch(/<domain type='qemu'/);
+  });
+
   it('serves an iSCSI target on the storage host that a hypervisor reaches', async () => {
     const tid = String(1000 + Math.floor(Math.random() * 8000));
     const iqn = `iqn.2026-11.dev.virtplane.test:${uniqueName()}`;

@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import { buildProvider, REPO_ROOT } from '../../support/terraform.js';
+
+/** The compiled test provider: the real serve path with the virtplane_test_file fixtures. */
+export const FIXTURE_ENTRY_POINT = join(REPO_ROOT, 'dist', 'test', 'provider', 'fixtures', 'testProviderMain.js');
+
+/**
+ * Builds only what the fixture provider needs (lib/provider, lib/resources/framework, the
+ * fixtures and the harness) with a dedicated tsconfig, so work in flux elsewhere cannot break it.
+ */
+export function buildFixtureProvider(): Promise<string> {
+  return buildProvider({
+    tsconfig: 'test/provider/tsconfig.fixtures.json',
+    entryPoint: FIXTURE_ENTRY_POINT,
+    sourceDirs: ['lib/provider', 'lib/resources/framework', 'lib/cli/providerInstall.ts', 'test/provider/fixtures', 'test/provider/helpers', 'test/support/terraform.ts', 'proto'],
+  });
+}
