@@ -1,0 +1,171 @@
+import { hostname } from 'node:os';
+import type { EntityKind } from './types.js';
+
+const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
+  datacenter: 'data center',
+  cluster: 'cluster',
+  host: 'host',
+  network: 'network',
+  storage_domain: 'storage domain',
+  vm: 'VM',
+  affinity_group: 'affinity group',
+  user: 'user',
+  role: 'role',
+  permission: 'permission',
+};
+
+export function kindLabel(kind: EntityKind): string {
+  return KIND_LABELS[kind];
+}
+
+/** Base of every error the inventory throws on purpose; `code` is stable for programs to test. */
+export class InventoryError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends InventoryError {
+  constructor(
+    readonly kind: EntityKind,
+    readonly key: string,
+  ) {
+    super('not_found', `No ${kindLabel(kind)} ${JSON.stringify(key)} in the inventory`);
+  }
+}
+
+/** A uniqueness rule was broken (something other than a name, e.g. a host's address and port). */
+export class ConflictError extends InventoryError {
+  constructor(
+    readonly kind: EntityKind,
+    readonly constraint: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('conflict', message, options);
+  }
+}
+
+export class NameTakenError extends ConflictError {
+  constructor(
+    kind: EntityKind,
+    readonly takenName: string,
+    /** Where names must be unique, e.g. "in this data center"; empty when names are global. */
+    readonly scope: string,
+    constraint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      kind,
+      constraint,
+      `A ${kindLabel(kind)} named ${JSON.stringify(takenName)} already exists${scope ? ` ${scope}` : ''}: choose another name`,
+      options,
+    );
+  }
+}
+
+/** Deleting something still referenced, e.g. a cluster that has hosts. */
+export class InUseError extends InventoryError {
+  constructor(
+    readonly kind: EntityKind,
+    readonly id: string,
+    readonly usedBy: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'in_use',
+      `The ${kindLabel(kind)} ${id} is still used by ${usedBy}: remove or move those first`,
+      options,
+    );
+  }
+}
+
+/** A value the schema rejects (check constraint, malformed UUID, missing required value). */
+export class InvalidValueError extends InventoryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_value', message, options);
+  }
+}
+
+export class InsufficientCapacityError extends InventoryError {
+  constructor(
+    readonly hostId: string,
+    readonly hostName: string,
+    readonly requestedMib: number,
+    readonly freeMib: number,
+    readonly capacityMib: number,
+  ) {
+    super(
+      'insufficient_capacity',
+      `Host ${hostName} cannot take ${requestedMib} MiB more: ${freeMib} MiB free of ${capacityMib} MiB schedulable ` +
+        '(memory of placed VMs and pending reservations counts against it)',
+    );
+  }
+}
+
+export type HostUnavailableReason = 'maintenance' | 'no_facts' | 'other_cluster';
+
+export class HostUnavailableError extends InventoryError {
+  constructor(
+    readonly hostId: string,
+    readonly hostName: string,
+    readonly reason: HostUnavailableReason,
+  ) {
+    const why: Record<HostUnavailableReason, string> = {
+      maintenance: 'is in maintenance',
+      no_facts: 'has no known memory yet (its facts were never collected)',
+      other_cluster: 'belongs to another cluster',
+    };
+    super('host_unavailable', `Host ${hostName} cannot take new VMs: it ${why[reason]}`);
+  }
+}
+
+export interface LockHolder {
+  readonly pid: number;
+  readonly hostname: string;
+  readonly startedAt: string;
+}
+
+/** The embedded inventory is open in another process and did not become free in time. */
+export class InventoryLockedError extends InventoryError {
+  constructor(
+    readonly folder: string,
+    readonly lockFile: string,
+    readonly holder: LockHolder | undefined,
+    readonly waitedMs: number,
+  ) {
+    const itself = holder?.pid === process.pid && holder.hostname === hostname() ? ', this very process' : '';
+    const who = holder
+      ? `process ${holder.pid} on ${holder.hostname}${itself} (since ${holder.startedAt})`
+      : 'another process (its lock file is still being written)';
+    super(
+      'inventory_locked',
+      `The inventory at ${folder} is in use by ${who}; gave up after waiting ${Math.round(waitedMs / 1000)} s. ` +
+        `Wait for the other run to finish, or delete ${lockFile} if that process is gone.`,
+    );
+  }
+}
+
+/** The database was migrated by a newer virtplane than this one. */
+export class SchemaVersionError extends InventoryError {
+  constructor(
+    readonly databaseVersion: number,
+    readonly knownVersion: number,
+  ) {
+    super(
+      'schema_too_new',
+      `The inventory's schema is at version ${databaseVersion} but this virtplane knows only up to ${knownVersion}: upgrade virtplane`,
+    );
+  }
+}
+
+export class InventoryClosedError extends InventoryError {
+  constructor(location: string) {
+    super('closed', `The inventory at ${location} is closed`);
+  }
+}

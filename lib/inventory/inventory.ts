@@ -1,0 +1,99 @@
+/** The typed repositories over one backend, and transactions that span several of them. */
+import { InventoryClosedError } from './errors.js';
+import { affinityGroupRepository, type AffinityGroupRepository } from './repositories/affinityGroups.js';
+import { auditRepository, type AuditRepository } from './repositories/audit.js';
+import { clusterRepository, type ClusterRepository } from './repositories/clusters.js';
+import { datacenterRepository, type DatacenterRepository } from './repositories/datacenters.js';
+import { hostRepository, type HostRepository } from './repositories/hosts.js';
+import { networkRepository, type NetworkRepository } from './repositories/networks.js';
+import { permissionRepository, type PermissionRepository } from './repositories/permissions.js';
+import { roleRepository, type RoleRepository } from './repositories/roles.js';
+import { statisticsRepository, type StatisticsRepository } from './repositories/statistics.js';
+import { storageDomainRepository, type StorageDomainRepository } from './repositories/storageDomains.js';
+import { userRepository, type UserRepository } from './repositories/users.js';
+import { vmPlacementRepository, type VmPlacementRepository } from './repositories/vmPlacements.js';
+import type { Backend, InventoryDriver, SqlExecutor } from './sqlExecutor.js';
+
+export interface InventoryRepositories {
+  readonly datacenters: DatacenterRepository;
+  readonly clusters: ClusterRepository;
+  readonly hosts: HostRepository;
+  readonly networks: NetworkRepository;
+  readonly storageDomains: StorageDomainRepository;
+  readonly vmPlacements: VmPlacementRepository;
+  readonly affinityGroups: AffinityGroupRepository;
+  readonly users: UserRepository;
+  readonly roles: RoleRepository;
+  readonly permissions: PermissionRepository;
+  readonly audit: AuditRepository;
+  readonly statistics: StatisticsRepository;
+}
+
+export interface InventoryScope extends InventoryRepositories {
+  /**
+   * All or nothing: `fn`'s changes commit together, or none do if it throws. Inside a transaction,
+   * a nested call is a savepoint. Run the steps of one transaction one after another, not in parallel,
+   * and only through the `tx` it is given: on the embedded backend every other query waits for the
+   * transaction to end, so using the outer inventory inside `fn` would wait forever.
+   */
+  transaction<T>(fn: (tx: InventoryScope) => Promise<T>): Promise<T>;
+}
+
+export interface Inventory extends InventoryScope {
+  readonly backend: Backend;
+  /** The embedded folder, or the PostgreSQL URL without its password. */
+  readonly location: string;
+  readonly schemaVersion: number;
+  /** Closes the database (and, embedded, releases the folder for other processes). */
+  close(): Promise<void>;
+}
+
+function scope(executor: SqlExecutor): InventoryScope {
+  return {
+    datacenters: datacenterRepository(executor),
+    clusters: clusterRepository(executor),
+    hosts: hostRepository(executor),
+    networks: networkRepository(executor),
+    storageDomains: storageDomainRepository(executor),
+    vmPlacements: vmPlacementRepository(executor),
+    affinityGroups: affinityGroupRepository(executor),
+    users: userRepository(executor),
+    roles: roleRepository(executor),
+    permissions: permissionRepository(executor),
+    audit: auditRepository(executor),
+    statistics: statisticsRepository(executor),
+    transaction: (fn) => executor.transaction((tx) => fn(scope(tx))),
+  };
+}
+
+export function createInventory(driver: InventoryDriver, schemaVersion: number): Inventory {
+  let closed = false;
+  const ensureOpen = (): void => {
+    if (closed) throw new InventoryClosedError(driver.location);
+  };
+  const guarded: SqlExecutor = {
+    query: (text, params) => {
+      ensureOpen();
+      return driver.query(text, params);
+    },
+    script: (text) => {
+      ensureOpen();
+      return driver.script(text);
+    },
+    transaction: (fn) => {
+      ensureOpen();
+      return driver.transaction(fn);
+    },
+  };
+  return {
+    ...scope(guarded),
+    backend: driver.backend,
+    location: driver.location,
+    schemaVersion,
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await driver.close();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * The schema's history, oldest first. Migrations are TypeScript modules exporting their SQL (rather
+ * than .sql files read at run time) so they travel inside the compiled JavaScript: tsc does not copy
+ * .sql files to dist/, and a bundled provider has no source tree to read them from.
+ * Never edit a released migration: add the next number.
+ */
+import * as initial from './0001_initial.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

@@ -1,0 +1,57 @@
+/** The little both backends must offer the repositories: parameterized queries, scripts, transactions. */
+
+export type SqlParam = string | number | boolean | null | Date | readonly string[];
+
+export type DbRow = Readonly<Record<string, unknown>>;
+
+export interface QueryResult<Row extends DbRow = DbRow> {
+  readonly rows: readonly Row[];
+}
+
+export interface SqlExecutor {
+  /** One statement with $1.. parameters. */
+  query<Row extends DbRow = DbRow>(text: string, params?: readonly SqlParam[]): Promise<QueryResult<Row>>;
+  /** Several statements without parameters (migrations). */
+  script(text: string): Promise<void>;
+  /**
+   * Runs `fn` in a transaction (inside one: in a savepoint, so a failed step can be caught without
+   * dooming the outer transaction). Do not run operations of one transaction in parallel.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+}
+
+export type Backend = 'embedded' | 'postgres';
+
+export interface InventoryDriver extends SqlExecutor {
+  readonly backend: Backend;
+  /** The folder, or the URL without its password. */
+  readonly location: string;
+  /** Runs `fn` while no other process can migrate the same database. */
+  withMigrationLock<T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+type RunQuery = (text: string, params?: readonly SqlParam[]) => Promise<QueryResult>;
+
+/** An executor bound to one open transaction; nested transactions become savepoints. */
+export function transactionExecutor(runQuery: RunQuery, runScript: (text: string) => Promise<void>): SqlExecutor {
+  let savepoints = 0;
+  const executor: SqlExecutor = {
+    query: runQuery as SqlExecutor['query'],
+    script: runScript,
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      savepoints += 1;
+      const name = `virtplane_sp_${savepoints}`;
+      await runQuery(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(executor);
+        await runQuery(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (error) {
+        await runQuery(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw error;
+      }
+    },
+  };
+  return executor;
+}
