@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_LAB_FILE, type LabFile, type LabHostEntry } from './labFile.js';
 import { runLocal } from './localCommand.js';
-import { bindMountsOf, generateKey, hostKeyPath, prepareMachineFiles, publicKeyOf, writeKnownHosts } from './machineFiles.js';
+import { bindMountsOf, generateKey, hasCapabilitiesCache, hostKeyPath, prepareMachineFiles, publicKeyOf, seedCapabilitiesCache, writeKnownHosts } from './machineFiles.js';
 import { missingDaemons, startMachineDaemons } from './machineRuntime.js';
 import { createMachineNetwork, ensureBridge, listLinks, listNamespaces, removeBridge, removeMachineNetwork } from './network.js';
 import { planLab, type LabMachinePlan, type LabOptions, type LabPlan } from './labPlan.js';
@@ -152,12 +152,20 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
   const whole = await Promise.all(plan.machines.map((machine) => isMachineWhole(plan, machine, namespaces, links)));
   const toBuild = plan.machines.filter((_, index) => !whole[index]);
   for (const machine of plan.machines.filter((_, index) => whole[index])) progress(`${machine.name}: up already`);
-  await Promise.all(
-    toBuild.map(async (machine) => {
-      progress(`${machine.name}: starting at ${machine.address}`);
-      await buildMachine(plan, machine, clientKeyPath);
-    }),
-  );
+  const build = async (machine: LabMachinePlan): Promise<void> => {
+    progress(`${machine.name}: starting at ${machine.address}`);
+    const probed = plan.machines.find((other) => other !== machine && other.role === 'hypervisor' && hasCapabilitiesCache(other));
+    if (machine.role === 'hypervisor' && probed) await seedCapabilitiesCache(probed, machine);
+    await buildMachine(plan, machine, clientKeyPath);
+  };
+  // With no QEMU probe to copy yet, one hypervisor makes it before the others start.
+  const first = plan.machines.some((machine) => machine.role === 'hypervisor' && hasCapabilitiesCache(machine))
+    ? undefined
+    : toBuild.find((machine) => machine.role === 'hypervisor');
+  const firstBuild = first ? build(first) : Promise.resolve();
+  const others = toBuild.filter((machine) => machine !== first);
+  await Promise.all([firstBuild, ...others.filter((machine) => machine.role !== 'hypervisor').map(build)]);
+  await Promise.all(others.filter((machine) => machine.role === 'hypervisor').map(build));
 
   const entries: LabHostEntry[] = [];
   for (const machine of plan.machines) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { chmod, copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runLocal } from './localCommand.js';
 import type { LabMachinePlan, LabPlan } from './labPlan.js';
@@ -115,4 +115,20 @@ async function prepareTgtConfig(machine: LabMachinePlan): Promise<void> {
 
 export async function writeKnownHosts(path: string, entries: readonly { names: readonly string[]; key: string }[]): Promise<void> {
   await writeFile(path, entries.map((entry) => `${entry.names.join(',')} ${entry.key}`).join('\n') + '\n', { mode: 0o644 });
+}
+
+const CAPABILITIES_CACHE = join('var-cache-libvirt', 'qemu', 'capabilities');
+
+export function hasCapabilitiesCache(machine: LabMachinePlan): boolean {
+  const folder = join(machine.dir, CAPABILITIES_CACHE);
+  return existsSync(folder) && readdirSync(folder).some((file) => file.endsWith('.xml'));
+}
+
+/**
+ * libvirtd probes QEMU's capabilities at its first start (seconds of CPU). Every machine of the lab
+ * runs the same QEMU on the same kernel, so a probe made by one is valid for all: copy it.
+ */
+export async function seedCapabilitiesCache(from: LabMachinePlan, to: LabMachinePlan): Promise<void> {
+  if (hasCapabilitiesCache(to)) return;
+  await cp(join(from.dir, CAPABILITIES_CACHE), join(to.dir, CAPABILITIES_CACHE), { recursive: true, preserveTimestamps: true });
 }
