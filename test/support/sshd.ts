@@ -5,6 +5,7 @@
  * per-connection sshd processes and the commands they run), by PID.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,7 @@ export interface RunningSshd {
 
 const LOOPBACK = '127.0.0.1';
 const READY_TIMEOUT_MS = 10_000;
+const KILL_GRACE_MS = 2_000;
 
 let sshdPathCache: string | undefined;
 
@@ -236,16 +238,41 @@ async function waitForListening(child: ChildProcess, log: () => string, port: nu
 }
 
 /**
- * Stops the listener first (SIGSTOP: it can fork no new connection handler), then kills everything
+ * Stops the listener first (SIGSTOP: it can fork no new connection handler), then ends everything
  * below it, then the listener itself. Only PIDs descending from our own child are touched.
+ * SIGTERM first: a login shell killed outright can leave a lock behind (pyenv's rehash lock in
+ * root's .bashrc made every later login on the machine wait 60 s); SIGKILL only for what remains.
  */
 async function killTree(child: ChildProcess, exited: Promise<void>): Promise<void> {
   const pid = child.pid;
   if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   signal(pid, 'SIGSTOP');
-  for (const descendant of await descendantsOf(pid)) signal(descendant, 'SIGKILL');
-  signal(pid, 'SIGKILL');
-  await exited;
+  const descendants = await descendantsOf(pid);
+  for (const descendant of descendants) signal(descendant, 'SIGTERM');
+  signal(pid, 'SIGTERM');
+  signal(pid, 'SIGCONT');
+  const deadline = Date.now() + KILL_GRACE_MS;
+  while (Date.now() < deadline && descendants.some(isAlive)) await new Promise((resolve) => setTimeout(resolve, 25));
+  for (const descendant of descendants.filter(isAlive)) signal(descendant, 'SIGKILL');
+  const listenerGone = await Promise.race([exited.then(() => true), delay(KILL_GRACE_MS).then(() => false)]);
+  if (!listenerGone) {
+    signal(pid, 'SIGKILL');
+    await exited;
+  }
+}
+
+/** A zombie counts as gone: it has exited and only waits to be reaped. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {

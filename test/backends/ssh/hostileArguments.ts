@@ -15,7 +15,7 @@ export const HOSTILE_ARGUMENTS: readonly string[] = [
   '--leading-dashes',
   '-n',
   '-e',
-  '$(touch /tmp/never)',
+  '$(echo substituted)',
   '`id`',
   '$HOME',
   '${PATH}',

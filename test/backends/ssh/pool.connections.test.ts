@@ -1,19 +1,26 @@
 /** Connection sharing, the channel cap, keepalive and reconnection, against real sshd processes. */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshCancelledError, SshPool, SshUnreachableError, type SshEndpoint } from '../../../lib/backends/ssh/index.js';
 import { startSshd, type RunningSshd } from '../../support/sshd.js';
 
 let sshd: RunningSshd;
 const pools: SshPool[] = [];
+/** Scratch space for the remote commands: sshd runs on this machine, so it is ours to clean up. */
+let scratch: string;
 
 beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'virtplane-ssh-connections-'));
   sshd = await startSshd();
 });
 
 afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.close()));
   await sshd?.stop();
+  await rm(scratch, { recursive: true, force: true });
 });
 
 function newPool(options: ConstructorParameters<typeof SshPool>[0] = {}): SshPool {
@@ -58,7 +65,7 @@ describe('one connection per endpoint', () => {
   it('queues commands beyond maxChannelsPerHost: with a cap of 3, never more than 3 run at once', async () => {
     const pool = newPool({ maxChannelsPerHost: 3 });
     const endpoint = sshd.endpoint({ name: 'kvm-cap' });
-    const dir = `/tmp/virtplane-cap-${randomUUID()}`;
+    const dir = join(scratch, randomUUID());
     const started = Date.now();
     await Promise.all(Array.from({ length: 20 }, () => pool.script(endpoint, CONCURRENCY_PROBE, [dir, '0.2'])));
     const elapsed = Date.now() - started;
@@ -73,7 +80,7 @@ describe('one connection per endpoint', () => {
   it('stays below sshd MaxSessions (10) by default: 24 parallel commands all succeed, at most 8 at once', async () => {
     const pool = newPool();
     const endpoint = sshd.endpoint({ name: 'kvm-default-cap' });
-    const dir = `/tmp/virtplane-cap-${randomUUID()}`;
+    const dir = join(scratch, randomUUID());
     await Promise.all(Array.from({ length: 24 }, () => pool.script(endpoint, CONCURRENCY_PROBE, [dir, '0.1'])));
     const seen = await maxConcurrencySeen(pool, endpoint, dir);
     expect(seen).toBeLessThanOrEqual(8);
@@ -134,7 +141,7 @@ describe('dropped connections', () => {
     const frozen = await sshd.connectionPids();
     expect(frozen.length).toBeGreaterThan(0);
 
-    const inFlight = pool.exec(endpoint, ['sleep', '30']).catch((e: unknown) => e);
+    const inFlight = pool.exec(endpoint, ['sleep', '5']).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 200));
     // Freeze every connection handler: the TCP connection stays open but nothing answers.
     for (const pid of frozen) process.kill(pid, 'SIGSTOP');

@@ -1,6 +1,9 @@
 /** SshPool.exec and .script against a real OpenSSH sshd on 127.0.0.1. */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CommandFailedError,
@@ -16,8 +19,11 @@ import { HOSTILE_ARGUMENTS } from './hostileArguments.js';
 let sshd: RunningSshd;
 let pool: SshPool;
 let endpoint: SshEndpoint;
+/** Scratch space for the remote commands: sshd runs on this machine, so it is ours to clean up. */
+let scratch: string;
 
 beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'virtplane-ssh-exec-'));
   sshd = await startSshd();
   pool = new SshPool();
   endpoint = sshd.endpoint({ name: 'kvm-test' });
@@ -26,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pool?.close();
   await sshd?.stop();
+  await rm(scratch, { recursive: true, force: true });
 });
 
 async function isRunning(pid: string): Promise<boolean> {
@@ -76,7 +83,7 @@ describe('exec', () => {
   });
 
   it('delivers every hostile argument byte for byte, and none of them runs anything', async () => {
-    const marker = `/tmp/pwned-${randomUUID()}`;
+    const marker = join(scratch, `pwned-${randomUUID()}`);
     const injections = [
       `; touch ${marker}`,
       `$(touch ${marker})`,
@@ -95,7 +102,6 @@ describe('exec', () => {
     const asCommand = await pool.exec(endpoint, [`; touch ${marker}`]).catch((e: unknown) => e);
     expect(asCommand).toBeInstanceOf(CommandFailedError);
     expect((asCommand as CommandFailedError).exitCode).toBe(127);
-    // sshd runs on this machine: its /tmp is ours.
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -151,7 +157,7 @@ describe('script', () => {
 
 describe('timeout and cancellation', () => {
   it('fails a command that outlives timeoutMs, stops it on the host, and keeps the connection usable', async () => {
-    const pidFile = `/tmp/virtplane-timeout-${randomUUID()}`;
+    const pidFile = join(scratch, 'timeout.pid');
     const started = Date.now();
     const error = await pool
       .exec(endpoint, ['sh', '-c', 'echo $$ > "$1"; exec sleep 30', 'sh', pidFile], { timeoutMs: 400 })
@@ -170,11 +176,10 @@ describe('timeout and cancellation', () => {
     const pid = (await pool.exec(endpoint, ['cat', pidFile])).stdout.trim();
     expect(pid).toMatch(/^\d+$/);
     expect(await waitUntil(async () => !(await isRunning(pid)), 3_000)).toBe(true);
-    await pool.exec(endpoint, ['rm', '-f', pidFile]);
   });
 
   it('cancels a running command through its AbortSignal and stops it on the host', async () => {
-    const pidFile = `/tmp/virtplane-abort-${randomUUID()}`;
+    const pidFile = join(scratch, 'abort.pid');
     const controller = new AbortController();
     const running = pool.exec(endpoint, ['sh', '-c', 'echo $$ > "$1"; exec sleep 30', 'sh', pidFile], {
       signal: controller.signal,
@@ -190,7 +195,6 @@ describe('timeout and cancellation', () => {
 
     const pid = (await pool.exec(endpoint, ['cat', pidFile])).stdout.trim();
     expect(await waitUntil(async () => !(await isRunning(pid)), 3_000)).toBe(true);
-    await pool.exec(endpoint, ['rm', '-f', pidFile]);
   });
 
   it('does not even connect for an already aborted signal', async () => {

@@ -1,0 +1,20 @@
+export type { ExecOptions, ExecResult, HostKeyPolicy, SshEndpoint, SshPoolOptions } from './types.js';
+export { SshPool } from './pool.js';
+export { quoteArg, quoteArgv } from './quote.js';
+export { fingerprintOf } from './hostKeys.js';
+export { knownHostsName } from './knownHosts.js';
+export {
+  CommandFailedError,
+  CommandNotStartedError,
+  HostKeyMismatchError,
+  HostKeyRefusedError,
+  RevokedHostKeyError,
+  SshAuthenticationError,
+  SshCancelledError,
+  SshConfigurationError,
+  SshError,
+  SshTimeoutError,
+  SshUnreachableError,
+  UnknownHostKeyError,
+} from './errors.js';
+export type { SshErrorKind, TimeoutPhase } from './errors.js';

@@ -1,0 +1,47 @@
+export type HostKeyPolicy =
+  /** OpenSSH known_hosts; matched on "[host]:port", or "host" when the port is 22. */
+  | { readonly knownHostsFile: string }
+  /** "ssh-ed25519 AAAA..." (a key as written in known_hosts) or "SHA256:base64" (as ssh-keygen -lf prints). */
+  | { readonly pinned: string };
+
+export interface SshEndpoint {
+  /** For messages, e.g. "kvm1". */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  /** The key's contents, not a path. */
+  readonly privateKey: string | Buffer;
+  readonly hostKey: HostKeyPolicy;
+}
+
+export interface ExecOptions {
+  /** Data (XML, secrets) goes here, never on the command line. Never logged nor put in errors. */
+  readonly stdin?: string | Buffer;
+  /**
+   * Default 60_000. Counted from the moment the command starts (not while it waits for a free
+   * channel or for the connection). On timeout the remote process group gets SIGTERM and the channel
+   * is closed: SshTimeoutError.
+   */
+  readonly timeoutMs?: number;
+  /** Exit codes that are not an error (0 always is). */
+  readonly allowExitCodes?: readonly number[];
+  /** Cancellation: waiting, connecting or running, the call ends with SshCancelledError. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The exit status, or 128 + the signal number when the command was killed by a signal (as sh reports it). */
+  readonly exitCode: number;
+}
+
+export interface SshPoolOptions {
+  /** Default 8: below sshd's default MaxSessions (10). Extra commands wait in a queue. */
+  readonly maxChannelsPerHost?: number;
+  /** Default 10_000. Three unanswered keepalives in a row drop the connection. */
+  readonly keepaliveIntervalMs?: number;
+  /** Default 10_000: TCP connect, key exchange and authentication together. */
+  readonly readyTimeoutMs?: number;
+}
