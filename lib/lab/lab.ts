@@ -11,6 +11,8 @@ import { waitForSshBanner } from './waitForSsh.js';
 
 /** What `lab up` remembers between runs, in the lab's state folder. */
 interface LabRecord {
+  /** The machine layout this lab was built with; machines of an older layout are rebuilt. */
+  readonly layout: number;
   readonly prefix: string;
   readonly subnet: string;
   readonly machines: readonly string[];
@@ -42,6 +44,9 @@ export interface LabUpResult {
 }
 
 export type LabProgress = (message: string) => void;
+
+/** Bump when what a machine is made of changes (mounts, daemons, configuration). */
+const LAB_LAYOUT = 2;
 
 const REQUIRED_PROGRAMS = ['ip', 'unshare', 'ssh-keygen', 'sshd', 'libvirtd', 'virtlogd', 'virsh', 'tgtd', 'tgtadm', 'tgt-admin', 'qemu-system-x86_64'];
 
@@ -82,7 +87,7 @@ async function ensureQemuSystemUser(): Promise<void> {
   await runLocal(['useradd', '--system', '--no-create-home', '-g', 'libvirt-qemu', '-G', 'kvm', '-s', '/usr/sbin/nologin', 'libvirt-qemu']);
 }
 
-async function isMachineWhole(plan: LabPlan, machine: LabMachinePlan, namespaces: readonly string[], links: readonly string[]): Promise<boolean> {
+async function isMachineWhole(machine: LabMachinePlan, namespaces: readonly string[], links: readonly string[]): Promise<boolean> {
   if (!namespaces.includes(machine.namespace) || !links.includes(machine.hostLink)) return false;
   if (!existsSync(join(machine.dir, 'etc-ssh', 'sshd_config'))) return false;
   if ((await missingDaemons(machine)).length > 0) return false;
@@ -149,7 +154,9 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
 
   const namespaces = await listNamespaces();
   const links = await listLinks();
-  const whole = await Promise.all(plan.machines.map((machine) => isMachineWhole(plan, machine, namespaces, links)));
+  const sameLayout = previous?.layout === LAB_LAYOUT;
+  if (previous && !sameLayout) progress('the lab was built by an older virtplane: rebuilding its machines (keys are kept)');
+  const whole = await Promise.all(plan.machines.map(async (machine) => sameLayout && (await isMachineWhole(machine, namespaces, links))));
   const toBuild = plan.machines.filter((_, index) => !whole[index]);
   for (const machine of plan.machines.filter((_, index) => whole[index])) progress(`${machine.name}: up already`);
   const build = async (machine: LabMachinePlan): Promise<void> => {
@@ -188,6 +195,7 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
     storage,
   };
   const record: LabRecord = {
+    layout: LAB_LAYOUT,
     prefix: plan.prefix,
     subnet: plan.subnet,
     machines: plan.machines.map((machine) => machine.name),

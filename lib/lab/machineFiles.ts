@@ -91,6 +91,7 @@ export async function prepareMachineFiles(plan: LabPlan, machine: LabMachinePlan
     join(machine.dir, 'hosts'),
     ['127.0.0.1 localhost', `${plan.bridgeAddress} engine`, ...plan.machines.map((m) => `${m.address} ${m.name}`), ''].join('\n'),
   );
+  await writeFile(join(machine.dir, 'root-bashrc'), '# virtplane lab machine: intentionally empty\n');
   if (machine.role === 'hypervisor') await prepareLibvirtConfig(machine);
   else await prepareTgtConfig(machine);
 }

@@ -23,6 +23,9 @@ while [ "$#" -gt 1 ]; do
   shift 2
 done
 mount --bind "$dir/hosts" /etc/hosts
+# Root's own ~/.bashrc (pyenv and the like, sourced by bash for every SSH command) is not the lab
+# machine's: an empty one keeps each remote command fast and independent of this machine's set-up.
+if [ -f /root/.bashrc ]; then mount --bind "$dir/root-bashrc" /root/.bashrc; fi
 if [ "$role" = hypervisor ]; then
   virtlogd -d
   libvirtd -d
