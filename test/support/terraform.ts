@@ -21,6 +21,7 @@ import { findPackageRoot } from '../../lib/provider/packageRoot.js';
 export const REPO_ROOT = findPackageRoot(import.meta.url);
 export const PROVIDER_SOURCE = 'registry.terraform.io/virtplane/virtplane';
 export const DEFAULT_ENTRY_POINT = join(REPO_ROOT, 'dist', 'lib', 'provider', 'main.js');
+const SAVED_PLAN = 'virtplane-test.tfplan';
 
 export interface TerraformResult {
   readonly args: readonly string[];
@@ -248,9 +249,14 @@ export class TerraformWorkspace {
 
   /** Plans into a file and returns `terraform show -json` of it. */
   async planJson(extraArgs: readonly string[] = []): Promise<PlanJson> {
-    await this.run(['plan', '-input=false', '-no-color', '-out=virtplane-test.tfplan', ...extraArgs]);
-    const shown = await this.run(['show', '-json', '-no-color', 'virtplane-test.tfplan']);
+    await this.run(['plan', '-input=false', '-no-color', `-out=${SAVED_PLAN}`, ...extraArgs]);
+    const shown = await this.run(['show', '-json', '-no-color', SAVED_PLAN]);
     return JSON.parse(shown.stdout) as PlanJson;
+  }
+
+  /** The human-readable form of the plan saved by the last planJson() (no new plan). */
+  async savedPlanText(): Promise<string> {
+    return (await this.run(['show', '-no-color', SAVED_PLAN])).stdout;
   }
 
   import(address: string, id: string, options: RunOptions = {}): Promise<TerraformResult> {

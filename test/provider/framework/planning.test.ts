@@ -115,3 +115,15 @@ describe('the default plan', () => {
     expect(planned.vcpus).toBe(1);
   });
 });
+
+describe('private data', () => {
+  it('round-trips JSON entries and tolerates bytes another provider wrote', async () => {
+    const { PrivateData } = await import('../../../lib/resources/framework/privateData.js');
+    const data = new PrivateData();
+    expect(data.toBytes().length).toBe(0);
+    data.set('placement', { host: 'kvm1', reason: 'evenly_distributed' });
+    const back = PrivateData.fromBytes(data.toBytes());
+    expect(back.get('placement')).toEqual({ host: 'kvm1', reason: 'evenly_distributed' });
+    expect(PrivateData.fromBytes(Buffer.from([0xff, 0x00, 0x13])).size).toBe(0);
+  });
+});

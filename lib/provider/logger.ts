@@ -1,0 +1,24 @@
+/**
+ * The provider's log. Only stderr: stdout carries the go-plugin handshake. Terraform shows
+ * these lines with TF_LOG=debug. Never log attribute values: they may be secrets.
+ */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export function stderrLogger(name = 'virtplane'): Logger {
+  const write = (level: string, message: string): void => {
+    process.stderr.write(`${new Date().toISOString()} [${level}] ${name}: ${message}\n`);
+  };
+  return {
+    debug: (message) => write('DEBUG', message),
+    info: (message) => write('INFO', message),
+    warn: (message) => write('WARN', message),
+    error: (message) => write('ERROR', message),
+  };
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The folder holding virtplane's package.json, found by walking up from this module: the same
+ * answer from lib/provider (tests run the TypeScript) and dist/lib/provider (compiled JS).
+ */
+export function findPackageRoot(fromUrl: string = import.meta.url): string {
+  let directory = dirname(fileURLToPath(fromUrl));
+  for (;;) {
+    if (existsSync(join(directory, 'package.json'))) return directory;
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error(`No package.json above ${fileURLToPath(fromUrl)}`);
+    directory = parent;
+  }
+}
+
+/** Where the project's own .proto files live. */
+export function protoDirectory(): string {
+  const directory = join(findPackageRoot(), 'proto');
+  if (!existsSync(join(directory, 'tfplugin6.proto'))) {
+    throw new Error(`The plugin protocol definitions are missing: expected ${join(directory, 'tfplugin6.proto')}`);
+  }
+  return directory;
+}

@@ -1,0 +1,28 @@
+import type { AnyDataSourceDefinition } from '../resources/framework/dataSource.js';
+import { defineProvider, type ProviderDefinition } from '../resources/framework/provider.js';
+import {
+  providerConfigSchema,
+  validateProviderConfigValues,
+  type VirtplaneContext,
+} from '../resources/framework/providerConfig.js';
+import type { AnyResourceDefinition } from '../resources/framework/resource.js';
+import * as registry from './registry.js';
+
+export interface VirtplaneProviderParts {
+  readonly resources: readonly AnyResourceDefinition<VirtplaneContext>[];
+  readonly dataSources: readonly AnyDataSourceDefinition<VirtplaneContext>[];
+}
+
+/** The virtplane provider over a set of resources (the registry's by default). */
+export function buildVirtplaneProvider(
+  parts: VirtplaneProviderParts = registry,
+): ProviderDefinition<typeof providerConfigSchema, VirtplaneContext> {
+  return defineProvider({
+    typeName: 'virtplane',
+    schema: providerConfigSchema,
+    validate: ({ config }) => validateProviderConfigValues(config),
+    configure: async ({ config }) => ({ config }),
+    resources: parts.resources,
+    dataSources: parts.dataSources,
+  });
+}

@@ -1,0 +1,39 @@
+import type { AnyDataSourceDefinition } from './dataSource.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { AnyResourceDefinition } from './resource.js';
+import { checkBlockSchema, type BlockSchema, type PlannedStateOf, type StateOf } from './schema.js';
+
+export interface ConfigureRequest<B extends BlockSchema> {
+  /** The provider block, defaults applied. */
+  readonly config: StateOf<B>;
+  readonly terraformVersion: string;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A provider: its own configuration schema, a configure hook that turns the configuration into
+ * the context every operation receives, and its resources and data sources.
+ */
+export interface ProviderDefinition<B extends BlockSchema, Ctx> {
+  /** The provider's local name: resource type names start with it and an underscore. */
+  readonly typeName: string;
+  readonly schema: B;
+  validate?(request: { readonly config: PlannedStateOf<B> }): readonly Diagnostic[];
+  configure(request: ConfigureRequest<B>): Promise<Ctx>;
+  readonly resources: readonly AnyResourceDefinition<Ctx>[];
+  readonly dataSources: readonly AnyDataSourceDefinition<Ctx>[];
+}
+
+export type AnyProviderDefinition = ProviderDefinition<BlockSchema, unknown>;
+
+export function defineProvider<const B extends BlockSchema, Ctx>(definition: ProviderDefinition<B, Ctx>): ProviderDefinition<B, Ctx> {
+  checkBlockSchema(definition.schema, `provider ${definition.typeName}`);
+  const seen = new Set<string>();
+  for (const { typeName } of [...definition.resources, ...definition.dataSources.map((d) => ({ typeName: `data.${d.typeName}` }))]) {
+    if (seen.has(typeName)) throw new Error(`${typeName} is defined twice`);
+    seen.add(typeName);
+    const bare = typeName.replace(/^data\./, '');
+    if (!bare.startsWith(`${definition.typeName}_`)) throw new Error(`${bare} must start with ${definition.typeName}_`);
+  }
+  return definition;
+}

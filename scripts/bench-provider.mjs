@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Measures the Terraform provider layer, from the compiled JavaScript:
+//   1. provider process start -> handshake line -> first GetProviderSchema answer (mTLS);
+//   2. a no-op `terraform plan` of one TEST-ONLY virtplane_test_file resource (real terraform).
+// Build first:  npx tsc -p test/provider/tsconfig.fixtures.json
+// Run:          node scripts/bench-provider.mjs [--starts N] [--plans N]
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (path) => join(root, 'dist', path);
+const entryPoint = dist('test/provider/fixtures/testProviderMain.js');
+for (const required of [entryPoint, dist('test/support/terraform.js'), dist('test/provider/helpers/providerClient.js')]) {
+  if (!existsSync(required)) {
+    process.stderr.write(`missing ${required}: run \`npx tsc -p test/provider/tsconfig.fixtures.json\` first\n`);
+    process.exit(2);
+  }
+}
+
+const { MAGIC_COOKIE_VALUE } = await import(dist('lib/provider/handshake.js'));
+const { generateServerCertificate } = await import(dist('lib/provider/tlsCertificate.js'));
+const { connectToProvider } = await import(dist('test/provider/helpers/providerClient.js'));
+const { createTerraformWorkspace } = await import(dist('test/support/terraform.js'));
+
+const option = (name, fallback) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const starts = option('--starts', 10);
+const plans = option('--plans', 5);
+
+const summary = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return `median ${median.toFixed(0)} ms (min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)}, n=${values.length})`;
+};
+
+async function measureStart(clientCertificate) {
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [entryPoint], {
+    env: { PATH: process.env.PATH, TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5,6', PLUGIN_CLIENT_CERT: clientCertificate.certificatePem },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const line = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(text.split('\n')[0]);
+    });
+    child.on('exit', () => reject(new Error('provider exited before the handshake')));
+  });
+  const handshakeMs = performance.now() - spawnedAt;
+  const client = connectToProvider(line, clientCertificate);
+  await client.call('GetProviderSchema');
+  const schemaMs = performance.now() - spawnedAt;
+  await client.shutdown();
+  client.close();
+  await exited;
+  return { handshakeMs, schemaMs };
+}
+
+const clientCertificate = await generateServerCertificate();
+const handshakes = [];
+const schemas = [];
+for (let run = 0; run < starts; run++) {
+  const { handshakeMs, schemaMs } = await measureStart(clientCertificate);
+  handshakes.push(handshakeMs);
+  schemas.push(schemaMs);
+}
+console.log(`provider start -> handshake line:              ${summary(handshakes)}`);
+console.log(`provider start -> first GetProviderSchema:     ${summary(schemas)}`);
+
+const tf = await createTerraformWorkspace({ entryPoint });
+try {
+  const files = join(tf.root, 'files');
+  await mkdir(files);
+  await tf.writeConfig(`${tf.requiredProviders()}
+resource "virtplane_test_file" "bench" {
+  path    = ${JSON.stringify(join(files, 'bench.txt'))}
+  content = "bench"
+}
+`);
+  await tf.init();
+  await tf.apply();
+  const durations = [];
+  for (let run = 0; run < plans; run++) durations.push((await tf.expectEmptyPlan()).durationMs);
+  console.log(`no-op terraform plan (1 virtplane_test_file):  ${summary(durations)}`);
+  await tf.destroy();
+} finally {
+  await tf.cleanup();
+}
