@@ -11,6 +11,8 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'lab':
       return (await import('./labCommand.js')).labCommand(rest);
+    case 'provider':
+      return (await import('./providerCommand.js')).providerCommand(rest);
     case 'doctor':
       return (await import('./doctorCommand.js')).doctorCommand(rest);
     case undefined:

@@ -44,6 +44,7 @@ export interface Cluster extends Timestamps {
   readonly id: Uuid;
   readonly datacenterId: Uuid;
   readonly name: string;
+  readonly description: string;
   readonly cpuModel: string | null;
   /** 100 = no overcommit; 150 = VMs may be given 1.5x the hosts' memory. */
   readonly memoryOvercommitPercent: number;
@@ -55,6 +56,7 @@ export interface ClusterInput {
   readonly id?: Uuid;
   readonly datacenterId: Uuid;
   readonly name: string;
+  readonly description?: string;
   readonly cpuModel?: string | null;
   readonly memoryOvercommitPercent?: number;
   readonly schedulingPolicy?: SchedulingPolicy;

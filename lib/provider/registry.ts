@@ -1,11 +1,19 @@
 import type { AnyDataSourceDefinition } from '../resources/framework/dataSource.js';
-import type { VirtplaneContext } from '../resources/framework/providerConfig.js';
 import type { AnyResourceDefinition } from '../resources/framework/resource.js';
+import type { ProviderContext } from '../resources/providerContext.js';
+import { clusterResource } from '../resources/cluster.js';
+import { datacenterResource } from '../resources/datacenter.js';
+import { clusterDataSource, datacenterDataSource, hostDataSource } from '../resources/dataSources.js';
+import { hostResource } from '../resources/host.js';
 
 /**
  * Every resource type and data source the virtplane provider serves. Add a definition here
  * (from lib/resources/<type>.ts) and it appears in the provider schema, validation and docs.
  */
-export const resources: readonly AnyResourceDefinition<VirtplaneContext>[] = [];
+export const resources: readonly AnyResourceDefinition<ProviderContext>[] = [
+  datacenterResource,
+  clusterResource,
+  hostResource,
+];
 
-export const dataSources: readonly AnyDataSourceDefinition<VirtplaneContext>[] = [];
+export const dataSources: readonly AnyDataSourceDefinition<ProviderContext>[] = [datacenterDataSource, clusterDataSource, hostDataSource];

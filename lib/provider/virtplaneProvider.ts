@@ -1,27 +1,24 @@
 import type { AnyDataSourceDefinition } from '../resources/framework/dataSource.js';
 import { defineProvider, type ProviderDefinition } from '../resources/framework/provider.js';
-import {
-  providerConfigSchema,
-  validateProviderConfigValues,
-  type VirtplaneContext,
-} from '../resources/framework/providerConfig.js';
+import { providerConfigSchema, validateProviderConfigValues } from '../resources/framework/providerConfig.js';
+import { createProviderContext, type ProviderContext } from '../resources/providerContext.js';
 import type { AnyResourceDefinition } from '../resources/framework/resource.js';
 import * as registry from './registry.js';
 
 export interface VirtplaneProviderParts {
-  readonly resources: readonly AnyResourceDefinition<VirtplaneContext>[];
-  readonly dataSources: readonly AnyDataSourceDefinition<VirtplaneContext>[];
+  readonly resources: readonly AnyResourceDefinition<ProviderContext>[];
+  readonly dataSources: readonly AnyDataSourceDefinition<ProviderContext>[];
 }
 
 /** The virtplane provider over a set of resources (the registry's by default). */
 export function buildVirtplaneProvider(
   parts: VirtplaneProviderParts = registry,
-): ProviderDefinition<typeof providerConfigSchema, VirtplaneContext> {
+): ProviderDefinition<typeof providerConfigSchema, ProviderContext> {
   return defineProvider({
     typeName: 'virtplane',
     schema: providerConfigSchema,
     validate: ({ config }) => validateProviderConfigValues(config),
-    configure: async ({ config }) => ({ config }),
+    configure: async ({ config }) => createProviderContext(config),
     resources: parts.resources,
     dataSources: parts.dataSources,
   });

@@ -1,3 +1,4 @@
+import { fingerprintOf } from './hostKeys.js';
 /**
  * The SSH connection pool every backend goes through: one connection per endpoint, shared by all
  * concurrent callers, a queue in front of each host's channel cap, reconnection after a drop.
@@ -51,6 +52,19 @@ export class SshPool {
       );
     }
     return this.run(endpoint, ['sh', '-s', '--', ...args], script, options);
+  }
+
+  /**
+   * The SHA256 fingerprint of the host key the endpoint's connection verified (connecting if needed),
+   * so a caller that trusted a known_hosts file can pin what it found.
+   */
+  async verifiedHostKeyFingerprint(endpoint: SshEndpoint, options: Pick<ExecOptions, 'signal'> = {}): Promise<string> {
+    if (this.closed) throw poolClosedError(endpoint.name);
+    const cancelled = (): SshCancelledError => new SshCancelledError(endpoint.name, `${endpoint.name}: connecting was cancelled`);
+    const entry = this.entryFor(endpoint);
+    const connection = await untilAborted(this.connectionFor(entry, endpoint), options.signal, cancelled);
+    await untilAborted(connection.admit(endpoint), options.signal, cancelled);
+    return fingerprintOf(connection.hostKey);
   }
 
   /** Ends every connection; queued and running commands fail with SshCancelledError. */

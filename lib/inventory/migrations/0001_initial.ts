@@ -22,6 +22,7 @@ CREATE TABLE clusters (
   id uuid PRIMARY KEY,
   datacenter_id uuid NOT NULL CONSTRAINT clusters_datacenter_fk REFERENCES datacenters (id),
   name text NOT NULL CONSTRAINT clusters_name_not_blank CHECK (btrim(name) <> ''),
+  description text NOT NULL DEFAULT '',
   cpu_model text,
   memory_overcommit_percent integer NOT NULL DEFAULT 100
     CONSTRAINT clusters_memory_overcommit_range CHECK (memory_overcommit_percent BETWEEN 1 AND 1000),

@@ -13,6 +13,7 @@ export const CLUSTERS: TableSpec = {
     { field: 'id', column: 'id' },
     { field: 'datacenterId', column: 'datacenter_id', writable: true },
     { field: 'name', column: 'name', writable: true },
+    { field: 'description', column: 'description', writable: true },
     { field: 'cpuModel', column: 'cpu_model', writable: true },
     { field: 'memoryOvercommitPercent', column: 'memory_overcommit_percent', writable: true },
     { field: 'schedulingPolicy', column: 'scheduling_policy', writable: true },

@@ -1,0 +1,29 @@
+import { parseArgs, UsageError } from './args.js';
+import { installProvider, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, PROVIDER_VERSION, uninstallProvider } from './providerInstall.js';
+
+const PROVIDER_USAGE = `usage: virtplane provider install [--plugins-dir DIR] [--force]
+       virtplane provider uninstall [--plugins-dir DIR]`;
+
+export async function providerCommand(argv: readonly string[]): Promise<number> {
+  const { words, flags } = parseArgs(argv, ['plugins-dir']);
+  const pluginsDir = flags['plugins-dir'];
+  switch (words[0]) {
+    case 'install': {
+      const result = await installProvider({ pluginsDir, force: flags.force === 'true' });
+      const source = `${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
+      process.stdout.write(
+        `${result.changed ? 'installed' : 'already installed'}: ${PROVIDER_HOSTNAME}/${source} ${PROVIDER_VERSION}\n` +
+          `  launcher ${result.launcherPath}\n  runs     ${result.entryPoint}\n` +
+          `use it with: terraform { required_providers { virtplane = { source = "${source}" } } }\n`,
+      );
+      return 0;
+    }
+    case 'uninstall': {
+      const result = await uninstallProvider({ pluginsDir });
+      process.stdout.write(result.removed ? `removed ${result.launcherPath}\n` : `not installed (${result.launcherPath})\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(PROVIDER_USAGE);
+  }
+}
