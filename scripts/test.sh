@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 export CHECKPOINT_DISABLE=1
+# Tests are TypeScript too: vitest strips types without checking them.
+npx tsc -p tsconfig.test.json
 results=$(mktemp --suffix=.json)
 trap 'rm -f "$results"' EXIT
 status=0

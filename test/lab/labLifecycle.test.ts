@@ -81,7 +81,7 @@ describe('lab up and down', () => {
     expect(pids.length).toBeGreaterThan(3);
 
     const result = await labDown(options, () => {}, labFile);
-    expect(result.removedNamespaces.sort()).toEqual(['vpt-kvm1', 'vpt-storage']);
+    expect([...result.removedNamespaces].sort()).toEqual(['vpt-kvm1', 'vpt-storage']);
     expect(await labNamespaces()).toEqual([]);
     expect((await listLinks()).filter((link) => link.startsWith('vpt'))).toEqual([]);
     expect(pids.filter(isRunning)).toEqual([]);
