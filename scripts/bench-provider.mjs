@@ -1,18 +1,22 @@
 #!/usr/bin/env node
-// Measures the Terraform provider layer, from the compiled JavaScript:
-//   1. provider process start -> handshake line -> first GetProviderSchema answer (mTLS);
-//   2. a no-op `terraform plan` of one TEST-ONLY virtplane_test_file resource (real terraform).
+// Measures the Terraform provider, from the compiled JavaScript, each figure beside its baseline:
+//   1. process start -> handshake line -> first GetProviderSchema answer (mTLS), for the real provider
+//      (every resource registered) beside the protocol-only fixture provider;
+//   2. a no-op `terraform plan`: an empty configuration (Terraform's own floor), one TEST-ONLY
+//      virtplane_test_file, and the lab's platform (1 data center, 1 cluster, 2 hosts: inventory + SSH).
+// The platform plan needs the lab up (`virtplane lab up`); without it that row is skipped.
 // Build first:  npx tsc -p test/provider/tsconfig.fixtures.json
 // Run:          node scripts/bench-provider.mjs [--starts N] [--plans N]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => join(root, 'dist', path);
 const entryPoint = dist('test/provider/fixtures/testProviderMain.js');
+const realEntryPoint = dist('lib/provider/main.js');
 for (const required of [entryPoint, dist('test/support/terraform.js'), dist('test/provider/helpers/providerClient.js')]) {
   if (!existsSync(required)) {
     process.stderr.write(`missing ${required}: run \`npx tsc -p test/provider/tsconfig.fixtures.json\` first\n`);
@@ -38,9 +42,9 @@ const summary = (values) => {
   return `median ${median.toFixed(0)} ms (min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)}, n=${values.length})`;
 };
 
-async function measureStart(clientCertificate) {
+async function measureStart(clientCertificate, entry) {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [entryPoint], {
+  const child = spawn(process.execPath, [entry], {
     env: { PATH: process.env.PATH, TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5,6', PLUGIN_CLIENT_CERT: clientCertificate.certificatePem },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -64,15 +68,17 @@ async function measureStart(clientCertificate) {
 }
 
 const clientCertificate = await generateServerCertificate();
-const handshakes = [];
-const schemas = [];
-for (let run = 0; run < starts; run++) {
-  const { handshakeMs, schemaMs } = await measureStart(clientCertificate);
-  handshakes.push(handshakeMs);
-  schemas.push(schemaMs);
+for (const [label, entry] of [['fixture provider (protocol only)', entryPoint], ['virtplane provider (all resources)', realEntryPoint]]) {
+  const handshakes = [];
+  const schemas = [];
+  for (let run = 0; run < starts; run++) {
+    const { handshakeMs, schemaMs } = await measureStart(clientCertificate, entry);
+    handshakes.push(handshakeMs);
+    schemas.push(schemaMs);
+  }
+  console.log(`${label}: start -> handshake line:           ${summary(handshakes)}`);
+  console.log(`${label}: start -> first GetProviderSchema:  ${summary(schemas)}`);
 }
-console.log(`provider start -> handshake line:              ${summary(handshakes)}`);
-console.log(`provider start -> first GetProviderSchema:     ${summary(schemas)}`);
 
 const tf = await createTerraformWorkspace({ entryPoint });
 try {
@@ -90,6 +96,30 @@ resource "virtplane_test_file" "bench" {
   for (let run = 0; run < plans; run++) durations.push((await tf.expectEmptyPlan()).durationMs);
   console.log(`no-op terraform plan (1 virtplane_test_file):  ${summary(durations)}`);
   await tf.destroy();
+  await tf.writeConfig(tf.requiredProviders());
+  const empty = [];
+  for (let run = 0; run < plans; run++) empty.push((await tf.expectEmptyPlan()).durationMs);
+  console.log(`no-op terraform plan (empty configuration):    ${summary(empty)}`);
 } finally {
   await tf.cleanup();
+}
+
+const labFile = join(root, '.virtplane', 'lab.json');
+if (!existsSync(labFile)) {
+  console.log('no-op terraform plan (platform): skipped, no lab (run `virtplane lab up`)');
+} else {
+  const { platformHcl } = await import(dist('test/support/platformHcl.js'));
+  const lab = JSON.parse(await readFile(labFile, 'utf8'));
+  const platform = await createTerraformWorkspace({ entryPoint: realEntryPoint });
+  try {
+    await platform.writeConfig(platform.requiredProviders() + platformHcl(lab, { inventory: join(platform.root, 'inventory') }));
+    await platform.init();
+    await platform.apply();
+    const durations = [];
+    for (let run = 0; run < plans; run++) durations.push((await platform.expectEmptyPlan()).durationMs);
+    console.log(`no-op terraform plan (1 DC, 1 cluster, 2 hosts): ${summary(durations)}`);
+    await platform.destroy();
+  } finally {
+    await platform.cleanup();
+  }
 }
