@@ -4,6 +4,7 @@ import { UsageError } from './args.js';
 const USAGE = `usage: virtplane <command>
   lab up|status|down     a real multi-host KVM lab on this machine (root)
   doctor                 check what virtplane needs on this machine
+  docs [--check]         write docs/reference.md from the provider's schemas (or check it is current)
   provider install|uninstall  register the Terraform provider (virtplane/virtplane) locally`;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -13,6 +14,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./labCommand.js')).labCommand(rest);
     case 'provider':
       return (await import('./providerCommand.js')).providerCommand(rest);
+    case 'docs':
+      return (await import('./docsCommand.js')).docsCommand(rest);
     case 'doctor':
       return (await import('./doctorCommand.js')).doctorCommand(rest);
     case undefined:

@@ -21,7 +21,7 @@ export const providerConfigSchema = blockSchema({
       validation: { pattern: '^[a-z_][a-z0-9_-]*[$]?$', maxLength: 32, hint: 'A Linux user name: lowercase letters, digits, "_" and "-".' },
     }),
     ssh_private_key_file: stringAttribute({
-      description: 'Path of the private key to log in with. Without it and ssh_private_key, the SSH agent (SSH_AUTH_SOCK) is used.',
+      description: 'Path of the private key to log in with. One of ssh_private_key_file and ssh_private_key is needed to reach hosts (the SSH agent is not supported yet).',
       optional: true,
       validation: { minLength: 1 },
     }),
