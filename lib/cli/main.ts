@@ -3,6 +3,7 @@ import { UsageError } from './args.js';
 
 const USAGE = `usage: virtplane <command>
   lab up|status|down     a real multi-host KVM lab on this machine (root)
+  status [--inventory L] the platform as the inventory knows it: data centers, clusters, hosts, VMs
   doctor                 check what virtplane needs on this machine
   docs [--check]         write docs/reference.md from the provider's schemas (or check it is current)
   provider install|uninstall  register the Terraform provider (virtplane/virtplane) locally`;
@@ -14,6 +15,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./labCommand.js')).labCommand(rest);
     case 'provider':
       return (await import('./providerCommand.js')).providerCommand(rest);
+    case 'status':
+      return (await import('./statusCommand.js')).statusCommand(rest);
     case 'docs':
       return (await import('./docsCommand.js')).docsCommand(rest);
     case 'doctor':
