@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { SshPool } from '../lib/backends/ssh/index.js';
 import { labEndpoints } from '../lib/lab/endpoints.js';
 import { readLabFile } from '../lib/lab/labFile.js';
-import { defineDomain, readHostInventory, sshLibvirtHost, undefineDomain, type LibvirtHost } from '../lib/backends/libvirt/index.js';
+import { defineDomain, readHostInventory, sshLibvirtHost, undefineDomain, VirshError, type LibvirtHost } from '../lib/backends/libvirt/index.js';
 import { parseDomainXml } from '../lib/backends/libvirt/domainXml.js';
 import { listingLines, virsh } from '../lib/backends/libvirt/virsh.js';
 
@@ -27,10 +27,16 @@ async function perDomain(host: LibvirtHost, parallel: boolean): Promise<number> 
   const uuids = listingLines(await virsh(host, ['list', '--all', '--uuid']));
   await virsh(host, ['nodeinfo']);
   await virsh(host, ['version', '--daemon']);
-  const readOne = async (uuid: string): Promise<string> => {
-    await virsh(host, ['dominfo', '--domain', uuid]);
-    const xml = await virsh(host, ['dumpxml', '--inactive', '--domain', uuid]);
-    return parseDomainXml(xml).model.name;
+  const readOne = async (uuid: string): Promise<string | undefined> => {
+    try {
+      await virsh(host, ['dominfo', '--domain', uuid]);
+      const xml = await virsh(host, ['dumpxml', '--inactive', '--domain', uuid]);
+      return parseDomainXml(xml).model.name;
+    } catch (error) {
+      // Other people's tests come and go on the lab hosts: a domain may vanish after the listing.
+      if (error instanceof VirshError && error.kind === 'not-found') return undefined;
+      throw error;
+    }
   };
   if (parallel) return (await Promise.all(uuids.map(readOne))).length;
   let count = 0;
@@ -39,6 +45,32 @@ async function perDomain(host: LibvirtHost, parallel: boolean): Promise<number> 
     count += 1;
   }
   return count;
+}
+
+/**
+ * Under load the lab's sshd sometimes refuses a new channel ("Channel open failure") although only
+ * one is open: nothing ran, so the benchmark retries such a command once, after a pause, instead of
+ * dying half way (with its domains still defined). Timed runs that needed a retry are flagged.
+ */
+let retries = 0;
+function retryingChannelOpen(host: LibvirtHost): LibvirtHost {
+  const notStarted = (error: unknown): boolean => error instanceof Error && error.name === 'CommandNotStartedError';
+  const again = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (!notStarted(error)) throw error;
+      retries += 1;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      return run();
+    }
+  };
+  return {
+    name: host.name,
+    uri: host.uri,
+    exec: (argv, options) => again(() => host.exec(argv, options)),
+    script: (text, args, options) => again(() => host.script(text, args, options)),
+  };
 }
 
 async function time<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -57,7 +89,7 @@ async function main(): Promise<void> {
   const endpoint = labEndpoints(lab).hosts.find((candidate) => candidate.name === values.host);
   if (!endpoint) throw new Error(`No host ${values.host} in the lab`);
   const pool = new SshPool();
-  const host = sshLibvirtHost(pool, endpoint);
+  const host = retryingChannelOpen(sshLibvirtHost(pool, endpoint));
   const run = randomBytes(3).toString('hex');
   const names = Array.from({ length: domainCount }, (_, index) => `vpbench-${run}-${String(index).padStart(2, '0')}`);
   try {
@@ -99,6 +131,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${row('bulk read (one script)', bulk, '1')}\n`);
     process.stdout.write(`${row('per domain, sequential', sequential, String(3 + 2 * total))}\n`);
     process.stdout.write(`${row('per domain, parallel (8 channels)', parallel, String(3 + 2 * total))}\n`);
+    if (retries > 0) process.stdout.write(`(${retries} command(s) retried after an SSH channel-open refusal)\n`);
   } finally {
     for (const name of names) await undefineDomain(host, name).catch(() => undefined);
     await pool.close();

@@ -4,7 +4,7 @@
  */
 import type { DomainModel } from '../../../../lib/backends/libvirt/domainModel.js';
 import type { NetworkModel } from '../../../../lib/backends/libvirt/networkModel.js';
-import type { PoolModel } from '../../../../lib/backends/libvirt/poolModel.js';
+import type { DirPoolModel, IscsiDirectPoolModel } from '../../../../lib/backends/libvirt/poolModel.js';
 import type { VolumeModel } from '../../../../lib/backends/libvirt/volumeXml.js';
 
 /** Every XML metacharacter, a CDATA terminator and quotes of both kinds. */
@@ -117,11 +117,11 @@ export function bridgeNetwork(name = 'vp-fixture-bridge'): NetworkModel {
 
 export const POOL_OWNER = { managedBy: 'virtplane', resourceType: 'virtplane_storage_domain', resourceId: 'sd 1 & <x>', dataCenter: 'dc1' } as const;
 
-export function dirPool(path: string, name = 'vp-fixture-dir'): PoolModel {
+export function dirPool(path: string, name = 'vp-fixture-dir'): DirPoolModel {
   return { name, type: 'dir', path, owner: POOL_OWNER };
 }
 
-export function iscsiDirectPool(name = 'vp-fixture-iscsi'): PoolModel {
+export function iscsiDirectPool(name = 'vp-fixture-iscsi'): IscsiDirectPoolModel {
   return {
     name,
     type: 'iscsi-direct',

@@ -1,0 +1,274 @@
+/**
+ * Everything a refresh needs from one host in ONE round trip: the host's facts and every domain,
+ * network and pool with its state and persistent XML. One `script` call over SSH; inside it, one
+ * virsh process lists the objects and a second one reads them all over a single libvirt connection
+ * (virsh runs a `;`-separated command string), its output cut into sections by a random boundary.
+ *
+ * An object that vanishes between the listing and its read leaves an empty section; it is then
+ * looked up on its own, so "gone" is still only concluded from a definite answer.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DomainModel } from './domainModel.js';
+import { parseDomainXml } from './domainXml.js';
+import { lookupDomain, type DomainState } from './domains.js';
+import type { LibvirtHost } from './host.js';
+import { infoFields, yesNo } from './infoFields.js';
+import type { NetworkModel } from './networkModel.js';
+import { parseNetworkXml } from './networkXml.js';
+import { lookupNetwork } from './networks.js';
+import type { PoolModel } from './poolModel.js';
+import { parsePoolXml } from './poolXml.js';
+import { lookupPool, type PoolState } from './pools.js';
+import { classifyVirshFailure, LibvirtOperationError } from './virshErrors.js';
+import { childText, parseXml } from './xml.js';
+
+export interface HostFacts {
+  /** The host's own name (uname -n). */
+  readonly hostname: string;
+  /** Logical CPUs as libvirt reports them. */
+  readonly cpus: number;
+  /** MemTotal of /proc/meminfo. */
+  readonly memoryMiB: number;
+  /** MemAvailable of /proc/meminfo: what new guests can use without swapping. */
+  readonly availableMemoryMiB: number;
+  /** /dev/kvm is there: guests can be `type='kvm'` (else TCG, `type='qemu'`). */
+  readonly kvm: boolean;
+  /** libvirtd's version, e.g. "9.0.0". */
+  readonly libvirtVersion: string;
+  /** e.g. "QEMU 7.2.22". */
+  readonly hypervisor: string;
+}
+
+/** `model` is undefined when the XML is one virtplane does not model (`parseError` says why). */
+export interface BulkDomain {
+  readonly uuid: string;
+  readonly name: string;
+  readonly state: DomainState;
+  readonly stateReason?: string;
+  readonly xml: string;
+  readonly model?: DomainModel;
+  readonly parseError?: string;
+}
+
+export interface BulkNetwork {
+  readonly uuid: string;
+  readonly name: string;
+  readonly active: boolean;
+  readonly autostart: boolean;
+  readonly persistent: boolean;
+  readonly xml: string;
+  readonly model?: NetworkModel;
+  readonly parseError?: string;
+}
+
+export interface BulkPool {
+  readonly uuid: string;
+  readonly name: string;
+  readonly state: PoolState;
+  readonly autostart: boolean;
+  readonly persistent: boolean;
+  readonly xml: string;
+  readonly model?: PoolModel;
+  readonly parseError?: string;
+}
+
+export interface HostInventory {
+  /** The LibvirtHost's name (e.g. "kvm1"). */
+  readonly host: string;
+  readonly facts: HostFacts;
+  readonly domains: readonly BulkDomain[];
+  readonly networks: readonly BulkNetwork[];
+  readonly pools: readonly BulkPool[];
+}
+
+/**
+ * $1 libvirt URI, $2 boundary. Wrapped in a function called with stdin from /dev/null: the script
+ * itself arrives on stdin (sh -s), which no command inside may read.
+ */
+export const BULK_READ_SCRIPT = `set -u
+bulk_read() {
+  uri=$1
+  b=$2
+  printf '%s facts\\n' "$b"
+  printf 'hostname=%s\\n' "$(uname -n)"
+  if [ -c /dev/kvm ]; then echo kvm=yes; else echo kvm=no; fi
+  awk '$1 == "MemTotal:" { print "memTotalKiB=" $2 } $1 == "MemAvailable:" { print "memAvailableKiB=" $2 }' /proc/meminfo
+  lists=$(LC_ALL=C virsh -c "$uri" "list --all --uuid; echo $b; net-list --all --uuid; echo $b; pool-list --all --uuid") || exit 3
+  cmds="echo $b nodeinfo; nodeinfo; echo $b version; version --daemon"
+  kind=domain
+  for word in $lists; do
+    if [ "$word" = "$b" ]; then
+      if [ "$kind" = domain ]; then kind=network; else kind=pool; fi
+      continue
+    fi
+    case $word in *[!0-9a-f-]*) continue ;; esac
+    case $kind in
+      domain) cmds="$cmds; echo $b domain $word; domstate --reason --domain $word; echo $b domain-xml $word; dumpxml --inactive --domain $word" ;;
+      network) cmds="$cmds; echo $b network $word; net-info --network $word; echo $b network-xml $word; net-dumpxml --inactive --network $word" ;;
+      pool) cmds="$cmds; echo $b pool $word; pool-info --bytes --pool $word; echo $b pool-xml $word; pool-dumpxml --inactive --pool $word" ;;
+    esac
+  done
+  printf '%s batch\\n' "$b"
+  LC_ALL=C virsh -c "$uri" "$cmds"
+}
+bulk_read "$@" </dev/null
+`;
+
+interface Section {
+  readonly label: string;
+  readonly id: string | undefined;
+  readonly text: string;
+}
+
+function splitSections(stdout: string, boundary: string): Section[] {
+  const sections: Section[] = [];
+  let current: { label: string; id: string | undefined; lines: string[] } | undefined;
+  const close = (): void => {
+    if (current) sections.push({ label: current.label, id: current.id, text: current.lines.join('\n').trim() });
+  };
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith(`${boundary} `)) {
+      close();
+      const [label = '', id] = line.slice(boundary.length + 1).trim().split(' ');
+      current = { label, id, lines: [] };
+    } else {
+      current?.lines.push(line);
+    }
+  }
+  close();
+  return sections;
+}
+
+function parseFacts(facts: ReadonlyMap<string, string>, nodeinfo: ReadonlyMap<string, string>, version: string): HostFacts {
+  const daemon = /Running against daemon:\s*(\S+)/.exec(version)?.[1];
+  const hypervisor = /Running hypervisor:\s*(.+)/.exec(version)?.[1]?.trim();
+  const kib = (key: string): number => Number(facts.get(key) ?? NaN);
+  return {
+    hostname: facts.get('hostname') ?? '',
+    cpus: Number(nodeinfo.get('CPU(s)') ?? NaN),
+    memoryMiB: Math.floor(kib('memTotalKiB') / 1024),
+    availableMemoryMiB: Math.floor(kib('memAvailableKiB') / 1024),
+    kvm: facts.get('kvm') === 'yes',
+    libvirtVersion: daemon ?? '',
+    hypervisor: hypervisor ?? '',
+  };
+}
+
+function keyValues(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const equals = line.indexOf('=');
+    if (equals > 0) values.set(line.slice(0, equals), line.slice(equals + 1));
+  }
+  return values;
+}
+
+function parseWith<T>(parse: () => T): { model?: T; parseError?: string } {
+  try {
+    return { model: parse() };
+  } catch (error) {
+    return { parseError: (error as Error).message };
+  }
+}
+
+/** The name of an object whose XML virtplane does not model (best effort: '' when unreadable). */
+function nameIn(xml: string): string {
+  try {
+    return childText(parseXml(xml), 'name') ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export interface BulkReadOptions {
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export async function readHostInventory(host: LibvirtHost, options: BulkReadOptions = {}): Promise<HostInventory> {
+  const boundary = `VPB${randomBytes(12).toString('hex')}`;
+  const result = await host.script(BULK_READ_SCRIPT, [host.uri, boundary], {
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    // 3: listing failed; 1: the last command of the batch failed (the sections say what is missing).
+    allowExitCodes: [1, 3],
+  });
+  const sections = splitSections(result.stdout, boundary);
+  const find = (label: string, id?: string): Section | undefined => sections.find((s) => s.label === label && s.id === id);
+  const nodeinfo = find('nodeinfo');
+  const version = find('version');
+  if (result.exitCode === 3 || !find('batch') || !nodeinfo?.text || !version?.text) {
+    throw classifyVirshFailure(host.name, ['bulk-read'], result.stderr || 'the bulk read printed no inventory');
+  }
+  const facts = parseFacts(keyValues(find('facts')?.text ?? ''), infoFields(nodeinfo.text), version.text);
+
+  const domains: BulkDomain[] = [];
+  for (const section of sections.filter((s) => s.label === 'domain')) {
+    const uuid = section.id ?? '';
+    const xml = find('domain-xml', uuid)?.text ?? '';
+    if (section.text === '' || xml === '') {
+      const record = await lookupDomain(host, uuid);
+      if (record) domains.push({ uuid, name: record.name, state: record.state, xml: record.xml, model: record.model });
+      continue;
+    }
+    const stateMatch = /^(.*?)(?: \((.*)\))?$/.exec(section.text.split('\n')[0] ?? '');
+    const parsed = parseWith(() => parseDomainXml(xml).model);
+    domains.push({
+      uuid,
+      name: parsed.model?.name ?? nameIn(xml),
+      state: (stateMatch?.[1] ?? 'no state') as DomainState,
+      ...(stateMatch?.[2] === undefined ? {} : { stateReason: stateMatch[2] }),
+      xml,
+      ...parsed,
+    });
+  }
+
+  const networks: BulkNetwork[] = [];
+  for (const section of sections.filter((s) => s.label === 'network')) {
+    const uuid = section.id ?? '';
+    const xml = find('network-xml', uuid)?.text ?? '';
+    if (section.text === '' || xml === '') {
+      const record = await lookupNetwork(host, uuid);
+      if (record) networks.push({ uuid, name: record.name, active: record.active, autostart: record.autostart, persistent: record.persistent, xml: record.xml, model: record.model });
+      continue;
+    }
+    const info = infoFields(section.text);
+    const parsed = parseWith(() => parseNetworkXml(xml).model);
+    networks.push({
+      uuid,
+      name: info.get('Name') ?? nameIn(xml),
+      active: yesNo(info.get('Active')),
+      autostart: yesNo(info.get('Autostart')),
+      persistent: yesNo(info.get('Persistent')),
+      xml,
+      ...parsed,
+    });
+  }
+
+  const pools: BulkPool[] = [];
+  for (const section of sections.filter((s) => s.label === 'pool')) {
+    const uuid = section.id ?? '';
+    const xml = find('pool-xml', uuid)?.text ?? '';
+    if (section.text === '' || xml === '') {
+      const record = await lookupPool(host, uuid);
+      if (record) pools.push({ uuid, name: record.name, state: record.state, autostart: record.autostart, persistent: record.persistent, xml: record.xml, model: record.model });
+      continue;
+    }
+    const info = infoFields(section.text);
+    const parsed = parseWith(() => parsePoolXml(xml).model);
+    pools.push({
+      uuid,
+      name: info.get('Name') ?? nameIn(xml),
+      state: (info.get('State') ?? 'inactive') as PoolState,
+      autostart: yesNo(info.get('Autostart')),
+      persistent: yesNo(info.get('Persistent')),
+      xml,
+      ...parsed,
+    });
+  }
+
+  if (!Number.isFinite(facts.cpus) || facts.hostname === '') {
+    throw new LibvirtOperationError(host.name, 'the bulk read returned incomplete host facts');
+  }
+  return { host: host.name, facts, domains, networks, pools };
+}

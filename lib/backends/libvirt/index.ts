@@ -1,0 +1,90 @@
+/** The libvirt backend: typed models <-> XML (xml-js only) and virsh operations over SSH. */
+export type {
+  BlockDiskSource,
+  BootDevice,
+  BridgeInterfaceSource,
+  DiskBus,
+  DiskDevice,
+  DiskFormat,
+  DiskSource,
+  DomainDisk,
+  DomainGraphics,
+  DomainInterface,
+  DomainModel,
+  DomainOs,
+  DomainVirtType,
+  FileDiskSource,
+  InterfaceSource,
+  IscsiDiskSource,
+  NetworkInterfaceSource,
+  NicModel,
+  UnsupportedDiskSource,
+  UnsupportedInterfaceSource,
+  VolumeDiskSource,
+} from './domainModel.js';
+export { validateDomain, validateDomainDisk, validateDomainInterface } from './domainModel.js';
+export { applyDomainModel, buildDomainXml, diskDeviceXml, domainFromTree, interfaceDeviceXml, parseDomainXml, redefineDomainXml } from './domainXml.js';
+export type { ParsedDomain } from './domainXml.js';
+
+export type { NetworkIpv4, NetworkMode, NetworkModel } from './networkModel.js';
+export { validateNetwork } from './networkModel.js';
+export { applyNetworkModel, buildNetworkXml, parseNetworkXml, redefineNetworkXml } from './networkXml.js';
+export type { ParsedNetwork } from './networkXml.js';
+
+export type { DirPoolModel, IscsiDirectPoolModel, PoolModel, PoolSizes, PoolType } from './poolModel.js';
+export { validatePool } from './poolModel.js';
+export { applyPoolModel, buildPoolXml, parsePoolXml, redefinePoolXml } from './poolXml.js';
+export type { ParsedPool } from './poolXml.js';
+
+export type { VolumeFormat, VolumeInfo, VolumeModel } from './volumeXml.js';
+export { buildVolumeXml, parseVolumeXml, validateVolume } from './volumeXml.js';
+
+export type { OwnerMetadata } from './metadata.js';
+export { VIRTPLANE_MANAGER, VIRTPLANE_XML_NAMESPACE, readOwnerMetadata, readPoolOwner } from './metadata.js';
+export { isUuid, validateObjectName } from './names.js';
+export { LibvirtModelError, LibvirtXmlParseError, LibvirtXmlSerializeError } from './errors.js';
+
+export type { LibvirtHost } from './host.js';
+export { DEFAULT_LIBVIRT_URI, sshLibvirtHost } from './host.js';
+export { virsh } from './virsh.js';
+export type { VirshOptions } from './virsh.js';
+export { LibvirtOperationError, VirshError, classifyVirshFailure } from './virshErrors.js';
+export type { LibvirtObjectType, VirshErrorKind } from './virshErrors.js';
+
+export {
+  defineDomain,
+  destroyDomain,
+  domainState,
+  isActive,
+  lookupDomain,
+  requireDomain,
+  shutdownDomain,
+  startDomain,
+  undefineDomain,
+} from './domains.js';
+export type { DomainRecord, DomainState, ShutdownOptions, ShutdownOutcome } from './domains.js';
+export { destinationUri, migrateDomainLive, moveDomainCold } from './migration.js';
+export type { LiveMigrationOptions, MigrationTarget } from './migration.js';
+export { attachDisk, attachInterface, detachDisk, detachInterface } from './deviceHotplug.js';
+export type { HotplugResult } from './deviceHotplug.js';
+export { setDomainMemory, setDomainVcpus } from './domainResources.js';
+export type { ResourceChangeResult } from './domainResources.js';
+
+export {
+  defineNetwork,
+  destroyNetwork,
+  lookupNetwork,
+  requireNetwork,
+  setNetworkAutostart,
+  startNetwork,
+  undefineNetwork,
+} from './networks.js';
+export type { NetworkRecord } from './networks.js';
+export { buildPool, definePool, destroyPool, lookupPool, refreshPool, requirePool, setPoolAutostart, startPool, undefinePool } from './pools.js';
+export type { PoolRecord, PoolState } from './pools.js';
+export { createVolume, deleteVolume, growVolume, listVolumes, lookupVolume } from './volumes.js';
+export { deleteIscsiSecret, findIscsiSecret, setIscsiSecret } from './secrets.js';
+export type { IscsiSecretModel } from './secrets.js';
+
+export { readHostInventory } from './bulkRead.js';
+export type { BulkDomain, BulkNetwork, BulkPool, BulkReadOptions, HostFacts, HostInventory } from './bulkRead.js';
