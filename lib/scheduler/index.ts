@@ -1,0 +1,31 @@
+/**
+ * VM placement for virtplane, oVirt-style: a pure, deterministic core (placeVm, planDrain, planBatch)
+ * over a cluster snapshot, and a thin layer that reads the snapshot from the inventory and reserves
+ * the chosen host (loadSnapshot, reservePlacement).
+ */
+export type {
+  HostRejection,
+  HostRejectionReason,
+  Placement,
+  PlacementDecision,
+  PlacementFailure,
+  PlacementFailureCode,
+  PlacementRequest,
+  PlacementResult,
+  SchedulingAffinityGroup,
+  SchedulingCluster,
+  SchedulingHost,
+  SchedulingPlacement,
+  SchedulingPlacementStatus,
+  SchedulingPolicy,
+  SchedulingSnapshot,
+  Uuid,
+} from './types.js';
+export { SchedulerError, SchedulerInputError, PlacementFailedError, ReservationFailedError } from './errors.js';
+export { placeVm } from './place.js';
+export { planDrain, type DrainFailure, type DrainPlan, type DrainResult, type VmMove } from './drain.js';
+export { planBatch, batchOrder, type BatchPlan } from './batch.js';
+export { hostUsage, schedulableMib, type HostUsage } from './capacity.js';
+export { withPlacement } from './assign.js';
+export { loadSnapshot, type LoadSnapshotOptions, type SnapshotSource } from './snapshot.js';
+export { reservePlacement, type ReservePlacementOptions, type ReservedPlacement } from './reserve.js';
