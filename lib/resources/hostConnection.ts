@@ -1,5 +1,4 @@
-import { readHostInventory, type HostFacts } from '../backends/libvirt/bulkRead.js';
-import { sshLibvirtHost } from '../backends/libvirt/host.js';
+import type { HostFacts } from '../backends/libvirt/bulkRead.js';
 import { HostKeyRefusedError, SshAuthenticationError, SshError, SshUnreachableError, SshTimeoutError } from '../backends/ssh/index.js';
 import { DiagnosticError } from './framework/index.js';
 import type { ProviderContext } from './providerContext.js';
@@ -49,7 +48,7 @@ export interface VerifiedHost {
 export async function verifyHost(provider: ProviderContext, host: HostAddress, signal?: AbortSignal): Promise<VerifiedHost> {
   const endpoint = provider.endpointFor(host);
   try {
-    const inventory = await readHostInventory(sshLibvirtHost(provider.ssh, endpoint), { signal });
+    const inventory = await provider.hostReads.read(endpoint, { signal });
     const hostKey = host.hostKey ?? (await provider.ssh.verifiedHostKeyFingerprint(endpoint, { signal }));
     return { facts: inventory.facts, hostKey };
   } catch (error) {

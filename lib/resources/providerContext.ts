@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SshPool, type SshEndpoint } from '../backends/ssh/index.js';
 import { DiagnosticError, type ProviderConfig, type VirtplaneContext } from './framework/index.js';
+import { HostReads } from './hostReads.js';
 import { InventoryAccess } from './inventoryAccess.js';
 
 export interface HostReference {
@@ -17,6 +18,8 @@ export interface ProviderContext extends VirtplaneContext {
   readonly inventory: InventoryAccess;
   /** One SSH connection per host for the whole provider process. */
   readonly ssh: SshPool;
+  /** Bulk reads of hosts (domains, networks, pools, facts), shared by the resources of one refresh. */
+  readonly hostReads: HostReads;
   /** An endpoint for a host, with the provider's credentials and the host's pinned key. */
   endpointFor(host: HostReference): SshEndpoint;
 }
@@ -36,10 +39,12 @@ function privateKeyOf(config: ProviderConfig): Buffer | undefined {
 export function createProviderContext(config: ProviderConfig): ProviderContext {
   const privateKey = privateKeyOf(config);
   const knownHostsFile = config.known_hosts_file ? resolve(config.known_hosts_file) : undefined;
+  const ssh = new SshPool();
   return {
     config,
     inventory: InventoryAccess.fromSetting(config.inventory ?? '.virtplane/inventory'),
-    ssh: new SshPool(),
+    ssh,
+    hostReads: new HostReads(ssh),
     endpointFor(host) {
       if (!privateKey) {
         throw new DiagnosticError(

@@ -25,6 +25,9 @@ interface HostEntry {
   connecting: Promise<SshConnection> | undefined;
 }
 
+/** How often a command whose channel could not be opened is tried (nothing ran each time). */
+const CHANNEL_OPEN_ATTEMPTS = 3;
+
 export class SshPool {
   private readonly entries = new Map<string, HostEntry>();
   private readonly maxChannelsPerHost: number;
@@ -103,8 +106,12 @@ export class SshPool {
       try {
         return await this.runOnce(entry, endpoint, { command, argv, stdin }, options, cancelled);
       } catch (error) {
-        // Nothing ran because the connection had dropped unnoticed: safe to try once more on a new one.
-        if (error instanceof CommandNotStartedError && error.connectionLost && attempt === 1) continue;
+        // Nothing ran, so trying again is safe: once on a new connection when the old one had dropped
+        // unnoticed, and a few times, a little later, when a loaded sshd refused the channel.
+        if (error instanceof CommandNotStartedError && attempt < CHANNEL_OPEN_ATTEMPTS) {
+          if (!error.connectionLost) await new Promise((resolveDelay) => setTimeout(resolveDelay, 100 * attempt));
+          continue;
+        }
         throw error;
       }
     }
