@@ -2,14 +2,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { providerReferenceMarkdown } from '../docs/providerReference.js';
 import { parseArgs } from './args.js';
-import { packageRoot } from './packageRoot.js';
+import { findPackageRoot } from '../provider/packageRoot.js';
 
 export const REFERENCE_PATH = join('docs', 'reference.md');
 
 /** `virtplane docs [--check]`: writes docs/reference.md from the schemas, or checks it is current. */
 export async function docsCommand(argv: readonly string[]): Promise<number> {
   const { flags } = parseArgs(argv, []);
-  const path = join(packageRoot(), REFERENCE_PATH);
+  const path = join(findPackageRoot(), REFERENCE_PATH);
   const wanted = providerReferenceMarkdown();
   const current = await readFile(path, 'utf8').catch(() => '');
   if (flags.check === 'true') {

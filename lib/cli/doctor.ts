@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLocal } from '../lab/localCommand.js';
-import { packageRoot } from './packageRoot.js';
+import { findPackageRoot } from '../provider/packageRoot.js';
 
 export interface DoctorCheck {
   readonly name: string;
@@ -17,7 +17,7 @@ export interface DoctorCheck {
 const MIN_TERRAFORM = [1, 11];
 
 export function debianPackages(): string[] {
-  return readFileSync(join(packageRoot(), 'scripts', 'debian-packages.txt'), 'utf8')
+  return readFileSync(join(findPackageRoot(), 'scripts', 'debian-packages.txt'), 'utf8')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line.length > 0 && !line.startsWith('#'));

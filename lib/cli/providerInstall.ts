@@ -2,7 +2,7 @@ import { chmod, lstat, readFile, rename, rmdir, unlink, writeFile, mkdir } from 
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { packageRoot } from './packageRoot.js';
+import { findPackageRoot } from '../provider/packageRoot.js';
 
 /** Where Terraform finds virtplane/virtplane without a registry. */
 export const PROVIDER_HOSTNAME = 'registry.terraform.io';
@@ -63,7 +63,7 @@ export function providerLauncherPath(options: Pick<ProviderInstallOptions, 'plug
 }
 
 export function defaultEntryPoint(): string {
-  return join(packageRoot(), 'dist', 'lib', 'provider', 'main.js');
+  return join(findPackageRoot(), 'dist', 'lib', 'provider', 'main.js');
 }
 
 /**
