@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostKeyMismatchError, SshPool } from '../../lib/backends/ssh/index.js';
+import { runCli } from '../support/cli.js';
 import { useLab, type TestLab } from '../support/lab.js';
 import { defineAndStart, domainState, hostHasKvm, removeDomainEverywhere, uniqueName } from '../support/tinyDomain.js';
 
@@ -25,6 +26,14 @@ describe('the lab', () => {
       // Each machine has its own UTS namespace: it reports its own name.
       expect(result.stdout.trim()).toBe(endpoint.name);
     }
+  });
+
+  it('`lab status` reports every machine healthy, with its service and workload', () => {
+    const result = runCli(['lab', 'status']);
+    expect(result.stdout).toMatch(/^kvm1\s+10\.77\.0\.11\s+ok\s+libvirt \d+\.\d+\.\d+\s+\d+ running \/ \d+ defined$/m);
+    expect(result.stdout).toMatch(/^storage\s+10\.77\.0\.2\s+ok\s+tgtd\s+\d+ targets?$/m);
+    expect(result.stdout).toContain('all 3 machines healthy');
+    expect(result.status).toBe(0);
   });
 
   it('refuses a machine whose key is not the pinned one', async () => {

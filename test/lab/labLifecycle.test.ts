@@ -14,6 +14,7 @@ import type { LabFile } from '../../lib/lab/labFile.js';
 import { listLinks, listNamespaces, namespacePids } from '../../lib/lab/network.js';
 import { runningProcessNames } from '../../lib/lab/machineRuntime.js';
 import { planLab } from '../../lib/lab/labPlan.js';
+import { isHealthy, labStatus } from '../../lib/lab/labStatus.js';
 import { isRunning } from '../../lib/lab/processes.js';
 import { defineAndStart, domainState, hostHasKvm, uniqueName } from '../support/tinyDomain.js';
 
@@ -62,6 +63,9 @@ describe('lab up and down', () => {
     const machine = plan.machines.find((candidate) => candidate.name === 'kvm1')!;
     for (const pid of await namespacePids(machine.namespace)) process.kill(pid, 'SIGKILL');
     expect(await runningProcessNames(machine)).toEqual([]);
+    const broken = await labStatus(before);
+    expect(broken.find((status) => status.name === 'kvm1')!.sshError).toMatch(/unreachable|refused|timed out|no SSH session/i);
+    expect(broken.filter(isHealthy).map((status) => status.name)).toEqual(['storage']);
 
     const repaired = await labUp(options, () => {}, labFile);
     expect(repaired.built).toEqual(['kvm1']);
