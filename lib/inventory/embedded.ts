@@ -1,7 +1,9 @@
 /** The embedded backend: PGlite (PostgreSQL compiled to WASM) with its data in a folder. */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { readTemplate, saveTemplate, templatePath } from './embeddedTemplate.js';
 import { acquireLock, type LockOptions } from './lockFile.js';
 import {
   transactionExecutor,
@@ -38,9 +40,13 @@ export async function openEmbedded(folder: string, options: EmbeddedOptions = {}
   const location = resolve(folder);
   await mkdir(location, { recursive: true });
   const lock = await acquireLock(location, options.lock);
+  const dataDir = join(location, EMBEDDED_DATA_DIR_NAME);
+  const isNew = !existsSync(join(dataDir, 'PG_VERSION'));
+  const template = isNew ? templatePath() : undefined;
+  const templateTarball = template ? await readTemplate(template) : undefined;
   let db: PGlite;
   try {
-    db = await PGlite.create(join(location, EMBEDDED_DATA_DIR_NAME));
+    db = await PGlite.create(dataDir, templateTarball ? { loadDataDir: new Blob([templateTarball]) } : {});
   } catch (error) {
     await lock.release();
     throw error;
@@ -64,6 +70,10 @@ export async function openEmbedded(folder: string, options: EmbeddedOptions = {}
     location,
     // The lock file already keeps every other process out of this folder.
     withMigrationLock: <T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T> => fn(executor),
+    async afterMigrate(): Promise<void> {
+      // A database just made from nothing and migrated is the template for the next new one.
+      if (template && !templateTarball) await saveTemplate(template, await db.dumpDataDir('none'));
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -43,6 +43,7 @@ export async function openInventory(location: string, options: OpenInventoryOpti
       });
   try {
     const { version } = await migrate(driver);
+    await driver.afterMigrate?.();
     return createInventory(driver, version);
   } catch (error) {
     await driver.close().catch(() => undefined);

@@ -28,6 +28,8 @@ export interface InventoryDriver extends SqlExecutor {
   readonly location: string;
   /** Runs `fn` while no other process can migrate the same database. */
   withMigrationLock<T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Called once the schema is current (the embedded backend keeps a template of a new database). */
+  afterMigrate?(): Promise<void>;
   close(): Promise<void>;
 }
 
