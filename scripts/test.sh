@@ -1,20 +1,58 @@
 #!/usr/bin/env bash
-# The whole suite: set-up (only what is missing), then every test against the real lab, which the tests
-# bring up themselves (or repair) and leave up for the next run.
+# The whole suite: set-up (only what is missing), a typecheck, then every test. Tests that use the lab
+# (brought up or repaired by the tests themselves, and left up) run one file at a time; tests that need
+# nothing of the lab (their own sshd, PostgreSQL, a local fixture provider, pure code) run beside them in
+# a second vitest process. Arguments (file filters) run one vitest process over what they select.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 export CHECKPOINT_DISABLE=1
 # Tests are TypeScript too: vitest strips types without checking them.
 npx tsc -p tsconfig.test.json
-results=$(mktemp --suffix=.json)
-trap 'rm -f "$results"' EXIT
-status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
-# One closing line in the plain form any CI reads.
-node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
-' "$results" 2>/dev/null || echo "tests: 0 passed, 1 failed (no results: vitest did not finish)"
-exit "$status"
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+summary() {
+  node -e '
+    const fs = require("fs");
+    let passed = 0, failed = 0, skipped = 0;
+    for (const file of process.argv.slice(1)) {
+      // No results at all: that vitest run died; count it as a failure rather than as nothing.
+      if (!fs.existsSync(file)) { failed += 1; continue; }
+      const r = JSON.parse(fs.readFileSync(file, "utf8"));
+      passed += r.numPassedTests;
+      // A file that failed to load has no failed test, only a failed suite.
+      failed += r.numFailedTests > 0 ? r.numFailedTests : r.numFailedTestSuites;
+      skipped += r.numPendingTests + r.numTodoTests;
+    }
+    console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  ' "$@"
+}
+
+if [ "$#" -gt 0 ]; then
+  status=0
+  npx vitest run --reporter=default --reporter=json --outputFile.json="$results/all.json" "$@" || status=$?
+  summary "$results/all.json"
+  exit "$status"
+fi
+
+# Needs nothing of the lab: safe to run while the lab tests run.
+LOCAL=(test/provider test/inventory test/backends/ssh test/scheduler test/cli test/lab/labPlan.test.ts)
+exclude=()
+for path in "${LOCAL[@]}"; do
+  case "$path" in *.ts) exclude+=(--exclude "$path") ;; *) exclude+=(--exclude "$path/**") ;; esac
+done
+
+started=$(date +%s)
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/local.json" "${LOCAL[@]}" > "$results/local.log" 2>&1 &
+local_pid=$!
+lab_status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/lab.json" "${exclude[@]}" || lab_status=$?
+local_status=0
+wait "$local_pid" || local_status=$?
+echo
+echo "== tests that need no lab (run alongside) =="
+cat "$results/local.log"
+echo "whole suite: $(( $(date +%s) - started )) s"
+summary "$results/lab.json" "$results/local.json"
+[ "$lab_status" -eq 0 ] && [ "$local_status" -eq 0 ]
