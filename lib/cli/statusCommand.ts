@@ -9,7 +9,8 @@ function mib(value: number | null): string {
 
 /**
  * `virtplane status [--inventory LOCATION]`: the platform as the inventory knows it, as a tree a person
- * takes in at a glance: data center -> cluster -> hosts (memory placed / total) -> VMs.
+ * takes in at a glance: data center -> cluster -> hosts (memory placed / total) -> VMs, then the data
+ * center's storage domains and networks.
  */
 export async function statusCommand(argv: readonly string[]): Promise<number> {
   const { flags } = parseArgs(argv, ['inventory']);
@@ -33,6 +34,14 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
           );
           for (const vm of vms) lines.push(`      vm ${vm.name}: ${vm.vcpus} vCPU, ${mib(vm.memoryMib)} (${vm.status})`);
         }
+      }
+      for (const domain of await inventory.storageDomains.list(datacenter.id)) {
+        const where = domain.type === 'dir' ? domain.path : `${domain.iqn} at ${domain.portal}`;
+        lines.push(`  storage domain ${domain.name}: ${domain.type} ${where ?? '?'}`);
+      }
+      for (const network of await inventory.networks.list(datacenter.id)) {
+        const where = network.mode === 'bridge' ? `on ${network.bridge ?? '?'}` : (network.cidr ?? 'no subnet');
+        lines.push(`  network ${network.name}: ${network.mode} ${where}${network.vlanId === null ? '' : `, VLAN ${network.vlanId}`}`);
       }
     }
     process.stdout.write(lines.join('\n') + '\n');

@@ -45,10 +45,18 @@ export interface LabUpResult {
 
 export type LabProgress = (message: string) => void;
 
-/** Bump when what a machine is made of changes (mounts, daemons, configuration). */
-const LAB_LAYOUT = 2;
+/**
+ * Bump when what a machine is made of changes (mounts, daemons, configuration). 3: libvirtd must start
+ * after iptables and dnsmasq are installed (it looks for them once, at start, and NAT and isolated
+ * networks fail to start until it is restarted).
+ */
+const LAB_LAYOUT = 3;
 
-const REQUIRED_PROGRAMS = ['ip', 'unshare', 'ssh-keygen', 'sshd', 'libvirtd', 'virtlogd', 'virsh', 'tgtd', 'tgtadm', 'tgt-admin', 'qemu-system-x86_64'];
+const REQUIRED_PROGRAMS = [
+  'ip', 'unshare', 'ssh-keygen', 'sshd', 'libvirtd', 'virtlogd', 'virsh', 'tgtd', 'tgtadm', 'tgt-admin', 'qemu-system-x86_64',
+  // libvirt's NAT and isolated networks: firewall rules and DHCP/DNS (dnsmasq drops to user nobody).
+  'iptables', 'dnsmasq',
+];
 
 function recordPath(plan: LabPlan): string {
   return join(plan.stateDir, 'lab-record.json');

@@ -1,13 +1,29 @@
-/** examples/hcl as a user runs it, against the lab: apply, empty plan, destroy. */
+/** examples/hcl as a user runs it, against the lab: apply, empty plan, destroy leaving nothing behind. */
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SshPool } from '../../lib/backends/ssh/index.js';
 import { buildProvider, createTerraformWorkspace, REPO_ROOT, type TerraformWorkspace } from '../support/terraform.js';
 import { useLab, type TestLab } from '../support/lab.js';
 
 let lab: TestLab;
 let tf: TerraformWorkspace;
 let variables: string[];
+const ssh = new SshPool();
+
+const POOL = 'lab-san';
+const NETWORK = 'lab-lan';
+const TARGET = 'iqn.2025-01.dev.virtplane.lab:san';
+
+/** The active pools or networks of a lab host, by name. */
+async function active(host: TestLab['hosts'][number], listing: 'pool-list' | 'net-list'): Promise<string[]> {
+  const { stdout } = await ssh.exec(host, ['virsh', '-q', listing, '--name']);
+  return stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+}
+
+async function storageTargets(): Promise<string> {
+  return (await ssh.exec(lab.storage, ['tgtadm', '--lld', 'iscsi', '--mode', 'target', '--op', 'show'])).stdout;
+}
 
 beforeAll(async () => {
   lab = await useLab();
@@ -20,16 +36,43 @@ beforeAll(async () => {
 afterAll(async () => {
   await tf?.run(['destroy', '-auto-approve', '-input=false', '-no-color', ...variables], { allowFailure: true });
   await tf?.cleanup();
+  await ssh.close();
 });
 
 describe('examples/hcl', () => {
-  it('deploys the platform of the lab, then plans nothing', async () => {
-    await tf.apply(variables);
-    const outputs = JSON.parse((await tf.run(['output', '-json'])).stdout) as { hosts: { value: Record<string, { address: string; memory_mib: number }> } };
+  it('deploys the platform of the lab with its storage and network on every host, then plans nothing', async () => {
+    const applied = await tf.apply(variables);
+    const outputs = JSON.parse((await tf.run(['output', '-json'])).stdout) as {
+      hosts: { value: Record<string, { address: string; memory_mib: number }> };
+      storage: { value: { hosts: string[]; disks: Record<string, { path: string; size_mib: number }> } };
+    };
     expect(Object.keys(outputs.hosts.value).sort()).toEqual(lab.lab.hosts.map((host) => host.name).sort());
     expect(outputs.hosts.value.kvm1!.address).toBe(lab.lab.hosts[0]!.address);
     expect(outputs.hosts.value.kvm1!.memory_mib).toBeGreaterThan(0);
+    expect(outputs.storage.value.hosts).toEqual(lab.lab.hosts.map((host) => host.name).sort());
+    expect(outputs.storage.value.disks).toEqual({
+      system: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/1`, size_mib: 64 },
+      data: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/2`, size_mib: 32 },
+    });
+    for (const host of lab.hosts) {
+      expect({ host: host.name, pools: await active(host, 'pool-list') }).toEqual({ host: host.name, pools: expect.arrayContaining([POOL]) });
+      expect({ host: host.name, networks: await active(host, 'net-list') }).toEqual({ host: host.name, networks: expect.arrayContaining([NETWORK]) });
+    }
+    expect(await storageTargets()).toContain(TARGET);
     const plan = await tf.plan(variables);
     expect(plan.hasChanges).toBe(false);
+    process.stderr.write(`[examples/hcl] apply ${applied.durationMs.toFixed(0)} ms, no-op plan ${plan.result.durationMs.toFixed(0)} ms\n`);
+  });
+
+  it('destroys, leaving no pool, network or target on any machine of the lab', async () => {
+    await tf.run(['destroy', '-auto-approve', '-input=false', '-no-color', ...variables]);
+    for (const host of lab.hosts) {
+      const { stdout: pools } = await ssh.exec(host, ['virsh', '-q', 'pool-list', '--all', '--name']);
+      const { stdout: networks } = await ssh.exec(host, ['virsh', '-q', 'net-list', '--all', '--name']);
+      expect({ host: host.name, pool: pools.includes(POOL), network: networks.includes(NETWORK) }).toEqual({ host: host.name, pool: false, network: false });
+    }
+    expect(await storageTargets()).not.toContain(TARGET);
+    const files = await ssh.exec(lab.storage, ['ls', `/var/lib/virtplane/iscsi/${TARGET}`], { allowExitCodes: [2] });
+    expect(files.exitCode).toBe(2);
   });
 });
