@@ -2,7 +2,9 @@ import type { HostFacts } from '../backends/libvirt/bulkRead.js';
 import type { Host } from '../inventory/index.js';
 import { boolAttribute, blockSchema, defineResource, DiagnosticError, numberAttribute, stringAttribute, type StateOf } from './framework/index.js';
 import { idAttribute, nameAttribute, referenceAttribute } from './commonAttributes.js';
+import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, leaveDatacenter, withDatacenterOfCluster } from './datacenterObjects.js';
 import { verifyHost } from './hostConnection.js';
+import { drainHost, planMaintenance } from './hostMaintenance.js';
 import { findByIdOrName } from './importById.js';
 import { changeInventory } from './inventoryChange.js';
 import type { ProviderContext } from './providerContext.js';
@@ -29,7 +31,8 @@ export const hostSchema = blockSchema({
       validation: { pattern: HOST_KEY_PATTERN, hint: 'A public key line "ssh-ed25519 AAAA..." (no comment) or a fingerprint "SHA256:..." as ssh-keygen -lf prints it.' },
     }),
     maintenance: boolAttribute({
-      description: 'A host in maintenance gets no new VMs.',
+      description:
+        'A host in maintenance gets no new VMs. Setting it to true drains the host in the same apply: its VMs live-migrate (stopped ones move cold) to other hosts of the cluster, chosen by the scheduler; a host whose VMs cannot all go elsewhere, or that VMs are pinned to, is refused at plan time and nothing moves.',
       optional: true,
       default: false,
     }),
@@ -71,26 +74,41 @@ export const hostResource = defineResource<ProviderContext>()({
   description: hostSchema.description,
   schema: hostSchema,
 
+  async plan({ prior, planned, provider, signal }) {
+    // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
+    if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string') return undefined;
+    return { diagnostics: await planMaintenance(provider, prior.id, signal) };
+  },
+
   async create({ provider, planned, signal }) {
     const verified = await verifyHost(provider, address(planned), signal);
-    const row = await changeInventory(provider.inventory, {
-      resourceType: 'virtplane_host',
-      action: 'create',
-      details: { ...planned, host_key: verified.hostKey },
-      references: { cluster: ['cluster_id'] },
-      apply: async (tx) => {
-        const created = await tx.hosts.create({
-          clusterId: planned.cluster_id,
-          name: planned.name,
-          address: planned.address,
-          port: planned.port,
-          hostKey: verified.hostKey,
-          maintenance: planned.maintenance,
+    // Under the data center's lock, so that networks and storage domains created meanwhile reach it too.
+    return withDatacenterOfCluster(provider, planned.cluster_id, async () => {
+      const row = await changeInventory(provider.inventory, {
+        resourceType: 'virtplane_host',
+        action: 'create',
+        details: { ...planned, host_key: verified.hostKey },
+        references: { cluster: ['cluster_id'] },
+        apply: async (tx) => {
+          const created = await tx.hosts.create({
+            clusterId: planned.cluster_id,
+            name: planned.name,
+            address: planned.address,
+            port: planned.port,
+            hostKey: verified.hostKey,
+            maintenance: planned.maintenance,
+          });
+          return tx.hosts.recordFacts(created.id, inventoryFacts(verified.facts));
+        },
+      });
+      const datacenterId = await datacenterOfCluster(provider, row.clusterId);
+      if (datacenterId !== undefined) {
+        await joinDatacenter(provider, row, datacenterId, signal).catch((error: unknown) => {
+          throw joinFailed(error, row.name, hostToState(row, planned.host_key));
         });
-        return tx.hosts.recordFacts(created.id, inventoryFacts(verified.facts));
-      },
+      }
+      return hostToState(row, planned.host_key);
     });
-    return hostToState(row, planned.host_key);
   },
 
   async read({ provider, state, signal }) {
@@ -105,6 +123,8 @@ export const hostResource = defineResource<ProviderContext>()({
   async update({ provider, prior, planned, signal }) {
     const reconnect = planned.port !== prior.port || planned.host_key !== prior.host_key;
     const verified = reconnect ? await verifyHost(provider, address(planned), signal) : undefined;
+    if (planned.maintenance && !prior.maintenance) await drainHost(provider, prior.id!, signal);
+    const [leaving, joining] = await Promise.all([datacenterOfCluster(provider, prior.cluster_id), datacenterOfCluster(provider, planned.cluster_id)]);
     const row = await changeInventory(provider.inventory, {
       resourceType: 'virtplane_host',
       action: 'update',
@@ -131,10 +151,16 @@ export const hostResource = defineResource<ProviderContext>()({
         return verified ? tx.hosts.recordFacts(updated.id, inventoryFacts(verified.facts)) : updated;
       },
     });
+    if (leaving !== joining) {
+      // Another data center: what the old one put on the host goes, the new one's comes.
+      if (leaving !== undefined) await leaveDatacenter(provider, row, leaving, signal);
+      if (joining !== undefined) await joinDatacenter(provider, row, joining, signal);
+    }
     return hostToState(row, planned.host_key);
   },
 
-  async delete({ provider, prior }) {
+  async delete({ provider, prior, signal }) {
+    await leaveBeforeDelete(provider, prior.id!, signal);
     await changeInventory(provider.inventory, {
       resourceType: 'virtplane_host',
       action: 'delete',

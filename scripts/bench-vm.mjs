@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// VMs through the provider against the same work done by hand, measured in one run on the lab:
+//   1. creating 20 VMs of 32 MiB over the lab's 2 hosts: `terraform apply` (refresh, plan, scheduler,
+//      reservations, define, start) beside virsh define + start over SSH (the same pooled SSH
+//      connections the provider uses, 10 at a time like Terraform's default parallelism);
+//   2. a no-change `terraform plan` of those 20 VMs beside the same plan without VMs (the platform
+//      only) and one bulk read of both hosts (what a refresh of all the VMs costs on the wire).
+// Needs the lab up (`virtplane lab up`) and the compiled code:
+//   npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json
+// Run: node scripts/bench-vm.mjs [--vms N] [--plans N]
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (path) => join(root, 'dist', path);
+for (const required of [dist('lib/provider/main.js'), dist('test/support/terraform.js'), dist('test/support/platformHcl.js')]) {
+  if (!existsSync(required)) {
+    process.stderr.write(`missing ${required}: run \`npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json\` first\n`);
+    process.exit(2);
+  }
+}
+const labPath = join(root, '.virtplane', 'lab.json');
+if (!existsSync(labPath)) {
+  process.stderr.write(`no lab at ${labPath}: run \`node dist/lib/cli/main.js lab up\` first\n`);
+  process.exit(2);
+}
+
+const { createTerraformWorkspace } = await import(dist('test/support/terraform.js'));
+const { platformHcl } = await import(dist('test/support/platformHcl.js'));
+const { labEndpoints } = await import(dist('lib/lab/endpoints.js'));
+const { SshPool } = await import(dist('lib/backends/ssh/index.js'));
+const { buildDomainXml, destroyDomain, readHostInventory, sshLibvirtHost, undefineDomain } = await import(dist('lib/backends/libvirt/index.js'));
+
+const option = (name, fallback) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const VM_COUNT = option('--vms', 20);
+const PLANS = option('--plans', 3);
+const PARALLELISM = 10;
+const run = randomBytes(3).toString('hex');
+
+const lab = JSON.parse(readFileSync(labPath, 'utf8'));
+const { hosts } = labEndpoints(lab);
+const pool = new SshPool();
+const libvirtHosts = hosts.map((endpoint) => sshLibvirtHost(pool, endpoint));
+const kvm = (await pool.exec(hosts[0], ['test', '-c', '/dev/kvm'], { allowExitCodes: [1] })).exitCode === 0;
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function timed(work) {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+async function inParallel(items, limit, work) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+/** The same shape of guest virtplane defines: 32 MiB, 1 vCPU (hot-plug room 4), no graphics, a serial console. */
+function guestXml(name) {
+  return buildDomainXml({
+    name,
+    type: kvm ? 'kvm' : 'qemu',
+    memoryMiB: 32,
+    currentMemoryMiB: 32,
+    vcpu: { current: 1, max: 4 },
+    os: { bootDevices: ['hd'] },
+    features: { acpi: true, apic: true },
+    disks: [],
+    interfaces: [],
+    graphics: { type: 'none' },
+    serialConsole: true,
+  });
+}
+
+const tf = await createTerraformWorkspace({ entryPoint: dist('lib/provider/main.js') });
+const platform = tf.requiredProviders() + platformHcl(lab, { inventory: join(tf.root, 'inventory') });
+const vmNames = Array.from({ length: VM_COUNT }, (_, index) => `vpbench-${run}-${String(index + 1).padStart(2, '0')}`);
+const vmsHcl = vmNames
+  .map(
+    (name) => `
+resource "virtplane_vm" "${name}" {
+  name                     = "${name}"
+  cluster_id               = virtplane_cluster.main.id
+  memory_mib               = 32
+  graphics                 = "none"
+  shutdown_timeout_seconds = 0
+}
+`,
+  )
+  .join('');
+const byHand = vmNames.map((name) => `${name}-virsh`);
+
+try {
+  await tf.writeConfig(platform);
+  await tf.init();
+  await tf.apply();
+
+  const platformPlans = [];
+  for (let index = 0; index < PLANS; index++) platformPlans.push(await timed(() => tf.plan()));
+
+  const virshMs = await timed(() =>
+    inParallel(byHand, PARALLELISM, async (name) => {
+      const host = hosts[byHand.indexOf(name) % hosts.length];
+      await pool.exec(host, ['virsh', '-q', 'define', '/dev/stdin'], { stdin: guestXml(name) });
+      await pool.exec(host, ['virsh', '-q', 'start', name]);
+    }),
+  );
+  await inParallel(byHand, PARALLELISM, async (name) => {
+    const host = libvirtHosts[byHand.indexOf(name) % libvirtHosts.length];
+    await destroyDomain(host, name);
+    await undefineDomain(host, name);
+  });
+
+  await tf.writeConfig(platform + vmsHcl);
+  const applyMs = await timed(() => tf.apply());
+  const spread = new Map();
+  for (const host of libvirtHosts) {
+    const inventory = await readHostInventory(host);
+    spread.set(host.name, inventory.domains.filter((domain) => domain.name.startsWith(`vpbench-${run}-`)).length);
+  }
+
+  const vmPlans = [];
+  for (let index = 0; index < PLANS; index++) {
+    vmPlans.push(
+      await timed(async () => {
+        const { hasChanges, result } = await tf.plan();
+        if (hasChanges) throw new Error(`the plan of ${VM_COUNT} applied VMs is not empty:\n${result.stdout}`);
+      }),
+    );
+  }
+  const bulkReads = [];
+  for (let index = 0; index < PLANS; index++) bulkReads.push(await timed(() => Promise.all(libvirtHosts.map((host) => readHostInventory(host)))));
+
+  console.log(`VMs on the lab (${hosts.length} hosts, ${kvm ? 'KVM' : 'TCG'}), ${VM_COUNT} x 32 MiB; medians of ${PLANS} for plans`);
+  console.log(`| measured | virtplane | baseline |`);
+  console.log(`|---|---|---|`);
+  console.log(`| create ${VM_COUNT} VMs | ${seconds(applyMs)} (terraform apply: refresh, plan, placement, define, start; spread ${[...spread].map(([host, count]) => `${host} ${count}`).join(' / ')}) | ${seconds(virshMs)} (virsh define + start over SSH, ${PARALLELISM} at a time) |`);
+  console.log(`| no-change plan with ${VM_COUNT} VMs | ${seconds(median(vmPlans))} (terraform plan) | ${seconds(median(platformPlans))} (same plan without VMs); ${seconds(median(bulkReads))} (bulk read of both hosts) |`);
+} finally {
+  await tf.writeConfig(platform);
+  await tf.apply([], { allowFailure: true }).catch(() => undefined);
+  await tf.destroy({ allowFailure: true });
+  // Whatever a failure left behind (only this run's names).
+  for (const host of libvirtHosts) {
+    const left = (await readHostInventory(host)).domains.filter((domain) => domain.name.startsWith(`vpbench-${run}-`));
+    for (const domain of left) {
+      await destroyDomain(host, domain.uuid).catch(() => undefined);
+      await undefineDomain(host, domain.uuid).catch(() => undefined);
+    }
+  }
+  await tf.cleanup();
+  await pool.close();
+}
