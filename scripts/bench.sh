@@ -6,5 +6,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh >/dev/null
 npx tsc -p test/provider/tsconfig.fixtures.json
 export CHECKPOINT_DISABLE=1
-echo "== provider (scripts/bench-provider.mjs)"
-node scripts/bench-provider.mjs "$@"
+echo "== provider: start and no-op plans (scripts/bench-provider.mjs)"
+node scripts/bench-provider.mjs
+echo "== libvirt: one bulk read per host vs one call per domain (scripts/bench-bulk-read.ts)"
+npx vite-node scripts/bench-bulk-read.ts
+echo "== scheduler: placement on a large synthetic cluster (scripts/bench-scheduler.mjs)"
+node scripts/bench-scheduler.mjs
+echo "== VMs: 20 VMs through terraform vs virsh over SSH (scripts/bench-vm.mjs)"
+node scripts/bench-vm.mjs
