@@ -13,7 +13,7 @@ import {
   type StateOf,
 } from './framework/index.js';
 import { idAttribute, nameAttribute, referenceAttribute, UUID_PATTERN } from './commonAttributes.js';
-import { changeInventory } from './inventoryChange.js';
+import { changeInventory, removeFromInventory } from './inventoryChange.js';
 import type { ProviderContext } from './providerContext.js';
 import { planAffinityMoves, type AffinityMove } from './vmAffinityMoves.js';
 import { vmsOn } from './vmHosts.js';
@@ -211,14 +211,7 @@ export const affinityGroupResource = defineResource<ProviderContext>()({
   },
 
   async delete({ provider, prior }) {
-    await changeInventory(provider.inventory, {
-      resourceType: 'virtplane_affinity_group',
-      action: 'delete',
-      apply: async (tx) => {
-        await tx.affinityGroups.delete(prior.id!);
-        return { id: prior.id!, name: prior.name };
-      },
-    });
+    await removeFromInventory(provider.inventory, 'virtplane_affinity_group', { id: prior.id!, name: prior.name }, (tx) => tx.affinityGroups.delete(prior.id!));
   },
 
   /** Import ids: the group's id, or CLUSTER_ID/NAME. */

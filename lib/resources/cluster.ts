@@ -1,7 +1,7 @@
 import type { Cluster, Inventory } from '../inventory/index.js';
 import { blockSchema, defineResource, numberAttribute, stringAttribute, type StateOf } from './framework/index.js';
 import { descriptionAttribute, idAttribute, nameAttribute, referenceAttribute, UUID_PATTERN } from './commonAttributes.js';
-import { changeInventory } from './inventoryChange.js';
+import { changeInventory, removeFromInventory } from './inventoryChange.js';
 import type { ProviderContext } from './providerContext.js';
 
 export const SCHEDULING_POLICIES = ['evenly_distributed', 'power_saving', 'none'] as const;
@@ -105,14 +105,7 @@ export const clusterResource = defineResource<ProviderContext>()({
   },
 
   async delete({ provider, prior }) {
-    await changeInventory(provider.inventory, {
-      resourceType: 'virtplane_cluster',
-      action: 'delete',
-      apply: async (tx) => {
-        await tx.clusters.delete(prior.id!);
-        return { id: prior.id!, name: prior.name };
-      },
-    });
+    await removeFromInventory(provider.inventory, 'virtplane_cluster', { id: prior.id!, name: prior.name }, (tx) => tx.clusters.delete(prior.id!));
   },
 
   async import({ provider, id }) {

@@ -2,7 +2,7 @@ import type { Datacenter } from '../inventory/index.js';
 import type { ProviderContext } from './providerContext.js';
 import { blockSchema, defineResource, stringAttribute, type StateOf, } from './framework/index.js';
 import { descriptionAttribute, idAttribute, nameAttribute } from './commonAttributes.js';
-import { changeInventory } from './inventoryChange.js';
+import { changeInventory, removeFromInventory } from './inventoryChange.js';
 import { findByIdOrName } from './importById.js';
 
 export const datacenterSchema = blockSchema({
@@ -61,14 +61,7 @@ export const datacenterResource = defineResource<ProviderContext>()({
   },
 
   async delete({ provider, prior }) {
-    await changeInventory(provider.inventory, {
-      resourceType: 'virtplane_datacenter',
-      action: 'delete',
-      apply: async (tx) => {
-        await tx.datacenters.delete(prior.id!);
-        return { id: prior.id!, name: prior.name };
-      },
-    });
+    await removeFromInventory(provider.inventory, 'virtplane_datacenter', { id: prior.id!, name: prior.name }, (tx) => tx.datacenters.delete(prior.id!));
   },
 
   async import({ provider, id }) {

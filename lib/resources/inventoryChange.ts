@@ -51,3 +51,20 @@ export function changeInventory<Row extends { readonly id: string; readonly name
     ),
   );
 }
+
+/** Removes an object's row and records that in the audit log, all or nothing. */
+export async function removeFromInventory(
+  access: InventoryAccess,
+  resourceType: string,
+  object: { readonly id: string; readonly name: string },
+  remove: (tx: InventoryScope) => Promise<unknown>,
+): Promise<void> {
+  await changeInventory(access, {
+    resourceType,
+    action: 'delete',
+    apply: async (tx) => {
+      await remove(tx);
+      return object;
+    },
+  });
+}

@@ -17,7 +17,7 @@ import {
 } from './framework/index.js';
 import { idAttribute, NAME_HINT, NAME_PATTERN, referenceAttribute, UUID_PATTERN } from './commonAttributes.js';
 import { readHosts, type HostRead } from './datacenterObjects.js';
-import { changeInventory } from './inventoryChange.js';
+import { changeInventory, removeFromInventory } from './inventoryChange.js';
 import { withInventoryDiagnostics } from './inventoryDiagnostics.js';
 import { cidrProblem } from './networkAddressing.js';
 import { ensureNetworkOn, NETWORK_TYPE, networkModelFor, networkOnHost, removeNetworksFrom } from './networkHosts.js';
@@ -272,13 +272,8 @@ export const networkResource = defineResource<ProviderContext>()({
           forgetAll(provider, reads);
         }
       }
-      await changeInventory(provider.inventory, {
-        resourceType: NETWORK_TYPE,
-        action: 'delete',
-        apply: async (tx) => {
-          if (await tx.networks.get(prior.id!)) await tx.networks.delete(prior.id!);
-          return { id: prior.id!, name: prior.name };
-        },
+      await removeFromInventory(provider.inventory, NETWORK_TYPE, { id: prior.id!, name: prior.name }, async (tx) => {
+        if (await tx.networks.get(prior.id!)) await tx.networks.delete(prior.id!);
       });
     });
   },

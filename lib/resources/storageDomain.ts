@@ -16,7 +16,7 @@ import {
 } from './framework/index.js';
 import { idAttribute, NAME_PATTERN, referenceAttribute, UUID_PATTERN } from './commonAttributes.js';
 import { readHosts, type HostRead } from './datacenterObjects.js';
-import { changeInventory } from './inventoryChange.js';
+import { changeInventory, removeFromInventory } from './inventoryChange.js';
 import { LIBVIRT_NAME_HINT } from './network.js';
 import type { ProviderContext } from './providerContext.js';
 import { changeTargetAcl, hostsNotAdmitted, readTarget } from './storageAcl.js';
@@ -388,13 +388,8 @@ export const storageDomainResource = defineResource<ProviderContext>()({
           );
         }
       }
-      await changeInventory(provider.inventory, {
-        resourceType: STORAGE_DOMAIN_TYPE,
-        action: 'delete',
-        apply: async (tx) => {
-          if (await tx.storageDomains.get(prior.id!)) await tx.storageDomains.delete(prior.id!);
-          return { id: prior.id!, name: prior.name };
-        },
+      await removeFromInventory(provider.inventory, STORAGE_DOMAIN_TYPE, { id: prior.id!, name: prior.name }, async (tx) => {
+        if (await tx.storageDomains.get(prior.id!)) await tx.storageDomains.delete(prior.id!);
       });
     });
   },
