@@ -133,6 +133,17 @@ async function enforce(provider: ProviderContext, state: AffinityGroupState): Pr
   }
 }
 
+/** What the inventory keeps of a group (VM ids lower-case: libvirt prints UUIDs that way). */
+function groupFields(planned: { readonly name: string; readonly positive: boolean; readonly enforcing: boolean; readonly vm_ids: readonly string[]; readonly host_ids: readonly string[] }) {
+  return {
+    name: planned.name,
+    positive: planned.positive,
+    enforcing: planned.enforcing,
+    vmIds: planned.vm_ids.map((id) => id.toLowerCase()),
+    hostIds: [...planned.host_ids],
+  };
+}
+
 export const affinityGroupResource = defineResource<ProviderContext>()({
   typeName: 'virtplane_affinity_group',
   description: affinityGroupSchema.description,
@@ -170,15 +181,7 @@ export const affinityGroupResource = defineResource<ProviderContext>()({
       action: 'create',
       details: planned,
       references: { cluster: ['cluster_id'], host: ['host_ids'] },
-      apply: (tx) =>
-        tx.affinityGroups.create({
-          clusterId: planned.cluster_id,
-          name: planned.name,
-          positive: planned.positive,
-          enforcing: planned.enforcing,
-          vmIds: planned.vm_ids.map((id) => id.toLowerCase()),
-          hostIds: [...planned.host_ids],
-        }),
+      apply: (tx) => tx.affinityGroups.create({ clusterId: planned.cluster_id, ...groupFields(planned) }),
     });
     const state = toState(row);
     await enforce(provider, state);
@@ -196,14 +199,7 @@ export const affinityGroupResource = defineResource<ProviderContext>()({
       action: 'update',
       details: planned,
       references: { cluster: ['cluster_id'], host: ['host_ids'] },
-      apply: (tx) =>
-        tx.affinityGroups.update(prior.id!, {
-          name: planned.name,
-          positive: planned.positive,
-          enforcing: planned.enforcing,
-          vmIds: planned.vm_ids.map((id) => id.toLowerCase()),
-          hostIds: [...planned.host_ids],
-        }),
+      apply: (tx) => tx.affinityGroups.update(prior.id!, groupFields(planned)),
     });
     const state = toState(row);
     await enforce(provider, state);
