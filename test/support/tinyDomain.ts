@@ -1,9 +1,9 @@
 /**
- * The smallest guest a lab test needs: no disk, it stays `running` at the BIOS. Built with xml-js,
- * never by string concatenation, like every piece of XML in the project.
+ * The smallest guest a lab test needs: no disk, it stays `running` at the BIOS. Its XML comes from the
+ * libvirt backend's serializer, like every piece of XML in the project.
  */
 import { randomBytes } from 'node:crypto';
-import { js2xml } from 'xml-js';
+import { buildDomainXml } from '../../lib/backends/libvirt/domainXml.js';
 import type { SshEndpoint, SshPool } from '../../lib/backends/ssh/index.js';
 
 export function uniqueName(prefix = 'vptest'): string {
@@ -11,19 +11,20 @@ export function uniqueName(prefix = 'vptest'): string {
 }
 
 export function tinyDomainXml(name: string, options: { memoryMib?: number; kvm?: boolean } = {}): string {
-  return js2xml(
-    {
-      domain: {
-        _attributes: { type: options.kvm === false ? 'qemu' : 'kvm' },
-        name: { _text: name },
-        memory: { _attributes: { unit: 'MiB' }, _text: String(options.memoryMib ?? 64) },
-        vcpu: { _text: '1' },
-        os: { type: { _attributes: { arch: 'x86_64' }, _text: 'hvm' } },
-        devices: { serial: { _attributes: { type: 'pty' } } },
-      },
-    },
-    { compact: true },
-  );
+  const memoryMiB = options.memoryMib ?? 64;
+  return buildDomainXml({
+    name,
+    type: options.kvm === false ? 'qemu' : 'kvm',
+    memoryMiB,
+    currentMemoryMiB: memoryMiB,
+    vcpu: { current: 1, max: 1 },
+    os: { bootDevices: ['hd'] },
+    features: { acpi: true, apic: true },
+    disks: [],
+    interfaces: [],
+    graphics: { type: 'none' },
+    serialConsole: true,
+  });
 }
 
 /** True when the host can run KVM guests; otherwise tests fall back to TCG (type='qemu'). */
