@@ -1,4 +1,6 @@
-import { SshPool, type SshEndpoint } from '../backends/ssh/index.js';
+import { readHostInventory } from '../backends/libvirt/bulkRead.js';
+import { sshLibvirtHost } from '../backends/libvirt/host.js';
+import { SshError, SshPool, type SshEndpoint } from '../backends/ssh/index.js';
 import { labEndpoints } from './endpoints.js';
 import type { LabFile } from './labFile.js';
 
@@ -21,17 +23,6 @@ export interface MachineStatus {
 
 const SECTION = '@@virtplane-section@@';
 
-// One round trip per machine: every fact in one script, sections split by a marker line.
-const HYPERVISOR_PROBE = `
-hostname
-echo "${SECTION}"
-virsh -q -c qemu:///system version --daemon 2>&1 | sed -n 's/^Running against daemon: *//p'
-echo "${SECTION}"
-virsh -q -c qemu:///system list --name 2>&1 || echo "virsh failed"
-echo "${SECTION}"
-virsh -q -c qemu:///system list --all --name 2>&1 || echo "virsh failed"
-`;
-
 const STORAGE_PROBE = `
 hostname
 echo "${SECTION}"
@@ -42,38 +33,40 @@ function lines(text: string): string[] {
   return text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
 }
 
-async function probe(pool: SshPool, endpoint: SshEndpoint, role: 'hypervisor' | 'storage'): Promise<MachineStatus> {
-  const base = { name: endpoint.name, address: endpoint.host, role };
+/** A hypervisor through the libvirt backend's bulk read: facts and every domain in one round trip. */
+async function probeHypervisor(pool: SshPool, endpoint: SshEndpoint): Promise<MachineStatus> {
+  const base = { name: endpoint.name, address: endpoint.host, role: 'hypervisor' as const };
+  try {
+    const { facts, domains } = await readHostInventory(sshLibvirtHost(pool, endpoint), { timeoutMs: 15_000 });
+    return {
+      ...base,
+      sshError: null,
+      hostname: facts.hostname,
+      serviceError: null,
+      service: `libvirt ${facts.libvirtVersion}`,
+      vmsRunning: domains.filter((domain) => domain.state === 'running').length,
+      vmsDefined: domains.length,
+    };
+  } catch (error) {
+    if (error instanceof SshError) return { ...base, sshError: error.message, serviceError: 'not checked' };
+    return { ...base, sshError: null, serviceError: (error as Error).message.split('\n')[0] ?? 'libvirt did not answer' };
+  }
+}
+
+async function probeStorage(pool: SshPool, endpoint: SshEndpoint): Promise<MachineStatus> {
+  const base = { name: endpoint.name, address: endpoint.host, role: 'storage' as const };
   let output: string;
   try {
-    output = (await pool.script(endpoint, role === 'hypervisor' ? HYPERVISOR_PROBE : STORAGE_PROBE, [], { timeoutMs: 15_000 })).stdout;
+    output = (await pool.script(endpoint, STORAGE_PROBE, [], { timeoutMs: 15_000 })).stdout;
   } catch (error) {
     return { ...base, sshError: (error as Error).message, serviceError: 'not checked' };
   }
-  const sections = output.split(`${SECTION}\n`);
-  const hostname = (sections[0] ?? '').trim();
-  if (role === 'storage') {
-    const show = sections[1] ?? '';
-    if (/tgtadm failed|can't connect|not connected/i.test(show)) {
-      return { ...base, sshError: null, hostname, serviceError: lines(show)[0] ?? 'tgtd did not answer' };
-    }
-    return { ...base, sshError: null, hostname, serviceError: null, service: 'tgtd', targets: (show.match(/^Target \d+:/gm) ?? []).length };
+  const [hostnameSection = '', show = ''] = output.split(`${SECTION}\n`);
+  const hostname = hostnameSection.trim();
+  if (/tgtadm failed|can't connect|not connected/i.test(show)) {
+    return { ...base, sshError: null, hostname, serviceError: lines(show)[0] ?? 'tgtd did not answer' };
   }
-  const version = (sections[1] ?? '').trim();
-  const running = sections[2] ?? '';
-  const defined = sections[3] ?? '';
-  if (!/^\d+\.\d+/.test(version) || running.includes('virsh failed')) {
-    return { ...base, sshError: null, hostname, serviceError: lines(running)[0] ?? 'libvirt did not answer' };
-  }
-  return {
-    ...base,
-    sshError: null,
-    hostname,
-    serviceError: null,
-    service: `libvirt ${version}`,
-    vmsRunning: lines(running).length,
-    vmsDefined: lines(defined).length,
-  };
+  return { ...base, sshError: null, hostname, serviceError: null, service: 'tgtd', targets: (show.match(/^Target \d+:/gm) ?? []).length };
 }
 
 /** Asks every machine of the lab, over SSH with pinned host keys, whether it and its service answer. */
@@ -82,8 +75,8 @@ export async function labStatus(lab: LabFile): Promise<MachineStatus[]> {
   try {
     const endpoints = labEndpoints(lab);
     return await Promise.all([
-      ...endpoints.hosts.map((endpoint) => probe(pool, endpoint, 'hypervisor')),
-      probe(pool, endpoints.storage, 'storage'),
+      ...endpoints.hosts.map((endpoint) => probeHypervisor(pool, endpoint)),
+      probeStorage(pool, endpoints.storage),
     ]);
   } finally {
     await pool.close();
