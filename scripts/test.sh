@@ -25,6 +25,18 @@ summary() {
       failed += r.numFailedTests > 0 ? r.numFailedTests : r.numFailedTestSuites;
       skipped += r.numPendingTests + r.numTodoTests;
     }
+    // CI shows only the end of the output: name every failure there, with the first lines of its error.
+    for (const file of process.argv.slice(1)) {
+      if (!fs.existsSync(file)) { console.log(`\nFAILED: no results in ${file} (that vitest run died)`); continue; }
+      for (const suite of JSON.parse(fs.readFileSync(file, "utf8")).testResults) {
+        const failures = suite.assertionResults.filter((test) => test.status === "failed");
+        if (failures.length === 0 && suite.status === "failed") console.log(`\nFAILED ${suite.name}\n  ${String(suite.message).split("\n").slice(0, 8).join("\n  ")}`);
+        for (const test of failures) {
+          console.log(`\nFAILED ${suite.name} > ${test.fullName}`);
+          console.log(`  ${(test.failureMessages[0] ?? "").split("\n").slice(0, 8).join("\n  ")}`);
+        }
+      }
+    }
     console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   ' "$@"
 }
@@ -37,7 +49,7 @@ if [ "$#" -gt 0 ]; then
 fi
 
 # Needs nothing of the lab: safe to run while the lab tests run.
-LOCAL=(test/provider test/inventory test/backends/ssh test/scheduler test/cli test/lab/labPlan.test.ts)
+LOCAL=(test/provider test/inventory test/backends/ssh test/scheduler test/cli test/lab/labPlan.test.ts test/constructs/synth.test.ts)
 exclude=()
 for path in "${LOCAL[@]}"; do
   case "$path" in *.ts) exclude+=(--exclude "$path") ;; *) exclude+=(--exclude "$path/**") ;; esac

@@ -1,26 +1,44 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { providerReferenceMarkdown } from '../docs/providerReference.js';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { GENERATED_CONSTRUCTS_DIR, generatedFiles } from '../docs/generatedFiles.js';
 import { parseArgs } from './args.js';
 import { findPackageRoot } from '../provider/packageRoot.js';
 
-export const REFERENCE_PATH = join('docs', 'reference.md');
-
-/** `virtplane docs [--check]`: writes docs/reference.md from the schemas, or checks it is current. */
+/**
+ * `virtplane docs [--check]`: writes docs/reference.md and constructs/generated/ from the schemas,
+ * or checks that they are current (and that nothing stale is left in constructs/generated/).
+ */
 export async function docsCommand(argv: readonly string[]): Promise<number> {
   const { flags } = parseArgs(argv, []);
-  const path = join(findPackageRoot(), REFERENCE_PATH);
-  const wanted = providerReferenceMarkdown();
-  const current = await readFile(path, 'utf8').catch(() => '');
+  const root = findPackageRoot();
+  const wanted = generatedFiles();
+  const stale = (await readdir(join(root, GENERATED_CONSTRUCTS_DIR)).catch(() => []))
+    .map((name) => `${GENERATED_CONSTRUCTS_DIR}/${name}`)
+    .filter((path) => !wanted.has(path));
+  const outdated: string[] = [];
+  for (const [path, content] of wanted) {
+    const current = await readFile(join(root, path), 'utf8').catch(() => undefined);
+    if (current !== content) outdated.push(path);
+  }
   if (flags.check === 'true') {
-    if (current === wanted) {
-      process.stdout.write(`${REFERENCE_PATH} matches the schemas\n`);
+    if (outdated.length === 0 && stale.length === 0) {
+      process.stdout.write(`${wanted.size} generated files match the schemas\n`);
       return 0;
     }
-    process.stderr.write(`${REFERENCE_PATH} is out of date: run \`virtplane docs\`\n`);
+    for (const path of outdated) process.stderr.write(`${path} is out of date\n`);
+    for (const path of stale) process.stderr.write(`${path} matches no schema\n`);
+    process.stderr.write('run `virtplane docs` to regenerate them\n');
     return 1;
   }
-  await writeFile(path, wanted);
-  process.stdout.write(current === wanted ? `${REFERENCE_PATH} already current\n` : `wrote ${REFERENCE_PATH}\n`);
+  for (const path of outdated) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), wanted.get(path)!);
+    process.stdout.write(`wrote ${path}\n`);
+  }
+  for (const path of stale) {
+    await rm(join(root, path));
+    process.stdout.write(`removed ${path}\n`);
+  }
+  if (outdated.length === 0 && stale.length === 0) process.stdout.write(`${wanted.size} generated files already current\n`);
   return 0;
 }

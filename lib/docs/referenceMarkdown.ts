@@ -20,7 +20,7 @@ function usage(attribute: AttributeSchema): string {
   return 'optional';
 }
 
-function constraintsText(validation: ValueConstraints | undefined): string[] {
+export function constraintsText(validation: ValueConstraints | undefined): string[] {
   if (!validation) return [];
   const parts: string[] = [];
   if (validation.enum) parts.push(`one of ${validation.enum.map((value) => `\`${value}\``).join(', ')}`);

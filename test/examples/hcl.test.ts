@@ -11,9 +11,11 @@ let tf: TerraformWorkspace;
 let variables: string[];
 const ssh = new SshPool();
 
-const POOL = 'lab-san';
-const NETWORK = 'lab-lan';
-const TARGET = 'iqn.2025-01.dev.virtplane.lab:san';
+// Its own names and subnet, so that a demo deployed on the same lab is never touched.
+const PREFIX = 'vpt-hcl-';
+const POOL = `${PREFIX}san`;
+const NETWORK = `${PREFIX}lan`;
+const TARGET = `iqn.2025-01.dev.virtplane.lab:${PREFIX}san`;
 
 /** The active pools or networks of a lab host, by name. */
 async function active(host: TestLab['hosts'][number], listing: 'pool-list' | 'net-list'): Promise<string[]> {
@@ -29,7 +31,12 @@ beforeAll(async () => {
   lab = await useLab();
   tf = await createTerraformWorkspace({ entryPoint: await buildProvider() });
   await copyFile(join(REPO_ROOT, 'examples', 'hcl', 'main.tf'), join(tf.dir, 'main.tf'));
-  variables = ['-var', `lab_file=${join(REPO_ROOT, '.virtplane', 'lab.json')}`, '-var', `inventory=${join(tf.root, 'inventory')}`];
+  variables = [
+    '-var', `lab_file=${join(REPO_ROOT, '.virtplane', 'lab.json')}`,
+    '-var', `inventory=${join(tf.root, 'inventory')}`,
+    '-var', `name_prefix=${PREFIX}`,
+    '-var', 'lan_cidr=10.203.0.0/24',
+  ];
   await tf.init();
 });
 
@@ -40,20 +47,28 @@ afterAll(async () => {
 });
 
 describe('examples/hcl', () => {
-  it('deploys the platform of the lab with its storage and network on every host, then plans nothing', async () => {
+  it('deploys the reference lab: storage and network on every host, three VMs over both hosts, then plans nothing', async () => {
     const applied = await tf.apply(variables);
     const outputs = JSON.parse((await tf.run(['output', '-json'])).stdout) as {
       hosts: { value: Record<string, { address: string; memory_mib: number }> };
       storage: { value: { hosts: string[]; disks: Record<string, { path: string; size_mib: number }> } };
+      vms: { value: Record<string, { host: string; state: string; macs: string[] }> };
     };
     expect(Object.keys(outputs.hosts.value).sort()).toEqual(lab.lab.hosts.map((host) => host.name).sort());
     expect(outputs.hosts.value.kvm1!.address).toBe(lab.lab.hosts[0]!.address);
     expect(outputs.hosts.value.kvm1!.memory_mib).toBeGreaterThan(0);
     expect(outputs.storage.value.hosts).toEqual(lab.lab.hosts.map((host) => host.name).sort());
     expect(outputs.storage.value.disks).toEqual({
-      system: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/1`, size_mib: 64 },
-      data: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/2`, size_mib: 32 },
+      [`${PREFIX}web-system`]: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/1`, size_mib: 64 },
+      [`${PREFIX}db-system`]: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/2`, size_mib: 64 },
+      [`${PREFIX}cache-system`]: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/3`, size_mib: 64 },
     });
+    const vms = outputs.vms.value;
+    expect(Object.keys(vms).sort()).toEqual(['cache', 'db', 'web']);
+    for (const vm of Object.values(vms)) expect(vm.state).toBe('running');
+    // web is pinned to kvm1; evenly_distributed puts at least one of the others on kvm2.
+    const hostIds = new Set(Object.values(vms).map((vm) => vm.host));
+    expect(hostIds.size).toBe(2);
     for (const host of lab.hosts) {
       expect({ host: host.name, pools: await active(host, 'pool-list') }).toEqual({ host: host.name, pools: expect.arrayContaining([POOL]) });
       expect({ host: host.name, networks: await active(host, 'net-list') }).toEqual({ host: host.name, networks: expect.arrayContaining([NETWORK]) });
@@ -64,12 +79,18 @@ describe('examples/hcl', () => {
     process.stderr.write(`[examples/hcl] apply ${applied.durationMs.toFixed(0)} ms, no-op plan ${plan.result.durationMs.toFixed(0)} ms\n`);
   });
 
-  it('destroys, leaving no pool, network or target on any machine of the lab', async () => {
+  it('destroys, leaving no VM, pool, network or target on any machine of the lab', async () => {
     await tf.run(['destroy', '-auto-approve', '-input=false', '-no-color', ...variables]);
     for (const host of lab.hosts) {
       const { stdout: pools } = await ssh.exec(host, ['virsh', '-q', 'pool-list', '--all', '--name']);
       const { stdout: networks } = await ssh.exec(host, ['virsh', '-q', 'net-list', '--all', '--name']);
-      expect({ host: host.name, pool: pools.includes(POOL), network: networks.includes(NETWORK) }).toEqual({ host: host.name, pool: false, network: false });
+      const { stdout: domains } = await ssh.exec(host, ['virsh', '-q', 'list', '--all', '--name']);
+      expect({ host: host.name, pool: pools.includes(POOL), network: networks.includes(NETWORK), vms: domains.includes(PREFIX) }).toEqual({
+        host: host.name,
+        pool: false,
+        network: false,
+        vms: false,
+      });
     }
     expect(await storageTargets()).not.toContain(TARGET);
     const files = await ssh.exec(lab.storage, ['ls', `/var/lib/virtplane/iscsi/${TARGET}`], { allowExitCodes: [2] });

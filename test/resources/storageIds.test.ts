@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diskPathOf, diskSourceOf, formatDiskId, parseDiskId, volumeNameOf } from '../../lib/resources/diskLocation.js';
-import { validateTargetConfig } from '../../lib/resources/iscsiTarget.js';
+import { iscsiTargetResource, validateTargetConfig } from '../../lib/resources/iscsiTarget.js';
 import { validateNetworkConfig } from '../../lib/resources/network.js';
 import { validateStorageDomainConfig } from '../../lib/resources/storageDomain.js';
 import { formatTargetId, hostInitiatorIqn, isHostInitiator, parsePortal, parseTargetId } from '../../lib/resources/storageIscsi.js';
-import { unknown } from '../../lib/resources/framework/index.js';
+import { unknown, validateConfig } from '../../lib/resources/framework/index.js';
 import type { StorageDomain } from '../../lib/inventory/index.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMhaHyXWd6GZe6bPun2CmNfgIs5VQcdLzcxcdAFJZJNO';
@@ -130,8 +130,9 @@ describe('plan-time checks', () => {
     };
     expect(validateTargetConfig(base)).toEqual([]);
     expect(summaries(validateTargetConfig({ ...base, chap_password: 'secret-secret-1' }))).toEqual(['Incomplete CHAP credentials @ ["chap_username"]']);
-    const weak = validateTargetConfig({ ...base, chap_username: 'u', chap_password: 'short' });
+    const weak = validateConfig({ ...base, chap_username: 'u', chap_password: 'short' }, iscsiTargetResource.schema);
     expect(summaries(weak)).toEqual(['Invalid value for chap_password @ ["chap_password"]']);
+    expect(summaries(validateTargetConfig({ ...base, chap_username: 'u', chap_password: 'short' }))).toEqual([]);
     expect(JSON.stringify(weak)).not.toContain('short');
     expect(summaries(validateTargetConfig({ ...base, lun: [{ lun: 1, size_mib: 8 }, { lun: 1, size_mib: 4 }] }))).toEqual(['Duplicate LUN @ ["lun",1,"lun"]']);
     expect(summaries(validateTargetConfig({ ...base, allowed_initiators: [hostInitiatorIqn(HOST_ID), '10.0.0.300', 'iqn.2025-01.COM:x'] }))).toEqual([

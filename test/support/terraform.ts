@@ -211,6 +211,16 @@ export class TerraformWorkspace {
     return result;
   }
 
+  /**
+   * Any command (cdktf, say) with this workspace's Terraform set-up (HOME, CLI config, provider mirror),
+   * in another folder.
+   */
+  async runTool(cwd: string, command: string, args: readonly string[], options: RunOptions = {}): Promise<TerraformResult> {
+    const result = await runProcess(command, args, { cwd, env: this.#environment(options.env), timeoutMs: options.timeoutMs ?? this.#timeoutMs });
+    if (result.exitCode !== 0 && options.allowFailure !== true) throw new TerraformCommandError(result, 'failed');
+    return result;
+  }
+
   /** Starts a command without waiting (to interrupt it). */
   start(args: readonly string[], options: RunOptions = {}): RunningTerraform {
     return startProcess('terraform', args, {

@@ -53,7 +53,7 @@ function nestedBlockJsonSchema(nested: NestedBlockSchema): JsonSchema {
   };
 }
 
-function valueJsonSchema(type: TerraformType, constraints: ValueConstraints | undefined): JsonSchema {
+export function valueJsonSchema(type: TerraformType, constraints: ValueConstraints | undefined): JsonSchema {
   const c = constraints ?? {};
   const enumKeyword = c.enum !== undefined ? { enum: [...c.enum, null] } : {};
   if (type === 'string') {

@@ -1,0 +1,61 @@
+import type { TerraformMetaArguments } from 'cdktf';
+import type { Construct } from 'constructs';
+import { ClusterDataSource } from './generated/cluster-data.js';
+import { ClusterResource, type ClusterConfig } from './generated/cluster.js';
+import { AffinityGroup, type AffinityGroupProps } from './affinityGroup.js';
+import { Host, type HostProps } from './host.js';
+import { Vm, type VmProps } from './vm.js';
+import { fromId, hostsOfCluster, registerCluster, type ICluster, type IDataCenter, type IHost } from './references.js';
+
+export interface ClusterProps extends Omit<ClusterConfig, 'datacenterId'>, TerraformMetaArguments {
+  /** The data center the cluster belongs to. Another data center replaces the cluster. */
+  readonly dataCenter: IDataCenter;
+}
+
+/** Finds a cluster of the inventory: its data center and its name. */
+export interface ClusterLookup {
+  readonly dataCenter: IDataCenter;
+  readonly name: string;
+}
+
+/** A cluster: KVM hosts that share a CPU model and a scheduling policy, and the VMs placed on them. */
+export class Cluster extends ClusterResource implements ICluster {
+  /** A cluster of the inventory found by data center and name (through the virtplane_cluster data source). */
+  static fromName(scope: Construct, id: string, lookup: ClusterLookup): ICluster {
+    return new ClusterDataSource(scope, id, { name: lookup.name, datacenterId: lookup.dataCenter.id });
+  }
+
+  /** A cluster known only by its id. */
+  static fromId(id: string): ICluster {
+    return fromId(id);
+  }
+
+  readonly dataCenter: IDataCenter;
+
+  constructor(scope: Construct, id: string, props: ClusterProps) {
+    const { dataCenter, ...config } = props;
+    super(scope, id, { ...config, datacenterId: dataCenter.id });
+    this.dataCenter = dataCenter;
+    registerCluster(dataCenter, this);
+  }
+
+  /** A KVM host of this cluster, declared beside it (same scope). */
+  addHost(id: string, props: Omit<HostProps, 'cluster'>): Host {
+    return new Host(this.node.scope!, id, { ...props, cluster: this });
+  }
+
+  /** A VM of this cluster. */
+  addVm(id: string, props: Omit<VmProps, 'cluster'>): Vm {
+    return new Vm(this.node.scope!, id, { ...props, cluster: this });
+  }
+
+  /** An affinity rule between VMs of this cluster. */
+  addAffinityGroup(id: string, props: Omit<AffinityGroupProps, 'cluster'>): AffinityGroup {
+    return new AffinityGroup(this.node.scope!, id, { ...props, cluster: this });
+  }
+
+  /** The hosts this app declares in the cluster. */
+  get hosts(): readonly IHost[] {
+    return hostsOfCluster(this);
+  }
+}

@@ -1,0 +1,22 @@
+import type { TerraformMetaArguments } from 'cdktf';
+import type { Construct } from 'constructs';
+import { DiskResource, type DiskConfig } from './generated/disk.js';
+import { fromId, type IDisk, type IStorageDomain } from './references.js';
+
+export interface DiskProps extends Omit<DiskConfig, 'storageDomainId'>, TerraformMetaArguments {
+  /** The storage domain that holds the disk. Another one replaces the disk. */
+  readonly storageDomain: IStorageDomain;
+}
+
+/** A disk: a volume of a dir storage domain, or a LUN of an iSCSI one. */
+export class Disk extends DiskResource implements IDisk {
+  /** A disk known only by its id (STORAGE_DOMAIN_ID/FILE or STORAGE_DOMAIN_ID/lun/N). */
+  static fromId(id: string): IDisk {
+    return fromId(id);
+  }
+
+  constructor(scope: Construct, id: string, props: DiskProps) {
+    const { storageDomain, ...config } = props;
+    super(scope, id, { ...config, storageDomainId: storageDomain.id });
+  }
+}

@@ -1,0 +1,179 @@
+// Generated from the provider schema by `virtplane docs`: do not edit by hand.
+import type { IResolvable, TerraformMetaArguments } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { ConstructSchema } from '../framework/constructSchema.js';
+import { SchemaResource } from '../framework/schemaResource.js';
+
+/** A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to. */
+export interface DiskConfig {
+  /**
+   * The disk's name. On a dir domain the volume's file is named after it when created (NAME.qcow2, NAME.img for raw); renaming changes the name only, never the file.
+   *
+   * Valid values: Use 1 to 63 letters, digits, ".", "_" or "-", starting with a letter or digit.
+   * @default - unset
+   */
+  readonly name: string;
+  /**
+   * The storage domain that holds the disk. Changing it replaces the disk.
+   *
+   * Valid values: The id of a virtplane object, e.g. virtplane_datacenter.main.id.
+   *
+   * Changing it replaces the object.
+   * @default - unset
+   */
+  readonly storageDomainId: string;
+  /**
+   * The size in MiB. dir: required; it grows in place and never shrinks. iscsi: the LUN's size (unset: read from the LUN); grow the LUN on its target, then set the new size here.
+   *
+   * Valid values: 1 to 16777216; a whole number
+   * @default - chosen by the provider (see the description)
+   */
+  readonly sizeMib?: number;
+  /**
+   * raw or qcow2 (dir; default qcow2). A LUN is raw. Changing it replaces the disk.
+   *
+   * Valid values: one of `raw`, `qcow2`
+   *
+   * Changing it replaces the object.
+   * @default - chosen by the provider (see the description)
+   */
+  readonly format?: "raw" | "qcow2";
+  /**
+   * iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay).
+   *
+   * Valid values: 1 to 255; a whole number
+   *
+   * Changing it replaces the object.
+   * @default - unset
+   */
+  readonly lun?: number;
+  /**
+   * true: destroying the disk is refused (at plan time), with or without its data. Set false and apply first to destroy it.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/** How virtplane_disk maps onto Terraform, and the JSON schema its props are checked against at synth. */
+export const diskSchema: ConstructSchema = {
+  "typeName": "virtplane_disk",
+  "mapping": {
+    "attributes": {
+      "name": "name",
+      "storageDomainId": "storage_domain_id",
+      "sizeMib": "size_mib",
+      "format": "format",
+      "lun": "lun",
+      "deletionProtection": "deletion_protection"
+    },
+    "blocks": {}
+  },
+  "jsonSchema": {
+    "type": "object",
+    "properties": {
+      "name": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+        "hint": "Use 1 to 63 letters, digits, \".\", \"_\" or \"-\", starting with a letter or digit."
+      },
+      "storageDomainId": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        "hint": "The id of a virtplane object, e.g. virtplane_datacenter.main.id."
+      },
+      "sizeMib": {
+        "type": [
+          "integer",
+          "null"
+        ],
+        "minimum": 1,
+        "maximum": 16777216
+      },
+      "format": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "enum": [
+          "raw",
+          "qcow2",
+          null
+        ]
+      },
+      "lun": {
+        "type": [
+          "integer",
+          "null"
+        ],
+        "minimum": 1,
+        "maximum": 255
+      },
+      "deletionProtection": {
+        "type": [
+          "boolean",
+          "null"
+        ]
+      }
+    },
+    "required": [
+      "name",
+      "storageDomainId"
+    ],
+    "additionalProperties": false
+  }
+};
+
+/** The resource virtplane_disk, with its attributes given by name as in Terraform. A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to. */
+export class DiskResource extends SchemaResource {
+  static readonly tfResourceType = "virtplane_disk";
+
+  constructor(scope: Construct, id: string, config: DiskConfig & TerraformMetaArguments) {
+    super(scope, id, diskSchema, config);
+  }
+
+  /** STORAGE_DOMAIN_ID/FILE for a volume, STORAGE_DOMAIN_ID/lun/N for a LUN: where the disk lives (VMs attach it by this id). */
+  get id(): string {
+    return this.getStringAttribute("id");
+  }
+
+  /** The disk's name. On a dir domain the volume's file is named after it when created (NAME.qcow2, NAME.img for raw); renaming changes the name only, never the file. */
+  get name(): string {
+    return this.getStringAttribute("name");
+  }
+
+  /** The storage domain that holds the disk. Changing it replaces the disk. */
+  get storageDomainId(): string {
+    return this.getStringAttribute("storage_domain_id");
+  }
+
+  /** The size in MiB. dir: required; it grows in place and never shrinks. iscsi: the LUN's size (unset: read from the LUN); grow the LUN on its target, then set the new size here. */
+  get sizeMib(): number {
+    return this.getNumberAttribute("size_mib");
+  }
+
+  /** raw or qcow2 (dir; default qcow2). A LUN is raw. Changing it replaces the disk. */
+  get format(): string {
+    return this.getStringAttribute("format");
+  }
+
+  /** iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay). */
+  get lun(): number {
+    return this.getNumberAttribute("lun");
+  }
+
+  /** true: destroying the disk is refused (at plan time), with or without its data. Set false and apply first to destroy it. */
+  get deletionProtection(): IResolvable {
+    return this.getBooleanAttribute("deletion_protection");
+  }
+
+  /** Where QEMU opens the disk: the volume's file, or iscsi://PORTAL/IQN/LUN. */
+  get path(): string {
+    return this.getStringAttribute("path");
+  }
+}

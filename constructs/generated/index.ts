@@ -1,0 +1,14 @@
+// Generated from the provider schema by `virtplane docs`: do not edit by hand.
+export * from './provider.js';
+export * from './datacenter.js';
+export * from './cluster.js';
+export * from './host.js';
+export * from './network.js';
+export * from './iscsi-target.js';
+export * from './storage-domain.js';
+export * from './disk.js';
+export * from './vm.js';
+export * from './affinity-group.js';
+export * from './datacenter-data.js';
+export * from './cluster-data.js';
+export * from './host-data.js';

@@ -1,0 +1,14 @@
+// The cdktf constructs of virtplane: objects instead of ids, props checked at synth against the
+// provider's own schema. The generated classes (DatacenterResource ...) take ids, as in HCL.
+export * from './provider.js';
+export * from './references.js';
+export * from './dataCenter.js';
+export * from './cluster.js';
+export * from './host.js';
+export * from './network.js';
+export * from './iscsiTarget.js';
+export * from './storageDomain.js';
+export * from './disk.js';
+export * from './vm.js';
+export * from './affinityGroup.js';
+export * from './generated/index.js';

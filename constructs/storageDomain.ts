@@ -1,0 +1,37 @@
+import type { TerraformMetaArguments } from 'cdktf';
+import type { Construct } from 'constructs';
+import { StorageDomainResource, type StorageDomainConfig } from './generated/storage-domain.js';
+import { Disk, type DiskProps } from './disk.js';
+import { fromId, hostsOfDataCenter, type IDataCenter, type IIscsiTarget, type IStorageDomain } from './references.js';
+
+export interface StorageDomainProps extends Omit<StorageDomainConfig, 'datacenterId' | 'iscsiTargetId'>, TerraformMetaArguments {
+  /** The data center whose hosts carry the storage domain. Another data center replaces it. */
+  readonly dataCenter: IDataCenter;
+  /**
+   * iscsi: a target of this app (or IscsiTarget.fromId): every host of the data center is admitted on it.
+   * @default - none: give portal and iqn for a target virtplane does not manage
+   */
+  readonly iscsiTarget?: IIscsiTarget;
+}
+
+/**
+ * A storage domain: a libvirt pool of the same name on every host of the data center. Created
+ * after the data center's hosts of this app, since its pools live on them.
+ */
+export class StorageDomain extends StorageDomainResource implements IStorageDomain {
+  /** A storage domain known only by its id. */
+  static fromId(id: string): IStorageDomain {
+    return fromId(id);
+  }
+
+  constructor(scope: Construct, id: string, props: StorageDomainProps) {
+    const { dataCenter, iscsiTarget, ...config } = props;
+    super(scope, id, { ...config, datacenterId: dataCenter.id, iscsiTargetId: iscsiTarget?.id });
+    this.dependOnAtSynth(() => hostsOfDataCenter(dataCenter));
+  }
+
+  /** A disk on this storage domain, declared beside it (same scope). */
+  addDisk(id: string, props: Omit<DiskProps, 'storageDomain'>): Disk {
+    return new Disk(this.node.scope!, id, { ...props, storageDomain: this });
+  }
+}
