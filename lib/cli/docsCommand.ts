@@ -1,17 +1,18 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { GENERATED_CONSTRUCTS_DIR, generatedFiles } from '../docs/generatedFiles.js';
+import { GENERATED_CONSTRUCTS_DIR, generatedFiles, README_PATH } from '../docs/generatedFiles.js';
 import { parseArgs } from './args.js';
 import { findPackageRoot } from '../provider/packageRoot.js';
 
 /**
- * `virtplane docs [--check]`: writes docs/reference.md and constructs/generated/ from the schemas,
- * or checks that they are current (and that nothing stale is left in constructs/generated/).
+ * `virtplane docs [--check]`: writes docs/reference.md, constructs/generated/ and README's reference
+ * table from the schemas, or checks that they are current (and that nothing stale is left in
+ * constructs/generated/).
  */
 export async function docsCommand(argv: readonly string[]): Promise<number> {
   const { flags } = parseArgs(argv, []);
   const root = findPackageRoot();
-  const wanted = generatedFiles();
+  const wanted = generatedFiles(await readFile(join(root, README_PATH), 'utf8'));
   const stale = (await readdir(join(root, GENERATED_CONSTRUCTS_DIR)).catch(() => []))
     .map((name) => `${GENERATED_CONSTRUCTS_DIR}/${name}`)
     .filter((path) => !wanted.has(path));

@@ -3,7 +3,9 @@ import { UsageError } from './args.js';
 
 const USAGE = `usage: virtplane <command>
   lab up|status|down     a real multi-host KVM lab on this machine (root)
-  status [--inventory L] the platform as the inventory knows it: data centers, clusters, hosts, VMs
+  status [--inventory L] the platform: data centers, clusters, hosts, VMs; hosts read live over SSH
+         [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]  (default: .virtplane/lab.json's)
+         [--offline]    the inventory only
   doctor                 check what virtplane needs on this machine
   docs [--check]         write docs/reference.md from the provider's schemas (or check it is current)
   provider install|uninstall  register the Terraform provider (virtplane/virtplane) locally`;

@@ -1,52 +1,74 @@
 import { resolve } from 'node:path';
 import { DEFAULT_INVENTORY_FOLDER, openInventory } from '../inventory/index.js';
-import { parseArgs } from './args.js';
+import { parseArgs, UsageError } from './args.js';
+import { resolveStatusCredentials } from './statusCredentials.js';
+import { readHostsLive, type HostReading } from './statusHostReads.js';
+import { hostsOf, readPlatformSnapshot, type PlatformSnapshot } from './statusSnapshot.js';
+import { renderStatusTree } from './statusTree.js';
+import { buildHostViews } from './statusView.js';
 
-function mib(value: number | null): string {
-  if (value === null) return '?';
-  return value >= 10240 ? `${(value / 1024).toFixed(1)} GiB` : `${value} MiB`;
+const VALUE_FLAGS = ['inventory', 'lab-file', 'ssh-key', 'ssh-user', 'known-hosts'] as const;
+const SWITCHES = ['offline'] as const;
+
+/** Per host, connecting included: a host that takes longer is shown as not answering. */
+export const HOST_READ_TIMEOUT_MS = 15_000;
+/** Reads faster than this print nothing on stderr. */
+const SLOW_READ_NOTICE_MS = 2_000;
+
+function checkFlags(flags: Readonly<Record<string, string>>, words: readonly string[]): void {
+  const known: readonly string[] = [...VALUE_FLAGS, ...SWITCHES];
+  const unknown = Object.keys(flags).find((name) => !known.includes(name));
+  if (unknown !== undefined) throw new UsageError(`status: unknown flag --${unknown} (known: ${known.map((name) => `--${name}`).join(', ')})`);
+  if (words.length > 0) throw new UsageError(`status: unexpected argument "${words[0]}"`);
 }
 
-/**
- * `virtplane status [--inventory LOCATION]`: the platform as the inventory knows it, as a tree a person
- * takes in at a glance: data center -> cluster -> hosts (memory placed / total) -> VMs, then the data
- * center's storage domains and networks.
- */
-export async function statusCommand(argv: readonly string[]): Promise<number> {
-  const { flags } = parseArgs(argv, ['inventory']);
-  const setting = flags.inventory ?? DEFAULT_INVENTORY_FOLDER;
+async function readSnapshot(setting: string): Promise<PlatformSnapshot> {
   const location = /^postgres(ql)?:\/\//.test(setting) ? setting : resolve(setting);
-  const inventory = await openInventory(location);
+  const inventory = await openInventory(location, {
+    onLockWait: () => process.stderr.write(`waiting for another virtplane process to close the inventory at ${location}...\n`),
+  });
   try {
-    const lines: string[] = [];
-    const datacenters = await inventory.datacenters.list();
-    if (datacenters.length === 0) lines.push(`the inventory at ${inventory.location} is empty`);
-    for (const datacenter of datacenters) {
-      lines.push(`data center ${datacenter.name} (${datacenter.storageType} storage)`);
-      for (const cluster of await inventory.clusters.list(datacenter.id)) {
-        lines.push(`  cluster ${cluster.name}: ${cluster.schedulingPolicy}, memory overcommit ${cluster.memoryOvercommitPercent}%`);
-        for (const host of await inventory.hosts.list(cluster.id)) {
-          const vms = await inventory.vmPlacements.list({ hostId: host.id });
-          const placed = vms.reduce((sum, vm) => sum + vm.memoryMib, 0);
-          const flagsText = [host.maintenance ? 'MAINTENANCE' : '', host.kvm === false ? 'TCG' : ''].filter(Boolean).join(', ');
-          lines.push(
-            `    host ${host.name} ${host.address}: ${host.cpus ?? '?'} CPUs, memory ${mib(placed)} placed / ${mib(host.memoryMib)}, libvirt ${host.libvirtVersion ?? '?'}${flagsText ? ` [${flagsText}]` : ''}`,
-          );
-          for (const vm of vms) lines.push(`      vm ${vm.name}: ${vm.vcpus} vCPU, ${mib(vm.memoryMib)} (${vm.status})`);
-        }
-      }
-      for (const domain of await inventory.storageDomains.list(datacenter.id)) {
-        const where = domain.type === 'dir' ? domain.path : `${domain.iqn} at ${domain.portal}`;
-        lines.push(`  storage domain ${domain.name}: ${domain.type} ${where ?? '?'}`);
-      }
-      for (const network of await inventory.networks.list(datacenter.id)) {
-        const where = network.mode === 'bridge' ? `on ${network.bridge ?? '?'}` : (network.cidr ?? 'no subnet');
-        lines.push(`  network ${network.name}: ${network.mode} ${where}${network.vlanId === null ? '' : `, VLAN ${network.vlanId}`}`);
-      }
-    }
-    process.stdout.write(lines.join('\n') + '\n');
-    return 0;
+    return await readPlatformSnapshot(inventory);
   } finally {
     await inventory.close();
   }
+}
+
+/**
+ * `virtplane status`: the platform at a glance, as a tree: data center -> cluster -> hosts -> VMs, then
+ * storage domains and networks. With SSH credentials (flags, else the lab's lab.json) every host is
+ * read live, all at once, one bulk read each: VMs are shown where they really run, in libvirt's state,
+ * with their disks and NICs. Without (or with --offline) the inventory alone, and it says so.
+ *
+ * Exit 0 whenever the inventory was read, whatever the hosts answered (each host line says); 1 when the
+ * inventory cannot be opened; 2 for a usage error.
+ */
+export async function statusCommand(argv: readonly string[]): Promise<number> {
+  const { words, flags } = parseArgs(argv, VALUE_FLAGS);
+  checkFlags(flags, words);
+  const offline = flags.offline !== undefined && flags.offline !== 'false';
+  const credentials = offline
+    ? null
+    : resolveStatusCredentials({ sshKey: flags['ssh-key'], sshUser: flags['ssh-user'], knownHosts: flags['known-hosts'], labFile: flags['lab-file'] });
+
+  // Read whole and closed again before any host is asked: an embedded inventory is locked while open.
+  const snapshot = await readSnapshot(flags.inventory ?? DEFAULT_INVENTORY_FOLDER);
+
+  let readings: Map<string, HostReading> | null = null;
+  let note: string | undefined;
+  if (credentials === null) {
+    note = offline ? '(inventory only: --offline)' : '(inventory only: no SSH credentials)';
+  } else {
+    const hosts = hostsOf(snapshot).map((host) => host.row);
+    const notice = setTimeout(() => process.stderr.write(`reading ${hosts.length} host${hosts.length === 1 ? '' : 's'} over SSH...\n`), SLOW_READ_NOTICE_MS);
+    try {
+      readings = await readHostsLive(hosts, credentials, { timeoutMs: HOST_READ_TIMEOUT_MS });
+    } finally {
+      clearTimeout(notice);
+    }
+  }
+
+  const lines = renderStatusTree(snapshot, buildHostViews(snapshot, readings), { ...(note === undefined ? {} : { note }), ...(readings === null ? {} : { readings }) });
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
 }

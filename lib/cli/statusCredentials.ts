@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_LAB_FILE, readLabFile } from '../lab/labFile.js';
+import { UsageError } from './args.js';
+
+/** How `virtplane status` logs in to hosts: the same three settings as the provider block. */
+export interface StatusCredentials {
+  readonly sshUser: string;
+  readonly privateKeyFile: string;
+  /** For hosts whose inventory row pins no key (inventory rows normally do). */
+  readonly knownHostsFile: string | null;
+}
+
+export interface CredentialFlags {
+  readonly sshKey?: string | undefined;
+  readonly sshUser?: string | undefined;
+  readonly knownHosts?: string | undefined;
+  /** An explicit --lab-file must exist; the default one is used only when it is there. */
+  readonly labFile?: string | undefined;
+}
+
+/**
+ * Explicit flags win, one by one; what they leave open comes from lab.json when there is one. No key
+ * anywhere means no credentials: the caller then shows the inventory only.
+ */
+export function resolveStatusCredentials(flags: CredentialFlags): StatusCredentials | null {
+  const labPath = flags.labFile ?? DEFAULT_LAB_FILE;
+  if (flags.labFile !== undefined && !existsSync(resolve(flags.labFile))) {
+    throw new UsageError(`--lab-file ${flags.labFile}: no such file`);
+  }
+  const lab = existsSync(resolve(labPath)) ? readLabFile(labPath) : undefined;
+  const privateKeyFile = flags.sshKey ?? lab?.sshPrivateKeyFile;
+  if (privateKeyFile === undefined) return null;
+  return {
+    sshUser: flags.sshUser ?? lab?.sshUser ?? 'root',
+    privateKeyFile: resolve(privateKeyFile),
+    knownHostsFile: flags.knownHosts !== undefined ? resolve(flags.knownHosts) : lab?.knownHostsFile ? resolve(lab.knownHostsFile) : null,
+  };
+}
