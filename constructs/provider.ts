@@ -1,6 +1,6 @@
 import { TerraformProvider } from 'cdktf';
 import type { Construct } from 'constructs';
-import { toTerraformAttributes, validateProps } from './framework/constructSchema.js';
+import { toTerraformAttributes, validateAtSynth } from './framework/constructSchema.js';
 import { providerSchema, type ProviderConfig } from './generated/provider.js';
 
 export interface VirtplaneProviderProps extends ProviderConfig {
@@ -31,7 +31,7 @@ export class VirtplaneProvider extends TerraformProvider {
     const { alias, ...config } = props;
     this.alias = alias;
     this.props = config;
-    this.node.addValidation({ validate: () => validateProps(this.props, providerSchema) });
+    validateAtSynth(this, config, providerSchema);
   }
 
   protected override synthesizeAttributes(): { [name: string]: unknown } {

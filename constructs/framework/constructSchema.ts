@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Token, type TerraformMetaArguments } from 'cdktf';
+import { Token, type TerraformMetaArguments, type TerraformResourceConfig } from 'cdktf';
+import type { IConstruct } from 'constructs';
 
 /** How one block's props map onto Terraform names (generated from the provider schema). */
 export interface BlockMapping {
@@ -18,15 +19,26 @@ export interface ConstructSchema {
 
 const META_ARGUMENTS = ['dependsOn', 'count', 'provider', 'lifecycle', 'forEach', 'provisioners', 'connection'] as const;
 
-/** Terraform's meta-arguments (dependsOn, count ...) apart from the props. */
-export function splitMetaArguments(config: object): { meta: TerraformMetaArguments; props: Record<string, unknown> } {
+/**
+ * A resource's or data source's config split in two: what cdktf's base class takes (the type and
+ * Terraform's meta-arguments: dependsOn, count ...) and the props virtplane checks and writes.
+ */
+export function splitElementConfig(schema: ConstructSchema, config: object): { base: TerraformResourceConfig; props: Record<string, unknown> } {
   const props: Record<string, unknown> = { ...(config as Record<string, unknown>) };
   const meta: Record<string, unknown> = {};
   for (const key of META_ARGUMENTS) {
     if (key in props) meta[key] = props[key];
     delete props[key];
   }
-  return { meta: meta as TerraformMetaArguments, props };
+  return {
+    base: { terraformResourceType: schema.typeName, terraformGeneratorMetadata: { providerName: 'virtplane' }, ...(meta as TerraformMetaArguments) },
+    props,
+  };
+}
+
+/** Checks the props at synth: every problem is reported, with the construct's path. */
+export function validateAtSynth(construct: IConstruct, props: object, schema: ConstructSchema): void {
+  construct.node.addValidation({ validate: () => validateProps(props, schema) });
 }
 
 // hint and sensitive are annotations the messages use, not constraints.

@@ -1,20 +1,16 @@
 import { TerraformDataSource } from 'cdktf';
 import type { Construct } from 'constructs';
-import { splitMetaArguments, toTerraformAttributes, validateProps, type ConstructSchema } from './constructSchema.js';
+import { splitElementConfig, toTerraformAttributes, validateAtSynth, type ConstructSchema } from './constructSchema.js';
 
 /** A virtplane data source described by its generated schema (see SchemaResource). */
 export class SchemaDataSource extends TerraformDataSource {
   private readonly props: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, private readonly constructSchema: ConstructSchema, config: object) {
-    const { meta, props } = splitMetaArguments(config);
-    super(scope, id, {
-      terraformResourceType: constructSchema.typeName,
-      terraformGeneratorMetadata: { providerName: 'virtplane' },
-      ...meta,
-    });
+    const { base, props } = splitElementConfig(constructSchema, config);
+    super(scope, id, base);
     this.props = props;
-    this.node.addValidation({ validate: () => validateProps(this.props, this.constructSchema) });
+    validateAtSynth(this, props, constructSchema);
   }
 
   protected override synthesizeAttributes(): { [name: string]: unknown } {

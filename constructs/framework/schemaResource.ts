@@ -1,6 +1,6 @@
 import { dependable, TerraformResource, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { splitMetaArguments, toTerraformAttributes, validateProps, type ConstructSchema } from './constructSchema.js';
+import { splitElementConfig, toTerraformAttributes, validateAtSynth, type ConstructSchema } from './constructSchema.js';
 
 /**
  * A virtplane resource described by its generated schema: props are checked at synth (every
@@ -11,14 +11,10 @@ export class SchemaResource extends TerraformResource {
   private readonly laterDependencies: (() => readonly ITerraformDependable[])[] = [];
 
   constructor(scope: Construct, id: string, private readonly constructSchema: ConstructSchema, config: object) {
-    const { meta, props } = splitMetaArguments(config);
-    super(scope, id, {
-      terraformResourceType: constructSchema.typeName,
-      terraformGeneratorMetadata: { providerName: 'virtplane' },
-      ...meta,
-    });
+    const { base, props } = splitElementConfig(constructSchema, config);
+    super(scope, id, base);
     this.props = props;
-    this.node.addValidation({ validate: () => validateProps(this.props, this.constructSchema) });
+    validateAtSynth(this, props, constructSchema);
   }
 
   /**
