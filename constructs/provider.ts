@@ -17,6 +17,7 @@ export interface VirtplaneProviderProps extends ProviderConfig {
  * schema the provider serves (constructs/generated/provider.ts).
  */
 export class VirtplaneProvider extends TerraformProvider {
+  static readonly tfResourceType = 'virtplane';
   static readonly source = 'virtplane/virtplane';
   static readonly version = '0.1.0';
 

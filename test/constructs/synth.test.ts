@@ -5,6 +5,8 @@
  */
 import { App, Testing, TerraformDataSource, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { RESERVED_MEMBERS } from '../../lib/docs/constructCode.js';
+import { ClusterDataSource, DatacenterDataSource, VmResource } from '../../constructs/index.js';
+import '../support/cdktfMatchers.js';
 import { describe, expect, it } from 'vitest';
 import {
   AffinityGroup,
@@ -77,6 +79,16 @@ describe('constructs synthesize Terraform configuration', () => {
     expect(synth(stack).resource.virtplane_vm!.elsewhere).not.toHaveProperty('depends_on');
   });
 
+  it('reads with cdktf\'s own matchers (Testing.setupJest under vitest)', () => {
+    const { stack, cluster, kvm1 } = platform();
+    cluster.addVm('web', { name: 'web', memoryMib: 64, host: kvm1 });
+    const synthesized = Testing.synth(stack, true);
+    expect(synthesized).toHaveProviderWithProperties(VirtplaneProvider, { inventory: '/tmp/inventory' });
+    expect(synthesized).toHaveResourceWithProperties(VmResource, { name: 'web', host_id: '${virtplane_host.kvm1.id}', memory_mib: 64 });
+    expect(synthesized).not.toHaveResourceWithProperties(VmResource, { name: 'web', memory_mib: 128 });
+    expect(synthesized).not.toHaveDataSource(DatacenterDataSource);
+  });
+
   it('looks objects up by name through data sources, and takes ids from elsewhere', () => {
     const stack = new TerraformStack(Testing.app(), 'consumer');
     new VirtplaneProvider(stack, 'virtplane');
@@ -86,6 +98,7 @@ describe('constructs synthesize Terraform configuration', () => {
     const web = new Vm(stack, 'web', { cluster, host: kvm2, name: 'web', memoryMib: 128 });
     new AffinityGroup(stack, 'apart', { cluster, name: 'apart', positive: false, vms: [web, Vm.fromId('6d1f0a4e-3f0b-5c2e-9a8d-1b2c3d4e5f60')] });
     const out = synth(stack);
+    expect(Testing.synth(stack)).toHaveDataSourceWithProperties(ClusterDataSource, { name: 'main', datacenter_id: '${data.virtplane_datacenter.dc.id}' });
     expect(out.data!.virtplane_datacenter!.dc).toMatchObject({ name: 'Default' });
     expect(out.data!.virtplane_cluster!.main).toMatchObject({ name: 'main', datacenter_id: '${data.virtplane_datacenter.dc.id}' });
     expect(out.resource.virtplane_vm!.web).toMatchObject({ cluster_id: '${data.virtplane_cluster.main.id}', host_id: '${data.virtplane_host.kvm2.id}' });
