@@ -176,5 +176,11 @@ output "hosts" {
 
 output "vms" {
   description = "Where each VM runs and its state."
-  value       = { for name, vm in virtplane_vm.vm : name => { host = vm.current_host_id, state = vm.state, macs = vm.macs } }
+  value = {
+    for name, vm in virtplane_vm.vm : name => {
+      host  = one([for host_name, host in virtplane_host.kvm : host_name if host.id == vm.current_host_id])
+      state = vm.state
+      macs  = vm.macs
+    }
+  }
 }

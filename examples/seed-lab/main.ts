@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DataCenter, IscsiTarget, VirtplaneProvider, type Host } from 'virtplane';
 
@@ -87,8 +87,10 @@ export class SeedLab extends TerraformStack {
       });
     });
 
+    // Where each VM runs, by host name (Terraform maps the host id back to its name).
+    const hostNames = Fn.zipmap([...hosts.values()].map((host) => host.id), [...hosts.keys()]);
     new TerraformOutput(this, 'vms', {
-      value: Object.fromEntries(vms.map((vm) => [vm.node.id, { id: vm.id, host: vm.currentHostId, state: vm.state }])),
+      value: Object.fromEntries(vms.map((vm) => [vm.node.id, { id: vm.id, host: Fn.lookup(hostNames, vm.currentHostId, 'unknown'), state: vm.state }])),
     });
   }
 }

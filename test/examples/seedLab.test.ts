@@ -71,6 +71,7 @@ describe('examples/seed-lab with the cdktf CLI', () => {
     const outputs = JSON.parse(await readFile(join(appDir, 'outputs.json'), 'utf8')) as { 'seed-lab': { vms: Record<string, { host: string; state: string }> } };
     expect(Object.keys(outputs['seed-lab'].vms).sort()).toEqual(['cache', 'db', 'web']);
     for (const vm of Object.values(outputs['seed-lab'].vms)) expect(vm.state).toBe('running');
+    expect(outputs['seed-lab'].vms.web!.host).toBe('kvm1');
 
     const where = await placement();
     expect(where.kvm1).toContain(`${PREFIX}web`);
@@ -93,8 +94,10 @@ describe('examples/seed-lab with the cdktf CLI', () => {
 
   it('migrates a VM live when the example gives it another host', async () => {
     const kvm2 = lab.hosts.find((host) => host.name === 'kvm2')!;
-    const deployed = await cdktf(['deploy', '--auto-approve', '--skip-provider-lock'], { VIRTPLANE_WEB_HOST: 'kvm2' });
+    const deployed = await cdktf(['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', join(appDir, 'outputs.json')], { VIRTPLANE_WEB_HOST: 'kvm2' });
     expect(deployed.stdout).toMatch(/Apply complete! Resources: 0 added, 1 changed, 0 destroyed/);
+    const outputs = JSON.parse(await readFile(join(appDir, 'outputs.json'), 'utf8')) as { 'seed-lab': { vms: Record<string, { host: string }> } };
+    expect(outputs['seed-lab'].vms.web!.host).toBe('kvm2');
     expect((await placement()).kvm2).toContain(`${PREFIX}web`);
     expect((await placement()).kvm1).not.toContain(`${PREFIX}web`);
     // The QEMU that runs it on kvm2 was started to receive a migration, not booted afresh.
