@@ -7,7 +7,7 @@ const USAGE = `usage: virtplane <command>
          [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]  (default: .virtplane/lab.json's)
          [--offline]    the inventory only
   doctor                 check what virtplane needs on this machine
-  docs [--check]         write docs/reference.md from the provider's schemas (or check it is current)
+  docs [--check]         write docs/reference.md, constructs/generated/ and README's table from the schemas (or check them)
   provider install|uninstall  register the Terraform provider (virtplane/virtplane) locally`;
 
 async function main(argv: readonly string[]): Promise<number> {
