@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProvider, createTerraformWorkspace, expectPlanChange, type PlanJson, type TerraformWorkspace } from '../support/terraform.js';
 import { useLab, type TestLab } from '../support/lab.js';
 import { hclString, providerBlock } from '../support/platformHcl.js';
-import { tinyDomainXml } from '../support/tinyDomain.js';
+import { hostHasKvm, tinyDomainXml } from '../support/tinyDomain.js';
 import { VmTestLab } from './vmTestLab.js';
 
 let lab: TestLab;
@@ -392,7 +392,8 @@ describe('VMs, affinity and maintenance against the lab', () => {
       expect(validation.result.stderr).toMatch(new RegExp(`Invalid (value for|VM) ${attribute === 'name' ? 'name' : attribute}`));
     }
 
-    await vms.pool.exec(vms.endpoint('kvm2'), ['virsh', '-q', 'define', '/dev/stdin'], { stdin: tinyDomainXml(names.foreign, { memoryMib: 32 }) });
+    const kvm = await hostHasKvm(vms.pool, vms.endpoint('kvm2'));
+    await vms.pool.exec(vms.endpoint('kvm2'), ['virsh', '-q', 'define', '/dev/stdin'], { stdin: tinyDomainXml(names.foreign, { memoryMib: 32, kvm }) });
     await tf.writeConfig(
       `resource "virtplane_vm" "huge" {\n  name       = "huge"\n  cluster_id = virtplane_cluster.main.id\n  memory_mib = 4000000\n}\n` +
         `resource "virtplane_vm" "clash" {\n  name       = ${hclString(names.foreign)}\n  cluster_id = virtplane_cluster.main.id\n  memory_mib = 32\n}\n` +

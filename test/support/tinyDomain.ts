@@ -10,11 +10,12 @@ export function uniqueName(prefix = 'vptest'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
-export function tinyDomainXml(name: string, options: { memoryMib?: number; kvm?: boolean } = {}): string {
+/** `kvm` has no default: a machine without /dev/kvm refuses type='kvm' (see hostHasKvm). */
+export function tinyDomainXml(name: string, options: { readonly memoryMib?: number; readonly kvm: boolean }): string {
   const memoryMiB = options.memoryMib ?? 64;
   return buildDomainXml({
     name,
-    type: options.kvm === false ? 'qemu' : 'kvm',
+    type: options.kvm ? 'kvm' : 'qemu',
     memoryMiB,
     currentMemoryMiB: memoryMiB,
     vcpu: { current: 1, max: 1 },

@@ -3,6 +3,7 @@
  * private namespaces (no lab needed), driven through the same operations the lab uses, with a local
  * transport instead of SSH.
  */
+import { statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,9 @@ import { startScratchLibvirt, type ScratchLibvirt } from './support/scratchLibvi
 
 let scratch: ScratchLibvirt;
 
+/** The sample domain asks for KVM; a machine without /dev/kvm only offers QEMU's TCG ('qemu'). */
+const THIS_MACHINE_VIRT_TYPE: DomainModel['type'] = statSync('/dev/kvm', { throwIfNoEntry: false })?.isCharacterDevice() === true ? 'kvm' : 'qemu';
+
 beforeAll(async () => {
   scratch = await startScratchLibvirt();
 });
@@ -44,7 +48,7 @@ function asDefined(model: DomainModel, uuid: string): DomainModel {
 
 describe('domains in real libvirt', () => {
   it.each([
-    ['the full sample domain', fullDomain('vp-accept-full')],
+    ['the full sample domain', { ...fullDomain('vp-accept-full'), type: THIS_MACHINE_VIRT_TYPE }],
     ['the minimal sample domain', minimalDomain('vp-accept-minimal')],
   ])('accepts %s and reads back the same model', async (_what, model) => {
     const record = await defineDomain(scratch.host, model);
