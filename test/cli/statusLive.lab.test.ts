@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   defineDomain,
@@ -83,6 +83,8 @@ beforeAll(async () => {
   await startNetwork(libvirt2, networkName);
 
   cleanups.push(() => pool.exec(kvm2, ['rm', '-f', diskPath]));
+  // A lab built moments ago has no image folder until something makes one.
+  await pool.exec(kvm2, ['mkdir', '-p', dirname(diskPath)]);
   await pool.exec(kvm2, ['truncate', '-s', '1M', diskPath]);
 
   cleanups.push(() => removeDomainEverywhere(pool, [kvm1, kvm2], vmName));
