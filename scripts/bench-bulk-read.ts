@@ -16,6 +16,7 @@ import { readLabFile } from '../lib/lab/labFile.js';
 import { defineDomain, readHostInventory, sshLibvirtHost, undefineDomain, VirshError, type LibvirtHost } from '../lib/backends/libvirt/index.js';
 import { parseDomainXml } from '../lib/backends/libvirt/domainXml.js';
 import { listingLines, virsh } from '../lib/backends/libvirt/virsh.js';
+import { tinyDomainModel } from '../test/support/tinyDomain.js';
 
 const { values } = parseArgs({
   options: { domains: { type: 'string', default: '24' }, runs: { type: 'string', default: '3' }, host: { type: 'string', default: 'kvm1' } },
@@ -96,17 +97,7 @@ async function main(): Promise<void> {
     process.stdout.write(`Defining ${domainCount} domains on ${endpoint.name}...\n`);
     for (const name of names) {
       await defineDomain(host, {
-        name,
-        type: 'qemu',
-        memoryMiB: 32,
-        currentMemoryMiB: 32,
-        vcpu: { current: 1, max: 1 },
-        os: { bootDevices: ['hd'] },
-        features: { acpi: true, apic: true },
-        disks: [],
-        interfaces: [],
-        graphics: { type: 'none' },
-        serialConsole: true,
+        ...tinyDomainModel(name, { memoryMib: 32, kvm: false }),
         owner: { managedBy: 'virtplane', resourceType: 'bench', resourceId: name },
       });
     }

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => join(root, 'dist', path);
-for (const required of [dist('lib/provider/main.js'), dist('test/support/terraform.js'), dist('test/support/platformHcl.js')]) {
+for (const required of [dist('lib/provider/main.js'), dist('test/support/terraform.js'), dist('test/support/platformHcl.js'), dist('test/support/tinyDomain.js')]) {
   if (!existsSync(required)) {
     process.stderr.write(`missing ${required}: run \`npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json\` first\n`);
     process.exit(2);
@@ -29,9 +29,10 @@ if (!existsSync(labPath)) {
 
 const { createTerraformWorkspace } = await import(dist('test/support/terraform.js'));
 const { platformHcl } = await import(dist('test/support/platformHcl.js'));
+const { tinyDomainXml } = await import(dist('test/support/tinyDomain.js'));
 const { labEndpoints } = await import(dist('lib/lab/endpoints.js'));
 const { SshPool } = await import(dist('lib/backends/ssh/index.js'));
-const { buildDomainXml, destroyDomain, readHostInventory, sshLibvirtHost, undefineDomain } = await import(dist('lib/backends/libvirt/index.js'));
+const { destroyDomain, readHostInventory, sshLibvirtHost, undefineDomain } = await import(dist('lib/backends/libvirt/index.js'));
 
 const option = (name, fallback) => {
   const index = process.argv.indexOf(name);
@@ -66,19 +67,7 @@ async function inParallel(items, limit, work) {
 
 /** The same shape of guest virtplane defines: 32 MiB, 1 vCPU (hot-plug room 4), no graphics, a serial console. */
 function guestXml(name) {
-  return buildDomainXml({
-    name,
-    type: kvm ? 'kvm' : 'qemu',
-    memoryMiB: 32,
-    currentMemoryMiB: 32,
-    vcpu: { current: 1, max: 4 },
-    os: { bootDevices: ['hd'] },
-    features: { acpi: true, apic: true },
-    disks: [],
-    interfaces: [],
-    graphics: { type: 'none' },
-    serialConsole: true,
-  });
+  return tinyDomainXml(name, { memoryMib: 32, kvm, maxVcpus: 4 });
 }
 
 const tf = await createTerraformWorkspace({ entryPoint: dist('lib/provider/main.js') });

@@ -4,28 +4,42 @@
  */
 import { randomBytes } from 'node:crypto';
 import { buildDomainXml } from '../../lib/backends/libvirt/domainXml.js';
+import type { DomainModel } from '../../lib/backends/libvirt/domainModel.js';
 import type { SshEndpoint, SshPool } from '../../lib/backends/ssh/index.js';
 
 export function uniqueName(prefix = 'vptest'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
-/** `kvm` has no default: a machine without /dev/kvm refuses type='kvm' (see hostHasKvm). */
-export function tinyDomainXml(name: string, options: { readonly memoryMib?: number; readonly kvm: boolean }): string {
+export interface TinyDomainOptions {
+  /** @default 64 */
+  readonly memoryMib?: number;
+  /** No default: a machine without /dev/kvm refuses type='kvm' (see hostHasKvm). */
+  readonly kvm: boolean;
+  /** vCPUs it may grow to by hot-plug. @default 1 */
+  readonly maxVcpus?: number;
+}
+
+/** The model of the smallest guest: no disk, no NIC, no graphics, a serial console; 1 vCPU. */
+export function tinyDomainModel(name: string, options: TinyDomainOptions): DomainModel {
   const memoryMiB = options.memoryMib ?? 64;
-  return buildDomainXml({
+  return {
     name,
     type: options.kvm ? 'kvm' : 'qemu',
     memoryMiB,
     currentMemoryMiB: memoryMiB,
-    vcpu: { current: 1, max: 1 },
+    vcpu: { current: 1, max: options.maxVcpus ?? 1 },
     os: { bootDevices: ['hd'] },
     features: { acpi: true, apic: true },
     disks: [],
     interfaces: [],
     graphics: { type: 'none' },
     serialConsole: true,
-  });
+  };
+}
+
+export function tinyDomainXml(name: string, options: TinyDomainOptions): string {
+  return buildDomainXml(tinyDomainModel(name, options));
 }
 
 /** True when the host can run KVM guests; otherwise tests fall back to TCG (type='qemu'). */
