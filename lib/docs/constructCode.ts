@@ -1,6 +1,6 @@
 import type { AttributeSchema, BlockSchema, NestedBlockSchema, TerraformType } from '../resources/framework/index.js';
 import { isComputed, isOptional, valueJsonSchema } from '../resources/framework/index.js';
-import { constraintsText } from './referenceMarkdown.js';
+import { constraintsText, type DocumentedType } from './referenceMarkdown.js';
 
 /**
  * The typed layer of the cdktf constructs (constructs/generated/<type>.ts), written from the same
@@ -8,12 +8,7 @@ import { constraintsText } from './referenceMarkdown.js';
  * schema ajv checks at synth, and a class per type whose getters are the attributes as tokens.
  * The hand-written constructs (DataCenter, Vm ...) extend these classes with objects instead of ids.
  */
-export interface ConstructType {
-  readonly typeName: string;
-  readonly kind: 'provider' | 'resource' | 'data source';
-  readonly description: string;
-  readonly schema: BlockSchema;
-}
+export type ConstructType = DocumentedType;
 
 const GENERATED_MARK = '// Generated from the provider schema by `virtplane docs`: do not edit by hand.';
 
@@ -209,36 +204,37 @@ export function constructSource(type: ConstructType): string {
     mapping: blockMapping(type.schema),
     jsonSchema: constructJsonSchema(type.schema),
   };
+  // The provider block has a config and a schema; resources and data sources also get a class.
+  const element =
+    type.kind === 'provider'
+      ? undefined
+      : type.kind === 'resource'
+        ? { className: `${base}Resource`, baseClass: 'SchemaResource', module: 'schemaResource' }
+        : { className: `${base}DataSource`, baseClass: 'SchemaDataSource', module: 'schemaDataSource' };
   const parts = [GENERATED_MARK];
-  if (type.kind === 'provider') {
-    parts.push(`import type { ConstructSchema } from '../framework/constructSchema.js';`, '');
-  } else {
-    const baseClass = type.kind === 'resource' ? 'SchemaResource' : 'SchemaDataSource';
-    const meta = type.kind === 'resource' ? 'TerraformMetaArguments' : 'TerraformMetaArguments';
+  if (element !== undefined) {
     const needsResolvable = Object.values(type.schema.attributes).some((attribute) => attribute.type === 'bool');
     parts.push(
-      `import type { ${[...(needsResolvable ? ['IResolvable'] : []), meta].join(', ')} } from 'cdktf';`,
+      `import type { ${needsResolvable ? 'IResolvable, ' : ''}TerraformMetaArguments } from 'cdktf';`,
       `import type { Construct } from 'constructs';`,
-      `import type { ConstructSchema } from '../framework/constructSchema.js';`,
-      `import { ${baseClass} } from '../framework/${type.kind === 'resource' ? 'schemaResource' : 'schemaDataSource'}.js';`,
-      '',
     );
   }
+  parts.push(`import type { ConstructSchema } from '../framework/constructSchema.js';`);
+  if (element !== undefined) parts.push(`import { ${element.baseClass} } from '../framework/${element.module}.js';`);
+  parts.push('');
   for (const generated of interfaces) parts.push(generated.code, '');
   parts.push(
     docComment([`How ${type.typeName} maps onto Terraform, and the JSON schema its props are checked against at synth.`], ''),
     `export const ${schemaName}: ConstructSchema = ${JSON.stringify(runtime, null, 2)};`,
     '',
   );
-  if (type.kind !== 'provider') {
-    const className = `${base}${type.kind === 'resource' ? 'Resource' : 'DataSource'}`;
-    const baseClass = type.kind === 'resource' ? 'SchemaResource' : 'SchemaDataSource';
+  if (element !== undefined) {
     const getters = Object.entries(type.schema.attributes)
       .map(([name, attribute]) => getter(name, attribute))
       .filter((code): code is string => code !== undefined);
     parts.push(
       docComment([`The ${type.kind} ${type.typeName}, with its attributes given by name as in Terraform. ${type.description}`], ''),
-      `export class ${className} extends ${baseClass} {`,
+      `export class ${element.className} extends ${element.baseClass} {`,
       `  static readonly tfResourceType = ${JSON.stringify(type.typeName)};`,
       '',
       `  constructor(scope: Construct, id: string, config: ${configName} & TerraformMetaArguments) {`,
