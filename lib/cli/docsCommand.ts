@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GENERATED_CONSTRUCTS_DIR, generatedFiles, README_PATH } from '../docs/generatedFiles.js';
 import { parseArgs } from './args.js';
-import { findPackageRoot } from '../provider/packageRoot.js';
+import { findPackageRoot } from '../util/packageRoot.js';
 
 /**
  * `virtplane docs [--check]`: writes docs/reference.md, constructs/generated/ and README's reference

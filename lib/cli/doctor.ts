@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLocal } from '../lab/localCommand.js';
-import { findPackageRoot } from '../provider/packageRoot.js';
+import { findPackageRoot } from '../util/packageRoot.js';
 
 export interface DoctorCheck {
   readonly name: string;

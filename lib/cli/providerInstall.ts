@@ -2,7 +2,7 @@ import { chmod, lstat, readFile, rename, rmdir, unlink, writeFile, mkdir } from 
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { findPackageRoot } from '../provider/packageRoot.js';
+import { findPackageRoot } from '../util/packageRoot.js';
 
 /** Where Terraform finds virtplane/virtplane without a registry. */
 export const PROVIDER_HOSTNAME = 'registry.terraform.io';

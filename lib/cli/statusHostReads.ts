@@ -12,8 +12,8 @@ import {
   UnknownHostKeyError,
 } from '../backends/ssh/index.js';
 import type { Host } from '../inventory/index.js';
-import { DiagnosticError } from '../resources/framework/index.js';
-import { createProviderContext, type ProviderContext } from '../resources/providerContext.js';
+import { DiagnosticError } from '../framework/index.js';
+import { createProviderContext, type ProviderContext } from '../resources/context/providerContext.js';
 import type { StatusCredentials } from './statusCredentials.js';
 
 export type HostReading =

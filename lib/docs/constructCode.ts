@@ -1,5 +1,5 @@
-import type { AttributeSchema, BlockSchema, NestedBlockSchema, TerraformType } from '../resources/framework/index.js';
-import { isComputed, isOptional, valueJsonSchema } from '../resources/framework/index.js';
+import type { AttributeSchema, BlockSchema, NestedBlockSchema, TerraformType } from '../framework/index.js';
+import { isComputed, isOptional, valueJsonSchema } from '../framework/index.js';
 import { constraintsText, type DocumentedType } from './referenceMarkdown.js';
 
 /**

@@ -1,5 +1,5 @@
-import { dataSources, resources } from '../provider/registry.js';
-import { providerConfigSchema } from '../resources/framework/index.js';
+import { dataSources, resources } from '../resources/registry.js';
+import { providerConfigSchema } from '../framework/index.js';
 import { constructSource, generatedFileName, generatedIndexSource, typeBaseName, type ConstructType } from './constructCode.js';
 import { referenceMarkdown } from './referenceMarkdown.js';
 

@@ -1,4 +1,4 @@
-import type { AttributeSchema, BlockSchema, TerraformType, ValueConstraints } from '../resources/framework/index.js';
+import type { AttributeSchema, BlockSchema, TerraformType, ValueConstraints } from '../framework/index.js';
 
 export interface DocumentedType {
   readonly typeName: string;

@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { findPackageRoot } from '../provider/packageRoot.js';
+import { findPackageRoot } from '../util/packageRoot.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /**

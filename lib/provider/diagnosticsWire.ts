@@ -1,5 +1,5 @@
-import type { AttributePath } from '../resources/framework/attributePath.js';
-import type { Diagnostic } from '../resources/framework/diagnostics.js';
+import type { AttributePath } from '../framework/attributePath.js';
+import type { Diagnostic } from '../framework/diagnostics.js';
 import type { WireAttributePath, WireDiagnostic } from './wireTypes.js';
 
 export function pathToWire(path: AttributePath): WireAttributePath {

@@ -1,7 +1,7 @@
 import { CodecError } from './msgpackCodec.js';
-import type { AttributePath } from '../resources/framework/attributePath.js';
-import { parseTerraformType, type TerraformType } from '../resources/framework/terraformTypes.js';
-import { isPlainObject, type JsonValue, type TerraformValue } from '../resources/framework/values.js';
+import type { AttributePath } from '../framework/attributePath.js';
+import { parseTerraformType, type TerraformType } from '../framework/terraformTypes.js';
+import { isPlainObject, type JsonValue, type TerraformValue } from '../framework/values.js';
 
 /**
  * Reads a value from Terraform's JSON state encoding (RawState.json, after any upgraders have

@@ -1,6 +1,6 @@
 import { decode, encode, ExtData } from '@msgpack/msgpack';
-import { formatPath, type AttributePath } from '../resources/framework/attributePath.js';
-import { parseTerraformType, type TerraformType } from '../resources/framework/terraformTypes.js';
+import { formatPath, type AttributePath } from '../framework/attributePath.js';
+import { parseTerraformType, type TerraformType } from '../framework/terraformTypes.js';
 import {
   isPlainObject,
   isUnknown,
@@ -8,7 +8,7 @@ import {
   unknown,
   type TerraformValue,
   type UnknownRefinement,
-} from '../resources/framework/values.js';
+} from '../framework/values.js';
 
 /**
  * Terraform's msgpack value encoding (docs/plugin-protocol/object-wire-format.md), driven by

@@ -1,4 +1,4 @@
-import { OperationCancelledError } from '../resources/framework/diagnostics.js';
+import { OperationCancelledError } from '../framework/diagnostics.js';
 
 /**
  * In-flight operations, each with its own AbortController, so that StopProvider (Ctrl-C in

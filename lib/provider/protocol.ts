@@ -1,7 +1,7 @@
 import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { join } from 'node:path';
-import { protoDirectory } from './packageRoot.js';
+import { protoDirectory } from '../util/packageRoot.js';
 
 export interface PluginProtocol {
   /** tfplugin6.Provider */

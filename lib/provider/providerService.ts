@@ -1,7 +1,7 @@
 import type { handleUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { encode } from '@msgpack/msgpack';
-import type { AttributePath } from '../resources/framework/attributePath.js';
-import type { AnyDataSourceDefinition } from '../resources/framework/dataSource.js';
+import type { AttributePath } from '../framework/attributePath.js';
+import type { AnyDataSourceDefinition } from '../framework/dataSource.js';
 import {
   DiagnosticError,
   diagnosticsFromError,
@@ -9,15 +9,15 @@ import {
   hasErrors,
   PartialApplyError,
   type Diagnostic,
-} from '../resources/framework/diagnostics.js';
-import { applyDefaults, normalizeBlockValue, unexpectedKeys } from '../resources/framework/normalize.js';
-import { planDefaults } from '../resources/framework/planning.js';
-import { PrivateData } from '../resources/framework/privateData.js';
-import type { ProviderDefinition } from '../resources/framework/provider.js';
-import type { AnyResourceDefinition, StateUpgrader } from '../resources/framework/resource.js';
-import { blockType, type BlockSchema } from '../resources/framework/schema.js';
-import type { TerraformType } from '../resources/framework/terraformTypes.js';
-import { validateConfig } from '../resources/framework/validation.js';
+} from '../framework/diagnostics.js';
+import { applyDefaults, normalizeBlockValue, unexpectedKeys } from '../framework/normalize.js';
+import { planDefaults } from '../framework/planning.js';
+import { PrivateData } from '../framework/privateData.js';
+import type { ProviderDefinition } from '../framework/provider.js';
+import type { AnyResourceDefinition, StateUpgrader } from '../framework/resource.js';
+import { blockType, type BlockSchema } from '../framework/schema.js';
+import type { TerraformType } from '../framework/terraformTypes.js';
+import { validateConfig } from '../framework/validation.js';
 import {
   containsUnknown,
   isPlainObject,
@@ -25,7 +25,7 @@ import {
   type JsonValue,
   type TerraformObject,
   type TerraformValue,
-} from '../resources/framework/values.js';
+} from '../framework/values.js';
 import { diagnosticsToWire, pathToWire } from './diagnosticsWire.js';
 import { valueFromStateJson } from './jsonState.js';
 import { silentLogger, type Logger } from './logger.js';

@@ -1,5 +1,5 @@
-import type { BlockSchema } from '../resources/framework/schema.js';
-import { isComputed, isOptional } from '../resources/framework/schema.js';
+import type { BlockSchema } from '../framework/schema.js';
+import { isComputed, isOptional } from '../framework/schema.js';
 import type { WireSchema, WireSchemaAttribute, WireSchemaBlock } from './wireTypes.js';
 
 export interface SchemaTranslationOptions {

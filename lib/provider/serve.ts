@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import type { ProviderDefinition } from '../resources/framework/provider.js';
-import type { BlockSchema } from '../resources/framework/schema.js';
+import type { ProviderDefinition } from '../framework/provider.js';
+import type { BlockSchema } from '../framework/schema.js';
 import {
   checkPluginEnvironment,
   handshakeLine,

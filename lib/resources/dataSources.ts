@@ -1,9 +1,9 @@
-import { DiagnosticError, defineDataSource, type AttributePath } from './framework/index.js';
-import { clusterSchema, clusterToState } from './cluster.js';
-import { datacenterSchema, datacenterToState } from './datacenter.js';
-import { hostSchema, hostToState } from './host.js';
-import { lookupSchema } from './lookupSchema.js';
-import type { ProviderContext } from './providerContext.js';
+import { DiagnosticError, defineDataSource, type AttributePath } from '../framework/index.js';
+import { clusterSchema, clusterToState } from './cluster/resource.js';
+import { datacenterSchema, datacenterToState } from './datacenter/resource.js';
+import { hostSchema, hostToState } from './host/resource.js';
+import { lookupSchema } from './shared/lookupSchema.js';
+import type { ProviderContext } from './context/providerContext.js';
 
 function notFound(what: string, path: AttributePath): DiagnosticError {
   return new DiagnosticError(`No such ${what}`, `The inventory has no ${what} with this name. Check the name, or apply the configuration that creates it first.`, path);

@@ -1,10 +1,10 @@
 import { decode, encode, ExtData } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import { CodecError, decodeValue, encodeValue } from '../../lib/provider/msgpackCodec.js';
-import { normalizeBlockValue } from '../../lib/resources/framework/normalize.js';
-import { blockSchema, blockType, nestedBlock, numberAttribute, stringAttribute } from '../../lib/resources/framework/schema.js';
-import type { TerraformType } from '../../lib/resources/framework/terraformTypes.js';
-import { isUnknown, unknown, Unknown } from '../../lib/resources/framework/values.js';
+import { normalizeBlockValue } from '../../lib/framework/normalize.js';
+import { blockSchema, blockType, nestedBlock, numberAttribute, stringAttribute } from '../../lib/framework/schema.js';
+import type { TerraformType } from '../../lib/framework/terraformTypes.js';
+import { isUnknown, unknown, Unknown } from '../../lib/framework/values.js';
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { schemaToWire } from '../../lib/provider/schemaTranslation.js';
-import { providerConfigSchema } from '../../lib/resources/framework/providerConfig.js';
+import { providerConfigSchema } from '../../lib/resources/context/providerConfig.js';
 import {
   blockSchema,
   boolAttribute,
@@ -11,7 +11,7 @@ import {
   numberAttribute,
   stringAttribute,
   type BlockSchema,
-} from '../../lib/resources/framework/schema.js';
+} from '../../lib/framework/schema.js';
 
 const vmLike = blockSchema({
   description: 'A VM',

@@ -3,12 +3,12 @@
  * plan-time checks of the storage and network schemas: pure functions, no lab needed.
  */
 import { describe, expect, it } from 'vitest';
-import { diskPathOf, diskSourceOf, formatDiskId, parseDiskId, volumeNameOf } from '../../lib/resources/diskLocation.js';
-import { iscsiTargetResource, validateTargetConfig } from '../../lib/resources/iscsiTarget.js';
-import { validateNetworkConfig } from '../../lib/resources/network.js';
-import { validateStorageDomainConfig } from '../../lib/resources/storageDomain.js';
-import { formatTargetId, hostInitiatorIqn, isHostInitiator, parsePortal, parseTargetId } from '../../lib/resources/storageIscsi.js';
-import { unknown, validateConfig } from '../../lib/resources/framework/index.js';
+import { diskPathOf, diskSourceOf, formatDiskId, parseDiskId, volumeNameOf } from '../../lib/resources/disk/location.js';
+import { iscsiTargetResource, validateTargetConfig } from '../../lib/resources/iscsiTarget/resource.js';
+import { validateNetworkConfig } from '../../lib/resources/network/resource.js';
+import { validateStorageDomainConfig } from '../../lib/resources/storageDomain/resource.js';
+import { formatTargetId, hostInitiatorIqn, isHostInitiator, parsePortal, parseTargetId } from '../../lib/resources/iscsiTarget/location.js';
+import { unknown, validateConfig } from '../../lib/framework/index.js';
 import type { StorageDomain } from '../../lib/inventory/index.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMhaHyXWd6GZe6bPun2CmNfgIs5VQcdLzcxcdAFJZJNO';

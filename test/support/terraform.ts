@@ -15,7 +15,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installProvider } from '../../lib/cli/providerInstall.js';
-import { findPackageRoot } from '../../lib/provider/packageRoot.js';
+import { findPackageRoot } from '../../lib/util/packageRoot.js';
 
 /** The package root, from test/support (vitest) or dist/test/support (compiled, for scripts). */
 export const REPO_ROOT = findPackageRoot(import.meta.url);

@@ -1,5 +1,5 @@
-import { blockType } from '../../../lib/resources/framework/schema.js';
-import type { TerraformObject } from '../../../lib/resources/framework/values.js';
+import { blockType } from '../../../lib/framework/schema.js';
+import type { TerraformObject } from '../../../lib/framework/values.js';
 import { testFileSchema } from '../fixtures/testFileResource.js';
 
 export const testFileType = blockType(testFileSchema);

@@ -1,0 +1,222 @@
+import type { AffinityGroup, Inventory } from '../../inventory/index.js';
+import { loadSnapshot, type SchedulingAffinityGroup } from '../../scheduler/index.js';
+import {
+  blockSchema,
+  boolAttribute,
+  defineResource,
+  DiagnosticError,
+  errorDiagnostic,
+  PartialApplyError,
+  setAttribute,
+  warningDiagnostic,
+  type Diagnostic,
+  type StateOf,
+} from '../../framework/index.js';
+import { idAttribute, nameAttribute, referenceAttribute, UUID_PATTERN } from '../shared/commonAttributes.js';
+import { changeInventory, removeFromInventory } from '../shared/inventoryChange.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { planAffinityMoves, type AffinityMove } from '../../scheduler/affinityMoves.js';
+import { vmsOn } from '../vm/hosts.js';
+import { moveVm } from '../vm/migration.js';
+
+const uuidSet = (description: string, example: string) =>
+  setAttribute('string', {
+    description,
+    optional: true,
+    default: [],
+    validation: { items: { pattern: UUID_PATTERN }, hint: `Ids of virtplane objects, e.g. [${example}].` },
+  });
+
+export const affinityGroupSchema = blockSchema({
+  description:
+    'An affinity group: VMs of a cluster kept together on one host (positive) or apart (negative), optionally tied to hosts. The scheduler honours it whenever it places a VM; an enforcing group is also enforced on the VMs already running: applying it live-migrates the members that break it.',
+  attributes: {
+    id: idAttribute('The group\'s id in the inventory.'),
+    name: nameAttribute('The group\'s name, unique in its cluster.'),
+    cluster_id: referenceAttribute('The cluster whose VMs the group names. Changing it replaces the group.', { forceNew: true }),
+    vm_ids: uuidSet(
+      'The VMs in the group (virtplane_vm ids; a new VM\'s id is known at plan time once its cluster exists, so the group can name it in the same apply). VMs of other Terraform states may be named too.',
+      'virtplane_vm.web1.id',
+    ),
+    host_ids: uuidSet('Positive: the members run on one of these hosts. Negative: they stay off these hosts.', 'virtplane_host.kvm1.id'),
+    positive: boolAttribute({ description: 'true: keep the VMs together; false: keep them apart.', optional: true, default: true }),
+    enforcing: boolAttribute({
+      description: 'true: a hard rule (a host that breaks it is refused, and running members that break it are migrated); false: a preference the scheduler weighs.',
+      optional: true,
+      default: false,
+    }),
+  },
+});
+
+type AffinityGroupState = StateOf<typeof affinityGroupSchema>;
+
+function toState(row: AffinityGroup): AffinityGroupState {
+  return {
+    id: row.id,
+    name: row.name,
+    cluster_id: row.clusterId,
+    vm_ids: [...row.vmIds],
+    host_ids: [...row.hostIds],
+    positive: row.positive,
+    enforcing: row.enforcing,
+  };
+}
+
+function schedulingGroup(id: string, state: Pick<AffinityGroupState, 'name' | 'vm_ids' | 'host_ids' | 'positive' | 'enforcing'>): SchedulingAffinityGroup {
+  return {
+    id,
+    name: state.name,
+    positive: state.positive,
+    enforcing: state.enforcing,
+    vmIds: state.vm_ids.map((vmId) => vmId.toLowerCase()),
+    hostIds: [...state.host_ids],
+  };
+}
+
+/** Placeholder id for a group that does not exist yet (plan time): it only has to differ from every other. */
+const NEW_GROUP = '00000000-0000-4000-8000-000000000000';
+
+interface Enforcement {
+  readonly moves: readonly AffinityMove[];
+}
+
+/** The migrations that bring the running members in line with the group, refused when a member is pinned elsewhere. */
+async function enforcementFor(provider: ProviderContext, inventory: Inventory, clusterId: string, group: SchedulingAffinityGroup): Promise<Enforcement> {
+  const snapshot = await loadSnapshot(inventory, clusterId);
+  const plan = planAffinityMoves(group, snapshot);
+  if (!plan.ok) {
+    throw new DiagnosticError('Affinity group cannot be enforced', `${plan.message}. Nothing was moved.`, ['vm_ids']);
+  }
+  const sources = [...new Set(plan.moves.map((move) => move.fromHostId))];
+  const hosts = await inventory.hosts.list(clusterId);
+  for (const hostId of sources) {
+    const row = hosts.find((host) => host.id === hostId);
+    if (!row) continue;
+    const vms = await vmsOn(provider, row);
+    for (const move of plan.moves.filter((candidate) => candidate.fromHostId === hostId)) {
+      const pin = vms.get(move.vmId)?.settings?.pinnedHostId;
+      if (pin !== undefined && pin !== null && pin !== move.toHostId) {
+        throw new DiagnosticError(
+          'Affinity group conflicts with a pinned VM',
+          `Enforcing group ${JSON.stringify(group.name)} would move VM ${move.name} to ${move.toHostName}, but it is pinned to its host with host_id. Change its host_id, or make the group non-enforcing.`,
+          ['vm_ids'],
+        );
+      }
+    }
+  }
+  return { moves: plan.moves };
+}
+
+function describe(moves: readonly AffinityMove[]): string {
+  return moves.map((move) => `${move.name} -> ${move.toHostName}`).join(', ');
+}
+
+async function enforce(provider: ProviderContext, state: AffinityGroupState): Promise<void> {
+  if (!state.enforcing) return;
+  const { moves, cluster, hosts } = await provider.inventory.use(async (inventory) => ({
+    ...(await enforcementFor(provider, inventory, state.cluster_id, schedulingGroup(state.id ?? NEW_GROUP, state))),
+    cluster: await inventory.clusters.require(state.cluster_id),
+    hosts: await inventory.hosts.list(state.cluster_id),
+  }));
+  const done: AffinityMove[] = [];
+  for (const move of moves) {
+    const from = hosts.find((host) => host.id === move.fromHostId);
+    const to = hosts.find((host) => host.id === move.toHostId);
+    if (!from || !to) continue;
+    try {
+      await moveVm(provider, { vmId: move.vmId, from, to, cluster, path: ['vm_ids'] });
+    } catch (error) {
+      // The group itself is stored: saved with the error, so the next apply enforces it again.
+      throw new PartialApplyError(`${(error as Error).message}${done.length > 0 ? ` (already moved: ${describe(done)})` : ''}`, state, { cause: error });
+    }
+    done.push(move);
+  }
+}
+
+/** What the inventory keeps of a group (VM ids lower-case: libvirt prints UUIDs that way). */
+function groupFields(planned: { readonly name: string; readonly positive: boolean; readonly enforcing: boolean; readonly vm_ids: readonly string[]; readonly host_ids: readonly string[] }) {
+  return {
+    name: planned.name,
+    positive: planned.positive,
+    enforcing: planned.enforcing,
+    vmIds: planned.vm_ids.map((id) => id.toLowerCase()),
+    hostIds: [...planned.host_ids],
+  };
+}
+
+export const affinityGroupResource = defineResource<ProviderContext>()({
+  typeName: 'virtplane_affinity_group',
+  description: affinityGroupSchema.description,
+  schema: affinityGroupSchema,
+
+  async plan({ prior, planned, provider }) {
+    const clusterId = planned.cluster_id;
+    const vmIds = planned.vm_ids;
+    const hostIds = planned.host_ids;
+    if (planned.enforcing !== true || typeof clusterId !== 'string' || !Array.isArray(vmIds) || !Array.isArray(hostIds)) return undefined;
+    if (![...vmIds, ...hostIds].every((id): id is string => typeof id === 'string') || typeof planned.name !== 'string' || typeof planned.positive !== 'boolean') return undefined;
+    const group = schedulingGroup(prior?.id ?? NEW_GROUP, {
+      name: planned.name,
+      vm_ids: vmIds as string[],
+      host_ids: hostIds as string[],
+      positive: planned.positive,
+      enforcing: true,
+    });
+    const diagnostics: Diagnostic[] = await provider.inventory.use(async (inventory) => {
+      if (!(await inventory.clusters.get(clusterId))) return [errorDiagnostic('Referenced object not found', `The inventory has no cluster ${clusterId}.`, ['cluster_id'])];
+      try {
+        const { moves } = await enforcementFor(provider, inventory, clusterId, group);
+        return moves.length === 0 ? [] : [warningDiagnostic('VMs will be migrated', `Enforcing group ${JSON.stringify(group.name)} live-migrates ${moves.length} running VM(s): ${describe(moves)}.`, ['vm_ids'])];
+      } catch (error) {
+        if (error instanceof DiagnosticError) return [error.toDiagnostic()];
+        throw error;
+      }
+    });
+    return { diagnostics };
+  },
+
+  async create({ provider, planned }) {
+    const row = await changeInventory(provider.inventory, {
+      resourceType: 'virtplane_affinity_group',
+      action: 'create',
+      details: planned,
+      references: { cluster: ['cluster_id'], host: ['host_ids'] },
+      apply: (tx) => tx.affinityGroups.create({ clusterId: planned.cluster_id, ...groupFields(planned) }),
+    });
+    const state = toState(row);
+    await enforce(provider, state);
+    return { ...state, vm_ids: planned.vm_ids, host_ids: planned.host_ids };
+  },
+
+  async read({ provider, state }) {
+    const row = await provider.inventory.use((inventory) => inventory.affinityGroups.get(state.id!));
+    return row ? toState(row) : null;
+  },
+
+  async update({ provider, prior, planned }) {
+    const row = await changeInventory(provider.inventory, {
+      resourceType: 'virtplane_affinity_group',
+      action: 'update',
+      details: planned,
+      references: { cluster: ['cluster_id'], host: ['host_ids'] },
+      apply: (tx) => tx.affinityGroups.update(prior.id!, groupFields(planned)),
+    });
+    const state = toState(row);
+    await enforce(provider, state);
+    return { ...state, vm_ids: planned.vm_ids, host_ids: planned.host_ids };
+  },
+
+  async delete({ provider, prior }) {
+    await removeFromInventory(provider.inventory, 'virtplane_affinity_group', { id: prior.id!, name: prior.name }, (tx) => tx.affinityGroups.delete(prior.id!));
+  },
+
+  /** Import ids: the group's id, or CLUSTER_ID/NAME. */
+  async import({ provider, id }) {
+    const row = await provider.inventory.use(async (inventory) => {
+      if (new RegExp(UUID_PATTERN).test(id)) return inventory.affinityGroups.get(id);
+      const slash = id.indexOf('/');
+      return slash < 0 ? undefined : inventory.affinityGroups.getByName(id.slice(0, slash), id.slice(slash + 1));
+    });
+    return row ? { id: row.id } : null;
+  },
+});

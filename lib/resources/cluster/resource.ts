@@ -1,0 +1,115 @@
+import type { Cluster, Inventory } from '../../inventory/index.js';
+import { blockSchema, defineResource, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
+import { descriptionAttribute, idAttribute, nameAttribute, referenceAttribute, UUID_PATTERN } from '../shared/commonAttributes.js';
+import { changeInventory, removeFromInventory } from '../shared/inventoryChange.js';
+import type { ProviderContext } from '../context/providerContext.js';
+
+export const SCHEDULING_POLICIES = ['evenly_distributed', 'power_saving', 'none'] as const;
+
+export const clusterSchema = blockSchema({
+  description: 'A cluster: hosts of one data center that VMs can run and migrate between, with one scheduling policy.',
+  attributes: {
+    id: idAttribute('The cluster\'s id in the inventory.'),
+    name: nameAttribute('The cluster\'s name, unique in its data center.'),
+    datacenter_id: referenceAttribute('The data center the cluster belongs to. A cluster cannot move to another data center: changing it replaces the cluster.', { forceNew: true }),
+    description: descriptionAttribute('cluster'),
+    cpu_model: stringAttribute({
+      description: 'The CPU model VMs of this cluster see (a QEMU CPU model name such as "Westmere"). Unset: QEMU\'s default model, which migrates between any hosts.',
+      optional: true,
+      validation: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$', hint: 'A QEMU CPU model name such as "Westmere" or "EPYC".' },
+    }),
+    memory_overcommit_percent: numberAttribute({
+      description: 'How much memory VMs may be given, as a percentage of the hosts\' memory: 100 means no overcommit, 150 means 1.5 times.',
+      optional: true,
+      default: 100,
+      validation: { integer: true, minimum: 50, maximum: 1000 },
+    }),
+    scheduling_policy: stringAttribute({
+      description: 'Where new VMs go: evenly_distributed (by free memory and VM count), power_saving (fill the fewest hosts), none (first host that fits).',
+      optional: true,
+      default: 'evenly_distributed',
+      validation: { enum: [...SCHEDULING_POLICIES] },
+    }),
+    migration_bandwidth_mbps: numberAttribute({
+      description: 'The bandwidth cap of a live migration in this cluster, in MiB/s (virsh migrate --bandwidth). Unset: no cap.',
+      optional: true,
+      validation: { integer: true, minimum: 1, maximum: 100000 },
+    }),
+  },
+});
+
+type ClusterState = StateOf<typeof clusterSchema>;
+
+export function clusterToState(row: Cluster): ClusterState {
+  return {
+    id: row.id,
+    name: row.name,
+    datacenter_id: row.datacenterId,
+    description: row.description,
+    cpu_model: row.cpuModel,
+    memory_overcommit_percent: row.memoryOvercommitPercent,
+    scheduling_policy: row.schedulingPolicy,
+    migration_bandwidth_mbps: row.migrationBandwidthMbps,
+  };
+}
+
+function fields(planned: ClusterState) {
+  return {
+    name: planned.name,
+    description: planned.description,
+    cpuModel: planned.cpu_model,
+    memoryOvercommitPercent: planned.memory_overcommit_percent,
+    schedulingPolicy: planned.scheduling_policy as Cluster['schedulingPolicy'],
+    migrationBandwidthMbps: planned.migration_bandwidth_mbps,
+  };
+}
+
+/** Import ids: the cluster's id, or "DATACENTER_NAME/CLUSTER_NAME". */
+export async function findCluster(inventory: Inventory, id: string): Promise<Cluster | undefined> {
+  if (new RegExp(UUID_PATTERN).test(id)) return inventory.clusters.get(id);
+  const [datacenterName, clusterName] = id.split('/');
+  if (!datacenterName || !clusterName) return undefined;
+  const datacenter = await inventory.datacenters.getByName(datacenterName);
+  return datacenter ? inventory.clusters.getByName(datacenter.id, clusterName) : undefined;
+}
+
+export const clusterResource = defineResource<ProviderContext>()({
+  typeName: 'virtplane_cluster',
+  description: clusterSchema.description,
+  schema: clusterSchema,
+
+  async create({ provider, planned }) {
+    const row = await changeInventory(provider.inventory, {
+      resourceType: 'virtplane_cluster',
+      action: 'create',
+      details: planned,
+      references: { datacenter: ['datacenter_id'] },
+      apply: (tx) => tx.clusters.create({ datacenterId: planned.datacenter_id, ...fields(planned) }),
+    });
+    return clusterToState(row);
+  },
+
+  async read({ provider, state }) {
+    const row = await provider.inventory.use((inventory) => inventory.clusters.get(state.id!));
+    return row ? clusterToState(row) : null;
+  },
+
+  async update({ provider, prior, planned }) {
+    const row = await changeInventory(provider.inventory, {
+      resourceType: 'virtplane_cluster',
+      action: 'update',
+      details: planned,
+      apply: (tx) => tx.clusters.update(prior.id!, fields(planned)),
+    });
+    return clusterToState(row);
+  },
+
+  async delete({ provider, prior }) {
+    await removeFromInventory(provider.inventory, 'virtplane_cluster', { id: prior.id!, name: prior.name }, (tx) => tx.clusters.delete(prior.id!));
+  },
+
+  async import({ provider, id }) {
+    const row = await provider.inventory.use((inventory) => findCluster(inventory, id));
+    return row ? { id: row.id } : null;
+  },
+});

@@ -1,0 +1,37 @@
+import { readHostInventory, type HostInventory } from '../../backends/libvirt/bulkRead.js';
+import { sshLibvirtHost } from '../../backends/libvirt/host.js';
+import type { SshEndpoint, SshPool } from '../../backends/ssh/index.js';
+
+/**
+ * One bulk read per host per refresh. Terraform reads every resource of a plan at about the same
+ * time, each VM, pool and network asking about its host: they share one read of that host (one SSH
+ * round trip) instead of one each. A change made through virtplane forgets the host's read, so the
+ * next read sees it.
+ */
+export class HostReads {
+  private readonly reads = new Map<string, { readonly at: number; readonly inventory: Promise<HostInventory> }>();
+
+  constructor(
+    private readonly ssh: SshPool,
+    /** How long a read serves later callers. */
+    private readonly maxAgeMs = 5000,
+  ) {}
+
+  read(endpoint: SshEndpoint, options: { readonly signal?: AbortSignal } = {}): Promise<HostInventory> {
+    const key = `${endpoint.host}:${endpoint.port}`;
+    const cached = this.reads.get(key);
+    if (cached && Date.now() - cached.at < this.maxAgeMs) return cached.inventory;
+    const inventory = readHostInventory(sshLibvirtHost(this.ssh, endpoint), { signal: options.signal });
+    this.reads.set(key, { at: Date.now(), inventory });
+    // A failed read is not kept: the next caller tries again.
+    inventory.catch(() => {
+      if (this.reads.get(key)?.inventory === inventory) this.reads.delete(key);
+    });
+    return inventory;
+  }
+
+  /** After a change on the host, the next read goes to the host again. */
+  forget(endpoint: Pick<SshEndpoint, 'host' | 'port'>): void {
+    this.reads.delete(`${endpoint.host}:${endpoint.port}`);
+  }
+}

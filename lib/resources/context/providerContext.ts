@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SshPool, type SshEndpoint } from '../../backends/ssh/index.js';
+import { DiagnosticError, type ProviderConfig, type VirtplaneContext } from '../../framework/index.js';
+import { HostReads } from './hostReads.js';
+import { InventoryAccess } from './inventoryAccess.js';
+
+export interface HostReference {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  /** Pinned key or fingerprint; null to trust the provider's known_hosts_file. */
+  readonly hostKey: string | null;
+}
+
+/** What every virtplane resource operation gets from the configured provider. */
+export interface ProviderContext extends VirtplaneContext {
+  readonly inventory: InventoryAccess;
+  /** One SSH connection per host for the whole provider process. */
+  readonly ssh: SshPool;
+  /** Bulk reads of hosts (domains, networks, pools, facts), shared by the resources of one refresh. */
+  readonly hostReads: HostReads;
+  /** An endpoint for a host, with the provider's credentials and the host's pinned key. */
+  endpointFor(host: HostReference): SshEndpoint;
+}
+
+function privateKeyOf(config: ProviderConfig): Buffer | undefined {
+  if (config.ssh_private_key) return Buffer.from(config.ssh_private_key);
+  if (!config.ssh_private_key_file) return undefined;
+  const path = resolve(config.ssh_private_key_file);
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new DiagnosticError('Cannot read the SSH private key', `${path}: ${(error as Error).message}`, ['ssh_private_key_file']);
+  }
+}
+
+/** Turns the provider block into the clients every operation shares. Opens nothing yet. */
+export function createProviderContext(config: ProviderConfig): ProviderContext {
+  const privateKey = privateKeyOf(config);
+  const knownHostsFile = config.known_hosts_file ? resolve(config.known_hosts_file) : undefined;
+  const ssh = new SshPool();
+  return {
+    config,
+    inventory: InventoryAccess.fromSetting(config.inventory ?? '.virtplane/inventory'),
+    ssh,
+    hostReads: new HostReads(ssh),
+    endpointFor(host) {
+      if (!privateKey) {
+        throw new DiagnosticError(
+          'No SSH key configured',
+          'Set ssh_private_key_file (or ssh_private_key) in the provider block: virtplane logs in to every host with it. The SSH agent is not supported yet.',
+        );
+      }
+      if (!host.hostKey && !knownHostsFile) {
+        throw new DiagnosticError(
+          'Host key not pinned',
+          `Host keys are always verified: set host_key on ${host.name} (its "ssh-ed25519 AAAA..." key or SHA256 fingerprint), or known_hosts_file in the provider block.`,
+          ['host_key'],
+        );
+      }
+      return {
+        name: host.name,
+        host: host.address,
+        port: host.port,
+        username: config.ssh_user ?? 'root',
+        privateKey,
+        hostKey: host.hostKey ? { pinned: host.hostKey } : { knownHostsFile: knownHostsFile! },
+      };
+    },
+  };
+}

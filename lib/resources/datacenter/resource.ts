@@ -1,0 +1,71 @@
+import type { Datacenter } from '../../inventory/index.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { blockSchema, defineResource, stringAttribute, type StateOf, } from '../../framework/index.js';
+import { descriptionAttribute, idAttribute, nameAttribute } from '../shared/commonAttributes.js';
+import { changeInventory, removeFromInventory } from '../shared/inventoryChange.js';
+import { findByIdOrName } from '../shared/importById.js';
+
+export const datacenterSchema = blockSchema({
+  description: 'A data center: the top of the tree. Its clusters, networks and storage domains belong to it.',
+  attributes: {
+    id: idAttribute('The data center\'s id in the inventory.'),
+    name: nameAttribute('The data center\'s name, unique in the inventory.'),
+    description: descriptionAttribute('data center'),
+    storage_type: stringAttribute({
+      description: 'shared: storage domains are reachable from every host (iSCSI); local: each host has its own.',
+      optional: true,
+      default: 'shared',
+      validation: { enum: ['shared', 'local'] },
+    }),
+  },
+});
+
+type DatacenterState = StateOf<typeof datacenterSchema>;
+
+function storageType(value: string): Datacenter['storageType'] {
+  return value === 'local' ? 'local' : 'shared';
+}
+
+export function datacenterToState(row: Datacenter): DatacenterState {
+  return { id: row.id, name: row.name, description: row.description, storage_type: row.storageType };
+}
+
+export const datacenterResource = defineResource<ProviderContext>()({
+  typeName: 'virtplane_datacenter',
+  description: datacenterSchema.description,
+  schema: datacenterSchema,
+
+  async create({ provider, planned }) {
+    const row = await changeInventory(provider.inventory, {
+      resourceType: 'virtplane_datacenter',
+      action: 'create',
+      details: planned,
+      apply: (tx) => tx.datacenters.create({ name: planned.name, description: planned.description, storageType: storageType(planned.storage_type) }),
+    });
+    return datacenterToState(row);
+  },
+
+  async read({ provider, state }) {
+    const row = await provider.inventory.use((inventory) => inventory.datacenters.get(state.id!));
+    return row ? datacenterToState(row) : null;
+  },
+
+  async update({ provider, prior, planned }) {
+    const row = await changeInventory(provider.inventory, {
+      resourceType: 'virtplane_datacenter',
+      action: 'update',
+      details: planned,
+      apply: (tx) => tx.datacenters.update(prior.id!, { name: planned.name, description: planned.description, storageType: storageType(planned.storage_type) }),
+    });
+    return datacenterToState(row);
+  },
+
+  async delete({ provider, prior }) {
+    await removeFromInventory(provider.inventory, 'virtplane_datacenter', { id: prior.id!, name: prior.name }, (tx) => tx.datacenters.delete(prior.id!));
+  },
+
+  async import({ provider, id }) {
+    const row = await provider.inventory.use((inventory) => findByIdOrName(inventory.datacenters, id));
+    return row ? { id: row.id } : null;
+  },
+});

@@ -1,0 +1,384 @@
+import { createVolume, deleteVolume, growVolume, lookupVolume, refreshPool, VirshError, type VolumeInfo } from '../../backends/libvirt/index.js';
+import type { Host, StorageDomain } from '../../inventory/index.js';
+import {
+  blockSchema,
+  boolAttribute,
+  defineResource,
+  DiagnosticError,
+  errorDiagnostic,
+  isUnknown,
+  numberAttribute,
+  stringAttribute,
+  unknown,
+  useStateForUnknown,
+  type Diagnostic,
+  type PlannedStateOf,
+  type StateOf,
+} from '../../framework/index.js';
+import { NAME_HINT, NAME_PATTERN, referenceAttribute } from '../shared/commonAttributes.js';
+import { readHosts, type HostRead } from '../host/datacenterMembership.js';
+import {
+  DISK_FORMATS,
+  diskPathOf,
+  formatDiskId,
+  formatOfVolume,
+  lunVolumeName,
+  nameOfVolume,
+  parseDiskId,
+  volumeNameOf,
+  type DiskFormat,
+  type DiskLocation,
+} from './location.js';
+import { changeInventory } from '../shared/inventoryChange.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { readTarget } from '../iscsiTarget/acl.js';
+import { hostDiagnostic, onHost, onStorageServer, type ServerAttributes } from '../shared/hostDiagnostics.js';
+import { parseTargetId } from '../iscsiTarget/location.js';
+import { datacenterHost, hostsOfDatacenter, isOwnedBy } from '../shared/datacenterHosts.js';
+
+export const diskSchema = blockSchema({
+  description:
+    'A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an iscsi domain, one LUN of the domain\'s target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to.',
+  attributes: {
+    id: stringAttribute({
+      description: 'STORAGE_DOMAIN_ID/FILE for a volume, STORAGE_DOMAIN_ID/lun/N for a LUN: where the disk lives (VMs attach it by this id).',
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+    }),
+    name: stringAttribute({
+      description: 'The disk\'s name. On a dir domain the volume\'s file is named after it when created (NAME.qcow2, NAME.img for raw); renaming changes the name only, never the file.',
+      required: true,
+      validation: { pattern: NAME_PATTERN, hint: NAME_HINT },
+    }),
+    storage_domain_id: referenceAttribute('The storage domain that holds the disk. Changing it replaces the disk.', { forceNew: true }),
+    size_mib: numberAttribute({
+      description:
+        'The size in MiB. dir: required; it grows in place and never shrinks. iscsi: the LUN\'s size (unset: read from the LUN); grow the LUN on its target, then set the new size here.',
+      optional: true,
+      computed: true,
+      validation: { integer: true, minimum: 1, maximum: 16 * 1024 * 1024 },
+    }),
+    format: stringAttribute({
+      description: 'raw or qcow2 (dir; default qcow2). A LUN is raw. Changing it replaces the disk.',
+      optional: true,
+      computed: true,
+      forceNew: true,
+      validation: { enum: [...DISK_FORMATS] },
+    }),
+    lun: numberAttribute({
+      description: 'iscsi: the LUN number of the domain\'s target that is this disk. Changing it replaces the disk (the LUNs themselves stay).',
+      optional: true,
+      forceNew: true,
+      validation: { integer: true, minimum: 1, maximum: 255 },
+    }),
+    deletion_protection: boolAttribute({
+      description: 'true: destroying the disk is refused (at plan time), with or without its data. Set false and apply first to destroy it.',
+      optional: true,
+      default: false,
+    }),
+    path: stringAttribute({ description: 'Where QEMU opens the disk: the volume\'s file, or iscsi://PORTAL/IQN/LUN.', computed: true, planModifiers: [useStateForUnknown()] }),
+  },
+});
+
+type DiskState = StateOf<typeof diskSchema>;
+type DiskPlanned = PlannedStateOf<typeof diskSchema>;
+
+const DISK_TYPE = 'virtplane_disk';
+const MIB = 1024 * 1024;
+
+/** What the plan decides from the storage domain's type: the id, path, format (and for a LUN, nothing about size). */
+function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: DiskPlanned; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  if (domain.type === 'dir') {
+    if (planned.lun !== null && !isUnknown(planned.lun)) diagnostics.push(errorDiagnostic('lun not used on a dir storage domain', `${domain.name} is a dir storage domain: a disk there is a file. Remove lun.`, ['lun']));
+    if (planned.size_mib === null) diagnostics.push(errorDiagnostic('Missing size_mib', `A disk on the dir storage domain ${domain.name} needs its size: set size_mib.`, ['size_mib']));
+    const format = isUnknown(planned.format) ? undefined : ((planned.format ?? 'qcow2') as DiskFormat);
+    if (format === undefined || typeof planned.name !== 'string') return { planned: { ...planned, format: format ?? unknown }, diagnostics };
+    const location: DiskLocation = { kind: 'volume', domainId: domain.id, volume: volumeNameOf(planned.name, format) };
+    return { planned: { ...planned, format, id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
+  }
+  if (planned.format === 'qcow2') diagnostics.push(errorDiagnostic('A LUN is raw', `${domain.name} is an iscsi storage domain: its disks are LUNs, used raw. Remove format or set "raw".`, ['format']));
+  if (planned.lun === null) diagnostics.push(errorDiagnostic('Missing lun', `A disk on the iscsi storage domain ${domain.name} is one LUN of its target: set lun.`, ['lun']));
+  if (typeof planned.lun !== 'number') return { planned: { ...planned, format: 'raw' }, diagnostics };
+  const location: DiskLocation = { kind: 'lun', domainId: domain.id, lun: planned.lun };
+  return { planned: { ...planned, format: 'raw', id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
+}
+
+interface DiskPlace {
+  readonly domain: StorageDomain;
+  readonly hosts: Host[];
+}
+
+async function placeOf(provider: ProviderContext, domainId: string): Promise<DiskPlace | undefined> {
+  return provider.inventory.use(async (inventory) => {
+    const domain = await inventory.storageDomains.get(domainId);
+    return domain === undefined ? undefined : { domain, hosts: await hostsOfDatacenter(inventory, domain.datacenterId) };
+  });
+}
+
+async function requirePlace(provider: ProviderContext, domainId: string): Promise<DiskPlace> {
+  const place = await placeOf(provider, domainId);
+  if (place === undefined) {
+    throw new DiagnosticError('Storage domain not found', `The inventory has no storage domain ${domainId}. Create it first (virtplane_storage_domain), or check the id.`, ['storage_domain_id']);
+  }
+  return place;
+}
+
+/** The hosts (by name) whose pool of the domain runs: where the disk is created and read. */
+async function carriersOf(provider: ProviderContext, place: DiskPlace, signal: AbortSignal): Promise<HostRead[]> {
+  const reads = await readHosts(provider, place.hosts, signal);
+  const carriers = reads.filter(({ read }) => read.pools.some((pool) => pool.name === place.domain.name && isOwnedBy(pool.model?.owner, place.domain.id) && pool.state === 'running'));
+  if (carriers.length === 0 && place.hosts.length === 0) {
+    throw new DiagnosticError(
+      'The data center has no host yet',
+      `A disk is created and read through a host of its storage domain's data center, and that data center has none yet. When the hosts are created in the same configuration, make the storage domain wait for them: depends_on = [virtplane_host.NAME] in virtplane_storage_domain.${place.domain.name}.`,
+      ['storage_domain_id'],
+    );
+  }
+  if (carriers.length === 0) {
+    throw new DiagnosticError(
+      'No host carries the storage domain',
+      `No host of the data center has the pool of storage domain ${place.domain.name} running, so its disks cannot be reached. Apply the virtplane_storage_domain (its plan shows the hosts missing it).`,
+      ['storage_domain_id'],
+    );
+  }
+  return carriers;
+}
+
+interface Found {
+  readonly carrier: HostRead;
+  readonly volume: VolumeInfo | null;
+}
+
+/**
+ * The volume as the first carrier that can rescan its pool sees it (null: the pool has none). A host
+ * whose pool cannot rescan (its login refused, say) is passed over for the next one.
+ */
+async function lookUp(carriers: readonly HostRead[], domain: StorageDomain, volume: string): Promise<Found> {
+  let failure: unknown;
+  for (const carrier of carriers) {
+    try {
+      await refreshPool(carrier.host.libvirt, domain.name);
+      return { carrier, volume: await lookupVolume(carrier.host.libvirt, domain.name, volume) };
+    } catch (error) {
+      if (!(error instanceof VirshError) || error.kind === 'connection') throw hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`);
+      failure = hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`);
+    }
+  }
+  throw failure;
+}
+
+const TARGET_PATHS: ServerAttributes = { address: ['storage_domain_id'], hostKey: ['storage_domain_id'], iqn: ['storage_domain_id'] };
+
+/**
+ * A LUN's size in whole MiB, or null when the target has no such LUN: from the storage server for a
+ * virtplane target (whatever the hosts' sessions), else as the hosts' pools see it (libvirt reports
+ * one block short: the last LBA times the block size).
+ */
+async function lunSize(provider: ProviderContext, place: DiskPlace, lun: number, signal: AbortSignal): Promise<number | null> {
+  const location = place.domain.iscsiTargetId === null ? undefined : parseTargetId(place.domain.iscsiTargetId);
+  if (location !== undefined) {
+    const found = await onStorageServer(location.address, TARGET_PATHS, () => readTarget(provider, location));
+    const served = found?.target.luns.find((candidate) => candidate.lun === lun && candidate.served && candidate.sizeBytes !== undefined);
+    return served === undefined ? null : Math.floor((served.sizeBytes ?? 0) / MIB);
+  }
+  const { volume } = await lookUp(await carriersOf(provider, place, signal), place.domain, lunVolumeName(lun));
+  return volume === null ? null : Math.ceil(volume.capacityMiB - 1e-6);
+}
+
+function requireLunSize(size: number, lun: number, wanted: number | null): number {
+  if (wanted !== null && wanted !== size) {
+    throw new DiagnosticError(
+      'LUN size differs',
+      `LUN ${lun} is ${size} MiB. A disk on an iscsi storage domain is the LUN as it is: grow the LUN on its target (virtplane_iscsi_target lun block) to ${wanted} MiB first, or set size_mib = ${size}.`,
+      ['size_mib'],
+    );
+  }
+  return size;
+}
+
+function lunNotFound(domain: StorageDomain, lun: number): DiagnosticError {
+  return new DiagnosticError(
+    'LUN not found',
+    `The target of storage domain ${domain.name} (${domain.iqn}) has no LUN ${lun}. Declare it on the target (a lun block of its virtplane_iscsi_target) first.`,
+    ['lun'],
+  );
+}
+
+/**
+ * A dir domain's directory is usually shared (NFS and the like): the other hosts' pools rescan it so
+ * they list the change at once. Best effort: a pool rescans by itself whenever it starts.
+ */
+async function refreshOthers(provider: ProviderContext, place: DiskPlace, carrier: HostRead): Promise<void> {
+  await Promise.all(
+    place.hosts
+      .filter((host) => host.id !== carrier.host.row.id)
+      .map((host) => refreshPool(datacenterHost(provider, host).libvirt, place.domain.name).catch(() => undefined)),
+  );
+}
+
+function audit(provider: ProviderContext, action: 'create' | 'update' | 'delete', state: Pick<DiskState, 'id' | 'name'>, details?: DiskState): Promise<unknown> {
+  return changeInventory(provider.inventory, {
+    resourceType: DISK_TYPE,
+    action,
+    ...(details === undefined ? {} : { details }),
+    apply: async () => ({ id: state.id ?? '', name: state.name }),
+  });
+}
+
+export const diskResource = defineResource<ProviderContext>()({
+  typeName: DISK_TYPE,
+  description: diskSchema.description,
+  schema: diskSchema,
+
+  async plan({ provider, prior, planned }) {
+    const diagnostics: Diagnostic[] = [];
+    if (prior !== null) {
+      const size = planned.size_mib;
+      if (typeof size === 'number' && prior.size_mib !== null && size < prior.size_mib) {
+        diagnostics.push(
+          errorDiagnostic(
+            'A disk never shrinks',
+            `${prior.name} is ${prior.size_mib} MiB; it cannot shrink to ${size} MiB (that would cut off the end of the disk). Set size_mib to ${prior.size_mib} or more (if it grew outside virtplane, adopt its size).`,
+            ['size_mib'],
+          ),
+        );
+      }
+      return { diagnostics };
+    }
+    if (isUnknown(planned.storage_domain_id)) return undefined;
+    const place = await placeOf(provider, planned.storage_domain_id);
+    if (place === undefined) return undefined;
+    const decided = plannedFor(place.domain, planned);
+    return { planned: decided.planned, diagnostics: decided.diagnostics };
+  },
+
+  planDestroy({ prior }) {
+    if (prior.deletion_protection === true) {
+      throw new DiagnosticError(
+        'Disk protected from deletion',
+        `${prior.name} has deletion_protection = true: destroying it (or replacing it) is refused, so its data cannot be lost by accident. Set deletion_protection = false and apply first if you really mean to delete it.`,
+        ['deletion_protection'],
+      );
+    }
+  },
+
+  async create({ provider, planned, signal }) {
+    const place = await requirePlace(provider, planned.storage_domain_id);
+    const { planned: decided, diagnostics } = plannedFor(place.domain, planned);
+    if (diagnostics.length > 0) throw new DiagnosticError(diagnostics[0]!.summary, diagnostics[0]!.detail, diagnostics[0]!.path);
+    const location = parseDiskId(String(decided.id));
+    if (location === undefined) throw new DiagnosticError('Invalid disk', `Cannot place disk ${planned.name} in ${place.domain.name}.`, ['name']);
+    let size: number;
+    if (location.kind === 'volume') {
+      const carriers = await carriersOf(provider, place, signal);
+      const { carrier, volume: existing } = await lookUp(carriers, place.domain, location.volume);
+      if (existing !== null) {
+        throw new DiagnosticError(
+          'Volume already exists',
+          `Storage domain ${place.domain.name} already has a file ${location.volume} (on ${carrier.host.row.name}); virtplane never overwrites it. Choose another name, or import that disk.`,
+          ['name'],
+        );
+      }
+      const created = await onHost(carrier.host.row.name, `creating volume ${location.volume}`, () =>
+        createVolume(carrier.host.libvirt, place.domain.name, { name: location.volume, capacityMiB: planned.size_mib!, format: formatOfVolume(location.volume) }),
+      );
+      size = Math.floor(created.capacityMiB);
+      await refreshOthers(provider, place, carrier);
+    } else {
+      const existing = await lunSize(provider, place, location.lun, signal);
+      if (existing === null) throw lunNotFound(place.domain, location.lun);
+      size = requireLunSize(existing, location.lun, planned.size_mib);
+    }
+    const state: DiskState = { ...(decided as DiskState), size_mib: size };
+    await audit(provider, 'create', state, state);
+    return state;
+  },
+
+  async read({ provider, state, signal }) {
+    const location = parseDiskId(state.id ?? '');
+    if (location === undefined) return null;
+    const place = await placeOf(provider, location.domainId);
+    if (place === undefined) return null;
+    let size: number;
+    let format: DiskFormat = 'raw';
+    if (location.kind === 'volume') {
+      const { volume } = await lookUp(await carriersOf(provider, place, signal), place.domain, location.volume);
+      if (volume === null) return null;
+      size = Math.floor(volume.capacityMiB);
+      format = volume.format === 'qcow2' || volume.format === 'raw' ? volume.format : formatOfVolume(location.volume);
+    } else {
+      const found = await lunSize(provider, place, location.lun, signal);
+      if (found === null) return null;
+      size = found;
+    }
+    return {
+      id: state.id,
+      name: state.name ?? (location.kind === 'volume' ? nameOfVolume(location.volume) : `lun-${location.lun}`),
+      storage_domain_id: location.domainId,
+      size_mib: size,
+      format,
+      lun: location.kind === 'lun' ? location.lun : null,
+      deletion_protection: state.deletion_protection ?? false,
+      path: diskPathOf(place.domain, location),
+    };
+  },
+
+  async update({ provider, prior, planned, signal }) {
+    const location = parseDiskId(prior.id ?? '');
+    if (location === undefined) throw new DiagnosticError('Invalid disk id', `"${prior.id}" is not a virtplane disk id.`);
+    let size = prior.size_mib;
+    if (planned.size_mib !== null && planned.size_mib !== prior.size_mib) {
+      const place = await requirePlace(provider, location.domainId);
+      if (location.kind === 'volume') {
+        const { carrier, volume } = await lookUp(await carriersOf(provider, place, signal), place.domain, location.volume);
+        if (volume === null) throw new DiagnosticError('Volume not found', `Storage domain ${place.domain.name} no longer has ${location.volume}.`, ['name']);
+        const grown = await onHost(carrier.host.row.name, `growing volume ${location.volume}`, () =>
+          growVolume(carrier.host.libvirt, place.domain.name, location.volume, planned.size_mib!),
+        );
+        size = Math.floor(grown.capacityMiB);
+        await refreshOthers(provider, place, carrier);
+      } else {
+        const found = await lunSize(provider, place, location.lun, signal);
+        if (found === null) throw lunNotFound(place.domain, location.lun);
+        size = requireLunSize(found, location.lun, planned.size_mib);
+      }
+    }
+    const state: DiskState = { ...planned, id: prior.id, path: prior.path, size_mib: size };
+    await audit(provider, 'update', state, state);
+    return state;
+  },
+
+  async delete({ provider, prior, signal }) {
+    if (prior.deletion_protection === true) {
+      throw new DiagnosticError('Disk protected from deletion', `${prior.name} has deletion_protection = true. Set it to false and apply first.`, ['deletion_protection']);
+    }
+    const location = parseDiskId(prior.id ?? '');
+    // A LUN belongs to its target (or to whoever provides it): the disk lets go of it, nothing is deleted.
+    if (location !== undefined && location.kind === 'volume') {
+      const place = await placeOf(provider, location.domainId);
+      if (place !== undefined) {
+        const { carrier, volume } = await lookUp(await carriersOf(provider, place, signal), place.domain, location.volume);
+        if (volume !== null) {
+          await onHost(carrier.host.row.name, `deleting volume ${location.volume}`, () => deleteVolume(carrier.host.libvirt, place.domain.name, location.volume));
+        }
+        await refreshOthers(provider, place, carrier);
+      }
+    }
+    await audit(provider, 'delete', prior);
+  },
+
+  async import({ id }) {
+    const location = parseDiskId(id);
+    if (location === undefined) {
+      throw new DiagnosticError('Invalid import id', `"${id}" is not a disk id: use STORAGE_DOMAIN_ID/FILE (e.g. .../data.qcow2) or STORAGE_DOMAIN_ID/lun/N.`);
+    }
+    return {
+      id,
+      name: location.kind === 'volume' ? nameOfVolume(location.volume) : `lun-${location.lun}`,
+      storage_domain_id: location.domainId,
+      deletion_protection: false,
+    };
+  },
+});
+

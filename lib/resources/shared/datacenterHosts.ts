@@ -1,0 +1,69 @@
+/**
+ * The hosts of a data center as the places its pools and networks live: how to reach each one, how
+ * an object on a host is recognized as one virtplane object's, and one change at a time per data
+ * center (so that a host joining and a network being created in the same apply cannot miss each other).
+ */
+import { sshLibvirtHost, VIRTPLANE_MANAGER, type LibvirtHost, type OwnerMetadata } from '../../backends/libvirt/index.js';
+import type { SshEndpoint } from '../../backends/ssh/index.js';
+import type { Datacenter, Host, InventoryRepositories } from '../../inventory/index.js';
+import { DiagnosticError, type AttributePath } from '../../framework/index.js';
+import type { ProviderContext } from '../context/providerContext.js';
+
+export interface DatacenterHost {
+  readonly row: Host;
+  readonly endpoint: SshEndpoint;
+  readonly libvirt: LibvirtHost;
+}
+
+export function datacenterHost(provider: ProviderContext, row: Host): DatacenterHost {
+  const endpoint = provider.endpointFor({ name: row.name, address: row.address, port: row.port, hostKey: row.hostKey });
+  return { row, endpoint, libvirt: sshLibvirtHost(provider.ssh, endpoint) };
+}
+
+/** Every host of every cluster of the data center, by name. */
+export async function hostsOfDatacenter(inventory: InventoryRepositories, datacenterId: string): Promise<Host[]> {
+  const hosts: Host[] = [];
+  for (const cluster of await inventory.clusters.list(datacenterId)) hosts.push(...(await inventory.hosts.list(cluster.id)));
+  return hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+const datacenterQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `work` alone among the changes to this data center's membership and objects in this process.
+ * Terraform applies independent resources in parallel: without this, a host created while a network is
+ * created could be missed by both (each reading the inventory before the other committed).
+ */
+export function withDatacenterLock<T>(datacenterId: string, work: () => Promise<T>): Promise<T> {
+  const previous = datacenterQueues.get(datacenterId) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(work);
+  datacenterQueues.set(datacenterId, next);
+  void next
+    .finally(() => {
+      if (datacenterQueues.get(datacenterId) === next) datacenterQueues.delete(datacenterId);
+    })
+    .catch(() => undefined);
+  return next;
+}
+
+export function ownerFor(resourceType: string, resourceId: string, datacenter: Pick<Datacenter, 'name'>): OwnerMetadata {
+  return { managedBy: VIRTPLANE_MANAGER, resourceType, resourceId, dataCenter: datacenter.name };
+}
+
+/** True when the object carries virtplane's mark for exactly this resource. */
+export function isOwnedBy(owner: OwnerMetadata | undefined, resourceId: string): boolean {
+  return owner?.managedBy === VIRTPLANE_MANAGER && owner.resourceId === resourceId;
+}
+
+/** An object of the same name that virtplane did not create for this resource: never modified nor deleted. */
+export function foreignObjectError(kind: 'network' | 'storage pool', name: string, host: string, owner: OwnerMetadata | undefined, path: AttributePath): DiagnosticError {
+  const whose =
+    owner?.managedBy === VIRTPLANE_MANAGER
+      ? `it belongs to another virtplane object (${owner.resourceType ?? 'resource'} ${owner.resourceId})`
+      : 'it was not created by virtplane';
+  return new DiagnosticError(
+    `A ${kind} named ${name} already exists`,
+    `${host} already has a libvirt ${kind} named "${name}" and ${whose}; virtplane never modifies or deletes it. Choose another name, or remove that ${kind} from ${host} yourself.`,
+    path,
+  );
+}

@@ -1,0 +1,31 @@
+import { ConflictError, InUseError, InvalidValueError, NameTakenError, NotFoundError } from '../../inventory/errors.js';
+import { DiagnosticError, type AttributePath } from '../../framework/index.js';
+
+/**
+ * Turns the inventory's typed errors into diagnostics on the attribute the user can change.
+ * `references` maps a kind of object that was not found to the attribute naming it (cluster -> cluster_id).
+ */
+export function inventoryDiagnostic(error: unknown, references: Readonly<Record<string, AttributePath>> = {}): unknown {
+  if (error instanceof NameTakenError) return new DiagnosticError('Name already taken', error.message, ['name'], { cause: error });
+  if (error instanceof NotFoundError) {
+    const path = references[error.kind];
+    return new DiagnosticError(
+      'Referenced object not found',
+      `${error.message}. It may have been deleted outside this configuration; check the id, or create it first.`,
+      path,
+      { cause: error },
+    );
+  }
+  if (error instanceof InUseError) return new DiagnosticError('Still in use', error.message, undefined, { cause: error });
+  if (error instanceof InvalidValueError || error instanceof ConflictError) return new DiagnosticError('Invalid value', error.message, undefined, { cause: error });
+  return error;
+}
+
+/** Runs an inventory step, rethrowing its typed errors as diagnostics. */
+export async function withInventoryDiagnostics<T>(step: () => Promise<T>, references?: Readonly<Record<string, AttributePath>>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw inventoryDiagnostic(error, references);
+  }
+}

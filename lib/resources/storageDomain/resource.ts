@@ -1,0 +1,401 @@
+import { randomUUID } from 'node:crypto';
+import type { Datacenter, Host, Inventory, StorageDomain, StorageDomainInput } from '../../inventory/index.js';
+import {
+  blockSchema,
+  defineResource,
+  DiagnosticError,
+  errorDiagnostic,
+  isUnknown,
+  PartialApplyError,
+  setAttribute,
+  stringAttribute,
+  unknown,
+  type Diagnostic,
+  type PlannedStateOf,
+  type StateOf,
+} from '../../framework/index.js';
+import { idAttribute, NAME_PATTERN, referenceAttribute, UUID_PATTERN } from '../shared/commonAttributes.js';
+import { readHosts, type HostRead } from '../host/datacenterMembership.js';
+import { changeInventory, removeFromInventory } from '../shared/inventoryChange.js';
+import { LIBVIRT_NAME_HINT } from '../network/resource.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { changeTargetAcl, hostsNotAdmitted, readTarget } from '../iscsiTarget/acl.js';
+import { onHost, onStorageServer, type ServerAttributes } from '../shared/hostDiagnostics.js';
+import { foreignObjectError, hostsOfDatacenter, isOwnedBy, withDatacenterLock } from '../shared/datacenterHosts.js';
+import { parsePortal, parseTargetId, portalOf, type TargetLocation } from '../iscsiTarget/location.js';
+import { ensurePoolOn, poolModelFor, poolOnHost, removePoolsFrom, STORAGE_DOMAIN_TYPE } from './pools.js';
+
+export const STORAGE_DOMAIN_TYPES = ['iscsi', 'dir'] as const;
+const PATH_PATTERN = '^/[A-Za-z0-9._+@:/-]*$';
+
+export const storageDomainSchema = blockSchema({
+  description:
+    'A storage domain of a data center: a libvirt pool of the same name on every host of the data center, either the LUNs of an iSCSI target (type iscsi, libvirt\'s user-space initiator: each host logs in with its own initiator name) or a directory (type dir). Hosts that join the data center get it; hosts that leave lose it. Removing it never deletes the LUNs or the directory.',
+  attributes: {
+    id: idAttribute("The storage domain's id in the inventory."),
+    name: stringAttribute({
+      description: "The storage domain's name, unique in its data center; also its pool's name on each host (renamed in place).",
+      required: true,
+      validation: { pattern: NAME_PATTERN, hint: LIBVIRT_NAME_HINT },
+    }),
+    datacenter_id: referenceAttribute('The data center whose hosts carry the storage domain. Changing it replaces the storage domain.', { forceNew: true }),
+    type: stringAttribute({
+      description: 'iscsi: the LUNs of an iSCSI target (iscsi_target_id, or portal and iqn); dir: a directory (path) on every host. Changing it replaces the storage domain.',
+      required: true,
+      forceNew: true,
+      validation: { enum: [...STORAGE_DOMAIN_TYPES] },
+    }),
+    iscsi_target_id: stringAttribute({
+      description:
+        'iscsi: a virtplane_iscsi_target\'s id. virtplane then admits every host of the data center on the target (a target with allowed_initiators). Another target replaces the storage domain; a new SSH port or key of the same target does not.',
+      optional: true,
+    }),
+    portal: stringAttribute({
+      description: 'iscsi: the target\'s portal "ADDRESS:PORT". Computed from iscsi_target_id, or set with iqn for a target virtplane does not manage (allow the hosts\' initiators, iqn.2025-01.dev.virtplane:host.<host id>, on it yourself). Changing it replaces the storage domain.',
+      optional: true,
+      computed: true,
+      validation: { pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*):\\d{1,5}$', hint: 'ADDRESS:PORT, e.g. "10.0.0.2:3260".' },
+    }),
+    iqn: stringAttribute({
+      description: 'iscsi: the target\'s name. Computed from iscsi_target_id, or set with portal. Changing it replaces the storage domain.',
+      optional: true,
+      computed: true,
+      validation: { pattern: '^(iqn\\.|eui\\.|naa\\.)\\S+$', maxLength: 223, hint: 'An iSCSI name such as iqn.2025-01.com.example:storage1.' },
+    }),
+    path: stringAttribute({
+      description: 'dir: the directory of the pool on every host (created when missing, never deleted). Changing it replaces the storage domain.',
+      optional: true,
+      forceNew: true,
+      validation: { pattern: PATH_PATTERN, maxLength: 1000, hint: 'An absolute path of letters, digits and . _ + @ : / -' },
+    }),
+    chap_username: stringAttribute({
+      description: 'iscsi: the CHAP user the hosts log in as, when the target requires CHAP (its chap_username).',
+      optional: true,
+    }),
+    chap_password: stringAttribute({
+      description: 'iscsi: the CHAP secret (the target\'s chap_password). It reaches each host in a private libvirt secret, over SSH stdin only.',
+      optional: true,
+      sensitive: true,
+    }),
+    hosts: setAttribute('string', {
+      description: 'The hosts of the data center whose pool is as configured and running (and admitted by the target), as last read. A host missing here makes the plan update the storage domain, which puts its pool back.',
+      computed: true,
+    }),
+  },
+});
+
+type DomainState = StateOf<typeof storageDomainSchema>;
+type DomainPlanned = PlannedStateOf<typeof storageDomainSchema>;
+
+const TARGET_PATHS: ServerAttributes = { address: ['iscsi_target_id'], hostKey: ['iscsi_target_id'], iqn: ['iscsi_target_id'], chapUsername: ['chap_username'] };
+
+const isSet = (value: unknown): boolean => value !== null && !isUnknown(value);
+
+export function validateStorageDomainConfig(config: DomainPlanned): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const { name, type, iscsi_target_id: targetId, portal, iqn, path, chap_username: user, chap_password: password } = config;
+  if (typeof name === 'string' && (/^\d+$/.test(name) || new RegExp(UUID_PATTERN, 'i').test(name))) {
+    diagnostics.push(errorDiagnostic('Invalid storage domain name', `"${name}" would be read by virsh as a pool's number or UUID. ${LIBVIRT_NAME_HINT}`, ['name']));
+  }
+  if (typeof targetId === 'string' && parseTargetId(targetId) === undefined) {
+    diagnostics.push(errorDiagnostic('Invalid value for iscsi_target_id', `"${targetId}" is not a virtplane_iscsi_target id (ADDRESS:PORT/IQN[#KEY]). Use virtplane_iscsi_target.NAME.id.`, ['iscsi_target_id']));
+  }
+  if (typeof portal === 'string' && parsePortal(portal) === undefined) {
+    diagnostics.push(errorDiagnostic('Invalid value for portal', `"${portal}" is not ADDRESS:PORT.`, ['portal']));
+  }
+  if (typeof path === 'string' && path.split('/').slice(1).some((segment) => segment === '' || segment === '.' || segment === '..') && path !== '/') {
+    diagnostics.push(errorDiagnostic('Invalid value for path', `"${path}" must be a normalized absolute path (no "//", "/./", "/../" nor trailing "/").`, ['path']));
+  }
+  if (isSet(user) !== isSet(password) && !isUnknown(user) && !isUnknown(password)) {
+    diagnostics.push(errorDiagnostic('Incomplete CHAP credentials', 'Set both chap_username and chap_password, or neither.', [isSet(user) ? 'chap_password' : 'chap_username']));
+  }
+  if (type === 'dir') {
+    if (path === null) diagnostics.push(errorDiagnostic('Missing path', 'A dir storage domain needs the directory of its pool: set path.', ['path']));
+    for (const attribute of ['iscsi_target_id', 'portal', 'iqn', 'chap_username', 'chap_password'] as const) {
+      if (isSet(config[attribute])) diagnostics.push(errorDiagnostic(`${attribute} not used by a dir storage domain`, `Remove ${attribute}: it applies to type = "iscsi" only.`, [attribute]));
+    }
+  }
+  if (type === 'iscsi') {
+    if (isSet(path)) diagnostics.push(errorDiagnostic('path not used by an iscsi storage domain', 'Remove path: it applies to type = "dir" only.', ['path']));
+    if (isSet(targetId) && (isSet(portal) || isSet(iqn))) {
+      diagnostics.push(errorDiagnostic('Conflicting target', 'Set either iscsi_target_id (a virtplane target) or portal and iqn (another target), not both.', [isSet(portal) ? 'portal' : 'iqn']));
+    }
+    if (targetId === null && !isUnknown(portal) && !isUnknown(iqn) && (portal === null || iqn === null)) {
+      diagnostics.push(errorDiagnostic('Missing target', 'An iscsi storage domain needs iscsi_target_id, or portal and iqn.', [portal === null ? 'portal' : 'iqn']));
+    }
+  }
+  return diagnostics;
+}
+
+function locationOfDomain(domain: Pick<StorageDomain, 'iscsiTargetId'>): TargetLocation | undefined {
+  return domain.iscsiTargetId === null ? undefined : parseTargetId(domain.iscsiTargetId);
+}
+
+function fieldsOf(state: DomainState): Omit<StorageDomainInput, 'id' | 'datacenterId'> {
+  return { name: state.name, type: state.type as StorageDomain['type'], iscsiTargetId: state.iscsi_target_id, portal: state.portal, iqn: state.iqn, path: state.path };
+}
+
+function stateOf(row: StorageDomain, credentials: Pick<DomainState, 'chap_username' | 'chap_password'>, hosts: readonly string[]): DomainState {
+  return {
+    id: row.id,
+    name: row.name,
+    datacenter_id: row.datacenterId,
+    type: row.type,
+    iscsi_target_id: row.iscsiTargetId,
+    portal: row.portal,
+    iqn: row.iqn,
+    path: row.path,
+    chap_username: credentials.chap_username,
+    chap_password: credentials.chap_password,
+    hosts: [...hosts].sort(),
+  };
+}
+
+interface Placement {
+  readonly datacenter: Datacenter;
+  readonly hosts: Host[];
+}
+
+async function placementOf(inventory: Inventory, datacenterId: string): Promise<Placement | undefined> {
+  const datacenter = await inventory.datacenters.get(datacenterId);
+  return datacenter === undefined ? undefined : { datacenter, hosts: await hostsOfDatacenter(inventory, datacenterId) };
+}
+
+async function freshReads(provider: ProviderContext, hosts: readonly Host[], signal: AbortSignal): Promise<HostRead[]> {
+  for (const host of hosts) provider.hostReads.forget(provider.endpointFor(host));
+  return readHosts(provider, hosts, signal);
+}
+
+function refuseForeign(reads: readonly HostRead[], domain: StorageDomain, datacenter: Datacenter, chapUser: string | null): void {
+  for (const { host, read } of reads) {
+    const current = poolOnHost(read, domain.name, domain.id, poolModelFor(domain, datacenter, host.row.id, chapUser));
+    if (current.presence === 'foreign') throw foreignObjectError('storage pool', domain.name, host.row.name, current.found?.model?.owner, ['name']);
+  }
+}
+
+/**
+ * Admits the data center's hosts on a virtplane target (when it is restricted), and checks the
+ * domain's CHAP settings against the target's.
+ */
+async function admitHosts(provider: ProviderContext, domain: StorageDomain, hosts: readonly Host[], state: DomainState): Promise<void> {
+  const location = locationOfDomain(domain);
+  if (location === undefined) return;
+  const result = await onStorageServer(location.address, TARGET_PATHS, () =>
+    changeTargetAcl(provider, location, { admit: hosts.map((host) => host.id), release: [], chapPassword: state.chap_password, targetPath: ['iscsi_target_id'] }),
+  );
+  if (result.chapUsername !== undefined && result.chapUsername !== state.chap_username) {
+    throw new DiagnosticError(
+      'CHAP credentials needed',
+      `Target ${location.iqn} requires CHAP user ${result.chapUsername}: set chap_username and chap_password to the target's (virtplane_iscsi_target chap_username and chap_password) so the hosts can log in.`,
+      ['chap_username'],
+    );
+  }
+  if (result.chapUsername === undefined && state.chap_username !== null) {
+    throw new DiagnosticError('CHAP not enabled on the target', `Target ${location.iqn} does not use CHAP: remove chap_username and chap_password.`, ['chap_username']);
+  }
+}
+
+/** Puts the pool on every host (in parallel); `done` tells which hosts have it when one fails. */
+async function ensureEverywhere(reads: readonly HostRead[], domain: StorageDomain, datacenter: Datacenter, state: DomainState, done: string[]): Promise<void> {
+  refuseForeign(reads, domain, datacenter, state.chap_username);
+  await Promise.all(
+    reads.map(async ({ host, read }) => {
+      await onHost(host.row.name, `setting up storage pool ${domain.name}`, async () => {
+        await removePoolsFrom(host, read, domain, domain.name);
+        const model = poolModelFor(domain, datacenter, host.row.id, state.chap_username);
+        await ensurePoolOn(host, model, poolOnHost(read, domain.name, domain.id, model), { chapPassword: state.chap_password, mustStart: true, namePath: ['name'] });
+      });
+      done.push(host.row.name);
+    }),
+  );
+}
+
+function forgetAll(provider: ProviderContext, reads: readonly HostRead[]): void {
+  for (const { host } of reads) provider.hostReads.forget(host.endpoint);
+}
+
+/** The hosts whose pool is as configured and running, and that a restricted virtplane target admits. */
+async function hostsInSync(provider: ProviderContext, reads: readonly HostRead[], domain: StorageDomain, datacenter: Datacenter, chapUser: string | null): Promise<string[]> {
+  let inSync = reads.filter(({ host, read }) => poolOnHost(read, domain.name, domain.id, poolModelFor(domain, datacenter, host.row.id, chapUser)).presence === 'in-sync');
+  const location = locationOfDomain(domain);
+  if (location !== undefined && inSync.length > 0) {
+    const found = await onStorageServer(location.address, TARGET_PATHS, () => readTarget(provider, location));
+    const notAdmitted = new Set(found === undefined ? inSync.map(({ host }) => host.row.id) : hostsNotAdmitted(found.target, found.served, inSync.map(({ host }) => host.row.id)));
+    inSync = inSync.filter(({ host }) => !notAdmitted.has(host.row.id));
+  }
+  return inSync.map(({ host }) => host.row.name);
+}
+
+/** The CHAP user the domain's pools log in as (undefined when no host has one of its pools). */
+function chapUserOnHosts(reads: readonly HostRead[], domainId: string): string | null | undefined {
+  for (const { read } of reads) {
+    const pool = read.pools.find((candidate) => isOwnedBy(candidate.model?.owner, domainId));
+    if (pool?.model?.type === 'iscsi-direct') return pool.model.auth?.username ?? null;
+  }
+  return undefined;
+}
+
+/** Import ids: the storage domain's id, or "DATACENTER_NAME/STORAGE_DOMAIN_NAME". */
+async function findDomain(inventory: Inventory, id: string): Promise<StorageDomain | undefined> {
+  if (new RegExp(UUID_PATTERN).test(id)) return inventory.storageDomains.get(id);
+  const [datacenterName, domainName] = id.split('/');
+  if (!datacenterName || !domainName) return undefined;
+  const datacenter = await inventory.datacenters.getByName(datacenterName);
+  return datacenter ? inventory.storageDomains.getByName(datacenter.id, domainName) : undefined;
+}
+
+/** Same target (server and name): only the SSH port or pinned key may differ. */
+function sameTarget(a: string | null, b: unknown): boolean {
+  if (a === null || typeof b !== 'string') return a === b;
+  const left = parseTargetId(a);
+  const right = parseTargetId(b);
+  return left !== undefined && right !== undefined && left.address === right.address && left.iqn === right.iqn;
+}
+
+export const storageDomainResource = defineResource<ProviderContext>()({
+  typeName: STORAGE_DOMAIN_TYPE,
+  description: storageDomainSchema.description,
+  schema: storageDomainSchema,
+
+  validate: ({ config }) => validateStorageDomainConfig(config),
+
+  async plan({ provider, prior, planned, config }) {
+    let next: DomainPlanned = planned;
+    const targetId = planned.iscsi_target_id;
+    if (typeof targetId === 'string') {
+      const location = parseTargetId(targetId);
+      if (location !== undefined) next = { ...next, portal: portalOf(location.address), iqn: location.iqn };
+    } else if (isUnknown(targetId) && config.portal === null) {
+      next = { ...next, portal: unknown, iqn: unknown };
+    } else if (planned.type === 'dir') {
+      next = { ...next, portal: null, iqn: null };
+    }
+    if (prior === null) return { planned: next };
+    const requiresReplace: (readonly string[])[] = [];
+    if (!isUnknown(targetId) && !sameTarget(prior.iscsi_target_id, targetId)) requiresReplace.push(['iscsi_target_id']);
+    if (config.portal !== null && !isUnknown(next.portal) && next.portal !== prior.portal) requiresReplace.push(['portal']);
+    if (config.iqn !== null && !isUnknown(next.iqn) && next.iqn !== prior.iqn) requiresReplace.push(['iqn']);
+    if (isUnknown(planned.datacenter_id)) return { planned: { ...next, hosts: unknown }, requiresReplace };
+    const reconfigured = (['name', 'iscsi_target_id', 'chap_username', 'chap_password'] as const).some((key) => isUnknown(planned[key]) || planned[key] !== prior[key]);
+    const expected = await provider.inventory.use(async (inventory) => (await hostsOfDatacenter(inventory, String(planned.datacenter_id))).map((host) => host.name));
+    const current = [...(prior.hosts ?? [])].sort();
+    const drifted = expected.length !== current.length || expected.some((name, index) => name !== current[index]);
+    return { planned: reconfigured || drifted ? { ...next, hosts: unknown } : next, requiresReplace };
+  },
+
+  async create({ provider, planned, signal }) {
+    return withDatacenterLock(planned.datacenter_id, async () => {
+      const placement = await provider.inventory.use((inventory) => placementOf(inventory, planned.datacenter_id));
+      if (placement === undefined) throw new DiagnosticError('Referenced object not found', `No data center ${planned.datacenter_id} in the inventory. Create it first.`, ['datacenter_id']);
+      const reads = await freshReads(provider, placement.hosts, signal);
+      const draft: StorageDomain = { id: randomUUID(), datacenterId: planned.datacenter_id, ...fieldsOf(planned), createdAt: new Date(), updatedAt: new Date() } as StorageDomain;
+      refuseForeign(reads, draft, placement.datacenter, planned.chap_username);
+      await admitHosts(provider, draft, placement.hosts, planned);
+      const row = await changeInventory(provider.inventory, {
+        resourceType: STORAGE_DOMAIN_TYPE,
+        action: 'create',
+        details: { ...planned, chap_password: undefined },
+        references: { datacenter: ['datacenter_id'] },
+        apply: (tx) => tx.storageDomains.create({ id: draft.id, datacenterId: planned.datacenter_id, ...fieldsOf(planned) }),
+      });
+      const done: string[] = [];
+      try {
+        await ensureEverywhere(reads, row, placement.datacenter, planned, done);
+      } catch (error) {
+        throw new PartialApplyError(`storage domain ${row.name} is in the inventory but not on every host yet`, stateOf(row, planned, done), { cause: error });
+      } finally {
+        forgetAll(provider, reads);
+      }
+      return stateOf(row, planned, done);
+    });
+  },
+
+  async read({ provider, state, signal }) {
+    const found = await provider.inventory.use(async (inventory) => {
+      const row = await inventory.storageDomains.get(state.id!);
+      return { row, placement: await placementOf(inventory, row?.datacenterId ?? state.datacenter_id) };
+    });
+    if (found.placement === undefined) return null;
+    const reads = await readHosts(provider, found.placement.hosts, signal);
+    let row = found.row;
+    if (row === undefined) {
+      // The inventory lost the row but the hosts still carry the pool: register it again.
+      const carried = reads.some(({ read }) => read.pools.some((pool) => pool.model?.owner?.resourceId === state.id));
+      if (!carried) return null;
+      row = await provider.inventory.use((inventory) => inventory.storageDomains.upsert({ id: state.id!, datacenterId: state.datacenter_id, ...fieldsOf(state) }));
+    }
+    const chapUser = chapUserOnHosts(reads, row.id) ?? state.chap_username;
+    const credentials = { chap_username: chapUser, chap_password: chapUser === state.chap_username ? state.chap_password : null };
+    return stateOf(row, credentials, await hostsInSync(provider, reads, row, found.placement.datacenter, chapUser));
+  },
+
+  async update({ provider, prior, planned, signal }) {
+    return withDatacenterLock(planned.datacenter_id, async () => {
+      const row = await changeInventory(provider.inventory, {
+        resourceType: STORAGE_DOMAIN_TYPE,
+        action: 'update',
+        details: { ...planned, chap_password: undefined },
+        references: { datacenter: ['datacenter_id'] },
+        apply: (tx) => tx.storageDomains.update(prior.id!, fieldsOf(planned)),
+      });
+      const placement = await provider.inventory.use((inventory) => placementOf(inventory, row.datacenterId));
+      if (placement === undefined) throw new DiagnosticError('Referenced object not found', `No data center ${row.datacenterId} in the inventory.`, ['datacenter_id']);
+      const reads = await freshReads(provider, placement.hosts, signal);
+      const done: string[] = [];
+      try {
+        await admitHosts(provider, row, placement.hosts, planned);
+        await ensureEverywhere(reads, row, placement.datacenter, planned, done);
+      } catch (error) {
+        throw new PartialApplyError(`storage domain ${row.name} is not updated on every host yet`, stateOf(row, planned, done), { cause: error });
+      } finally {
+        forgetAll(provider, reads);
+      }
+      return stateOf(row, planned, done);
+    });
+  },
+
+  async delete({ provider, prior, signal }) {
+    await withDatacenterLock(prior.datacenter_id, async () => {
+      const found = await provider.inventory.use(async (inventory) => {
+        const placement = await placementOf(inventory, prior.datacenter_id);
+        const row = await inventory.storageDomains.get(prior.id!);
+        // Hosts another storage domain on the same target still needs stay admitted.
+        const others = (await inventory.storageDomains.list()).filter(
+          (domain) => domain.id !== prior.id && domain.type === 'iscsi' && domain.iqn === prior.iqn && domain.portal === prior.portal,
+        );
+        const keep = new Set<string>();
+        for (const datacenterId of new Set(others.map((domain) => domain.datacenterId))) {
+          for (const host of await hostsOfDatacenter(inventory, datacenterId)) keep.add(host.id);
+        }
+        return { placement, row, keep };
+      });
+      if (found.placement !== undefined) {
+        const reads = await freshReads(provider, found.placement.hosts, signal);
+        try {
+          await Promise.all(reads.map(({ host, read }) => onHost(host.row.name, `removing storage pool ${prior.name}`, () => removePoolsFrom(host, read, { id: prior.id!, type: prior.type as StorageDomain['type'] }))));
+        } finally {
+          forgetAll(provider, reads);
+        }
+        const location = prior.iscsi_target_id === null ? undefined : parseTargetId(prior.iscsi_target_id);
+        const release = found.placement.hosts.map((host) => host.id).filter((id) => !found.keep.has(id));
+        if (location !== undefined && release.length > 0) {
+          await onStorageServer(location.address, TARGET_PATHS, () =>
+            changeTargetAcl(provider, location, { admit: [], release, chapPassword: prior.chap_password }).catch((error: unknown) => {
+              // The target went first (or with it): nothing is left to clean on it.
+              if (error instanceof DiagnosticError && error.summary === 'iSCSI target not found') return undefined;
+              throw error;
+            }),
+          );
+        }
+      }
+      await removeFromInventory(provider.inventory, STORAGE_DOMAIN_TYPE, { id: prior.id!, name: prior.name }, async (tx) => {
+        if (await tx.storageDomains.get(prior.id!)) await tx.storageDomains.delete(prior.id!);
+      });
+    });
+  },
+
+  async import({ provider, id }) {
+    const row = await provider.inventory.use((inventory) => findDomain(inventory, id));
+    return row ? { id: row.id, datacenter_id: row.datacenterId } : null;
+  },
+});

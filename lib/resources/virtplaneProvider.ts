@@ -1,0 +1,25 @@
+import type { AnyDataSourceDefinition } from '../framework/dataSource.js';
+import { defineProvider, type ProviderDefinition } from '../framework/provider.js';
+import { providerConfigSchema, validateProviderConfigValues } from './context/providerConfig.js';
+import { createProviderContext, type ProviderContext } from './context/providerContext.js';
+import type { AnyResourceDefinition } from '../framework/resource.js';
+import * as registry from './registry.js';
+
+export interface VirtplaneProviderParts {
+  readonly resources: readonly AnyResourceDefinition<ProviderContext>[];
+  readonly dataSources: readonly AnyDataSourceDefinition<ProviderContext>[];
+}
+
+/** The virtplane provider over a set of resources (the registry's by default). */
+export function buildVirtplaneProvider(
+  parts: VirtplaneProviderParts = registry,
+): ProviderDefinition<typeof providerConfigSchema, ProviderContext> {
+  return defineProvider({
+    typeName: 'virtplane',
+    schema: providerConfigSchema,
+    validate: ({ config }) => validateProviderConfigValues(config),
+    configure: async ({ config }) => createProviderContext(config),
+    resources: parts.resources,
+    dataSources: parts.dataSources,
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * Bringing a VM's domain on its host to the plan: capacity first, a graceful stop only for what a
+ * running guest cannot take, hot-plug for disks and NICs, the persistent definition, live vCPU and
+ * memory changes (a restart when libvirt refuses), then start or stop.
+ */
+import {
+  attachDisk,
+  attachInterface,
+  detachDisk,
+  detachInterface,
+  domainState,
+  isActive,
+  type DomainState,
+} from '../../backends/libvirt/index.js';
+import type { Inventory } from '../../inventory/index.js';
+import { DiagnosticError } from '../../framework/index.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { isHotpluggableBus } from './devices.js';
+import { applyLiveResources, defineVm, resumeVm, setAutostart, startVm, stopVm } from './domain.js';
+import { lookupVmOn, type FoundDomain, type VmHost } from './hosts.js';
+import type { VmBuild } from './model.js';
+import { changePlacement } from './placement.js';
+import type { VmContext } from './resolve.js';
+import type { VmState } from './schema.js';
+
+export async function lookupOrFail(host: VmHost, vmId: string): Promise<FoundDomain> {
+  const found = await lookupVmOn(host, vmId);
+  if (found === null) throw new DiagnosticError('VM vanished', `VM ${vmId} disappeared from ${host.row.name} while it was being changed. Run plan again.`);
+  return found;
+}
+
+/** Where a VM ended up and in which state: with the plan, its new Terraform state. */
+export interface Converged {
+  readonly host: VmHost;
+  readonly uuid: string;
+  readonly state: DomainState;
+  /** The vCPU hot-plug ceiling the domain now has (private data for the next plan). */
+  readonly vcpuMax: number;
+}
+
+export function stateAfter(planned: VmState, converged: Converged): VmState {
+  return {
+    ...planned,
+    id: converged.uuid,
+    current_host_id: converged.host.row.id,
+    state: converged.state,
+    macs: planned.nic.map((nic) => nic.mac ?? ''),
+  };
+}
+
+export async function converged(host: VmHost, uuid: string, vcpuMax: number): Promise<Converged> {
+  return { host, uuid, state: await domainState(host.libvirt, uuid), vcpuMax };
+}
+
+export async function registerPlacement(inventory: Inventory, found: FoundDomain, clusterId: string, build: Pick<VmBuild, 'name' | 'vcpus' | 'memoryMib'>): Promise<void> {
+  await inventory.vmPlacements.register({ vmId: found.uuid, name: build.name, clusterId, hostId: found.host.row.id, vcpus: build.vcpus, memoryMib: build.memoryMib });
+}
+
+/** Changes on a running guest that only a restart applies (the rest is hot-plugged or live). */
+function structuralRestartReasons(found: FoundDomain, build: VmBuild): string[] {
+  const reasons: string[] = [];
+  const current = found.model;
+  if (current.name !== build.name) reasons.push('rename');
+  if (current.graphics.type !== build.graphics) reasons.push('graphics');
+  for (const nic of build.interfaces) {
+    const before = current.interfaces.find((candidate) => candidate.mac?.toLowerCase() === nic.mac?.toLowerCase());
+    if (before && (JSON.stringify(before.source) !== JSON.stringify(nic.source) || before.model !== nic.model)) reasons.push(`nic ${nic.mac ?? ''}`);
+  }
+  for (const disk of build.disks) {
+    const before = current.disks.find((candidate) => candidate.target.dev === disk.target.dev);
+    if (before ? before.target.bus !== disk.target.bus : !isHotpluggableBus(disk.target.bus)) reasons.push(`disk ${disk.target.dev}`);
+  }
+  for (const disk of current.disks) {
+    if (!build.disks.some((candidate) => candidate.target.dev === disk.target.dev) && !isHotpluggableBus(disk.target.bus)) reasons.push(`disk ${disk.target.dev}`);
+  }
+  return reasons;
+}
+
+/** Hot-plugs the disks and NICs a running guest gains or loses (live and persistent). */
+async function hotplugDevices(host: VmHost, found: FoundDomain, build: VmBuild): Promise<void> {
+  const current = found.model;
+  for (const disk of current.disks) {
+    if (!build.disks.some((candidate) => candidate.target.dev === disk.target.dev)) await detachDisk(host.libvirt, found.uuid, disk.target.dev);
+  }
+  for (const nic of current.interfaces) {
+    const mac = nic.mac?.toLowerCase();
+    if (mac !== undefined && !build.interfaces.some((candidate) => candidate.mac?.toLowerCase() === mac)) await detachInterface(host.libvirt, found.uuid, mac);
+  }
+  for (const disk of build.disks) {
+    if (!current.disks.some((candidate) => candidate.target.dev === disk.target.dev)) await attachDisk(host.libvirt, found.uuid, disk);
+  }
+  for (const nic of build.interfaces) {
+    const mac = nic.mac?.toLowerCase();
+    if (!current.interfaces.some((candidate) => candidate.mac?.toLowerCase() === mac)) await attachInterface(host.libvirt, found.uuid, nic);
+  }
+}
+
+/**
+ * Brings the domain on its host to the plan: capacity first (the inventory's atomic check), then a
+ * graceful stop when a change can only be made to a stopped guest, hot-plug for devices, the
+ * persistent definition, live vCPU/memory changes (restart when libvirt refuses), start or stop.
+ */
+export async function convergeVm(provider: ProviderContext, context: VmContext, start: FoundDomain, build: VmBuild, planned: VmState): Promise<Converged> {
+  const host = start.host;
+  const vmId = start.uuid;
+  const timeout = planned.shutdown_timeout_seconds;
+  let found = start;
+  try {
+    await provider.inventory.use(async (inventory) => {
+      if (!(await inventory.vmPlacements.get(vmId))) await registerPlacement(inventory, found, context.cluster.id, { ...build, vcpus: found.model.vcpu.current, memoryMib: found.model.currentMemoryMiB });
+      await changePlacement(inventory, vmId, { memoryMib: build.memoryMib, vcpus: build.vcpus }, ['memory_mib']);
+    });
+
+    let running = isActive(found.state);
+    if (running) {
+      // A crashed or suspended guest, or a paused one QEMU will not resume (it needs a reset), is restarted.
+      const mustStop =
+        !planned.running ||
+        structuralRestartReasons(found, build).length > 0 ||
+        found.state === 'crashed' ||
+        found.state === 'pmsuspended' ||
+        (found.state === 'paused' && !(await resumeVm(host, vmId)));
+      if (mustStop) {
+        await stopVm(host, vmId, found.state === 'running' ? timeout : 0);
+        running = false;
+        found = await lookupOrFail(host, vmId);
+      }
+    }
+    if (running) {
+      await hotplugDevices(host, found, build);
+      found = await lookupOrFail(host, vmId);
+    }
+    const model = await defineVm(host, build, found);
+    if (running) {
+      const reasons = await applyLiveResources(host, vmId, build.vcpus, build.memoryMib);
+      if (reasons.length > 0) {
+        await stopVm(host, vmId, timeout);
+        running = false;
+      }
+    }
+    if (!running && planned.running) await startVm(host, vmId);
+    // Autostart is not in the domain's XML (nor in the bulk read): set whenever HA is or was on.
+    if (build.settings.highAvailability || found.settings?.highAvailability === true) await setAutostart(host, vmId, build.settings.highAvailability);
+    return await converged(host, vmId, model.vcpu.max);
+  } finally {
+    provider.hostReads.forget(host.endpoint);
+  }
+}

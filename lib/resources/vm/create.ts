@@ -1,0 +1,99 @@
+/**
+ * Creating a VM: placed and reserved (the scheduler, under the inventory's reservation), defined, started,
+ * confirmed. A create that fails is undone (the domain goes, its disks never do). A domain with the VM's
+ * deterministic UUID that no Terraform state has recorded (an apply killed before its state was saved)
+ * is adopted and brought to the plan instead of created a second time.
+ */
+import { undefineDomain } from '../../backends/libvirt/index.js';
+import { DiagnosticError } from '../../framework/index.js';
+import { changeInventory } from '../shared/inventoryChange.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { converged, convergeVm, lookupOrFail, registerPlacement, type Converged } from './converge.js';
+import { assertOwned, defineVm, powerOff, setAutostart, startVm } from './domain.js';
+import { lookupVmAnywhere, vmHost, type FoundDomain } from './hosts.js';
+import { moveVm } from './migration.js';
+import type { VmBuild } from './model.js';
+import { reserveNewVm } from './placement.js';
+import { buildOn, hostRow, resolveVm, virtTypeOf, type VmContext } from './resolve.js';
+import { VM_RESOURCE_TYPE, type VmState } from './schema.js';
+
+export async function createVm(provider: ProviderContext, planned: VmState): Promise<Converged> {
+  const context = await resolveVm(provider, planned);
+  const vmId = context.base.id;
+  if (vmId === '') throw new Error('virtplane_vm create without a planned id');
+  const row = await provider.inventory.use((inventory) => inventory.vmPlacements.get(vmId));
+  const leftover = await lookupVmAnywhere(provider, context.hosts, vmId, row?.hostId ?? null);
+  if (leftover !== null) return adoptVm(provider, context, planned, leftover);
+  if (row) await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId));
+
+  const reserved = await reserveNewVm(provider, context.cluster.id, {
+    vmId,
+    name: planned.name,
+    memoryMib: planned.memory_mib,
+    vcpus: planned.vcpus,
+    ...(planned.host_id === null ? {} : { pinnedHostId: planned.host_id }),
+  });
+  const host = vmHost(provider, hostRow(context, reserved.hostId));
+  let build: VmBuild;
+  let vcpuMax: number;
+  try {
+    build = await buildOn(provider, context, host.row, virtTypeOf(host.row));
+    vcpuMax = (await defineVm(host, build, null, { cpuModel: context.cluster.cpuModel })).vcpu.max;
+  } catch (error) {
+    await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId)).catch(() => undefined);
+    provider.hostReads.forget(host.endpoint);
+    throw error;
+  }
+  try {
+    if (build.settings.highAvailability) await setAutostart(host, vmId, true);
+    if (planned.running) await startVm(host, vmId);
+    await confirmCreate(provider, vmId, planned);
+    return await converged(host, vmId, vcpuMax);
+  } catch (error) {
+    // Nothing half-made stays behind: the domain goes (its disks never do) and so does the reservation.
+    await powerOff(host, vmId).catch(() => undefined);
+    const removed = await undefineDomain(host.libvirt, vmId).then(() => true, () => false);
+    if (removed) await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId)).catch(() => undefined);
+    throw error;
+  } finally {
+    provider.hostReads.forget(host.endpoint);
+  }
+}
+
+async function confirmCreate(provider: ProviderContext, vmId: string, planned: VmState): Promise<void> {
+  await changeInventory(provider.inventory, {
+    resourceType: VM_RESOURCE_TYPE,
+    action: 'create',
+    details: { ...planned, id: vmId },
+    apply: async (tx) => {
+      await tx.vmPlacements.confirm(vmId);
+      return { id: vmId, name: planned.name };
+    },
+  });
+}
+
+/**
+ * A domain left by an apply of this very VM whose state was never saved (killed): brought to the plan
+ * instead of created again. One a refresh has recorded in a Terraform state is refused: it is managed.
+ */
+async function adoptVm(provider: ProviderContext, context: VmContext, planned: VmState, leftover: FoundDomain): Promise<Converged> {
+  assertOwned(leftover, context.base.id);
+  if (leftover.settings?.recordedInState !== false) {
+    throw new DiagnosticError(
+      'VM already exists',
+      `VM ${leftover.name} (${leftover.uuid}) already exists on ${leftover.host.row.name} and belongs to a Terraform state. Import it instead (terraform import ADDRESS ${leftover.uuid}), or choose another name.`,
+      ['name'],
+    );
+  }
+  await provider.inventory.use((inventory) => registerPlacement(inventory, leftover, context.cluster.id, context.base));
+  let found = leftover;
+  if (planned.host_id !== null && planned.host_id !== found.host.row.id) {
+    const to = hostRow(context, planned.host_id);
+    await moveVm(provider, { vmId: found.uuid, from: found.host.row, to, cluster: context.cluster });
+    found = await lookupOrFail(vmHost(provider, to), found.uuid);
+  }
+  const build = await buildOn(provider, context, found.host.row, found.model.type);
+  const result = await convergeVm(provider, context, found, build, planned);
+  await confirmCreate(provider, found.uuid, planned);
+  return result;
+}

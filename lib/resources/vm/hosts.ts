@@ -1,0 +1,147 @@
+/**
+ * The hosts a VM can be on, reached through the provider's SSH pool, and finding a VM's domain among
+ * them with the shared per-refresh bulk reads (one round trip per host, whatever the number of VMs).
+ */
+import { lookupDomain, sshLibvirtHost, type BulkDomain, type DomainRecord, type LibvirtHost, type MigrationTarget } from '../../backends/libvirt/index.js';
+import { parseDocument } from '../../backends/libvirt/xml.js';
+import type { SshEndpoint } from '../../backends/ssh/index.js';
+import type { Host } from '../../inventory/index.js';
+import { DiagnosticError } from '../../framework/index.js';
+import { sshDiagnostic } from '../host/connection.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { readVmSettings, type VmSettings } from '../../backends/libvirt/vmSettings.js';
+
+export interface VmHost {
+  readonly row: Host;
+  readonly endpoint: SshEndpoint;
+  readonly libvirt: LibvirtHost;
+}
+
+export function vmHost(provider: ProviderContext, row: Host): VmHost {
+  const endpoint = provider.endpointFor({ name: row.name, address: row.address, port: row.port, hostKey: row.hostKey });
+  return { row, endpoint, libvirt: sshLibvirtHost(provider.ssh, endpoint) };
+}
+
+/** Where a live migration to `row` goes: libvirt on the source host connects to it over SSH. */
+export function migrationTargetOf(provider: ProviderContext, row: Host): MigrationTarget {
+  return { sshHost: row.address, sshPort: row.port, sshUser: provider.config.ssh_user ?? 'root', migrationAddress: row.address };
+}
+
+/** A VM's domain as found on a host. */
+export interface FoundDomain {
+  readonly host: VmHost;
+  readonly uuid: string;
+  readonly name: string;
+  readonly state: BulkDomain['state'];
+  readonly xml: string;
+  readonly model: NonNullable<BulkDomain['model']>;
+  readonly settings: VmSettings | undefined;
+}
+
+function settingsOf(xml: string): VmSettings | undefined {
+  return readVmSettings(parseDocument(xml, 'domain'));
+}
+
+export function foundFromRecord(host: VmHost, record: DomainRecord): FoundDomain {
+  return { host, uuid: record.uuid, name: record.name, state: record.state, xml: record.xml, model: record.model, settings: settingsOf(record.xml) };
+}
+
+function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
+  if (domain.model === undefined) {
+    throw new DiagnosticError('Cannot read the VM\'s definition', `Domain ${domain.name} (${domain.uuid}) on ${host.row.name} has a definition virtplane cannot read: ${domain.parseError ?? 'unknown reason'}.`);
+  }
+  return { host, uuid: domain.uuid, name: domain.name, state: domain.state, xml: domain.xml, model: domain.model, settings: settingsOf(domain.xml) };
+}
+
+/** An unreachable host, as a diagnostic that names it (a VM read must never turn that into "gone"). */
+export function hostReadError(error: unknown, row: Host): unknown {
+  const diagnostic = sshDiagnostic(error, { name: row.name, address: row.address, port: row.port, hostKey: row.hostKey });
+  if (diagnostic instanceof DiagnosticError) {
+    return new DiagnosticError(`Cannot read host ${row.name}`, diagnostic.detail, undefined, { cause: error });
+  }
+  return new DiagnosticError(`Cannot read host ${row.name}`, `${(error as Error).message ?? String(error)}. Whether the VM still exists there cannot be told.`, undefined, { cause: error });
+}
+
+/**
+ * Finds the domain with UUID `vmId` in the bulk reads of `hosts`, reading `preferredHostId` first (where
+ * the VM should be) and the others only when it is not there. Null only when every host answered and
+ * none has it; a host that cannot be read makes it throw (cannot tell).
+ */
+export async function findVmDomain(
+  provider: ProviderContext,
+  hosts: readonly Host[],
+  vmId: string,
+  preferredHostId: string | null,
+  signal?: AbortSignal,
+): Promise<FoundDomain | null> {
+  const wanted = vmId.toLowerCase();
+  const ordered = [...hosts].sort((a, b) => Number(b.id === preferredHostId) - Number(a.id === preferredHostId));
+  const search = async (row: Host): Promise<FoundDomain | null> => {
+    const host = vmHost(provider, row);
+    let domains: readonly BulkDomain[];
+    try {
+      domains = (await provider.hostReads.read(host.endpoint, { signal })).domains;
+    } catch (error) {
+      throw hostReadError(error, row);
+    }
+    const domain = domains.find((candidate) => candidate.uuid.toLowerCase() === wanted);
+    return domain === undefined ? null : foundFromBulk(host, domain);
+  };
+  const first = ordered[0];
+  if (first !== undefined && first.id === preferredHostId) {
+    const found = await search(first);
+    if (found) return found;
+    ordered.shift();
+  }
+  const results = await Promise.allSettled(ordered.map(search));
+  for (const result of results) if (result.status === 'fulfilled' && result.value) return result.value;
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return null;
+}
+
+/** The domain on one host, read directly (not from the shared bulk read): for apply-time decisions. */
+export async function lookupVmOn(host: VmHost, vmId: string): Promise<FoundDomain | null> {
+  let record: DomainRecord | null;
+  try {
+    record = await lookupDomain(host.libvirt, vmId);
+  } catch (error) {
+    throw hostReadError(error, host.row);
+  }
+  return record === null ? null : foundFromRecord(host, record);
+}
+
+/** The virtplane VMs on a host (from the shared bulk read), by UUID; other domains are left out. */
+export async function vmsOn(provider: ProviderContext, row: Host, signal?: AbortSignal): Promise<Map<string, FoundDomain>> {
+  const host = vmHost(provider, row);
+  let domains: readonly BulkDomain[];
+  try {
+    domains = (await provider.hostReads.read(host.endpoint, { signal })).domains;
+  } catch (error) {
+    throw hostReadError(error, row);
+  }
+  const vms = new Map<string, FoundDomain>();
+  for (const domain of domains) {
+    if (domain.model?.owner?.resourceType !== 'virtplane_vm' || domain.model.owner.resourceId.toLowerCase() !== domain.uuid.toLowerCase()) continue;
+    vms.set(domain.uuid.toLowerCase(), foundFromBulk(host, domain));
+  }
+  return vms;
+}
+
+/**
+ * The same search as findVmDomain, asking each host directly for that one domain instead of reading all
+ * of them: for apply-time decisions, where the shared bulk read may be older than the last change.
+ */
+export async function lookupVmAnywhere(provider: ProviderContext, hosts: readonly Host[], vmId: string, preferredHostId: string | null): Promise<FoundDomain | null> {
+  const preferred = hosts.find((row) => row.id === preferredHostId);
+  if (preferred) {
+    const found = await lookupVmOn(vmHost(provider, preferred), vmId);
+    if (found) return found;
+  }
+  const others = hosts.filter((row) => row !== preferred);
+  const results = await Promise.allSettled(others.map((row) => lookupVmOn(vmHost(provider, row), vmId)));
+  for (const result of results) if (result.status === 'fulfilled' && result.value) return result.value;
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return null;
+}

@@ -1,0 +1,66 @@
+/**
+ * Updating and deleting a VM: found where it is, moved when its host changes (live migration, or a cold
+ * move when stopped), converged to the plan; deleted gracefully, never touching its disks.
+ */
+import { isActive, undefineDomain } from '../../backends/libvirt/index.js';
+import { DiagnosticError } from '../../framework/index.js';
+import { changeInventory } from '../shared/inventoryChange.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { convergeVm, lookupOrFail, type Converged } from './converge.js';
+import { assertOwned, stopVm } from './domain.js';
+import { lookupVmAnywhere, vmHost } from './hosts.js';
+import { moveVm } from './migration.js';
+import type { VmBuild } from './model.js';
+import { buildOn, hostRow, resolveVm } from './resolve.js';
+import { VM_RESOURCE_TYPE, type VmState } from './schema.js';
+
+export async function updateVm(provider: ProviderContext, prior: VmState, planned: VmState): Promise<Converged> {
+  const context = await resolveVm(provider, planned);
+  const vmId = prior.id ?? '';
+  let found = await lookupVmAnywhere(provider, context.hosts, vmId, prior.current_host_id);
+  if (found === null) {
+    throw new DiagnosticError('VM not found', `VM ${prior.name} (${vmId}) no longer exists on any host of cluster ${context.cluster.name}. Run plan again: it will be created anew.`);
+  }
+  assertOwned(found, vmId);
+  const target = planned.current_host_id ?? found.host.row.id;
+  if (target !== found.host.row.id) {
+    const to = hostRow(context, target);
+    await moveVm(provider, { vmId, from: found.host.row, to, cluster: context.cluster });
+    found = await lookupOrFail(vmHost(provider, to), vmId);
+  }
+  const onHost = await buildOn(provider, context, found.host.row, found.model.type);
+  // The VM is in a state (it is being updated): the mark a refresh set stays.
+  const build: VmBuild = { ...onHost, settings: { ...onHost.settings, recordedInState: found.settings?.recordedInState ?? true } };
+  const result = await convergeVm(provider, context, found, build, planned);
+  await changeInventory(provider.inventory, {
+    resourceType: VM_RESOURCE_TYPE,
+    action: 'update',
+    details: planned,
+    apply: async () => ({ id: vmId, name: planned.name }),
+  });
+  return result;
+}
+
+export async function deleteVm(provider: ProviderContext, prior: VmState): Promise<void> {
+  const vmId = prior.id ?? '';
+  const { hosts, row } = await provider.inventory.use(async (inventory) => ({
+    hosts: await inventory.hosts.list(prior.cluster_id),
+    row: await inventory.vmPlacements.get(vmId),
+  }));
+  const found = await lookupVmAnywhere(provider, hosts, vmId, row?.hostId ?? prior.current_host_id);
+  if (found !== null) {
+    assertOwned(found, vmId);
+    // Disks are never touched: undefine leaves every volume and LUN where it is.
+    if (isActive(found.state)) await stopVm(found.host, vmId, prior.shutdown_timeout_seconds);
+    await undefineDomain(found.host.libvirt, vmId);
+    provider.hostReads.forget(found.host.endpoint);
+  }
+  await changeInventory(provider.inventory, {
+    resourceType: VM_RESOURCE_TYPE,
+    action: 'delete',
+    apply: async (tx) => {
+      await tx.vmPlacements.release(vmId);
+      return { id: vmId, name: prior.name };
+    },
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * The scheduler at plan and at apply time.
+ *
+ * Consistency between the plan process and the apply process (a new process), decided as follows:
+ * - a VM pinned with host_id: current_host_id = host_id, known at plan; the apply reserves exactly that
+ *   host or fails (it never goes elsewhere);
+ * - an existing VM keeps its host (current_host_id = the prior value) unless host_id moves it;
+ * - a new unpinned VM: current_host_id is "(known after apply)". The plan runs the placement anyway, as
+ *   a batch with every other new VM planned by the same provider process, so a VM (or a set of VMs) that
+ *   fits nowhere is a plan-time error naming the cluster and the shortfall. The apply places it again on
+ *   the inventory as it is then, under the inventory's reservation (reservePlacement) and one in-process
+ *   lock per cluster, so VMs applied together see each other's reservations: they spread by the
+ *   cluster's policy and never overfill a host. A host chosen at plan time could not be kept honestly:
+ *   another run, or the VMs of this apply, may have taken its memory by the time the apply gets there.
+ */
+import type { Cluster, Inventory, InventoryScope } from '../../inventory/index.js';
+import { HostUnavailableError, InsufficientCapacityError, NotFoundError } from '../../inventory/errors.js';
+import {
+  loadSnapshot,
+  PlacementFailedError,
+  placeVm,
+  planBatch,
+  ReservationFailedError,
+  reservePlacement,
+  type PlacementRequest,
+  type ReservedPlacement,
+  type SchedulingSnapshot,
+} from '../../scheduler/index.js';
+import { DiagnosticError, errorDiagnostic, type AttributePath, type Diagnostic } from '../../framework/index.js';
+import { inventoryDiagnostic } from '../shared/inventoryDiagnostics.js';
+import type { ProviderContext } from '../context/providerContext.js';
+
+const clusterLocks = new Map<string, Promise<void>>();
+
+/** Runs `work` alone among this process's placements in the cluster (the reservations are the cross-process guard). */
+export async function withClusterLock<T>(clusterId: string, work: () => Promise<T>): Promise<T> {
+  const previous = clusterLocks.get(clusterId) ?? Promise.resolve();
+  let release: () => void = () => undefined;
+  const mine = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const tail = previous.then(() => mine);
+  clusterLocks.set(clusterId, tail);
+  await previous;
+  try {
+    return await work();
+  } finally {
+    release();
+    if (clusterLocks.get(clusterId) === tail) clusterLocks.delete(clusterId);
+  }
+}
+
+/** New VMs planned by this process, per cluster: each plan-time check sees the others. */
+const plannedCreates = new Map<string, Map<string, PlacementRequest>>();
+
+function pathFor(request: PlacementRequest): AttributePath {
+  return request.pinnedHostId !== undefined ? ['host_id'] : ['memory_mib'];
+}
+
+/**
+ * Plan-time check of a new VM: placed as a batch together with the other new VMs this process planned
+ * in the cluster (VMs already in the inventory count as they are). Errors when it, or the batch it
+ * completes, fits nowhere.
+ */
+export async function checkNewVm(inventory: Inventory, cluster: Cluster, request: PlacementRequest): Promise<Diagnostic[]> {
+  const snapshot = await loadSnapshot(inventory, cluster.id);
+  if (snapshot.hosts.length === 0) {
+    return [
+      errorDiagnostic(
+        'The cluster has no hosts yet',
+        `Cluster ${JSON.stringify(cluster.name)} has no hosts, so VM ${JSON.stringify(request.name)} can go nowhere. When the hosts are created in the same configuration, make the VM wait for them: depends_on = [virtplane_host.NAME, ...].`,
+        pathFor(request),
+      ),
+    ];
+  }
+  const byCluster = plannedCreates.get(cluster.id) ?? new Map<string, PlacementRequest>();
+  plannedCreates.set(cluster.id, byCluster);
+  byCluster.set(request.vmId ?? `name:${request.name}`, request);
+  const inInventory = new Set(snapshot.placements.flatMap((placement) => (placement.vmId === undefined ? [] : [placement.vmId])));
+  const batch = [...byCluster.values()].filter((other) => other === request || other.vmId === undefined || !inInventory.has(other.vmId));
+  const plan = planBatch(dedupeNames(batch, request), snapshot);
+  const own = plan.failures.find((failure) => failure.name === request.name);
+  if (own) {
+    return [errorDiagnostic('The VM fits on no host', `${own.message}. Add hosts or memory, raise the cluster's memory_overcommit_percent, or make the VM smaller.`, pathFor(request))];
+  }
+  if (!plan.ok) {
+    return [
+      errorDiagnostic(
+        'The new VMs do not fit in the cluster',
+        `With this VM, the new VMs planned for cluster ${JSON.stringify(cluster.name)} do not all fit: ${plan.message ?? ''}`,
+        pathFor(request),
+      ),
+    ];
+  }
+  return [];
+}
+
+/** A batch names each VM once: a renamed entry of an earlier plan call is replaced by this request. */
+function dedupeNames(batch: readonly PlacementRequest[], request: PlacementRequest): PlacementRequest[] {
+  return batch.filter((other) => other === request || other.name !== request.name);
+}
+
+/**
+ * Plan-time check of an existing VM that moves (host_id) or grows: its target host must take it.
+ * The VM's own placement does not count against it.
+ */
+export async function checkExistingVm(inventory: Inventory, cluster: Cluster, request: PlacementRequest): Promise<Diagnostic[]> {
+  const snapshot: SchedulingSnapshot = await loadSnapshot(inventory, cluster.id);
+  const result = placeVm(request, snapshot);
+  if (result.ok) return [];
+  return [errorDiagnostic('The VM does not fit on its host', `${result.message}.`, pathFor(request))];
+}
+
+/** A scheduler or capacity refusal at apply time as a diagnostic on the attribute to change. */
+export function placementDiagnostic(error: unknown, path: AttributePath): unknown {
+  if (error instanceof PlacementFailedError) {
+    return new DiagnosticError('The VM fits on no host', `${error.message}. Nothing was created.`, path, { cause: error });
+  }
+  if (error instanceof ReservationFailedError) return new DiagnosticError('Host memory taken by another run', error.message, path, { cause: error });
+  if (error instanceof InsufficientCapacityError || error instanceof HostUnavailableError) {
+    return new DiagnosticError('The host cannot take the VM', `${error.message}. Nothing was changed: run plan again to see the hosts as they are now.`, path, { cause: error });
+  }
+  if (error instanceof NotFoundError && error.kind === 'host') return new DiagnosticError('Host not found', `${error.message}.`, ['host_id'], { cause: error });
+  return inventoryDiagnostic(error, { cluster: ['cluster_id'], host: ['host_id'] });
+}
+
+/**
+ * Apply-time placement of a new VM: the pinned host, or the cluster's policy on the inventory as it is
+ * now; the memory is reserved atomically. Serialized per cluster in this process so that the VMs of one
+ * apply see each other's reservations.
+ */
+export async function reserveNewVm(provider: ProviderContext, clusterId: string, request: PlacementRequest): Promise<ReservedPlacement> {
+  try {
+    return await withClusterLock(clusterId, () => provider.inventory.use((inventory) => reservePlacement(inventory, clusterId, request)));
+  } catch (error) {
+    throw placementDiagnostic(error, pathFor(request));
+  }
+}
+
+/** The VM's placement row moved or resized, with the inventory's atomic capacity check. */
+export async function changePlacement(
+  tx: Pick<InventoryScope, 'vmPlacements'>,
+  vmId: string,
+  change: { readonly hostId?: string; readonly memoryMib?: number; readonly vcpus?: number },
+  path: AttributePath,
+): Promise<void> {
+  try {
+    await tx.vmPlacements.change(vmId, change);
+  } catch (error) {
+    throw placementDiagnostic(error, path);
+  }
+}

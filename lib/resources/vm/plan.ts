@@ -1,0 +1,316 @@
+/**
+ * The plan of a VM: its identity and devices decided (and reproducible by the apply process), where it
+ * will be, whether the change is live or takes a graceful restart (said as a warning), and plan-time
+ * refusals for what cannot work (no host for it, unknown references, a name taken by another VM).
+ */
+import type { Cluster, Host, Inventory } from '../../inventory/index.js';
+import type { PlacementRequest } from '../../scheduler/index.js';
+import {
+  DiagnosticError,
+  errorDiagnostic,
+  isPlainObject,
+  isUnknown,
+  unknown,
+  warningDiagnostic,
+  type Diagnostic,
+  type PrivateData,
+  type Unknown,
+} from '../../framework/index.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { assignDiskDevices, assignMacs, isHotpluggableBus, resolveDisk, resolveNetworks } from './devices.js';
+import { findVmDomain, vmHost } from './hosts.js';
+import { MAX_UUID_ATTEMPTS, vmUuidCandidate } from './identity.js';
+import { vcpuCeiling } from './model.js';
+import { checkExistingVm, checkNewVm } from './placement.js';
+import type { VmPlanned, VmState } from './schema.js';
+
+export const PRIVATE_VCPU_MAX = 'vcpuMax';
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+const bool = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
+
+type Known<T> = Exclude<T, Unknown>;
+type PlannedDisk = Known<Known<VmPlanned['disk']>[number]>;
+type PlannedNic = Known<Known<VmPlanned['nic']>[number]>;
+
+/** The elements of a nested block when the whole list and every element are known objects. */
+function elementsOf<T>(value: readonly (T | Unknown)[] | Unknown): readonly T[] | null {
+  if (!Array.isArray(value)) return null;
+  const elements = value as readonly (T | Unknown)[];
+  return elements.every((element) => isPlainObject(element)) ? (elements as readonly T[]) : null;
+}
+
+export interface PlanVmRequest {
+  readonly prior: VmState | null;
+  readonly config: VmPlanned;
+  readonly planned: VmPlanned;
+  readonly provider: ProviderContext;
+  readonly private: PrivateData;
+}
+
+export interface PlanVmResult {
+  readonly planned: VmPlanned;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** True when `vmId` is one of the UUIDs virtplane would give VM `name` in the cluster. */
+export function isCandidateId(clusterId: string, name: string, vmId: string): boolean {
+  for (let attempt = 0; attempt < MAX_UUID_ATTEMPTS; attempt++) if (vmUuidCandidate(clusterId, name, attempt) === vmId.toLowerCase()) return true;
+  return false;
+}
+
+interface IdChoice {
+  readonly id: string;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * The UUID of a new VM: the first candidate no other VM holds. A VM of the same name with this VM's own
+ * UUID that no Terraform state has recorded (an apply killed before its state was saved) is adopted,
+ * with a warning; one a state has recorded is refused (import it).
+ */
+export async function chooseVmId(provider: ProviderContext, inventory: Inventory, cluster: Cluster, hosts: readonly Host[], name: string): Promise<IdChoice> {
+  const sameName = await inventory.vmPlacements.getByName(cluster.id, name);
+  if (sameName) {
+    const taken = (detail: string): IdChoice => ({
+      id: sameName.vmId,
+      diagnostics: [errorDiagnostic('VM name already taken', `Cluster ${JSON.stringify(cluster.name)} already has a VM ${JSON.stringify(name)} (${sameName.vmId}). ${detail}`, ['name'])],
+    });
+    if (!isCandidateId(cluster.id, name, sameName.vmId)) return taken('Choose another name, or import it: terraform import ADDRESS ' + sameName.vmId);
+    const found = await findVmDomain(provider, hosts, sameName.vmId, sameName.hostId);
+    if (found === null) return { id: sameName.vmId, diagnostics: [] };
+    if (found.settings?.recordedInState !== false) {
+      return taken(`It belongs to a Terraform state (a refresh has read it): import it with terraform import ADDRESS ${sameName.vmId}, or choose another name.`);
+    }
+    return {
+      id: sameName.vmId,
+      diagnostics: [
+        warningDiagnostic(
+          'Adopting a VM left by an interrupted apply',
+          `VM ${JSON.stringify(name)} (${sameName.vmId}) exists on ${found.host.row.name}, created by an apply whose Terraform state was never saved (interrupted). This apply adopts it and brings it to this configuration instead of creating another one.`,
+          ['name'],
+        ),
+      ],
+    };
+  }
+  for (let attempt = 0; attempt < MAX_UUID_ATTEMPTS; attempt++) {
+    const candidate = vmUuidCandidate(cluster.id, name, attempt);
+    if (!(await inventory.vmPlacements.get(candidate))) return { id: candidate, diagnostics: [] };
+  }
+  throw new DiagnosticError('No UUID left for the VM', `Every UUID virtplane derives for ${JSON.stringify(name)} is held by a renamed VM. Choose another name.`, ['name']);
+}
+
+function plannedDisks(planned: VmPlanned, prior: VmState | null): VmPlanned['disk'] {
+  const disks = elementsOf<PlannedDisk>(planned.disk);
+  if (disks === null) return planned.disk;
+  const slots = disks.map((disk) => ({ diskId: str(disk.disk_id), bus: str(disk.bus) }));
+  if (slots.some((slot) => slot.diskId === null || slot.bus === null)) {
+    return disks.map((disk): PlannedDisk => ({ ...disk, device: unknown }));
+  }
+  const devices = assignDiskDevices(
+    slots.map((slot) => ({ diskId: slot.diskId ?? '', bus: slot.bus ?? 'virtio' })),
+    (prior?.disk ?? []).map((disk) => ({ diskId: disk.disk_id, bus: disk.bus, device: disk.device })),
+  );
+  return disks.map((disk, index): PlannedDisk => ({ ...disk, device: devices[index] ?? unknown }));
+}
+
+function plannedNics(planned: VmPlanned, config: VmPlanned, prior: VmState | null, vmId: string | null): VmPlanned['nic'] {
+  const nics = elementsOf<PlannedNic>(planned.nic);
+  const configured = elementsOf<PlannedNic>(config.nic);
+  if (nics === null || configured === null) return planned.nic;
+  const configuredMacs = nics.map((_, index) => configured[index]?.mac ?? null);
+  const networkIds = nics.map((nic) => str(nic.network_id));
+  const allKnown = vmId !== null && networkIds.every((id) => id !== null) && configuredMacs.every((mac) => mac === null || typeof mac === 'string');
+  if (!allKnown) {
+    return nics.map((nic, index): PlannedNic => ({ ...nic, mac: str(configuredMacs[index]) ?? unknown }));
+  }
+  const macs = assignMacs(
+    vmId,
+    nics.map((nic, index) => ({ networkId: str(nic.network_id) ?? '', configuredMac: str(configuredMacs[index]) })),
+    (prior?.nic ?? []).map((nic) => ({ networkId: nic.network_id, mac: nic.mac ?? '' })),
+  );
+  return nics.map((nic, index): PlannedNic => ({ ...nic, mac: macs[index] ?? unknown }));
+}
+
+function macsOf(nics: VmPlanned['nic']): VmPlanned['macs'] {
+  const elements = elementsOf<PlannedNic>(nics);
+  if (elements === null) return unknown;
+  const macs = elements.map((nic) => str(nic.mac));
+  return macs.every((mac): mac is string => mac !== null) ? macs : unknown;
+}
+
+/**
+ * Why a running VM that stays running needs a graceful restart for this change (empty: everything is
+ * live). The apply decides again from the running guest; this is what the plan tells the user.
+ */
+export function restartReasons(prior: VmState, planned: VmPlanned, vcpuMax: number): string[] {
+  if (!prior.running || planned.running !== true) return [];
+  const reasons: string[] = [];
+  if (typeof planned.name === 'string' && planned.name !== prior.name) reasons.push('libvirt renames only a stopped domain');
+  const vcpus = num(planned.vcpus);
+  if (vcpus !== null && vcpus < prior.vcpus) reasons.push('QEMU cannot unplug vCPUs');
+  if (vcpus !== null && vcpus > vcpuMax) reasons.push(`${vcpus} vCPUs exceed the ${vcpuMax} the running guest can hot-plug`);
+  const memory = num(planned.memory_mib);
+  if (memory !== null && memory > prior.memory_mib) reasons.push('memory grows beyond what the running guest started with');
+  if (typeof planned.graphics === 'string' && planned.graphics !== prior.graphics) reasons.push('graphics cannot change on a running guest');
+  const disks = elementsOf<PlannedDisk>(planned.disk);
+  if (disks !== null) {
+    const priorById = new Map(prior.disk.map((disk) => [disk.disk_id, disk]));
+    const plannedIds = new Set(disks.map((disk) => str(disk.disk_id)));
+    for (const disk of disks) {
+      const before = priorById.get(str(disk.disk_id) ?? '');
+      const bus = str(disk.bus);
+      if (bus === null) continue;
+      if (before === undefined ? !isHotpluggableBus(bus) : before.bus !== bus) reasons.push(`disk ${String(disk.disk_id)} on the ${bus} bus cannot be hot-plugged`);
+    }
+    for (const disk of prior.disk) if (!plannedIds.has(disk.disk_id) && !isHotpluggableBus(disk.bus)) reasons.push(`disk ${disk.disk_id} on the ${disk.bus} bus cannot be hot-unplugged`);
+  }
+  const nics = elementsOf<PlannedNic>(planned.nic);
+  if (nics !== null) {
+    for (const nic of nics) {
+      const before = prior.nic.find((candidate) => candidate.mac === nic.mac);
+      if (before && (before.network_id !== nic.network_id || before.model !== nic.model)) reasons.push(`NIC ${before.mac} changes network or model`);
+    }
+  }
+  return reasons;
+}
+
+/**
+ * libvirt domain names are unique per host: a new VM whose name a domain virtplane does not own already
+ * has on a host of the cluster is refused at plan time (that domain is never touched). Hosts that cannot
+ * be read are passed over here; the apply finds out.
+ */
+async function nameClashes(provider: ProviderContext, hosts: readonly Host[], name: string, vmId: string | null): Promise<Diagnostic[]> {
+  const clashes = await Promise.all(
+    hosts.map(async (row) => {
+      const read = await provider.hostReads.read(vmHost(provider, row).endpoint).catch(() => undefined);
+      const domain = read?.domains.find((candidate) => candidate.name === name && candidate.uuid.toLowerCase() !== vmId);
+      return domain === undefined ? [] : [`${row.name} (${domain.uuid})`];
+    }),
+  );
+  const found = clashes.flat();
+  if (found.length === 0) return [];
+  return [
+    errorDiagnostic(
+      'Domain name taken on a host',
+      `A domain named ${JSON.stringify(name)} that is not this VM already exists on ${found.join(', ')}. libvirt domain names are unique per host, and virtplane never changes a domain it does not own: choose another name, or remove that domain.`,
+      ['name'],
+    ),
+  ];
+}
+
+async function loadCluster(inventory: Inventory, clusterId: string): Promise<{ cluster: Cluster; hosts: readonly Host[] }> {
+  const cluster = await inventory.clusters.get(clusterId);
+  if (!cluster) {
+    throw new DiagnosticError('Referenced object not found', `The inventory has no cluster ${clusterId}. It may have been deleted outside this configuration.`, ['cluster_id']);
+  }
+  return { cluster, hosts: await inventory.hosts.list(clusterId) };
+}
+
+async function checkReferences(inventory: Inventory, cluster: Cluster, planned: VmPlanned): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const nics = elementsOf<PlannedNic>(planned.nic) ?? [];
+  const networkIds = nics.map((nic) => str(nic.network_id));
+  if (networkIds.every((id): id is string => id !== null)) {
+    await resolveNetworks(inventory, cluster.datacenterId, networkIds).catch((error: unknown) => {
+      if (error instanceof DiagnosticError) diagnostics.push(error.toDiagnostic());
+      else throw error;
+    });
+  }
+  const disks = elementsOf<PlannedDisk>(planned.disk) ?? [];
+  for (const [index, disk] of disks.entries()) {
+    const diskId = str(disk.disk_id);
+    if (diskId === null) continue;
+    await resolveDisk(inventory, cluster.datacenterId, { diskId, bus: str(disk.bus) ?? 'virtio', device: str(disk.device) ?? 'vda', bootOrder: num(disk.boot_order) }, index).catch((error: unknown) => {
+      if (error instanceof DiagnosticError) diagnostics.push(error.toDiagnostic());
+      else throw error;
+    });
+  }
+  return diagnostics;
+}
+
+export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
+  const { prior, config, provider } = request;
+  const diagnostics: Diagnostic[] = [];
+  const clusterId = str(request.planned.cluster_id);
+  const name = str(request.planned.name);
+  const hostId = request.planned.host_id;
+
+  return provider.inventory.use(async (inventory) => {
+    const context = clusterId === null ? null : await loadCluster(inventory, clusterId);
+
+    let id: VmPlanned['id'] = prior?.id ?? unknown;
+    if (prior === null && context !== null && name !== null) {
+      const choice = await chooseVmId(provider, inventory, context.cluster, context.hosts, name);
+      id = choice.id;
+      diagnostics.push(...choice.diagnostics);
+    }
+    const vmId = str(id);
+
+    let currentHostId: VmPlanned['current_host_id'];
+    if (isUnknown(hostId)) currentHostId = unknown;
+    else if (typeof hostId === 'string') currentHostId = hostId;
+    else currentHostId = prior?.current_host_id ?? unknown;
+
+    const running = bool(request.planned.running);
+    const planned: VmPlanned = {
+      ...request.planned,
+      id,
+      current_host_id: currentHostId,
+      state: running === null ? unknown : running ? 'running' : 'shut off',
+      disk: plannedDisks(request.planned, prior),
+      nic: plannedNics(request.planned, config, prior, vmId),
+    };
+    const result: VmPlanned = { ...planned, macs: macsOf(planned.nic) };
+
+    if (context !== null) {
+      const { cluster, hosts } = context;
+      if (prior === null && name !== null && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...(await nameClashes(provider, hosts, name, vmId)));
+      if (typeof hostId === 'string' && !hosts.some((host) => host.id === hostId)) {
+        diagnostics.push(errorDiagnostic('Host not in the cluster', `host_id ${hostId} is not a host of cluster ${JSON.stringify(cluster.name)}. Pin the VM to one of: ${hosts.map((host) => host.name).join(', ') || '(no hosts yet)'}.`, ['host_id']));
+      }
+      diagnostics.push(...(await checkReferences(inventory, cluster, result)));
+      const memoryMib = num(result.memory_mib);
+      const vcpus = num(result.vcpus);
+      if (name !== null && memoryMib !== null && vcpus !== null && !isUnknown(hostId) && !diagnostics.some((d) => d.severity === 'error')) {
+        const placement: PlacementRequest = {
+          ...(vmId === null ? {} : { vmId }),
+          name,
+          memoryMib,
+          vcpus,
+          ...(typeof hostId === 'string' ? { pinnedHostId: hostId } : {}),
+        };
+        if (prior === null) {
+          diagnostics.push(...(await checkNewVm(inventory, cluster, placement)));
+        } else {
+          const target = str(result.current_host_id);
+          const moves = target !== null && target !== prior.current_host_id;
+          if (moves || memoryMib > prior.memory_mib || vcpus > prior.vcpus) {
+            diagnostics.push(...(await checkExistingVm(inventory, cluster, { ...placement, pinnedHostId: target ?? prior.current_host_id ?? undefined })));
+          }
+          if (moves && prior.running && result.running !== false) {
+            const from = hosts.find((host) => host.id === prior.current_host_id)?.name ?? prior.current_host_id;
+            const to = hosts.find((host) => host.id === target)?.name ?? target;
+            diagnostics.push(warningDiagnostic('Live migration', `VM ${JSON.stringify(prior.name)} moves from ${from} to ${to} by live migration: it keeps running, with the same UUID and MACs.`, ['host_id']));
+          }
+        }
+      }
+    }
+
+    if (prior !== null) {
+      const recorded = request.private.get(PRIVATE_VCPU_MAX);
+      const vcpuMax = typeof recorded === 'number' ? recorded : vcpuCeiling(prior.vcpus);
+      const reasons = restartReasons(prior, result, vcpuMax);
+      if (reasons.length > 0) {
+        diagnostics.push(
+          warningDiagnostic(
+            'The VM will be restarted',
+            `VM ${JSON.stringify(prior.name)} is restarted gracefully to apply this change (ACPI shutdown, up to ${String(result.shutdown_timeout_seconds)} s, then power off; then start): ${reasons.join('; ')}.`,
+          ),
+        );
+      }
+    }
+    return { planned: result, diagnostics };
+  });
+}

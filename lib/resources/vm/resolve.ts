@@ -1,0 +1,80 @@
+/**
+ * A VM's plan resolved against the inventory: its cluster and hosts, the storage domains of its disks,
+ * its networks, and the domain it is on a given host (a LUN is opened with that host's initiator name).
+ */
+import type { DomainVirtType } from '../../backends/libvirt/index.js';
+import type { Cluster, Host } from '../../inventory/index.js';
+import { DiagnosticError } from '../../framework/index.js';
+import { withInventoryDiagnostics } from '../shared/inventoryDiagnostics.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { domainDiskOn, interfaceFor, resolveDisk, resolveNetworks, type ResolvedDisk } from './devices.js';
+import { vmHost } from './hosts.js';
+import type { VmBuild } from './model.js';
+import type { VmState } from './schema.js';
+import type { VmSettings } from '../../backends/libvirt/vmSettings.js';
+
+export interface VmContext {
+  readonly cluster: Cluster;
+  readonly hosts: readonly Host[];
+  readonly disks: readonly ResolvedDisk[];
+  /** The VM's domain, minus what depends on the host it is defined on. */
+  readonly base: Omit<VmBuild, 'virtType' | 'disks'>;
+}
+
+/** The plan (a known state) resolved against the inventory: cluster, hosts, disks and networks. */
+export async function resolveVm(provider: ProviderContext, planned: VmState): Promise<VmContext> {
+  return provider.inventory.use((inventory) =>
+    withInventoryDiagnostics(async () => {
+      const cluster = await inventory.clusters.require(planned.cluster_id);
+      const datacenter = await inventory.datacenters.require(cluster.datacenterId);
+      const hosts = await inventory.hosts.list(cluster.id);
+      const networks = await resolveNetworks(inventory, cluster.datacenterId, planned.nic.map((nic) => nic.network_id));
+      const disks: ResolvedDisk[] = [];
+      for (const [index, disk] of planned.disk.entries()) {
+        disks.push(await resolveDisk(inventory, cluster.datacenterId, { diskId: disk.disk_id, bus: disk.bus, device: disk.device ?? '', bootOrder: disk.boot_order }, index));
+      }
+      const settings: VmSettings = {
+        pinnedHostId: planned.host_id,
+        highAvailability: planned.high_availability,
+        shutdownTimeoutSeconds: planned.shutdown_timeout_seconds,
+        disks: planned.disk.map((disk) => ({ diskId: disk.disk_id, dev: disk.device ?? '' })),
+        nics: planned.nic.map((nic) => ({ networkId: nic.network_id, mac: nic.mac ?? '' })),
+        recordedInState: false,
+      };
+      const base: Omit<VmBuild, 'virtType' | 'disks'> = {
+        id: planned.id ?? '',
+        name: planned.name,
+        clusterId: cluster.id,
+        datacenterName: datacenter.name,
+        vcpus: planned.vcpus,
+        memoryMib: planned.memory_mib,
+        description: planned.description,
+        graphics: planned.graphics as VmBuild['graphics'],
+        interfaces: planned.nic.map((nic) => {
+          const network = networks.get(nic.network_id);
+          if (!network) throw new DiagnosticError('Network not found', `No network ${nic.network_id}.`, ['nic']);
+          return interfaceFor(network, { networkId: nic.network_id, mac: nic.mac ?? '', model: nic.model });
+        }),
+        settings,
+      };
+      return { cluster, hosts, disks, base };
+    }, { cluster: ['cluster_id'], datacenter: ['cluster_id'], network: ['nic'] }),
+  );
+}
+
+/** The VM's domain as it is defined on `row` (a LUN is opened with that host's initiator name). */
+export async function buildOn(provider: ProviderContext, context: VmContext, row: Host, virtType: DomainVirtType): Promise<VmBuild> {
+  const needsRead = context.disks.some((disk) => disk.domain.type === 'iscsi');
+  const read = needsRead ? await provider.hostReads.read(vmHost(provider, row).endpoint) : undefined;
+  return { ...context.base, virtType, disks: context.disks.map((disk) => domainDiskOn(disk, row.id, read)) };
+}
+
+export function virtTypeOf(host: Host): DomainVirtType {
+  return host.kvm === false ? 'qemu' : 'kvm';
+}
+
+export function hostRow(context: VmContext, hostId: string): Host {
+  const row = context.hosts.find((host) => host.id === hostId);
+  if (!row) throw new DiagnosticError('Host not in the cluster', `Host ${hostId} is not a host of cluster ${context.cluster.name}.`, ['host_id']);
+  return row;
+}

@@ -1,0 +1,136 @@
+import { isUuid } from '../../backends/libvirt/index.js';
+import type { Host } from '../../inventory/index.js';
+import { DiagnosticError, defineResource, type PrivateData } from '../../framework/index.js';
+import type { ProviderContext } from '../context/providerContext.js';
+import { assertOwned, markRecorded } from './domain.js';
+import { findVmDomain, hostReadError, vmHost, type FoundDomain } from './hosts.js';
+import { stateAfter, type Converged } from './converge.js';
+import { createVm } from './create.js';
+import { deleteVm, updateVm } from './lifecycle.js';
+import { vmStateFromDomain } from './model.js';
+import { planVm, PRIVATE_VCPU_MAX } from './plan.js';
+import { validateVmConfig, VM_RESOURCE_TYPE, vmSchema, type VmState } from './schema.js';
+
+function remember(privateData: PrivateData, vcpuMax: number): void {
+  privateData.set(PRIVATE_VCPU_MAX, vcpuMax);
+}
+
+function finished(privateData: PrivateData, planned: VmState, result: Converged): VmState {
+  remember(privateData, result.vcpuMax);
+  return stateAfter(planned, result);
+}
+
+/** The inventory's network ids by libvirt name, for NICs the VM settings do not name (added outside virtplane). */
+async function networkIdsByName(provider: ProviderContext, found: FoundDomain): Promise<ReadonlyMap<string, string> | undefined> {
+  const named = new Set((found.settings?.nics ?? []).map((nic) => nic.mac));
+  if (found.model.interfaces.every((nic) => named.has((nic.mac ?? '').toLowerCase()))) return undefined;
+  const clusterId = found.model.owner?.cluster;
+  if (clusterId === undefined) return undefined;
+  const networks = await provider.inventory.use(async (inventory) => {
+    const cluster = await inventory.clusters.get(clusterId);
+    return cluster ? inventory.networks.list(cluster.datacenterId) : [];
+  });
+  return new Map(networks.map((network) => [network.name, network.id]));
+}
+
+/** Import ids: the VM's UUID, or "HOST/NAME" (a host's name in the inventory and the VM's name). */
+async function findForImport(provider: ProviderContext, id: string, signal: AbortSignal): Promise<FoundDomain | null> {
+  if (isUuid(id)) {
+    const hosts = await provider.inventory.use((inventory) => inventory.hosts.list());
+    return findVmDomain(provider, hosts, id, null, signal);
+  }
+  const slash = id.indexOf('/');
+  if (slash < 1) {
+    throw new DiagnosticError('Invalid import id', `"${id}" is neither a VM UUID nor HOST/NAME (a host's name in the inventory, a slash, the VM's name).`);
+  }
+  const hostName = id.slice(0, slash);
+  const vmName = id.slice(slash + 1);
+  const row: Host | undefined = await provider.inventory.use((inventory) => inventory.hosts.getByName(hostName));
+  if (!row) throw new DiagnosticError('Host not found', `The inventory has no host ${JSON.stringify(hostName)}.`);
+  const host = vmHost(provider, row);
+  let domains;
+  try {
+    domains = (await provider.hostReads.read(host.endpoint, { signal })).domains;
+  } catch (error) {
+    throw hostReadError(error, row);
+  }
+  const domain = domains.find((candidate) => candidate.name === vmName);
+  return domain === undefined ? null : findVmDomain(provider, [row], domain.uuid, row.id, signal);
+}
+
+export const vmResource = defineResource<ProviderContext>()({
+  typeName: VM_RESOURCE_TYPE,
+  description: vmSchema.description,
+  schema: vmSchema,
+
+  validate: ({ config }) => validateVmConfig(config),
+
+  async plan({ prior, config, planned, provider, private: privateData }) {
+    const result = await planVm({ prior, config, planned, provider, private: privateData });
+    return { planned: result.planned, diagnostics: result.diagnostics };
+  },
+
+  async create({ provider, planned, private: privateData }) {
+    return finished(privateData, planned, await createVm(provider, planned));
+  },
+
+  async read({ provider, state, signal, private: privateData }) {
+    const vmId = state.id ?? '';
+    const { hosts, row } = await provider.inventory.use(async (inventory) => {
+      const cluster = await inventory.clusters.get(state.cluster_id);
+      if (!cluster) {
+        throw new DiagnosticError('Cluster not found', `The inventory has no cluster ${state.cluster_id} any more, so the hosts where VM ${state.name} could run are unknown. Restore the cluster (or remove the VM from the state).`);
+      }
+      return { hosts: await inventory.hosts.list(cluster.id), row: await inventory.vmPlacements.get(vmId) };
+    });
+    const found = await findVmDomain(provider, hosts, vmId, row?.hostId ?? state.current_host_id, signal);
+    if (found === null) {
+      // Gone for certain (every host answered): the stale placement would hold memory for nothing.
+      if (row) await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId));
+      return null;
+    }
+    assertOwned(found, vmId);
+    const read = vmStateFromDomain({
+      uuid: found.uuid,
+      model: found.model,
+      state: found.state,
+      settings: found.settings,
+      hostId: found.host.row.id,
+      networkIdByName: await networkIdsByName(provider, found),
+    });
+    // Refresh re-registers what it finds: the inventory can always be rebuilt from the hosts.
+    if (!row || row.hostId !== read.current_host_id || row.memoryMib !== read.memory_mib || row.vcpus !== read.vcpus || row.name !== read.name || row.status !== 'placed') {
+      await provider.inventory.use((inventory) =>
+        inventory.vmPlacements.register({ vmId, name: read.name, clusterId: state.cluster_id, hostId: found.host.row.id, vcpus: read.vcpus, memoryMib: read.memory_mib }),
+      );
+    }
+    if (found.settings?.recordedInState === false) {
+      // Best effort: without the mark an interrupted apply of the same VM could adopt it; the next refresh
+      // tries again. The shared bulk read is not dropped for it: only this VM's own settings changed.
+      await markRecorded(found).catch(() => undefined);
+    }
+    remember(privateData, found.model.vcpu.max);
+    return read;
+  },
+
+  async update({ provider, prior, planned, private: privateData }) {
+    return finished(privateData, planned, await updateVm(provider, prior, planned));
+  },
+
+  async delete({ provider, prior }) {
+    await deleteVm(provider, prior);
+  },
+
+  async import({ provider, id, signal }) {
+    const found = await findForImport(provider, id, signal);
+    if (found === null) return null;
+    if (found.model.owner?.resourceType !== VM_RESOURCE_TYPE) {
+      throw new DiagnosticError(
+        'Domain not managed by virtplane',
+        `Domain ${found.name} on ${found.host.row.name} was not created by virtplane (no virtplane ownership metadata). virtplane never takes over domains it does not own.`,
+      );
+    }
+    assertOwned(found, found.uuid);
+    return { id: found.uuid, cluster_id: found.model.owner.cluster ?? '', current_host_id: found.host.row.id };
+  },
+});

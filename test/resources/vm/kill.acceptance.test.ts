@@ -1,0 +1,143 @@
+/**
+ * An apply of several VMs killed half-way (SIGKILL to terraform; the provider exits with it), then
+ * applied again: no duplicate VM, and no VM the state does not know about. The kill lands as soon as a
+ * first domain appears on a host: Terraform 1.11 had not saved the state of any VM by then (not even of
+ * the ones whose create finished), which is exactly what the next apply must adopt, not create again.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
+import { useLab, type TestLab } from '../../support/lab.js';
+import { platformHcl } from '../../support/platformHcl.js';
+import { VmTestLab } from './testLab.js';
+
+let lab: TestLab;
+let tf: TerraformWorkspace;
+let vms: VmTestLab;
+let clusterId: string | undefined;
+let platform: string;
+const NAMES = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
+
+function vmBlocks(): string {
+  return NAMES.map(
+    (name) => `
+resource "virtplane_vm" "${name}" {
+  name                     = "${name}"
+  cluster_id               = virtplane_cluster.main.id
+  memory_mib               = 32
+  graphics                 = "none"
+  shutdown_timeout_seconds = 0
+  depends_on               = [virtplane_host.kvm1, virtplane_host.kvm2]
+}
+`,
+  ).join('');
+}
+
+/** Child processes of `pid` (the provider Terraform started), read from /proc. */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === pid) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+/** The VMs the state file holds (it may be missing or from before the apply). */
+function savedVmNames(): string[] {
+  try {
+    const saved = JSON.parse(readFileSync(join(tf.dir, 'terraform.tfstate'), 'utf8')) as { resources?: { type: string; name: string }[] };
+    return (saved.resources ?? []).filter((resource) => resource.type === 'virtplane_vm').map((resource) => resource.name);
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Names of this test's VMs defined on the host (one round trip). */
+async function definedOn(hostName: string): Promise<string[]> {
+  const listing = await vms.virsh(hostName, ['list', '--all', '--name']);
+  return listing.split('\n').map((line) => line.trim()).filter((name) => NAMES.includes(name));
+}
+
+beforeAll(async () => {
+  lab = await useLab();
+  tf = await createTerraformWorkspace({ entryPoint: await buildProvider() });
+  vms = new VmTestLab(lab, join(tf.root, 'inventory'));
+  platform = tf.requiredProviders() + platformHcl(lab.lab, { inventory: join(tf.root, 'inventory') });
+  await tf.writeConfig(platform + vmBlocks());
+  await tf.init();
+});
+
+afterAll(async () => {
+  // The inventory is this workspace's own: removing the VMs' domains from the hosts is all the clean-up there is.
+  await vms?.cleanup(clusterId);
+  await tf?.cleanup();
+});
+
+describe('an apply killed half-way', () => {
+  it('is finished by the next apply: no duplicate VM, none the state does not know', async () => {
+    // Platform and VMs in one apply: the VMs wait for the hosts, and the kill lands on the first of them.
+    const running = tf.start(['apply', '-auto-approve', '-input=false', '-no-color']);
+    await running.waitForOutput('virtplane_vm.k', 60_000);
+    const terraformPid = running.child.pid!;
+    let caught: string[] = [];
+    const deadline = Date.now() + 60_000;
+    while (caught.length === 0 && Date.now() < deadline && running.child.exitCode === null) {
+      caught = (await Promise.all(lab.lab.hosts.map((host) => definedOn(host.name)))).flat();
+    }
+    const providers = childrenOf(terraformPid);
+    process.kill(terraformPid, 'SIGKILL');
+    await running.done;
+    for (const pid of providers) {
+      for (let waited = 0; alive(pid) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(alive(pid)).toBe(false);
+    }
+    expect(caught.length).toBeGreaterThan(0);
+    clusterId = String(await vms.withInventory(async (inventory) => (await inventory.clusters.list())[0]?.id));
+    const left = await vms.domainsOf(clusterId!);
+    process.stderr.write(`[kill] left behind: ${left.map((domain) => `${domain.name} (${domain.state})`).join(', ')}\n`);
+    // The state never recorded them: a refresh marks a VM once it is read into a state.
+    for (const domain of left) expect(domain.settings?.recordedInState).toBe(false);
+
+    // Terraform had not written these to its state file when it was killed: only adoption finds them.
+    const saved = savedVmNames();
+    const unknownToState = left.filter((domain) => !saved.includes(domain.name));
+    process.stderr.write(`[kill] in the saved state: ${saved.join(', ') || 'none'}\n`);
+    expect(unknownToState.length).toBeGreaterThan(0);
+
+    const again = await tf.apply();
+    expect(again.stdout).toMatch(/Adopting a VM left by an interrupted apply/);
+    const domains = await vms.domainsOf(clusterId!);
+    expect(domains.map((domain) => domain.name).sort()).toEqual(NAMES);
+    for (const domain of domains) {
+      expect(domain.state).toBe('running');
+    }
+    const stateIds = new Set<string>();
+    for (const name of NAMES) stateIds.add(String((await tf.stateAttributes('virtplane_vm', name)).id));
+    expect(new Set(domains.map((domain) => domain.uuid))).toEqual(stateIds);
+    // What the killed apply left was adopted, not created a second time.
+    for (const domain of left) expect(stateIds.has(domain.uuid)).toBe(true);
+    await vms.withInventory(async (inventory) => {
+      const placements = await inventory.vmPlacements.list({ clusterId: clusterId! });
+      expect(placements.map((placement) => `${placement.name}:${placement.status}`).sort()).toEqual(NAMES.map((name) => `${name}:placed`));
+    });
+    await tf.expectEmptyPlan();
+    for (const domain of await vms.domainsOf(clusterId!)) expect(domain.settings?.recordedInState).toBe(true);
+  });
+});
