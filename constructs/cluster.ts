@@ -5,7 +5,7 @@ import { ClusterResource, type ClusterConfig } from './generated/cluster.js';
 import { AffinityGroup, type AffinityGroupProps } from './affinityGroup.js';
 import { Host, type HostProps } from './host.js';
 import { Vm, type VmProps } from './vm.js';
-import { fromId, hostsOfCluster, registerCluster, type ICluster, type IDataCenter, type IHost } from './references.js';
+import { hostsOfCluster, registerCluster, type ICluster, type IDataCenter, type IHost } from './references.js';
 
 export interface ClusterProps extends Omit<ClusterConfig, 'datacenterId'>, TerraformMetaArguments {
   /** The data center the cluster belongs to. Another data center replaces the cluster. */
@@ -18,17 +18,25 @@ export interface ClusterLookup {
   readonly name: string;
 }
 
+/** The virtplane_cluster data source as a cluster reference: what Cluster.fromName returns. */
+class ClusterLookupDataSource extends ClusterDataSource implements ICluster {
+  readonly virtplaneKind = 'cluster' as const;
+}
+
 /** A cluster: KVM hosts that share a CPU model and a scheduling policy, and the VMs placed on them. */
 export class Cluster extends ClusterResource implements ICluster {
   /** A cluster of the inventory found by data center and name (through the virtplane_cluster data source). */
   static fromName(scope: Construct, id: string, lookup: ClusterLookup): ICluster {
-    return new ClusterDataSource(scope, id, { name: lookup.name, datacenterId: lookup.dataCenter.id });
+    return new ClusterLookupDataSource(scope, id, { name: lookup.name, datacenterId: lookup.dataCenter.id });
   }
 
   /** A cluster known only by its id. */
   static fromId(id: string): ICluster {
-    return fromId(id);
+    return { id, virtplaneKind: 'cluster' };
   }
+
+  /** Marks it a cluster for the type checker: no host or data center goes where a cluster does. */
+  readonly virtplaneKind = 'cluster' as const;
 
   readonly dataCenter: IDataCenter;
 

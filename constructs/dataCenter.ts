@@ -5,10 +5,15 @@ import { DatacenterResource, type DatacenterConfig } from './generated/datacente
 import { Cluster, type ClusterProps } from './cluster.js';
 import { Network, type NetworkProps } from './network.js';
 import { StorageDomain, type StorageDomainProps } from './storageDomain.js';
-import { fromId, hostsOfDataCenter, type IDataCenter, type IHost } from './references.js';
+import { hostsOfDataCenter, type IDataCenter, type IHost } from './references.js';
 
 /** A data center's props: exactly the virtplane_datacenter attributes. */
 export type DataCenterProps = DatacenterConfig & TerraformMetaArguments;
+
+/** The virtplane_datacenter data source as a data center reference: what DataCenter.fromName returns. */
+class DataCenterLookupDataSource extends DatacenterDataSource implements IDataCenter {
+  readonly virtplaneKind = 'datacenter' as const;
+}
 
 /**
  * A data center: the top of the tree. Clusters, logical networks and storage domains belong to it;
@@ -17,13 +22,16 @@ export type DataCenterProps = DatacenterConfig & TerraformMetaArguments;
 export class DataCenter extends DatacenterResource implements IDataCenter {
   /** A data center of the inventory found by name (through the virtplane_datacenter data source). */
   static fromName(scope: Construct, id: string, name: string): IDataCenter {
-    return new DatacenterDataSource(scope, id, { name });
+    return new DataCenterLookupDataSource(scope, id, { name });
   }
 
   /** A data center known only by its id. */
   static fromId(id: string): IDataCenter {
-    return fromId(id);
+    return { id, virtplaneKind: 'datacenter' };
   }
+
+  /** Marks it a data center for the type checker: no cluster goes where a data center does. */
+  readonly virtplaneKind = 'datacenter' as const;
 
   constructor(scope: Construct, id: string, props: DataCenterProps) {
     super(scope, id, props);

@@ -1,7 +1,7 @@
 import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DiskResource, type DiskConfig } from './generated/disk.js';
-import { fromId, type IDisk, type IStorageDomain } from './references.js';
+import type { IDisk, IStorageDomain } from './references.js';
 
 export interface DiskProps extends Omit<DiskConfig, 'storageDomainId'>, TerraformMetaArguments {
   /** The storage domain that holds the disk. Another one replaces the disk. */
@@ -12,8 +12,11 @@ export interface DiskProps extends Omit<DiskConfig, 'storageDomainId'>, Terrafor
 export class Disk extends DiskResource implements IDisk {
   /** A disk known only by its id (STORAGE_DOMAIN_ID/FILE or STORAGE_DOMAIN_ID/lun/N). */
   static fromId(id: string): IDisk {
-    return fromId(id);
+    return { id, virtplaneKind: 'disk' };
   }
+
+  /** Marks it a disk for the type checker: no network or storage domain goes where a disk does. */
+  readonly virtplaneKind = 'disk' as const;
 
   constructor(scope: Construct, id: string, props: DiskProps) {
     const { storageDomain, ...config } = props;

@@ -2,11 +2,16 @@ import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
 import { HostDataSource } from './generated/host-data.js';
 import { HostResource, type HostConfig } from './generated/host.js';
-import { fromId, registerHost, type ICluster, type IHost } from './references.js';
+import { registerHost, type ICluster, type IHost } from './references.js';
 
 export interface HostProps extends Omit<HostConfig, 'clusterId'>, TerraformMetaArguments {
   /** The cluster the host joins. It can move to another cluster while no VM runs on it. */
   readonly cluster: ICluster;
+}
+
+/** The virtplane_host data source as a host reference: what Host.fromName returns. */
+class HostLookupDataSource extends HostDataSource implements IHost {
+  readonly virtplaneKind = 'host' as const;
 }
 
 /**
@@ -16,13 +21,16 @@ export interface HostProps extends Omit<HostConfig, 'clusterId'>, TerraformMetaA
 export class Host extends HostResource implements IHost {
   /** A host of the inventory found by name (through the virtplane_host data source). */
   static fromName(scope: Construct, id: string, name: string): IHost {
-    return new HostDataSource(scope, id, { name });
+    return new HostLookupDataSource(scope, id, { name });
   }
 
   /** A host known only by its id. */
   static fromId(id: string): IHost {
-    return fromId(id);
+    return { id, virtplaneKind: 'host' };
   }
+
+  /** Marks it a host for the type checker: a host is no cluster, though both have an id. */
+  readonly virtplaneKind = 'host' as const;
 
   readonly cluster: ICluster;
 

@@ -1,7 +1,7 @@
 import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
 import { IscsiTargetResource, type IscsiTargetConfig, type IscsiTargetLunConfig } from './generated/iscsi-target.js';
-import { fromId, type IIscsiTarget } from './references.js';
+import type { IIscsiTarget } from './references.js';
 
 export interface IscsiTargetProps extends Omit<IscsiTargetConfig, 'lun'>, TerraformMetaArguments {
   /**
@@ -15,8 +15,11 @@ export interface IscsiTargetProps extends Omit<IscsiTargetConfig, 'lun'>, Terraf
 export class IscsiTarget extends IscsiTargetResource implements IIscsiTarget {
   /** A target known only by its id (ADDRESS:PORT/IQN[#KEY]). */
   static fromId(id: string): IIscsiTarget {
-    return fromId(id);
+    return { id, virtplaneKind: 'iscsi_target' };
   }
+
+  /** Marks it an iSCSI target for the type checker: no storage domain goes where a target does. */
+  readonly virtplaneKind = 'iscsi_target' as const;
 
   constructor(scope: Construct, id: string, props: IscsiTargetProps) {
     const { luns, ...config } = props;

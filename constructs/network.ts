@@ -1,7 +1,7 @@
 import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
 import { NetworkResource, type NetworkConfig } from './generated/network.js';
-import { fromId, type IDataCenter, type INetwork } from './references.js';
+import type { IDataCenter, INetwork } from './references.js';
 
 export interface NetworkProps extends Omit<NetworkConfig, 'datacenterId'>, TerraformMetaArguments {
   /** The data center whose hosts carry the network. Another data center replaces the network. */
@@ -12,8 +12,11 @@ export interface NetworkProps extends Omit<NetworkConfig, 'datacenterId'>, Terra
 export class Network extends NetworkResource implements INetwork {
   /** A network known only by its id. */
   static fromId(id: string): INetwork {
-    return fromId(id);
+    return { id, virtplaneKind: 'network' };
   }
+
+  /** Marks it a network for the type checker: no disk goes where a network does. */
+  readonly virtplaneKind = 'network' as const;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     const { dataCenter, ...config } = props;

@@ -2,7 +2,7 @@ import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
 import { StorageDomainResource, type StorageDomainConfig } from './generated/storage-domain.js';
 import { Disk, type DiskProps } from './disk.js';
-import { fromId, hostsOfDataCenter, type IDataCenter, type IIscsiTarget, type IStorageDomain } from './references.js';
+import { hostsOfDataCenter, type IDataCenter, type IIscsiTarget, type IStorageDomain } from './references.js';
 
 export interface StorageDomainProps extends Omit<StorageDomainConfig, 'datacenterId' | 'iscsiTargetId'>, TerraformMetaArguments {
   /** The data center whose hosts carry the storage domain. Another data center replaces it. */
@@ -21,8 +21,11 @@ export interface StorageDomainProps extends Omit<StorageDomainConfig, 'datacente
 export class StorageDomain extends StorageDomainResource implements IStorageDomain {
   /** A storage domain known only by its id. */
   static fromId(id: string): IStorageDomain {
-    return fromId(id);
+    return { id, virtplaneKind: 'storage_domain' };
   }
+
+  /** Marks it a storage domain for the type checker: no target or disk goes where a storage domain does. */
+  readonly virtplaneKind = 'storage_domain' as const;
 
   constructor(scope: Construct, id: string, props: StorageDomainProps) {
     const { dataCenter, iscsiTarget, ...config } = props;

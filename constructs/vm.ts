@@ -1,7 +1,7 @@
 import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
 import { VmResource, type VmConfig, type VmDiskConfig, type VmNicConfig } from './generated/vm.js';
-import { fromId, hostsOfCluster, type ICluster, type IDisk, type IHost, type INetwork, type IVm } from './references.js';
+import { hostsOfCluster, type ICluster, type IDisk, type IHost, type INetwork, type IVm } from './references.js';
 
 /** A disk attached to a VM. */
 export interface VmDiskAttachment extends Omit<VmDiskConfig, 'diskId'> {
@@ -42,8 +42,11 @@ export interface VmProps extends Omit<VmConfig, 'clusterId' | 'hostId' | 'disk' 
 export class Vm extends VmResource implements IVm {
   /** A VM known only by its id (its libvirt UUID). */
   static fromId(id: string): IVm {
-    return fromId(id);
+    return { id, virtplaneKind: 'vm' };
   }
+
+  /** Marks it a VM for the type checker: no host goes where a VM does (affinity groups take both). */
+  readonly virtplaneKind = 'vm' as const;
 
   readonly cluster: ICluster;
 

@@ -13,7 +13,7 @@ import {
 } from '../backends/ssh/index.js';
 import type { Host } from '../inventory/index.js';
 import { DiagnosticError } from '../framework/index.js';
-import { createProviderContext, type ProviderContext } from '../resources/context/providerContext.js';
+import { createProviderContext, type ProviderContext } from '../resources/context/index.js';
 import type { StatusCredentials } from './statusCredentials.js';
 
 export type HostReading =

@@ -1,5 +1,4 @@
-import { dataSources, resources } from '../resources/registry.js';
-import { providerConfigSchema } from '../framework/index.js';
+import { dataSources, providerConfigSchema, resources } from '../resources/index.js';
 import { constructSource, generatedFileName, generatedIndexSource, typeBaseName, type ConstructType } from './constructCode.js';
 import { referenceMarkdown } from './referenceMarkdown.js';
 

@@ -6,7 +6,6 @@ export * from './planModifiers.js';
 export * from './planning.js';
 export * from './privateData.js';
 export * from './provider.js';
-export * from '../resources/context/providerConfig.js';
 export * from './resource.js';
 export * from './schema.js';
 export * from './terraformTypes.js';

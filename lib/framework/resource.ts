@@ -62,7 +62,7 @@ export type StateUpgrader = (state: { readonly [key: string]: JsonValue }) => { 
  * construct props and the docs; the operations do the work.
  */
 export interface ResourceDefinition<B extends BlockSchema, Ctx> {
-  /** virtplane_datacenter ... */
+  /** The Terraform type name, e.g. example_thing. */
   readonly typeName: string;
   readonly description: string;
   readonly schema: B;
@@ -90,7 +90,7 @@ export type AnyResourceDefinition<Ctx> = ResourceDefinition<BlockSchema, Ctx>;
 
 /**
  * Checks the schema and keeps the literal types (so states are typed from the schema):
- *   export const datacenter = defineResource<VirtplaneContext>()({ typeName: ..., schema: ... })
+ *   export const datacenter = defineResource<MyProviderContext>()({ typeName: ..., schema: ... })
  */
 export function defineResource<Ctx>() {
   return <const B extends BlockSchema>(definition: ResourceDefinition<B, Ctx>): ResourceDefinition<B, Ctx> => {

@@ -4,7 +4,7 @@ import { startCertificateGeneration } from './certificateWorker.js';
 
 // First, before the heavy imports below, so the two overlap.
 const certificate = startCertificateGeneration();
-const [{ serveProvider }, { buildVirtplaneProvider }] = await Promise.all([import('./serve.js'), import('../resources/virtplaneProvider.js')]);
+const [{ serveProvider }, { buildVirtplaneProvider }] = await Promise.all([import('./serve.js'), import('../resources/index.js')]);
 
 serveProvider(buildVirtplaneProvider(), { certificate }).catch((error: unknown) => {
   process.stderr.write(`virtplane provider: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

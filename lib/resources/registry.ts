@@ -1,20 +1,19 @@
-import type { AnyDataSourceDefinition } from '../framework/dataSource.js';
-import type { AnyResourceDefinition } from '../framework/resource.js';
-import type { ProviderContext } from './context/providerContext.js';
-import { clusterResource } from './cluster/resource.js';
-import { datacenterResource } from './datacenter/resource.js';
-import { clusterDataSource, datacenterDataSource, hostDataSource } from './dataSources.js';
-import { diskResource } from './disk/resource.js';
-import { hostResource } from './host/resource.js';
-import { iscsiTargetResource } from './iscsiTarget/resource.js';
-import { networkResource } from './network/resource.js';
-import { storageDomainResource } from './storageDomain/resource.js';
-import { vmResource } from './vm/resource.js';
-import { affinityGroupResource } from './affinityGroup/resource.js';
+import type { AnyDataSourceDefinition, AnyResourceDefinition } from '../framework/index.js';
+import { affinityGroupResource } from './affinityGroup/index.js';
+import { clusterDataSource, clusterResource } from './cluster/index.js';
+import type { ProviderContext } from './context/index.js';
+import { datacenterDataSource, datacenterResource } from './datacenter/index.js';
+import { diskResource } from './disk/index.js';
+import { hostDataSource, hostResource } from './host/index.js';
+import { iscsiTargetResource } from './iscsiTarget/index.js';
+import { networkResource } from './network/index.js';
+import { storageDomainResource } from './storageDomain/index.js';
+import { vmResource } from './vm/index.js';
 
 /**
- * Every resource type and data source the virtplane provider serves. Add a definition here
- * (from lib/resources/<type>.ts) and it appears in the provider schema, validation and docs.
+ * Every resource type and data source the virtplane provider serves. Add a definition here (from the
+ * index.ts of its folder, lib/resources/<type>/) and it appears in the provider schema, validation,
+ * docs and constructs.
  */
 export const resources: readonly AnyResourceDefinition<ProviderContext>[] = [
   datacenterResource,

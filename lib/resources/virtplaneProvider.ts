@@ -1,7 +1,6 @@
 import type { AnyDataSourceDefinition } from '../framework/dataSource.js';
 import { defineProvider, type ProviderDefinition } from '../framework/provider.js';
-import { providerConfigSchema, validateProviderConfigValues } from './context/providerConfig.js';
-import { createProviderContext, type ProviderContext } from './context/providerContext.js';
+import { createProviderContext, providerConfigSchema, type ProviderContext, validateProviderConfigValues } from './context/index.js';
 import type { AnyResourceDefinition } from '../framework/resource.js';
 import * as registry from './registry.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { schemaToWire } from '../../lib/provider/schemaTranslation.js';
-import { providerConfigSchema } from '../../lib/resources/context/providerConfig.js';
+import { providerConfigSchema } from '../../lib/resources/index.js';
 import {
   blockSchema,
   boolAttribute,

@@ -12,12 +12,10 @@ import {
   type Diagnostic,
   type StateOf,
 } from '../../framework/index.js';
-import { idAttribute, nameAttribute, referenceAttribute, UUID_PATTERN } from '../shared/commonAttributes.js';
-import { changeInventory, removeFromInventory } from '../shared/inventoryChange.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import { changeInventory, idAttribute, nameAttribute, referenceAttribute, removeFromInventory, UUID_PATTERN } from '../shared/index.js';
+import type { ProviderContext } from '../context/index.js';
 import { planAffinityMoves, type AffinityMove } from '../../scheduler/affinityMoves.js';
-import { vmsOn } from '../vm/hosts.js';
-import { moveVm } from '../vm/migration.js';
+import { moveVm, vmsOn } from '../vm/index.js';
 
 const uuidSet = (description: string, example: string) =>
   setAttribute('string', {

@@ -1,8 +1,7 @@
 import type { Cluster, Inventory } from '../../inventory/index.js';
 import { blockSchema, defineResource, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
-import { descriptionAttribute, idAttribute, nameAttribute, referenceAttribute, UUID_PATTERN } from '../shared/commonAttributes.js';
-import { changeInventory, removeFromInventory } from '../shared/inventoryChange.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import { changeInventory, descriptionAttribute, idAttribute, nameAttribute, referenceAttribute, removeFromInventory, UUID_PATTERN } from '../shared/index.js';
+import type { ProviderContext } from '../context/index.js';
 
 export const SCHEDULING_POLICIES = ['evenly_distributed', 'power_saving', 'none'] as const;
 

@@ -1,5 +1,4 @@
-import { errorDiagnostic, type Diagnostic } from '../../framework/diagnostics.js';
-import { blockSchema, stringAttribute, type PlannedStateOf, type StateOf } from '../../framework/schema.js';
+import { blockSchema, errorDiagnostic, stringAttribute, type Diagnostic, type PlannedStateOf, type StateOf } from '../../framework/index.js';
 
 /**
  * The `provider "virtplane"` block. Defined with the same schema machinery as resources so that
@@ -54,12 +53,4 @@ export function validateProviderConfigValues(config: PlannedStateOf<typeof provi
     ];
   }
   return [];
-}
-
-/**
- * What every virtplane resource operation receives as `provider`. The provider's configure
- * hook builds it; connections (inventory, SSH pool) join it as they are written.
- */
-export interface VirtplaneContext {
-  readonly config: ProviderConfig;
 }

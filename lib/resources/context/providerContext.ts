@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SshPool, type SshEndpoint } from '../../backends/ssh/index.js';
-import { DiagnosticError, type ProviderConfig, type VirtplaneContext } from '../../framework/index.js';
+import { DiagnosticError } from '../../framework/index.js';
+import type { ProviderConfig } from './providerConfig.js';
 import { HostReads } from './hostReads.js';
 import { InventoryAccess } from './inventoryAccess.js';
 
@@ -14,7 +15,9 @@ export interface HostReference {
 }
 
 /** What every virtplane resource operation gets from the configured provider. */
-export interface ProviderContext extends VirtplaneContext {
+export interface ProviderContext {
+  /** The provider block, defaults applied. */
+  readonly config: ProviderConfig;
   readonly inventory: InventoryAccess;
   /** One SSH connection per host for the whole provider process. */
   readonly ssh: SshPool;

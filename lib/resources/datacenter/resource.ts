@@ -1,9 +1,7 @@
 import type { Datacenter } from '../../inventory/index.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import type { ProviderContext } from '../context/index.js';
 import { blockSchema, defineResource, stringAttribute, type StateOf, } from '../../framework/index.js';
-import { descriptionAttribute, idAttribute, nameAttribute } from '../shared/commonAttributes.js';
-import { changeInventory, removeFromInventory } from '../shared/inventoryChange.js';
-import { findByIdOrName } from '../shared/importById.js';
+import { changeInventory, descriptionAttribute, findByIdOrName, idAttribute, nameAttribute, removeFromInventory } from '../shared/index.js';
 
 export const datacenterSchema = blockSchema({
   description: 'A data center: the top of the tree. Its clusters, networks and storage domains belong to it.',

@@ -6,8 +6,8 @@
  */
 import type { DiskSource, IscsiDiskSource } from '../../backends/libvirt/index.js';
 import type { StorageDomain } from '../../inventory/index.js';
-import { hostInitiatorIqn, parsePortal } from '../iscsiTarget/location.js';
-import { chapSecretUsage } from '../storageDomain/pools.js';
+import { hostInitiatorIqn, parsePortal } from '../iscsiTarget/index.js';
+import { chapSecretUsage } from '../storageDomain/index.js';
 
 export const DISK_FORMATS = ['raw', 'qcow2'] as const;
 export type DiskFormat = (typeof DISK_FORMATS)[number];

@@ -15,8 +15,7 @@ import {
   type PlannedStateOf,
   type StateOf,
 } from '../../framework/index.js';
-import { NAME_HINT, NAME_PATTERN, referenceAttribute } from '../shared/commonAttributes.js';
-import { readHosts, type HostRead } from '../host/datacenterMembership.js';
+import { changeInventory, datacenterHost, hostDiagnostic, type HostRead, hostsOfDatacenter, isOwnedBy, NAME_HINT, NAME_PATTERN, onHost, onStorageServer, readHosts, referenceAttribute, type ServerAttributes } from '../shared/index.js';
 import {
   DISK_FORMATS,
   diskPathOf,
@@ -29,12 +28,8 @@ import {
   type DiskFormat,
   type DiskLocation,
 } from './location.js';
-import { changeInventory } from '../shared/inventoryChange.js';
-import type { ProviderContext } from '../context/providerContext.js';
-import { readTarget } from '../iscsiTarget/acl.js';
-import { hostDiagnostic, onHost, onStorageServer, type ServerAttributes } from '../shared/hostDiagnostics.js';
-import { parseTargetId } from '../iscsiTarget/location.js';
-import { datacenterHost, hostsOfDatacenter, isOwnedBy } from '../shared/datacenterHosts.js';
+import type { ProviderContext } from '../context/index.js';
+import { parseTargetId, readTarget } from '../iscsiTarget/index.js';
 
 export const diskSchema = blockSchema({
   description:

@@ -6,32 +6,13 @@
  * A pool that cannot start on a joining host (a CHAP-protected domain: the host has no password for it)
  * is left defined: the storage domain's next plan shows the host missing and its apply completes it.
  */
-import type { HostInventory } from '../../backends/libvirt/index.js';
 import type { Datacenter, Host, Network, StorageDomain } from '../../inventory/index.js';
 import { DiagnosticError, PartialApplyError, diagnosticsFromError } from '../../framework/index.js';
-import type { ProviderContext } from '../context/providerContext.js';
-import { ensureNetworkOn, networkModelFor, networkOnHost, removeNetworksFrom } from '../network/onHosts.js';
-import { changeTargetAcl } from '../iscsiTarget/acl.js';
-import { onHost } from '../shared/hostDiagnostics.js';
-import { datacenterHost, hostsOfDatacenter, isOwnedBy, withDatacenterLock, type DatacenterHost } from '../shared/datacenterHosts.js';
-import { parseTargetId } from '../iscsiTarget/location.js';
-import { ensurePoolOn, poolModelFor, poolOnHost, removePoolsFrom } from '../storageDomain/pools.js';
-
-export interface HostRead {
-  readonly host: DatacenterHost;
-  readonly read: HostInventory;
-}
-
-/** One bulk read of each host (shared with the other resources of the same refresh). */
-export function readHosts(provider: ProviderContext, hosts: readonly Host[], signal?: AbortSignal): Promise<HostRead[]> {
-  return Promise.all(
-    hosts.map(async (row) => {
-      const host = datacenterHost(provider, row);
-      const read = await onHost(row.name, 'reading the host', () => provider.hostReads.read(host.endpoint, signal === undefined ? {} : { signal }));
-      return { host, read };
-    }),
-  );
-}
+import type { ProviderContext } from '../context/index.js';
+import { ensureNetworkOn, networkModelFor, networkOnHost, removeNetworksFrom } from '../network/index.js';
+import { changeTargetAcl, parseTargetId } from '../iscsiTarget/index.js';
+import { datacenterHost, type DatacenterHost, hostsOfDatacenter, isOwnedBy, onHost, readHosts, withDatacenterLock, type HostRead } from '../shared/index.js';
+import { ensurePoolOn, poolModelFor, poolOnHost, removePoolsFrom } from '../storageDomain/index.js';
 
 interface DatacenterContents {
   readonly datacenter: Datacenter;

@@ -12,9 +12,8 @@ import { isActive } from '../../backends/libvirt/index.js';
 import type { Host } from '../../inventory/index.js';
 import { loadSnapshot, planDrain, type DrainPlan, type SchedulingSnapshot } from '../../scheduler/index.js';
 import { DiagnosticError, errorDiagnostic, warningDiagnostic, type Diagnostic } from '../../framework/index.js';
-import type { ProviderContext } from '../context/providerContext.js';
-import { lookupVmOn, vmHost, vmsOn, type FoundDomain } from '../vm/hosts.js';
-import { moveVm } from '../vm/migration.js';
+import type { ProviderContext } from '../context/index.js';
+import { type FoundDomain, lookupVmOn, moveVm, vmHost, vmsOn } from '../vm/index.js';
 
 const PATH = ['maintenance'];
 /** Live migrations of one drain running at once. */

@@ -1,15 +1,12 @@
 import type { HostFacts } from '../../backends/libvirt/bulkRead.js';
 import type { Host } from '../../inventory/index.js';
 import { boolAttribute, blockSchema, defineResource, DiagnosticError, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
-import { idAttribute, nameAttribute, referenceAttribute } from '../shared/commonAttributes.js';
+import { changeInventory, findByIdOrName, HOST_KEY_PATTERN, idAttribute, nameAttribute, referenceAttribute } from '../shared/index.js';
 import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, leaveDatacenter, withDatacenterOfCluster } from './datacenterMembership.js';
 import { verifyHost } from './connection.js';
 import { drainHost, planMaintenance } from './maintenance.js';
-import { findByIdOrName } from '../shared/importById.js';
-import { changeInventory } from '../shared/inventoryChange.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import type { ProviderContext } from '../context/index.js';
 
-export const HOST_KEY_PATTERN = '^((ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}|SHA256:[A-Za-z0-9+/]{43}=?)$';
 
 export const hostSchema = blockSchema({
   description: 'A KVM host reached over SSH: verified on create (pinned host key, libvirt answering), its facts read on every refresh.',

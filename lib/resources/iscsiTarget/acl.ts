@@ -10,7 +10,7 @@
 import type { InitiatorRule, ManagedTarget, ServedTarget, TargetSpec } from '../../backends/iscsi/index.js';
 import type { InventoryRepositories } from '../../inventory/index.js';
 import { DiagnosticError, type AttributePath } from '../../framework/index.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import type { ProviderContext } from '../context/index.js';
 import { hostInitiatorIqn, portalOf, storageServer, type TargetLocation } from './location.js';
 
 const MIB = 1024 * 1024;

@@ -13,7 +13,7 @@
 import { isIPv6 } from 'node:net';
 import { IscsiTargetManager, isIqn } from '../../backends/iscsi/index.js';
 import type { SshEndpoint } from '../../backends/ssh/index.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import type { ProviderContext } from '../context/index.js';
 
 export const ISCSI_PORTAL_PORT = 3260;
 export const HOST_INITIATOR_PREFIX = 'iqn.2025-01.dev.virtplane:host.';

@@ -12,6 +12,7 @@ import {
   type TargetSpec,
 } from '../../backends/iscsi/index.js';
 import { validateInitiatorAddress } from '../../backends/iscsi/spec.js';
+import { changeInventory, HOST_KEY_PATTERN, onStorageServer, TARGET_ATTRIBUTES } from '../shared/index.js';
 import {
   blockSchema,
   boolAttribute,
@@ -30,11 +31,8 @@ import {
   type PlannedStateOf,
   type StateOf,
 } from '../../framework/index.js';
-import { HOST_KEY_PATTERN } from '../host/resource.js';
-import { changeInventory } from '../shared/inventoryChange.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import type { ProviderContext } from '../context/index.js';
 import { hostInitiatorsUsingTarget, ruleOf, ruleText, servedRules, withStorageServerLock } from './acl.js';
-import { onStorageServer, TARGET_ATTRIBUTES } from '../shared/hostDiagnostics.js';
 import { formatTargetId, isHostInitiator, parseTargetId, portalOf, storageServer, type TargetLocation } from './location.js';
 
 const MIB = 1024 * 1024;

@@ -17,8 +17,8 @@ import {
 import type { Datacenter, Network } from '../../inventory/index.js';
 import type { AttributePath } from '../../framework/index.js';
 import { ipv4Of } from './addressing.js';
-import type { Presence } from '../storageDomain/pools.js';
-import { foreignObjectError, isOwnedBy, ownerFor, type DatacenterHost } from '../shared/datacenterHosts.js';
+import type { Presence } from '../storageDomain/index.js';
+import { type DatacenterHost, foreignObjectError, isOwnedBy, ownerFor } from '../shared/index.js';
 
 export const NETWORK_TYPE = 'virtplane_network';
 

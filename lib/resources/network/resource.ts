@@ -15,20 +15,14 @@ import {
   type PlannedStateOf,
   type StateOf,
 } from '../../framework/index.js';
-import { idAttribute, NAME_HINT, NAME_PATTERN, referenceAttribute, UUID_PATTERN } from '../shared/commonAttributes.js';
-import { readHosts, type HostRead } from '../host/datacenterMembership.js';
-import { changeInventory, removeFromInventory } from '../shared/inventoryChange.js';
-import { withInventoryDiagnostics } from '../shared/inventoryDiagnostics.js';
+import { changeInventory, foreignObjectError, type HostRead, hostsOfDatacenter, idAttribute, LIBVIRT_NAME_HINT, NAME_HINT, NAME_PATTERN, onHost, readHosts, referenceAttribute, removeFromInventory, UUID_PATTERN, withDatacenterLock, withInventoryDiagnostics } from '../shared/index.js';
 import { cidrProblem } from './addressing.js';
 import { ensureNetworkOn, NETWORK_TYPE, networkModelFor, networkOnHost, removeNetworksFrom } from './onHosts.js';
-import type { ProviderContext } from '../context/providerContext.js';
-import { onHost } from '../shared/hostDiagnostics.js';
-import { foreignObjectError, hostsOfDatacenter, withDatacenterLock } from '../shared/datacenterHosts.js';
+import type { ProviderContext } from '../context/index.js';
 
 export const NETWORK_MODES = ['nat', 'isolated', 'bridge'] as const;
 
 /** A name libvirt takes for a network and virsh cannot misread (a number would be taken for an id). */
-export const LIBVIRT_NAME_HINT = `${NAME_HINT} It cannot be only digits.`;
 
 export const networkSchema = blockSchema({
   description:

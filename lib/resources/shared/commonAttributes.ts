@@ -31,3 +31,9 @@ export function referenceAttribute(description: string, options: { readonly forc
 export function descriptionAttribute(what: string) {
   return stringAttribute({ description: `Free text about the ${what}.`, optional: true, default: '', validation: { maxLength: 4096 } });
 }
+
+/** A pinned SSH host key (as in known_hosts, without the host name) or its SHA256 fingerprint. */
+export const HOST_KEY_PATTERN = '^((ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}|SHA256:[A-Za-z0-9+/]{43}=?)$';
+
+/** libvirt takes a name made only of digits for an id: networks and pools need at least one other character. */
+export const LIBVIRT_NAME_HINT = `${NAME_HINT} It cannot be only digits.`;

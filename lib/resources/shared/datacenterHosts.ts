@@ -3,11 +3,12 @@
  * an object on a host is recognized as one virtplane object's, and one change at a time per data
  * center (so that a host joining and a network being created in the same apply cannot miss each other).
  */
-import { sshLibvirtHost, VIRTPLANE_MANAGER, type LibvirtHost, type OwnerMetadata } from '../../backends/libvirt/index.js';
+import { sshLibvirtHost, VIRTPLANE_MANAGER, type HostInventory, type LibvirtHost, type OwnerMetadata } from '../../backends/libvirt/index.js';
 import type { SshEndpoint } from '../../backends/ssh/index.js';
 import type { Datacenter, Host, InventoryRepositories } from '../../inventory/index.js';
 import { DiagnosticError, type AttributePath } from '../../framework/index.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import type { ProviderContext } from '../context/index.js';
+import { onHost } from './hostDiagnostics.js';
 
 export interface DatacenterHost {
   readonly row: Host;
@@ -65,5 +66,21 @@ export function foreignObjectError(kind: 'network' | 'storage pool', name: strin
     `A ${kind} named ${name} already exists`,
     `${host} already has a libvirt ${kind} named "${name}" and ${whose}; virtplane never modifies or deletes it. Choose another name, or remove that ${kind} from ${host} yourself.`,
     path,
+  );
+}
+
+export interface HostRead {
+  readonly host: DatacenterHost;
+  readonly read: HostInventory;
+}
+
+/** One bulk read of each host (shared with the other resources of the same refresh). */
+export function readHosts(provider: ProviderContext, hosts: readonly Host[], signal?: AbortSignal): Promise<HostRead[]> {
+  return Promise.all(
+    hosts.map(async (row) => {
+      const host = datacenterHost(provider, row);
+      const read = await onHost(row.name, 'reading the host', () => provider.hostReads.read(host.endpoint, signal === undefined ? {} : { signal }));
+      return { host, read };
+    }),
   );
 }

@@ -125,3 +125,35 @@ export async function onHost<T>(host: string, doing: string, step: () => Promise
     throw hostDiagnostic(error, host, doing, path);
   }
 }
+
+export interface HostAddress {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly hostKey: string | null;
+}
+
+/** An SSH failure as a diagnostic on the attribute the user would change to fix it. */
+export function sshDiagnostic(error: unknown, host: HostAddress): unknown {
+  if (error instanceof HostKeyRefusedError) {
+    return new DiagnosticError(
+      'Host key not accepted',
+      `${error.message}. If the host was reinstalled on purpose, set host_key to its new key (ssh-keyscan -t ed25519 ${host.address}); otherwise something else answers at this address.`,
+      ['host_key'],
+      { cause: error },
+    );
+  }
+  if (error instanceof SshUnreachableError || error instanceof SshTimeoutError) {
+    return new DiagnosticError('Host unreachable', `${error.message}. Check address and port, and that sshd runs on the host.`, ['address'], { cause: error });
+  }
+  if (error instanceof SshAuthenticationError) {
+    return new DiagnosticError(
+      'SSH login refused',
+      `${error.message}. The provider's ssh_user and key (ssh_private_key_file or ssh_private_key) must be allowed to log in to ${host.name}.`,
+      undefined,
+      { cause: error },
+    );
+  }
+  if (error instanceof SshError) return new DiagnosticError('Cannot reach the host', error.message, ['address'], { cause: error });
+  return error;
+}

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { InventoryScope } from '../../inventory/index.js';
 import type { AttributePath } from '../../framework/index.js';
-import type { InventoryAccess } from '../context/inventoryAccess.js';
+import type { InventoryAccess } from '../context/index.js';
 import { withInventoryDiagnostics } from './inventoryDiagnostics.js';
 
 export interface InventoryChange<Row> {

@@ -19,8 +19,8 @@ import {
 } from '../../backends/libvirt/index.js';
 import type { Datacenter, StorageDomain } from '../../inventory/index.js';
 import type { AttributePath } from '../../framework/index.js';
-import { hostInitiatorIqn, parsePortal } from '../iscsiTarget/location.js';
-import { foreignObjectError, isOwnedBy, ownerFor, type DatacenterHost } from '../shared/datacenterHosts.js';
+import { hostInitiatorIqn, parsePortal } from '../iscsiTarget/index.js';
+import { type DatacenterHost, foreignObjectError, isOwnedBy, ownerFor } from '../shared/index.js';
 
 export const STORAGE_DOMAIN_TYPE = 'virtplane_storage_domain';
 

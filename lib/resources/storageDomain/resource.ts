@@ -14,15 +14,9 @@ import {
   type PlannedStateOf,
   type StateOf,
 } from '../../framework/index.js';
-import { idAttribute, NAME_PATTERN, referenceAttribute, UUID_PATTERN } from '../shared/commonAttributes.js';
-import { readHosts, type HostRead } from '../host/datacenterMembership.js';
-import { changeInventory, removeFromInventory } from '../shared/inventoryChange.js';
-import { LIBVIRT_NAME_HINT } from '../network/resource.js';
-import type { ProviderContext } from '../context/providerContext.js';
-import { changeTargetAcl, hostsNotAdmitted, readTarget } from '../iscsiTarget/acl.js';
-import { onHost, onStorageServer, type ServerAttributes } from '../shared/hostDiagnostics.js';
-import { foreignObjectError, hostsOfDatacenter, isOwnedBy, withDatacenterLock } from '../shared/datacenterHosts.js';
-import { parsePortal, parseTargetId, portalOf, type TargetLocation } from '../iscsiTarget/location.js';
+import { changeInventory, foreignObjectError, type HostRead, hostsOfDatacenter, idAttribute, isOwnedBy, LIBVIRT_NAME_HINT, NAME_PATTERN, onHost, onStorageServer, readHosts, referenceAttribute, removeFromInventory, type ServerAttributes, UUID_PATTERN, withDatacenterLock } from '../shared/index.js';
+import type { ProviderContext } from '../context/index.js';
+import { changeTargetAcl, hostsNotAdmitted, parsePortal, parseTargetId, portalOf, readTarget, type TargetLocation } from '../iscsiTarget/index.js';
 import { ensurePoolOn, poolModelFor, poolOnHost, removePoolsFrom, STORAGE_DOMAIN_TYPE } from './pools.js';
 
 export const STORAGE_DOMAIN_TYPES = ['iscsi', 'dir'] as const;

@@ -14,7 +14,7 @@ import {
 } from '../../backends/libvirt/index.js';
 import type { Inventory } from '../../inventory/index.js';
 import { DiagnosticError } from '../../framework/index.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import type { ProviderContext } from '../context/index.js';
 import { isHotpluggableBus } from './devices.js';
 import { applyLiveResources, defineVm, resumeVm, setAutostart, startVm, stopVm } from './domain.js';
 import { lookupVmOn, type FoundDomain, type VmHost } from './hosts.js';

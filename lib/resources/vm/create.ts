@@ -6,8 +6,8 @@
  */
 import { undefineDomain } from '../../backends/libvirt/index.js';
 import { DiagnosticError } from '../../framework/index.js';
-import { changeInventory } from '../shared/inventoryChange.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import { changeInventory } from '../shared/index.js';
+import type { ProviderContext } from '../context/index.js';
 import { converged, convergeVm, lookupOrFail, registerPlacement, type Converged } from './converge.js';
 import { assertOwned, defineVm, powerOff, setAutostart, startVm } from './domain.js';
 import { lookupVmAnywhere, vmHost, type FoundDomain } from './hosts.js';

@@ -4,7 +4,7 @@
  */
 import type { DiskBus, DomainDisk, DomainInterface, HostInventory, NicModel } from '../../backends/libvirt/index.js';
 import type { InventoryScope, Network, StorageDomain } from '../../inventory/index.js';
-import { diskSourceOf, parseDiskId, type DiskLocation } from '../disk/location.js';
+import { type DiskLocation, diskSourceOf, parseDiskId } from '../disk/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import { derivedMac } from './identity.js';
 import type { VmDiskBus } from './schema.js';

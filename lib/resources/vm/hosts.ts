@@ -7,8 +7,8 @@ import { parseDocument } from '../../backends/libvirt/xml.js';
 import type { SshEndpoint } from '../../backends/ssh/index.js';
 import type { Host } from '../../inventory/index.js';
 import { DiagnosticError } from '../../framework/index.js';
-import { sshDiagnostic } from '../host/connection.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import { sshDiagnostic } from '../shared/index.js';
+import type { ProviderContext } from '../context/index.js';
 import { readVmSettings, type VmSettings } from '../../backends/libvirt/vmSettings.js';
 
 export interface VmHost {

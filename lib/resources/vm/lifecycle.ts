@@ -4,8 +4,8 @@
  */
 import { isActive, undefineDomain } from '../../backends/libvirt/index.js';
 import { DiagnosticError } from '../../framework/index.js';
-import { changeInventory } from '../shared/inventoryChange.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import { changeInventory } from '../shared/index.js';
+import type { ProviderContext } from '../context/index.js';
 import { convergeVm, lookupOrFail, type Converged } from './converge.js';
 import { assertOwned, stopVm } from './domain.js';
 import { lookupVmAnywhere, vmHost } from './hosts.js';

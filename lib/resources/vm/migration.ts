@@ -9,7 +9,7 @@
 import { isActive, migrateDomainLive, moveDomainCold } from '../../backends/libvirt/index.js';
 import type { Cluster, Host } from '../../inventory/index.js';
 import { DiagnosticError, type AttributePath } from '../../framework/index.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import type { ProviderContext } from '../context/index.js';
 import { assertOwned } from './domain.js';
 import { lookupVmOn, migrationTargetOf, vmHost, type FoundDomain } from './hosts.js';
 import { changePlacement } from './placement.js';

@@ -27,8 +27,8 @@ import {
   type SchedulingSnapshot,
 } from '../../scheduler/index.js';
 import { DiagnosticError, errorDiagnostic, type AttributePath, type Diagnostic } from '../../framework/index.js';
-import { inventoryDiagnostic } from '../shared/inventoryDiagnostics.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import { inventoryDiagnostic } from '../shared/index.js';
+import type { ProviderContext } from '../context/index.js';
 
 const clusterLocks = new Map<string, Promise<void>>();
 

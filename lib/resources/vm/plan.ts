@@ -16,7 +16,7 @@ import {
   type PrivateData,
   type Unknown,
 } from '../../framework/index.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import type { ProviderContext } from '../context/index.js';
 import { assignDiskDevices, assignMacs, isHotpluggableBus, resolveDisk, resolveNetworks } from './devices.js';
 import { findVmDomain, vmHost } from './hosts.js';
 import { MAX_UUID_ATTEMPTS, vmUuidCandidate } from './identity.js';

@@ -5,8 +5,8 @@
 import type { DomainVirtType } from '../../backends/libvirt/index.js';
 import type { Cluster, Host } from '../../inventory/index.js';
 import { DiagnosticError } from '../../framework/index.js';
-import { withInventoryDiagnostics } from '../shared/inventoryDiagnostics.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import { withInventoryDiagnostics } from '../shared/index.js';
+import type { ProviderContext } from '../context/index.js';
 import { domainDiskOn, interfaceFor, resolveDisk, resolveNetworks, type ResolvedDisk } from './devices.js';
 import { vmHost } from './hosts.js';
 import type { VmBuild } from './model.js';

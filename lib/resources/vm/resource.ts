@@ -1,7 +1,7 @@
 import { isUuid } from '../../backends/libvirt/index.js';
 import type { Host } from '../../inventory/index.js';
 import { DiagnosticError, defineResource, type PrivateData } from '../../framework/index.js';
-import type { ProviderContext } from '../context/providerContext.js';
+import type { ProviderContext } from '../context/index.js';
 import { assertOwned, markRecorded } from './domain.js';
 import { findVmDomain, hostReadError, vmHost, type FoundDomain } from './hosts.js';
 import { stateAfter, type Converged } from './converge.js';

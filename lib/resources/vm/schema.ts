@@ -10,7 +10,7 @@ import {
   type PlannedStateOf,
   type StateOf,
 } from '../../framework/index.js';
-import { idAttribute, NAME_HINT, NAME_PATTERN, referenceAttribute, UUID_PATTERN } from '../shared/commonAttributes.js';
+import { idAttribute, NAME_HINT, NAME_PATTERN, referenceAttribute, UUID_PATTERN } from '../shared/index.js';
 
 export const VM_RESOURCE_TYPE = 'virtplane_vm';
 export const GRAPHICS_TYPES = ['vnc', 'spice', 'none'] as const;

@@ -1,0 +1,16 @@
+/** The host data source: a host of another Terraform state, looked up by name. */
+import { defineDataSource } from '../../framework/index.js';
+import type { ProviderContext } from '../context/index.js';
+import { lookupSchema, notFound } from '../shared/index.js';
+import { hostSchema, hostToState } from './resource.js';
+
+export const hostDataSource = defineDataSource<ProviderContext>()({
+  typeName: 'virtplane_host',
+  description: 'Looks a host up by name, with the facts last read from it.',
+  schema: lookupSchema(hostSchema, ['name'], 'Looks a host up by name.'),
+  async read({ provider, config }) {
+    const row = await provider.inventory.use((inventory) => inventory.hosts.getByName(String(config.name)));
+    if (!row) throw notFound('host', ['name']);
+    return hostToState(row);
+  },
+});

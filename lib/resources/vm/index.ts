@@ -1,0 +1,4 @@
+/** The VM: a libvirt domain placed by the scheduler, moved live, converged in place. */
+export { lookupVmOn, vmHost, vmsOn, type FoundDomain } from './hosts.js';
+export { moveVm } from './migration.js';
+export { vmResource } from './resource.js';
