@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The whole suite: set-up (only what is missing), a typecheck, then every test. Tests that use the lab
 # (brought up or repaired by the tests themselves, and left up) run one file at a time; tests that need
-# nothing of the lab (their own sshd, PostgreSQL, a local fixture provider, pure code) run beside them in
-# a second vitest process. Arguments (file filters) run one vitest process over what they select.
+# nothing of the lab (their own sshd, PostgreSQL, a scratch libvirtd, a local fixture provider, pure code) run
+# beside them in a second vitest process; which is which follows from the file name alone. Arguments (file
+# filters) run one vitest process over what they select.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 export CHECKPOINT_DISABLE=1
 # Tests are TypeScript too: vitest strips types without checking them.
 npx tsc -p tsconfig.test.json
+# One layout for all code (Prettier, pinned): `npm run format` fixes what this reports.
+npm run --silent format:check
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
@@ -48,19 +51,16 @@ if [ "$#" -gt 0 ]; then
   exit "$status"
 fi
 
-# Needs nothing of the lab: safe to run while the lab tests run.
-LOCAL=(test/provider test/inventory test/backends/ssh test/scheduler test/cli test/lab/labPlan.test.ts test/constructs/synth.test.ts)
-exclude=()
-for path in "${LOCAL[@]}"; do
-  # A *.lab.test.ts file needs the lab wherever it lives: it stays in the lab run.
-  case "$path" in *.ts) exclude+=(--exclude "$path") ;; *) exclude+=(--exclude "$path/**/!(*.lab).test.ts") ;; esac
-done
+# The file name says what a test needs: *.lab.test.ts and *.acceptance.test.ts use the shared lab and run one
+# file at a time; every other test file brings what it needs (its own sshd, PostgreSQL, a scratch libvirtd, a
+# fixture provider, or nothing) and runs beside them.
+LAB_FILES=('.lab.test.ts' '.acceptance.test.ts')
 
 started=$(date +%s)
-npx vitest run --reporter=default --reporter=json --outputFile.json="$results/local.json" --exclude '**/*.lab.test.ts' "${LOCAL[@]}" > "$results/local.log" 2>&1 &
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/local.json" --exclude '**/*.lab.test.ts' --exclude '**/*.acceptance.test.ts' > "$results/local.log" 2>&1 &
 local_pid=$!
 lab_status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$results/lab.json" "${exclude[@]}" || lab_status=$?
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/lab.json" "${LAB_FILES[@]}" || lab_status=$?
 local_status=0
 wait "$local_pid" || local_status=$?
 echo

@@ -3,14 +3,15 @@ import { labDown, labUp } from '../lab/lab.js';
 
 const LAB_USAGE = `usage: virtplane lab up [--hosts N] [--subnet CIDR] [--prefix P]
        virtplane lab status [--prefix P]
-       virtplane lab down [--prefix P]`;
+       virtplane lab down [--prefix P]
+       virtplane lab image [--cache-dir DIR]   build (once per recipe) and show the guest image`;
 
 function progress(message: string): void {
   process.stderr.write(`  ${message}\n`);
 }
 
 export async function labCommand(argv: readonly string[]): Promise<number> {
-  const { words, flags } = parseArgs(argv, ['hosts', 'subnet', 'prefix', 'lab-file']);
+  const { words, flags } = parseArgs(argv, ['hosts', 'subnet', 'prefix', 'lab-file', 'cache-dir']);
   const labFile = flags['lab-file'];
   switch (words[0]) {
     case 'up': {
@@ -24,6 +25,12 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
     case 'down': {
       const result = await labDown({ prefix: flags.prefix }, progress, labFile);
       process.stdout.write(`lab down in ${(result.elapsedMs / 1000).toFixed(1)} s: removed ${result.removedNamespaces.length} machines\n`);
+      return 0;
+    }
+    case 'image': {
+      const { describeGuestImage, ensureGuestImage } = await import('../lab/guestImage.js');
+      const result = await ensureGuestImage({ cacheDir: flags['cache-dir'] }, progress);
+      process.stdout.write(`${describeGuestImage(result)}\n`);
       return 0;
     }
     case 'status': {

@@ -3,6 +3,7 @@ import { UsageError } from './args.js';
 
 const USAGE = `usage: virtplane <command>
   lab up|status|down     a real multi-host KVM lab on this machine (root)
+  lab image              build once (cached machine-wide) and show the lab's Debian 12 guest image (root)
   status [--inventory L] the platform: data centers, clusters, hosts, VMs; hosts read live over SSH
          [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]  (default: .virtplane/lab.json's)
          [--offline]    the inventory only

@@ -1,19 +1,7 @@
-import { readHostInventory, type HostInventory } from '../backends/libvirt/bulkRead.js';
-import { sshLibvirtHost } from '../backends/libvirt/host.js';
-import { LibvirtOperationError, VirshError } from '../backends/libvirt/virshErrors.js';
-import {
-  HostKeyMismatchError,
-  HostKeyRefusedError,
-  SshAuthenticationError,
-  SshCancelledError,
-  SshConfigurationError,
-  SshTimeoutError,
-  SshUnreachableError,
-  UnknownHostKeyError,
-} from '../backends/ssh/index.js';
+import { readFileSync } from 'node:fs';
+import { describeLibvirtFailure, readHostInventory, sshLibvirtHost, type HostInventory } from '../backends/libvirt/index.js';
+import { describeSshFailure, SshCancelledError, SshPool, sshEndpoint, type SshLogin } from '../backends/ssh/index.js';
 import type { Host } from '../inventory/index.js';
-import { DiagnosticError } from '../framework/index.js';
-import { createProviderContext, type ProviderContext } from '../resources/context/index.js';
 import type { StatusCredentials } from './statusCredentials.js';
 
 export type HostReading =
@@ -30,36 +18,21 @@ function firstLine(text: string): string {
   return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
 }
 
-/** One short reason per failure, naming the cause a person fixes (not the exception's class). */
+/** One short reason per failure: the backends' cause (what a person fixes), not the exception's class. */
 function whyNotRead(error: unknown, timedOut: boolean, timeoutMs: number): string {
-  const seconds = Math.round(timeoutMs / 1000);
-  if (error instanceof HostKeyMismatchError) {
-    return `host key mismatch: offered ${error.offeredFingerprint}, expected ${error.expectedFingerprints.join(' or ')}`;
-  }
-  if (error instanceof UnknownHostKeyError) return `host key unknown: neither pinned in the inventory nor in ${error.knownHostsFile}`;
-  if (error instanceof HostKeyRefusedError) return `host key refused: ${firstLine(error.message)}`;
-  if (error instanceof SshAuthenticationError) return `SSH login refused for user ${error.username}`;
-  if (error instanceof SshTimeoutError) {
-    return error.phase === 'connect' ? `unreachable: no SSH session within ${Math.round(error.timeoutMs / 1000)} s` : `no answer within ${seconds} s`;
-  }
-  if (error instanceof SshCancelledError && timedOut) return `no answer within ${seconds} s`;
-  if (error instanceof SshUnreachableError) return `unreachable: ${/is unreachable: (.*)$/s.exec(error.message)?.[1] ?? firstLine(error.message)}`;
-  if (error instanceof VirshError) {
-    const detail = firstLine(error.detail.replace(/^error:\s*/gm, ''));
-    return error.kind === 'connection' ? `libvirt down: ${detail}` : `libvirt error: ${detail}`;
-  }
-  if (error instanceof LibvirtOperationError) return `libvirt error: ${error.message}`;
-  if (error instanceof SshConfigurationError) return `cannot connect: ${firstLine(error.message)}`;
-  if (error instanceof DiagnosticError) return `${error.summary}: ${firstLine(error.detail)}`;
+  // Our own deadline cancelled the read: the host did not answer in time.
+  if (error instanceof SshCancelledError && timedOut) return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  const described = describeSshFailure(error) ?? describeLibvirtFailure(error);
+  if (described !== undefined) return described.cause;
   return firstLine(error instanceof Error ? error.message : String(error));
 }
 
-async function readHost(provider: ProviderContext, host: Host, options: LiveReadOptions): Promise<HostReading> {
+async function readHost(ssh: SshPool, login: SshLogin, host: Host, options: LiveReadOptions): Promise<HostReading> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    // The provider's endpoint: the inventory's pinned key when the row has one, else known_hosts.
-    const endpoint = provider.endpointFor({ name: host.name, address: host.address, port: host.port, hostKey: host.hostKey === '' ? null : host.hostKey });
-    const inventory = await readHostInventory(sshLibvirtHost(provider.ssh, endpoint), { timeoutMs: options.timeoutMs, signal });
+    // As the provider does: the inventory's pinned key when the row has one, else known_hosts.
+    const endpoint = sshEndpoint({ name: host.name, address: host.address, port: host.port, hostKey: host.hostKey === '' ? null : host.hostKey }, login);
+    const inventory = await readHostInventory(sshLibvirtHost(ssh, endpoint), { timeoutMs: options.timeoutMs, signal });
     return { kind: 'read', inventory };
   } catch (error) {
     return { kind: 'failed', reason: whyNotRead(error, signal.aborted, options.timeoutMs) };
@@ -71,24 +44,19 @@ async function readHost(provider: ProviderContext, host: Host, options: LiveRead
  * Never throws: a host that does not answer gets a reading that says why. Keyed by the host's id.
  */
 export async function readHostsLive(hosts: readonly Host[], credentials: StatusCredentials, options: LiveReadOptions): Promise<Map<string, HostReading>> {
-  let provider: ProviderContext;
+  let privateKey: Buffer;
   try {
-    provider = createProviderContext({
-      // Never opened here: the caller has read the inventory already (and closed it).
-      inventory: '.virtplane/inventory',
-      ssh_user: credentials.sshUser,
-      ssh_private_key_file: credentials.privateKeyFile,
-      ssh_private_key: null,
-      known_hosts_file: credentials.knownHostsFile,
-    });
+    privateKey = readFileSync(credentials.privateKeyFile);
   } catch (error) {
-    const reason = whyNotRead(error, false, options.timeoutMs);
+    const reason = `cannot read the SSH private key: ${firstLine((error as Error).message)}`;
     return new Map(hosts.map((host) => [host.id, { kind: 'failed', reason }]));
   }
+  const login: SshLogin = { username: credentials.sshUser, privateKey, knownHostsFile: credentials.knownHostsFile ?? undefined };
+  const ssh = new SshPool();
   try {
-    const readings = await Promise.all(hosts.map(async (host) => [host.id, await readHost(provider, host, options)] as const));
+    const readings = await Promise.all(hosts.map(async (host) => [host.id, await readHost(ssh, login, host, options)] as const));
     return new Map(readings);
   } finally {
-    await provider.ssh.close();
+    await ssh.close();
   }
 }

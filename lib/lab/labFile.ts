@@ -10,6 +10,17 @@ export interface LabHostEntry {
   readonly hostKey: string;
 }
 
+/**
+ * The guest image `virtplane lab image` built and cached on this machine (a bootable Debian 12 with
+ * cloud-init), for tests and the demo to boot real guests from. Guests must use it as the backing file
+ * of an overlay, never write it.
+ */
+export interface LabGuestImage {
+  readonly path: string;
+  readonly sha256: string;
+  readonly format: 'qcow2';
+}
+
 /** `.virtplane/lab.json`: everything a client needs to reach the lab's machines. */
 export interface LabFile {
   readonly sshUser: string;
@@ -17,6 +28,8 @@ export interface LabFile {
   readonly knownHostsFile: string;
   readonly hosts: readonly LabHostEntry[];
   readonly storage: LabHostEntry;
+  /** Absent until `virtplane lab image` has built the image (`lab up` does not build it: it takes minutes). */
+  readonly guestImage?: LabGuestImage;
 }
 
 export const DEFAULT_LAB_FILE = '.virtplane/lab.json';

@@ -11,6 +11,10 @@ export interface LocalCommandOptions {
   /** Exit codes that are not an error; 0 always is. */
   readonly allowExitCodes?: readonly number[];
   readonly timeoutMs?: number;
+  /** Ends the program (SIGTERM) when aborted; the promise then rejects as for any other exit. */
+  readonly signal?: AbortSignal;
+  /** Called with each whole line of standard output as it comes (long builds show their progress). */
+  readonly onStdoutLine?: (line: string) => void;
 }
 
 export class LocalCommandError extends Error {
@@ -31,10 +35,17 @@ export function runLocal(argv: readonly string[], options: LocalCommandOptions =
   const [program, ...args] = argv;
   if (program === undefined) throw new Error('runLocal needs a program');
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(program, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], signal: options.signal });
     let stdout = '';
     let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    let partialLine = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (!options.onStdoutLine) return;
+      const lines = (partialLine + chunk).split('\n');
+      partialLine = lines.pop()!;
+      for (const line of lines) options.onStdoutLine(line);
+    });
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = options.timeoutMs
       ? setTimeout(() => {
@@ -44,7 +55,8 @@ export function runLocal(argv: readonly string[], options: LocalCommandOptions =
       : undefined;
     child.on('error', (error) => {
       if (timer) clearTimeout(timer);
-      reject(new LocalCommandError(argv, 127, error.message));
+      // An abort also arrives here (then 'close' follows, and the first settlement wins).
+      reject(new LocalCommandError(argv, error.name === 'AbortError' ? 130 : 127, error.message));
     });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);

@@ -26,6 +26,8 @@ function readBanner(address: string, port: number, timeoutMs: number): Promise<s
     };
     socket.setTimeout(timeoutMs, () => fail('timed out'));
     socket.on('error', (error) => fail(error.message));
+    // A port forwarder (QEMU's user-mode hostfwd) accepts at once and closes when nothing answers behind it.
+    socket.on('close', () => fail(received ? `closed after ${JSON.stringify(received.slice(0, 40))}` : 'closed before a banner'));
     socket.on('data', (chunk) => {
       received += chunk.toString('latin1');
       if (received.includes('\n')) {

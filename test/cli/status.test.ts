@@ -189,6 +189,15 @@ describe('virtplane status with hosts that do not answer', () => {
     }
   });
 
+  it('says on every host line when the private key cannot be read', () => {
+    const missing = join(root, 'no_such_key');
+    const result = statusIn(withLab, ['--inventory', failingInventory, '--ssh-key', missing]);
+    expect(result.status).toBe(0);
+    for (const name of ['nolibvirt', 'wrongkey', 'closed']) {
+      expect(result.stdout).toContain(`host ${name} 127.0.0.1: NOT READ (cannot read the SSH private key: ENOENT: no such file or directory, open '${missing}')`);
+    }
+  });
+
   it('lets an explicit --ssh-key win over lab.json', () => {
     const result = statusIn(withLab, ['--inventory', failingInventory, '--ssh-key', unauthorizedKeyFile]);
     expect(result.status).toBe(0);

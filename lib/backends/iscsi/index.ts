@@ -4,7 +4,7 @@ export type { UpdateOptions, TidRange } from './plan.js';
 export { DEFAULT_TID_RANGE } from './plan.js';
 export type { IscsiServerState, ManagedLun, ManagedTarget, ServedTarget } from './serverState.js';
 export type { ChapCredentials, InitiatorRule, LunBacking, LunSpec, TargetSpec } from './spec.js';
-export { MAX_LUN, MAX_SIZE_MIB, MIN_LUN, validateTargetSpec } from './spec.js';
+export { MAX_LUN, MAX_SIZE_MIB, MIN_LUN, validateInitiatorAddress, validateTargetSpec } from './spec.js';
 export { isIqn, iqnProblem, parseIqn, validateIqn, validateInitiatorName } from './iqn.js';
 export type { ParsedIqn } from './iqn.js';
 export type { TgtConnection, TgtLun, TgtSession, TgtTarget } from './tgtShow.js';
@@ -27,4 +27,5 @@ export {
   TgtOutputError,
   TgtdUnavailableError,
   TidExhaustedError,
+  describeIscsiFailure,
 } from './errors.js';

@@ -7,7 +7,7 @@
  */
 import type { DomainDisk, DomainInterface, DomainModel } from './domainModel.js';
 import { diskDeviceXml, interfaceDeviceXml, parseDomainXml } from './domainXml.js';
-import { isActive, requireDomain } from './domains.js';
+import { isActive, liveDomainModel, requireDomain } from './domains.js';
 import type { LibvirtHost } from './host.js';
 import { virsh } from './virsh.js';
 import { LibvirtOperationError } from './virshErrors.js';
@@ -23,13 +23,9 @@ export interface HotplugResult {
   readonly liveDone: boolean;
 }
 
-async function liveModel(host: LibvirtHost, uuid: string): Promise<DomainModel> {
-  return parseDomainXml(await virsh(host, ['dumpxml', '--domain', uuid])).model;
-}
-
 async function finish(host: LibvirtHost, uuid: string, active: boolean, done: (live: DomainModel) => boolean): Promise<HotplugResult> {
   if (!active) return { live: false, liveDone: false };
-  return { live: true, liveDone: done(await liveModel(host, uuid)) };
+  return { live: true, liveDone: done(await liveDomainModel(host, uuid)) };
 }
 
 export async function attachDisk(host: LibvirtHost, ref: string, disk: DomainDisk): Promise<HotplugResult> {

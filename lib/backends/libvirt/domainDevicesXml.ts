@@ -299,6 +299,17 @@ export function applyInterfaces(devices: XmlElement, interfaces: readonly Domain
   );
 }
 
+/**
+ * `<rom enabled='no'/>` on every NIC that has no <rom> yet (one someone set is left alone): no option
+ * ROM, so no iPXE probing the NIC. Guests that boot from disks only need none, and iPXE probing a NIC
+ * of a guest without a bootable disk can stop it with a KVM internal error (seen on nested KVM).
+ */
+export function disableInterfaceRoms(devices: XmlElement): void {
+  for (const nic of childElements(devices, 'interface')) {
+    if (firstChild(nic, 'rom') === undefined) nic.elements.push(el('rom', { enabled: 'no' }));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Graphics and console
 

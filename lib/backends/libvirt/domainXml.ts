@@ -5,7 +5,12 @@
  * applied onto an empty domain.
  *
  * Never emits `<cpu mode='host-model'/>` (QEMU aborts on an MSR in nested setups): the only <cpu>
- * virtplane writes is the NUMA cell that memory hot-plug requires.
+ * virtplane writes is the NUMA cell that memory hot-plug requires, or on a new domain a named CPU
+ * model (`mode='custom'`) when the caller asks for one.
+ *
+ * A definition can carry more than the model (`DomainDefinitionExtras`): the VM settings element and
+ * NICs without option ROMs, and for a new domain a CPU model. `buildDomainXml` and `redefineDomainXml`
+ * are the only places a definition's XML is made; the define operations (domains.ts) send it.
  */
 import { LibvirtModelError, LibvirtXmlParseError } from './errors.js';
 import { validateDomain, validateDomainDisk, validateDomainInterface, type BootDevice, type DomainModel, type DomainVirtType } from './domainModel.js';
@@ -15,6 +20,7 @@ import {
   applyInterfaces,
   applySerialConsole,
   BOOT_DEVICES,
+  disableInterfaceRoms,
   diskElement,
   interfaceElement,
   parseDisk,
@@ -24,6 +30,7 @@ import {
 } from './domainDevicesXml.js';
 import type { DomainDisk, DomainInterface } from './domainModel.js';
 import { applyOwnerMetadata, readOwnerMetadata } from './metadata.js';
+import { applyVmSettings, type VmSettings } from './vmSettings.js';
 import { bytesToMiB, mibToKiB, toBytes } from './units.js';
 import {
   attr,
@@ -226,14 +233,50 @@ export function applyDomainModel(base: XmlElement, model: DomainModel): XmlEleme
   return root;
 }
 
+/** What a definition can carry beside its DomainModel. */
+export interface DomainDefinitionExtras {
+  /** virtplane's VM settings element (vmSettings.ts), replacing the one there; undefined keeps what the domain has. */
+  readonly vmSettings?: VmSettings;
+  /** `<rom enabled='no'/>` on every NIC without a <rom> (guests that never boot from the network). */
+  readonly noNicOptionRoms?: boolean;
+}
+
+/** A new domain's extras: also the CPU model, which a defined domain keeps as it is. */
+export interface NewDomainExtras extends DomainDefinitionExtras {
+  /**
+   * `<cpu mode='custom' match='exact' check='none'><model fallback='allow'>` (a cluster's CPU model);
+   * null or undefined leaves QEMU's default, as does a model that writes its own <cpu> (memory hot-plug).
+   */
+  readonly cpuModel?: string | null;
+}
+
+function applyCpuModel(root: XmlElement, cpuModel: string): void {
+  if (firstChild(root, 'cpu') !== undefined) return;
+  const cpu = ensureChild(root, 'cpu', { mode: 'custom', match: 'exact', check: 'none' });
+  const model = el('model', { fallback: 'allow' });
+  setText(model, cpuModel);
+  cpu.elements.push(model);
+}
+
+function applyExtras(root: XmlElement, extras: DomainDefinitionExtras): void {
+  const devices = firstChild(root, 'devices');
+  if (extras.noNicOptionRoms === true && devices !== undefined) disableInterfaceRoms(devices);
+  if (extras.vmSettings !== undefined) applyVmSettings(root, extras.vmSettings);
+}
+
 /** XML for a new domain. */
-export function buildDomainXml(model: DomainModel): string {
-  return serializeXml(applyDomainModel(el('domain', { type: model.type }), model));
+export function buildDomainXml(model: DomainModel, extras: NewDomainExtras = {}): string {
+  const root = applyDomainModel(el('domain', { type: model.type }), model);
+  if (extras.cpuModel !== undefined && extras.cpuModel !== null) applyCpuModel(root, extras.cpuModel);
+  applyExtras(root, extras);
+  return serializeXml(root);
 }
 
 /** XML that redefines the domain described by `currentXml` (its `dumpxml --inactive`) as `model`. */
-export function redefineDomainXml(currentXml: string, model: DomainModel): string {
-  return serializeXml(applyDomainModel(parseDocument(currentXml, 'domain'), model));
+export function redefineDomainXml(currentXml: string, model: DomainModel, extras: DomainDefinitionExtras = {}): string {
+  const root = applyDomainModel(parseDocument(currentXml, 'domain'), model);
+  applyExtras(root, extras);
+  return serializeXml(root);
 }
 
 /** `<disk>` for attach-device / detach-device. */

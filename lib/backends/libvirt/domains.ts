@@ -1,18 +1,19 @@
 /**
- * Domain lifecycle over virsh: look up, define (create, or redefine in place keeping the UUID),
- * start, graceful shutdown with a deadline then destroy, undefine (storage is never touched).
+ * Domain lifecycle over virsh: look up, define (create, or redefine in place keeping the UUID and
+ * renaming when the model renames it), the VM settings element alone, start, resume, autostart,
+ * graceful shutdown with a deadline then destroy, undefine (storage is never touched), and the
+ * running guest's own definition.
  *
  * Domains are addressed by UUID or by a name virsh cannot misread (names.ts): virsh tries an argument
  * as a numeric ID first, so a bare number would address whatever domain has that ID.
  */
 import { validateDomain, type DomainModel } from './domainModel.js';
-import { applyDomainModel, buildDomainXml, parseDomainXml } from './domainXml.js';
-import { LibvirtModelError } from './errors.js';
+import { buildDomainXml, parseDomainXml, redefineDomainXml, type NewDomainExtras } from './domainXml.js';
 import type { LibvirtHost } from './host.js';
 import { isUuid, validateObjectName } from './names.js';
 import { listingLines, virsh } from './virsh.js';
 import { LibvirtOperationError, VirshError } from './virshErrors.js';
-import { serializeXml } from './xml.js';
+import { withVmSettings, type VmSettings } from './vmSettings.js';
 
 /** What `virsh domstate` prints. */
 export type DomainState = 'running' | 'idle' | 'paused' | 'in shutdown' | 'shut off' | 'crashed' | 'pmsuspended' | 'no state';
@@ -78,30 +79,94 @@ export async function requireDomain(host: LibvirtHost, ref: string): Promise<Dom
 }
 
 /**
- * Creates the domain, or redefines it in place when it exists (found by `model.uuid`, else by name):
- * the live XML is re-read and only the modelled parts change. Never undefine-then-define: the UUID,
- * libvirt's addresses and everything virtplane does not model are kept. A running domain's new
- * definition applies at its next start (live changes are separate calls).
+ * The running guest's definition: `dumpxml` without --inactive, i.e. what it started with plus the live
+ * changes since (for a domain that is not running, its persistent definition).
+ */
+export async function liveDomainModel(host: LibvirtHost, ref: string): Promise<DomainModel> {
+  checkDomainRef(ref);
+  return parseDomainXml(await virsh(host, ['dumpxml', '--domain', ref])).model;
+}
+
+/** A domain as a caller has just read it (lookupDomain, or a bulk read): what a new definition is written over. */
+export type DefinedDomain = Pick<DomainRecord, 'uuid' | 'name' | 'state' | 'xml'>;
+
+/** `define --validate` of a whole definition, sent on stdin: every definition goes out through here. */
+async function defineXml(host: LibvirtHost, xml: string): Promise<void> {
+  await virsh(host, ['define', '--validate', '/dev/stdin'], { stdin: xml });
+}
+
+/** libvirt renames only a stopped domain: a running one is refused before virsh is asked. */
+async function renameDomain(host: LibvirtHost, current: DefinedDomain, newName: string): Promise<void> {
+  if (isActive(current.state)) {
+    throw new LibvirtOperationError(host.name, `domain ${current.name} is ${current.state}: libvirt renames only a stopped domain`);
+  }
+  await virsh(host, ['domrename', '--domain', current.uuid, '--new-name', newName]);
+}
+
+/**
+ * Writes `model` (and `extras`) as the domain's definition. With `current` (the domain as the caller
+ * has just read it) the definition is redefined in place: its persistent XML gets the modelled parts
+ * and everything else stays (the UUID, libvirt's addresses and controllers, other applications'
+ * metadata); a model with another name renames it first, which libvirt allows only while it is shut
+ * off. With `current` null the domain is created (`extras.cpuModel` applies only then). Never
+ * undefine-then-define. A running domain's new definition applies at its next start (live changes
+ * are separate calls). The one place a domain is defined: defineDomain goes through it too.
+ */
+export async function writeDomainDefinition(host: LibvirtHost, current: DefinedDomain | null, model: DomainModel, extras: NewDomainExtras = {}): Promise<void> {
+  validateDomain(model);
+  // The XML is made before anything changes on the host: a model it refuses leaves the domain as it was.
+  const xml = current === null ? buildDomainXml(model, extras) : redefineDomainXml(current.xml, { ...model, uuid: model.uuid ?? current.uuid }, extras);
+  if (current !== null && current.name !== model.name) await renameDomain(host, current, model.name);
+  await defineXml(host, xml);
+}
+
+/**
+ * Creates the domain, or redefines it in place when it exists (found by `model.uuid`, else by name),
+ * from its persistent XML read afresh; see writeDomainDefinition. Returns the domain as defined now.
  */
 export async function defineDomain(host: LibvirtHost, model: DomainModel): Promise<DomainRecord> {
   validateDomain(model);
   const existing = await lookupDomain(host, model.uuid ?? model.name);
-  let xml: string;
-  if (existing === null) {
-    xml = buildDomainXml(model);
-  } else {
-    if (existing.name !== model.name) await renameDomain(host, existing, model.name);
-    xml = serializeXml(applyDomainModel(parseDomainXml(existing.xml).tree, { ...model, uuid: existing.uuid }));
-  }
-  await virsh(host, ['define', '--validate', '/dev/stdin'], { stdin: xml });
+  await writeDomainDefinition(host, existing, model);
   return requireDomain(host, existing?.uuid ?? model.uuid ?? model.name);
 }
 
-async function renameDomain(host: LibvirtHost, existing: DomainRecord, newName: string): Promise<void> {
-  if (isActive(existing.state)) {
-    throw new LibvirtModelError('name', `domain ${existing.name} is ${existing.state}: libvirt renames only a stopped domain`);
+/**
+ * Rewrites only the VM settings element (vmSettings.ts) of a domain's definition: `current.xml` (its
+ * `dumpxml --inactive`, as just read) goes back with `settings` in it and nothing else changed.
+ */
+export async function writeVmSettings(host: LibvirtHost, current: Pick<DomainRecord, 'xml'>, settings: VmSettings): Promise<void> {
+  await defineXml(host, withVmSettings(current.xml, settings));
+}
+
+/** Whether libvirtd starts the domain when the host boots (a flag beside the definition, not in its XML). */
+export async function setDomainAutostart(host: LibvirtHost, ref: string, enabled: boolean): Promise<void> {
+  checkDomainRef(ref);
+  await virsh(host, ['autostart', '--domain', ref, ...(enabled ? [] : ['--disable'])]);
+}
+
+/** What became of a change asked of a running guest; a refusal carries libvirt's message. */
+export type LiveChange = { readonly done: true } | { readonly done: false; readonly refusal: string };
+
+/**
+ * Runs a change on a running guest. libvirt or QEMU refusing it (e.g. "device unplug request for not
+ * supported device type" when removing a vCPU from a pc guest) is an answer: the caller restarts the
+ * guest instead. An unreachable or busy libvirtd throws: nothing can be concluded from it.
+ */
+export async function tryLiveChange(change: () => Promise<unknown>): Promise<LiveChange> {
+  try {
+    await change();
+    return { done: true };
+  } catch (error) {
+    if (error instanceof VirshError && error.kind !== 'connection' && error.kind !== 'busy') return { done: false, refusal: error.detail };
+    throw error;
   }
-  await virsh(host, ['domrename', '--domain', existing.uuid, '--new-name', newName]);
+}
+
+/** Resumes a paused guest; false when QEMU refuses (a guest paused on an internal error needs a reset). */
+export async function resumeDomain(host: LibvirtHost, ref: string): Promise<boolean> {
+  checkDomainRef(ref);
+  return (await tryLiveChange(() => virsh(host, ['resume', '--domain', ref]))).done;
 }
 
 function isStateRefusal(error: unknown, pattern: RegExp): boolean {

@@ -24,7 +24,7 @@ export type {
 } from './domainModel.js';
 export { validateDomain, validateDomainDisk, validateDomainInterface } from './domainModel.js';
 export { applyDomainModel, buildDomainXml, diskDeviceXml, domainFromTree, interfaceDeviceXml, parseDomainXml, redefineDomainXml } from './domainXml.js';
-export type { ParsedDomain } from './domainXml.js';
+export type { DomainDefinitionExtras, NewDomainExtras, ParsedDomain } from './domainXml.js';
 
 export type { NetworkIpv4, NetworkMode, NetworkModel } from './networkModel.js';
 export { validateNetwork } from './networkModel.js';
@@ -41,6 +41,8 @@ export { buildVolumeXml, parseVolumeXml, validateVolume } from './volumeXml.js';
 
 export type { OwnerMetadata } from './metadata.js';
 export { VIRTPLANE_MANAGER, VIRTPLANE_XML_NAMESPACE, readOwnerMetadata, readPoolOwner } from './metadata.js';
+export type { VmSettings } from './vmSettings.js';
+export { DEFAULT_SHUTDOWN_TIMEOUT_SECONDS, VM_SETTINGS_NAMESPACE, parseVmSettings } from './vmSettings.js';
 export { isUuid, validateObjectName } from './names.js';
 export { LibvirtModelError, LibvirtXmlParseError, LibvirtXmlSerializeError } from './errors.js';
 
@@ -50,25 +52,32 @@ export { virsh } from './virsh.js';
 export type { VirshOptions } from './virsh.js';
 export { LibvirtOperationError, VirshError, classifyVirshFailure } from './virshErrors.js';
 export type { LibvirtObjectType, VirshErrorKind } from './virshErrors.js';
+export { describeLibvirtFailure } from './failure.js';
+export type { LibvirtFailure, LibvirtFailureKind, LibvirtSetting } from './failure.js';
 
 export {
   defineDomain,
   destroyDomain,
   domainState,
   isActive,
+  liveDomainModel,
   lookupDomain,
   requireDomain,
+  resumeDomain,
+  setDomainAutostart,
   shutdownDomain,
   startDomain,
   undefineDomain,
+  writeDomainDefinition,
+  writeVmSettings,
 } from './domains.js';
-export type { DomainRecord, DomainState, ShutdownOptions, ShutdownOutcome } from './domains.js';
+export type { DefinedDomain, DomainRecord, DomainState, ShutdownOptions, ShutdownOutcome } from './domains.js';
 export { destinationUri, migrateDomainLive, moveDomainCold } from './migration.js';
 export type { LiveMigrationOptions, MigrationTarget } from './migration.js';
 export { attachDisk, attachInterface, detachDisk, detachInterface } from './deviceHotplug.js';
 export type { HotplugResult } from './deviceHotplug.js';
-export { setDomainMemory, setDomainVcpus } from './domainResources.js';
-export type { ResourceChangeResult } from './domainResources.js';
+export { resizeRunningDomain } from './domainResources.js';
+export type { RunningResources } from './domainResources.js';
 
 export {
   defineNetwork,

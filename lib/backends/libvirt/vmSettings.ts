@@ -13,8 +13,12 @@
  * Reality lives on the hosts: import and refresh rebuild a VM's whole state from its domain, and a
  * drain reads pins from here. libvirt keeps the element through redefinitions and migrations (a
  * namespaced <metadata> child is opaque to it), and the libvirt backend keeps it on every update.
+ *
+ * A codec beside metadata.ts (the ownership element): callers outside the backend read settings with
+ * `parseVmSettings` and write them only through the define operations (domains.ts: the `vmSettings`
+ * of a definition, or `writeVmSettings`), never by editing XML themselves.
  */
-import { attr, childElements, el, firstChild, localName, namespaceOf, removeChildren, type XmlElement } from './xml.js';
+import { attr, childElements, el, firstChild, localName, namespaceOf, parseDocument, removeChildren, serializeXml, type XmlElement } from './xml.js';
 
 export const VM_SETTINGS_NAMESPACE = 'https://virtplane.dev/xmlns/vm/1';
 const PREFIX = 'vpvm';
@@ -105,4 +109,16 @@ export function applyVmSettings(domain: XmlElement, settings: VmSettings): void 
   const scope = metadata;
   removeChildren(scope, (child) => isSettingsElement(child, [domain, scope]));
   scope.elements.push(settingsElement(settings));
+}
+
+/** The settings in a domain's XML (as `dumpxml` prints it); undefined when it has none. */
+export function parseVmSettings(domainXml: string): VmSettings | undefined {
+  return readVmSettings(parseDocument(domainXml, 'domain'));
+}
+
+/** The domain's XML with `settings` written in, nothing else changed (see `writeVmSettings`). */
+export function withVmSettings(domainXml: string, settings: VmSettings): string {
+  const domain = parseDocument(domainXml, 'domain');
+  applyVmSettings(domain, settings);
+  return serializeXml(domain);
 }

@@ -54,5 +54,5 @@ export function classifyConnectError(error: unknown, endpoint: SshEndpoint, read
   }
   const code = typeof shape.code === 'string' ? shape.code : undefined;
   const reason = (code === undefined ? undefined : SOCKET_REASONS[code]) ?? detail;
-  return new SshUnreachableError(endpoint.name, address, `${who} is unreachable: ${reason}`, { cause: error });
+  return new SshUnreachableError(endpoint.name, address, `${who} is unreachable: ${reason}`, { cause: error, reason });
 }

@@ -96,6 +96,7 @@ export function runCommand(client: Client, context: CommandContext, request: Com
             reject(
               new CommandNotStartedError(host, address, `${host} (${address}): could not start \`${word}\`: ${reason}`, lost, {
                 cause: outcome.error,
+                reason: `could not start \`${word}\`: ${reason}`,
               }),
             ),
           );

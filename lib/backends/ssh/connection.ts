@@ -77,7 +77,11 @@ export class SshConnection {
         if (settled) return;
         if (verifiedKey === undefined) {
           // Cannot happen with ssh2 as it is; refusing is the only safe answer if it ever does.
-          fail(new SshUnreachableError(endpoint.name, endpointAddress(endpoint), `${endpoint.name}: host key was not verified`));
+          fail(
+            new SshUnreachableError(endpoint.name, endpointAddress(endpoint), `${endpoint.name}: host key was not verified`, {
+              reason: 'the host key was not verified',
+            }),
+          );
           return;
         }
         settled = true;
@@ -91,6 +95,7 @@ export class SshConnection {
               endpoint.name,
               endpointAddress(endpoint),
               `${endpoint.name} (${endpointAddress(endpoint)}) closed the connection before the SSH session was ready`,
+              { reason: 'the connection was closed before the SSH session was ready' },
             ),
         ),
       );
@@ -117,6 +122,7 @@ export class SshConnection {
         fail(
           new SshConfigurationError(endpoint.name, `Cannot use the SSH private key for ${endpoint.name}: ${(error as Error).message}`, {
             cause: error,
+            problem: 'private-key',
           }),
         );
       }
@@ -165,6 +171,7 @@ export class SshConnection {
                 address,
                 `${this.endpoint.name} (${address}): the connection was lost while \`${argv[0] ?? ''}\` ran; ` +
                   'it may or may not have completed',
+                { reason: `the connection was lost while \`${argv[0] ?? ''}\` ran (it may or may not have completed)`, whileConnected: true },
               ),
       },
       request,

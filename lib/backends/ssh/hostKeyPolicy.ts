@@ -50,6 +50,7 @@ function pinnedCheck(host: string, hostName: string, pinned: string): HostKeyChe
     throw new SshConfigurationError(
       host,
       `The pinned host key of ${host} is neither a public key ("ssh-ed25519 AAAA...") nor a SHA256 fingerprint ("SHA256:...")`,
+      { problem: 'pinned-host-key' },
     );
   }
   return {
@@ -68,6 +69,7 @@ async function knownHostsCheck(host: string, hostName: string, file: string): Pr
   } catch (error) {
     throw new SshConfigurationError(host, `Cannot read known_hosts file ${file}: ${(error as Error).message}`, {
       cause: error,
+      problem: 'known-hosts',
     });
   }
   const { trusted, revoked } = lookupKnownHosts(entries ?? [], hostName);

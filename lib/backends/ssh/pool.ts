@@ -51,7 +51,7 @@ export class SshPool {
   script(endpoint: SshEndpoint, script: string, args: readonly string[] = [], options: ExecOptions = {}): Promise<ExecResult> {
     if (options.stdin !== undefined) {
       return Promise.reject(
-        new SshConfigurationError(endpoint.name, 'script() sends the script over stdin: it cannot take other stdin'),
+        new SshConfigurationError(endpoint.name, 'script() sends the script over stdin: it cannot take other stdin', { problem: 'command' }),
       );
     }
     return this.run(endpoint, ['sh', '-s', '--', ...args], script, options);
@@ -95,7 +95,7 @@ export class SshPool {
     try {
       command = quoteArgv(argv);
     } catch (error) {
-      throw new SshConfigurationError(endpoint.name, `${endpoint.name}: ${(error as Error).message}`, { cause: error });
+      throw new SshConfigurationError(endpoint.name, `${endpoint.name}: ${(error as Error).message}`, { cause: error, problem: 'command' });
     }
     if (this.closed) throw poolClosedError(endpoint.name);
     const cancelled = (): SshCancelledError =>

@@ -1,5 +1,4 @@
-import { readHostInventory, type HostInventory } from '../../backends/libvirt/bulkRead.js';
-import { sshLibvirtHost } from '../../backends/libvirt/host.js';
+import { readHostInventory, sshLibvirtHost, type HostInventory } from '../../backends/libvirt/index.js';
 import type { SshEndpoint, SshPool } from '../../backends/ssh/index.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SshPool, type SshEndpoint } from '../../backends/ssh/index.js';
+import { SshConfigurationError, SshPool, sshEndpoint, type SshEndpoint } from '../../backends/ssh/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import type { ProviderConfig } from './providerConfig.js';
 import { HostReads } from './hostReads.js';
@@ -49,27 +49,24 @@ export function createProviderContext(config: ProviderConfig): ProviderContext {
     ssh,
     hostReads: new HostReads(ssh),
     endpointFor(host) {
-      if (!privateKey) {
-        throw new DiagnosticError(
-          'No SSH key configured',
-          'Set ssh_private_key_file (or ssh_private_key) in the provider block: virtplane logs in to every host with it. The SSH agent is not supported yet.',
-        );
+      try {
+        return sshEndpoint(host, { username: config.ssh_user ?? 'root', privateKey, knownHostsFile });
+      } catch (error) {
+        if (error instanceof SshConfigurationError && error.problem === 'no-private-key') {
+          throw new DiagnosticError(
+            'No SSH key configured',
+            'Set ssh_private_key_file (or ssh_private_key) in the provider block: virtplane logs in to every host with it. The SSH agent is not supported yet.',
+          );
+        }
+        if (error instanceof SshConfigurationError && error.problem === 'no-host-key') {
+          throw new DiagnosticError(
+            'Host key not pinned',
+            `Host keys are always verified: set host_key on ${host.name} (its "ssh-ed25519 AAAA..." key or SHA256 fingerprint), or known_hosts_file in the provider block.`,
+            ['host_key'],
+          );
+        }
+        throw error;
       }
-      if (!host.hostKey && !knownHostsFile) {
-        throw new DiagnosticError(
-          'Host key not pinned',
-          `Host keys are always verified: set host_key on ${host.name} (its "ssh-ed25519 AAAA..." key or SHA256 fingerprint), or known_hosts_file in the provider block.`,
-          ['host_key'],
-        );
-      }
-      return {
-        name: host.name,
-        host: host.address,
-        port: host.port,
-        username: config.ssh_user ?? 'root',
-        privateKey,
-        hostKey: host.hostKey ? { pinned: host.hostKey } : { knownHostsFile: knownHostsFile! },
-      };
     },
   };
 }

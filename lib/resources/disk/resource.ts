@@ -156,8 +156,8 @@ async function lookUp(carriers: readonly HostRead[], domain: StorageDomain, volu
       await refreshPool(carrier.host.libvirt, domain.name);
       return { carrier, volume: await lookupVolume(carrier.host.libvirt, domain.name, volume) };
     } catch (error) {
-      if (!(error instanceof VirshError) || error.kind === 'connection') throw hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`);
-      failure = hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`);
+      if (!(error instanceof VirshError) || error.kind === 'connection') throw hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`) ?? error;
+      failure = hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`) ?? error;
     }
   }
   throw failure;

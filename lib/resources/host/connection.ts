@@ -1,4 +1,4 @@
-import type { HostFacts } from '../../backends/libvirt/bulkRead.js';
+import { describeLibvirtFailure, type HostFacts } from '../../backends/libvirt/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { type HostAddress, sshDiagnostic } from '../shared/index.js';
@@ -21,12 +21,12 @@ export async function verifyHost(provider: ProviderContext, host: HostAddress, s
     return { facts: inventory.facts, hostKey };
   } catch (error) {
     const diagnostic = sshDiagnostic(error, host);
-    if (diagnostic !== error) throw diagnostic;
-    throw new DiagnosticError(
-      'libvirt does not answer on the host',
-      `${(error as Error).message}. virtplane needs libvirtd running on ${host.name} and \`virsh -c qemu:///system\` working for ${'the SSH user'}.`,
-      ['address'],
-      { cause: error },
-    );
+    if (diagnostic !== undefined) throw diagnostic;
+    const libvirt = describeLibvirtFailure(error);
+    const detail =
+      libvirt === undefined
+        ? `${(error as Error).message}. virtplane needs libvirtd running on ${host.name} and \`virsh -c qemu:///system\` working for the SSH user.`
+        : `${libvirt.cause.charAt(0).toUpperCase()}${libvirt.cause.slice(1)}. ${libvirt.remedy}`;
+    throw new DiagnosticError('libvirt does not answer on the host', detail, ['address'], { cause: error });
   }
 }

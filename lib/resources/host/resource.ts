@@ -1,4 +1,4 @@
-import type { HostFacts } from '../../backends/libvirt/bulkRead.js';
+import type { HostFacts } from '../../backends/libvirt/index.js';
 import type { Host } from '../../inventory/index.js';
 import { boolAttribute, blockSchema, defineResource, DiagnosticError, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
 import { changeInventory, findByIdOrName, HOST_KEY_PATTERN, idAttribute, nameAttribute, referenceAttribute } from '../shared/index.js';

@@ -4,6 +4,7 @@ import {
   MAX_LUN,
   MAX_SIZE_MIB,
   MIN_LUN,
+  validateInitiatorAddress,
   validateInitiatorName,
   type ChapCredentials,
   type InitiatorRule,
@@ -11,7 +12,6 @@ import {
   type ServedTarget,
   type TargetSpec,
 } from '../../backends/iscsi/index.js';
-import { validateInitiatorAddress } from '../../backends/iscsi/spec.js';
 import { changeInventory, HOST_KEY_PATTERN, onStorageServer, TARGET_ATTRIBUTES } from '../shared/index.js';
 import {
   blockSchema,

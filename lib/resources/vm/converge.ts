@@ -10,13 +10,16 @@ import {
   detachInterface,
   domainState,
   isActive,
+  resizeRunningDomain,
+  resumeDomain,
+  setDomainAutostart,
   type DomainState,
 } from '../../backends/libvirt/index.js';
 import type { Inventory } from '../../inventory/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { isHotpluggableBus } from './devices.js';
-import { applyLiveResources, defineVm, resumeVm, setAutostart, startVm, stopVm } from './domain.js';
+import { defineVm, startVm, stopVm } from './domain.js';
 import { lookupVmOn, type FoundDomain, type VmHost } from './hosts.js';
 import type { VmBuild } from './model.js';
 import { changePlacement } from './placement.js';
@@ -119,7 +122,7 @@ export async function convergeVm(provider: ProviderContext, context: VmContext, 
         structuralRestartReasons(found, build).length > 0 ||
         found.state === 'crashed' ||
         found.state === 'pmsuspended' ||
-        (found.state === 'paused' && !(await resumeVm(host, vmId)));
+        (found.state === 'paused' && !(await resumeDomain(host.libvirt, vmId)));
       if (mustStop) {
         await stopVm(host, vmId, found.state === 'running' ? timeout : 0);
         running = false;
@@ -132,7 +135,7 @@ export async function convergeVm(provider: ProviderContext, context: VmContext, 
     }
     const model = await defineVm(host, build, found);
     if (running) {
-      const reasons = await applyLiveResources(host, vmId, build.vcpus, build.memoryMib);
+      const reasons = await resizeRunningDomain(host.libvirt, vmId, { vcpus: build.vcpus, memoryMiB: build.memoryMib });
       if (reasons.length > 0) {
         await stopVm(host, vmId, timeout);
         running = false;
@@ -140,7 +143,7 @@ export async function convergeVm(provider: ProviderContext, context: VmContext, 
     }
     if (!running && planned.running) await startVm(host, vmId);
     // Autostart is not in the domain's XML (nor in the bulk read): set whenever HA is or was on.
-    if (build.settings.highAvailability || found.settings?.highAvailability === true) await setAutostart(host, vmId, build.settings.highAvailability);
+    if (build.settings.highAvailability || found.settings?.highAvailability === true) await setDomainAutostart(host.libvirt, vmId, build.settings.highAvailability);
     return await converged(host, vmId, model.vcpu.max);
   } finally {
     provider.hostReads.forget(host.endpoint);

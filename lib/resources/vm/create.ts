@@ -4,12 +4,12 @@
  * deterministic UUID that no Terraform state has recorded (an apply killed before its state was saved)
  * is adopted and brought to the plan instead of created a second time.
  */
-import { undefineDomain } from '../../backends/libvirt/index.js';
+import { setDomainAutostart, undefineDomain } from '../../backends/libvirt/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import { changeInventory } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { converged, convergeVm, lookupOrFail, registerPlacement, type Converged } from './converge.js';
-import { assertOwned, defineVm, powerOff, setAutostart, startVm } from './domain.js';
+import { assertOwned, defineVm, powerOff, startVm } from './domain.js';
 import { lookupVmAnywhere, vmHost, type FoundDomain } from './hosts.js';
 import { moveVm } from './migration.js';
 import type { VmBuild } from './model.js';
@@ -45,7 +45,7 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
     throw error;
   }
   try {
-    if (build.settings.highAvailability) await setAutostart(host, vmId, true);
+    if (build.settings.highAvailability) await setDomainAutostart(host.libvirt, vmId, true);
     if (planned.running) await startVm(host, vmId);
     await confirmCreate(provider, vmId, planned);
     return await converged(host, vmId, vcpuMax);

@@ -2,14 +2,21 @@
  * The hosts a VM can be on, reached through the provider's SSH pool, and finding a VM's domain among
  * them with the shared per-refresh bulk reads (one round trip per host, whatever the number of VMs).
  */
-import { lookupDomain, sshLibvirtHost, type BulkDomain, type DomainRecord, type LibvirtHost, type MigrationTarget } from '../../backends/libvirt/index.js';
-import { parseDocument } from '../../backends/libvirt/xml.js';
+import {
+  lookupDomain,
+  parseVmSettings,
+  sshLibvirtHost,
+  type BulkDomain,
+  type DomainRecord,
+  type LibvirtHost,
+  type MigrationTarget,
+  type VmSettings,
+} from '../../backends/libvirt/index.js';
 import type { SshEndpoint } from '../../backends/ssh/index.js';
 import type { Host } from '../../inventory/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import { sshDiagnostic } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { readVmSettings, type VmSettings } from '../../backends/libvirt/vmSettings.js';
 
 export interface VmHost {
   readonly row: Host;
@@ -38,19 +45,15 @@ export interface FoundDomain {
   readonly settings: VmSettings | undefined;
 }
 
-function settingsOf(xml: string): VmSettings | undefined {
-  return readVmSettings(parseDocument(xml, 'domain'));
-}
-
 export function foundFromRecord(host: VmHost, record: DomainRecord): FoundDomain {
-  return { host, uuid: record.uuid, name: record.name, state: record.state, xml: record.xml, model: record.model, settings: settingsOf(record.xml) };
+  return { host, uuid: record.uuid, name: record.name, state: record.state, xml: record.xml, model: record.model, settings: parseVmSettings(record.xml) };
 }
 
 function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
   if (domain.model === undefined) {
     throw new DiagnosticError('Cannot read the VM\'s definition', `Domain ${domain.name} (${domain.uuid}) on ${host.row.name} has a definition virtplane cannot read: ${domain.parseError ?? 'unknown reason'}.`);
   }
-  return { host, uuid: domain.uuid, name: domain.name, state: domain.state, xml: domain.xml, model: domain.model, settings: settingsOf(domain.xml) };
+  return { host, uuid: domain.uuid, name: domain.name, state: domain.state, xml: domain.xml, model: domain.model, settings: parseVmSettings(domain.xml) };
 }
 
 /** An unreachable host, as a diagnostic that names it (a VM read must never turn that into "gone"). */

@@ -4,6 +4,7 @@
  * so import and refresh rebuild the whole state from the host.
  */
 import {
+  DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
   VIRTPLANE_MANAGER,
   isActive,
   type DomainDisk,
@@ -13,9 +14,9 @@ import {
   type DomainState,
   type DomainVirtType,
   type OwnerMetadata,
+  type VmSettings,
 } from '../../backends/libvirt/index.js';
 import { VM_RESOURCE_TYPE, type VmDiskState, type VmGraphics, type VmNicState, type VmState } from './schema.js';
-import type { VmSettings } from '../../backends/libvirt/vmSettings.js';
 
 /** Room for hot-plugged vCPUs: a VM starts able to grow to this many without a restart. */
 export const VCPU_HOTPLUG_FLOOR = 4;
@@ -132,7 +133,7 @@ export function vmStateFromDomain(facts: DomainFacts): VmState {
     graphics: graphicsState(model.graphics),
     high_availability: settings?.highAvailability ?? false,
     description: model.description ?? '',
-    shutdown_timeout_seconds: settings?.shutdownTimeoutSeconds ?? 60,
+    shutdown_timeout_seconds: settings?.shutdownTimeoutSeconds ?? DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
     current_host_id: facts.hostId,
     state: facts.state,
     macs: nic.map((entry) => entry.mac ?? ''),

@@ -2,7 +2,7 @@
  * A VM's plan resolved against the inventory: its cluster and hosts, the storage domains of its disks,
  * its networks, and the domain it is on a given host (a LUN is opened with that host's initiator name).
  */
-import type { DomainVirtType } from '../../backends/libvirt/index.js';
+import type { DomainVirtType, VmSettings } from '../../backends/libvirt/index.js';
 import type { Cluster, Host } from '../../inventory/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import { withInventoryDiagnostics } from '../shared/index.js';
@@ -11,7 +11,6 @@ import { domainDiskOn, interfaceFor, resolveDisk, resolveNetworks, type Resolved
 import { vmHost } from './hosts.js';
 import type { VmBuild } from './model.js';
 import type { VmState } from './schema.js';
-import type { VmSettings } from '../../backends/libvirt/vmSettings.js';
 
 export interface VmContext {
   readonly cluster: Cluster;

@@ -11,7 +11,8 @@ import {
 } from '../../../lib/backends/libvirt/domainXml.js';
 import { LibvirtModelError } from '../../../lib/backends/libvirt/errors.js';
 import { VIRTPLANE_XML_NAMESPACE } from '../../../lib/backends/libvirt/metadata.js';
-import { attr, childElements, descend, firstChild, parseXml, serializeXml, textOf } from '../../../lib/backends/libvirt/xml.js';
+import { applyVmSettings, parseVmSettings, readVmSettings, type VmSettings } from '../../../lib/backends/libvirt/vmSettings.js';
+import { attr, childElements, descend, el, firstChild, parseDocument, parseXml, serializeXml, textOf } from '../../../lib/backends/libvirt/xml.js';
 import { fixture } from './support/fixtures.js';
 import { fullDomain, minimalDomain, NASTY_TEXT, OWNER } from './support/sampleModels.js';
 
@@ -189,6 +190,71 @@ describe('buildDomainXml', () => {
     const nicXml = parseXml(interfaceDeviceXml(fullDomain().interfaces[0]!));
     expect(attr(firstChild(nicXml, 'mac'), 'address')).toBe('52:54:00:12:34:56');
     expect(() => diskDeviceXml({ ...disk, target: { dev: 'bogus', bus: 'virtio' } })).toThrow(LibvirtModelError);
+  });
+});
+
+const SETTINGS: VmSettings = {
+  pinnedHostId: 'host-1',
+  highAvailability: true,
+  shutdownTimeoutSeconds: 30,
+  disks: [{ diskId: 'sd-1/disk 1', dev: 'vda' }],
+  nics: [{ networkId: 'net-1', mac: '52:54:00:12:34:56' }],
+  recordedInState: false,
+};
+
+describe('the VM settings element', () => {
+  it('round-trips through XML next to other applications\' metadata, which it keeps', () => {
+    const domain = el('domain', { type: 'kvm' }, [el('name', {}, [{ type: 'text', text: 'web1' }]), el('metadata', {}, [el('other:thing', { 'xmlns:other': 'urn:other' })])]);
+    applyVmSettings(domain, SETTINGS);
+    applyVmSettings(domain, { ...SETTINGS, recordedInState: true });
+    const back = parseDocument(serializeXml(domain), 'domain');
+    expect(readVmSettings(back)).toEqual({ ...SETTINGS, recordedInState: true });
+    expect(serializeXml(back)).toContain('<other:thing xmlns:other="urn:other"/>');
+    expect(serializeXml(back).match(/vpvm:vm /g)).toHaveLength(1);
+  });
+
+  it('is read through any prefix bound to its namespace, and absent from foreign domains', () => {
+    const xml = `<domain type="kvm"><name>x</name><metadata><z:vm xmlns:z="https://virtplane.dev/xmlns/vm/1" shutdownTimeoutSeconds="3"><z:pin host="h"/></z:vm></metadata></domain>`;
+    expect(parseVmSettings(xml)).toMatchObject({ pinnedHostId: 'h', shutdownTimeoutSeconds: 3, highAvailability: false });
+    expect(parseVmSettings('<domain type="kvm"><name>x</name></domain>')).toBeUndefined();
+  });
+});
+
+describe('what a definition carries beside the model', () => {
+
+  function romsOf(xml: string): (string | undefined)[] {
+    return childElements(firstChild(parseXml(xml), 'devices')!, 'interface').map((nic) => attr(firstChild(nic, 'rom'), 'enabled'));
+  }
+
+  it('a new domain gets the CPU model asked for, unless the model writes its own <cpu>', () => {
+    const xml = buildDomainXml(minimalDomain(), { cpuModel: 'Haswell-noTSX' });
+    const cpu = firstChild(parseXml(xml), 'cpu')!;
+    expect(cpu.attributes).toEqual({ mode: 'custom', match: 'exact', check: 'none' });
+    expect(childElements(cpu).map((child) => [child.name, attr(child, 'fallback'), textOf(child)])).toEqual([['model', 'allow', 'Haswell-noTSX']]);
+    expect(firstChild(parseXml(buildDomainXml(minimalDomain(), { cpuModel: null })), 'cpu')).toBeUndefined();
+    // Memory hot-plug's NUMA cell is the <cpu>: no model is added to it.
+    expect(childElements(firstChild(parseXml(buildDomainXml(fullDomain(), { cpuModel: 'Haswell-noTSX' })), 'cpu')!).map((child) => child.name)).toEqual(['numa']);
+  });
+
+  it('turns off the option ROM of every NIC that has no <rom>, and leaves one someone set', () => {
+    expect(romsOf(buildDomainXml(fullDomain()))).toEqual([undefined, undefined]);
+    expect(romsOf(buildDomainXml(fullDomain(), { noNicOptionRoms: true }))).toEqual(['no', 'no']);
+    const tree = parseXml(fixture('domain-full.xml'));
+    const firstNic = childElements(firstChild(tree, 'devices')!, 'interface')[0]!;
+    firstNic.elements.push(parseXml("<rom enabled='yes'/>"));
+    const { model } = parseDomainXml(fixture('domain-full.xml'));
+    expect(romsOf(redefineDomainXml(serializeXml(tree), model, { noNicOptionRoms: true }))).toEqual(['yes', 'no']);
+  });
+
+  it('writes the VM settings, and a redefinition without them keeps the ones the domain has', () => {
+    const created = buildDomainXml(minimalDomain(), { vmSettings: SETTINGS });
+    expect(parseVmSettings(created)).toEqual(SETTINGS);
+    const kept = redefineDomainXml(created, { ...minimalDomain(), title: 'retitled' });
+    expect(parseVmSettings(kept)).toEqual(SETTINGS);
+    const recorded = redefineDomainXml(kept, minimalDomain(), { vmSettings: { ...SETTINGS, recordedInState: true } });
+    expect(parseVmSettings(recorded)).toEqual({ ...SETTINGS, recordedInState: true });
+    expect(recorded.match(/vpvm:vm /g)).toHaveLength(1);
+    expect(parseVmSettings(buildDomainXml(minimalDomain()))).toBeUndefined();
   });
 });
 

@@ -7,14 +7,29 @@ import { statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineDomain, lookupDomain, undefineDomain } from '../../../lib/backends/libvirt/domains.js';
+import { resizeRunningDomain } from '../../../lib/backends/libvirt/domainResources.js';
+import {
+  defineDomain,
+  destroyDomain,
+  liveDomainModel,
+  lookupDomain,
+  requireDomain,
+  resumeDomain,
+  setDomainAutostart,
+  startDomain,
+  undefineDomain,
+  writeDomainDefinition,
+  writeVmSettings,
+} from '../../../lib/backends/libvirt/domains.js';
 import type { DomainModel } from '../../../lib/backends/libvirt/domainModel.js';
+import { parseVmSettings, type VmSettings } from '../../../lib/backends/libvirt/vmSettings.js';
 import { defineNetwork, lookupNetwork, undefineNetwork } from '../../../lib/backends/libvirt/networks.js';
 import { buildPool, definePool, lookupPool, startPool, undefinePool, destroyPool } from '../../../lib/backends/libvirt/pools.js';
 import { createVolume, deleteVolume, growVolume, listVolumes, lookupVolume } from '../../../lib/backends/libvirt/volumes.js';
 import { LibvirtOperationError, VirshError } from '../../../lib/backends/libvirt/virshErrors.js';
 import { deleteIscsiSecret, findIscsiSecret, setIscsiSecret } from '../../../lib/backends/libvirt/secrets.js';
 import { attr, childElements, firstChild, parseXml, serializeXml, setChildText, textOf } from '../../../lib/backends/libvirt/xml.js';
+import { tinyDomainModel } from '../../support/tinyDomain.js';
 import { localLibvirtHost } from './support/localHost.js';
 import {
   bridgeNetwork,
@@ -127,6 +142,125 @@ describe('domains in real libvirt', () => {
     await defineDomain(scratch.host, minimalDomain('vp-accept-gone'));
     expect(await undefineDomain(scratch.host, 'vp-accept-gone')).toBe(true);
     expect(await undefineDomain(scratch.host, 'vp-accept-gone')).toBe(false);
+  });
+});
+
+describe('what the VM resource asks of a domain, in real libvirt', () => {
+  const SETTINGS: VmSettings = {
+    pinnedHostId: null,
+    highAvailability: false,
+    shutdownTimeoutSeconds: 45,
+    disks: [],
+    nics: [{ networkId: 'net-1', mac: '52:54:00:5c:00:01' }],
+    recordedInState: false,
+  };
+  const withNic = (name: string): DomainModel => ({
+    ...minimalDomain(name),
+    interfaces: [{ source: { kind: 'network', network: 'vp-acc-unstarted' }, mac: '52:54:00:5c:00:01', model: 'virtio' }],
+  });
+  const nicOf = (xml: string) => childElements(firstChild(parseXml(xml), 'devices')!, 'interface')[0]!;
+
+  it('creates with a CPU model, no NIC option ROM and the VM settings, and libvirt keeps all three', async () => {
+    await writeDomainDefinition(scratch.host, null, withNic('vp-acc-vm'), { cpuModel: 'qemu64', noNicOptionRoms: true, vmSettings: SETTINGS });
+    const defined = await requireDomain(scratch.host, 'vp-acc-vm');
+    const cpu = firstChild(parseXml(defined.xml), 'cpu')!;
+    expect(attr(cpu, 'mode')).toBe('custom');
+    expect(textOf(firstChild(cpu, 'model'))).toBe('qemu64');
+    expect(attr(firstChild(nicOf(defined.xml), 'rom'), 'enabled')).toBe('no');
+    expect(parseVmSettings(defined.xml)).toEqual(SETTINGS);
+  });
+
+  it('redefines in place over the domain as read: what libvirt added stays, the CPU model is a new domain\'s only', async () => {
+    const before = await requireDomain(scratch.host, 'vp-acc-vm');
+    const pciAddress = attr(firstChild(nicOf(before.xml), 'address'), 'slot');
+    expect(pciAddress).toBeDefined();
+    const changed = { ...SETTINGS, highAvailability: true };
+    await writeDomainDefinition(scratch.host, before, { ...withNic('vp-acc-vm'), memoryMiB: 40, currentMemoryMiB: 40 }, { cpuModel: 'Nehalem', noNicOptionRoms: true, vmSettings: changed });
+    const after = await requireDomain(scratch.host, 'vp-acc-vm');
+    expect(after.uuid).toBe(before.uuid);
+    expect(after.model.memoryMiB).toBe(40);
+    expect(attr(firstChild(nicOf(after.xml), 'address'), 'slot')).toBe(pciAddress);
+    expect(textOf(firstChild(firstChild(parseXml(after.xml), 'cpu')!, 'model'))).toBe('qemu64');
+    expect(parseVmSettings(after.xml)).toEqual(changed);
+  });
+
+  it('renames a stopped domain as part of its definition', async () => {
+    const current = await requireDomain(scratch.host, 'vp-acc-vm');
+    await writeDomainDefinition(scratch.host, current, withNic('vp-acc-vm-renamed'));
+    const renamed = await requireDomain(scratch.host, current.uuid);
+    expect(renamed.name).toBe('vp-acc-vm-renamed');
+    // No settings given: the ones the domain has are kept.
+    expect(parseVmSettings(renamed.xml)?.highAvailability).toBe(true);
+    expect(await lookupDomain(scratch.host, 'vp-acc-vm')).toBeNull();
+  });
+
+  it('rewrites the VM settings alone', async () => {
+    const current = await requireDomain(scratch.host, 'vp-acc-vm-renamed');
+    const settings = parseVmSettings(current.xml)!;
+    await writeVmSettings(scratch.host, current, { ...settings, recordedInState: true });
+    const after = await requireDomain(scratch.host, current.uuid);
+    expect(parseVmSettings(after.xml)).toEqual({ ...settings, recordedInState: true });
+    expect(after.model).toEqual(current.model);
+  });
+
+  it('sets and clears autostart', async () => {
+    const autostart = async (): Promise<string | undefined> => /^Autostart:\s+(\S+)/m.exec(await scratch.virsh(['dominfo', 'vp-acc-vm-renamed']))?.[1];
+    await setDomainAutostart(scratch.host, 'vp-acc-vm-renamed', true);
+    expect(await autostart()).toBe('enable');
+    await setDomainAutostart(scratch.host, 'vp-acc-vm-renamed', false);
+    expect(await autostart()).toBe('disable');
+    expect(await undefineDomain(scratch.host, 'vp-acc-vm-renamed')).toBe(true);
+  });
+});
+
+describe('a running guest in real libvirt', () => {
+  let uuid = '';
+  const name = 'vp-acc-running';
+
+  beforeAll(async () => {
+    // 1 of 2 vCPUs, 64 MiB: no disk, it sits at the BIOS.
+    uuid = (await defineDomain(scratch.host, tinyDomainModel(name, { kvm: THIS_MACHINE_VIRT_TYPE === 'kvm', maxVcpus: 2 }))).uuid;
+    await startDomain(scratch.host, uuid);
+  });
+
+  afterAll(async () => {
+    await destroyDomain(scratch.host, uuid).catch(() => undefined);
+  });
+
+  it('hot-plugs vCPUs up to the maximum it started with; more, or fewer, needs a restart', async () => {
+    expect(await resizeRunningDomain(scratch.host, uuid, { vcpus: 2, memoryMiB: 64 })).toEqual([]);
+    expect((await liveDomainModel(scratch.host, uuid)).vcpu).toEqual({ current: 2, max: 2 });
+    // Only the running guest changed: its definition is writeDomainDefinition's.
+    expect((await requireDomain(scratch.host, uuid)).model.vcpu).toEqual({ current: 1, max: 2 });
+    expect(await resizeRunningDomain(scratch.host, uuid, { vcpus: 3, memoryMiB: 64 })).toEqual(["3 vCPUs exceed the running guest's maximum of 2"]);
+    expect(await resizeRunningDomain(scratch.host, uuid, { vcpus: 1, memoryMiB: 64 })).toEqual(['QEMU cannot unplug vCPUs from a running guest']);
+    expect((await liveDomainModel(scratch.host, uuid)).vcpu).toEqual({ current: 2, max: 2 });
+  });
+
+  it('balloons memory below what it started with; above it needs a restart', async () => {
+    expect(await resizeRunningDomain(scratch.host, uuid, { vcpus: 2, memoryMiB: 48 })).toEqual([]);
+    expect(await resizeRunningDomain(scratch.host, uuid, { vcpus: 2, memoryMiB: 96 })).toEqual(['96 MiB exceed the 64 MiB the running guest was started with']);
+  });
+
+  it('is not renamed while it runs', async () => {
+    const current = await requireDomain(scratch.host, uuid);
+    const error = await writeDomainDefinition(scratch.host, current, { ...current.model, name: 'vp-acc-running-renamed' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LibvirtOperationError);
+    expect((error as LibvirtOperationError).message).toMatch(/is running: libvirt renames only a stopped domain/);
+    expect((await requireDomain(scratch.host, uuid)).name).toBe(name);
+  });
+
+  it('resumes when paused; a refusal is false, an unreachable libvirtd throws', async () => {
+    await scratch.virsh(['suspend', uuid]);
+    expect((await requireDomain(scratch.host, uuid)).state).toBe('paused');
+    expect(await resumeDomain(scratch.host, uuid)).toBe(true);
+    expect((await requireDomain(scratch.host, uuid)).state).toBe('running');
+    // libvirt refuses to resume a guest that runs: an answer, not a failure.
+    expect(await resumeDomain(scratch.host, uuid)).toBe(false);
+    const down = localLibvirtHost('down', `qemu:///system?socket=${join(scratch.dir, 'no-such-socket')}`);
+    const error = await resumeDomain(down, uuid).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(VirshError);
+    expect((error as VirshError).kind).toBe('connection');
   });
 });
 

@@ -8,6 +8,7 @@ import {
   destroyDomain,
   destroyNetwork,
   destroyPool,
+  parseVmSettings,
   readHostInventory,
   sshLibvirtHost,
   undefineDomain,
@@ -15,11 +16,10 @@ import {
   undefinePool,
   type BulkDomain,
   type LibvirtHost,
+  type VmSettings,
 } from '../../../lib/backends/libvirt/index.js';
 import { SshPool, type SshEndpoint } from '../../../lib/backends/ssh/index.js';
 import { openInventory, type Inventory } from '../../../lib/inventory/index.js';
-import { parseDocument } from '../../../lib/backends/libvirt/xml.js';
-import { readVmSettings, type VmSettings } from '../../../lib/backends/libvirt/vmSettings.js';
 import type { TestLab } from '../../support/lab.js';
 
 export interface LabDomain extends BulkDomain {
@@ -69,7 +69,7 @@ export class VmTestLab {
       const inventory = await readHostInventory(host);
       for (const domain of inventory.domains) {
         if (domain.model?.owner?.cluster !== clusterId) continue;
-        found.push({ ...domain, host: host.name, settings: readVmSettings(parseDocument(domain.xml, 'domain')) });
+        found.push({ ...domain, host: host.name, settings: parseVmSettings(domain.xml) });
       }
     }
     return found;
