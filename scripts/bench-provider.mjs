@@ -45,7 +45,12 @@ const summary = (values) => {
 async function measureStart(clientCertificate, entry) {
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [entry], {
-    env: { PATH: process.env.PATH, TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5,6', PLUGIN_CLIENT_CERT: clientCertificate.certificatePem },
+    env: {
+      PATH: process.env.PATH,
+      TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE,
+      PLUGIN_PROTOCOL_VERSIONS: '5,6',
+      PLUGIN_CLIENT_CERT: clientCertificate.certificatePem,
+    },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -68,7 +73,10 @@ async function measureStart(clientCertificate, entry) {
 }
 
 const clientCertificate = await generateServerCertificate();
-for (const [label, entry] of [['fixture provider (protocol only)', entryPoint], ['virtplane provider (all resources)', realEntryPoint]]) {
+for (const [label, entry] of [
+  ['fixture provider (protocol only)', entryPoint],
+  ['virtplane provider (all resources)', realEntryPoint],
+]) {
   const handshakes = [];
   const schemas = [];
   for (let run = 0; run < starts; run++) {

@@ -15,7 +15,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => join(root, 'dist', path);
-for (const required of [dist('lib/provider/main.js'), dist('test/support/terraform.js'), dist('test/support/platformHcl.js'), dist('test/support/tinyDomain.js')]) {
+for (const required of [
+  dist('lib/provider/main.js'),
+  dist('test/support/terraform.js'),
+  dist('test/support/platformHcl.js'),
+  dist('test/support/tinyDomain.js'),
+]) {
   if (!existsSync(required)) {
     process.stderr.write(`missing ${required}: run \`npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json\` first\n`);
     process.exit(2);
@@ -60,9 +65,11 @@ async function timed(work) {
 
 async function inParallel(items, limit, work) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /** The same shape of guest virtplane defines: 32 MiB, 1 vCPU (hot-plug room 4), no graphics, a serial console. */
@@ -132,8 +139,12 @@ try {
   console.log(`VMs on the lab (${hosts.length} hosts, ${kvm ? 'KVM' : 'TCG'}), ${VM_COUNT} x 32 MiB; medians of ${PLANS} for plans`);
   console.log(`| measured | virtplane | baseline |`);
   console.log(`|---|---|---|`);
-  console.log(`| create ${VM_COUNT} VMs | ${seconds(applyMs)} (terraform apply: refresh, plan, placement, define, start; spread ${[...spread].map(([host, count]) => `${host} ${count}`).join(' / ')}) | ${seconds(virshMs)} (virsh define + start over SSH, ${PARALLELISM} at a time) |`);
-  console.log(`| no-change plan with ${VM_COUNT} VMs | ${seconds(median(vmPlans))} (terraform plan) | ${seconds(median(platformPlans))} (same plan without VMs); ${seconds(median(bulkReads))} (bulk read of both hosts) |`);
+  console.log(
+    `| create ${VM_COUNT} VMs | ${seconds(applyMs)} (terraform apply: refresh, plan, placement, define, start; spread ${[...spread].map(([host, count]) => `${host} ${count}`).join(' / ')}) | ${seconds(virshMs)} (virsh define + start over SSH, ${PARALLELISM} at a time) |`,
+  );
+  console.log(
+    `| no-change plan with ${VM_COUNT} VMs | ${seconds(median(vmPlans))} (terraform plan) | ${seconds(median(platformPlans))} (same plan without VMs); ${seconds(median(bulkReads))} (bulk read of both hosts) |`,
+  );
 } finally {
   await tf.writeConfig(platform);
   await tf.apply([], { allowFailure: true }).catch(() => undefined);

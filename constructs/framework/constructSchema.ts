@@ -59,7 +59,10 @@ export function toTerraformAttributes(props: object, mapping: BlockMapping): Rec
     if (value === undefined) continue;
     if (Token.isUnresolved(value)) attributes[nested.name] = value;
     else if (nested.nesting === 'single') attributes[nested.name] = toTerraformAttributes(value as object, nested.block);
-    else attributes[nested.name] = (value as readonly object[]).map((element) => (Token.isUnresolved(element) ? element : toTerraformAttributes(element, nested.block)));
+    else
+      attributes[nested.name] = (value as readonly object[]).map((element) =>
+        Token.isUnresolved(element) ? element : toTerraformAttributes(element, nested.block),
+      );
   }
   return attributes;
 }
@@ -130,7 +133,10 @@ function messageFor(error: ErrorObject, props: unknown): string {
     case 'pattern':
       return `${subject} must match ${String(params.pattern)}${got}.${hint}`;
     case 'enum':
-      return `${subject} must be one of ${(params.allowedValues as unknown[]).filter((value) => value !== null).map((value) => JSON.stringify(value)).join(', ')}${got}`;
+      return `${subject} must be one of ${(params.allowedValues as unknown[])
+        .filter((value) => value !== null)
+        .map((value) => JSON.stringify(value))
+        .join(', ')}${got}`;
     case 'minimum':
       return `${subject} must be at least ${String(params.limit)}${got}`;
     case 'maximum':
@@ -144,7 +150,10 @@ function messageFor(error: ErrorObject, props: unknown): string {
     case 'maxItems':
       return `${subject} accepts at most ${String(params.limit)} element(s)`;
     case 'type':
-      return `${subject} must be of type ${String(params.type).split(',').filter((type) => type !== 'null').join(' or ')}${got}`;
+      return `${subject} must be of type ${String(params.type)
+        .split(',')
+        .filter((type) => type !== 'null')
+        .join(' or ')}${got}`;
     default:
       return `${subject} ${error.message ?? `fails ${error.keyword}`}${got}`;
   }

@@ -6,7 +6,12 @@ import { splitElementConfig, toTerraformAttributes, validateAtSynth, type Constr
 export class SchemaDataSource extends TerraformDataSource {
   private readonly props: Record<string, unknown>;
 
-  constructor(scope: Construct, id: string, private readonly constructSchema: ConstructSchema, config: object) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly constructSchema: ConstructSchema,
+    config: object,
+  ) {
     const { base, props } = splitElementConfig(constructSchema, config);
     super(scope, id, base);
     this.props = props;

@@ -10,7 +10,12 @@ export class SchemaResource extends TerraformResource {
   private readonly props: Record<string, unknown>;
   private readonly laterDependencies: (() => readonly ITerraformDependable[])[] = [];
 
-  constructor(scope: Construct, id: string, private readonly constructSchema: ConstructSchema, config: object) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly constructSchema: ConstructSchema,
+    config: object,
+  ) {
     const { base, props } = splitElementConfig(constructSchema, config);
     super(scope, id, base);
     this.props = props;

@@ -88,7 +88,10 @@ export class SeedLab extends TerraformStack {
     });
 
     // Where each VM runs, by host name (Terraform maps the host id back to its name).
-    const hostNames = Fn.zipmap([...hosts.values()].map((host) => host.id), [...hosts.keys()]);
+    const hostNames = Fn.zipmap(
+      [...hosts.values()].map((host) => host.id),
+      [...hosts.keys()],
+    );
     new TerraformOutput(this, 'vms', {
       value: Object.fromEntries(vms.map((vm) => [vm.node.id, { id: vm.id, host: Fn.lookup(hostNames, vm.currentHostId, 'unknown'), state: vm.state }])),
     });

@@ -1,5 +1,5 @@
 /** Parsed command line: positional words and --flag values (a flag without a value is "true"). */
-export interface ParsedArgs {
+interface ParsedArgs {
   readonly words: readonly string[];
   readonly flags: Readonly<Record<string, string>>;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runLocal } from '../lab/localCommand.js';
 import { findPackageRoot } from '../util/packageRoot.js';
 
-export interface DoctorCheck {
+interface DoctorCheck {
   readonly name: string;
   readonly ok: boolean;
   /** What was found. */
@@ -16,7 +16,7 @@ export interface DoctorCheck {
 
 const MIN_TERRAFORM = [1, 11];
 
-export function debianPackages(): string[] {
+function debianPackages(): string[] {
   return readFileSync(join(findPackageRoot(), 'scripts', 'debian-packages.txt'), 'utf8')
     .split('\n')
     .map((line) => line.trim())

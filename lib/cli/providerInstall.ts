@@ -10,7 +10,7 @@ export const PROVIDER_NAMESPACE = 'virtplane';
 export const PROVIDER_TYPE = 'virtplane';
 export const PROVIDER_VERSION = '0.1.0';
 
-export interface ProviderInstallOptions {
+interface ProviderInstallOptions {
   /** The plugins folder; default Terraform's implied local mirror, $HOME/.terraform.d/plugins. */
   readonly pluginsDir?: string;
   /** The compiled provider entry point; default dist/lib/provider/main.js in this package. */
@@ -23,7 +23,7 @@ export interface ProviderInstallOptions {
   readonly platform?: string;
 }
 
-export interface ProviderInstallResult {
+interface ProviderInstallResult {
   readonly launcherPath: string;
   readonly entryPoint: string;
   /** False when an identical launcher was already there (Terraform's lock hash is unchanged). */
@@ -43,7 +43,7 @@ export function defaultPluginsDir(home: string = homedir()): string {
   return join(home, '.terraform.d', 'plugins');
 }
 
-export function currentPlatform(): string {
+function currentPlatform(): string {
   const os = process.platform === 'win32' ? 'windows' : process.platform;
   const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
   return `${os}_${arch}`;
@@ -71,7 +71,7 @@ export function defaultEntryPoint(): string {
  * folder, so rebuilding the JavaScript it points at does not invalidate existing lock files.
  * `exec` makes node replace the shell, so Terraform's kill reaches node itself.
  */
-export function launcherScript(entryPoint: string, nodeCommand = 'node'): string {
+function launcherScript(entryPoint: string, nodeCommand = 'node'): string {
   return `#!/bin/sh\n${LAUNCHER_MARK}\nexec ${shellQuote(nodeCommand)} ${shellQuote(entryPoint)} "$@"\n`;
 }
 
@@ -96,7 +96,7 @@ export async function installProvider(options: ProviderInstallOptions = {}): Pro
   return { launcherPath, entryPoint, changed: true };
 }
 
-export interface ProviderUninstallResult {
+interface ProviderUninstallResult {
   readonly launcherPath: string;
   readonly removed: boolean;
 }

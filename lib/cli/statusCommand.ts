@@ -11,7 +11,7 @@ const VALUE_FLAGS = ['inventory', 'lab-file', 'ssh-key', 'ssh-user', 'known-host
 const SWITCHES = ['offline'] as const;
 
 /** Per host, connecting included: a host that takes longer is shown as not answering. */
-export const HOST_READ_TIMEOUT_MS = 15_000;
+const HOST_READ_TIMEOUT_MS = 15_000;
 /** Reads faster than this print nothing on stderr. */
 const SLOW_READ_NOTICE_MS = 2_000;
 
@@ -68,7 +68,10 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
     }
   }
 
-  const lines = renderStatusTree(snapshot, buildHostViews(snapshot, readings), { ...(note === undefined ? {} : { note }), ...(readings === null ? {} : { readings }) });
+  const lines = renderStatusTree(snapshot, buildHostViews(snapshot, readings), {
+    ...(note === undefined ? {} : { note }),
+    ...(readings === null ? {} : { readings }),
+  });
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }

@@ -11,7 +11,7 @@ export interface StatusCredentials {
   readonly knownHostsFile: string | null;
 }
 
-export interface CredentialFlags {
+interface CredentialFlags {
   readonly sshKey?: string | undefined;
   readonly sshUser?: string | undefined;
   readonly knownHosts?: string | undefined;

@@ -9,13 +9,18 @@ export type HostReading =
   /** `reason` starts with what a person acts on: "unreachable", "host key mismatch", "libvirt down"... */
   | { readonly kind: 'failed'; readonly reason: string };
 
-export interface LiveReadOptions {
+interface LiveReadOptions {
   /** Per host, connecting included. */
   readonly timeoutMs: number;
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? text
+  );
 }
 
 /** One short reason per failure: the backends' cause (what a person fixes), not the exception's class. */

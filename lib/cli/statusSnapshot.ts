@@ -6,7 +6,7 @@ export interface SnapshotHost {
   readonly placements: readonly VmPlacement[];
 }
 
-export interface SnapshotCluster {
+interface SnapshotCluster {
   readonly row: Cluster;
   readonly hosts: readonly SnapshotHost[];
 }

@@ -69,7 +69,7 @@ function alignRows(rows: readonly (readonly string[])[]): string[] {
   );
 }
 
-export interface RenderOptions {
+interface RenderOptions {
   /** One line above the tree, e.g. "(inventory only: no SSH credentials)". */
   readonly note?: string;
   /** The live readings, for the storage domains' and networks' presence on hosts. */

@@ -66,11 +66,11 @@ function sourceText(source: DiskSource): string {
   }
 }
 
-export function diskText(disk: DomainDisk): string {
+function diskText(disk: DomainDisk): string {
   return `${disk.target.dev} ${sourceText(disk.source)}${disk.device === 'disk' ? '' : ` (${disk.device})`}`;
 }
 
-export function nicText(nic: DomainInterface): string {
+function nicText(nic: DomainInterface): string {
   const source = nic.source.kind === 'network' ? nic.source.network : nic.source.kind === 'bridge' ? `bridge ${nic.source.bridge}` : `(${nic.source.type})`;
   return `${source} ${nic.mac ?? '(no MAC)'}`;
 }

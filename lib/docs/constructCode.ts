@@ -48,7 +48,9 @@ function tsType(type: TerraformType, attribute?: AttributeSchema): string {
     case 'map':
       return `{ readonly [key: string]: ${tsType(inner)} }`;
     case 'object':
-      return `{ ${Object.entries(inner).map(([name, member]) => `readonly ${camelCase(name)}?: ${tsType(member)}`).join('; ')} }`;
+      return `{ ${Object.entries(inner)
+        .map(([name, member]) => `readonly ${camelCase(name)}?: ${tsType(member)}`)
+        .join('; ')} }`;
     case 'tuple':
       return 'readonly unknown[]';
   }
@@ -98,7 +100,9 @@ function configInterfaces(name: string, description: string, block: BlockSchema)
   for (const [blockName, nestedBlock] of Object.entries(block.blocks ?? {})) {
     const elementName = `${name.replace(/Config$/, '')}${pascalCase(blockName)}Config`;
     nested.push(...configInterfaces(elementName, nestedBlock.description ?? '', nestedBlock.block));
-    const limits = [nestedBlock.minItems ? `at least ${nestedBlock.minItems}` : '', nestedBlock.maxItems ? `at most ${nestedBlock.maxItems}` : ''].filter(Boolean).join(', ');
+    const limits = [nestedBlock.minItems ? `at least ${nestedBlock.minItems}` : '', nestedBlock.maxItems ? `at most ${nestedBlock.maxItems}` : '']
+      .filter(Boolean)
+      .join(', ');
     members.push(docComment([`${nestedBlock.description ?? ''}${limits ? ` (${limits})` : ''}`, '@default - none'], '  '));
     const required = (nestedBlock.minItems ?? 0) > 0;
     const valueType = nestedBlock.nesting === 'single' ? elementName : `readonly ${elementName}[]`;
@@ -121,7 +125,8 @@ function blockMapping(block: BlockSchema): BlockMapping {
   const attributes: Record<string, string> = {};
   for (const [name, attribute] of Object.entries(block.attributes)) if (configurable(attribute)) attributes[camelCase(name)] = name;
   const blocks: Record<string, BlockMapping['blocks'][string]> = {};
-  for (const [name, nested] of Object.entries(block.blocks ?? {})) blocks[camelCase(name)] = { name, nesting: nested.nesting, block: blockMapping(nested.block) };
+  for (const [name, nested] of Object.entries(block.blocks ?? {}))
+    blocks[camelCase(name)] = { name, nesting: nested.nesting, block: blockMapping(nested.block) };
   return { attributes, blocks };
 }
 
@@ -165,13 +170,49 @@ function nestedJsonSchema(nested: NestedBlockSchema): JsonSchema {
  * shadow. lib/ does not load cdktf, so the list is written out; a test holds it to cdktf's prototypes.
  */
 export const RESERVED_MEMBERS: ReadonlySet<string> = new Set([
-  'constructor', 'node', 'cdktfStack', 'fqn', 'friendlyUniqueId', 'terraformResourceType', 'terraformGeneratorMetadata',
-  'terraformMetaArguments', 'dependsOn', 'count', 'provider', 'lifecycle', 'forEach', 'provisioners', 'connection',
-  'rawOverrides', 'overrideLogicalId', 'resetOverrideLogicalId', 'addOverride', 'toTerraform', 'toHclTerraform',
-  'toMetadata', 'synthesizeAttributes', 'synthesizeHclAttributes', 'interpolationForAttribute', 'importFrom',
-  'moveTo', 'moveToId', 'moveFromId', 'addMoveTarget', 'hasResourceMove', 'getStringAttribute', 'getNumberAttribute',
-  'getListAttribute', 'getBooleanAttribute', 'getNumberListAttribute', 'getStringMapAttribute', 'getNumberMapAttribute',
-  'getBooleanMapAttribute', 'getAnyMapAttribute', 'constructNodeMetadata', 'toString', 'with',
+  'constructor',
+  'node',
+  'cdktfStack',
+  'fqn',
+  'friendlyUniqueId',
+  'terraformResourceType',
+  'terraformGeneratorMetadata',
+  'terraformMetaArguments',
+  'dependsOn',
+  'count',
+  'provider',
+  'lifecycle',
+  'forEach',
+  'provisioners',
+  'connection',
+  'rawOverrides',
+  'overrideLogicalId',
+  'resetOverrideLogicalId',
+  'addOverride',
+  'toTerraform',
+  'toHclTerraform',
+  'toMetadata',
+  'synthesizeAttributes',
+  'synthesizeHclAttributes',
+  'interpolationForAttribute',
+  'importFrom',
+  'moveTo',
+  'moveToId',
+  'moveFromId',
+  'addMoveTarget',
+  'hasResourceMove',
+  'getStringAttribute',
+  'getNumberAttribute',
+  'getListAttribute',
+  'getBooleanAttribute',
+  'getNumberListAttribute',
+  'getStringMapAttribute',
+  'getNumberMapAttribute',
+  'getBooleanMapAttribute',
+  'getAnyMapAttribute',
+  'constructNodeMetadata',
+  'toString',
+  'with',
 ]);
 
 function getter(name: string, attribute: AttributeSchema): string | undefined {
@@ -182,12 +223,15 @@ function getter(name: string, attribute: AttributeSchema): string | undefined {
   else if (type === 'number') [returnType, call] = ['number', 'getNumberAttribute'];
   else if (type === 'bool') [returnType, call] = ['IResolvable', 'getBooleanAttribute'];
   else if (Array.isArray(type) && (type[0] === 'list' || type[0] === 'set') && type[1] === 'string') [returnType, call] = ['string[]', 'getListAttribute'];
-  else if (Array.isArray(type) && (type[0] === 'list' || type[0] === 'set') && type[1] === 'number') [returnType, call] = ['number[]', 'getNumberListAttribute'];
+  else if (Array.isArray(type) && (type[0] === 'list' || type[0] === 'set') && type[1] === 'number')
+    [returnType, call] = ['number[]', 'getNumberListAttribute'];
   else if (Array.isArray(type) && type[0] === 'map' && type[1] === 'string') [returnType, call] = ['{ [key: string]: string }', 'getStringMapAttribute'];
   else return undefined;
   const member = camelCase(name);
   if (RESERVED_MEMBERS.has(member)) throw new Error(`attribute ${name} would shadow the cdktf member ${member}: give the getter another name`);
-  return [docComment([attribute.description], '  '), `  get ${member}(): ${returnType} {`, `    return this.${call}(${JSON.stringify(name)});`, '  }'].join('\n');
+  return [docComment([attribute.description], '  '), `  get ${member}(): ${returnType} {`, `    return this.${call}(${JSON.stringify(name)});`, '  }'].join(
+    '\n',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -214,10 +258,7 @@ export function constructSource(type: ConstructType): string {
   const parts = [GENERATED_MARK];
   if (element !== undefined) {
     const needsResolvable = Object.values(type.schema.attributes).some((attribute) => attribute.type === 'bool');
-    parts.push(
-      `import type { ${needsResolvable ? 'IResolvable, ' : ''}TerraformMetaArguments } from 'cdktf';`,
-      `import type { Construct } from 'constructs';`,
-    );
+    parts.push(`import type { ${needsResolvable ? 'IResolvable, ' : ''}TerraformMetaArguments } from 'cdktf';`, `import type { Construct } from 'constructs';`);
   }
   parts.push(`import type { ConstructSchema } from '../framework/constructSchema.js';`);
   if (element !== undefined) parts.push(`import { ${element.baseClass} } from '../framework/${element.module}.js';`);

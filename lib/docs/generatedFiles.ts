@@ -9,7 +9,12 @@ export const GENERATED_CONSTRUCTS_DIR = 'constructs/generated';
 export function documentedTypes(): ConstructType[] {
   return [
     { typeName: 'virtplane', kind: 'provider', description: providerConfigSchema.description ?? '', schema: providerConfigSchema },
-    ...resources.map((resource): ConstructType => ({ typeName: resource.typeName, kind: 'resource', description: resource.description, schema: resource.schema })),
+    ...resources.map((resource): ConstructType => ({
+      typeName: resource.typeName,
+      kind: 'resource',
+      description: resource.description,
+      schema: resource.schema,
+    })),
     ...dataSources.map((source): ConstructType => ({ typeName: source.typeName, kind: 'data source', description: source.description, schema: source.schema })),
   ];
 }
@@ -25,9 +30,10 @@ function constructClassName(type: ConstructType): string {
 }
 
 /** README's index of every type: its construct, Terraform type and attributes, linking to the reference. */
-export function readmeReference(types: readonly ConstructType[]): string {
+function readmeReference(types: readonly ConstructType[]): string {
   const rows = types.map((type) => {
-    const construct = type.kind === 'provider' ? 'VirtplaneProvider' : type.kind === 'data source' ? `${constructClassName(type)}.fromName` : constructClassName(type);
+    const construct =
+      type.kind === 'provider' ? 'VirtplaneProvider' : type.kind === 'data source' ? `${constructClassName(type)}.fromName` : constructClassName(type);
     const anchor = type.kind === 'provider' ? 'provider-virtplane' : `${type.kind.replace(' ', '-')}-${type.typeName}`;
     const attributes = [...Object.keys(type.schema.attributes), ...Object.keys(type.schema.blocks ?? {}).map((name) => `${name} {}`)];
     return `| [${type.kind === 'provider' ? 'provider' : type.kind} \`${type.typeName}\`](docs/reference.md#${anchor}) | \`${construct}\` | ${attributes.map((name) => `\`${name}\``).join(', ')} |`;
@@ -36,7 +42,7 @@ export function readmeReference(types: readonly ConstructType[]): string {
 }
 
 /** The README with its generated region replaced; the README unchanged when it has no such region. */
-export function withReadmeReference(readme: string, types: readonly ConstructType[]): string {
+function withReadmeReference(readme: string, types: readonly ConstructType[]): string {
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
   if (start < 0 || end < start) return readme;

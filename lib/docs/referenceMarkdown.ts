@@ -53,8 +53,12 @@ function attributeRows(schema: BlockSchema, prefix = ''): string[] {
   }
   for (const [name, nested] of Object.entries(schema.blocks ?? {})) {
     const count = nested.nesting === 'single' ? 'block' : `${nested.nesting} of blocks`;
-    const limits = [nested.minItems !== undefined ? `at least ${nested.minItems}` : '', nested.maxItems !== undefined ? `at most ${nested.maxItems}` : ''].filter(Boolean).join(', ');
-    rows.push(`| \`${prefix}${name}\` | ${count} | ${nested.minItems ? 'required' : 'optional'} | ${cell(`${nested.description ?? ''}${limits ? ` (${limits})` : ''}`)} |`);
+    const limits = [nested.minItems !== undefined ? `at least ${nested.minItems}` : '', nested.maxItems !== undefined ? `at most ${nested.maxItems}` : '']
+      .filter(Boolean)
+      .join(', ');
+    rows.push(
+      `| \`${prefix}${name}\` | ${count} | ${nested.minItems ? 'required' : 'optional'} | ${cell(`${nested.description ?? ''}${limits ? ` (${limits})` : ''}`)} |`,
+    );
     rows.push(...attributeRows(nested.block, `${prefix}${name}.`));
   }
   return rows;
@@ -64,13 +68,16 @@ function attributeRows(schema: BlockSchema, prefix = ''): string[] {
 export function referenceMarkdown(types: readonly DocumentedType[]): string {
   const sections = types.map((documented) => {
     const heading = documented.kind === 'provider' ? `provider "${documented.typeName}"` : `${documented.kind} ${documented.typeName}`;
-    return [`### ${heading}`, '', documented.description, '', '| attribute | type | | description |', '|---|---|---|---|', ...attributeRows(documented.schema), ''].join('\n');
+    return [
+      `### ${heading}`,
+      '',
+      documented.description,
+      '',
+      '| attribute | type | | description |',
+      '|---|---|---|---|',
+      ...attributeRows(documented.schema),
+      '',
+    ].join('\n');
   });
-  return [
-    '# virtplane reference',
-    '',
-    '<!-- Generated from the provider\'s schemas by `virtplane docs`; do not edit by hand. -->',
-    '',
-    ...sections,
-  ].join('\n');
+  return ['# virtplane reference', '', "<!-- Generated from the provider's schemas by `virtplane docs`; do not edit by hand. -->", '', ...sections].join('\n');
 }

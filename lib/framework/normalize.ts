@@ -19,9 +19,7 @@ export function normalizeBlockValue(value: unknown, block: BlockSchema): Terrafo
     } else if (nested.nesting === 'single') {
       result[name] = inner === null || inner === undefined ? null : normalizeBlockValue(inner, nested.block);
     } else {
-      result[name] = Array.isArray(inner)
-        ? inner.map((element) => (isUnknown(element) ? element : normalizeBlockValue(element, nested.block)))
-        : [];
+      result[name] = Array.isArray(inner) ? inner.map((element) => (isUnknown(element) ? element : normalizeBlockValue(element, nested.block))) : [];
     }
   }
   return result;

@@ -1,7 +1,7 @@
 import type { AttributePath } from './attributePath.js';
 import type { Diagnostic } from './diagnostics.js';
 import { valuesEqual, type TerraformType } from './terraformTypes.js';
-import { isUnknown, unknown, type TerraformObject, type TerraformValue } from './values.js';
+import { isUnknown, type TerraformObject, type TerraformValue } from './values.js';
 
 /** What a plan modifier sees about one attribute (in the style of terraform-plugin-framework). */
 export interface PlanModifierRequest {
@@ -55,35 +55,13 @@ export function requiresReplace(): PlanModifier {
 }
 
 /** Forces a replacement when the value changes and the condition holds. */
-export function requiresReplaceIf(
-  condition: (request: PlanModifierRequest) => boolean,
-  description: string,
-): PlanModifier {
+export function requiresReplaceIf(condition: (request: PlanModifierRequest) => boolean, description: string): PlanModifier {
   return {
     description,
     modify(request) {
       if (request.creating) return undefined;
       if (valuesEqual(request.planned, request.prior, request.type)) return undefined;
       return condition(request) ? { requiresReplace: true } : undefined;
-    },
-  };
-}
-
-/** Forces a replacement only when the user configured a new value (not when it was computed). */
-export function requiresReplaceIfConfigured(): PlanModifier {
-  return requiresReplaceIf(({ config }) => config !== null, 'Configuring a different value forces a replacement.');
-}
-
-/**
- * The value becomes unknown whenever the condition holds: for computed attributes derived
- * from others (a checksum of the content, say) that must not keep a stale prior value.
- */
-export function unknownWhen(condition: (request: PlanModifierRequest) => boolean, description: string): PlanModifier {
-  return {
-    description,
-    modify(request) {
-      if (request.config !== null) return undefined;
-      return condition(request) ? { planned: unknown } : undefined;
     },
   };
 }

@@ -92,17 +92,7 @@ export function setAttribute<const E extends TerraformType, const O extends Attr
   return { ...options, type: ['set', elementType] };
 }
 
-export function mapAttribute<const E extends TerraformType, const O extends AttributeOptions<readonly ['map', E]>>(
-  elementType: E,
-  options: O,
-): O & { readonly type: readonly ['map', E] } {
-  return { ...options, type: ['map', elementType] };
-}
-
-export function nestedBlock<const B extends BlockSchema, const O extends Omit<NestedBlockSchema<B>, 'block'>>(
-  block: B,
-  options: O,
-): O & { readonly block: B } {
+export function nestedBlock<const B extends BlockSchema, const O extends Omit<NestedBlockSchema<B>, 'block'>>(block: B, options: O): O & { readonly block: B } {
   return { ...options, block };
 }
 

@@ -30,14 +30,6 @@ export type ValueOfType<T> = T extends 'string'
             ? { readonly [K in keyof A]: ValueOfType<A[K]> | null }
             : TerraformValue;
 
-export function isCollectionType(type: TerraformType): type is readonly ['list' | 'set' | 'map', TerraformType] {
-  return Array.isArray(type) && (type[0] === 'list' || type[0] === 'set' || type[0] === 'map');
-}
-
-export function typeToString(type: TerraformType): string {
-  return JSON.stringify(type);
-}
-
 /** Parses the JSON form, rejecting anything Terraform would not accept. */
 export function parseTerraformType(json: unknown): TerraformType {
   if (json === 'string' || json === 'number' || json === 'bool' || json === 'dynamic') return json;
@@ -68,7 +60,9 @@ export function valuesEqual(a: TerraformValue, b: TerraformValue, type: Terrafor
   const [kind, inner] = type;
   switch (kind) {
     case 'list':
-      return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((element, index) => valuesEqual(element, b[index] as TerraformValue, inner));
+      return (
+        Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((element, index) => valuesEqual(element, b[index] as TerraformValue, inner))
+      );
     case 'set':
       return setsEqual(a, b, inner);
     case 'map': {
@@ -84,7 +78,12 @@ export function valuesEqual(a: TerraformValue, b: TerraformValue, type: Terrafor
       );
     }
     case 'tuple':
-      return Array.isArray(a) && Array.isArray(b) && a.length === b.length && inner.every((elementType, index) => valuesEqual(a[index] as TerraformValue, b[index] as TerraformValue, elementType));
+      return (
+        Array.isArray(a) &&
+        Array.isArray(b) &&
+        a.length === b.length &&
+        inner.every((elementType, index) => valuesEqual(a[index] as TerraformValue, b[index] as TerraformValue, elementType))
+      );
   }
 }
 

@@ -124,7 +124,13 @@ interface Located {
 
 /** Follows a JSON pointer through the schema, so map keys and list indexes get the right step kind. */
 function locate(pointer: string, block: BlockSchema, config: TerraformValue): Located {
-  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments =
+    pointer === ''
+      ? []
+      : pointer
+          .slice(1)
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const path: PathStep[] = [];
   let currentBlock: BlockSchema | undefined = block;
   let currentType: TerraformType | undefined;
@@ -157,7 +163,12 @@ function locate(pointer: string, block: BlockSchema, config: TerraformValue): Lo
       if (kind === 'list' || kind === 'set' || kind === 'tuple') path.push(Number(segment));
       else if (kind === 'map') path.push({ key: segment });
       else path.push(segment);
-      currentType = kind === 'object' ? (inner as Record<string, TerraformType>)[segment] : kind === 'tuple' ? (inner as TerraformType[])[Number(segment)] : (inner as TerraformType);
+      currentType =
+        kind === 'object'
+          ? (inner as Record<string, TerraformType>)[segment]
+          : kind === 'tuple'
+            ? (inner as TerraformType[])[Number(segment)]
+            : (inner as TerraformType);
     } else {
       path.push(segment);
     }
@@ -177,7 +188,10 @@ function diagnosticForError(error: ErrorObject, block: BlockSchema, config: Terr
       problem = `must match the regular expression ${String(params.pattern)}`;
       break;
     case 'enum':
-      problem = `must be one of ${(params.allowedValues as unknown[]).filter((v) => v !== null).map((v) => JSON.stringify(v)).join(', ')}`;
+      problem = `must be one of ${(params.allowedValues as unknown[])
+        .filter((v) => v !== null)
+        .map((v) => JSON.stringify(v))
+        .join(', ')}`;
       break;
     case 'minimum':
       problem = `must be at least ${String(params.limit)}`;
@@ -206,11 +220,7 @@ function diagnosticForError(error: ErrorObject, block: BlockSchema, config: Terr
       problem = error.message ?? `fails the ${error.keyword} constraint`;
   }
   const countProblem = error.keyword === 'minItems' || error.keyword === 'maxItems';
-  return errorDiagnostic(
-    `Invalid value for ${name}`,
-    `${name} ${problem}${countProblem ? '' : shown}.${hint}`,
-    path,
-  );
+  return errorDiagnostic(`Invalid value for ${name}`, `${name} ${problem}${countProblem ? '' : shown}.${hint}`, path);
 }
 
 function deprecationWarnings(config: TerraformValue, block: BlockSchema, at: AttributePath): Diagnostic[] {
@@ -228,7 +238,8 @@ function deprecationWarnings(config: TerraformValue, block: BlockSchema, at: Att
       warnings.push(warningDiagnostic(`Deprecated block ${formatPath([...at, name])}`, nested.block.deprecated, [...at, name]));
     }
     if (nested.nesting === 'single') warnings.push(...deprecationWarnings(value as TerraformValue, nested.block, [...at, name]));
-    else if (Array.isArray(value)) value.forEach((element, index) => warnings.push(...deprecationWarnings(element as TerraformValue, nested.block, [...at, name, index])));
+    else if (Array.isArray(value))
+      value.forEach((element, index) => warnings.push(...deprecationWarnings(element as TerraformValue, nested.block, [...at, name, index])));
   }
   return warnings;
 }

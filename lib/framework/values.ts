@@ -42,19 +42,10 @@ export function isUnknown(value: unknown): value is Unknown {
 export type TerraformPrimitive = string | number | boolean;
 
 /** Any value that can cross the protocol, possibly containing unknowns. */
-export type TerraformValue =
-  | null
-  | Unknown
-  | TerraformPrimitive
-  | readonly TerraformValue[]
-  | { readonly [key: string]: TerraformValue };
+export type TerraformValue = null | Unknown | TerraformPrimitive | readonly TerraformValue[] | { readonly [key: string]: TerraformValue };
 
 /** The same, fully known: what Read, Apply and Import must return. */
-export type KnownValue =
-  | null
-  | TerraformPrimitive
-  | readonly KnownValue[]
-  | { readonly [key: string]: KnownValue };
+export type KnownValue = null | TerraformPrimitive | readonly KnownValue[] | { readonly [key: string]: KnownValue };
 
 export type TerraformObject = { readonly [key: string]: TerraformValue };
 

@@ -1,12 +1,5 @@
 /** PostgreSQL errors (same SQLSTATEs from PGlite and from a server) turned into the inventory's typed errors. */
-import {
-  ConflictError,
-  InUseError,
-  InvalidValueError,
-  NameTakenError,
-  NotFoundError,
-  kindLabel,
-} from './errors.js';
+import { ConflictError, InUseError, InvalidValueError, NameTakenError, NotFoundError, kindLabel } from './errors.js';
 import type { EntityKind } from './types.js';
 
 interface DatabaseErrorShape {
@@ -60,7 +53,7 @@ const FOREIGN_KEYS: Readonly<Record<string, { readonly parent: EntityKind; reado
   vm_statistics_host_fk: { parent: 'host', children: 'statistics' },
 };
 
-export interface ErrorContext {
+interface ErrorContext {
   readonly kind: EntityKind;
   readonly operation: 'write' | 'delete';
   /** The row's id (deletes) and name (writes), for messages. */
@@ -74,7 +67,7 @@ function keyValue(detail: string | undefined): string {
   return match?.[1] ?? '(unknown)';
 }
 
-export function translateDatabaseError(error: unknown, context: ErrorContext): unknown {
+function translateDatabaseError(error: unknown, context: ErrorContext): unknown {
   const db = asDatabaseError(error);
   if (!db) return error;
   const constraint = db.constraint ?? '';

@@ -5,17 +5,11 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { readTemplate, saveTemplate, templatePath } from './embeddedTemplate.js';
 import { acquireLock, type LockOptions } from './lockFile.js';
-import {
-  transactionExecutor,
-  type InventoryDriver,
-  type QueryResult,
-  type SqlExecutor,
-  type SqlParam,
-} from './sqlExecutor.js';
+import { transactionExecutor, type InventoryDriver, type QueryResult, type SqlExecutor, type SqlParam } from './sqlExecutor.js';
 
-export const EMBEDDED_DATA_DIR_NAME = 'pgdata';
+const EMBEDDED_DATA_DIR_NAME = 'pgdata';
 
-export interface EmbeddedOptions {
+interface EmbeddedOptions {
   readonly lock?: LockOptions;
 }
 

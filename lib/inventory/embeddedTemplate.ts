@@ -21,7 +21,7 @@ export function templatePath(pgliteVersion: string = installedPgliteVersion()): 
 }
 
 /** PGlite's version, from its package.json (its exports map does not expose the file). */
-export function installedPgliteVersion(): string {
+function installedPgliteVersion(): string {
   let folder = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
   while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
   return (JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { version: string }).version;

@@ -60,12 +60,7 @@ export class NameTakenError extends ConflictError {
     constraint: string,
     options?: { cause?: unknown },
   ) {
-    super(
-      kind,
-      constraint,
-      `A ${kindLabel(kind)} named ${JSON.stringify(takenName)} already exists${scope ? ` ${scope}` : ''}: choose another name`,
-      options,
-    );
+    super(kind, constraint, `A ${kindLabel(kind)} named ${JSON.stringify(takenName)} already exists${scope ? ` ${scope}` : ''}: choose another name`, options);
   }
 }
 
@@ -77,11 +72,7 @@ export class InUseError extends InventoryError {
     readonly usedBy: string,
     options?: { cause?: unknown },
   ) {
-    super(
-      'in_use',
-      `The ${kindLabel(kind)} ${id} is still used by ${usedBy}: remove or move those first`,
-      options,
-    );
+    super('in_use', `The ${kindLabel(kind)} ${id} is still used by ${usedBy}: remove or move those first`, options);
   }
 }
 
@@ -108,7 +99,7 @@ export class InsufficientCapacityError extends InventoryError {
   }
 }
 
-export type HostUnavailableReason = 'maintenance' | 'no_facts' | 'other_cluster';
+type HostUnavailableReason = 'maintenance' | 'no_facts' | 'other_cluster';
 
 export class HostUnavailableError extends InventoryError {
   constructor(
@@ -157,10 +148,7 @@ export class SchemaVersionError extends InventoryError {
     readonly databaseVersion: number,
     readonly knownVersion: number,
   ) {
-    super(
-      'schema_too_new',
-      `The inventory's schema is at version ${databaseVersion} but this virtplane knows only up to ${knownVersion}: upgrade virtplane`,
-    );
+    super('schema_too_new', `The inventory's schema is at version ${databaseVersion} but this virtplane knows only up to ${knownVersion}: upgrade virtplane`);
   }
 }
 

@@ -1,8 +1,8 @@
-export { openInventory, isPostgresUrl, DEFAULT_INVENTORY_FOLDER, type OpenInventoryOptions } from './open.js';
+export { openInventory, DEFAULT_INVENTORY_FOLDER, type OpenInventoryOptions } from './open.js';
 export type { Inventory, InventoryRepositories, InventoryScope } from './inventory.js';
 export * from './errors.js';
 export * from './types.js';
-export { secret, SecretValue, REDACTED, redactSecrets } from './secrets.js';
+export { secret, REDACTED, redactSecrets } from './secrets.js';
 export { LATEST_SCHEMA_VERSION } from './migrate.js';
 export { DEFAULT_RESERVATION_TTL_SECONDS, type PlacementQuery, type VmPlacementRepository } from './repositories/vmPlacements.js';
 export type { DatacenterRepository } from './repositories/datacenters.js';

@@ -23,7 +23,7 @@ export interface LockOptions {
   readonly onWait?: (holder: LockHolder | undefined, lockFile: string) => void;
 }
 
-export interface HeldLock {
+interface HeldLock {
   readonly path: string;
   readonly holder: LockHolder;
   release(): Promise<void>;

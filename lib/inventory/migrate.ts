@@ -2,7 +2,7 @@ import { SchemaVersionError } from './errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 import type { InventoryDriver } from './sqlExecutor.js';
 
-export interface MigrationOutcome {
+interface MigrationOutcome {
   /** Versions applied by this call; empty when the schema was already current. */
   readonly applied: readonly number[];
   readonly version: number;

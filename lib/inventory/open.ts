@@ -19,7 +19,7 @@ export interface OpenInventoryOptions {
   readonly connectTimeoutMs?: number;
 }
 
-export function isPostgresUrl(location: string): boolean {
+function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 

@@ -1,14 +1,8 @@
 /** The shared backend: a PostgreSQL server reached through a `pg` connection pool. */
 import pg from 'pg';
-import {
-  transactionExecutor,
-  type InventoryDriver,
-  type QueryResult,
-  type SqlExecutor,
-  type SqlParam,
-} from './sqlExecutor.js';
+import { transactionExecutor, type InventoryDriver, type QueryResult, type SqlExecutor, type SqlParam } from './sqlExecutor.js';
 
-export interface PostgresOptions {
+interface PostgresOptions {
   /** Connections in the pool; default 10. */
   readonly poolSize?: number;
   /** Failing to connect within this fails the open; default 10 s. */
@@ -18,7 +12,7 @@ export interface PostgresOptions {
 const MIGRATION_LOCK_KEY = "hashtextextended('virtplane.inventory.migrations', 0)";
 
 /** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
@@ -71,11 +65,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     }
   }
 
-  async function inTransaction<T>(
-    client: pg.PoolClient,
-    markBroken: (error: Error) => void,
-    fn: (tx: SqlExecutor) => Promise<T>,
-  ): Promise<T> {
+  async function inTransaction<T>(client: pg.PoolClient, markBroken: (error: Error) => void, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const bound = bind(client);
     await client.query('BEGIN');
     try {
@@ -92,8 +82,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   const executor: SqlExecutor = {
     query: pooled.query as SqlExecutor['query'],
     script: pooled.script,
-    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
-      withClient((client, markBroken) => inTransaction(client, markBroken, fn)),
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => withClient((client, markBroken) => inTransaction(client, markBroken, fn)),
   };
 
   let closed = false;

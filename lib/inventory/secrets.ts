@@ -6,7 +6,7 @@ export const REDACTED = '(sensitive)';
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
 /** A value marked secret: it prints, serializes and audits as "(sensitive)". */
-export class SecretValue<T = unknown> {
+class SecretValue<T = unknown> {
   readonly #value: T;
 
   constructor(value: T) {
@@ -90,13 +90,8 @@ function redactValue(value: unknown, extra: ReadonlySet<string>, seen: Set<objec
 }
 
 /** A JSON copy of `details` with every secret replaced by "(sensitive)". */
-export function redactSecrets(
-  details: Readonly<Record<string, unknown>>,
-  sensitiveKeys: readonly string[] = [],
-): { readonly [key: string]: JsonValue } {
+export function redactSecrets(details: Readonly<Record<string, unknown>>, sensitiveKeys: readonly string[] = []): { readonly [key: string]: JsonValue } {
   const extra = new Set(sensitiveKeys.map(normalizeKey));
   const redacted = redactValue(details, extra, new Set());
-  return redacted !== null && typeof redacted === 'object' && !Array.isArray(redacted)
-    ? (redacted as { readonly [key: string]: JsonValue })
-    : {};
+  return redacted !== null && typeof redacted === 'object' && !Array.isArray(redacted) ? (redacted as { readonly [key: string]: JsonValue }) : {};
 }

@@ -2,17 +2,7 @@
 
 export type Uuid = string;
 
-export type EntityKind =
-  | 'datacenter'
-  | 'cluster'
-  | 'host'
-  | 'network'
-  | 'storage_domain'
-  | 'vm'
-  | 'affinity_group'
-  | 'user'
-  | 'role'
-  | 'permission';
+export type EntityKind = 'datacenter' | 'cluster' | 'host' | 'network' | 'storage_domain' | 'vm' | 'affinity_group' | 'user' | 'role' | 'permission';
 
 /** Changes to an existing row: `undefined` keeps a value, `null` clears a nullable one. */
 export type Changes<Input> = { readonly [K in keyof Input]?: Input[K] | undefined };

@@ -21,7 +21,10 @@ export function parseOneLineSources(text: string): AptSource[] {
     const line = rawLine.replace(/#.*$/, '').trim();
     if (!line.startsWith('deb ') && !line.startsWith('deb\t')) continue;
     // Options in brackets ([arch=amd64 signed-by=...]) may hold spaces only inside the brackets.
-    const words = line.replace(/\[[^\]]*\]/, ' ').split(/\s+/).filter((word) => word.length > 0);
+    const words = line
+      .replace(/\[[^\]]*\]/, ' ')
+      .split(/\s+/)
+      .filter((word) => word.length > 0);
     const [, uri, suite, ...components] = words;
     if (uri && suite) sources.push({ uri, suites: [suite], components });
   }
@@ -85,7 +88,9 @@ export function readAptSources(aptDir = '/etc/apt'): AptSource[] {
 export function debianMirrorFor(suite: string, aptDir = '/etc/apt'): string {
   const mirror = pickDebianMirror(readAptSources(aptDir), suite);
   if (!mirror) {
-    throw new Error(`No Debian mirror for "${suite}" (main) in ${aptDir}/sources.list or ${aptDir}/sources.list.d/: the guest image is built from the mirror apt uses`);
+    throw new Error(
+      `No Debian mirror for "${suite}" (main) in ${aptDir}/sources.list or ${aptDir}/sources.list.d/: the guest image is built from the mirror apt uses`,
+    );
   }
   return mirror;
 }

@@ -4,7 +4,16 @@ import { dirname, join, resolve } from 'node:path';
 import { cachedGuestImage } from './guestImage.js';
 import { DEFAULT_LAB_FILE, type LabFile, type LabGuestImage, type LabHostEntry } from './labFile.js';
 import { runLocal } from './localCommand.js';
-import { bindMountsOf, generateKey, hasCapabilitiesCache, hostKeyPath, prepareMachineFiles, publicKeyOf, seedCapabilitiesCache, writeKnownHosts } from './machineFiles.js';
+import {
+  bindMountsOf,
+  generateKey,
+  hasCapabilitiesCache,
+  hostKeyPath,
+  prepareMachineFiles,
+  publicKeyOf,
+  seedCapabilitiesCache,
+  writeKnownHosts,
+} from './machineFiles.js';
 import { missingDaemons, startMachineDaemons } from './machineRuntime.js';
 import { createMachineNetwork, ensureBridge, listLinks, listNamespaces, removeBridge, removeMachineNetwork } from './network.js';
 import { planLab, type LabMachinePlan, type LabOptions, type LabPlan } from './labPlan.js';
@@ -54,9 +63,20 @@ export type LabProgress = (message: string) => void;
 const LAB_LAYOUT = 3;
 
 const REQUIRED_PROGRAMS = [
-  'ip', 'unshare', 'ssh-keygen', 'sshd', 'libvirtd', 'virtlogd', 'virsh', 'tgtd', 'tgtadm', 'tgt-admin', 'qemu-system-x86_64',
+  'ip',
+  'unshare',
+  'ssh-keygen',
+  'sshd',
+  'libvirtd',
+  'virtlogd',
+  'virsh',
+  'tgtd',
+  'tgtadm',
+  'tgt-admin',
+  'qemu-system-x86_64',
   // libvirt's NAT and isolated networks: firewall rules and DHCP/DNS (dnsmasq drops to user nobody).
-  'iptables', 'dnsmasq',
+  'iptables',
+  'dnsmasq',
 ];
 
 function recordPath(plan: LabPlan): string {
@@ -188,10 +208,16 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
     entries.push({ name: machine.name, address: machine.address, port: 22, hostKey: await publicKeyOf(hostKeyPath(machine)) });
   }
   const knownHostsFile = join(plan.stateDir, 'known_hosts');
-  await writeKnownHosts(knownHostsFile, entries.map((entry) => ({ names: [entry.address, entry.name], key: entry.hostKey })));
+  await writeKnownHosts(
+    knownHostsFile,
+    entries.map((entry) => ({ names: [entry.address, entry.name], key: entry.hostKey })),
+  );
   for (const machine of plan.machines) {
     // Inside the lab, machines verify each other (migration over qemu+ssh) against the same pins.
-    await writeKnownHosts(join(machine.dir, 'etc-ssh', 'ssh_known_hosts'), entries.map((entry) => ({ names: [entry.name, entry.address], key: entry.hostKey })));
+    await writeKnownHosts(
+      join(machine.dir, 'etc-ssh', 'ssh_known_hosts'),
+      entries.map((entry) => ({ names: [entry.name, entry.address], key: entry.hostKey })),
+    );
   }
   await Promise.all(toBuild.map((machine) => waitForSshBanner(machine.address, 22, 20_000)));
 

@@ -30,7 +30,10 @@ tgtadm --lld iscsi --mode target --op show 2>&1 || echo "tgtadm failed"
 `;
 
 function lines(text: string): string[] {
-  return text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
 }
 
 /** A hypervisor through the libvirt backend's bulk read: facts and every domain in one round trip. */
@@ -74,10 +77,7 @@ export async function labStatus(lab: LabFile): Promise<MachineStatus[]> {
   const pool = new SshPool({ readyTimeoutMs: 5000 });
   try {
     const endpoints = labEndpoints(lab);
-    return await Promise.all([
-      ...endpoints.hosts.map((endpoint) => probeHypervisor(pool, endpoint)),
-      probeStorage(pool, endpoints.storage),
-    ]);
+    return await Promise.all([...endpoints.hosts.map((endpoint) => probeHypervisor(pool, endpoint)), probeStorage(pool, endpoints.storage)]);
   } finally {
     await pool.close();
   }

@@ -104,7 +104,10 @@ async function prepareLibvirtConfig(machine: LabMachinePlan): Promise<void> {
   const hostUuid = /host_uuid = "([0-9a-f-]{36})"/.exec(existing)?.[1] ?? randomUUID();
   await writeFile(confPath, `host_uuid = "${hostUuid}"\n`);
   // Guests run as root: /dev/kvm on these machines is root-only (no udev rule gives it to group kvm).
-  await writeFile(join(etcLibvirt, 'qemu.conf'), ['user = "root"', 'group = "root"', 'dynamic_ownership = 0', 'remember_owner = 0', 'swtpm_user = "root"', 'swtpm_group = "root"', ''].join('\n'));
+  await writeFile(
+    join(etcLibvirt, 'qemu.conf'),
+    ['user = "root"', 'group = "root"', 'dynamic_ownership = 0', 'remember_owner = 0', 'swtpm_user = "root"', 'swtpm_group = "root"', ''].join('\n'),
+  );
   if (existsSync('/etc/libvirt/libvirt.conf')) await copyFile('/etc/libvirt/libvirt.conf', join(etcLibvirt, 'libvirt.conf'));
 }
 

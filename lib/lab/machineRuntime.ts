@@ -57,9 +57,23 @@ export async function startMachineDaemons(machine: LabMachinePlan): Promise<void
   const mountArgs = Object.entries(bindMountsOf(machine)).flatMap(([mountPoint, folder]) => [join(machine.dir, folder), mountPoint]);
   await runLocal(
     [
-      'ip', 'netns', 'exec', machine.namespace,
-      'unshare', '--mount', '--uts', '--propagation', 'private',
-      'sh', '-c', START_SCRIPT, 'virtplane-lab-start', machine.dir, machine.name, machine.role, ...mountArgs,
+      'ip',
+      'netns',
+      'exec',
+      machine.namespace,
+      'unshare',
+      '--mount',
+      '--uts',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      START_SCRIPT,
+      'virtplane-lab-start',
+      machine.dir,
+      machine.name,
+      machine.role,
+      ...mountArgs,
     ],
     { timeoutMs: 60_000 },
   );

@@ -53,7 +53,10 @@ export async function removeBridge(bridge: string): Promise<void> {
 
 /** A locally administered unicast MAC, 02:76:70 ("vp") then the address's last three bytes. */
 export function macFor(address: string): string {
-  const bytes = address.split('.').slice(1).map((part) => Number(part).toString(16).padStart(2, '0'));
+  const bytes = address
+    .split('.')
+    .slice(1)
+    .map((part) => Number(part).toString(16).padStart(2, '0'));
   return ['02', '76', '70', ...bytes].join(':');
 }
 
@@ -61,7 +64,21 @@ export function macFor(address: string): string {
 export async function createMachineNetwork(plan: LabPlan, machine: LabMachinePlan): Promise<void> {
   await runLocal(['ip', 'netns', 'add', machine.namespace]);
   // A MAC derived from the address survives a rebuild, so neighbours' ARP caches stay right.
-  await runLocal(['ip', 'link', 'add', machine.hostLink, 'type', 'veth', 'peer', 'name', 'eth0', 'address', macFor(machine.address), 'netns', machine.namespace]);
+  await runLocal([
+    'ip',
+    'link',
+    'add',
+    machine.hostLink,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    'eth0',
+    'address',
+    macFor(machine.address),
+    'netns',
+    machine.namespace,
+  ]);
   await runLocal(['ip', 'link', 'set', machine.hostLink, 'master', plan.bridge]);
   await runLocal(['ip', 'link', 'set', machine.hostLink, 'up']);
   const inside = ['ip', 'netns', 'exec', machine.namespace];

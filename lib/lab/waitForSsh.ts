@@ -1,12 +1,15 @@
 import { connect } from 'node:net';
 
+const PER_TRY_MS = 10_000;
+
 /** Resolves once something at address:port greets with an SSH banner; rejects after timeoutMs. */
 export async function waitForSshBanner(address: string, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no answer';
   while (Date.now() < deadline) {
     try {
-      await readBanner(address, port, Math.max(500, deadline - Date.now()));
+      // Each try is short: a forwarder may hold a connection open, silent, while nothing is behind it yet.
+      await readBanner(address, port, Math.max(500, Math.min(PER_TRY_MS, deadline - Date.now())));
       return;
     } catch (error) {
       lastError = (error as Error).message;

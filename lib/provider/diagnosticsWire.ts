@@ -12,7 +12,7 @@ export function pathToWire(path: AttributePath): WireAttributePath {
   };
 }
 
-export function diagnosticToWire(diagnostic: Diagnostic): WireDiagnostic {
+function diagnosticToWire(diagnostic: Diagnostic): WireDiagnostic {
   const wire: WireDiagnostic = {
     severity: diagnostic.severity === 'error' ? 'ERROR' : 'WARNING',
     summary: diagnostic.summary,

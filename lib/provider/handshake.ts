@@ -1,9 +1,9 @@
 /** go-plugin's handshake, as Terraform's plugin client expects it. */
 
-export const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
+const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
 export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
-export const CORE_PROTOCOL_VERSION = 1;
-export const APP_PROTOCOL_VERSION = 6;
+const CORE_PROTOCOL_VERSION = 1;
+const APP_PROTOCOL_VERSION = 6;
 export const PROVIDER_ADDRESS = 'registry.terraform.io/virtplane/virtplane';
 
 export class PluginEnvironmentError extends Error {
@@ -21,7 +21,14 @@ export function checkPluginEnvironment(env: NodeJS.ProcessEnv): void {
     );
   }
   const offered = env.PLUGIN_PROTOCOL_VERSIONS;
-  if (offered !== undefined && offered !== '' && !offered.split(',').map((v) => v.trim()).includes(String(APP_PROTOCOL_VERSION))) {
+  if (
+    offered !== undefined &&
+    offered !== '' &&
+    !offered
+      .split(',')
+      .map((v) => v.trim())
+      .includes(String(APP_PROTOCOL_VERSION))
+  ) {
     throw new PluginEnvironmentError(
       `Terraform offers plugin protocol versions ${offered}, but virtplane speaks version ${APP_PROTOCOL_VERSION} only: use Terraform 1.0 or later.`,
     );

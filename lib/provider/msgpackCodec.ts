@@ -1,14 +1,7 @@
 import { decode, encode, ExtData } from '@msgpack/msgpack';
 import { formatPath, type AttributePath } from '../framework/attributePath.js';
 import { parseTerraformType, type TerraformType } from '../framework/terraformTypes.js';
-import {
-  isPlainObject,
-  isUnknown,
-  Unknown,
-  unknown,
-  type TerraformValue,
-  type UnknownRefinement,
-} from '../framework/values.js';
+import { isPlainObject, isUnknown, Unknown, unknown, type TerraformValue, type UnknownRefinement } from '../framework/values.js';
 
 /**
  * Terraform's msgpack value encoding (docs/plugin-protocol/object-wire-format.md), driven by
@@ -30,7 +23,7 @@ export class CodecError extends Error {
   }
 }
 
-export interface EncodeOptions {
+interface EncodeOptions {
   /** Reject unknowns: results of Read, Apply, Import and Upgrade must be wholly known. */
   readonly requireKnown?: boolean;
 }

@@ -3,7 +3,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { join } from 'node:path';
 import { protoDirectory } from '../util/packageRoot.js';
 
-export interface PluginProtocol {
+interface PluginProtocol {
   /** tfplugin6.Provider */
   readonly providerService: ServiceDefinition;
   /** plugin.GRPCController (go-plugin) */

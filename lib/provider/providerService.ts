@@ -2,14 +2,7 @@ import type { handleUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-j
 import { encode } from '@msgpack/msgpack';
 import type { AttributePath } from '../framework/attributePath.js';
 import type { AnyDataSourceDefinition } from '../framework/dataSource.js';
-import {
-  DiagnosticError,
-  diagnosticsFromError,
-  errorDiagnostic,
-  hasErrors,
-  PartialApplyError,
-  type Diagnostic,
-} from '../framework/diagnostics.js';
+import { DiagnosticError, diagnosticsFromError, errorDiagnostic, hasErrors, PartialApplyError, type Diagnostic } from '../framework/diagnostics.js';
 import { applyDefaults, normalizeBlockValue, unexpectedKeys } from '../framework/normalize.js';
 import { planDefaults } from '../framework/planning.js';
 import { PrivateData } from '../framework/privateData.js';
@@ -18,14 +11,7 @@ import type { AnyResourceDefinition, StateUpgrader } from '../framework/resource
 import { blockType, type BlockSchema } from '../framework/schema.js';
 import type { TerraformType } from '../framework/terraformTypes.js';
 import { validateConfig } from '../framework/validation.js';
-import {
-  containsUnknown,
-  isPlainObject,
-  unknownsToNull,
-  type JsonValue,
-  type TerraformObject,
-  type TerraformValue,
-} from '../framework/values.js';
+import { containsUnknown, isPlainObject, unknownsToNull, type JsonValue, type TerraformObject, type TerraformValue } from '../framework/values.js';
 import { diagnosticsToWire, pathToWire } from './diagnosticsWire.js';
 import { valueFromStateJson } from './jsonState.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -54,7 +40,9 @@ interface UntypedResource {
   readonly schemaVersion?: number;
   readonly stateUpgraders?: { readonly [fromVersion: number]: StateUpgrader };
   validate?(request: { readonly config: TerraformObject }): readonly Diagnostic[];
-  plan?(request: UntypedOperation & { prior: TerraformObject | null; config: TerraformObject; planned: TerraformObject }): Promise<UntypedPlanResponse | undefined> | UntypedPlanResponse | undefined;
+  plan?(
+    request: UntypedOperation & { prior: TerraformObject | null; config: TerraformObject; planned: TerraformObject },
+  ): Promise<UntypedPlanResponse | undefined> | UntypedPlanResponse | undefined;
   planDestroy?(request: UntypedOperation & { prior: TerraformObject }): Promise<void> | void;
   create(request: UntypedOperation & { planned: TerraformObject; config: TerraformObject }): Promise<TerraformObject>;
   read(request: UntypedOperation & { state: TerraformObject }): Promise<TerraformObject | null>;
@@ -76,7 +64,7 @@ interface Registered<T> {
 
 const NULL_VALUE: WireDynamicValue = { msgpack: Buffer.from(encode(null)) };
 
-export interface ProviderServiceOptions {
+interface ProviderServiceOptions {
   readonly logger?: Logger;
 }
 
@@ -300,9 +288,7 @@ export class ProviderService<Ctx> {
       if (definition.plan !== undefined) {
         const provider = this.#configuredContext();
         const plan = definition.plan.bind(definition);
-        const response = await this.#tracker.run(async (signal) =>
-          plan({ prior, config, planned: plannedValue, provider, signal, private: privateData }),
-        );
+        const response = await this.#tracker.run(async (signal) => plan({ prior, config, planned: plannedValue, provider, signal, private: privateData }));
         if (response?.planned !== undefined) plannedValue = response.planned;
         if (response?.requiresReplace !== undefined) requiresReplace.push(...response.requiresReplace);
         if (response?.diagnostics !== undefined) collected.push(...response.diagnostics);
@@ -327,50 +313,53 @@ export class ProviderService<Ctx> {
     let newState: WireDynamicValue | null | undefined = request.prior_state;
     let privateBytes = request.planned_private ?? Buffer.alloc(0);
     let failedOperation = 'Cannot apply the change';
-    const diagnostics = await this.#collect(() => failedOperation, async () => {
-      const { definition, type } = this.#resource(request.type_name);
-      const prior = this.#decodeObjectOrNull(request.prior_state, type, 'prior state');
-      const planned = this.#decodeObjectOrNull(request.planned_state, type, 'planned state');
-      const privateData = PrivateData.fromBytes(request.planned_private);
-      const provider = this.#configuredContext();
-      if (planned === null) {
-        if (prior === null) {
+    const diagnostics = await this.#collect(
+      () => failedOperation,
+      async () => {
+        const { definition, type } = this.#resource(request.type_name);
+        const prior = this.#decodeObjectOrNull(request.prior_state, type, 'prior state');
+        const planned = this.#decodeObjectOrNull(request.planned_state, type, 'planned state');
+        const privateData = PrivateData.fromBytes(request.planned_private);
+        const provider = this.#configuredContext();
+        if (planned === null) {
+          if (prior === null) {
+            newState = NULL_VALUE;
+            return [];
+          }
+          failedOperation = `Cannot delete ${definition.typeName}`;
+          await this.#tracker.run((signal) => definition.delete({ prior, provider, signal, private: privateData }));
           newState = NULL_VALUE;
+          privateBytes = Buffer.alloc(0);
           return [];
         }
-        failedOperation = `Cannot delete ${definition.typeName}`;
-        await this.#tracker.run((signal) => definition.delete({ prior, provider, signal, private: privateData }));
-        newState = NULL_VALUE;
-        privateBytes = Buffer.alloc(0);
-        return [];
-      }
-      const config = this.#decodeObject(request.config, type, 'configuration');
-      // create/update see values still unknown at plan time as null: they fill them in.
-      const known = unknownsToNull(planned);
-      const knownConfig = unknownsToNull(config);
-      if (prior === null) {
-        failedOperation = `Cannot create ${definition.typeName}`;
-        newState = NULL_VALUE;
-      } else {
-        failedOperation = `Cannot update ${definition.typeName}`;
-      }
-      try {
-        const result = await this.#tracker.run((signal) =>
-          prior === null
-            ? definition.create({ planned: known, config: knownConfig, provider, signal, private: privateData })
-            : definition.update({ prior, planned: known, config: knownConfig, provider, signal, private: privateData }),
-        );
-        newState = this.#encodeState(result, definition.schema, type);
-        privateBytes = privateData.toBytes();
-        return [];
-      } catch (error) {
-        if (error instanceof PartialApplyError) {
-          newState = this.#encodeState(error.state as TerraformObject, definition.schema, type);
-          privateBytes = privateData.toBytes();
+        const config = this.#decodeObject(request.config, type, 'configuration');
+        // create/update see values still unknown at plan time as null: they fill them in.
+        const known = unknownsToNull(planned);
+        const knownConfig = unknownsToNull(config);
+        if (prior === null) {
+          failedOperation = `Cannot create ${definition.typeName}`;
+          newState = NULL_VALUE;
+        } else {
+          failedOperation = `Cannot update ${definition.typeName}`;
         }
-        throw error;
-      }
-    });
+        try {
+          const result = await this.#tracker.run((signal) =>
+            prior === null
+              ? definition.create({ planned: known, config: knownConfig, provider, signal, private: privateData })
+              : definition.update({ prior, planned: known, config: knownConfig, provider, signal, private: privateData }),
+          );
+          newState = this.#encodeState(result, definition.schema, type);
+          privateBytes = privateData.toBytes();
+          return [];
+        } catch (error) {
+          if (error instanceof PartialApplyError) {
+            newState = this.#encodeState(error.state as TerraformObject, definition.schema, type);
+            privateBytes = privateData.toBytes();
+          }
+          throw error;
+        }
+      },
+    );
     return { new_state: newState, private: privateBytes, diagnostics: diagnosticsToWire(diagnostics) };
   }
 
@@ -387,7 +376,10 @@ export class ProviderService<Ctx> {
       const importer = definition.import.bind(definition);
       const state = await this.#tracker.run((signal) => importer({ id, provider, signal, private: privateData }));
       if (state === null) {
-        throw new DiagnosticError('Cannot import non-existent remote object', `No ${definition.typeName} with the id "${id}" exists. Check the id and try again.`);
+        throw new DiagnosticError(
+          'Cannot import non-existent remote object',
+          `No ${definition.typeName} with the id "${id}" exists. Check the id and try again.`,
+        );
       }
       imported.push({ type_name: definition.typeName, state: this.#encodeState(state, definition.schema, type), private: privateData.toBytes() });
       return [];
@@ -401,7 +393,10 @@ export class ProviderService<Ctx> {
       const { definition, type } = this.#dataSource(request.type_name);
       const config = this.#decodeObject(request.config, type, 'configuration');
       if (containsUnknown(config)) {
-        throw new DiagnosticError('Data source configuration is not known yet', 'Terraform should read this data source during apply; this is a bug in Terraform or the provider.');
+        throw new DiagnosticError(
+          'Data source configuration is not known yet',
+          'Terraform should read this data source during apply; this is a bug in Terraform or the provider.',
+        );
       }
       const provider = this.#configuredContext();
       const read = definition.read.bind(definition);
@@ -440,7 +435,10 @@ export class ProviderService<Ctx> {
   #resource(typeName: string | undefined): Registered<UntypedResource> {
     const registered = this.#resources.get(typeName ?? '');
     if (registered === undefined) {
-      throw new DiagnosticError('Unknown resource type', `This provider has no resource type "${typeName ?? ''}". Known: ${[...this.#resources.keys()].join(', ') || 'none'}.`);
+      throw new DiagnosticError(
+        'Unknown resource type',
+        `This provider has no resource type "${typeName ?? ''}". Known: ${[...this.#resources.keys()].join(', ') || 'none'}.`,
+      );
     }
     return registered;
   }
@@ -448,14 +446,20 @@ export class ProviderService<Ctx> {
   #dataSource(typeName: string | undefined): Registered<UntypedDataSource> {
     const registered = this.#dataSources.get(typeName ?? '');
     if (registered === undefined) {
-      throw new DiagnosticError('Unknown data source', `This provider has no data source "${typeName ?? ''}". Known: ${[...this.#dataSources.keys()].join(', ') || 'none'}.`);
+      throw new DiagnosticError(
+        'Unknown data source',
+        `This provider has no data source "${typeName ?? ''}". Known: ${[...this.#dataSources.keys()].join(', ') || 'none'}.`,
+      );
     }
     return registered;
   }
 
   #configuredContext(): Ctx {
     if (this.#context === undefined) {
-      throw new DiagnosticError('Provider not configured', 'Terraform did not configure the virtplane provider before using it. This is a bug in Terraform or the provider.');
+      throw new DiagnosticError(
+        'Provider not configured',
+        'Terraform did not configure the virtplane provider before using it. This is a bug in Terraform or the provider.',
+      );
     }
     return this.#context.value;
   }

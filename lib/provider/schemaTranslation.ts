@@ -2,7 +2,7 @@ import type { BlockSchema } from '../framework/schema.js';
 import { isComputed, isOptional } from '../framework/schema.js';
 import type { WireSchema, WireSchemaAttribute, WireSchemaBlock } from './wireTypes.js';
 
-export interface SchemaTranslationOptions {
+interface SchemaTranslationOptions {
   /**
    * Resources and data sources plan defaults, so an attribute with a default is
    * optional+computed there. The provider block is never planned: its defaults are applied by
@@ -15,7 +15,7 @@ export function schemaToWire(block: BlockSchema, version: number, options: Schem
   return { version, block: blockToWire(block, version, options) };
 }
 
-export function blockToWire(block: BlockSchema, version: number, options: SchemaTranslationOptions): WireSchemaBlock {
+function blockToWire(block: BlockSchema, version: number, options: SchemaTranslationOptions): WireSchemaBlock {
   const attributes: WireSchemaAttribute[] = Object.entries(block.attributes).map(([name, attribute]) => {
     const computed = options.defaultsAreComputed ? isComputed(attribute) : attribute.computed === true;
     const optional = options.defaultsAreComputed ? isOptional(attribute) : attribute.optional === true || attribute.default !== undefined;

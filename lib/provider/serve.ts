@@ -1,14 +1,7 @@
 import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { ProviderDefinition } from '../framework/provider.js';
 import type { BlockSchema } from '../framework/schema.js';
-import {
-  checkPluginEnvironment,
-  handshakeLine,
-  PluginEnvironmentError,
-  portRange,
-  PROVIDER_ADDRESS,
-  reattachValue,
-} from './handshake.js';
+import { checkPluginEnvironment, handshakeLine, PluginEnvironmentError, portRange, PROVIDER_ADDRESS, reattachValue } from './handshake.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { loadPluginProtocol } from './protocol.js';
 import { ProviderService } from './providerService.js';
@@ -17,7 +10,7 @@ import type { ServerCertificate } from './tlsCertificate.js';
 /** Terraform sends whole states and schemas in one message: allow big ones. */
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-export interface ProviderServerOptions {
+interface ProviderServerOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: Logger;
   /** No TLS (debug/reattach mode, or TF_DISABLE_PLUGIN_TLS). */
@@ -140,7 +133,7 @@ function closeServer(server: Server): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
-export interface ServeOptions {
+interface ServeOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: Logger;
   /** From startCertificateGeneration(), called before the heavy imports. */

@@ -8,7 +8,7 @@ export interface WireDynamicValue {
   readonly json?: Buffer | Uint8Array;
 }
 
-export interface WireAttributePathStep {
+interface WireAttributePathStep {
   readonly attribute_name?: string;
   readonly element_key_string?: string;
   readonly element_key_int?: number;
@@ -37,7 +37,7 @@ export interface WireSchemaAttribute {
   readonly deprecated: boolean;
 }
 
-export interface WireNestedBlock {
+interface WireNestedBlock {
   readonly type_name: string;
   readonly block: WireSchemaBlock;
   readonly nesting: 'SINGLE' | 'LIST' | 'SET';
@@ -59,7 +59,7 @@ export interface WireSchema {
   readonly block: WireSchemaBlock;
 }
 
-export interface WireRawState {
+interface WireRawState {
   readonly json?: Buffer;
   readonly flatmap?: { readonly [key: string]: string };
 }

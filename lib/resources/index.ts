@@ -4,4 +4,4 @@
  */
 export { createProviderContext, providerConfigSchema, type ProviderConfig, type ProviderContext } from './context/index.js';
 export { dataSources, resources } from './registry.js';
-export { buildVirtplaneProvider, type VirtplaneProviderParts } from './virtplaneProvider.js';
+export { buildVirtplaneProvider } from './virtplaneProvider.js';

@@ -4,15 +4,13 @@ import { createProviderContext, providerConfigSchema, type ProviderContext, vali
 import type { AnyResourceDefinition } from '../framework/resource.js';
 import * as registry from './registry.js';
 
-export interface VirtplaneProviderParts {
+interface VirtplaneProviderParts {
   readonly resources: readonly AnyResourceDefinition<ProviderContext>[];
   readonly dataSources: readonly AnyDataSourceDefinition<ProviderContext>[];
 }
 
 /** The virtplane provider over a set of resources (the registry's by default). */
-export function buildVirtplaneProvider(
-  parts: VirtplaneProviderParts = registry,
-): ProviderDefinition<typeof providerConfigSchema, ProviderContext> {
+export function buildVirtplaneProvider(parts: VirtplaneProviderParts = registry): ProviderDefinition<typeof providerConfigSchema, ProviderContext> {
   return defineProvider({
     typeName: 'virtplane',
     schema: providerConfigSchema,

@@ -7,7 +7,7 @@
 import { compareText } from './capacity.js';
 import type { PlacementRequest, SchedulingAffinityGroup, SchedulingHost, SchedulingPlacement, Uuid } from './types.js';
 
-export interface AffinityBreach {
+interface AffinityBreach {
   readonly group: SchedulingAffinityGroup;
   /** Why this host breaks the group's rule, e.g. `it runs db1`. */
   readonly detail: string;
@@ -31,11 +31,7 @@ export function affinityRules(
 ): AffinityRules {
   const vmId = request.vmId;
   const applying =
-    vmId === undefined
-      ? []
-      : groups
-          .filter((group) => group.vmIds.includes(vmId))
-          .sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
+    vmId === undefined ? [] : groups.filter((group) => group.vmIds.includes(vmId)).sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
   const placedMembers = new Map<Uuid, readonly SchedulingPlacement[]>();
   for (const group of applying) {
     const members = otherPlacements
@@ -65,9 +61,7 @@ function positiveBreach(rules: AffinityRules, group: SchedulingAffinityGroup, ho
       const label = hostLabel(rules, member.hostId);
       byHost.set(label, [...(byHost.get(label) ?? []), member.name]);
     }
-    const where = [...byHost.entries()]
-      .sort(([a], [b]) => compareText(a, b))
-      .map(([label, names]) => `${label} (${names.join(', ')})`);
+    const where = [...byHost.entries()].sort(([a], [b]) => compareText(a, b)).map(([label, names]) => `${label} (${names.join(', ')})`);
     details.push(`the group's VMs run on ${where.join(' and ')}`);
     weight += elsewhere.length;
   }
@@ -78,7 +72,7 @@ function negativeBreach(rules: AffinityRules, group: SchedulingAffinityGroup, ho
   const details: string[] = [];
   let weight = 0;
   if (group.hostIds.includes(hostId)) {
-    details.push("the group keeps its VMs off this host");
+    details.push('the group keeps its VMs off this host');
     weight += 1;
   }
   const here = (rules.placedMembers.get(group.id) ?? []).filter((member) => member.hostId === hostId);

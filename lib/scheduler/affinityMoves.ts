@@ -14,7 +14,7 @@ export interface AffinityMove {
   readonly toHostName: string;
 }
 
-export type AffinityMovePlan = { readonly ok: true; readonly moves: readonly AffinityMove[] } | { readonly ok: false; readonly message: string };
+type AffinityMovePlan = { readonly ok: true; readonly moves: readonly AffinityMove[] } | { readonly ok: false; readonly message: string };
 
 function byName(a: SchedulingPlacement, b: SchedulingPlacement): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;

@@ -20,6 +20,10 @@ export function withPlacement(snapshot: SchedulingSnapshot, placement: Placement
   };
 }
 
-export function withHostChanged(snapshot: SchedulingSnapshot, hostId: Uuid, change: Partial<Pick<SchedulingHost, 'maintenance' | 'reachable'>>): SchedulingSnapshot {
+export function withHostChanged(
+  snapshot: SchedulingSnapshot,
+  hostId: Uuid,
+  change: Partial<Pick<SchedulingHost, 'maintenance' | 'reachable'>>,
+): SchedulingSnapshot {
   return { ...snapshot, hosts: snapshot.hosts.map((host) => (host.id === hostId ? { ...host, ...change } : host)) };
 }

@@ -38,13 +38,7 @@ function rank(request: PlacementRequest): number {
 }
 
 function compareRequests(a: PlacementRequest, b: PlacementRequest): number {
-  return (
-    rank(a) - rank(b) ||
-    b.memoryMib - a.memoryMib ||
-    compareText(a.name, b.name) ||
-    compareText(a.vmId ?? '', b.vmId ?? '') ||
-    b.vcpus - a.vcpus
-  );
+  return rank(a) - rank(b) || b.memoryMib - a.memoryMib || compareText(a.name, b.name) || compareText(a.vmId ?? '', b.vmId ?? '') || b.vcpus - a.vcpus;
 }
 
 /** The order in which a batch places its VMs. */

@@ -10,7 +10,7 @@ export interface HostLoad {
   readonly vcpus: number;
 }
 
-export interface HostUsage extends HostLoad {
+interface HostUsage extends HostLoad {
   readonly hostId: Uuid;
   readonly hostName: string;
   /** memoryMib x overcommit; 0 for a host whose memory is unknown. */
@@ -29,7 +29,7 @@ export function schedulableMib(host: SchedulingHost, overcommitPercent: number):
   return Math.floor((host.memoryMib * overcommitPercent) / 100);
 }
 
-export function isSchedulable(host: SchedulingHost): boolean {
+function isSchedulable(host: SchedulingHost): boolean {
   return !host.maintenance && host.reachable && host.memoryMib !== null;
 }
 
@@ -38,15 +38,12 @@ export function isSchedulable(host: SchedulingHost): boolean {
  * are unique in a cluster). Its memory must not count against it, or a resize or a re-plan would
  * count the VM twice.
  */
-export function isSameVm(request: Pick<PlacementRequest, 'vmId' | 'name'>, placement: SchedulingPlacement): boolean {
+function isSameVm(request: Pick<PlacementRequest, 'vmId' | 'name'>, placement: SchedulingPlacement): boolean {
   if (request.vmId !== undefined && placement.vmId !== undefined) return request.vmId === placement.vmId;
   return request.name === placement.name;
 }
 
-export function placementsExcept(
-  placements: readonly SchedulingPlacement[],
-  request: Pick<PlacementRequest, 'vmId' | 'name'>,
-): readonly SchedulingPlacement[] {
+export function placementsExcept(placements: readonly SchedulingPlacement[], request: Pick<PlacementRequest, 'vmId' | 'name'>): readonly SchedulingPlacement[] {
   return placements.filter((placement) => !isSameVm(request, placement));
 }
 

@@ -10,17 +10,9 @@
 import { withHostChanged, withPlacement } from './assign.js';
 import { compareText } from './capacity.js';
 import { placeVm } from './place.js';
-import type {
-  Placement,
-  PlacementFailure,
-  PlacementRequest,
-  SchedulingPlacement,
-  SchedulingPlacementStatus,
-  SchedulingSnapshot,
-  Uuid,
-} from './types.js';
+import type { Placement, PlacementFailure, PlacementRequest, SchedulingPlacement, SchedulingPlacementStatus, SchedulingSnapshot, Uuid } from './types.js';
 
-export interface VmMove {
+interface VmMove {
   readonly vmId?: Uuid;
   readonly name: string;
   readonly memoryMib: number;
@@ -42,7 +34,7 @@ export interface DrainPlan {
   readonly snapshot: SchedulingSnapshot;
 }
 
-export interface DrainFailure {
+interface DrainFailure {
   readonly ok: false;
   readonly hostId: Uuid;
   readonly hostName: string | null;

@@ -1,7 +1,7 @@
 import type { PlacementFailure } from './types.js';
 
 /** Base of every error the scheduler throws on purpose; `code` is stable for programs to test. */
-export class SchedulerError extends Error {
+class SchedulerError extends Error {
   constructor(
     readonly code: string,
     message: string,

@@ -5,7 +5,7 @@
 import { describeGroup } from './affinity.js';
 import type { HostRejection, HostRejectionReason, PlacementRequest, SchedulingAffinityGroup } from './types.js';
 
-export function describeReason(reason: HostRejectionReason): string {
+function describeReason(reason: HostRejectionReason): string {
   switch (reason.kind) {
     case 'maintenance':
       return 'is in maintenance';
@@ -22,7 +22,7 @@ export function describeReason(reason: HostRejectionReason): string {
   }
 }
 
-export function describeRejection(rejection: HostRejection): string {
+function describeRejection(rejection: HostRejection): string {
   return `${rejection.hostName} ${rejection.reasons.map(describeReason).join(' and ')}`;
 }
 

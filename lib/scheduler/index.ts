@@ -21,11 +21,11 @@ export type {
   SchedulingSnapshot,
   Uuid,
 } from './types.js';
-export { SchedulerError, SchedulerInputError, PlacementFailedError, ReservationFailedError } from './errors.js';
+export { SchedulerInputError, PlacementFailedError, ReservationFailedError } from './errors.js';
 export { placeVm } from './place.js';
-export { planDrain, type DrainFailure, type DrainPlan, type DrainResult, type VmMove } from './drain.js';
+export { planDrain, type DrainPlan, type DrainResult } from './drain.js';
 export { planBatch, batchOrder, type BatchPlan } from './batch.js';
-export { hostUsage, schedulableMib, type HostUsage } from './capacity.js';
+export { hostUsage, schedulableMib } from './capacity.js';
 export { withPlacement } from './assign.js';
 export { loadSnapshot, type LoadSnapshotOptions, type SnapshotSource } from './snapshot.js';
-export { reservePlacement, type ReservePlacementOptions, type ReservedPlacement } from './reserve.js';
+export { reservePlacement, type ReservedPlacement } from './reserve.js';

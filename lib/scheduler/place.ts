@@ -41,13 +41,7 @@ function validateSnapshot(snapshot: SchedulingSnapshot): void {
   assertPositiveInteger(snapshot.cluster.memoryOvercommitPercent, `Memory overcommit of cluster ${JSON.stringify(snapshot.cluster.name)}`);
 }
 
-function judgeHost(
-  host: SchedulingHost,
-  load: HostLoad,
-  request: PlacementRequest,
-  snapshot: SchedulingSnapshot,
-  rules: AffinityRules,
-): HostVerdict {
+function judgeHost(host: SchedulingHost, load: HostLoad, request: PlacementRequest, snapshot: SchedulingSnapshot, rules: AffinityRules): HostVerdict {
   const reasons: HostRejectionReason[] = [];
   if (host.maintenance) reasons.push({ kind: 'maintenance' });
   if (!host.reachable) reasons.push({ kind: 'unreachable' });
@@ -132,9 +126,7 @@ export function placeVm(request: PlacementRequest, snapshot: SchedulingSnapshot)
   const others = placementsExcept(snapshot.placements, request);
   const loads = loadsByHost(others);
   const rules = affinityRules(request, snapshot.affinityGroups, others, snapshot.hosts);
-  const verdicts = [...snapshot.hosts]
-    .sort(compareHosts)
-    .map((host) => judgeHost(host, loadOf(loads, host.id), request, snapshot, rules));
+  const verdicts = [...snapshot.hosts].sort(compareHosts).map((host) => judgeHost(host, loadOf(loads, host.id), request, snapshot, rules));
   const verdictOf = (hostId: string): HostVerdict | undefined => verdicts.find((verdict) => verdict.host.id === hostId);
 
   if (request.pinnedHostId !== undefined) {

@@ -27,12 +27,10 @@ function compareCpuLoad(a: Candidate, b: Candidate, addedVcpus: number): number 
 
 const POLICY_ORDERS: Readonly<Record<SchedulingPolicy, (addedVcpus: number) => Order>> = {
   // Spread: most memory left after placement, then fewest VMs, then the lightest vCPU load.
-  evenly_distributed: (addedVcpus) => (a, b) =>
-    b.freeAfterMib - a.freeAfterMib || a.vmCount - b.vmCount || compareCpuLoad(a, b, addedVcpus),
+  evenly_distributed: (addedVcpus) => (a, b) => b.freeAfterMib - a.freeAfterMib || a.vmCount - b.vmCount || compareCpuLoad(a, b, addedVcpus),
   // Pack: hosts already running VMs before empty ones (which could stay powered down), then the
   // tightest fit, then the host with the most VMs.
-  power_saving: () => (a, b) =>
-    Number(b.vmCount > 0) - Number(a.vmCount > 0) || a.freeAfterMib - b.freeAfterMib || b.vmCount - a.vmCount,
+  power_saving: () => (a, b) => Number(b.vmCount > 0) - Number(a.vmCount > 0) || a.freeAfterMib - b.freeAfterMib || b.vmCount - a.vmCount,
   // The first host that fits, by name.
   none: () => () => 0,
 };

@@ -16,7 +16,7 @@ import { placeVm } from './place.js';
 import { loadSnapshot, type LoadSnapshotOptions, type SnapshotSource } from './snapshot.js';
 import type { Placement, PlacementRequest } from './types.js';
 
-export interface ReservePlacementOptions extends LoadSnapshotOptions {
+interface ReservePlacementOptions extends LoadSnapshotOptions {
   /** The host the plan chose; without it, placement runs now on a fresh snapshot. */
   readonly plannedHostId?: Uuid;
   /** How long the reservation holds without a confirm (the inventory's default otherwise). */
@@ -37,14 +37,16 @@ export interface ReservedPlacement {
 
 /** Refusals that mean "the inventory changed since the snapshot", worth one fresh placement. */
 function isStaleChoice(error: unknown): error is Error {
-  return (
-    error instanceof InsufficientCapacityError ||
-    error instanceof HostUnavailableError ||
-    (error instanceof NotFoundError && error.kind === 'host')
-  );
+  return error instanceof InsufficientCapacityError || error instanceof HostUnavailableError || (error instanceof NotFoundError && error.kind === 'host');
 }
 
-async function placeFresh(inventory: SnapshotSource, clusterId: Uuid, request: PlacementRequest, options: ReservePlacementOptions, problem?: string): Promise<Placement> {
+async function placeFresh(
+  inventory: SnapshotSource,
+  clusterId: Uuid,
+  request: PlacementRequest,
+  options: ReservePlacementOptions,
+  problem?: string,
+): Promise<Placement> {
   const result = placeVm(request, await loadSnapshot(inventory, clusterId, options));
   if (!result.ok) throw new PlacementFailedError(result, problem);
   return result;
@@ -67,7 +69,13 @@ async function firstChoice(
   return { hostId: placement.hostId, hostName: placement.hostName, placement };
 }
 
-function reserveOn(inventory: SnapshotSource, clusterId: Uuid, request: PlacementRequest, hostId: Uuid, options: ReservePlacementOptions): Promise<VmPlacement> {
+function reserveOn(
+  inventory: SnapshotSource,
+  clusterId: Uuid,
+  request: PlacementRequest,
+  hostId: Uuid,
+  options: ReservePlacementOptions,
+): Promise<VmPlacement> {
   return inventory.vmPlacements.reserve({
     ...(request.vmId === undefined ? {} : { vmId: request.vmId }),
     name: request.name,

@@ -13,7 +13,13 @@ describe('virtplane docs', () => {
   it('documents every resource and data source with its attributes', () => {
     const markdown = referenceMarkdown(documentedTypes());
     expect(generatedFiles().get(REFERENCE_PATH)).toBe(markdown);
-    for (const heading of ['provider "virtplane"', 'resource virtplane_datacenter', 'resource virtplane_cluster', 'resource virtplane_host', 'data source virtplane_host']) {
+    for (const heading of [
+      'provider "virtplane"',
+      'resource virtplane_datacenter',
+      'resource virtplane_cluster',
+      'resource virtplane_host',
+      'data source virtplane_host',
+    ]) {
       expect(markdown).toContain(`### ${heading}`);
     }
     expect(markdown).toMatch(/\| `host_key` \| string \| optional \|/);

@@ -63,7 +63,13 @@ beforeAll(async () => {
   try {
     const datacenter = await offline.datacenters.create({ name: 'Default' });
     const cluster = await offline.clusters.create({ datacenterId: datacenter.id, name: 'main', memoryOvercommitPercent: 150 });
-    const host = await offline.hosts.create({ clusterId: cluster.id, name: 'kvm1', address: '10.0.0.1', hostKey: 'SHA256:' + 'A'.repeat(43), maintenance: true });
+    const host = await offline.hosts.create({
+      clusterId: cluster.id,
+      name: 'kvm1',
+      address: '10.0.0.1',
+      hostKey: 'SHA256:' + 'A'.repeat(43),
+      maintenance: true,
+    });
     await offline.hosts.recordFacts(host.id, { cpus: 4, memoryMib: 2048, kvm: false, libvirtVersion: '9.0.0' });
     await offline.vmPlacements.register({ vmId: randomUUID(), name: 'web1', clusterId: cluster.id, hostId: host.id, vcpus: 2, memoryMib: 512 });
     await offline.vmPlacements.register({ vmId: randomUUID(), name: 'db', clusterId: cluster.id, hostId: host.id, vcpus: 1, memoryMib: 256 });
@@ -84,7 +90,13 @@ beforeAll(async () => {
   await writeFile(knownHosts, '');
   await writeFile(
     join(withLab, '.virtplane', 'lab.json'),
-    JSON.stringify({ sshUser: 'root', sshPrivateKeyFile: keyFile, knownHostsFile: knownHosts, hosts: [], storage: { name: 'storage', address: '127.0.0.1', port: 22, hostKey: '' } }),
+    JSON.stringify({
+      sshUser: 'root',
+      sshPrivateKeyFile: keyFile,
+      knownHostsFile: knownHosts,
+      hosts: [],
+      storage: { name: 'storage', address: '127.0.0.1', port: 22, hostKey: '' },
+    }),
   );
 
   const failing = await openInventory(failingInventory);
@@ -153,7 +165,9 @@ describe('virtplane status with hosts that do not answer', () => {
     const output = lines(result.stdout);
     expect(output[0]).toBe('data center Lab (shared storage)');
     const hostLine = (name: string): string => output.find((line) => line.startsWith(`    host ${name} `)) ?? '';
-    expect(hostLine('nolibvirt')).toMatch(/^    host nolibvirt 127\.0\.0\.1: NOT READ \(libvirt down: .*failed to connect to the hypervisor.*\); memory 64 MiB placed$/);
+    expect(hostLine('nolibvirt')).toMatch(
+      /^    host nolibvirt 127\.0\.0\.1: NOT READ \(libvirt down: .*failed to connect to the hypervisor.*\); memory 64 MiB placed$/,
+    );
     expect(hostLine('wrongkey')).toContain(`NOT READ (host key mismatch: offered ${wrongKey.hostKeyFingerprint}, expected ${pinnedInsteadFingerprint})`);
     expect(hostLine('closed')).toContain('NOT READ (unreachable: connection refused');
     for (const name of ['nolibvirt', 'wrongkey', 'closed']) {
@@ -194,7 +208,9 @@ describe('virtplane status with hosts that do not answer', () => {
     const result = statusIn(withLab, ['--inventory', failingInventory, '--ssh-key', missing]);
     expect(result.status).toBe(0);
     for (const name of ['nolibvirt', 'wrongkey', 'closed']) {
-      expect(result.stdout).toContain(`host ${name} 127.0.0.1: NOT READ (cannot read the SSH private key: ENOENT: no such file or directory, open '${missing}')`);
+      expect(result.stdout).toContain(
+        `host ${name} 127.0.0.1: NOT READ (cannot read the SSH private key: ENOENT: no such file or directory, open '${missing}')`,
+      );
     }
   });
 

@@ -59,7 +59,13 @@ beforeAll(async () => {
     await inventory.hosts.create({ clusterId: cluster.id, name: 'kvm2', address: kvm2.host, port: kvm2.port, hostKey: labKey('kvm2') });
     // The storage machine stands in for a hypervisor whose pinned key is wrong: kvm1's key is pinned for it.
     const storage = lab.lab.storage;
-    const impostor = await inventory.hosts.create({ clusterId: cluster.id, name: 'kvm-rekeyed', address: storage.address, port: storage.port, hostKey: labKey('kvm1') });
+    const impostor = await inventory.hosts.create({
+      clusterId: cluster.id,
+      name: 'kvm-rekeyed',
+      address: storage.address,
+      port: storage.port,
+      hostKey: labKey('kvm1'),
+    });
     // The inventory places the VM on kvm1; it will run on kvm2.
     await inventory.vmPlacements.register({ vmId, name: vmName, clusterId: cluster.id, hostId: host1.id, vcpus: 1, memoryMib: 32 });
     await inventory.vmPlacements.register({ vmId: randomUUID(), name: `${tag}-db`, clusterId: cluster.id, hostId: impostor.id, vcpus: 2, memoryMib: 48 });
@@ -153,19 +159,21 @@ describe('virtplane status against the lab', () => {
     expect(output[1]).toBe('  cluster main: evenly_distributed, memory overcommit 100%');
   });
 
-  it('shows the VM under kvm2 where it runs, in libvirt\'s state, with its disk and NIC, saying the inventory disagrees', () => {
+  it("shows the VM under kvm2 where it runs, in libvirt's state, with its disk and NIC, saying the inventory disagrees", () => {
     const row = section(output, 'kvm2').find((line) => line.includes(`vm ${vmName} `));
     expect(row).toMatch(
-      new RegExp(
-        `^      vm ${vmName}\\s+running\\s+1 vCPU\\s+32 MiB\\s+disks: vda ${diskPath}\\s+nics: ${networkName} ${mac}\\s+\\(inventory says kvm1\\)$`,
-      ),
+      new RegExp(`^      vm ${vmName}\\s+running\\s+1 vCPU\\s+32 MiB\\s+disks: vda ${diskPath}\\s+nics: ${networkName} ${mac}\\s+\\(inventory says kvm1\\)$`),
     );
     expect(section(output, 'kvm1').some((line) => line.includes(vmName))).toBe(false);
   });
 
   it('reads the host lines live: facts from the hosts themselves', () => {
     for (const host of [kvm1, kvm2]) {
-      expect(section(output, host.name)[0]).toMatch(new RegExp(`^    host ${host.name} ${host.host.replace(/\./g, '\\.')}: \\d+ CPUs, memory [\\d.]+ [MG]iB placed / [\\d.]+ GiB \\([\\d.]+ [MG]iB free\\), libvirt \\d+\\.\\d+\\.\\d+`));
+      expect(section(output, host.name)[0]).toMatch(
+        new RegExp(
+          `^    host ${host.name} ${host.host.replace(/\./g, '\\.')}: \\d+ CPUs, memory [\\d.]+ [MG]iB placed / [\\d.]+ GiB \\([\\d.]+ [MG]iB free\\), libvirt \\d+\\.\\d+\\.\\d+`,
+        ),
+      );
     }
     // The VM's 32 MiB count where it runs.
     expect(section(output, 'kvm2')[0]).toMatch(/memory \d+ MiB placed/);

@@ -55,7 +55,10 @@ describe('a stack of constructs', () => {
     const outcome = await plan(referenceStack());
     expect(outcome.result.exitCode).toBe(2);
     const planned = JSON.parse((await tf.run(['show', '-json', 'plan.out'])).stdout) as PlanJson;
-    const created = (planned.resource_changes ?? []).filter((change) => change.change.actions.join() === 'create').map((change) => change.address).sort();
+    const created = (planned.resource_changes ?? [])
+      .filter((change) => change.change.actions.join() === 'create')
+      .map((change) => change.address)
+      .sort();
     expect(created).toEqual(
       [
         'virtplane_affinity_group.apart',

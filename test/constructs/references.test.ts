@@ -78,7 +78,10 @@ describe('references of the right kind', () => {
     const out = synth(stack);
     expect(out.resource.virtplane_cluster!.main).toMatchObject({ datacenter_id: '${virtplane_datacenter.dc.id}' });
     expect(out.resource.virtplane_host!.kvm1).toMatchObject({ cluster_id: '${virtplane_cluster.main.id}' });
-    expect(out.resource.virtplane_storage_domain!.san).toMatchObject({ datacenter_id: '${virtplane_datacenter.dc.id}', iscsi_target_id: '${virtplane_iscsi_target.target.id}' });
+    expect(out.resource.virtplane_storage_domain!.san).toMatchObject({
+      datacenter_id: '${virtplane_datacenter.dc.id}',
+      iscsi_target_id: '${virtplane_iscsi_target.target.id}',
+    });
     expect(out.resource.virtplane_disk!.system).toMatchObject({ storage_domain_id: '${virtplane_storage_domain.san.id}' });
     expect(out.resource.virtplane_network!['storage-net']).toMatchObject({ datacenter_id: '${virtplane_datacenter.dc.id}' });
     expect(out.resource.virtplane_vm!.web).toMatchObject({
@@ -134,7 +137,10 @@ describe('references of the right kind', () => {
     expect(kvm2).toBeInstanceOf(HostDataSource);
     const synthesized = Testing.synth(stack);
     expect(synthesized).toHaveDataSourceWithProperties(ClusterDataSource, { name: 'main', datacenter_id: '${data.virtplane_datacenter.dc.id}' });
-    expect(synth(stack).resource.virtplane_vm!.web).toMatchObject({ cluster_id: '${data.virtplane_cluster.main.id}', host_id: '${data.virtplane_host.kvm2.id}' });
+    expect(synth(stack).resource.virtplane_vm!.web).toMatchObject({
+      cluster_id: '${data.virtplane_cluster.main.id}',
+      host_id: '${data.virtplane_host.kvm2.id}',
+    });
   });
 });
 
@@ -143,9 +149,22 @@ describe('the kind of a reference', () => {
     const { stack, dataCenter, cluster, kvm1, target, san, disk, lan } = platform();
     const web = cluster.addVm('web', { name: 'web', memoryMib: 64 });
     const kinds = (...objects: { readonly virtplaneKind: string }[]) => objects.map((object) => object.virtplaneKind);
-    expect(kinds(dataCenter, cluster, kvm1, lan, target, san, disk, web)).toEqual(['datacenter', 'cluster', 'host', 'network', 'iscsi_target', 'storage_domain', 'disk', 'vm']);
+    expect(kinds(dataCenter, cluster, kvm1, lan, target, san, disk, web)).toEqual([
+      'datacenter',
+      'cluster',
+      'host',
+      'network',
+      'iscsi_target',
+      'storage_domain',
+      'disk',
+      'vm',
+    ]);
     const lookedUp = DataCenter.fromName(stack, 'default', 'Default');
-    expect(kinds(lookedUp, Cluster.fromName(stack, 'other', { dataCenter: lookedUp, name: 'other' }), Host.fromName(stack, 'kvm9', 'kvm9'))).toEqual(['datacenter', 'cluster', 'host']);
+    expect(kinds(lookedUp, Cluster.fromName(stack, 'other', { dataCenter: lookedUp, name: 'other' }), Host.fromName(stack, 'kvm9', 'kvm9'))).toEqual([
+      'datacenter',
+      'cluster',
+      'host',
+    ]);
     expect([
       DataCenter.fromId(DATA_CENTER_ID),
       Cluster.fromId(CLUSTER_ID),
@@ -212,7 +231,11 @@ function wrongKindsDoNotCompile(): void {
   new Host(stack, 'right-host-cluster', { cluster: Cluster.fromId(CLUSTER_ID), name: 'kvm4', address: '10.0.0.14' });
   // @ts-expect-error Host.fromId is not an ICluster
   new Host(stack, 'host-id-as-cluster', { cluster: Host.fromId(HOST_ID), name: 'kvm5', address: '10.0.0.15' });
-  new AffinityGroup(stack, 'right-lookup', { cluster: Cluster.fromName(stack, 'main-found', { dataCenter, name: 'main' }), name: 'right-lookup', positive: true });
+  new AffinityGroup(stack, 'right-lookup', {
+    cluster: Cluster.fromName(stack, 'main-found', { dataCenter, name: 'main' }),
+    name: 'right-lookup',
+    positive: true,
+  });
   // @ts-expect-error a host found by name is not an ICluster
   new AffinityGroup(stack, 'lookup-as-cluster', { cluster: Host.fromName(stack, 'kvm7', 'kvm7'), name: 'lookup-as-cluster', positive: true });
 
@@ -229,11 +252,22 @@ function wrongKindsDoNotCompile(): void {
   new Network(stack, 'cluster-as-dc', { dataCenter: cluster, name: 'cluster-as-dc' });
   // @ts-expect-error a Cluster is not an IDataCenter
   new Cluster(stack, 'nested', { dataCenter: cluster, name: 'nested' });
-  // @ts-expect-error a cluster found by name is not an IDataCenter
-  new StorageDomain(stack, 'san2', { dataCenter: Cluster.fromName(stack, 'found', { dataCenter, name: 'found' }), name: 'san2', type: 'dir', path: '/srv/san2' });
+  const clusterFoundByName = Cluster.fromName(stack, 'found', { dataCenter, name: 'found' });
+  new StorageDomain(stack, 'san2', {
+    // @ts-expect-error a cluster found by name is not an IDataCenter
+    dataCenter: clusterFoundByName,
+    name: 'san2',
+    type: 'dir',
+    path: '/srv/san2',
+  });
 
   // Objects of no kind: a bare id, the untyped fromId, a storage domain where a disk goes.
-  new Vm(stack, 'right-ids', { cluster: Cluster.fromId(CLUSTER_ID), name: 'right-ids', memoryMib: 64, disks: [{ disk: san.addDisk('d', { name: 'd', lun: 3 }) }] });
+  new Vm(stack, 'right-ids', {
+    cluster: Cluster.fromId(CLUSTER_ID),
+    name: 'right-ids',
+    memoryMib: 64,
+    disks: [{ disk: san.addDisk('d', { name: 'd', lun: 3 }) }],
+  });
   // @ts-expect-error { id } has no kind
   new Vm(stack, 'bare-id', { cluster: { id: CLUSTER_ID }, name: 'bare-id', memoryMib: 64 });
   // @ts-expect-error the untyped fromId has no kind

@@ -8,16 +8,7 @@ import { RESERVED_MEMBERS } from '../../lib/docs/constructCode.js';
 import { ClusterDataSource, DatacenterDataSource, VmResource } from '../../constructs/index.js';
 import '../support/cdktfMatchers.js';
 import { describe, expect, it } from 'vitest';
-import {
-  AffinityGroup,
-  Cluster,
-  DataCenter,
-  Host,
-  IscsiTarget,
-  VirtplaneProvider,
-  Vm,
-  type VmProps,
-} from '../../constructs/index.js';
+import { AffinityGroup, Cluster, DataCenter, Host, IscsiTarget, VirtplaneProvider, Vm, type VmProps } from '../../constructs/index.js';
 
 interface Synthesized {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -50,10 +41,17 @@ describe('constructs synthesize Terraform configuration', () => {
     cluster.addVm('web', { name: 'web', memoryMib: 64, host: kvm1, disks: [{ disk, bootOrder: 1 }], nics: [{ network: lan, model: 'e1000' }] });
     const out = synth(stack);
     expect(out.provider.virtplane).toEqual([{ inventory: '/tmp/inventory', ssh_private_key_file: '/tmp/key' }]);
-    expect(out.resource.virtplane_cluster!.main).toMatchObject({ name: 'main', datacenter_id: '${virtplane_datacenter.dc.id}', memory_overcommit_percent: 150 });
+    expect(out.resource.virtplane_cluster!.main).toMatchObject({
+      name: 'main',
+      datacenter_id: '${virtplane_datacenter.dc.id}',
+      memory_overcommit_percent: 150,
+    });
     expect(out.resource.virtplane_host!.kvm1).toMatchObject({ cluster_id: '${virtplane_cluster.main.id}', host_key: FINGERPRINT });
     expect(out.resource.virtplane_iscsi_target!.target!.lun).toEqual([{ lun: 1, size_mib: 64 }]);
-    expect(out.resource.virtplane_storage_domain!.san).toMatchObject({ iscsi_target_id: '${virtplane_iscsi_target.target.id}', datacenter_id: '${virtplane_datacenter.dc.id}' });
+    expect(out.resource.virtplane_storage_domain!.san).toMatchObject({
+      iscsi_target_id: '${virtplane_iscsi_target.target.id}',
+      datacenter_id: '${virtplane_datacenter.dc.id}',
+    });
     expect(out.resource.virtplane_disk!.system).toMatchObject({ storage_domain_id: '${virtplane_storage_domain.san.id}', lun: 1 });
     expect(out.resource.virtplane_vm!.web).toMatchObject({
       cluster_id: '${virtplane_cluster.main.id}',
@@ -79,7 +77,7 @@ describe('constructs synthesize Terraform configuration', () => {
     expect(synth(stack).resource.virtplane_vm!.elsewhere).not.toHaveProperty('depends_on');
   });
 
-  it('reads with cdktf\'s own matchers (Testing.setupJest under vitest)', () => {
+  it("reads with cdktf's own matchers (Testing.setupJest under vitest)", () => {
     const { stack, cluster, kvm1 } = platform();
     cluster.addVm('web', { name: 'web', memoryMib: 64, host: kvm1 });
     const synthesized = Testing.synth(stack, true);
@@ -116,7 +114,12 @@ describe('constructs synthesize Terraform configuration', () => {
     expect(Token.isUnresolved(kvm1.memoryMib)).toBe(true);
     new TerraformOutput(stack, 'placed', { value: { host: web.currentHostId, memory: kvm1.memoryMib, macs: web.macs, kvm: kvm1.kvm } });
     expect((JSON.parse(Testing.synth(stack)) as { output: Record<string, unknown> }).output.placed).toEqual({
-      value: { host: '${virtplane_vm.web.current_host_id}', memory: '${virtplane_host.kvm1.memory_mib}', macs: '${virtplane_vm.web.macs}', kvm: '${virtplane_host.kvm1.kvm}' },
+      value: {
+        host: '${virtplane_vm.web.current_host_id}',
+        memory: '${virtplane_host.kvm1.memory_mib}',
+        macs: '${virtplane_vm.web.macs}',
+        kvm: '${virtplane_host.kvm1.kvm}',
+      },
     });
   });
 });
@@ -147,7 +150,9 @@ describe('props are checked at synth against the provider schema', () => {
     new VirtplaneProvider(stack, 'virtplane');
     new DataCenter(stack, 'dc', { name: 'Default', storgeType: 'local' } as unknown as { name: string });
     new DataCenter(stack, 'nameless', {} as unknown as { name: string });
-    expect(() => Testing.synth(stack, true)).toThrow(/\[platform\/dc\] storgeType is not a prop of this construct[\s\S]*\[platform\/nameless\] name is required/);
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /\[platform\/dc\] storgeType is not a prop of this construct[\s\S]*\[platform\/nameless\] name is required/,
+    );
   });
 
   it('skips values that are tokens (known at apply) but checks the rest', () => {
@@ -183,7 +188,7 @@ describe('props are checked at synth against the provider schema', () => {
 });
 
 describe('the generated classes', () => {
-  it('know every public member of cdktf\'s resource and data source classes, so no attribute getter shadows one', () => {
+  it("know every public member of cdktf's resource and data source classes, so no attribute getter shadows one", () => {
     const members = [TerraformResource, TerraformDataSource, TerraformElement].flatMap((type) => Object.getOwnPropertyNames(type.prototype));
     expect(members.filter((name) => !name.startsWith('_') && !RESERVED_MEMBERS.has(name))).toEqual([]);
   });

@@ -20,7 +20,10 @@ const TARGET = `iqn.2025-01.dev.virtplane.lab:${PREFIX}san`;
 /** The active pools or networks of a lab host, by name. */
 async function active(host: TestLab['hosts'][number], listing: 'pool-list' | 'net-list'): Promise<string[]> {
   const { stdout } = await ssh.exec(host, ['virsh', '-q', listing, '--name']);
-  return stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+  return stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 async function storageTargets(): Promise<string> {
@@ -32,10 +35,14 @@ beforeAll(async () => {
   tf = await createTerraformWorkspace({ entryPoint: await buildProvider() });
   await copyFile(join(REPO_ROOT, 'examples', 'hcl', 'main.tf'), join(tf.dir, 'main.tf'));
   variables = [
-    '-var', `lab_file=${join(REPO_ROOT, '.virtplane', 'lab.json')}`,
-    '-var', `inventory=${join(tf.root, 'inventory')}`,
-    '-var', `name_prefix=${PREFIX}`,
-    '-var', 'lan_cidr=10.203.0.0/24',
+    '-var',
+    `lab_file=${join(REPO_ROOT, '.virtplane', 'lab.json')}`,
+    '-var',
+    `inventory=${join(tf.root, 'inventory')}`,
+    '-var',
+    `name_prefix=${PREFIX}`,
+    '-var',
+    'lan_cidr=10.203.0.0/24',
   ];
   await tf.init();
 });

@@ -37,7 +37,10 @@ function cdktf(args: readonly string[], env: Record<string, string> = {}) {
 
 async function virsh(host: TestLab['hosts'][number], args: readonly string[]): Promise<string[]> {
   const { stdout } = await ssh.exec(host, ['virsh', '-q', ...args]);
-  return stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+  return stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 /** Which of this test's VMs run on each host. */
@@ -68,7 +71,9 @@ describe('examples/seed-lab with the cdktf CLI', () => {
   it('deploys the reference lab: three VMs running on both hosts, with disks on the shared iSCSI storage', async () => {
     const deployed = await cdktf(['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', join(appDir, 'outputs.json')]);
     expect(deployed.stdout).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
-    const outputs = JSON.parse(await readFile(join(appDir, 'outputs.json'), 'utf8')) as { 'seed-lab': { vms: Record<string, { host: string; state: string }> } };
+    const outputs = JSON.parse(await readFile(join(appDir, 'outputs.json'), 'utf8')) as {
+      'seed-lab': { vms: Record<string, { host: string; state: string }> };
+    };
     expect(Object.keys(outputs['seed-lab'].vms).sort()).toEqual(['cache', 'db', 'web']);
     for (const vm of Object.values(outputs['seed-lab'].vms)) expect(vm.state).toBe('running');
     expect(outputs['seed-lab'].vms.web!.host).toBe('kvm1');
@@ -94,7 +99,9 @@ describe('examples/seed-lab with the cdktf CLI', () => {
 
   it('migrates a VM live when the example gives it another host', async () => {
     const kvm2 = lab.hosts.find((host) => host.name === 'kvm2')!;
-    const deployed = await cdktf(['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', join(appDir, 'outputs.json')], { VIRTPLANE_WEB_HOST: 'kvm2' });
+    const deployed = await cdktf(['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', join(appDir, 'outputs.json')], {
+      VIRTPLANE_WEB_HOST: 'kvm2',
+    });
     expect(deployed.stdout).toMatch(/Apply complete! Resources: 0 added, 1 changed, 0 destroyed/);
     const outputs = JSON.parse(await readFile(join(appDir, 'outputs.json'), 'utf8')) as { 'seed-lab': { vms: Record<string, { host: string }> } };
     expect(outputs['seed-lab'].vms.web!.host).toBe('kvm2');

@@ -1,20 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../lib/framework/validation.js';
-import { blockSchema, listAttribute, mapAttribute, nestedBlock, numberAttribute, stringAttribute } from '../../lib/framework/schema.js';
+import { blockSchema, listAttribute, nestedBlock, numberAttribute, stringAttribute } from '../../lib/framework/schema.js';
 import { unknown } from '../../lib/framework/values.js';
 
 const schema = blockSchema({
   attributes: {
-    name: stringAttribute({ description: 'n', required: true, validation: { pattern: '^[a-z][a-z0-9-]*$', maxLength: 10, hint: 'Lowercase letters, digits and dashes.' } }),
+    name: stringAttribute({
+      description: 'n',
+      required: true,
+      validation: { pattern: '^[a-z][a-z0-9-]*$', maxLength: 10, hint: 'Lowercase letters, digits and dashes.' },
+    }),
     mode: stringAttribute({ description: 'm', optional: true, validation: { enum: ['nat', 'isolated', 'bridge'] } }),
     mtu: numberAttribute({ description: 'mtu', optional: true, validation: { integer: true, minimum: 68, maximum: 9000 } }),
     secret: stringAttribute({ description: 's', optional: true, sensitive: true, validation: { minLength: 8 } }),
     ports: listAttribute('number', { description: 'p', optional: true, validation: { items: { minimum: 1, maximum: 65535 }, maxItems: 3 } }),
-    labels: mapAttribute('string', { description: 'l', optional: true, validation: { items: { pattern: '^[a-z]+$' } } }),
+    labels: { type: ['map', 'string'], description: 'l', optional: true, validation: { items: { pattern: '^[a-z]+$' } } },
     old: stringAttribute({ description: 'o', optional: true, deprecated: 'Use name instead.' }),
   },
   blocks: {
-    disk: nestedBlock({ attributes: { size_mib: numberAttribute({ description: 's', required: true, validation: { minimum: 1 } }) } }, { nesting: 'list', maxItems: 2 }),
+    disk: nestedBlock(
+      { attributes: { size_mib: numberAttribute({ description: 's', required: true, validation: { minimum: 1 } }) } },
+      { nesting: 'list', maxItems: 2 },
+    ),
     boot: nestedBlock({ attributes: { order: numberAttribute({ description: 'o', optional: true, validation: { minimum: 0 } }) } }, { nesting: 'single' }),
   },
 });
@@ -23,7 +30,9 @@ const base = { name: 'web', mode: null, mtu: null, secret: null, ports: null, la
 
 describe('validation diagnostics', () => {
   it('accepts a valid configuration', () => {
-    expect(validateConfig({ ...base, mode: 'nat', mtu: 1500, ports: [22, 80], labels: { env: 'prod' }, disk: [{ size_mib: 64 }], boot: { order: 1 } }, schema)).toEqual([]);
+    expect(
+      validateConfig({ ...base, mode: 'nat', mtu: 1500, ports: [22, 80], labels: { env: 'prod' }, disk: [{ size_mib: 64 }], boot: { order: 1 } }, schema),
+    ).toEqual([]);
   });
 
   it('reports a pattern failure with the attribute path, the value and the hint', () => {
@@ -47,9 +56,17 @@ describe('validation diagnostics', () => {
   });
 
   it('uses index steps inside nested blocks and lists, key steps inside maps', () => {
-    const diagnostics = validateConfig({ ...base, disk: [{ size_mib: 5 }, { size_mib: 0 }], ports: [22, 70000], labels: { env: 'PROD' }, boot: { order: -1 } }, schema);
+    const diagnostics = validateConfig(
+      { ...base, disk: [{ size_mib: 5 }, { size_mib: 0 }], ports: [22, 70000], labels: { env: 'PROD' }, boot: { order: -1 } },
+      schema,
+    );
     expect(diagnostics.map((d) => d.path)).toEqual(
-      expect.arrayContaining([['disk', 1, 'size_mib'], ['ports', 1], ['labels', { key: 'env' }], ['boot', 'order']]),
+      expect.arrayContaining([
+        ['disk', 1, 'size_mib'],
+        ['ports', 1],
+        ['labels', { key: 'env' }],
+        ['boot', 'order'],
+      ]),
     );
     expect(diagnostics).toHaveLength(4);
     expect(diagnostics.find((d) => d.path?.[0] === 'disk')!.summary).toBe('Invalid value for disk[1].size_mib');

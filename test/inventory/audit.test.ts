@@ -39,9 +39,31 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
   });
 
   it('records who changed what, newest first, with filters', async () => {
-    const first = await inventory.audit.record({ actor: 'alice', source: 'terraform apply', resourceType: 'virtplane_host', resourceId: 'h1', resourceName: 'kvm1', action: 'create', details: { address: '10.0.0.1', port: 22 } });
-    const second = await inventory.audit.record({ actor: 'bob', source: 'refresh', resourceType: 'virtplane_vm', resourceId: 'v1', action: 'update', details: { memory_mib: { before: 64, after: 128 } } });
-    expect(first).toMatchObject({ actor: 'alice', source: 'terraform apply', resourceType: 'virtplane_host', resourceName: 'kvm1', action: 'create', details: { address: '10.0.0.1', port: 22 } });
+    const first = await inventory.audit.record({
+      actor: 'alice',
+      source: 'terraform apply',
+      resourceType: 'virtplane_host',
+      resourceId: 'h1',
+      resourceName: 'kvm1',
+      action: 'create',
+      details: { address: '10.0.0.1', port: 22 },
+    });
+    const second = await inventory.audit.record({
+      actor: 'bob',
+      source: 'refresh',
+      resourceType: 'virtplane_vm',
+      resourceId: 'v1',
+      action: 'update',
+      details: { memory_mib: { before: 64, after: 128 } },
+    });
+    expect(first).toMatchObject({
+      actor: 'alice',
+      source: 'terraform apply',
+      resourceType: 'virtplane_host',
+      resourceName: 'kvm1',
+      action: 'create',
+      details: { address: '10.0.0.1', port: 22 },
+    });
     expect(first.at).toBeInstanceOf(Date);
     expect(typeof first.id).toBe('number');
     expect(second.id).toBeGreaterThan(first.id);

@@ -89,7 +89,7 @@ afterAll(async () => {
 });
 
 describe('embedded inventory lock across processes', () => {
-  it('makes a second process wait, then lets it in with the first one\'s data once that closes', async () => {
+  it("makes a second process wait, then lets it in with the first one's data once that closes", async () => {
     const first = startHolder(folder, 'from-first', 60_000);
     await first.waitFor('DATACENTERS', 90_000);
     const lock = JSON.parse(readFileSync(join(folder, LOCK_FILE_NAME), 'utf8')) as { pid: number; hostname: string };
@@ -111,7 +111,7 @@ describe('embedded inventory lock across processes', () => {
     expect(existsSync(join(folder, LOCK_FILE_NAME))).toBe(false);
   });
 
-  it('gives up after the bounded wait with a message naming the folder and the holder\'s pid', async () => {
+  it("gives up after the bounded wait with a message naming the folder and the holder's pid", async () => {
     const holder = startHolder(folder, 'holder', 60_000);
     await holder.waitFor('DATACENTERS');
     const began = Date.now();

@@ -69,7 +69,9 @@ describe.each(BACKENDS)('VM placements and reservations on %s', (backend) => {
     expect(placed.confirmedAt).toBeInstanceOf(Date);
     expect(await inventory.vmPlacements.capacity(host.id)).toMatchObject({ reservedMib: 0, placedMib: 600, vmCount: 1 });
 
-    await expect(inventory.vmPlacements.reserve({ name: 'web1', clusterId: cluster.id, hostId: host.id, vcpus: 1, memoryMib: 10 })).rejects.toBeInstanceOf(NameTakenError);
+    await expect(inventory.vmPlacements.reserve({ name: 'web1', clusterId: cluster.id, hostId: host.id, vcpus: 1, memoryMib: 10 })).rejects.toBeInstanceOf(
+      NameTakenError,
+    );
     expect(await inventory.vmPlacements.release(reservation.vmId)).toBe(true);
     expect(await inventory.vmPlacements.release(reservation.vmId)).toBe(false);
     expect((await inventory.vmPlacements.capacity(host.id)).freeMib).toBe(1000);
@@ -95,7 +97,14 @@ describe.each(BACKENDS)('VM placements and reservations on %s', (backend) => {
   it('stops counting a reservation once it expires', async () => {
     const { cluster, hosts } = await clusterWithHosts([500]);
     const host = hosts[0]!;
-    const stale = await inventory.vmPlacements.reserve({ name: 'crashed-apply', clusterId: cluster.id, hostId: host.id, vcpus: 1, memoryMib: 400, ttlSeconds: 0 });
+    const stale = await inventory.vmPlacements.reserve({
+      name: 'crashed-apply',
+      clusterId: cluster.id,
+      hostId: host.id,
+      vcpus: 1,
+      memoryMib: 400,
+      ttlSeconds: 0,
+    });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await inventory.vmPlacements.capacity(host.id)).reservedMib).toBe(0);
     expect(await inventory.vmPlacements.list({ hostId: host.id })).toEqual([]);

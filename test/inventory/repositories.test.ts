@@ -160,14 +160,28 @@ describe.each(BACKENDS)('inventory repositories on %s', (backend) => {
 
   it('stores networks and storage domains per data center', async () => {
     const dc = await datacenter();
-    const network = await inventory.networks.create({ datacenterId: dc.id, name: 'ovirtmgmt', mode: 'bridge', bridge: 'br0', vlanId: 42, mtu: 9000, cidr: '10.1.0.0/24' });
+    const network = await inventory.networks.create({
+      datacenterId: dc.id,
+      name: 'ovirtmgmt',
+      mode: 'bridge',
+      bridge: 'br0',
+      vlanId: 42,
+      mtu: 9000,
+      cidr: '10.1.0.0/24',
+    });
     expect(network).toMatchObject({ mode: 'bridge', bridge: 'br0', vlanId: 42, mtu: 9000, cidr: '10.1.0.0/24' });
     expect((await inventory.networks.getByName(dc.id, 'ovirtmgmt'))?.id).toBe(network.id);
     expect(await inventory.networks.getByName(randomUUID(), 'ovirtmgmt')).toBeUndefined();
     const cleared = await inventory.networks.update(network.id, { mode: 'isolated', bridge: null, vlanId: null });
     expect(cleared).toMatchObject({ mode: 'isolated', bridge: null, vlanId: null, mtu: 9000 });
 
-    const iscsi = await inventory.storageDomains.create({ datacenterId: dc.id, name: 'san', type: 'iscsi', portal: '10.1.0.9:3260', iqn: 'iqn.2024-01.lab:storage' });
+    const iscsi = await inventory.storageDomains.create({
+      datacenterId: dc.id,
+      name: 'san',
+      type: 'iscsi',
+      portal: '10.1.0.9:3260',
+      iqn: 'iqn.2024-01.lab:storage',
+    });
     const dir = await inventory.storageDomains.create({ datacenterId: dc.id, name: 'local', type: 'dir', path: '/var/lib/virtplane/images' });
     expect((await inventory.storageDomains.list(dc.id)).map((row) => row.name)).toEqual(['local', 'san']);
     expect(iscsi).toMatchObject({ iqn: 'iqn.2024-01.lab:storage', iscsiTargetId: null, path: null });
@@ -225,7 +239,14 @@ describe.each(BACKENDS)('inventory repositories on %s', (backend) => {
     const cl = await cluster();
     const host = await inventory.hosts.create({ clusterId: cl.id, name: unique('kvm'), address: unique('198.51.100'), hostKey: 'k' });
     const [vmA, vmB, vmC] = [randomUUID(), randomUUID(), randomUUID()].sort();
-    const group = await inventory.affinityGroups.create({ clusterId: cl.id, name: 'web', positive: false, enforcing: true, vmIds: [vmA as string, vmB as string], hostIds: [host.id] });
+    const group = await inventory.affinityGroups.create({
+      clusterId: cl.id,
+      name: 'web',
+      positive: false,
+      enforcing: true,
+      vmIds: [vmA as string, vmB as string],
+      hostIds: [host.id],
+    });
     expect(group).toMatchObject({ positive: false, enforcing: true, vmIds: [vmA, vmB], hostIds: [host.id] });
 
     const changed = await inventory.affinityGroups.update(group.id, { vmIds: [vmC as string], enforcing: false });
@@ -234,7 +255,10 @@ describe.each(BACKENDS)('inventory repositories on %s', (backend) => {
     expect(await inventory.affinityGroups.listForVm(vmA as string)).toEqual([]);
 
     await expect(inventory.affinityGroups.create({ clusterId: cl.id, name: 'web' })).rejects.toBeInstanceOf(NameTakenError);
-    await expect(inventory.affinityGroups.create({ clusterId: cl.id, name: 'db', hostIds: [randomUUID()] })).rejects.toMatchObject({ name: 'NotFoundError', kind: 'host' });
+    await expect(inventory.affinityGroups.create({ clusterId: cl.id, name: 'db', hostIds: [randomUUID()] })).rejects.toMatchObject({
+      name: 'NotFoundError',
+      kind: 'host',
+    });
     expect(await inventory.affinityGroups.getByName(cl.id, 'db')).toBeUndefined();
     await expect(inventory.hosts.delete(host.id)).rejects.toMatchObject({ name: 'InUseError', usedBy: 'affinity groups' });
 
@@ -258,7 +282,9 @@ describe.each(BACKENDS)('inventory repositories on %s', (backend) => {
     expect(await inventory.permissions.isAllowed(alice.id, 'vm.create', { type: 'cluster', id: clusterA.id })).toBe(true);
     expect(await inventory.permissions.isAllowed(alice.id, 'vm.create', { type: 'cluster', id: clusterB.id })).toBe(false);
     expect(await inventory.permissions.isAllowed(alice.id, 'datacenter.update', { type: 'datacenter', id: dc.id })).toBe(false);
-    await expect(inventory.permissions.grant({ userId: alice.id, roleId: clusterAdmin.id, object: { type: 'cluster', id: clusterA.id } })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      inventory.permissions.grant({ userId: alice.id, roleId: clusterAdmin.id, object: { type: 'cluster', id: clusterA.id } }),
+    ).rejects.toBeInstanceOf(ConflictError);
 
     const bob = await inventory.users.create({ name: unique('bob') });
     const readOnly = (await inventory.roles.getByName('ReadOnlyAdmin'))!;
@@ -306,10 +332,22 @@ describe.each(BACKENDS)('inventory repositories on %s', (backend) => {
 
     const vmId = randomUUID();
     const big = 6_000_000_000;
-    const vmSample = await inventory.statistics.recordVm({ vmId, hostId: host.id, collectedAt: new Date(base), cpuPercent: 3.5, memoryUsedMib: 60, diskReadBytes: big, diskWriteBytes: 1, netRxBytes: 2, netTxBytes: 3 });
+    const vmSample = await inventory.statistics.recordVm({
+      vmId,
+      hostId: host.id,
+      collectedAt: new Date(base),
+      cpuPercent: 3.5,
+      memoryUsedMib: 60,
+      diskReadBytes: big,
+      diskWriteBytes: 1,
+      netRxBytes: 2,
+      netTxBytes: 3,
+    });
     expect(vmSample.diskReadBytes).toBe(big);
     expect((await inventory.statistics.vmHistory(vmId))[0]).toMatchObject({ diskReadBytes: big, cpuPercent: 3.5, hostId: host.id });
-    await expect(inventory.statistics.recordHost({ hostId: randomUUID(), cpuPercent: 1, memoryUsedMib: 1, memoryTotalMib: 1, loadAverage: 0, vmCount: 0 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      inventory.statistics.recordHost({ hostId: randomUUID(), cpuPercent: 1, memoryUsedMib: 1, memoryTotalMib: 1, loadAverage: 0, vmCount: 0 }),
+    ).rejects.toBeInstanceOf(NotFoundError);
 
     expect(await inventory.statistics.prune(new Date(base + 90_000))).toBe(3);
     expect((await inventory.statistics.hostHistory(host.id)).map((sample) => sample.cpuPercent)).toEqual([12]);

@@ -20,7 +20,17 @@ describe('guest image recipe', () => {
   });
 
   it('has what LAB-NOTES says a working guest needs', () => {
-    for (const name of ['cloud-init', 'python3-cffi-backend', 'openssh-server', 'qemu-guest-agent', 'linux-image-cloud-amd64', 'locales', 'ifupdown', 'isc-dhcp-client', 'sudo']) {
+    for (const name of [
+      'cloud-init',
+      'python3-cffi-backend',
+      'openssh-server',
+      'qemu-guest-agent',
+      'linux-image-cloud-amd64',
+      'locales',
+      'ifupdown',
+      'isc-dhcp-client',
+      'sudo',
+    ]) {
       expect(DEBIAN_12_RECIPE.packages).toContain(name);
     }
     const file = (path: string): string => DEBIAN_12_RECIPE.files.find((entry) => entry.path === path)?.content ?? '';

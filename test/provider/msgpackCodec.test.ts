@@ -92,7 +92,7 @@ describe('msgpack codec: numbers', () => {
 describe('msgpack codec: objects and blocks', () => {
   const type: TerraformType = ['object', { a: 'string', b: 'number', c: ['map', 'bool'] }];
 
-  it('encodes objects with exactly the type\'s keys: missing ones null, extra ones dropped', () => {
+  it("encodes objects with exactly the type's keys: missing ones null, extra ones dropped", () => {
     const raw = decode(encodeValue({ a: 'x', extra: 'dropped' }, type)) as Record<string, unknown>;
     expect(Object.keys(raw).sort()).toEqual(['a', 'b', 'c']);
     expect(raw).toEqual({ a: 'x', b: null, c: null });
@@ -137,7 +137,10 @@ describe('msgpack codec: objects and blocks', () => {
     );
     const back = decodeValue(encodeValue(value, schemaType), schemaType) as Record<string, unknown>;
     expect(back.name).toBe('vm1');
-    expect(back.disk).toEqual([{ size: 1, path: null }, { size: 2.5, path: unknown }]);
+    expect(back.disk).toEqual([
+      { size: 1, path: null },
+      { size: 2.5, path: unknown },
+    ]);
     expect(isUnknown((back.disk as { path: unknown }[])[1]!.path)).toBe(true);
     expect(back.tag).toEqual([{ key: 'a' }, { key: 'b' }]);
     expect(back.boot).toEqual({ order: 1 });

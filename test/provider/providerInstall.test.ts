@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('provider install', () => {
-  it('defaults to Terraform\'s implied local mirror and the built entry point', () => {
+  it("defaults to Terraform's implied local mirror and the built entry point", () => {
     expect(defaultPluginsDir('/home/u')).toBe('/home/u/.terraform.d/plugins');
     expect(defaultEntryPoint()).toBe(join(REPO_ROOT, 'dist', 'lib', 'provider', 'main.js'));
     expect(providerLauncherPath({ pluginsDir: '/p', platform: 'linux_amd64' })).toBe(
@@ -58,7 +58,10 @@ describe('provider install', () => {
   });
 
   it('the launcher replaces itself with node (exec), so signals reach the provider', async () => {
-    const child = spawn(providerLauncherPath({ pluginsDir }), [], { env: { PATH: process.env.PATH, VIRTPLANE_PROVIDER_DEBUG: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(providerLauncherPath({ pluginsDir }), [], {
+      env: { PATH: process.env.PATH, VIRTPLANE_PROVIDER_DEBUG: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no reattach line: ${stdout}`)), 15_000);

@@ -37,7 +37,9 @@ function spawnProvider(env: NodeJS.ProcessEnv, command = process.execPath, args:
     child.on('exit', () => reject(new Error(`exited before a line on stdout; stderr: ${stderr}`)));
   });
   firstLine.catch(() => {});
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, firstLine, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
@@ -162,7 +164,10 @@ describe('debug mode', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const match = /TF_REATTACH_PROVIDERS='(.+)'/.exec(provider.stdout());
     expect(match).not.toBeNull();
-    const reattach = JSON.parse(match![1]!) as Record<string, { Protocol: string; ProtocolVersion: number; Pid: number; Test: boolean; Addr: { Network: string; String: string } }>;
+    const reattach = JSON.parse(match![1]!) as Record<
+      string,
+      { Protocol: string; ProtocolVersion: number; Pid: number; Test: boolean; Addr: { Network: string; String: string } }
+    >;
     const entry = reattach['registry.terraform.io/virtplane/virtplane']!;
     expect(entry).toMatchObject({ Protocol: 'grpc', ProtocolVersion: 6, Pid: provider.child.pid, Test: true, Addr: { Network: 'tcp' } });
     const client = connectToProvider(`1|6|tcp|${entry.Addr.String}|grpc|`, null);

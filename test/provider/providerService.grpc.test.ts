@@ -92,7 +92,12 @@ describe('GetProviderSchema', () => {
     const response = await client.call('GetProviderSchema');
     const provider = response.provider as { block: { attributes: { name: string }[] } };
     expect(provider.block.attributes.map((a) => a.name)).toContain('ssh_private_key');
-    const resource = (response.resource_schemas as Record<string, { version: number; block: { attributes: { name: string; computed: boolean }[]; block_types: { type_name: string; nesting: string }[] } }>)[TYPE]!;
+    const resource = (
+      response.resource_schemas as Record<
+        string,
+        { version: number; block: { attributes: { name: string; computed: boolean }[]; block_types: { type_name: string; nesting: string }[] } }
+      >
+    )[TYPE]!;
     expect(resource.version).toBe(1);
     expect(resource.block.attributes.find((a) => a.name === 'inode')!.computed).toBe(true);
     expect(resource.block.block_types).toEqual([expect.objectContaining({ type_name: 'annotation', nesting: 'LIST' })]);
@@ -109,15 +114,25 @@ describe('validation RPCs', () => {
     expect(diagnostics[0]).toMatchObject({ severity: 'ERROR', summary: 'Invalid value for mode' });
   });
 
-  it('runs the resource\'s own validate hook', async () => {
-    const annotation = [{ key: 'a', value: null, length: null }, { key: 'a', value: null, length: null }];
-    const diagnostics = diagnosticsOf(await client.call('ValidateResourceConfig', { type_name: TYPE, config: dynamic(testFileConfig({ path: '/tmp/x', content: 'c', annotation })) }));
+  it("runs the resource's own validate hook", async () => {
+    const annotation = [
+      { key: 'a', value: null, length: null },
+      { key: 'a', value: null, length: null },
+    ];
+    const diagnostics = diagnosticsOf(
+      await client.call('ValidateResourceConfig', { type_name: TYPE, config: dynamic(testFileConfig({ path: '/tmp/x', content: 'c', annotation })) }),
+    );
     expect(diagnostics).toEqual([expect.objectContaining({ summary: 'Duplicate annotation' })]);
-    expect(diagnostics[0]!.attribute!.steps).toEqual([expect.objectContaining({ attribute_name: 'annotation' }), expect.objectContaining({ element_key_int: 1 })]);
+    expect(diagnostics[0]!.attribute!.steps).toEqual([
+      expect.objectContaining({ attribute_name: 'annotation' }),
+      expect.objectContaining({ element_key_int: 1 }),
+    ]);
   });
 
   it('does not judge unknown values', async () => {
-    const diagnostics = diagnosticsOf(await client.call('ValidateResourceConfig', { type_name: TYPE, config: dynamic(testFileConfig({ path: unknown, content: unknown, mode: unknown })) }));
+    const diagnostics = diagnosticsOf(
+      await client.call('ValidateResourceConfig', { type_name: TYPE, config: dynamic(testFileConfig({ path: unknown, content: unknown, mode: unknown })) }),
+    );
     expect(diagnostics).toEqual([]);
   });
 
@@ -171,7 +186,12 @@ describe('resource lifecycle over the protocol', () => {
     });
     expect(replacePlan.requires_replace).toEqual([{ steps: [expect.objectContaining({ attribute_name: 'path' })] }]);
 
-    const destroyPlan = await client.call('PlanResourceChange', { type_name: TYPE, prior_state: dynamic(drifted), proposed_new_state: nullValue, config: nullValue });
+    const destroyPlan = await client.call('PlanResourceChange', {
+      type_name: TYPE,
+      prior_state: dynamic(drifted),
+      proposed_new_state: nullValue,
+      config: nullValue,
+    });
     expect(decodeValue((destroyPlan.planned_state as { msgpack: Buffer }).msgpack, testFileType)).toBeNull();
     const deleted = await client.call('ApplyResourceChange', { type_name: TYPE, prior_state: dynamic(drifted), planned_state: nullValue, config: nullValue });
     expect(diagnosticsOf(deleted)).toEqual([]);
@@ -219,21 +239,41 @@ describe('resource lifecycle over the protocol', () => {
 describe('UpgradeResourceState', () => {
   const rawState = (value: object) => ({ json: Buffer.from(JSON.stringify(value)) });
 
-  it('migrates a version 0 state (text) through the resource\'s upgrader', async () => {
+  it("migrates a version 0 state (text) through the resource's upgrader", async () => {
     const response = await client.call('UpgradeResourceState', {
       type_name: TYPE,
       version: 0,
-      raw_state: rawState({ id: '/f', path: '/f', text: 'old', mode: '0600', apply_delay_ms: 0, checksum: 'c', inode: 7, annotation: [{ key: 'k', value: 'v', length: 1 }] }),
+      raw_state: rawState({
+        id: '/f',
+        path: '/f',
+        text: 'old',
+        mode: '0600',
+        apply_delay_ms: 0,
+        checksum: 'c',
+        inode: 7,
+        annotation: [{ key: 'k', value: 'v', length: 1 }],
+      }),
     });
     expect(diagnosticsOf(response)).toEqual([]);
     expect(stateOf(response.upgraded_state)).toEqual({
-      id: '/f', path: '/f', content: 'old', mode: '0600', apply_delay_ms: 0, checksum: 'c', inode: 7, secret_note: null,
+      id: '/f',
+      path: '/f',
+      content: 'old',
+      mode: '0600',
+      apply_delay_ms: 0,
+      checksum: 'c',
+      inode: 7,
+      secret_note: null,
       annotation: [{ key: 'k', value: 'v', length: 1 }],
     });
   });
 
   it('passes a current state through, dropping attributes the schema no longer has', async () => {
-    const response = await client.call('UpgradeResourceState', { type_name: TYPE, version: 1, raw_state: rawState({ id: '/f', path: '/f', content: 'x', gone: true }) });
+    const response = await client.call('UpgradeResourceState', {
+      type_name: TYPE,
+      version: 1,
+      raw_state: rawState({ id: '/f', path: '/f', content: 'x', gone: true }),
+    });
     expect(stateOf(response.upgraded_state)).toMatchObject({ id: '/f', content: 'x', annotation: [] });
   });
 
@@ -248,9 +288,19 @@ describe('StopProvider and Shutdown', () => {
     await configure();
     const path = join(directory, 'slow.txt');
     const config = testFileConfig({ path, content: 'slow', apply_delay_ms: 60_000 });
-    const plan = await client.call('PlanResourceChange', { type_name: TYPE, prior_state: nullValue, proposed_new_state: dynamic(config), config: dynamic(config) });
+    const plan = await client.call('PlanResourceChange', {
+      type_name: TYPE,
+      prior_state: nullValue,
+      proposed_new_state: dynamic(config),
+      config: dynamic(config),
+    });
     const started = performance.now();
-    const applying = client.call('ApplyResourceChange', { type_name: TYPE, prior_state: nullValue, planned_state: plan.planned_state, config: dynamic(config) });
+    const applying = client.call('ApplyResourceChange', {
+      type_name: TYPE,
+      prior_state: nullValue,
+      planned_state: plan.planned_state,
+      config: dynamic(config),
+    });
     while (server.service.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     await client.call('StopProvider');
     const response = await applying;

@@ -6,7 +6,6 @@ import {
   boolAttribute,
   checkBlockSchema,
   listAttribute,
-  mapAttribute,
   nestedBlock,
   numberAttribute,
   stringAttribute,
@@ -22,7 +21,7 @@ const vmLike = blockSchema({
     running: boolAttribute({ description: 'Running', optional: true, computed: true }),
     password: stringAttribute({ description: 'Secret', optional: true, sensitive: true }),
     macs: listAttribute('string', { description: 'MACs', computed: true }),
-    labels: mapAttribute(['list', 'number'], { description: 'Labels', optional: true, deprecated: 'use tags' }),
+    labels: { type: ['map', ['list', 'number']], description: 'Labels', optional: true, deprecated: 'use tags' },
   },
   blocks: {
     disk: nestedBlock({ attributes: { size_mib: numberAttribute({ description: 'Size', required: true }) } }, { nesting: 'list', minItems: 1, maxItems: 8 }),
@@ -81,7 +80,13 @@ describe('schema translation to tfplugin6.Schema', () => {
     const sshUser = provider.block.attributes.find((a) => a.name === 'ssh_user')!;
     expect(sshUser).toMatchObject({ optional: true, computed: false, required: false });
     expect(provider.block.attributes.find((a) => a.name === 'ssh_private_key')!.sensitive).toBe(true);
-    expect(provider.block.attributes.map((a) => a.name).sort()).toEqual(['inventory', 'known_hosts_file', 'ssh_private_key', 'ssh_private_key_file', 'ssh_user']);
+    expect(provider.block.attributes.map((a) => a.name).sort()).toEqual([
+      'inventory',
+      'known_hosts_file',
+      'ssh_private_key',
+      'ssh_private_key_file',
+      'ssh_user',
+    ]);
   });
 });
 

@@ -7,13 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTerraformWorkspace,
-  expectPlanChange,
-  findResourceChange,
-  TerraformCommandError,
-  type TerraformWorkspace,
-} from '../support/terraform.js';
+import { createTerraformWorkspace, expectPlanChange, findResourceChange, TerraformCommandError, type TerraformWorkspace } from '../support/terraform.js';
 import { buildFixtureProvider, PROVIDER_ENTRY_POINT } from './helpers/fixtureBuild.js';
 
 let tf: TerraformWorkspace;
@@ -165,7 +159,7 @@ describe('virtplane_test_file through terraform 1.11', () => {
     await tf.expectEmptyPlan();
   });
 
-  it('upgrades a state saved with schema version 0 through the resource\'s upgrader', async () => {
+  it("upgrades a state saved with schema version 0 through the resource's upgrader", async () => {
     const state = await tf.statePull();
     const resource = state.resources.find((r) => r.type === 'virtplane_test_file' && r.mode === 'managed')!;
     const instance = resource.instances[0]!;
@@ -173,7 +167,9 @@ describe('virtplane_test_file through terraform 1.11', () => {
     const oldState = {
       ...state,
       serial: (state.serial as number) + 1,
-      resources: state.resources.map((r) => (r === resource ? { ...r, instances: [{ ...instance, schema_version: 0, attributes: { ...rest, text: content } }] } : r)),
+      resources: state.resources.map((r) =>
+        r === resource ? { ...r, instances: [{ ...instance, schema_version: 0, attributes: { ...rest, text: content } }] } : r,
+      ),
     };
     await writeFile(join(tf.root, 'old.tfstate'), JSON.stringify(oldState));
     await tf.run(['state', 'push', join(tf.root, 'old.tfstate')]);
@@ -198,7 +194,7 @@ describe('virtplane_test_file through terraform 1.11', () => {
     await tf.writeConfig(config([{ path: mainFile(), content: 'hello again', mode: '0600' }]));
   });
 
-  it('validates the provider block with the provider\'s own rules, without showing secrets', async () => {
+  it("validates the provider block with the provider's own rules, without showing secrets", async () => {
     const valid = config([{ path: mainFile(), content: 'hello again', mode: '0600' }]);
     await tf.writeConfig(
       valid.replace('ssh_user = "operator"', 'ssh_user = "operator"\n  ssh_private_key_file = "/dev/null"\n  ssh_private_key = "not-a-real-key"'),
@@ -215,7 +211,12 @@ describe('virtplane_test_file through terraform 1.11', () => {
 
   it('Ctrl-C during apply: Terraform calls StopProvider and the operation stops promptly', async () => {
     const slowFile = join(files, 'slow.txt');
-    await tf.writeConfig(config([{ path: mainFile(), content: 'hello again', mode: '0600' }, { name: 'slow', path: slowFile, content: 'slow', applyDelayMs: 120_000 }]));
+    await tf.writeConfig(
+      config([
+        { path: mainFile(), content: 'hello again', mode: '0600' },
+        { name: 'slow', path: slowFile, content: 'slow', applyDelayMs: 120_000 },
+      ]),
+    );
     const running = tf.start(['apply', '-auto-approve', '-input=false', '-no-color']);
     await running.waitForOutput('virtplane_test_file.slow: Creating...');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -265,7 +266,10 @@ provider "virtplane" {}
 
   it('serves the provider block schema terraform reads', async () => {
     const schemas = JSON.parse((await real.run(['providers', 'schema', '-json'])).stdout) as {
-      provider_schemas: Record<string, { provider: { block: { attributes: Record<string, { optional?: boolean; sensitive?: boolean; description?: string }> } } }>;
+      provider_schemas: Record<
+        string,
+        { provider: { block: { attributes: Record<string, { optional?: boolean; sensitive?: boolean; description?: string }> } } }
+      >;
     };
     const attributes = schemas.provider_schemas['registry.terraform.io/virtplane/virtplane']!.provider.block.attributes;
     expect(Object.keys(attributes).sort()).toEqual(['inventory', 'known_hosts_file', 'ssh_private_key', 'ssh_private_key_file', 'ssh_user']);

@@ -50,7 +50,11 @@ describe('data center, cluster and hosts against the lab', () => {
     expect(kvm1.libvirt_version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(typeof kvm1.kvm).toBe('boolean');
     const cluster = await tf.stateAttributes('virtplane_cluster', 'main');
-    expect(cluster).toMatchObject({ memory_overcommit_percent: 100, scheduling_policy: 'evenly_distributed', datacenter_id: (await tf.stateAttributes('virtplane_datacenter', 'dc')).id });
+    expect(cluster).toMatchObject({
+      memory_overcommit_percent: 100,
+      scheduling_policy: 'evenly_distributed',
+      datacenter_id: (await tf.stateAttributes('virtplane_datacenter', 'dc')).id,
+    });
     const hosts = await withInventory((inventory) => inventory.hosts.list(String(cluster.id)));
     expect(hosts.map((host) => host.name).sort()).toEqual(['kvm1', 'kvm2']);
   });
@@ -151,9 +155,19 @@ output "policy" { value = data.virtplane_cluster.main.scheduling_policy }
 
   it.each([
     ['a name with a space', 'virtplane_datacenter', ['name = "bad name"'], 'name'],
-    ['an unknown scheduling policy', 'virtplane_cluster', ['name = "c2"', 'datacenter_id = virtplane_datacenter.dc.id', 'scheduling_policy = "random"'], 'scheduling_policy'],
+    [
+      'an unknown scheduling policy',
+      'virtplane_cluster',
+      ['name = "c2"', 'datacenter_id = virtplane_datacenter.dc.id', 'scheduling_policy = "random"'],
+      'scheduling_policy',
+    ],
     ['a port out of range', 'virtplane_host', ['name = "h9"', 'cluster_id = virtplane_cluster.main.id', 'address = "10.77.0.99"', 'port = 70000'], 'port'],
-    ['a malformed host key', 'virtplane_host', ['name = "h9"', 'cluster_id = virtplane_cluster.main.id', 'address = "10.77.0.99"', 'host_key = "not-a-key"'], 'host_key'],
+    [
+      'a malformed host key',
+      'virtplane_host',
+      ['name = "h9"', 'cluster_id = virtplane_cluster.main.id', 'address = "10.77.0.99"', 'host_key = "not-a-key"'],
+      'host_key',
+    ],
   ])('rejects %s with a diagnostic on the attribute', async (_what, type, body, attribute) => {
     await tf.writeConfig(`resource "${type}" "bad" {\n${body.map((line) => `  ${line}\n`).join('')}}\n`, 'bad.tf');
     try {
@@ -197,9 +211,12 @@ output "policy" { value = data.virtplane_cluster.main.scheduling_policy }
       expect(await inventory.clusters.list()).toEqual([]);
       expect(await inventory.hosts.list()).toEqual([]);
       const audit = await inventory.audit.list({ limit: 1000 });
-      expect(audit.filter((entry) => entry.action === 'delete').map((entry) => entry.resourceType).sort()).toEqual(
-        expect.arrayContaining(['virtplane_cluster', 'virtplane_datacenter', 'virtplane_host']),
-      );
+      expect(
+        audit
+          .filter((entry) => entry.action === 'delete')
+          .map((entry) => entry.resourceType)
+          .sort(),
+      ).toEqual(expect.arrayContaining(['virtplane_cluster', 'virtplane_datacenter', 'virtplane_host']));
     });
   });
 });

@@ -17,22 +17,31 @@ const DOMAIN_ID = '73461be7-2e86-4ffd-89a5-103595aa9960';
 
 describe('iSCSI target ids', () => {
   it.each([
-    [{ address: '10.0.0.2', port: 22, iqn: 'iqn.2025-01.com.example:s1', hostKey: KEY }, `10.0.0.2:22/iqn.2025-01.com.example:s1#ssh-ed25519:${KEY.split(' ')[1]}`],
-    [{ address: 'fd00::2', port: 2222, iqn: 'iqn.2025-01.com.example:s1', hostKey: 'SHA256:' + 'a'.repeat(43) }, `[fd00::2]:2222/iqn.2025-01.com.example:s1#SHA256:${'a'.repeat(43)}`],
+    [
+      { address: '10.0.0.2', port: 22, iqn: 'iqn.2025-01.com.example:s1', hostKey: KEY },
+      `10.0.0.2:22/iqn.2025-01.com.example:s1#ssh-ed25519:${KEY.split(' ')[1]}`,
+    ],
+    [
+      { address: 'fd00::2', port: 2222, iqn: 'iqn.2025-01.com.example:s1', hostKey: 'SHA256:' + 'a'.repeat(43) },
+      `[fd00::2]:2222/iqn.2025-01.com.example:s1#SHA256:${'a'.repeat(43)}`,
+    ],
     [{ address: 'storage.example.com', port: 22, iqn: 'iqn.2025-01.com.example:s1', hostKey: null }, 'storage.example.com:22/iqn.2025-01.com.example:s1'],
   ])('round-trips %j through %s', (location, id) => {
     expect(formatTargetId(location)).toBe(id);
     expect(parseTargetId(id)).toEqual(location);
   });
 
-  it.each(['10.0.0.2/iqn.2025-01.com.example:s1', '10.0.0.2:0/iqn.2025-01.com.example:s1', '10.0.0.2:22/IQN.2025-01.com.example:s1', '10.0.0.2:22/iqn.2025-01.com.example:s1#nokey', '[zz::1]:22/iqn.2025-01.a:b'])(
-    'refuses %s',
-    (id) => {
-      expect(parseTargetId(id)).toBeUndefined();
-    },
-  );
+  it.each([
+    '10.0.0.2/iqn.2025-01.com.example:s1',
+    '10.0.0.2:0/iqn.2025-01.com.example:s1',
+    '10.0.0.2:22/IQN.2025-01.com.example:s1',
+    '10.0.0.2:22/iqn.2025-01.com.example:s1#nokey',
+    '[zz::1]:22/iqn.2025-01.a:b',
+  ])('refuses %s', (id) => {
+    expect(parseTargetId(id)).toBeUndefined();
+  });
 
-  it('names each host\'s initiator after its id, and recognizes those names', () => {
+  it("names each host's initiator after its id, and recognizes those names", () => {
     expect(hostInitiatorIqn(HOST_ID.toUpperCase())).toBe(`iqn.2025-01.dev.virtplane:host.${HOST_ID}`);
     expect(isHostInitiator(hostInitiatorIqn(HOST_ID))).toBe(true);
     expect(isHostInitiator('iqn.2025-01.dev.virtplane:host.kvm1')).toBe(false);
@@ -63,7 +72,10 @@ describe('disk ids', () => {
   });
 
   it('give a VM the source to attach on a given host', () => {
-    expect(diskSourceOf(domain, { kind: 'volume', domainId: DOMAIN_ID, volume: 'a.qcow2' }, HOST_ID)).toEqual({ source: { kind: 'file', path: '/srv/images/a.qcow2' }, format: 'qcow2' });
+    expect(diskSourceOf(domain, { kind: 'volume', domainId: DOMAIN_ID, volume: 'a.qcow2' }, HOST_ID)).toEqual({
+      source: { kind: 'file', path: '/srv/images/a.qcow2' },
+      format: 'qcow2',
+    });
     expect(diskSourceOf(domain, { kind: 'lun', domainId: DOMAIN_ID, lun: 2 }, HOST_ID, 'chapuser')).toEqual({
       format: 'raw',
       source: {
@@ -81,7 +93,8 @@ describe('disk ids', () => {
 
 describe('plan-time checks', () => {
   const network = { id: null, name: 'lan', datacenter_id: DOMAIN_ID, mode: 'nat', cidr: '10.20.0.0/24', bridge: null, vlan_id: null, mtu: null, hosts: null };
-  const summaries = (diagnostics: readonly { summary: string; path?: readonly unknown[] }[]) => diagnostics.map((d) => `${d.summary} @ ${JSON.stringify(d.path)}`);
+  const summaries = (diagnostics: readonly { summary: string; path?: readonly unknown[] }[]) =>
+    diagnostics.map((d) => `${d.summary} @ ${JSON.stringify(d.path)}`);
 
   it('networks: a subnet for nat, none in bridge mode, no MTU on a host bridge, VLANs only there, no numeric names', () => {
     expect(validateNetworkConfig(network)).toEqual([]);
@@ -100,12 +113,26 @@ describe('plan-time checks', () => {
   });
 
   it('storage domains: a path for dir, a target for iscsi, never both kinds of settings', () => {
-    const base = { id: null, name: 'sd', datacenter_id: DOMAIN_ID, type: 'iscsi', iscsi_target_id: `10.0.0.2:22/iqn.2025-01.com.example:s1`, portal: null, iqn: null, path: null, chap_username: null, chap_password: null, hosts: null };
+    const base = {
+      id: null,
+      name: 'sd',
+      datacenter_id: DOMAIN_ID,
+      type: 'iscsi',
+      iscsi_target_id: `10.0.0.2:22/iqn.2025-01.com.example:s1`,
+      portal: null,
+      iqn: null,
+      path: null,
+      chap_username: null,
+      chap_password: null,
+      hosts: null,
+    };
     expect(validateStorageDomainConfig(base)).toEqual([]);
     expect(validateStorageDomainConfig({ ...base, iscsi_target_id: null, portal: '10.0.0.2:3260', iqn: 'iqn.2025-01.com.example:s1' })).toEqual([]);
     expect(summaries(validateStorageDomainConfig({ ...base, iscsi_target_id: null }))).toEqual(['Missing target @ ["portal"]']);
     expect(summaries(validateStorageDomainConfig({ ...base, portal: '10.0.0.2:3260' }))).toEqual(['Conflicting target @ ["portal"]']);
-    expect(summaries(validateStorageDomainConfig({ ...base, iscsi_target_id: 'nonsense' }))).toEqual(['Invalid value for iscsi_target_id @ ["iscsi_target_id"]']);
+    expect(summaries(validateStorageDomainConfig({ ...base, iscsi_target_id: 'nonsense' }))).toEqual([
+      'Invalid value for iscsi_target_id @ ["iscsi_target_id"]',
+    ]);
     expect(summaries(validateStorageDomainConfig({ ...base, chap_username: 'u' }))).toEqual(['Incomplete CHAP credentials @ ["chap_password"]']);
     expect(summaries(validateStorageDomainConfig({ ...base, type: 'dir', iscsi_target_id: null }))).toEqual(['Missing path @ ["path"]']);
     expect(summaries(validateStorageDomainConfig({ ...base, type: 'dir', path: '/srv/a//b' }))).toEqual([
@@ -114,7 +141,7 @@ describe('plan-time checks', () => {
     ]);
   });
 
-  it('iSCSI targets: CHAP complete and acceptable, LUNs once each, initiators well-formed and never a host\'s', () => {
+  it("iSCSI targets: CHAP complete and acceptable, LUNs once each, initiators well-formed and never a host's", () => {
     const base = {
       id: null,
       server_address: '10.0.0.2',
@@ -134,7 +161,17 @@ describe('plan-time checks', () => {
     expect(summaries(weak)).toEqual(['Invalid value for chap_password @ ["chap_password"]']);
     expect(summaries(validateTargetConfig({ ...base, chap_username: 'u', chap_password: 'short' }))).toEqual([]);
     expect(JSON.stringify(weak)).not.toContain('short');
-    expect(summaries(validateTargetConfig({ ...base, lun: [{ lun: 1, size_mib: 8 }, { lun: 1, size_mib: 4 }] }))).toEqual(['Duplicate LUN @ ["lun",1,"lun"]']);
+    expect(
+      summaries(
+        validateTargetConfig({
+          ...base,
+          lun: [
+            { lun: 1, size_mib: 8 },
+            { lun: 1, size_mib: 4 },
+          ],
+        }),
+      ),
+    ).toEqual(['Duplicate LUN @ ["lun",1,"lun"]']);
     expect(summaries(validateTargetConfig({ ...base, allowed_initiators: [hostInitiatorIqn(HOST_ID), '10.0.0.300', 'iqn.2025-01.COM:x'] }))).toEqual([
       'Host initiator listed @ ["allowed_initiators"]',
       'Invalid value for allowed_initiators @ ["allowed_initiators"]',

@@ -71,10 +71,7 @@ describe('planBatch', () => {
         group('together', { positive: true, enforcing: true, vms: ['app', 'cache'] }),
       ],
     });
-    const plan = planBatch(
-      [request('db1', 512), request('db2', 512), request('db3', 512), request('app', 256), request('cache', 128)],
-      cluster,
-    );
+    const plan = planBatch([request('db1', 512), request('db2', 512), request('db3', 512), request('app', 256), request('cache', 128)], cluster);
     const where = hostsOf(plan);
     expect(new Set([where.db1, where.db2, where.db3]).size).toBe(3);
     expect(where.cache).toBe(where.app);
@@ -82,7 +79,7 @@ describe('planBatch', () => {
 
   it('depends on the set of requests, not their order', () => {
     const random = seededRandom(99);
-    const requests = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name, index) => request(name, 128 * ((index * 5) % 7 + 1)));
+    const requests = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name, index) => request(name, 128 * (((index * 5) % 7) + 1)));
     const cluster = snapshot({ hosts: [host('kvm1', 2048), host('kvm2', 1536), host('kvm3', 1024)], placements: [vm('x', 'kvm2', 512)] });
     const expected = planBatch(requests, cluster);
     for (let round = 0; round < 10; round += 1) {

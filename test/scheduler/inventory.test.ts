@@ -35,7 +35,12 @@ describe.each(BACKENDS)('scheduler over the %s inventory', (backend) => {
 
   async function clusterWithHosts(memoryMibs: readonly (number | null)[], policy: SchedulingPolicy = 'evenly_distributed', overcommit = 100): Promise<Setup> {
     const dc = await inventory.datacenters.create({ name: unique('dc') });
-    const cluster = await inventory.clusters.create({ datacenterId: dc.id, name: unique('main'), memoryOvercommitPercent: overcommit, schedulingPolicy: policy });
+    const cluster = await inventory.clusters.create({
+      datacenterId: dc.id,
+      name: unique('main'),
+      memoryOvercommitPercent: overcommit,
+      schedulingPolicy: policy,
+    });
     const hosts: Host[] = [];
     for (const [index, memoryMib] of memoryMibs.entries()) {
       const created = await inventory.hosts.create({ clusterId: cluster.id, name: unique(`kvm${index + 1}`), address: unique('10.7'), hostKey: 'k' });
@@ -146,7 +151,9 @@ describe.each(BACKENDS)('scheduler over the %s inventory', (backend) => {
     expect(refused).toBeInstanceOf(PlacementFailedError);
     expect((refused as PlacementFailedError).failure.code).toBe('no_host');
     expect((refused as Error).message).toMatch(
-      new RegExp(`could not be reserved on the host planned for it: Host ${big.name} cannot take 900 MiB more.*placing VM "too-big" again .* failed too: no host in cluster "${cluster.name}"`),
+      new RegExp(
+        `could not be reserved on the host planned for it: Host ${big.name} cannot take 900 MiB more.*placing VM "too-big" again .* failed too: no host in cluster "${cluster.name}"`,
+      ),
     );
     expect(await inventory.vmPlacements.get(tooBig.vmId as string)).toBeUndefined();
   });
@@ -164,7 +171,9 @@ describe.each(BACKENDS)('scheduler over the %s inventory', (backend) => {
 
     const pinned = await reservePlacement(inventory, cluster.id, vmRequest('pinned', 256, { pinnedHostId: roomy.id })).catch((error: unknown) => error);
     expect(pinned).toBeInstanceOf(PlacementFailedError);
-    expect((pinned as Error).message).toContain(`is pinned to host ${roomy.name} in cluster "${cluster.name}", which cannot take it: ${roomy.name} is in maintenance`);
+    expect((pinned as Error).message).toContain(
+      `is pinned to host ${roomy.name} in cluster "${cluster.name}", which cannot take it: ${roomy.name} is in maintenance`,
+    );
     await expect(loadSnapshot(inventory, randomUUID())).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -174,9 +183,7 @@ describe.each(BACKENDS)('scheduler over the %s inventory', (backend) => {
     const second = backend === 'postgres' ? await openInventory(location) : inventory;
     try {
       const requests = Array.from({ length: 12 }, (_, index) => vmRequest(`burst${index}`, 300));
-      const results = await Promise.allSettled(
-        requests.map((request, index) => reservePlacement(index % 2 ? second : inventory, cluster.id, request)),
-      );
+      const results = await Promise.allSettled(requests.map((request, index) => reservePlacement(index % 2 ? second : inventory, cluster.id, request)));
       const granted = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
       const refused = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
       for (const reason of refused) expect(reason instanceof PlacementFailedError || reason instanceof ReservationFailedError).toBe(true);

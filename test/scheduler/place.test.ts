@@ -259,8 +259,7 @@ const PIN_AND_CURRENT_CASES: readonly Case[] = [
     }),
     request: request('db2', 512, { currentHostId: hostId('kvm1') }),
     host: 'kvm2',
-    check: (result) =>
-      expect(placedOn(result).movedBecause).toBe('its host kvm1 is excluded by enforcing negative affinity group "spread" (it runs db1)'),
+    check: (result) => expect(placedOn(result).movedBecause).toBe('its host kvm1 is excluded by enforcing negative affinity group "spread" (it runs db1)'),
   },
 ];
 
@@ -466,7 +465,8 @@ const MESSAGE_CASES: readonly Case[] = [
     request: request('db2', 512),
     fails: {
       code: 'no_host',
-      message: 'no host in cluster "main" can take VM "db2" (512 MiB): kvm1 is excluded by enforcing negative affinity group "spread" (it runs db1) and has 256 MiB free',
+      message:
+        'no host in cluster "main" can take VM "db2" (512 MiB): kvm1 is excluded by enforcing negative affinity group "spread" (it runs db1) and has 256 MiB free',
       shortMib: null,
     },
   },

@@ -79,11 +79,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   await chmod(root, 0o700);
 
-  await runPgTool(
-    'initdb',
-    ['-D', dataDir, '-U', 'postgres', '--pwfile', passwordFile, '--auth', 'scram-sha-256', '-E', 'UTF8', '--no-sync'],
-    account,
-  );
+  await runPgTool('initdb', ['-D', dataDir, '-U', 'postgres', '--pwfile', passwordFile, '--auth', 'scram-sha-256', '-E', 'UTF8', '--no-sync'], account);
   await rm(passwordFile);
 
   let port = 0;
@@ -112,8 +108,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     }
   }
 
-  const url = (database = 'postgres'): string =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const url = (database = 'postgres'): string => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 
   let stopped = false;
   return {

@@ -196,8 +196,7 @@ export class IscsiOperationError extends IscsiError {
 
   constructor(server: string, step: string, cause: unknown, rollbackErrors: readonly Error[] = []) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    const rollback =
-      rollbackErrors.length === 0 ? '' : ` Cleaning up also failed: ${rollbackErrors.map((error) => error.message).join('; ')}.`;
+    const rollback = rollbackErrors.length === 0 ? '' : ` Cleaning up also failed: ${rollbackErrors.map((error) => error.message).join('; ')}.`;
     super(`${server}: ${step} failed: ${reason}.${rollback}`, { cause });
     this.step = step;
     this.rollbackErrors = rollbackErrors;
@@ -221,7 +220,7 @@ function formatMib(bytes: number): string {
  * - luns: the target's LUNs (size, backing store).
  * SSH failures of an operation keep the SSH backend's settings (address, hostKey, credentials).
  */
-export type IscsiSetting = 'address' | 'hostKey' | 'credentials' | 'iqn' | 'chapUsername' | 'luns';
+type IscsiSetting = 'address' | 'hostKey' | 'credentials' | 'iqn' | 'chapUsername' | 'luns';
 
 export type IscsiFailureKind =
   | 'invalid-setting'
@@ -246,7 +245,12 @@ export function describeIscsiFailure(error: unknown): IscsiFailure | undefined {
   if (!(error instanceof IscsiError)) return undefined;
   const described = (kind: IscsiFailureKind, cause: string, remedy: string, setting?: IscsiSetting): IscsiFailure => ({ kind, cause, remedy, setting });
   if (error instanceof IscsiValidationError) {
-    return described('invalid-setting', `invalid ${error.path}: ${error.problem}`, 'Correct the value: it is refused before anything reaches the storage server.', settingOfPath(error.path));
+    return described(
+      'invalid-setting',
+      `invalid ${error.path}: ${error.problem}`,
+      'Correct the value: it is refused before anything reaches the storage server.',
+      settingOfPath(error.path),
+    );
   }
   if (error instanceof ForeignTargetError) {
     return described(
@@ -289,7 +293,12 @@ export function describeIscsiFailure(error: unknown): IscsiFailure | undefined {
     return described('no-free-tid', `every target id from ${error.first} to ${error.last} is in use`, 'Delete unused targets, or widen the tid range.');
   }
   if (error instanceof BackingStoreError) {
-    return described('backing-store', `backing store ${error.path} ${error.problem}`, 'Give the LUN another backing store, or fix that path on the storage server.', 'luns');
+    return described(
+      'backing-store',
+      `backing store ${error.path} ${error.problem}`,
+      'Give the LUN another backing store, or fix that path on the storage server.',
+      'luns',
+    );
   }
   if (error instanceof ChapAccountConflictError) {
     return described(
@@ -303,7 +312,11 @@ export function describeIscsiFailure(error: unknown): IscsiFailure | undefined {
     return described('tgtd-down', `tgtd not answering: ${error.detail}`, 'Start tgtd on the storage server (tgtd, then tgt-admin -e) and retry.', 'address');
   }
   if (error instanceof TgtConfigError) {
-    return described('tgt-config', `virtplane's tgt configuration: ${firstLine(error.message)}`, "virtplane.conf is virtplane's own: restore it if it was edited by hand.");
+    return described(
+      'tgt-config',
+      `virtplane's tgt configuration: ${firstLine(error.message)}`,
+      "virtplane.conf is virtplane's own: restore it if it was edited by hand.",
+    );
   }
   if (error instanceof TgtOutputError) {
     return described(

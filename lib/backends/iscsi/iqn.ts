@@ -6,7 +6,7 @@
 import { IscsiValidationError } from './errors.js';
 
 /** RFC 3720: an iSCSI name is at most 223 bytes. */
-export const MAX_ISCSI_NAME_LENGTH = 223;
+const MAX_ISCSI_NAME_LENGTH = 223;
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
 /** iqn.YYYY-MM.reversed.domain[:unique-name] */
@@ -46,17 +46,6 @@ export function isIqn(value: string): boolean {
 export function validateIqn(value: string, path = 'iqn'): void {
   const problem = iqnProblem(value);
   if (problem !== undefined) throw new IscsiValidationError(path, `"${printable(value)}" ${problem}`);
-}
-
-export function parseIqn(value: string): ParsedIqn {
-  validateIqn(value);
-  const match = IQN.exec(value) as RegExpExecArray;
-  return {
-    year: Number(match[1]),
-    month: Number(match[2]),
-    namingAuthority: match[3] as string,
-    uniqueName: match[4],
-  };
 }
 
 /** An initiator may be named iqn.… (lowercase) or eui.<16 uppercase hex digits>. */

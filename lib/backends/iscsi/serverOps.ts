@@ -6,14 +6,7 @@ import { CommandFailedError, type SshEndpoint } from '../ssh/index.js';
 import { BackingStoreError, IscsiOperationError, TgtOutputError } from './errors.js';
 import { CONF_PATH, LOCK_DIR, TGTD_SOCKET, managedDirOf } from './layout.js';
 import type { PlannedLun } from './plan.js';
-import {
-  CONF_WRITE_SCRIPT,
-  GUARDED_BATCH_SCRIPT,
-  GUARD_EXIT,
-  PREPARE_EXIT,
-  PREPARE_FILES_SCRIPT,
-  REMOVE_FILES_SCRIPT,
-} from './remoteScripts.js';
+import { CONF_WRITE_SCRIPT, GUARDED_BATCH_SCRIPT, GUARD_EXIT, PREPARE_EXIT, PREPARE_FILES_SCRIPT, REMOVE_FILES_SCRIPT } from './remoteScripts.js';
 import type { RemoteShell } from './remoteShell.js';
 import { CONF_HEADER } from './tgtConf.js';
 import type { Argv } from './tgtCommands.js';
@@ -51,9 +44,7 @@ export class ServerOps {
    */
   async prepareFiles(iqn: string, luns: readonly PlannedLun[], created: string[] = []): Promise<void> {
     if (luns.length === 0) return;
-    const words = luns.flatMap((lun) =>
-      lun.createBytes === undefined ? ['check', lun.path, '-'] : ['create', lun.path, String(lun.createBytes)],
-    );
+    const words = luns.flatMap((lun) => (lun.createBytes === undefined ? ['check', lun.path, '-'] : ['create', lun.path, String(lun.createBytes)]));
     try {
       const result = await this.shell.exec(this.server, ['sh', '-c', PREPARE_FILES_SCRIPT, 'virtplane-files', managedDirOf(iqn), ...words], {
         timeoutMs: this.timeoutMs,
@@ -103,7 +94,11 @@ export class ServerOps {
       if (error instanceof CommandFailedError) {
         done?.(completedSteps(error.stdout));
         if (error.exitCode === GUARD_EXIT.staleTid) {
-          throw new IscsiOperationError(this.name, `changing target ${iqn}`, new Error(`tid ${tid} no longer names ${iqn}; tgtd was restarted meanwhile, retry`));
+          throw new IscsiOperationError(
+            this.name,
+            `changing target ${iqn}`,
+            new Error(`tid ${tid} no longer names ${iqn}; tgtd was restarted meanwhile, retry`),
+          );
         }
         if (error.exitCode === GUARD_EXIT.stepFailed) {
           const step = completedSteps(error.stdout);
@@ -152,6 +147,9 @@ function completedSteps(stdout: string): number {
 }
 
 function tgtadmMessage(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('virtplane: step'));
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('virtplane: step'));
   return lines.join('; ') || 'failed without a message';
 }

@@ -13,7 +13,7 @@ import type { InitiatorRule } from './spec.js';
 import { parseConf, type ConfTarget } from './tgtConf.js';
 import { parseTgtAccounts, parseTgtShow, tgtSizeMbOf, type TgtSession, type TgtTarget } from './tgtShow.js';
 
-export interface ManagedLun {
+interface ManagedLun {
   readonly lun: number;
   /** "file": virtplane's own sparse file; "path": supplied by the user, never deleted. */
   readonly backing: 'file' | 'path';
@@ -112,12 +112,10 @@ export function interpretReadOutput(stdout: string, boundary: string, serverName
     const size = line.slice(0, tab);
     sizes.set(line.slice(tab + 1), /^\d+$/.test(size) ? Number(size) : undefined);
   }
-  const files = (sections.get('files')?.text ?? '')
-    .split('\n')
-    .flatMap((line) => {
-      const [size, path] = line.split('\t');
-      return size !== undefined && path !== undefined && /^\d+$/.test(size) ? [{ path, sizeBytes: Number(size) }] : [];
-    });
+  const files = (sections.get('files')?.text ?? '').split('\n').flatMap((line) => {
+    const [size, path] = line.split('\t');
+    return size !== undefined && path !== undefined && /^\d+$/.test(size) ? [{ path, sizeBytes: Number(size) }] : [];
+  });
 
   const ownershipProblems = new Map<string, string>();
   const managed = conf.map((entry) => {

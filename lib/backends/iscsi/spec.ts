@@ -17,7 +17,7 @@ export const MAX_LUN = 255;
 export const MAX_SIZE_MIB = 16 * 1024 * 1024;
 export const MIB = 1024 * 1024;
 
-export type LunBacking =
+type LunBacking =
   /** A sparse file virtplane creates under its own folder, grows on request and deletes with the LUN. */
   | { readonly kind: 'file'; readonly sizeMib: number }
   /** A file or block device the user supplies; virtplane never creates, resizes nor deletes it. */
@@ -67,7 +67,7 @@ export function validateTargetSpec(spec: TargetSpec): void {
   if (spec.chap !== undefined) validateChap(spec.chap);
 }
 
-export function validateLuns(luns: readonly LunSpec[]): void {
+function validateLuns(luns: readonly LunSpec[]): void {
   const seen = new Set<number>();
   luns.forEach((lun, index) => {
     const path = `luns[${index}]`;
@@ -89,7 +89,7 @@ export function validateLunNumber(lun: number, path: string): void {
   }
 }
 
-export function validateSizeMib(sizeMib: number, path: string): void {
+function validateSizeMib(sizeMib: number, path: string): void {
   if (!Number.isInteger(sizeMib) || sizeMib < 1 || sizeMib > MAX_SIZE_MIB) {
     throw new IscsiValidationError(path, `must be a whole number of MiB from 1 to ${MAX_SIZE_MIB}, got ${sizeMib}`);
   }
@@ -108,7 +108,7 @@ function validateBacking(backing: LunBacking, path: string): void {
   }
 }
 
-export function validateUserPath(value: string, path: string): void {
+function validateUserPath(value: string, path: string): void {
   if (value.length > MAX_PATH_LENGTH) throw new IscsiValidationError(path, `is longer than ${MAX_PATH_LENGTH} characters`);
   if (!USER_PATH.test(value)) {
     throw new IscsiValidationError(
@@ -126,7 +126,7 @@ export function validateUserPath(value: string, path: string): void {
   }
 }
 
-export function validateInitiators(rules: readonly InitiatorRule[]): void {
+function validateInitiators(rules: readonly InitiatorRule[]): void {
   const seen = new Set<string>();
   rules.forEach((rule, index) => {
     const path = `initiators[${index}]`;

@@ -50,7 +50,7 @@ import {
 import { renderTargetBlock } from './tgtConf.js';
 import { aclOfEntries, aclOfRules } from './acl.js';
 
-export interface IscsiTargetManagerOptions {
+interface IscsiTargetManagerOptions {
   /** The address initiators reach the portal at; default: the SSH endpoint's host. */
   readonly portalAddress?: string;
   /** Where new targets' tids are chosen (lowest free first). Default 1..4095. */
@@ -59,12 +59,12 @@ export interface IscsiTargetManagerOptions {
   readonly commandTimeoutMs?: number;
 }
 
-export interface DeleteOptions {
+interface DeleteOptions {
   /** Delete even when initiators are logged in: their sessions are cut. */
   readonly force?: boolean;
 }
 
-export type DeleteOutcome = 'deleted' | 'absent';
+type DeleteOutcome = 'deleted' | 'absent';
 
 /** How many times create retries when another process took the tid it chose. */
 const TID_ATTEMPTS = 5;
@@ -146,7 +146,10 @@ export class IscsiTargetManager {
       try {
         if (served !== undefined) await this.ops.batch(served.tid, iqn, [deleteTarget(served.tid, options.force === true), ...dropAccount]);
         else if (dropAccount.length > 0) await this.ops.run(dropAccount[0] as Argv);
-        await this.ops.removeFiles(iqn, entry.luns.filter((lun) => isManagedFileOf(iqn, lun.lun, lun.path)).map((lun) => lun.path));
+        await this.ops.removeFiles(
+          iqn,
+          entry.luns.filter((lun) => isManagedFileOf(iqn, lun.lun, lun.path)).map((lun) => lun.path),
+        );
         await this.ops.removeConf(iqn);
       } catch (error) {
         throw wrap(this.server.name, `deleting target ${iqn}`, error, []);
@@ -276,9 +279,11 @@ export class IscsiTargetManager {
     const previous = serverQueues.get(key) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(work);
     serverQueues.set(key, next);
-    void next.finally(() => {
-      if (serverQueues.get(key) === next) serverQueues.delete(key);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (serverQueues.get(key) === next) serverQueues.delete(key);
+      })
+      .catch(() => undefined);
     return next;
   }
 }

@@ -19,7 +19,7 @@ export const CONF_HEADER = [
   "# virtplane's; virtplane never touches a target that is not listed here.",
 ] as const;
 
-export interface ConfLun {
+interface ConfLun {
   readonly lun: number;
   readonly path: string;
   /** scsi_sn and scsi_id (virtplane sets both to the same marker). */
@@ -35,7 +35,7 @@ export interface ConfTarget {
 }
 
 /** A LUN as it goes into the file: its number and the backing store path resolved by the caller. */
-export interface ResolvedLun {
+interface ResolvedLun {
   readonly lun: number;
   readonly path: string;
 }

@@ -21,7 +21,7 @@ export const TgtMode = { system: 0, target: 1, device: 2, portal: 3, lld: 4, ses
 /** enum tgtadm_op */
 export const TgtOp = { new: 0, delete: 1, show: 2, bind: 3, unbind: 4, update: 5, stats: 6, start: 7, stop: 8 } as const;
 
-export interface TgtadmRequest {
+interface TgtadmRequest {
   readonly mode: number;
   readonly op: number;
   readonly lld: string;
@@ -130,7 +130,7 @@ while ($offset < length $input) {
 }
 `;
 
-export interface RelayOutcome {
+interface RelayOutcome {
   /** tgtd's error code for each request it answered, in order. */
   readonly errors: readonly number[];
 }

@@ -6,7 +6,7 @@
  */
 import { TgtOutputError } from './errors.js';
 
-export interface TgtConnection {
+interface TgtConnection {
   readonly cid: number;
   readonly address: string | undefined;
 }
@@ -19,7 +19,7 @@ export interface TgtSession {
   readonly connections: readonly TgtConnection[];
 }
 
-export interface TgtLun {
+interface TgtLun {
   readonly lun: number;
   /** "disk", "controller" (LUN 0), ... */
   readonly type: string;

@@ -85,7 +85,7 @@ export interface HostInventory {
  * $1 libvirt URI, $2 boundary. Wrapped in a function called with stdin from /dev/null: the script
  * itself arrives on stdin (sh -s), which no command inside may read.
  */
-export const BULK_READ_SCRIPT = `set -u
+const BULK_READ_SCRIPT = `set -u
 bulk_read() {
   uri=$1
   b=$2
@@ -129,7 +129,10 @@ function splitSections(stdout: string, boundary: string): Section[] {
   for (const line of stdout.split('\n')) {
     if (line.startsWith(`${boundary} `)) {
       close();
-      const [label = '', id] = line.slice(boundary.length + 1).trim().split(' ');
+      const [label = '', id] = line
+        .slice(boundary.length + 1)
+        .trim()
+        .split(' ');
       current = { label, id, lines: [] };
     } else {
       current?.lines.push(line);
@@ -180,7 +183,7 @@ function nameIn(xml: string): string {
   }
 }
 
-export interface BulkReadOptions {
+interface BulkReadOptions {
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
 }
@@ -229,7 +232,16 @@ export async function readHostInventory(host: LibvirtHost, options: BulkReadOpti
     const xml = find('network-xml', uuid)?.text ?? '';
     if (section.text === '' || xml === '') {
       const record = await lookupNetwork(host, uuid);
-      if (record) networks.push({ uuid, name: record.name, active: record.active, autostart: record.autostart, persistent: record.persistent, xml: record.xml, model: record.model });
+      if (record)
+        networks.push({
+          uuid,
+          name: record.name,
+          active: record.active,
+          autostart: record.autostart,
+          persistent: record.persistent,
+          xml: record.xml,
+          model: record.model,
+        });
       continue;
     }
     const info = infoFields(section.text);
@@ -251,7 +263,16 @@ export async function readHostInventory(host: LibvirtHost, options: BulkReadOpti
     const xml = find('pool-xml', uuid)?.text ?? '';
     if (section.text === '' || xml === '') {
       const record = await lookupPool(host, uuid);
-      if (record) pools.push({ uuid, name: record.name, state: record.state, autostart: record.autostart, persistent: record.persistent, xml: record.xml, model: record.model });
+      if (record)
+        pools.push({
+          uuid,
+          name: record.name,
+          state: record.state,
+          autostart: record.autostart,
+          persistent: record.persistent,
+          xml: record.xml,
+          model: record.model,
+        });
       continue;
     }
     const info = infoFields(section.text);

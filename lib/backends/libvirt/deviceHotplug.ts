@@ -13,7 +13,7 @@ import { virsh } from './virsh.js';
 import { LibvirtOperationError } from './virshErrors.js';
 import { attr, childElements, el, firstChild, serializeXml } from './xml.js';
 
-export interface HotplugResult {
+interface HotplugResult {
   /** The domain was running, so the running guest was changed too (not only its definition). */
   readonly live: boolean;
   /**
@@ -66,13 +66,15 @@ export async function detachInterface(host: LibvirtHost, ref: string, mac: strin
   const domain = await requireDomain(host, ref);
   const wanted = mac.toLowerCase();
   const devices = firstChild(parseDomainXml(domain.xml).tree, 'devices');
-  const element = devices
-    ? childElements(devices, 'interface').find((nic) => attr(firstChild(nic, 'mac'), 'address')?.toLowerCase() === wanted)
-    : undefined;
+  const element = devices ? childElements(devices, 'interface').find((nic) => attr(firstChild(nic, 'mac'), 'address')?.toLowerCase() === wanted) : undefined;
   if (element === undefined) throw new LibvirtOperationError(host.name, `domain ${domain.name} has no interface ${wanted}`);
   // Matched on the MAC alone: the live guest may have the NIC at another PCI address than the definition
   // says (a pending unplug can hold the slot the definition gave it).
-  const match = el('interface', element.attributes, childElements(element).filter((child) => child.name === 'mac' || child.name === 'source'));
+  const match = el(
+    'interface',
+    element.attributes,
+    childElements(element).filter((child) => child.name === 'mac' || child.name === 'source'),
+  );
   await virsh(host, ['detach-device', '--domain', domain.uuid, '--file', '/dev/stdin', '--persistent'], { stdin: serializeXml(match) });
   return finish(host, domain.uuid, isActive(domain.state), (live) => !live.interfaces.some((i) => i.mac?.toLowerCase() === wanted));
 }

@@ -46,7 +46,7 @@ function applyBootOrder(device: XmlElement, order: number | undefined): void {
 // ---------------------------------------------------------------------------------------------
 // Disks
 
-export function parseDiskSource(disk: XmlElement): DiskSource {
+function parseDiskSource(disk: XmlElement): DiskSource {
   const type = attr(disk, 'type') ?? 'file';
   const source = firstChild(disk, 'source');
   if (!source) return { kind: 'unsupported', type };
@@ -155,7 +155,7 @@ export function diskElement(disk: DomainDisk): XmlElement {
 }
 
 /** Updates a <disk> in place. A disk whose source virtplane does not model is left as it is. */
-export function applyDisk(element: XmlElement, disk: DomainDisk): void {
+function applyDisk(element: XmlElement, disk: DomainDisk): void {
   if (disk.source.kind === 'unsupported') return;
   setAttr(element, 'type', diskTypeOf(disk.source));
   setAttr(element, 'device', disk.device);
@@ -221,7 +221,7 @@ export function interfaceElement(nic: DomainInterface): XmlElement {
   return element;
 }
 
-export function applyInterface(element: XmlElement, nic: DomainInterface): void {
+function applyInterface(element: XmlElement, nic: DomainInterface): void {
   if (nic.source.kind === 'unsupported') return;
   const current = parseInterface(element);
   if (!isDeepStrictEqual(current.source, nic.source)) {
@@ -316,9 +316,7 @@ export function disableInterfaceRoms(devices: XmlElement): void {
 const MODELLED_GRAPHICS = ['vnc', 'spice'] as const;
 
 export function parseGraphics(devices: XmlElement | undefined): DomainGraphics {
-  const graphics = devices
-    ? childElements(devices, 'graphics').find((element) => oneOf(attr(element, 'type'), MODELLED_GRAPHICS) !== undefined)
-    : undefined;
+  const graphics = devices ? childElements(devices, 'graphics').find((element) => oneOf(attr(element, 'type'), MODELLED_GRAPHICS) !== undefined) : undefined;
   const type = oneOf(attr(graphics, 'type'), MODELLED_GRAPHICS);
   if (graphics === undefined || type === undefined) return { type: 'none' };
   const listen = attr(graphics, 'listen') ?? attr(firstChild(graphics, 'listen'), 'address');

@@ -95,9 +95,7 @@ export interface DomainInterface {
   readonly bootOrder?: number;
 }
 
-export type DomainGraphics =
-  | { readonly type: 'vnc' | 'spice'; readonly listen?: string }
-  | { readonly type: 'none' };
+export type DomainGraphics = { readonly type: 'vnc' | 'spice'; readonly listen?: string } | { readonly type: 'none' };
 
 export interface DomainOs {
   /** Left to libvirt (the host's architecture). */

@@ -13,7 +13,7 @@ import { mibToKiB } from './units.js';
 import { virsh } from './virsh.js';
 
 /** What the running guest should have. */
-export interface RunningResources {
+interface RunningResources {
   readonly vcpus: number;
   readonly memoryMiB: number;
 }

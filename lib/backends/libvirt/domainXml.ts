@@ -51,7 +51,7 @@ import {
   type XmlElement,
 } from './xml.js';
 
-export interface ParsedDomain {
+interface ParsedDomain {
   readonly model: DomainModel;
   /** The whole document, for `applyDomainModel` (an update keeps what the model does not cover). */
   readonly tree: XmlElement;
@@ -71,7 +71,7 @@ function positiveInteger(text: string | undefined, where: string): number {
   return value;
 }
 
-export function domainFromTree(root: XmlElement): DomainModel {
+function domainFromTree(root: XmlElement): DomainModel {
   if (root.name !== 'domain') throw new LibvirtXmlParseError(`Expected <domain>, found <${root.name}>`);
   const typeName = attr(root, 'type');
   if (typeName !== 'kvm' && typeName !== 'qemu') throw new LibvirtXmlParseError(`Domain type "${typeName ?? ''}" is not kvm or qemu`);
@@ -234,7 +234,7 @@ export function applyDomainModel(base: XmlElement, model: DomainModel): XmlEleme
 }
 
 /** What a definition can carry beside its DomainModel. */
-export interface DomainDefinitionExtras {
+interface DomainDefinitionExtras {
   /** virtplane's VM settings element (vmSettings.ts), replacing the one there; undefined keeps what the domain has. */
   readonly vmSettings?: VmSettings;
   /** `<rom enabled='no'/>` on every NIC without a <rom> (guests that never boot from the network). */

@@ -88,7 +88,7 @@ export async function liveDomainModel(host: LibvirtHost, ref: string): Promise<D
 }
 
 /** A domain as a caller has just read it (lookupDomain, or a bulk read): what a new definition is written over. */
-export type DefinedDomain = Pick<DomainRecord, 'uuid' | 'name' | 'state' | 'xml'>;
+type DefinedDomain = Pick<DomainRecord, 'uuid' | 'name' | 'state' | 'xml'>;
 
 /** `define --validate` of a whole definition, sent on stdin: every definition goes out through here. */
 async function defineXml(host: LibvirtHost, xml: string): Promise<void> {
@@ -146,7 +146,7 @@ export async function setDomainAutostart(host: LibvirtHost, ref: string, enabled
 }
 
 /** What became of a change asked of a running guest; a refusal carries libvirt's message. */
-export type LiveChange = { readonly done: true } | { readonly done: false; readonly refusal: string };
+type LiveChange = { readonly done: true } | { readonly done: false; readonly refusal: string };
 
 /**
  * Runs a change on a running guest. libvirt or QEMU refusing it (e.g. "device unplug request for not
@@ -195,7 +195,7 @@ export async function destroyDomain(host: LibvirtHost, ref: string): Promise<voi
 
 export type ShutdownOutcome = 'already-off' | 'shut-down' | 'destroyed';
 
-export interface ShutdownOptions {
+interface ShutdownOptions {
   /** How long the guest gets to power off after the ACPI request. Default 60 s. */
   readonly timeoutMs?: number;
   /** Default 500 ms. */

@@ -8,7 +8,7 @@ import { LibvirtModelError, LibvirtXmlParseError, LibvirtXmlSerializeError } fro
 import { LibvirtOperationError, VirshError, type VirshErrorKind } from './virshErrors.js';
 
 /** - definition: what virtplane asks libvirt to define (the VM, network or pool settings). */
-export type LibvirtSetting = 'definition';
+type LibvirtSetting = 'definition';
 
 export type LibvirtFailureKind =
   /** From virsh: VirshError's kinds ('connection' is libvirtd not answering). */

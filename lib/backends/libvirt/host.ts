@@ -16,7 +16,7 @@ export interface LibvirtHost {
   script(scriptText: string, args: readonly string[], options?: Omit<ExecOptions, 'stdin'>): Promise<ExecResult>;
 }
 
-export const DEFAULT_LIBVIRT_URI = 'qemu:///system';
+const DEFAULT_LIBVIRT_URI = 'qemu:///system';
 
 export function sshLibvirtHost(pool: SshPool, endpoint: SshEndpoint, options: { readonly uri?: string } = {}): LibvirtHost {
   return {

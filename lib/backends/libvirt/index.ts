@@ -23,37 +23,35 @@ export type {
   VolumeDiskSource,
 } from './domainModel.js';
 export { validateDomain, validateDomainDisk, validateDomainInterface } from './domainModel.js';
-export { applyDomainModel, buildDomainXml, diskDeviceXml, domainFromTree, interfaceDeviceXml, parseDomainXml, redefineDomainXml } from './domainXml.js';
-export type { DomainDefinitionExtras, NewDomainExtras, ParsedDomain } from './domainXml.js';
+export { applyDomainModel, buildDomainXml, diskDeviceXml, interfaceDeviceXml, parseDomainXml, redefineDomainXml } from './domainXml.js';
+export type { NewDomainExtras } from './domainXml.js';
 
 export type { NetworkIpv4, NetworkMode, NetworkModel } from './networkModel.js';
 export { validateNetwork } from './networkModel.js';
-export { applyNetworkModel, buildNetworkXml, parseNetworkXml, redefineNetworkXml } from './networkXml.js';
-export type { ParsedNetwork } from './networkXml.js';
+export { applyNetworkModel, buildNetworkXml, parseNetworkXml } from './networkXml.js';
 
 export type { DirPoolModel, IscsiDirectPoolModel, PoolModel, PoolSizes, PoolType } from './poolModel.js';
 export { validatePool } from './poolModel.js';
-export { applyPoolModel, buildPoolXml, parsePoolXml, redefinePoolXml } from './poolXml.js';
-export type { ParsedPool } from './poolXml.js';
+export { applyPoolModel, buildPoolXml, parsePoolXml } from './poolXml.js';
 
-export type { VolumeFormat, VolumeInfo, VolumeModel } from './volumeXml.js';
-export { buildVolumeXml, parseVolumeXml, validateVolume } from './volumeXml.js';
+export type { VolumeInfo, VolumeModel } from './volumeXml.js';
+export { buildVolumeXml, parseVolumeXml } from './volumeXml.js';
 
 export type { OwnerMetadata } from './metadata.js';
 export { VIRTPLANE_MANAGER, VIRTPLANE_XML_NAMESPACE, readOwnerMetadata, readPoolOwner } from './metadata.js';
 export type { VmSettings } from './vmSettings.js';
-export { DEFAULT_SHUTDOWN_TIMEOUT_SECONDS, VM_SETTINGS_NAMESPACE, parseVmSettings } from './vmSettings.js';
+export { DEFAULT_SHUTDOWN_TIMEOUT_SECONDS, parseVmSettings } from './vmSettings.js';
 export { isUuid, validateObjectName } from './names.js';
 export { LibvirtModelError, LibvirtXmlParseError, LibvirtXmlSerializeError } from './errors.js';
 
 export type { LibvirtHost } from './host.js';
-export { DEFAULT_LIBVIRT_URI, sshLibvirtHost } from './host.js';
+export { sshLibvirtHost } from './host.js';
 export { virsh } from './virsh.js';
-export type { VirshOptions } from './virsh.js';
+
 export { LibvirtOperationError, VirshError, classifyVirshFailure } from './virshErrors.js';
-export type { LibvirtObjectType, VirshErrorKind } from './virshErrors.js';
+export type { VirshErrorKind } from './virshErrors.js';
 export { describeLibvirtFailure } from './failure.js';
-export type { LibvirtFailure, LibvirtFailureKind, LibvirtSetting } from './failure.js';
+export type { LibvirtFailure, LibvirtFailureKind } from './failure.js';
 
 export {
   defineDomain,
@@ -71,29 +69,19 @@ export {
   writeDomainDefinition,
   writeVmSettings,
 } from './domains.js';
-export type { DefinedDomain, DomainRecord, DomainState, ShutdownOptions, ShutdownOutcome } from './domains.js';
+export type { DomainRecord, DomainState, ShutdownOutcome } from './domains.js';
 export { destinationUri, migrateDomainLive, moveDomainCold } from './migration.js';
-export type { LiveMigrationOptions, MigrationTarget } from './migration.js';
+export type { MigrationTarget } from './migration.js';
 export { attachDisk, attachInterface, detachDisk, detachInterface } from './deviceHotplug.js';
-export type { HotplugResult } from './deviceHotplug.js';
-export { resizeRunningDomain } from './domainResources.js';
-export type { RunningResources } from './domainResources.js';
 
-export {
-  defineNetwork,
-  destroyNetwork,
-  lookupNetwork,
-  requireNetwork,
-  setNetworkAutostart,
-  startNetwork,
-  undefineNetwork,
-} from './networks.js';
-export type { NetworkRecord } from './networks.js';
+export { resizeRunningDomain } from './domainResources.js';
+
+export { defineNetwork, destroyNetwork, lookupNetwork, requireNetwork, setNetworkAutostart, startNetwork, undefineNetwork } from './networks.js';
+
 export { buildPool, definePool, destroyPool, lookupPool, refreshPool, requirePool, setPoolAutostart, startPool, undefinePool } from './pools.js';
-export type { PoolRecord, PoolState } from './pools.js';
-export { createVolume, deleteVolume, growVolume, listVolumes, lookupVolume } from './volumes.js';
+export type { PoolState } from './pools.js';
+export { createVolume, deleteVolume, growVolume, lookupVolume } from './volumes.js';
 export { deleteIscsiSecret, findIscsiSecret, setIscsiSecret } from './secrets.js';
-export type { IscsiSecretModel } from './secrets.js';
 
 export { readHostInventory } from './bulkRead.js';
-export type { BulkDomain, BulkNetwork, BulkPool, BulkReadOptions, HostFacts, HostInventory } from './bulkRead.js';
+export type { BulkDomain, BulkNetwork, BulkPool, HostFacts, HostInventory } from './bulkRead.js';

@@ -16,10 +16,10 @@ import { LibvirtModelError } from './errors.js';
 import { attr, childElements, el, firstChild, isXmlSafe, localName, namespaceOf, removeChildren, textEl, textOf, type XmlElement } from './xml.js';
 
 export const VIRTPLANE_XML_NAMESPACE = 'https://virtplane.dev/xmlns/libvirt/1';
-export const VIRTPLANE_XML_PREFIX = 'vp';
+const VIRTPLANE_XML_PREFIX = 'vp';
 export const VIRTPLANE_MANAGER = 'virtplane';
 /** `<vendor name>` of a pool virtplane owns. */
-export const VIRTPLANE_POOL_VENDOR = 'virtplane';
+const VIRTPLANE_POOL_VENDOR = 'virtplane';
 
 export interface OwnerMetadata {
   /** "virtplane" when we wrote it; read back as found. */
@@ -79,7 +79,7 @@ export function readOwnerMetadata(root: XmlElement): OwnerMetadata | undefined {
   });
 }
 
-export function ownerElement(owner: OwnerMetadata): XmlElement {
+function ownerElement(owner: OwnerMetadata): XmlElement {
   validateOwner(owner);
   const children = OWNER_FIELDS.flatMap((field) => {
     const value = owner[field];

@@ -21,7 +21,7 @@ export interface MigrationTarget {
   readonly migrationAddress: string;
 }
 
-export interface LiveMigrationOptions {
+interface LiveMigrationOptions {
   /** Default 5 minutes. */
   readonly timeoutMs?: number;
   /** Limit in MiB/s (a cluster's migration bandwidth). */
@@ -43,12 +43,7 @@ export function destinationUri(target: MigrationTarget): string {
  * `virsh migrate --live --persistent --undefinesource`, run on the source host: the guest keeps
  * running, its definition moves with it and leaves the source.
  */
-export async function migrateDomainLive(
-  source: LibvirtHost,
-  ref: string,
-  target: MigrationTarget,
-  options: LiveMigrationOptions = {},
-): Promise<void> {
+export async function migrateDomainLive(source: LibvirtHost, ref: string, target: MigrationTarget, options: LiveMigrationOptions = {}): Promise<void> {
   checkDomainRef(ref);
   validateHostAddress(target.migrationAddress, 'migrationAddress');
   const args = [

@@ -44,7 +44,7 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 /** Linux interface names: at most 15 bytes, no '/', no whitespace. */
 const BRIDGE_NAME = /^[A-Za-z0-9_.:-]{1,15}$/;
 
-export function isIpv4(value: string): boolean {
+function isIpv4(value: string): boolean {
   return IPV4.test(value);
 }
 
@@ -66,12 +66,14 @@ export function validateNetwork(model: NetworkModel): void {
     if (range && (!isIpv4(range.start) || !isIpv4(range.end))) throw new LibvirtModelError('ipv4.dhcpRange', 'start and end must be IPv4 addresses');
   }
   if (model.mtu !== undefined) {
-    if (!Number.isInteger(model.mtu) || model.mtu < 68 || model.mtu > 65535) throw new LibvirtModelError('mtu', `${model.mtu} is not an MTU between 68 and 65535`);
+    if (!Number.isInteger(model.mtu) || model.mtu < 68 || model.mtu > 65535)
+      throw new LibvirtModelError('mtu', `${model.mtu} is not an MTU between 68 and 65535`);
     // libvirt 9.0: "mtu size only allowed in open, route, nat, and isolated mode".
     if (model.mode === 'bridge') throw new LibvirtModelError('mtu', "is the host bridge's in bridge mode: set it on the host");
   }
   if (model.vlanId !== undefined) {
-    if (!Number.isInteger(model.vlanId) || model.vlanId < 1 || model.vlanId > 4094) throw new LibvirtModelError('vlanId', `${model.vlanId} is not a VLAN id (1-4094)`);
+    if (!Number.isInteger(model.vlanId) || model.vlanId < 1 || model.vlanId > 4094)
+      throw new LibvirtModelError('vlanId', `${model.vlanId} is not a VLAN id (1-4094)`);
     if (model.mode !== 'bridge' || !model.openvswitch) {
       throw new LibvirtModelError('vlanId', 'libvirt supports a VLAN tag only on an Open vSwitch host bridge (mode bridge, openvswitch true)');
     }

@@ -20,7 +20,7 @@ import {
   type XmlElement,
 } from './xml.js';
 
-export interface ParsedNetwork {
+interface ParsedNetwork {
   readonly model: NetworkModel;
   readonly tree: XmlElement;
 }
@@ -60,7 +60,7 @@ function parseIpv4(root: XmlElement): NetworkIpv4 | undefined {
   return { address, prefix, ...(start === undefined || end === undefined ? {} : { dhcpRange: { start, end } }) };
 }
 
-export function networkFromTree(root: XmlElement): NetworkModel {
+function networkFromTree(root: XmlElement): NetworkModel {
   if (root.name !== 'network') throw new LibvirtXmlParseError(`Expected <network>, found <${root.name}>`);
   const name = childText(root, 'name');
   if (name === undefined) throw new LibvirtXmlParseError('The network has no <name>');
@@ -167,8 +167,4 @@ export function applyNetworkModel(base: XmlElement, model: NetworkModel): XmlEle
 
 export function buildNetworkXml(model: NetworkModel): string {
   return serializeXml(applyNetworkModel(el('network'), model));
-}
-
-export function redefineNetworkXml(currentXml: string, model: NetworkModel): string {
-  return serializeXml(applyNetworkModel(parseDocument(currentXml, 'network'), model));
 }

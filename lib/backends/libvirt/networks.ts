@@ -12,7 +12,7 @@ import { virsh } from './virsh.js';
 import { VirshError } from './virshErrors.js';
 import { serializeXml } from './xml.js';
 
-export interface NetworkRecord {
+interface NetworkRecord {
   readonly uuid: string;
   readonly name: string;
   readonly active: boolean;
@@ -69,9 +69,7 @@ export async function defineNetwork(host: LibvirtHost, model: NetworkModel): Pro
   validateNetwork(model);
   const existing = await lookupNetwork(host, model.uuid ?? model.name);
   const xml =
-    existing === null
-      ? buildNetworkXml(model)
-      : serializeXml(applyNetworkModel(parseNetworkXml(existing.xml).tree, { ...model, uuid: existing.uuid }));
+    existing === null ? buildNetworkXml(model) : serializeXml(applyNetworkModel(parseNetworkXml(existing.xml).tree, { ...model, uuid: existing.uuid }));
   await virsh(host, ['net-define', '/dev/stdin'], { stdin: xml });
   return requireNetwork(host, existing?.uuid ?? model.uuid ?? model.name);
 }

@@ -20,7 +20,7 @@ import {
   type XmlElement,
 } from './xml.js';
 
-export interface ParsedPool {
+interface ParsedPool {
   readonly model: PoolModel;
   readonly sizes: PoolSizes;
   readonly tree: XmlElement;
@@ -31,7 +31,7 @@ function sizeOf(root: XmlElement, name: string): number {
   return element ? toBytes(textOf(element), attr(element, 'unit'), 'bytes', name) : 0;
 }
 
-export function poolFromTree(root: XmlElement): PoolModel {
+function poolFromTree(root: XmlElement): PoolModel {
   if (root.name !== 'pool') throw new LibvirtXmlParseError(`Expected <pool>, found <${root.name}>`);
   const name = childText(root, 'name');
   if (name === undefined) throw new LibvirtXmlParseError('The pool has no <name>');
@@ -105,8 +105,4 @@ export function applyPoolModel(base: XmlElement, model: PoolModel): XmlElement {
 
 export function buildPoolXml(model: PoolModel): string {
   return serializeXml(applyPoolModel(el('pool', { type: model.type }), model));
-}
-
-export function redefinePoolXml(currentXml: string, model: PoolModel): string {
-  return serializeXml(applyPoolModel(parseDocument(currentXml, 'pool'), model));
 }

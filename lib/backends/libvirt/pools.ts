@@ -15,7 +15,7 @@ import { serializeXml } from './xml.js';
 /** What `pool-info` prints as State. */
 export type PoolState = 'running' | 'inactive' | 'building' | 'degraded' | 'inaccessible';
 
-export interface PoolRecord {
+interface PoolRecord {
   readonly uuid: string;
   readonly name: string;
   readonly state: PoolState;
@@ -75,8 +75,7 @@ export async function requirePool(host: LibvirtHost, ref: string): Promise<PoolR
 export async function definePool(host: LibvirtHost, model: PoolModel): Promise<PoolRecord> {
   validatePool(model);
   const existing = await lookupPool(host, model.uuid ?? model.name);
-  const xml =
-    existing === null ? buildPoolXml(model) : serializeXml(applyPoolModel(parsePoolXml(existing.xml).tree, { ...model, uuid: existing.uuid }));
+  const xml = existing === null ? buildPoolXml(model) : serializeXml(applyPoolModel(parsePoolXml(existing.xml).tree, { ...model, uuid: existing.uuid }));
   await virsh(host, ['pool-define', '/dev/stdin'], { stdin: xml });
   return requirePool(host, existing?.uuid ?? model.uuid ?? model.name);
 }

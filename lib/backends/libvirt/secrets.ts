@@ -11,7 +11,7 @@ import { isUuid } from './names.js';
 import { listingLines, virsh } from './virsh.js';
 import { el, serializeXml, textEl } from './xml.js';
 
-export interface IscsiSecretModel {
+interface IscsiSecretModel {
   /** The usage name `<auth><secret usage>` refers to. */
   readonly usage: string;
   readonly owner?: OwnerMetadata;

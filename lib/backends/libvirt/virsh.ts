@@ -5,7 +5,7 @@
 import type { LibvirtHost } from './host.js';
 import { classifyVirshFailure } from './virshErrors.js';
 
-export interface VirshOptions {
+interface VirshOptions {
   /** XML for `define /dev/stdin` and the like; never logged, never on the command line. */
   readonly stdin?: string;
   readonly timeoutMs?: number;
@@ -15,7 +15,7 @@ export interface VirshOptions {
 /** virsh exits 1 on every libvirt error; other codes (127: no virsh) are the transport's to report. */
 const VIRSH_FAILURE = 1;
 
-export function virshArgv(host: LibvirtHost, args: readonly string[], withStdin: boolean): string[] {
+function virshArgv(host: LibvirtHost, args: readonly string[], withStdin: boolean): string[] {
   const virsh = ['env', 'LC_ALL=C', 'virsh', '-q', '-c', host.uri, ...args];
   // virsh opens /dev/stdin as a file: through a pipe that works whatever the transport made fd 0 (a
   // socket cannot be opened that way).

@@ -21,7 +21,7 @@ export type VirshErrorKind =
   | 'busy'
   | 'failed';
 
-export type LibvirtObjectType = 'domain' | 'network' | 'pool' | 'volume' | 'secret';
+type LibvirtObjectType = 'domain' | 'network' | 'pool' | 'volume' | 'secret';
 
 export class VirshError extends Error {
   readonly kind: VirshErrorKind;
@@ -77,13 +77,18 @@ export function classifyVirshFailure(host: string, args: readonly string[], stde
     if (pattern.test(detail)) return new VirshError(host, args, 'not-found', detail, objectType);
   }
   if (/Requested operation is not valid|is already active|is not running/.test(detail)) return new VirshError(host, args, 'invalid-state', detail);
-  if (/XML error|XML document failed to validate|unsupported configuration|invalid argument|Document is empty|operation failed: .* already exists/.test(detail)) {
+  if (
+    /XML error|XML document failed to validate|unsupported configuration|invalid argument|Document is empty|operation failed: .* already exists/.test(detail)
+  ) {
     return new VirshError(host, args, 'rejected', detail);
   }
   return new VirshError(host, args, 'failed', detail);
 }
 
 function summary(detail: string): string {
-  const lines = detail.split('\n').map((line) => line.replace(/^error:\s*/, '').trim()).filter((line) => line !== '');
+  const lines = detail
+    .split('\n')
+    .map((line) => line.replace(/^error:\s*/, '').trim())
+    .filter((line) => line !== '');
   return lines.length === 0 ? '(no message)' : lines.join('; ');
 }

@@ -20,7 +20,7 @@
  */
 import { attr, childElements, el, firstChild, localName, namespaceOf, parseDocument, removeChildren, serializeXml, type XmlElement } from './xml.js';
 
-export const VM_SETTINGS_NAMESPACE = 'https://virtplane.dev/xmlns/vm/1';
+const VM_SETTINGS_NAMESPACE = 'https://virtplane.dev/xmlns/vm/1';
 const PREFIX = 'vpvm';
 
 export interface VmSettings {

@@ -8,7 +8,7 @@ import { validateObjectName } from './names.js';
 import { bytesToMiB, toBytes } from './units.js';
 import { attr, childText, descend, el, firstChild, parseDocument, serializeXml, textEl, textOf, type XmlElement } from './xml.js';
 
-export type VolumeFormat = 'raw' | 'qcow2';
+type VolumeFormat = 'raw' | 'qcow2';
 
 /** A volume to create. */
 export interface VolumeModel {
@@ -56,7 +56,7 @@ export function parseVolumeXml(xml: string): VolumeInfo {
   };
 }
 
-export function validateVolume(model: VolumeModel): void {
+function validateVolume(model: VolumeModel): void {
   validateObjectName(model.name);
   if (!Number.isInteger(model.capacityMiB) || model.capacityMiB < 1) {
     throw new LibvirtModelError('capacityMiB', `must be a positive integer, not ${model.capacityMiB}`);

@@ -1,11 +1,11 @@
 /**
- * Volumes of a pool over virsh: list, look up, create (dir pools), grow, delete. A volume never
+ * Volumes of a pool over virsh: look up, create (dir pools), grow, delete. A volume never
  * shrinks (disks never lose data as a side effect).
  */
 import { LibvirtModelError } from './errors.js';
 import type { LibvirtHost } from './host.js';
-import { checkPoolRef, requirePool } from './pools.js';
-import { listingLines, virsh } from './virsh.js';
+import { checkPoolRef } from './pools.js';
+import { virsh } from './virsh.js';
 import { LibvirtOperationError, VirshError } from './virshErrors.js';
 import { buildVolumeXml, parseVolumeXml, type VolumeInfo, type VolumeModel } from './volumeXml.js';
 import { isXmlSafe } from './xml.js';
@@ -27,29 +27,6 @@ export async function lookupVolume(host: LibvirtHost, pool: string, name: string
     if (error instanceof VirshError && error.kind === 'not-found' && error.objectType === 'volume') return null;
     throw error;
   }
-}
-
-/**
- * virsh 9.0 has no `vol-list --name`: rows are " NAME   PATH" padded to columns. In a dir pool the path
- * is the pool directory plus the name, which delimits names with spaces; other pools' volume names
- * (an iscsi-direct pool's `unit:0:0:N`) have none.
- */
-function volumeNameOf(row: string, poolPath: string | undefined): string {
-  if (poolPath !== undefined) {
-    const at = row.indexOf(` ${poolPath}/`);
-    if (at >= 0) return row.slice(0, at).trim();
-  }
-  return row.trim().split(/\s+/)[0] ?? '';
-}
-
-export async function listVolumes(host: LibvirtHost, pool: string): Promise<VolumeInfo[]> {
-  const record = await requirePool(host, pool);
-  const poolPath = record.model.type === 'dir' ? record.model.path.replace(/\/+$/, '') : undefined;
-  const rows = listingLines(await virsh(host, ['vol-list', '--pool', record.uuid]));
-  const names = rows.map((row) => volumeNameOf(row, poolPath)).filter((name) => name !== '');
-  const volumes = await Promise.all(names.map((name) => lookupVolume(host, record.uuid, name)));
-  // A volume deleted between the listing and its read is simply not there any more.
-  return volumes.filter((volume): volume is VolumeInfo => volume !== null);
 }
 
 export async function createVolume(host: LibvirtHost, pool: string, model: VolumeModel): Promise<VolumeInfo> {

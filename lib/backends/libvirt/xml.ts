@@ -20,17 +20,17 @@ export interface XmlElement {
   elements: XmlNode[];
 }
 
-export interface XmlText {
+interface XmlText {
   readonly type: 'text';
   text: string;
 }
 
-export interface XmlComment {
+interface XmlComment {
   readonly type: 'comment';
   comment: string;
 }
 
-export type XmlNode = XmlElement | XmlText | XmlComment;
+type XmlNode = XmlElement | XmlText | XmlComment;
 
 /** Characters XML 1.0 cannot carry at all, not even as a character reference. */
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -109,7 +109,7 @@ function fromXmlJs(node: XmlJsNode): XmlElement {
 // ---------------------------------------------------------------------------------------------
 // Serializing
 
-export interface SerializeOptions {
+interface SerializeOptions {
   /** Indentation; default 2. 0 writes everything on one line. */
   readonly spaces?: number;
 }
@@ -159,22 +159,14 @@ function toXmlJs(element: XmlElement, path: string): XmlJsNode {
 
 /** Everything except `"`, which xml-js itself turns into `&quot;`. */
 function escapeAttributeValue(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\t/g, '&#9;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 }
 
 function checkChars(value: string, path: string): void {
   const bad = NOT_XML_CHAR.exec(value);
   if (bad) {
     const code = bad[0].codePointAt(0) ?? 0;
-    throw new LibvirtXmlSerializeError(
-      `${path}: character U+${code.toString(16).toUpperCase().padStart(4, '0')} cannot be written in XML 1.0`,
-    );
+    throw new LibvirtXmlSerializeError(`${path}: character U+${code.toString(16).toUpperCase().padStart(4, '0')} cannot be written in XML 1.0`);
   }
 }
 
@@ -190,7 +182,7 @@ export function isXmlSafe(value: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Building and reading trees
 
-export type AttributeInput = Readonly<Record<string, string | number | boolean | undefined>>;
+type AttributeInput = Readonly<Record<string, string | number | boolean | undefined>>;
 
 /** A new element; undefined attributes are left out, numbers and booleans become strings. */
 export function el(name: string, attributes: AttributeInput = {}, children: readonly (XmlNode | undefined)[] = []): XmlElement {

@@ -3,7 +3,7 @@
  * default) with an opaque "open failed", so callers beyond the cap wait here instead of failing.
  */
 
-export type Release = () => void;
+type Release = () => void;
 
 interface Waiter {
   readonly grant: (release: Release) => void;

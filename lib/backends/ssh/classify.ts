@@ -38,8 +38,7 @@ export function classifyConnectError(error: unknown, endpoint: SshEndpoint, read
     return new SshAuthenticationError(
       endpoint.name,
       endpoint.username,
-      `${who} did not accept our SSH key for user ${endpoint.username}: ${detail}. ` +
-        "Check that the key's public half is in that user's authorized_keys.",
+      `${who} did not accept our SSH key for user ${endpoint.username}: ${detail}. ` + "Check that the key's public half is in that user's authorized_keys.",
       { cause: error },
     );
   }

@@ -29,7 +29,7 @@ export interface StoppableCommand {
   stop(error: SshError): Promise<void>;
 }
 
-export interface CommandContext {
+interface CommandContext {
   /** The endpoint's name, for messages. */
   readonly host: string;
   readonly address: string;
@@ -76,12 +76,7 @@ export function runCommand(client: Client, context: CommandContext, request: Com
       timer = setTimeout(
         () =>
           void giveUp(
-            new SshTimeoutError(
-              host,
-              'command',
-              request.timeoutMs,
-              `${host}: \`${word}\` did not finish within ${request.timeoutMs} ms and is being stopped`,
-            ),
+            new SshTimeoutError(host, 'command', request.timeoutMs, `${host}: \`${word}\` did not finish within ${request.timeoutMs} ms and is being stopped`),
           ),
         request.timeoutMs,
       );
@@ -114,9 +109,7 @@ export function runCommand(client: Client, context: CommandContext, request: Com
 }
 
 type Outcome =
-  | { readonly kind: 'not-started'; readonly error: Error | undefined }
-  | { readonly kind: 'lost' }
-  | { readonly kind: 'exited'; readonly result: ExecResult };
+  { readonly kind: 'not-started'; readonly error: Error | undefined } | { readonly kind: 'lost' } | { readonly kind: 'exited'; readonly result: ExecResult };
 
 /**
  * The remote shell first reports its PID on stderr, then execs the command in its place. sshd makes
@@ -147,12 +140,7 @@ class RemoteProcess {
     });
   }
 
-  start(
-    command: string,
-    stdin: string | Buffer | undefined,
-    connectionFoundClosed: () => void,
-    done: (outcome: Outcome) => void,
-  ): void {
+  start(command: string, stdin: string | Buffer | undefined, connectionFoundClosed: () => void, done: (outcome: Outcome) => void): void {
     try {
       this.client.exec(`printf '${PID_MARKER}%s\\n' "$$" >&2; exec ${command}`, (error, channel) => {
         if (error !== undefined) {

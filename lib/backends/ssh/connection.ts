@@ -5,13 +5,7 @@
 import { Client } from 'ssh2';
 import { classifyConnectError, endpointAddress } from './classify.js';
 import { runCommand, type CommandRequest, type StoppableCommand } from './command.js';
-import {
-  SshCancelledError,
-  SshConfigurationError,
-  SshUnreachableError,
-  type HostKeyRefusedError,
-  type SshError,
-} from './errors.js';
+import { SshCancelledError, SshConfigurationError, SshUnreachableError, type HostKeyRefusedError, type SshError } from './errors.js';
 import { hostKeyCheckFor, hostKeyPolicyId } from './hostKeyPolicy.js';
 import { hostKeyAlgorithmsPreferring } from './hostKeys.js';
 import type { ExecResult, SshEndpoint } from './types.js';
@@ -169,8 +163,7 @@ export class SshConnection {
             : new SshUnreachableError(
                 this.endpoint.name,
                 address,
-                `${this.endpoint.name} (${address}): the connection was lost while \`${argv[0] ?? ''}\` ran; ` +
-                  'it may or may not have completed',
+                `${this.endpoint.name} (${address}): the connection was lost while \`${argv[0] ?? ''}\` ran; ` + 'it may or may not have completed',
                 { reason: `the connection was lost while \`${argv[0] ?? ''}\` ran (it may or may not have completed)`, whileConnected: true },
               ),
       },

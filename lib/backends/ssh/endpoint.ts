@@ -16,7 +16,7 @@ export interface SshLogin {
 }
 
 /** A host as the inventory knows it. */
-export interface SshHostReference {
+interface SshHostReference {
   /** For messages, e.g. "kvm1". */
   readonly name: string;
   readonly address: string;

@@ -6,15 +6,9 @@
  * Messages never contain stdin: that is where secrets travel.
  */
 
-export type SshErrorKind =
-  | 'unreachable'
-  | 'authentication'
-  | 'host-key-mismatch'
-  | 'timeout'
-  | 'command-failed'
-  | 'cancelled';
+type SshErrorKind = 'unreachable' | 'authentication' | 'host-key-mismatch' | 'timeout' | 'command-failed' | 'cancelled';
 
-export interface SshErrorOptions {
+interface SshErrorOptions {
   readonly cause?: unknown;
 }
 
@@ -32,7 +26,7 @@ export abstract class SshError extends Error {
   }
 }
 
-export interface SshUnreachableOptions extends SshErrorOptions {
+interface SshUnreachableOptions extends SshErrorOptions {
   /** Why, in a few words without the host ("connection refused (no sshd listening?)"); default: the message's first line. */
   readonly reason?: string;
   /** The SSH session had been established (the connection dropped later, or a channel was refused). Default false. */
@@ -149,7 +143,7 @@ export class RevokedHostKeyError extends HostKeyRefusedError {
   }
 }
 
-export type TimeoutPhase = 'connect' | 'command';
+type TimeoutPhase = 'connect' | 'command';
 
 export class SshTimeoutError extends SshError {
   readonly kind = 'timeout' as const;
@@ -172,11 +166,7 @@ export class CommandFailedError extends SshError {
   readonly stderr: string;
 
   constructor(host: string, argv: readonly string[], exitCode: number, stdout: string, stderr: string) {
-    super(
-      `${host}: \`${argv[0] ?? ''}\` exited with code ${exitCode}: ${firstLine(stderr) ?? '(no output on stderr)'}`,
-      host,
-      false,
-    );
+    super(`${host}: \`${argv[0] ?? ''}\` exited with code ${exitCode}: ${firstLine(stderr) ?? '(no output on stderr)'}`, host, false);
     this.argv = argv;
     this.exitCode = exitCode;
     this.stdout = stdout;
@@ -207,7 +197,7 @@ export type SshConfigurationProblem =
   /** A command virtplane cannot send (argv, stdin): a bug of the caller. */
   | 'command';
 
-export interface SshConfigurationErrorOptions extends SshErrorOptions {
+interface SshConfigurationErrorOptions extends SshErrorOptions {
   readonly problem?: SshConfigurationProblem;
 }
 

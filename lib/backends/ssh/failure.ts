@@ -34,7 +34,7 @@ export interface FailureDescription<Kind extends string, Setting extends string>
  * - hostKey: which host key is trusted (the pinned key, or the known_hosts file).
  * - credentials: the SSH user and private key used to log in.
  */
-export type SshSetting = 'address' | 'hostKey' | 'credentials';
+type SshSetting = 'address' | 'hostKey' | 'credentials';
 
 export type SshFailureKind =
   /** The host's key was refused (mismatch, unknown, revoked). */
@@ -160,7 +160,7 @@ const CONFIGURATION: Readonly<Record<SshConfigurationProblem, { readonly setting
     remedy: 'Host keys are always verified: pin the host\'s key ("ssh-ed25519 AAAA..." or its SHA256 fingerprint), or give a known_hosts file.',
   },
   'pinned-host-key': { setting: 'hostKey', remedy: 'Pin the host\'s key as "ssh-ed25519 AAAA..." or as its "SHA256:..." fingerprint.' },
-  'known-hosts': { setting: 'hostKey', remedy: 'Make the known_hosts file readable, or pin the host\'s key instead.' },
+  'known-hosts': { setting: 'hostKey', remedy: "Make the known_hosts file readable, or pin the host's key instead." },
   command: { setting: undefined, remedy: 'virtplane built a command it cannot send: this is a bug, please report it.' },
 };
 

@@ -2,18 +2,12 @@
  * Turns an endpoint's HostKeyPolicy into a check of the key a host offers. ssh2 accepts any host key
  * unless given a verifier, so every connection goes through one of these.
  */
-import {
-  HostKeyMismatchError,
-  RevokedHostKeyError,
-  SshConfigurationError,
-  UnknownHostKeyError,
-  type HostKeyRefusedError,
-} from './errors.js';
+import { HostKeyMismatchError, RevokedHostKeyError, SshConfigurationError, UnknownHostKeyError, type HostKeyRefusedError } from './errors.js';
 import { fingerprintOfBlob, keyTypeOfBlob, parsePublicKeyText, parseSha256Fingerprint, type PublicKey } from './hostKeys.js';
 import { knownHostsName, lookupKnownHosts, readKnownHostsFile } from './knownHosts.js';
 import type { HostKeyPolicy, SshEndpoint } from './types.js';
 
-export interface HostKeyCheck {
+interface HostKeyCheck {
   /** Key types the policy trusts, to be asked of the host first. */
   readonly trustedKeyTypes: readonly string[];
   /** undefined when the offered key (wire format) is trusted. */
@@ -39,9 +33,7 @@ function pinnedCheck(host: string, hostName: string, pinned: string): HostKeyChe
       trustedKeyTypes: [],
       refusalOf: (offered) => {
         const offeredFingerprint = fingerprintOfBlob(offered);
-        return offeredFingerprint === fingerprint
-          ? undefined
-          : new HostKeyMismatchError(host, hostName, [fingerprint], offeredFingerprint);
+        return offeredFingerprint === fingerprint ? undefined : new HostKeyMismatchError(host, hostName, [fingerprint], offeredFingerprint);
       },
     };
   }
@@ -56,9 +48,7 @@ function pinnedCheck(host: string, hostName: string, pinned: string): HostKeyChe
   return {
     trustedKeyTypes: [key.type],
     refusalOf: (offered) =>
-      offered.equals(key.blob)
-        ? undefined
-        : new HostKeyMismatchError(host, hostName, [fingerprintOfBlob(key.blob)], fingerprintOfBlob(offered)),
+      offered.equals(key.blob) ? undefined : new HostKeyMismatchError(host, hostName, [fingerprintOfBlob(key.blob)], fingerprintOfBlob(offered)),
   };
 }
 

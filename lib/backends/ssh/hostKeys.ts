@@ -62,14 +62,7 @@ const ALGORITHMS_BY_KEY_TYPE: Readonly<Record<string, readonly HostKeyAlgorithm[
   'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
 };
 
-export type HostKeyAlgorithm =
-  | 'ssh-ed25519'
-  | 'ecdsa-sha2-nistp256'
-  | 'ecdsa-sha2-nistp384'
-  | 'ecdsa-sha2-nistp521'
-  | 'rsa-sha2-512'
-  | 'rsa-sha2-256'
-  | 'ssh-rsa';
+type HostKeyAlgorithm = 'ssh-ed25519' | 'ecdsa-sha2-nistp256' | 'ecdsa-sha2-nistp384' | 'ecdsa-sha2-nistp521' | 'rsa-sha2-512' | 'rsa-sha2-256' | 'ssh-rsa';
 
 /** ssh2's default order without ssh-dss (DSA host keys are obsolete and OpenSSH no longer offers them). */
 const DEFAULT_ALGORITHM_ORDER: readonly HostKeyAlgorithm[] = [

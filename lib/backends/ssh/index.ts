@@ -17,8 +17,8 @@ export {
   SshUnreachableError,
   UnknownHostKeyError,
 } from './errors.js';
-export type { SshConfigurationErrorOptions, SshConfigurationProblem, SshErrorKind, SshUnreachableOptions, TimeoutPhase } from './errors.js';
+export type { SshConfigurationProblem } from './errors.js';
 export { describeSshFailure } from './failure.js';
-export type { FailureDescription, SshFailure, SshFailureKind, SshSetting } from './failure.js';
+export type { FailureDescription, SshFailure, SshFailureKind } from './failure.js';
 export { sshEndpoint } from './endpoint.js';
-export type { SshHostReference, SshLogin } from './endpoint.js';
+export type { SshLogin } from './endpoint.js';

@@ -8,20 +8,19 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parsePublicKeyText, type PublicKey } from './hostKeys.js';
 
-export type KnownHostsMarker = 'revoked' | 'cert-authority';
+type KnownHostsMarker = 'revoked' | 'cert-authority';
 
 type HostMatcher =
-  | { readonly kind: 'hashed'; readonly salt: Buffer; readonly hash: Buffer }
-  | { readonly kind: 'patterns'; readonly patterns: readonly string[] };
+  { readonly kind: 'hashed'; readonly salt: Buffer; readonly hash: Buffer } | { readonly kind: 'patterns'; readonly patterns: readonly string[] };
 
-export interface KnownHostsEntry {
+interface KnownHostsEntry {
   readonly line: number;
   readonly marker: KnownHostsMarker | undefined;
   readonly hosts: HostMatcher;
   readonly key: PublicKey;
 }
 
-export interface KnownHostsLookup {
+interface KnownHostsLookup {
   /** Keys trusted for the host (plain entries). */
   readonly trusted: readonly PublicKey[];
   /** Keys that must be refused for the host. */
@@ -92,9 +91,7 @@ export function hostMatches(hosts: HostMatcher, name: string): boolean {
 
 /** OpenSSH's match_pattern: `*` is any run of characters, `?` exactly one; nothing else is special. */
 export function globMatches(pattern: string, text: string): boolean {
-  const source = [...pattern]
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
+  const source = [...pattern].map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');
   return new RegExp(`^${source}$`, 'su').test(text);
 }
 

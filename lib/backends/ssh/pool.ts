@@ -85,12 +85,7 @@ export class SshPool {
     );
   }
 
-  private async run(
-    endpoint: SshEndpoint,
-    argv: readonly string[],
-    stdin: string | Buffer | undefined,
-    options: ExecOptions,
-  ): Promise<ExecResult> {
+  private async run(endpoint: SshEndpoint, argv: readonly string[], stdin: string | Buffer | undefined, options: ExecOptions): Promise<ExecResult> {
     let command: string;
     try {
       command = quoteArgv(argv);
@@ -98,8 +93,7 @@ export class SshPool {
       throw new SshConfigurationError(endpoint.name, `${endpoint.name}: ${(error as Error).message}`, { cause: error, problem: 'command' });
     }
     if (this.closed) throw poolClosedError(endpoint.name);
-    const cancelled = (): SshCancelledError =>
-      new SshCancelledError(endpoint.name, `${endpoint.name}: \`${argv[0] ?? ''}\` was cancelled before it ran`);
+    const cancelled = (): SshCancelledError => new SshCancelledError(endpoint.name, `${endpoint.name}: \`${argv[0] ?? ''}\` was cancelled before it ran`);
 
     const entry = this.entryFor(endpoint);
     for (let attempt = 1; ; attempt += 1) {

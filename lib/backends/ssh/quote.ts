@@ -12,8 +12,23 @@ const SAFE_WORD = /^[A-Za-z0-9_@%+:,./-]+$/;
 
 /** Shell keywords (POSIX and bash) change the parse when bare in command position: always quote them. */
 const RESERVED_WORDS = new Set([
-  'case', 'coproc', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'function', 'if', 'in',
-  'select', 'then', 'time', 'until', 'while',
+  'case',
+  'coproc',
+  'do',
+  'done',
+  'elif',
+  'else',
+  'esac',
+  'fi',
+  'for',
+  'function',
+  'if',
+  'in',
+  'select',
+  'then',
+  'time',
+  'until',
+  'while',
 ]);
 
 export function quoteArg(arg: string): string {

@@ -43,11 +43,17 @@ export interface AffinityGroupRepository {
 async function replaceMembers(tx: SqlExecutor, id: Uuid, vmIds?: readonly Uuid[], hostIds?: readonly Uuid[]): Promise<void> {
   if (vmIds !== undefined) {
     await tx.query('DELETE FROM affinity_group_vms WHERE group_id = $1', [id]);
-    await tx.query('INSERT INTO affinity_group_vms (group_id, vm_id) SELECT $1::uuid, member FROM unnest($2::uuid[]) AS member ON CONFLICT DO NOTHING', [id, vmIds]);
+    await tx.query('INSERT INTO affinity_group_vms (group_id, vm_id) SELECT $1::uuid, member FROM unnest($2::uuid[]) AS member ON CONFLICT DO NOTHING', [
+      id,
+      vmIds,
+    ]);
   }
   if (hostIds !== undefined) {
     await tx.query('DELETE FROM affinity_group_hosts WHERE group_id = $1', [id]);
-    await tx.query('INSERT INTO affinity_group_hosts (group_id, host_id) SELECT $1::uuid, member FROM unnest($2::uuid[]) AS member ON CONFLICT DO NOTHING', [id, hostIds]);
+    await tx.query('INSERT INTO affinity_group_hosts (group_id, host_id) SELECT $1::uuid, member FROM unnest($2::uuid[]) AS member ON CONFLICT DO NOTHING', [
+      id,
+      hostIds,
+    ]);
   }
 }
 
@@ -66,10 +72,13 @@ export function affinityGroupRepository(db: SqlExecutor): AffinityGroupRepositor
           ? ` ON CONFLICT (id) DO UPDATE SET cluster_id = EXCLUDED.cluster_id, name = EXCLUDED.name,
                 positive = EXCLUDED.positive, enforcing = EXCLUDED.enforcing, updated_at = now()`
           : '';
-        await tx.query(
-          `INSERT INTO affinity_groups (id, cluster_id, name, positive, enforcing) VALUES ($1, $2, $3, $4, $5)${conflict}`,
-          [id, input.clusterId, input.name, input.positive ?? true, input.enforcing ?? false],
-        );
+        await tx.query(`INSERT INTO affinity_groups (id, cluster_id, name, positive, enforcing) VALUES ($1, $2, $3, $4, $5)${conflict}`, [
+          id,
+          input.clusterId,
+          input.name,
+          input.positive ?? true,
+          input.enforcing ?? false,
+        ]);
         await replaceMembers(tx, id, input.vmIds ?? [], input.hostIds ?? []);
       }),
     );

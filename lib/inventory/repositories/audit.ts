@@ -33,18 +33,10 @@ export function auditRepository(db: SqlExecutor): AuditRepository {
     async record(input) {
       const details = redactSecrets(input.details ?? {}, input.sensitiveKeys);
       const { rows } = await db.query(
-          `INSERT INTO audit_log (actor, source, resource_type, resource_id, resource_name, action, details)
+        `INSERT INTO audit_log (actor, source, resource_type, resource_id, resource_name, action, details)
            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING *`,
-          [
-            input.actor,
-            input.source ?? '',
-            input.resourceType,
-            input.resourceId ?? null,
-            input.resourceName ?? null,
-            input.action,
-            JSON.stringify(details),
-          ],
-        );
+        [input.actor, input.source ?? '', input.resourceType, input.resourceId ?? null, input.resourceName ?? null, input.action, JSON.stringify(details)],
+      );
       return toEntry(rows[0] as Readonly<Record<string, unknown>>);
     },
 

@@ -72,10 +72,13 @@ export function permissionRepository(db: SqlExecutor): PermissionRepository {
   return {
     grant(input) {
       return translated({ kind: 'permission', operation: 'write' }, async () => {
-        const { rows } = await db.query(
-          'INSERT INTO permissions (id, user_id, role_id, object_type, object_id) VALUES ($1, $2, $3, $4, $5) RETURNING *',
-          [randomUUID(), input.userId, input.roleId, input.object.type, input.object.type === 'system' ? null : (input.object.id ?? null)],
-        );
+        const { rows } = await db.query('INSERT INTO permissions (id, user_id, role_id, object_type, object_id) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
+          randomUUID(),
+          input.userId,
+          input.roleId,
+          input.object.type,
+          input.object.type === 'system' ? null : (input.object.id ?? null),
+        ]);
         return toPermission(rows[0] as Readonly<Record<string, unknown>>);
       });
     },

@@ -52,10 +52,7 @@ async function history<T>(db: SqlExecutor, table: string, key: string, id: Uuid,
     since = ` AND collected_at >= $${params.length}`;
   }
   params.push(query.limit ?? 100);
-  const { rows } = await db.query(
-    `SELECT * FROM ${table} WHERE ${key} = $1${since} ORDER BY collected_at DESC LIMIT $${params.length}`,
-    params,
-  );
+  const { rows } = await db.query(`SELECT * FROM ${table} WHERE ${key} = $1${since} ORDER BY collected_at DESC LIMIT $${params.length}`, params);
   return rows.map((row) => mapRow<T>(columns, row));
 }
 

@@ -7,15 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { translated } from '../dbErrors.js';
 import { HostUnavailableError, InsufficientCapacityError, NotFoundError } from '../errors.js';
 import type { SqlExecutor, SqlParam } from '../sqlExecutor.js';
-import type {
-  HostCapacity,
-  PlacementChange,
-  PlacementRegistration,
-  PlacementStatus,
-  ReservationInput,
-  Uuid,
-  VmPlacement,
-} from '../types.js';
+import type { HostCapacity, PlacementChange, PlacementRegistration, PlacementStatus, ReservationInput, Uuid, VmPlacement } from '../types.js';
 import { isUuid, mapRow, type Column } from './table.js';
 
 export const DEFAULT_RESERVATION_TTL_SECONDS = 15 * 60;
@@ -125,10 +117,7 @@ interface LockedHost {
 
 async function lockHost(tx: SqlExecutor, hostId: Uuid): Promise<LockedHost> {
   if (!isUuid(hostId)) throw new NotFoundError('host', hostId);
-  const { rows } = await tx.query<LockedHost>(
-    'SELECT id, name, cluster_id, maintenance, memory_mib FROM hosts WHERE id = $1 FOR UPDATE',
-    [hostId],
-  );
+  const { rows } = await tx.query<LockedHost>('SELECT id, name, cluster_id, maintenance, memory_mib FROM hosts WHERE id = $1 FOR UPDATE', [hostId]);
   if (!rows[0]) throw new NotFoundError('host', hostId);
   return rows[0];
 }

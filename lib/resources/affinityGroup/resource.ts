@@ -29,17 +29,18 @@ export const affinityGroupSchema = blockSchema({
   description:
     'An affinity group: VMs of a cluster kept together on one host (positive) or apart (negative), optionally tied to hosts. The scheduler honours it whenever it places a VM; an enforcing group is also enforced on the VMs already running: applying it live-migrates the members that break it.',
   attributes: {
-    id: idAttribute('The group\'s id in the inventory.'),
-    name: nameAttribute('The group\'s name, unique in its cluster.'),
+    id: idAttribute("The group's id in the inventory."),
+    name: nameAttribute("The group's name, unique in its cluster."),
     cluster_id: referenceAttribute('The cluster whose VMs the group names. Changing it replaces the group.', { forceNew: true }),
     vm_ids: uuidSet(
-      'The VMs in the group (virtplane_vm ids; a new VM\'s id is known at plan time once its cluster exists, so the group can name it in the same apply). VMs of other Terraform states may be named too.',
+      "The VMs in the group (virtplane_vm ids; a new VM's id is known at plan time once its cluster exists, so the group can name it in the same apply). VMs of other Terraform states may be named too.",
       'virtplane_vm.web1.id',
     ),
     host_ids: uuidSet('Positive: the members run on one of these hosts. Negative: they stay off these hosts.', 'virtplane_host.kvm1.id'),
     positive: boolAttribute({ description: 'true: keep the VMs together; false: keep them apart.', optional: true, default: true }),
     enforcing: boolAttribute({
-      description: 'true: a hard rule (a host that breaks it is refused, and running members that break it are migrated); false: a preference the scheduler weighs.',
+      description:
+        'true: a hard rule (a host that breaks it is refused, and running members that break it are migrated); false: a preference the scheduler weighs.',
       optional: true,
       default: false,
     }),
@@ -132,7 +133,13 @@ async function enforce(provider: ProviderContext, state: AffinityGroupState): Pr
 }
 
 /** What the inventory keeps of a group (VM ids lower-case: libvirt prints UUIDs that way). */
-function groupFields(planned: { readonly name: string; readonly positive: boolean; readonly enforcing: boolean; readonly vm_ids: readonly string[]; readonly host_ids: readonly string[] }) {
+function groupFields(planned: {
+  readonly name: string;
+  readonly positive: boolean;
+  readonly enforcing: boolean;
+  readonly vm_ids: readonly string[];
+  readonly host_ids: readonly string[];
+}) {
   return {
     name: planned.name,
     positive: planned.positive,
@@ -152,7 +159,12 @@ export const affinityGroupResource = defineResource<ProviderContext>()({
     const vmIds = planned.vm_ids;
     const hostIds = planned.host_ids;
     if (planned.enforcing !== true || typeof clusterId !== 'string' || !Array.isArray(vmIds) || !Array.isArray(hostIds)) return undefined;
-    if (![...vmIds, ...hostIds].every((id): id is string => typeof id === 'string') || typeof planned.name !== 'string' || typeof planned.positive !== 'boolean') return undefined;
+    if (
+      ![...vmIds, ...hostIds].every((id): id is string => typeof id === 'string') ||
+      typeof planned.name !== 'string' ||
+      typeof planned.positive !== 'boolean'
+    )
+      return undefined;
     const group = schedulingGroup(prior?.id ?? NEW_GROUP, {
       name: planned.name,
       vm_ids: vmIds as string[],
@@ -161,10 +173,19 @@ export const affinityGroupResource = defineResource<ProviderContext>()({
       enforcing: true,
     });
     const diagnostics: Diagnostic[] = await provider.inventory.use(async (inventory) => {
-      if (!(await inventory.clusters.get(clusterId))) return [errorDiagnostic('Referenced object not found', `The inventory has no cluster ${clusterId}.`, ['cluster_id'])];
+      if (!(await inventory.clusters.get(clusterId)))
+        return [errorDiagnostic('Referenced object not found', `The inventory has no cluster ${clusterId}.`, ['cluster_id'])];
       try {
         const { moves } = await enforcementFor(provider, inventory, clusterId, group);
-        return moves.length === 0 ? [] : [warningDiagnostic('VMs will be migrated', `Enforcing group ${JSON.stringify(group.name)} live-migrates ${moves.length} running VM(s): ${describe(moves)}.`, ['vm_ids'])];
+        return moves.length === 0
+          ? []
+          : [
+              warningDiagnostic(
+                'VMs will be migrated',
+                `Enforcing group ${JSON.stringify(group.name)} live-migrates ${moves.length} running VM(s): ${describe(moves)}.`,
+                ['vm_ids'],
+              ),
+            ];
       } catch (error) {
         if (error instanceof DiagnosticError) return [error.toDiagnostic()];
         throw error;

@@ -3,22 +3,26 @@ import { blockSchema, defineResource, numberAttribute, stringAttribute, type Sta
 import { changeInventory, descriptionAttribute, idAttribute, nameAttribute, referenceAttribute, removeFromInventory, UUID_PATTERN } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 
-export const SCHEDULING_POLICIES = ['evenly_distributed', 'power_saving', 'none'] as const;
+const SCHEDULING_POLICIES = ['evenly_distributed', 'power_saving', 'none'] as const;
 
 export const clusterSchema = blockSchema({
   description: 'A cluster: hosts of one data center that VMs can run and migrate between, with one scheduling policy.',
   attributes: {
-    id: idAttribute('The cluster\'s id in the inventory.'),
-    name: nameAttribute('The cluster\'s name, unique in its data center.'),
-    datacenter_id: referenceAttribute('The data center the cluster belongs to. A cluster cannot move to another data center: changing it replaces the cluster.', { forceNew: true }),
+    id: idAttribute("The cluster's id in the inventory."),
+    name: nameAttribute("The cluster's name, unique in its data center."),
+    datacenter_id: referenceAttribute(
+      'The data center the cluster belongs to. A cluster cannot move to another data center: changing it replaces the cluster.',
+      { forceNew: true },
+    ),
     description: descriptionAttribute('cluster'),
     cpu_model: stringAttribute({
-      description: 'The CPU model VMs of this cluster see (a QEMU CPU model name such as "Westmere"). Unset: QEMU\'s default model, which migrates between any hosts.',
+      description:
+        'The CPU model VMs of this cluster see (a QEMU CPU model name such as "Westmere"). Unset: QEMU\'s default model, which migrates between any hosts.',
       optional: true,
       validation: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$', hint: 'A QEMU CPU model name such as "Westmere" or "EPYC".' },
     }),
     memory_overcommit_percent: numberAttribute({
-      description: 'How much memory VMs may be given, as a percentage of the hosts\' memory: 100 means no overcommit, 150 means 1.5 times.',
+      description: "How much memory VMs may be given, as a percentage of the hosts' memory: 100 means no overcommit, 150 means 1.5 times.",
       optional: true,
       default: 100,
       validation: { integer: true, minimum: 50, maximum: 1000 },
@@ -64,7 +68,7 @@ function fields(planned: ClusterState) {
 }
 
 /** Import ids: the cluster's id, or "DATACENTER_NAME/CLUSTER_NAME". */
-export async function findCluster(inventory: Inventory, id: string): Promise<Cluster | undefined> {
+async function findCluster(inventory: Inventory, id: string): Promise<Cluster | undefined> {
   if (new RegExp(UUID_PATTERN).test(id)) return inventory.clusters.get(id);
   const [datacenterName, clusterName] = id.split('/');
   if (!datacenterName || !clusterName) return undefined;

@@ -20,7 +20,8 @@ export const providerConfigSchema = blockSchema({
       validation: { pattern: '^[a-z_][a-z0-9_-]*[$]?$', maxLength: 32, hint: 'A Linux user name: lowercase letters, digits, "_" and "-".' },
     }),
     ssh_private_key_file: stringAttribute({
-      description: 'Path of the private key to log in with. One of ssh_private_key_file and ssh_private_key is needed to reach hosts (the SSH agent is not supported yet).',
+      description:
+        'Path of the private key to log in with. One of ssh_private_key_file and ssh_private_key is needed to reach hosts (the SSH agent is not supported yet).',
       optional: true,
       validation: { minLength: 1 },
     }),
@@ -30,7 +31,7 @@ export const providerConfigSchema = blockSchema({
       sensitive: true,
     }),
     known_hosts_file: stringAttribute({
-      description: 'A known_hosts file with the host keys to trust, in addition to each host\'s pinned host_key. Host keys are always verified.',
+      description: "A known_hosts file with the host keys to trust, in addition to each host's pinned host_key. Host keys are always verified.",
       optional: true,
       validation: { minLength: 1 },
     }),
@@ -44,13 +45,7 @@ export function validateProviderConfigValues(config: PlannedStateOf<typeof provi
   const file = config.ssh_private_key_file;
   const inline = config.ssh_private_key;
   if (typeof file === 'string' && typeof inline === 'string') {
-    return [
-      errorDiagnostic(
-        'Conflicting SSH private keys',
-        'Set either ssh_private_key_file or ssh_private_key, not both.',
-        ['ssh_private_key'],
-      ),
-    ];
+    return [errorDiagnostic('Conflicting SSH private keys', 'Set either ssh_private_key_file or ssh_private_key, not both.', ['ssh_private_key'])];
   }
   return [];
 }

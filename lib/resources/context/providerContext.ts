@@ -6,7 +6,7 @@ import type { ProviderConfig } from './providerConfig.js';
 import { HostReads } from './hostReads.js';
 import { InventoryAccess } from './inventoryAccess.js';
 
-export interface HostReference {
+interface HostReference {
   readonly name: string;
   readonly address: string;
   readonly port: number;

@@ -1,13 +1,13 @@
 import type { Datacenter } from '../../inventory/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { blockSchema, defineResource, stringAttribute, type StateOf, } from '../../framework/index.js';
+import { blockSchema, defineResource, stringAttribute, type StateOf } from '../../framework/index.js';
 import { changeInventory, descriptionAttribute, findByIdOrName, idAttribute, nameAttribute, removeFromInventory } from '../shared/index.js';
 
 export const datacenterSchema = blockSchema({
   description: 'A data center: the top of the tree. Its clusters, networks and storage domains belong to it.',
   attributes: {
-    id: idAttribute('The data center\'s id in the inventory.'),
-    name: nameAttribute('The data center\'s name, unique in the inventory.'),
+    id: idAttribute("The data center's id in the inventory."),
+    name: nameAttribute("The data center's name, unique in the inventory."),
     description: descriptionAttribute('data center'),
     storage_type: stringAttribute({
       description: 'shared: storage domains are reachable from every host (iSCSI); local: each host has its own.',

@@ -13,8 +13,7 @@ export const DISK_FORMATS = ['raw', 'qcow2'] as const;
 export type DiskFormat = (typeof DISK_FORMATS)[number];
 
 export type DiskLocation =
-  | { readonly kind: 'volume'; readonly domainId: string; readonly volume: string }
-  | { readonly kind: 'lun'; readonly domainId: string; readonly lun: number };
+  { readonly kind: 'volume'; readonly domainId: string; readonly volume: string } | { readonly kind: 'lun'; readonly domainId: string; readonly lun: number };
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const VOLUME_ID = new RegExp(`^(${UUID})/([A-Za-z0-9][A-Za-z0-9._-]{0,62}\\.(qcow2|img))$`);

@@ -15,7 +15,21 @@ import {
   type PlannedStateOf,
   type StateOf,
 } from '../../framework/index.js';
-import { changeInventory, datacenterHost, hostDiagnostic, type HostRead, hostsOfDatacenter, isOwnedBy, NAME_HINT, NAME_PATTERN, onHost, onStorageServer, readHosts, referenceAttribute, type ServerAttributes } from '../shared/index.js';
+import {
+  changeInventory,
+  datacenterHost,
+  hostDiagnostic,
+  type HostRead,
+  hostsOfDatacenter,
+  isOwnedBy,
+  NAME_HINT,
+  NAME_PATTERN,
+  onHost,
+  onStorageServer,
+  readHosts,
+  referenceAttribute,
+  type ServerAttributes,
+} from '../shared/index.js';
 import {
   DISK_FORMATS,
   diskPathOf,
@@ -33,7 +47,7 @@ import { parseTargetId, readTarget } from '../iscsiTarget/index.js';
 
 export const diskSchema = blockSchema({
   description:
-    'A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an iscsi domain, one LUN of the domain\'s target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to.',
+    "A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to.",
   attributes: {
     id: stringAttribute({
       description: 'STORAGE_DOMAIN_ID/FILE for a volume, STORAGE_DOMAIN_ID/lun/N for a LUN: where the disk lives (VMs attach it by this id).',
@@ -41,14 +55,15 @@ export const diskSchema = blockSchema({
       planModifiers: [useStateForUnknown()],
     }),
     name: stringAttribute({
-      description: 'The disk\'s name. On a dir domain the volume\'s file is named after it when created (NAME.qcow2, NAME.img for raw); renaming changes the name only, never the file.',
+      description:
+        "The disk's name. On a dir domain the volume's file is named after it when created (NAME.qcow2, NAME.img for raw); renaming changes the name only, never the file.",
       required: true,
       validation: { pattern: NAME_PATTERN, hint: NAME_HINT },
     }),
     storage_domain_id: referenceAttribute('The storage domain that holds the disk. Changing it replaces the disk.', { forceNew: true }),
     size_mib: numberAttribute({
       description:
-        'The size in MiB. dir: required; it grows in place and never shrinks. iscsi: the LUN\'s size (unset: read from the LUN); grow the LUN on its target, then set the new size here.',
+        "The size in MiB. dir: required; it grows in place and never shrinks. iscsi: the LUN's size (unset: read from the LUN); grow the LUN on its target, then set the new size here.",
       optional: true,
       computed: true,
       validation: { integer: true, minimum: 1, maximum: 16 * 1024 * 1024 },
@@ -61,7 +76,7 @@ export const diskSchema = blockSchema({
       validation: { enum: [...DISK_FORMATS] },
     }),
     lun: numberAttribute({
-      description: 'iscsi: the LUN number of the domain\'s target that is this disk. Changing it replaces the disk (the LUNs themselves stay).',
+      description: "iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay).",
       optional: true,
       forceNew: true,
       validation: { integer: true, minimum: 1, maximum: 255 },
@@ -71,7 +86,11 @@ export const diskSchema = blockSchema({
       optional: true,
       default: false,
     }),
-    path: stringAttribute({ description: 'Where QEMU opens the disk: the volume\'s file, or iscsi://PORTAL/IQN/LUN.', computed: true, planModifiers: [useStateForUnknown()] }),
+    path: stringAttribute({
+      description: "Where QEMU opens the disk: the volume's file, or iscsi://PORTAL/IQN/LUN.",
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+    }),
   },
 });
 
@@ -85,15 +104,23 @@ const MIB = 1024 * 1024;
 function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: DiskPlanned; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   if (domain.type === 'dir') {
-    if (planned.lun !== null && !isUnknown(planned.lun)) diagnostics.push(errorDiagnostic('lun not used on a dir storage domain', `${domain.name} is a dir storage domain: a disk there is a file. Remove lun.`, ['lun']));
-    if (planned.size_mib === null) diagnostics.push(errorDiagnostic('Missing size_mib', `A disk on the dir storage domain ${domain.name} needs its size: set size_mib.`, ['size_mib']));
+    if (planned.lun !== null && !isUnknown(planned.lun))
+      diagnostics.push(
+        errorDiagnostic('lun not used on a dir storage domain', `${domain.name} is a dir storage domain: a disk there is a file. Remove lun.`, ['lun']),
+      );
+    if (planned.size_mib === null)
+      diagnostics.push(errorDiagnostic('Missing size_mib', `A disk on the dir storage domain ${domain.name} needs its size: set size_mib.`, ['size_mib']));
     const format = isUnknown(planned.format) ? undefined : ((planned.format ?? 'qcow2') as DiskFormat);
     if (format === undefined || typeof planned.name !== 'string') return { planned: { ...planned, format: format ?? unknown }, diagnostics };
     const location: DiskLocation = { kind: 'volume', domainId: domain.id, volume: volumeNameOf(planned.name, format) };
     return { planned: { ...planned, format, id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
   }
-  if (planned.format === 'qcow2') diagnostics.push(errorDiagnostic('A LUN is raw', `${domain.name} is an iscsi storage domain: its disks are LUNs, used raw. Remove format or set "raw".`, ['format']));
-  if (planned.lun === null) diagnostics.push(errorDiagnostic('Missing lun', `A disk on the iscsi storage domain ${domain.name} is one LUN of its target: set lun.`, ['lun']));
+  if (planned.format === 'qcow2')
+    diagnostics.push(
+      errorDiagnostic('A LUN is raw', `${domain.name} is an iscsi storage domain: its disks are LUNs, used raw. Remove format or set "raw".`, ['format']),
+    );
+  if (planned.lun === null)
+    diagnostics.push(errorDiagnostic('Missing lun', `A disk on the iscsi storage domain ${domain.name} is one LUN of its target: set lun.`, ['lun']));
   if (typeof planned.lun !== 'number') return { planned: { ...planned, format: 'raw' }, diagnostics };
   const location: DiskLocation = { kind: 'lun', domainId: domain.id, lun: planned.lun };
   return { planned: { ...planned, format: 'raw', id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
@@ -114,7 +141,11 @@ async function placeOf(provider: ProviderContext, domainId: string): Promise<Dis
 async function requirePlace(provider: ProviderContext, domainId: string): Promise<DiskPlace> {
   const place = await placeOf(provider, domainId);
   if (place === undefined) {
-    throw new DiagnosticError('Storage domain not found', `The inventory has no storage domain ${domainId}. Create it first (virtplane_storage_domain), or check the id.`, ['storage_domain_id']);
+    throw new DiagnosticError(
+      'Storage domain not found',
+      `The inventory has no storage domain ${domainId}. Create it first (virtplane_storage_domain), or check the id.`,
+      ['storage_domain_id'],
+    );
   }
   return place;
 }
@@ -122,7 +153,9 @@ async function requirePlace(provider: ProviderContext, domainId: string): Promis
 /** The hosts (by name) whose pool of the domain runs: where the disk is created and read. */
 async function carriersOf(provider: ProviderContext, place: DiskPlace, signal: AbortSignal): Promise<HostRead[]> {
   const reads = await readHosts(provider, place.hosts, signal);
-  const carriers = reads.filter(({ read }) => read.pools.some((pool) => pool.name === place.domain.name && isOwnedBy(pool.model?.owner, place.domain.id) && pool.state === 'running'));
+  const carriers = reads.filter(({ read }) =>
+    read.pools.some((pool) => pool.name === place.domain.name && isOwnedBy(pool.model?.owner, place.domain.id) && pool.state === 'running'),
+  );
   if (carriers.length === 0 && place.hosts.length === 0) {
     throw new DiagnosticError(
       'The data center has no host yet',
@@ -156,7 +189,8 @@ async function lookUp(carriers: readonly HostRead[], domain: StorageDomain, volu
       await refreshPool(carrier.host.libvirt, domain.name);
       return { carrier, volume: await lookupVolume(carrier.host.libvirt, domain.name, volume) };
     } catch (error) {
-      if (!(error instanceof VirshError) || error.kind === 'connection') throw hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`) ?? error;
+      if (!(error instanceof VirshError) || error.kind === 'connection')
+        throw hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`) ?? error;
       failure = hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`) ?? error;
     }
   }
@@ -212,7 +246,12 @@ async function refreshOthers(provider: ProviderContext, place: DiskPlace, carrie
   );
 }
 
-function audit(provider: ProviderContext, action: 'create' | 'update' | 'delete', state: Pick<DiskState, 'id' | 'name'>, details?: DiskState): Promise<unknown> {
+function audit(
+  provider: ProviderContext,
+  action: 'create' | 'update' | 'delete',
+  state: Pick<DiskState, 'id' | 'name'>,
+  details?: DiskState,
+): Promise<unknown> {
   return changeInventory(provider.inventory, {
     resourceType: DISK_TYPE,
     action,
@@ -276,7 +315,11 @@ export const diskResource = defineResource<ProviderContext>()({
         );
       }
       const created = await onHost(carrier.host.row.name, `creating volume ${location.volume}`, () =>
-        createVolume(carrier.host.libvirt, place.domain.name, { name: location.volume, capacityMiB: planned.size_mib!, format: formatOfVolume(location.volume) }),
+        createVolume(carrier.host.libvirt, place.domain.name, {
+          name: location.volume,
+          capacityMiB: planned.size_mib!,
+          format: formatOfVolume(location.volume),
+        }),
       );
       size = Math.floor(created.capacityMiB);
       await refreshOthers(provider, place, carrier);
@@ -346,7 +389,9 @@ export const diskResource = defineResource<ProviderContext>()({
 
   async delete({ provider, prior, signal }) {
     if (prior.deletion_protection === true) {
-      throw new DiagnosticError('Disk protected from deletion', `${prior.name} has deletion_protection = true. Set it to false and apply first.`, ['deletion_protection']);
+      throw new DiagnosticError('Disk protected from deletion', `${prior.name} has deletion_protection = true. Set it to false and apply first.`, [
+        'deletion_protection',
+      ]);
     }
     const location = parseDiskId(prior.id ?? '');
     // A LUN belongs to its target (or to whoever provides it): the disk lets go of it, nothing is deleted.
@@ -355,7 +400,9 @@ export const diskResource = defineResource<ProviderContext>()({
       if (place !== undefined) {
         const { carrier, volume } = await lookUp(await carriersOf(provider, place, signal), place.domain, location.volume);
         if (volume !== null) {
-          await onHost(carrier.host.row.name, `deleting volume ${location.volume}`, () => deleteVolume(carrier.host.libvirt, place.domain.name, location.volume));
+          await onHost(carrier.host.row.name, `deleting volume ${location.volume}`, () =>
+            deleteVolume(carrier.host.libvirt, place.domain.name, location.volume),
+          );
         }
         await refreshOthers(provider, place, carrier);
       }
@@ -376,4 +423,3 @@ export const diskResource = defineResource<ProviderContext>()({
     };
   },
 });
-

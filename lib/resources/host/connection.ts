@@ -3,7 +3,7 @@ import { DiagnosticError } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { type HostAddress, sshDiagnostic } from '../shared/index.js';
 
-export interface VerifiedHost {
+interface VerifiedHost {
   readonly facts: HostFacts;
   /** The pinned key or fingerprint to keep: what the user gave, or the fingerprint found through known_hosts. */
   readonly hostKey: string;

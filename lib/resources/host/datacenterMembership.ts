@@ -11,7 +11,7 @@ import { DiagnosticError, PartialApplyError, diagnosticsFromError } from '../../
 import type { ProviderContext } from '../context/index.js';
 import { ensureNetworkOn, networkModelFor, networkOnHost, removeNetworksFrom } from '../network/index.js';
 import { changeTargetAcl, parseTargetId } from '../iscsiTarget/index.js';
-import { datacenterHost, type DatacenterHost, hostsOfDatacenter, isOwnedBy, onHost, readHosts, withDatacenterLock, type HostRead } from '../shared/index.js';
+import { hostsOfDatacenter, isOwnedBy, onHost, readHosts, withDatacenterLock, type HostRead } from '../shared/index.js';
 import { ensurePoolOn, poolModelFor, poolOnHost, removePoolsFrom } from '../storageDomain/index.js';
 
 interface DatacenterContents {
@@ -110,7 +110,7 @@ export async function leaveDatacenter(provider: ProviderContext, row: Host, data
   const [self] = await readHosts(provider, [row], signal);
   const { host, read } = self!;
   try {
-    await onHost(row.name, 'removing the data center\'s networks and storage pools', async () => {
+    await onHost(row.name, "removing the data center's networks and storage pools", async () => {
       for (const domain of contents.domains) await removePoolsFrom(host, read, domain);
       for (const network of contents.networks) await removeNetworksFrom(host, read, network.id);
     });

@@ -80,7 +80,9 @@ export async function planMaintenance(provider: ProviderContext, hostId: string,
   try {
     const check = await checkDrain(provider, host, snapshot, signal);
     if (check.plan.moves.length === 0) return [];
-    return [warningDiagnostic('Host will be drained', `Maintenance moves ${check.plan.moves.length} VM(s) off ${host.name}: ${describeMoves(check, hosts)}.`, PATH)];
+    return [
+      warningDiagnostic('Host will be drained', `Maintenance moves ${check.plan.moves.length} VM(s) off ${host.name}: ${describeMoves(check, hosts)}.`, PATH),
+    ];
   } catch (error) {
     if (error instanceof DiagnosticError) return [errorDiagnostic(error.summary, error.detail, error.path)];
     throw error;
@@ -114,7 +116,8 @@ export async function drainHost(provider: ProviderContext, hostId: string, signa
       const vmId = move.vmId;
       try {
         const to = hosts.find((row) => row.id === move.toHostId);
-        if (!to) throw new DiagnosticError('Host not found', `The drain plan chose host ${move.toHostId}, which is not in cluster ${cluster.name} any more.`, PATH);
+        if (!to)
+          throw new DiagnosticError('Host not found', `The drain plan chose host ${move.toHostId}, which is not in cluster ${cluster.name} any more.`, PATH);
         if ((await lookupVmOn(vmHost(provider, host), vmId)) === null) {
           // A placement without a domain: a reservation of a create that has not defined it yet, or a stale row.
           if (move.status !== 'reserved') await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId));
@@ -130,7 +133,12 @@ export async function drainHost(provider: ProviderContext, hostId: string, signa
   } catch (error) {
     await setMaintenance(provider, hostId, false).catch(() => undefined);
     if (error instanceof DiagnosticError && moved.length > 0) {
-      throw new DiagnosticError(error.summary, `${error.detail}\nAlready moved (they keep running there): ${moved.join(', ')}. ${host.name} is not in maintenance.`, error.path, { cause: error });
+      throw new DiagnosticError(
+        error.summary,
+        `${error.detail}\nAlready moved (they keep running there): ${moved.join(', ')}. ${host.name} is not in maintenance.`,
+        error.path,
+        { cause: error },
+      );
     }
     throw error;
   }

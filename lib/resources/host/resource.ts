@@ -7,12 +7,11 @@ import { verifyHost } from './connection.js';
 import { drainHost, planMaintenance } from './maintenance.js';
 import type { ProviderContext } from '../context/index.js';
 
-
 export const hostSchema = blockSchema({
   description: 'A KVM host reached over SSH: verified on create (pinned host key, libvirt answering), its facts read on every refresh.',
   attributes: {
-    id: idAttribute('The host\'s id in the inventory.'),
-    name: nameAttribute('The host\'s name, unique in the inventory.'),
+    id: idAttribute("The host's id in the inventory."),
+    name: nameAttribute("The host's name, unique in the inventory."),
     cluster_id: referenceAttribute('The cluster the host belongs to. It can move to another cluster while no VM runs on it.'),
     address: stringAttribute({
       description: 'The address virtplane connects to over SSH (IPv4, IPv6 or DNS name). Another address is another machine: changing it replaces the host.',
@@ -25,7 +24,10 @@ export const hostSchema = blockSchema({
       description:
         'The host\'s SSH key as in known_hosts ("ssh-ed25519 AAAA...") or its SHA256 fingerprint ("SHA256:..."). Unset: the provider\'s known_hosts_file must know the host, and the key found there is pinned. Host keys are always verified.',
       optional: true,
-      validation: { pattern: HOST_KEY_PATTERN, hint: 'A public key line "ssh-ed25519 AAAA..." (no comment) or a fingerprint "SHA256:..." as ssh-keygen -lf prints it.' },
+      validation: {
+        pattern: HOST_KEY_PATTERN,
+        hint: 'A public key line "ssh-ed25519 AAAA..." (no comment) or a fingerprint "SHA256:..." as ssh-keygen -lf prints it.',
+      },
     }),
     maintenance: boolAttribute({
       description:

@@ -48,7 +48,9 @@ export function servedRules(served: ServedTarget): InitiatorRule[] {
 /** The host initiators of every host in a data center that has a storage domain on this target. */
 export async function hostInitiatorsUsingTarget(inventory: InventoryRepositories, location: Pick<TargetLocation, 'address' | 'iqn'>): Promise<string[]> {
   const portal = portalOf(location.address);
-  const domains = (await inventory.storageDomains.list()).filter((domain) => domain.type === 'iscsi' && domain.iqn === location.iqn && domain.portal === portal);
+  const domains = (await inventory.storageDomains.list()).filter(
+    (domain) => domain.type === 'iscsi' && domain.iqn === location.iqn && domain.portal === portal,
+  );
   const initiators = new Set<string>();
   for (const datacenterId of new Set(domains.map((domain) => domain.datacenterId))) {
     for (const cluster of await inventory.clusters.list(datacenterId)) {
@@ -62,7 +64,7 @@ export async function hostInitiatorsUsingTarget(inventory: InventoryRepositories
  * The spec that keeps a target exactly as it is, with other initiator rules. Refused when a LUN's
  * backing store is missing: rewriting the target would then create an empty one in its place.
  */
-export function specKeeping(target: ManagedTarget, initiators: readonly InitiatorRule[], chapPassword: string | null): TargetSpec {
+function specKeeping(target: ManagedTarget, initiators: readonly InitiatorRule[], chapPassword: string | null): TargetSpec {
   const luns = target.luns.map((lun) => {
     if (lun.backing === 'path') return { lun: lun.lun, backing: { kind: 'path' as const, path: lun.path } };
     if (lun.sizeBytes === undefined) {
@@ -77,13 +79,13 @@ export function specKeeping(target: ManagedTarget, initiators: readonly Initiato
   return { iqn: target.iqn, luns, initiators, ...(chap === undefined ? {} : { chap }) };
 }
 
-export interface AclOutcome {
+interface AclOutcome {
   readonly outcome: 'changed' | 'unchanged' | 'open' | 'needs-chap';
   /** The CHAP user the target requires, if any (a storage domain's pools must log in as it). */
   readonly chapUsername: string | undefined;
 }
 
-export interface AclChange {
+interface AclChange {
   /** Host ids whose initiators the target must admit. */
   readonly admit: readonly string[];
   /** Host ids whose initiators it no longer needs to admit. */
@@ -118,7 +120,10 @@ export async function changeTargetAcl(provider: ProviderContext, location: Targe
     const names = new Set(current.map(ruleText));
     const wanted = [
       ...current.filter((rule) => !(rule.kind === 'name' && release.has(rule.name))),
-      ...change.admit.map(hostInitiatorIqn).filter((name) => !names.has(name)).map((name): InitiatorRule => ({ kind: 'name', name })),
+      ...change.admit
+        .map(hostInitiatorIqn)
+        .filter((name) => !names.has(name))
+        .map((name): InitiatorRule => ({ kind: 'name', name })),
     ];
     const same = wanted.length === current.length && wanted.every((rule) => names.has(ruleText(rule)));
     if (same && served !== undefined) return { outcome: 'unchanged', chapUsername };
@@ -137,7 +142,10 @@ export function hostsNotAdmitted(target: ManagedTarget, served: ServedTarget | u
 }
 
 /** A virtplane target as its server has it now (undefined when virtplane has none of that name there). */
-export async function readTarget(provider: ProviderContext, location: TargetLocation): Promise<{ target: ManagedTarget; served: ServedTarget | undefined } | undefined> {
+export async function readTarget(
+  provider: ProviderContext,
+  location: TargetLocation,
+): Promise<{ target: ManagedTarget; served: ServedTarget | undefined } | undefined> {
   const state = await storageServer(provider, location).manager.read();
   const target = state.managed.find((candidate) => candidate.iqn === location.iqn);
   const served = state.targets.find((candidate) => candidate.iqn === location.iqn);

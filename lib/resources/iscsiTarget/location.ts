@@ -15,8 +15,8 @@ import { IscsiTargetManager, isIqn } from '../../backends/iscsi/index.js';
 import type { SshEndpoint } from '../../backends/ssh/index.js';
 import type { ProviderContext } from '../context/index.js';
 
-export const ISCSI_PORTAL_PORT = 3260;
-export const HOST_INITIATOR_PREFIX = 'iqn.2025-01.dev.virtplane:host.';
+const ISCSI_PORTAL_PORT = 3260;
+const HOST_INITIATOR_PREFIX = 'iqn.2025-01.dev.virtplane:host.';
 const HOST_INITIATOR = /^iqn\.2025-01\.dev\.virtplane:host\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The initiator name a host presents to every iSCSI target (libvirt's iscsi-direct pools, QEMU). */
@@ -85,7 +85,7 @@ export function parsePortal(portal: string): { readonly host: string; readonly p
   return port >= 1 && port <= 65535 ? { host, port } : undefined;
 }
 
-export interface StorageServer {
+interface StorageServer {
   readonly endpoint: SshEndpoint;
   readonly manager: IscsiTargetManager;
 }

@@ -37,7 +37,7 @@ import { formatTargetId, isHostInitiator, parseTargetId, portalOf, storageServer
 
 const MIB = 1024 * 1024;
 
-export const IQN_PATTERN = '^iqn\\.\\d{4}-\\d{2}\\.[a-z0-9][a-z0-9.-]*(:[a-z0-9.:-]+)?$';
+const IQN_PATTERN = '^iqn\\.\\d{4}-\\d{2}\\.[a-z0-9][a-z0-9.-]*(:[a-z0-9.:-]+)?$';
 
 const lunBlock = blockSchema({
   description: 'A LUN of the target: a sparse file virtplane creates on the storage server.',
@@ -48,7 +48,7 @@ const lunBlock = blockSchema({
       validation: { integer: true, minimum: MIN_LUN, maximum: MAX_LUN },
     }),
     size_mib: numberAttribute({
-      description: 'The LUN\'s size in MiB. It grows in place (initiators see the new size after a rescan); it never shrinks.',
+      description: "The LUN's size in MiB. It grows in place (initiators see the new size after a rescan); it never shrinks.",
       required: true,
       validation: { integer: true, minimum: 1, maximum: MAX_SIZE_MIB },
     }),
@@ -57,7 +57,7 @@ const lunBlock = blockSchema({
 
 export const iscsiTargetSchema = blockSchema({
   description:
-    'An iSCSI target on a tgt storage server reached over SSH, with LUNs virtplane creates. Storage domains on it add their hosts\' initiators to its ACL; disks of those domains are its LUNs.',
+    "An iSCSI target on a tgt storage server reached over SSH, with LUNs virtplane creates. Storage domains on it add their hosts' initiators to its ACL; disks of those domains are its LUNs.",
   attributes: {
     id: stringAttribute({
       description: 'ADDRESS:PORT/IQN, then #KEY when server_host_key is set: where the target is and how to verify its server (storage domains use it).',
@@ -65,14 +65,20 @@ export const iscsiTargetSchema = blockSchema({
       planModifiers: [useStateForUnknown()],
     }),
     server_address: stringAttribute({
-      description: 'The storage server\'s address, for SSH and for initiators (the portal). Another address is another server: changing it replaces the target.',
+      description: "The storage server's address, for SSH and for initiators (the portal). Another address is another server: changing it replaces the target.",
       required: true,
       forceNew: true,
       validation: { pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$', hint: 'An IPv4 or IPv6 address or a DNS name.' },
     }),
-    server_port: numberAttribute({ description: 'The storage server\'s SSH port.', optional: true, default: 22, validation: { integer: true, minimum: 1, maximum: 65535 } }),
+    server_port: numberAttribute({
+      description: "The storage server's SSH port.",
+      optional: true,
+      default: 22,
+      validation: { integer: true, minimum: 1, maximum: 65535 },
+    }),
     server_host_key: stringAttribute({
-      description: 'The storage server\'s SSH key ("ssh-ed25519 AAAA...") or its SHA256 fingerprint. Unset: the provider\'s known_hosts_file must know the server. Host keys are always verified.',
+      description:
+        'The storage server\'s SSH key ("ssh-ed25519 AAAA...") or its SHA256 fingerprint. Unset: the provider\'s known_hosts_file must know the server. Host keys are always verified.',
       optional: true,
       validation: { pattern: HOST_KEY_PATTERN, hint: 'A public key line "ssh-ed25519 AAAA..." (no comment) or a fingerprint "SHA256:...".' },
     }),
@@ -102,14 +108,14 @@ export const iscsiTargetSchema = blockSchema({
     }),
     replace_on_lun_removal: boolAttribute({
       description:
-        'Removing a lun block would destroy that LUN\'s data. false (default): the plan refuses it. true: the plan replaces the whole target, every LUN recreated empty: set it only when that is what you want.',
+        "Removing a lun block would destroy that LUN's data. false (default): the plan refuses it. true: the plan replaces the whole target, every LUN recreated empty: set it only when that is what you want.",
       optional: true,
       default: false,
     }),
     portal: stringAttribute({ description: 'ADDRESS:3260, where initiators connect.', computed: true }),
   },
   blocks: {
-    lun: nestedBlock(lunBlock, { nesting: 'list', description: 'The target\'s LUNs.' }),
+    lun: nestedBlock(lunBlock, { nesting: 'list', description: "The target's LUNs." }),
   },
 });
 
@@ -193,7 +199,7 @@ async function specOf(provider: ProviderContext, state: TargetState): Promise<Ta
 }
 
 /** The state as the server has it; attributes the server cannot tell (password, options) from `prior`. */
-export function targetStateFrom(prior: TargetState, target: ManagedTarget, served: ServedTarget | undefined): TargetState {
+function targetStateFrom(prior: TargetState, target: ManagedTarget, served: ServedTarget | undefined): TargetState {
   const servedLuns = target.luns.filter((lun) => lun.served && lun.sizeBytes !== undefined);
   const order = new Map(prior.lun.map((block, index) => [block.lun, index]));
   const luns = servedLuns
@@ -206,7 +212,10 @@ export function targetStateFrom(prior: TargetState, target: ManagedTarget, serve
     id: formatTargetId(locationOf(prior)),
     portal: target.portal,
     lun: luns,
-    allowed_initiators: rules.map(ruleText).filter((entry) => !isHostInitiator(entry)).sort(),
+    allowed_initiators: rules
+      .map(ruleText)
+      .filter((entry) => !isHostInitiator(entry))
+      .sort(),
     chap_username: chapBound ? (target.chapUsername ?? null) : null,
     chap_password: chapBound ? prior.chap_password : null,
     replace_on_lun_removal: prior.replace_on_lun_removal ?? false,

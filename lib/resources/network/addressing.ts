@@ -5,12 +5,12 @@
 import type { NetworkIpv4 } from '../../backends/libvirt/index.js';
 
 /** libvirt's network model takes prefixes 1 to 30 (a /31 or /32 leaves no address for guests). */
-export const MIN_PREFIX = 8;
-export const MAX_PREFIX = 30;
+const MIN_PREFIX = 8;
+const MAX_PREFIX = 30;
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
-export interface Subnet {
+interface Subnet {
   /** The network address as a 32-bit unsigned integer. */
   readonly network: number;
   readonly prefix: number;
@@ -38,11 +38,15 @@ export function cidrProblem(cidr: string): string | undefined {
   return undefined;
 }
 
-export function parseCidr(cidr: string): Subnet {
+function parseCidr(cidr: string): Subnet {
   const problem = cidrProblem(cidr);
   if (problem !== undefined) throw new Error(`"${cidr}" ${problem}`);
   const match = CIDR.exec(cidr) as RegExpExecArray;
-  const network = match.slice(1, 5).map(Number).reduce((value, octet) => value * 256 + octet, 0) >>> 0;
+  const network =
+    match
+      .slice(1, 5)
+      .map(Number)
+      .reduce((value, octet) => value * 256 + octet, 0) >>> 0;
   return { network, prefix: Number(match[5]) };
 }
 
@@ -55,11 +59,4 @@ export function ipv4Of(cidr: string): NetworkIpv4 {
     prefix,
     dhcpRange: { start: toText(network + 2), end: toText(broadcast - 1) },
   };
-}
-
-/** The subnet a libvirt addressing belongs to ("10.20.0.0/24"), for reading a network back. */
-export function cidrOf(ipv4: NetworkIpv4): string {
-  const octets = ipv4.address.split('.').map(Number);
-  const address = octets.reduce((value, octet) => value * 256 + octet, 0) >>> 0;
-  return `${toText((address & maskOf(ipv4.prefix)) >>> 0)}/${ipv4.prefix}`;
 }

@@ -40,7 +40,7 @@ function sameIpv4(a: NetworkIpv4 | undefined, b: NetworkIpv4 | undefined): boole
   return a.address === b.address && a.prefix === b.prefix && a.dhcpRange?.start === b.dhcpRange?.start && a.dhcpRange?.end === b.dhcpRange?.end;
 }
 
-export function sameNetworkDefinition(found: NetworkModel, desired: NetworkModel): boolean {
+function sameNetworkDefinition(found: NetworkModel, desired: NetworkModel): boolean {
   return (
     found.name === desired.name &&
     found.mode === desired.mode &&
@@ -53,7 +53,7 @@ export function sameNetworkDefinition(found: NetworkModel, desired: NetworkModel
   );
 }
 
-export interface NetworkOnHost {
+interface NetworkOnHost {
   readonly presence: Presence;
   readonly found: BulkNetwork | undefined;
 }

@@ -15,12 +15,27 @@ import {
   type PlannedStateOf,
   type StateOf,
 } from '../../framework/index.js';
-import { changeInventory, foreignObjectError, type HostRead, hostsOfDatacenter, idAttribute, LIBVIRT_NAME_HINT, NAME_HINT, NAME_PATTERN, onHost, readHosts, referenceAttribute, removeFromInventory, UUID_PATTERN, withDatacenterLock, withInventoryDiagnostics } from '../shared/index.js';
+import {
+  changeInventory,
+  foreignObjectError,
+  type HostRead,
+  hostsOfDatacenter,
+  idAttribute,
+  LIBVIRT_NAME_HINT,
+  NAME_PATTERN,
+  onHost,
+  readHosts,
+  referenceAttribute,
+  removeFromInventory,
+  UUID_PATTERN,
+  withDatacenterLock,
+  withInventoryDiagnostics,
+} from '../shared/index.js';
 import { cidrProblem } from './addressing.js';
 import { ensureNetworkOn, NETWORK_TYPE, networkModelFor, networkOnHost, removeNetworksFrom } from './onHosts.js';
 import type { ProviderContext } from '../context/index.js';
 
-export const NETWORK_MODES = ['nat', 'isolated', 'bridge'] as const;
+const NETWORK_MODES = ['nat', 'isolated', 'bridge'] as const;
 
 /** A name libvirt takes for a network and virsh cannot misread (a number would be taken for an id). */
 
@@ -30,31 +45,36 @@ export const networkSchema = blockSchema({
   attributes: {
     id: idAttribute("The network's id in the inventory."),
     name: stringAttribute({
-      description: "The network's name, unique in its data center; also the libvirt network's name on each host. libvirt cannot rename a network: changing it replaces the network.",
+      description:
+        "The network's name, unique in its data center; also the libvirt network's name on each host. libvirt cannot rename a network: changing it replaces the network.",
       required: true,
       forceNew: true,
       validation: { pattern: NAME_PATTERN, hint: LIBVIRT_NAME_HINT },
     }),
     datacenter_id: referenceAttribute('The data center whose hosts carry the network. Changing it replaces the network.', { forceNew: true }),
     mode: stringAttribute({
-      description: 'nat: guests reach outside through the host (NAT), on the subnet `cidr`; isolated: guests reach each other and the host only; bridge: guests plug into the existing host bridge `bridge`. Changing it replaces the network.',
+      description:
+        'nat: guests reach outside through the host (NAT), on the subnet `cidr`; isolated: guests reach each other and the host only; bridge: guests plug into the existing host bridge `bridge`. Changing it replaces the network.',
       optional: true,
       default: 'nat',
       forceNew: true,
       validation: { enum: [...NETWORK_MODES] },
     }),
     cidr: stringAttribute({
-      description: 'The IPv4 subnet of a nat or isolated network, e.g. "10.20.0.0/24": each host takes the first address (the guests\' gateway) and hands out the others by DHCP. Required for nat; not used in bridge mode. Changing it restarts the network on every host.',
+      description:
+        'The IPv4 subnet of a nat or isolated network, e.g. "10.20.0.0/24": each host takes the first address (the guests\' gateway) and hands out the others by DHCP. Required for nat; not used in bridge mode. Changing it restarts the network on every host.',
       optional: true,
       validation: { pattern: '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}/\\d{1,2}$', hint: 'An IPv4 subnet such as "10.20.0.0/24".' },
     }),
     bridge: stringAttribute({
-      description: 'bridge mode: the host bridge guests join (it must exist on every host). nat and isolated: the name of the bridge libvirt creates; unset, libvirt picks one (virbrN).',
+      description:
+        'bridge mode: the host bridge guests join (it must exist on every host). nat and isolated: the name of the bridge libvirt creates; unset, libvirt picks one (virbrN).',
       optional: true,
       validation: { pattern: '^[A-Za-z0-9_.:-]{1,15}$', hint: 'A Linux interface name: 1 to 15 letters, digits, "_", ".", ":" or "-".' },
     }),
     vlan_id: numberAttribute({
-      description: 'An 802.1Q tag for guests\' traffic. libvirt tags only on Open vSwitch bridges: bridge mode only, and `bridge` must be an Open vSwitch bridge.',
+      description:
+        "An 802.1Q tag for guests' traffic. libvirt tags only on Open vSwitch bridges: bridge mode only, and `bridge` must be an Open vSwitch bridge.",
       optional: true,
       validation: { integer: true, minimum: 1, maximum: 4094 },
     }),
@@ -64,7 +84,8 @@ export const networkSchema = blockSchema({
       validation: { integer: true, minimum: 68, maximum: 65535 },
     }),
     hosts: setAttribute('string', {
-      description: 'The hosts of the data center that carry the network as configured, as last read. A host missing here (the network deleted or changed on it outside virtplane) makes the plan update the network, which puts it back.',
+      description:
+        'The hosts of the data center that carry the network as configured, as last read. A host missing here (the network deleted or changed on it outside virtplane) makes the plan update the network, which puts it back.',
       computed: true,
     }),
   },
@@ -90,12 +111,35 @@ export function validateNetworkConfig(config: PlannedStateOf<typeof networkSchem
     diagnostics.push(errorDiagnostic('Missing cidr', 'A nat network needs its subnet: set cidr, e.g. "10.20.0.0/24".', ['cidr']));
   }
   if (effectiveMode === 'bridge') {
-    if (bridge === null) diagnostics.push(errorDiagnostic('Missing bridge', 'A bridge-mode network joins an existing host bridge: set bridge to its name (it must exist on every host).', ['bridge']));
-    if (known(cidr)) diagnostics.push(errorDiagnostic('cidr not used in bridge mode', 'In bridge mode the host bridge\'s own network addresses guests; libvirt manages no subnet. Remove cidr.', ['cidr']));
-    if (known(mtu)) diagnostics.push(errorDiagnostic('mtu not allowed in bridge mode', 'libvirt refuses an MTU on a bridge-mode network: the host bridge has its own. Set it on the host, and remove mtu.', ['mtu']));
+    if (bridge === null)
+      diagnostics.push(
+        errorDiagnostic('Missing bridge', 'A bridge-mode network joins an existing host bridge: set bridge to its name (it must exist on every host).', [
+          'bridge',
+        ]),
+      );
+    if (known(cidr))
+      diagnostics.push(
+        errorDiagnostic(
+          'cidr not used in bridge mode',
+          "In bridge mode the host bridge's own network addresses guests; libvirt manages no subnet. Remove cidr.",
+          ['cidr'],
+        ),
+      );
+    if (known(mtu))
+      diagnostics.push(
+        errorDiagnostic(
+          'mtu not allowed in bridge mode',
+          'libvirt refuses an MTU on a bridge-mode network: the host bridge has its own. Set it on the host, and remove mtu.',
+          ['mtu'],
+        ),
+      );
   } else if (known(vlanId)) {
     diagnostics.push(
-      errorDiagnostic('vlan_id needs bridge mode', 'libvirt tags VLANs only on Open vSwitch bridges (mode = "bridge" with an Open vSwitch bridge), never on the Linux bridge of a nat or isolated network.', ['vlan_id']),
+      errorDiagnostic(
+        'vlan_id needs bridge mode',
+        'libvirt tags VLANs only on Open vSwitch bridges (mode = "bridge" with an Open vSwitch bridge), never on the Linux bridge of a nat or isolated network.',
+        ['vlan_id'],
+      ),
     );
   }
   return diagnostics;
@@ -174,7 +218,9 @@ export const networkResource = defineResource<ProviderContext>()({
   async plan({ provider, prior, planned }) {
     if (prior === null || isUnknown(planned.datacenter_id)) return undefined;
     const reconfigured = (['cidr', 'bridge', 'vlan_id', 'mtu'] as const).some((key) => isUnknown(planned[key]) || planned[key] !== prior[key]);
-    const expected = await provider.inventory.use(async (inventory) => (await hostsOfDatacenter(inventory, String(planned.datacenter_id))).map((host) => host.name));
+    const expected = await provider.inventory.use(async (inventory) =>
+      (await hostsOfDatacenter(inventory, String(planned.datacenter_id))).map((host) => host.name),
+    );
     const current = [...(prior.hosts ?? [])].sort();
     const drifted = expected.length !== current.length || expected.some((name, index) => name !== current[index]);
     // Which hosts carry it after the apply depends on hosts that may join meanwhile: known after apply.
@@ -185,7 +231,9 @@ export const networkResource = defineResource<ProviderContext>()({
     return withDatacenterLock(planned.datacenter_id, async () => {
       const found = await withInventoryDiagnostics(() => provider.inventory.use((inventory) => datacenterAndHosts(inventory, planned.datacenter_id)));
       if (found === undefined) {
-        throw new DiagnosticError('Referenced object not found', `No data center ${planned.datacenter_id} in the inventory. Create it first.`, ['datacenter_id']);
+        throw new DiagnosticError('Referenced object not found', `No data center ${planned.datacenter_id} in the inventory. Create it first.`, [
+          'datacenter_id',
+        ]);
       }
       for (const host of found.hosts) provider.hostReads.forget(provider.endpointFor(host));
       const reads = await readHosts(provider, found.hosts, signal);
@@ -239,7 +287,8 @@ export const networkResource = defineResource<ProviderContext>()({
         apply: (tx) => tx.networks.update(prior.id!, fieldsOf(planned)),
       });
       const found = await provider.inventory.use((inventory) => datacenterAndHosts(inventory, row.datacenterId));
-      if (found === undefined) throw new DiagnosticError('Referenced object not found', `No data center ${row.datacenterId} in the inventory.`, ['datacenter_id']);
+      if (found === undefined)
+        throw new DiagnosticError('Referenced object not found', `No data center ${row.datacenterId} in the inventory.`, ['datacenter_id']);
       for (const host of found.hosts) provider.hostReads.forget(provider.endpointFor(host));
       const reads = await readHosts(provider, found.hosts, signal);
       const done: string[] = [];
@@ -261,7 +310,9 @@ export const networkResource = defineResource<ProviderContext>()({
         for (const host of found.hosts) provider.hostReads.forget(provider.endpointFor(host));
         const reads = await readHosts(provider, found.hosts, signal);
         try {
-          await Promise.all(reads.map(({ host, read }) => onHost(host.row.name, `removing network ${prior.name}`, () => removeNetworksFrom(host, read, prior.id!))));
+          await Promise.all(
+            reads.map(({ host, read }) => onHost(host.row.name, `removing network ${prior.name}`, () => removeNetworksFrom(host, read, prior.id!))),
+          );
         } finally {
           forgetAll(provider, reads);
         }
@@ -277,4 +328,3 @@ export const networkResource = defineResource<ProviderContext>()({
     return row ? { id: row.id, datacenter_id: row.datacenterId } : null;
   },
 });
-

@@ -57,7 +57,13 @@ export function isOwnedBy(owner: OwnerMetadata | undefined, resourceId: string):
 }
 
 /** An object of the same name that virtplane did not create for this resource: never modified nor deleted. */
-export function foreignObjectError(kind: 'network' | 'storage pool', name: string, host: string, owner: OwnerMetadata | undefined, path: AttributePath): DiagnosticError {
+export function foreignObjectError(
+  kind: 'network' | 'storage pool',
+  name: string,
+  host: string,
+  owner: OwnerMetadata | undefined,
+  path: AttributePath,
+): DiagnosticError {
   const whose =
     owner?.managedBy === VIRTPLANE_MANAGER
       ? `it belongs to another virtplane object (${owner.resourceType ?? 'resource'} ${owner.resourceId})`

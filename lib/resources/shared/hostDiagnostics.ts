@@ -78,18 +78,15 @@ const ISCSI_TITLES: Readonly<Record<IscsiFailureKind, string>> = {
   'backing-store': 'Cannot use the LUN backing store',
   'chap-user-taken': 'CHAP user already used',
   'tgtd-down': 'tgtd not answering',
-  'tgt-config': 'Cannot use virtplane\'s tgt configuration',
-  'tgt-output': 'Cannot read tgtd\'s answer',
+  'tgt-config': "Cannot use virtplane's tgt configuration",
+  'tgt-output': "Cannot read tgtd's answer",
   'step-failed': 'iSCSI operation failed',
 };
 
 /** Worded already: a DiagnosticError is returned as it is, the others give undefined. */
 function isPassThrough(error: unknown): boolean {
   return (
-    error instanceof DiagnosticError ||
-    error instanceof DiagnosticsError ||
-    error instanceof PartialApplyError ||
-    error instanceof OperationCancelledError
+    error instanceof DiagnosticError || error instanceof DiagnosticsError || error instanceof PartialApplyError || error instanceof OperationCancelledError
   );
 }
 
@@ -107,7 +104,8 @@ function capitalized(text: string): string {
 
 /** "<cause>. <remedy>", plus what the Terraform user changes when it is the provider's login. */
 function detailOf(failure: Failure, host: string): string {
-  const login = failure.setting === 'credentials' ? ` The provider's ssh_user and key (ssh_private_key_file or ssh_private_key) must be allowed to log in to ${host}.` : '';
+  const login =
+    failure.setting === 'credentials' ? ` The provider's ssh_user and key (ssh_private_key_file or ssh_private_key) must be allowed to log in to ${host}.` : '';
   return `${sentence(failure.cause)} ${failure.remedy}${login}`;
 }
 

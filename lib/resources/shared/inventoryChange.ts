@@ -4,7 +4,7 @@ import type { AttributePath } from '../../framework/index.js';
 import type { InventoryAccess } from '../context/index.js';
 import { withInventoryDiagnostics } from './inventoryDiagnostics.js';
 
-export interface InventoryChange<Row> {
+interface InventoryChange<Row> {
   /** virtplane_datacenter ... */
   readonly resourceType: string;
   readonly action: 'create' | 'update' | 'delete';

@@ -17,7 +17,8 @@ export function inventoryDiagnostic(error: unknown, references: Readonly<Record<
     );
   }
   if (error instanceof InUseError) return new DiagnosticError('Still in use', error.message, undefined, { cause: error });
-  if (error instanceof InvalidValueError || error instanceof ConflictError) return new DiagnosticError('Invalid value', error.message, undefined, { cause: error });
+  if (error instanceof InvalidValueError || error instanceof ConflictError)
+    return new DiagnosticError('Invalid value', error.message, undefined, { cause: error });
   return error;
 }
 

@@ -17,5 +17,9 @@ export function lookupSchema(resource: BlockSchema, keys: readonly string[], des
 
 /** A data source's lookup found nothing: the name is wrong, or the state that creates the object has not been applied. */
 export function notFound(what: string, path: AttributePath): DiagnosticError {
-  return new DiagnosticError(`No such ${what}`, `The inventory has no ${what} with this name. Check the name, or apply the configuration that creates it first.`, path);
+  return new DiagnosticError(
+    `No such ${what}`,
+    `The inventory has no ${what} with this name. Check the name, or apply the configuration that creates it first.`,
+    path,
+  );
 }

@@ -49,7 +49,7 @@ function samePath(a: string, b: string): boolean {
   return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
 
-export function samePoolDefinition(found: PoolModel, desired: PoolModel): boolean {
+function samePoolDefinition(found: PoolModel, desired: PoolModel): boolean {
   if (found.type !== desired.type || found.name !== desired.name) return false;
   if (found.type === 'dir' && desired.type === 'dir') return samePath(found.path, desired.path);
   if (found.type !== 'iscsi-direct' || desired.type !== 'iscsi-direct') return false;
@@ -65,7 +65,7 @@ export function samePoolDefinition(found: PoolModel, desired: PoolModel): boolea
 
 export type Presence = 'in-sync' | 'missing' | 'differs' | 'foreign';
 
-export interface PoolOnHost {
+interface PoolOnHost {
   readonly presence: Presence;
   readonly found: BulkPool | undefined;
 }
@@ -78,7 +78,7 @@ export function poolOnHost(read: HostInventory, name: string, domainId: string, 
   return { presence: inSync ? 'in-sync' : 'differs', found };
 }
 
-export interface EnsurePoolOptions {
+interface EnsurePoolOptions {
   readonly chapPassword: string | null;
   /** false: a pool that cannot start (its target refuses the login, say) is left defined, not an error. */
   readonly mustStart: boolean;

@@ -14,17 +14,34 @@ import {
   type PlannedStateOf,
   type StateOf,
 } from '../../framework/index.js';
-import { changeInventory, foreignObjectError, type HostRead, hostsOfDatacenter, idAttribute, isOwnedBy, LIBVIRT_NAME_HINT, NAME_PATTERN, onHost, onStorageServer, readHosts, referenceAttribute, removeFromInventory, type ServerAttributes, UUID_PATTERN, withDatacenterLock } from '../shared/index.js';
+import {
+  changeInventory,
+  foreignObjectError,
+  type HostRead,
+  hostsOfDatacenter,
+  idAttribute,
+  isOwnedBy,
+  LIBVIRT_NAME_HINT,
+  NAME_PATTERN,
+  onHost,
+  onStorageServer,
+  readHosts,
+  referenceAttribute,
+  removeFromInventory,
+  type ServerAttributes,
+  UUID_PATTERN,
+  withDatacenterLock,
+} from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { changeTargetAcl, hostsNotAdmitted, parsePortal, parseTargetId, portalOf, readTarget, type TargetLocation } from '../iscsiTarget/index.js';
 import { ensurePoolOn, poolModelFor, poolOnHost, removePoolsFrom, STORAGE_DOMAIN_TYPE } from './pools.js';
 
-export const STORAGE_DOMAIN_TYPES = ['iscsi', 'dir'] as const;
+const STORAGE_DOMAIN_TYPES = ['iscsi', 'dir'] as const;
 const PATH_PATTERN = '^/[A-Za-z0-9._+@:/-]*$';
 
 export const storageDomainSchema = blockSchema({
   description:
-    'A storage domain of a data center: a libvirt pool of the same name on every host of the data center, either the LUNs of an iSCSI target (type iscsi, libvirt\'s user-space initiator: each host logs in with its own initiator name) or a directory (type dir). Hosts that join the data center get it; hosts that leave lose it. Removing it never deletes the LUNs or the directory.',
+    "A storage domain of a data center: a libvirt pool of the same name on every host of the data center, either the LUNs of an iSCSI target (type iscsi, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir). Hosts that join the data center get it; hosts that leave lose it. Removing it never deletes the LUNs or the directory.",
   attributes: {
     id: idAttribute("The storage domain's id in the inventory."),
     name: stringAttribute({
@@ -34,24 +51,26 @@ export const storageDomainSchema = blockSchema({
     }),
     datacenter_id: referenceAttribute('The data center whose hosts carry the storage domain. Changing it replaces the storage domain.', { forceNew: true }),
     type: stringAttribute({
-      description: 'iscsi: the LUNs of an iSCSI target (iscsi_target_id, or portal and iqn); dir: a directory (path) on every host. Changing it replaces the storage domain.',
+      description:
+        'iscsi: the LUNs of an iSCSI target (iscsi_target_id, or portal and iqn); dir: a directory (path) on every host. Changing it replaces the storage domain.',
       required: true,
       forceNew: true,
       validation: { enum: [...STORAGE_DOMAIN_TYPES] },
     }),
     iscsi_target_id: stringAttribute({
       description:
-        'iscsi: a virtplane_iscsi_target\'s id. virtplane then admits every host of the data center on the target (a target with allowed_initiators). Another target replaces the storage domain; a new SSH port or key of the same target does not.',
+        "iscsi: a virtplane_iscsi_target's id. virtplane then admits every host of the data center on the target (a target with allowed_initiators). Another target replaces the storage domain; a new SSH port or key of the same target does not.",
       optional: true,
     }),
     portal: stringAttribute({
-      description: 'iscsi: the target\'s portal "ADDRESS:PORT". Computed from iscsi_target_id, or set with iqn for a target virtplane does not manage (allow the hosts\' initiators, iqn.2025-01.dev.virtplane:host.<host id>, on it yourself). Changing it replaces the storage domain.',
+      description:
+        'iscsi: the target\'s portal "ADDRESS:PORT". Computed from iscsi_target_id, or set with iqn for a target virtplane does not manage (allow the hosts\' initiators, iqn.2025-01.dev.virtplane:host.<host id>, on it yourself). Changing it replaces the storage domain.',
       optional: true,
       computed: true,
       validation: { pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*):\\d{1,5}$', hint: 'ADDRESS:PORT, e.g. "10.0.0.2:3260".' },
     }),
     iqn: stringAttribute({
-      description: 'iscsi: the target\'s name. Computed from iscsi_target_id, or set with portal. Changing it replaces the storage domain.',
+      description: "iscsi: the target's name. Computed from iscsi_target_id, or set with portal. Changing it replaces the storage domain.",
       optional: true,
       computed: true,
       validation: { pattern: '^(iqn\\.|eui\\.|naa\\.)\\S+$', maxLength: 223, hint: 'An iSCSI name such as iqn.2025-01.com.example:storage1.' },
@@ -67,12 +86,13 @@ export const storageDomainSchema = blockSchema({
       optional: true,
     }),
     chap_password: stringAttribute({
-      description: 'iscsi: the CHAP secret (the target\'s chap_password). It reaches each host in a private libvirt secret, over SSH stdin only.',
+      description: "iscsi: the CHAP secret (the target's chap_password). It reaches each host in a private libvirt secret, over SSH stdin only.",
       optional: true,
       sensitive: true,
     }),
     hosts: setAttribute('string', {
-      description: 'The hosts of the data center whose pool is as configured and running (and admitted by the target), as last read. A host missing here makes the plan update the storage domain, which puts its pool back.',
+      description:
+        'The hosts of the data center whose pool is as configured and running (and admitted by the target), as last read. A host missing here makes the plan update the storage domain, which puts its pool back.',
       computed: true,
     }),
   },
@@ -81,7 +101,12 @@ export const storageDomainSchema = blockSchema({
 type DomainState = StateOf<typeof storageDomainSchema>;
 type DomainPlanned = PlannedStateOf<typeof storageDomainSchema>;
 
-const TARGET_PATHS: ServerAttributes = { address: ['iscsi_target_id'], hostKey: ['iscsi_target_id'], iqn: ['iscsi_target_id'], chapUsername: ['chap_username'] };
+const TARGET_PATHS: ServerAttributes = {
+  address: ['iscsi_target_id'],
+  hostKey: ['iscsi_target_id'],
+  iqn: ['iscsi_target_id'],
+  chapUsername: ['chap_username'],
+};
 
 const isSet = (value: unknown): boolean => value !== null && !isUnknown(value);
 
@@ -89,33 +114,63 @@ export function validateStorageDomainConfig(config: DomainPlanned): Diagnostic[]
   const diagnostics: Diagnostic[] = [];
   const { name, type, iscsi_target_id: targetId, portal, iqn, path, chap_username: user, chap_password: password } = config;
   if (typeof name === 'string' && (/^\d+$/.test(name) || new RegExp(UUID_PATTERN, 'i').test(name))) {
-    diagnostics.push(errorDiagnostic('Invalid storage domain name', `"${name}" would be read by virsh as a pool's number or UUID. ${LIBVIRT_NAME_HINT}`, ['name']));
+    diagnostics.push(
+      errorDiagnostic('Invalid storage domain name', `"${name}" would be read by virsh as a pool's number or UUID. ${LIBVIRT_NAME_HINT}`, ['name']),
+    );
   }
   if (typeof targetId === 'string' && parseTargetId(targetId) === undefined) {
-    diagnostics.push(errorDiagnostic('Invalid value for iscsi_target_id', `"${targetId}" is not a virtplane_iscsi_target id (ADDRESS:PORT/IQN[#KEY]). Use virtplane_iscsi_target.NAME.id.`, ['iscsi_target_id']));
+    diagnostics.push(
+      errorDiagnostic(
+        'Invalid value for iscsi_target_id',
+        `"${targetId}" is not a virtplane_iscsi_target id (ADDRESS:PORT/IQN[#KEY]). Use virtplane_iscsi_target.NAME.id.`,
+        ['iscsi_target_id'],
+      ),
+    );
   }
   if (typeof portal === 'string' && parsePortal(portal) === undefined) {
     diagnostics.push(errorDiagnostic('Invalid value for portal', `"${portal}" is not ADDRESS:PORT.`, ['portal']));
   }
-  if (typeof path === 'string' && path.split('/').slice(1).some((segment) => segment === '' || segment === '.' || segment === '..') && path !== '/') {
-    diagnostics.push(errorDiagnostic('Invalid value for path', `"${path}" must be a normalized absolute path (no "//", "/./", "/../" nor trailing "/").`, ['path']));
+  if (
+    typeof path === 'string' &&
+    path
+      .split('/')
+      .slice(1)
+      .some((segment) => segment === '' || segment === '.' || segment === '..') &&
+    path !== '/'
+  ) {
+    diagnostics.push(
+      errorDiagnostic('Invalid value for path', `"${path}" must be a normalized absolute path (no "//", "/./", "/../" nor trailing "/").`, ['path']),
+    );
   }
   if (isSet(user) !== isSet(password) && !isUnknown(user) && !isUnknown(password)) {
-    diagnostics.push(errorDiagnostic('Incomplete CHAP credentials', 'Set both chap_username and chap_password, or neither.', [isSet(user) ? 'chap_password' : 'chap_username']));
+    diagnostics.push(
+      errorDiagnostic('Incomplete CHAP credentials', 'Set both chap_username and chap_password, or neither.', [
+        isSet(user) ? 'chap_password' : 'chap_username',
+      ]),
+    );
   }
   if (type === 'dir') {
     if (path === null) diagnostics.push(errorDiagnostic('Missing path', 'A dir storage domain needs the directory of its pool: set path.', ['path']));
     for (const attribute of ['iscsi_target_id', 'portal', 'iqn', 'chap_username', 'chap_password'] as const) {
-      if (isSet(config[attribute])) diagnostics.push(errorDiagnostic(`${attribute} not used by a dir storage domain`, `Remove ${attribute}: it applies to type = "iscsi" only.`, [attribute]));
+      if (isSet(config[attribute]))
+        diagnostics.push(
+          errorDiagnostic(`${attribute} not used by a dir storage domain`, `Remove ${attribute}: it applies to type = "iscsi" only.`, [attribute]),
+        );
     }
   }
   if (type === 'iscsi') {
     if (isSet(path)) diagnostics.push(errorDiagnostic('path not used by an iscsi storage domain', 'Remove path: it applies to type = "dir" only.', ['path']));
     if (isSet(targetId) && (isSet(portal) || isSet(iqn))) {
-      diagnostics.push(errorDiagnostic('Conflicting target', 'Set either iscsi_target_id (a virtplane target) or portal and iqn (another target), not both.', [isSet(portal) ? 'portal' : 'iqn']));
+      diagnostics.push(
+        errorDiagnostic('Conflicting target', 'Set either iscsi_target_id (a virtplane target) or portal and iqn (another target), not both.', [
+          isSet(portal) ? 'portal' : 'iqn',
+        ]),
+      );
     }
     if (targetId === null && !isUnknown(portal) && !isUnknown(iqn) && (portal === null || iqn === null)) {
-      diagnostics.push(errorDiagnostic('Missing target', 'An iscsi storage domain needs iscsi_target_id, or portal and iqn.', [portal === null ? 'portal' : 'iqn']));
+      diagnostics.push(
+        errorDiagnostic('Missing target', 'An iscsi storage domain needs iscsi_target_id, or portal and iqn.', [portal === null ? 'portal' : 'iqn']),
+      );
     }
   }
   return diagnostics;
@@ -126,7 +181,14 @@ function locationOfDomain(domain: Pick<StorageDomain, 'iscsiTargetId'>): TargetL
 }
 
 function fieldsOf(state: DomainState): Omit<StorageDomainInput, 'id' | 'datacenterId'> {
-  return { name: state.name, type: state.type as StorageDomain['type'], iscsiTargetId: state.iscsi_target_id, portal: state.portal, iqn: state.iqn, path: state.path };
+  return {
+    name: state.name,
+    type: state.type as StorageDomain['type'],
+    iscsiTargetId: state.iscsi_target_id,
+    portal: state.portal,
+    iqn: state.iqn,
+    path: state.path,
+  };
 }
 
 function stateOf(row: StorageDomain, credentials: Pick<DomainState, 'chap_username' | 'chap_password'>, hosts: readonly string[]): DomainState {
@@ -175,7 +237,12 @@ async function admitHosts(provider: ProviderContext, domain: StorageDomain, host
   const location = locationOfDomain(domain);
   if (location === undefined) return;
   const result = await onStorageServer(location.address, TARGET_PATHS, () =>
-    changeTargetAcl(provider, location, { admit: hosts.map((host) => host.id), release: [], chapPassword: state.chap_password, targetPath: ['iscsi_target_id'] }),
+    changeTargetAcl(provider, location, {
+      admit: hosts.map((host) => host.id),
+      release: [],
+      chapPassword: state.chap_password,
+      targetPath: ['iscsi_target_id'],
+    }),
   );
   if (result.chapUsername !== undefined && result.chapUsername !== state.chap_username) {
     throw new DiagnosticError(
@@ -185,7 +252,9 @@ async function admitHosts(provider: ProviderContext, domain: StorageDomain, host
     );
   }
   if (result.chapUsername === undefined && state.chap_username !== null) {
-    throw new DiagnosticError('CHAP not enabled on the target', `Target ${location.iqn} does not use CHAP: remove chap_username and chap_password.`, ['chap_username']);
+    throw new DiagnosticError('CHAP not enabled on the target', `Target ${location.iqn} does not use CHAP: remove chap_username and chap_password.`, [
+      'chap_username',
+    ]);
   }
 }
 
@@ -197,7 +266,11 @@ async function ensureEverywhere(reads: readonly HostRead[], domain: StorageDomai
       await onHost(host.row.name, `setting up storage pool ${domain.name}`, async () => {
         await removePoolsFrom(host, read, domain, domain.name);
         const model = poolModelFor(domain, datacenter, host.row.id, state.chap_username);
-        await ensurePoolOn(host, model, poolOnHost(read, domain.name, domain.id, model), { chapPassword: state.chap_password, mustStart: true, namePath: ['name'] });
+        await ensurePoolOn(host, model, poolOnHost(read, domain.name, domain.id, model), {
+          chapPassword: state.chap_password,
+          mustStart: true,
+          namePath: ['name'],
+        });
       });
       done.push(host.row.name);
     }),
@@ -209,12 +282,28 @@ function forgetAll(provider: ProviderContext, reads: readonly HostRead[]): void 
 }
 
 /** The hosts whose pool is as configured and running, and that a restricted virtplane target admits. */
-async function hostsInSync(provider: ProviderContext, reads: readonly HostRead[], domain: StorageDomain, datacenter: Datacenter, chapUser: string | null): Promise<string[]> {
-  let inSync = reads.filter(({ host, read }) => poolOnHost(read, domain.name, domain.id, poolModelFor(domain, datacenter, host.row.id, chapUser)).presence === 'in-sync');
+async function hostsInSync(
+  provider: ProviderContext,
+  reads: readonly HostRead[],
+  domain: StorageDomain,
+  datacenter: Datacenter,
+  chapUser: string | null,
+): Promise<string[]> {
+  let inSync = reads.filter(
+    ({ host, read }) => poolOnHost(read, domain.name, domain.id, poolModelFor(domain, datacenter, host.row.id, chapUser)).presence === 'in-sync',
+  );
   const location = locationOfDomain(domain);
   if (location !== undefined && inSync.length > 0) {
     const found = await onStorageServer(location.address, TARGET_PATHS, () => readTarget(provider, location));
-    const notAdmitted = new Set(found === undefined ? inSync.map(({ host }) => host.row.id) : hostsNotAdmitted(found.target, found.served, inSync.map(({ host }) => host.row.id)));
+    const notAdmitted = new Set(
+      found === undefined
+        ? inSync.map(({ host }) => host.row.id)
+        : hostsNotAdmitted(
+            found.target,
+            found.served,
+            inSync.map(({ host }) => host.row.id),
+          ),
+    );
     inSync = inSync.filter(({ host }) => !notAdmitted.has(host.row.id));
   }
   return inSync.map(({ host }) => host.row.name);
@@ -270,8 +359,12 @@ export const storageDomainResource = defineResource<ProviderContext>()({
     if (config.portal !== null && !isUnknown(next.portal) && next.portal !== prior.portal) requiresReplace.push(['portal']);
     if (config.iqn !== null && !isUnknown(next.iqn) && next.iqn !== prior.iqn) requiresReplace.push(['iqn']);
     if (isUnknown(planned.datacenter_id)) return { planned: { ...next, hosts: unknown }, requiresReplace };
-    const reconfigured = (['name', 'iscsi_target_id', 'chap_username', 'chap_password'] as const).some((key) => isUnknown(planned[key]) || planned[key] !== prior[key]);
-    const expected = await provider.inventory.use(async (inventory) => (await hostsOfDatacenter(inventory, String(planned.datacenter_id))).map((host) => host.name));
+    const reconfigured = (['name', 'iscsi_target_id', 'chap_username', 'chap_password'] as const).some(
+      (key) => isUnknown(planned[key]) || planned[key] !== prior[key],
+    );
+    const expected = await provider.inventory.use(async (inventory) =>
+      (await hostsOfDatacenter(inventory, String(planned.datacenter_id))).map((host) => host.name),
+    );
     const current = [...(prior.hosts ?? [])].sort();
     const drifted = expected.length !== current.length || expected.some((name, index) => name !== current[index]);
     return { planned: reconfigured || drifted ? { ...next, hosts: unknown } : next, requiresReplace };
@@ -280,9 +373,18 @@ export const storageDomainResource = defineResource<ProviderContext>()({
   async create({ provider, planned, signal }) {
     return withDatacenterLock(planned.datacenter_id, async () => {
       const placement = await provider.inventory.use((inventory) => placementOf(inventory, planned.datacenter_id));
-      if (placement === undefined) throw new DiagnosticError('Referenced object not found', `No data center ${planned.datacenter_id} in the inventory. Create it first.`, ['datacenter_id']);
+      if (placement === undefined)
+        throw new DiagnosticError('Referenced object not found', `No data center ${planned.datacenter_id} in the inventory. Create it first.`, [
+          'datacenter_id',
+        ]);
       const reads = await freshReads(provider, placement.hosts, signal);
-      const draft: StorageDomain = { id: randomUUID(), datacenterId: planned.datacenter_id, ...fieldsOf(planned), createdAt: new Date(), updatedAt: new Date() } as StorageDomain;
+      const draft: StorageDomain = {
+        id: randomUUID(),
+        datacenterId: planned.datacenter_id,
+        ...fieldsOf(planned),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      } as StorageDomain;
       refuseForeign(reads, draft, placement.datacenter, planned.chap_username);
       await admitHosts(provider, draft, placement.hosts, planned);
       const row = await changeInventory(provider.inventory, {
@@ -316,7 +418,9 @@ export const storageDomainResource = defineResource<ProviderContext>()({
       // The inventory lost the row but the hosts still carry the pool: register it again.
       const carried = reads.some(({ read }) => read.pools.some((pool) => pool.model?.owner?.resourceId === state.id));
       if (!carried) return null;
-      row = await provider.inventory.use((inventory) => inventory.storageDomains.upsert({ id: state.id!, datacenterId: state.datacenter_id, ...fieldsOf(state) }));
+      row = await provider.inventory.use((inventory) =>
+        inventory.storageDomains.upsert({ id: state.id!, datacenterId: state.datacenter_id, ...fieldsOf(state) }),
+      );
     }
     const chapUser = chapUserOnHosts(reads, row.id) ?? state.chap_username;
     const credentials = { chap_username: chapUser, chap_password: chapUser === state.chap_username ? state.chap_password : null };
@@ -333,7 +437,8 @@ export const storageDomainResource = defineResource<ProviderContext>()({
         apply: (tx) => tx.storageDomains.update(prior.id!, fieldsOf(planned)),
       });
       const placement = await provider.inventory.use((inventory) => placementOf(inventory, row.datacenterId));
-      if (placement === undefined) throw new DiagnosticError('Referenced object not found', `No data center ${row.datacenterId} in the inventory.`, ['datacenter_id']);
+      if (placement === undefined)
+        throw new DiagnosticError('Referenced object not found', `No data center ${row.datacenterId} in the inventory.`, ['datacenter_id']);
       const reads = await freshReads(provider, placement.hosts, signal);
       const done: string[] = [];
       try {
@@ -366,7 +471,13 @@ export const storageDomainResource = defineResource<ProviderContext>()({
       if (found.placement !== undefined) {
         const reads = await freshReads(provider, found.placement.hosts, signal);
         try {
-          await Promise.all(reads.map(({ host, read }) => onHost(host.row.name, `removing storage pool ${prior.name}`, () => removePoolsFrom(host, read, { id: prior.id!, type: prior.type as StorageDomain['type'] }))));
+          await Promise.all(
+            reads.map(({ host, read }) =>
+              onHost(host.row.name, `removing storage pool ${prior.name}`, () =>
+                removePoolsFrom(host, read, { id: prior.id!, type: prior.type as StorageDomain['type'] }),
+              ),
+            ),
+          );
         } finally {
           forgetAll(provider, reads);
         }

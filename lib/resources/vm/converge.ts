@@ -55,8 +55,20 @@ export async function converged(host: VmHost, uuid: string, vcpuMax: number): Pr
   return { host, uuid, state: await domainState(host.libvirt, uuid), vcpuMax };
 }
 
-export async function registerPlacement(inventory: Inventory, found: FoundDomain, clusterId: string, build: Pick<VmBuild, 'name' | 'vcpus' | 'memoryMib'>): Promise<void> {
-  await inventory.vmPlacements.register({ vmId: found.uuid, name: build.name, clusterId, hostId: found.host.row.id, vcpus: build.vcpus, memoryMib: build.memoryMib });
+export async function registerPlacement(
+  inventory: Inventory,
+  found: FoundDomain,
+  clusterId: string,
+  build: Pick<VmBuild, 'name' | 'vcpus' | 'memoryMib'>,
+): Promise<void> {
+  await inventory.vmPlacements.register({
+    vmId: found.uuid,
+    name: build.name,
+    clusterId,
+    hostId: found.host.row.id,
+    vcpus: build.vcpus,
+    memoryMib: build.memoryMib,
+  });
 }
 
 /** Changes on a running guest that only a restart applies (the rest is hot-plugged or live). */
@@ -74,7 +86,8 @@ function structuralRestartReasons(found: FoundDomain, build: VmBuild): string[] 
     if (before ? before.target.bus !== disk.target.bus : !isHotpluggableBus(disk.target.bus)) reasons.push(`disk ${disk.target.dev}`);
   }
   for (const disk of current.disks) {
-    if (!build.disks.some((candidate) => candidate.target.dev === disk.target.dev) && !isHotpluggableBus(disk.target.bus)) reasons.push(`disk ${disk.target.dev}`);
+    if (!build.disks.some((candidate) => candidate.target.dev === disk.target.dev) && !isHotpluggableBus(disk.target.bus))
+      reasons.push(`disk ${disk.target.dev}`);
   }
   return reasons;
 }
@@ -110,7 +123,8 @@ export async function convergeVm(provider: ProviderContext, context: VmContext, 
   let found = start;
   try {
     await provider.inventory.use(async (inventory) => {
-      if (!(await inventory.vmPlacements.get(vmId))) await registerPlacement(inventory, found, context.cluster.id, { ...build, vcpus: found.model.vcpu.current, memoryMib: found.model.currentMemoryMiB });
+      if (!(await inventory.vmPlacements.get(vmId)))
+        await registerPlacement(inventory, found, context.cluster.id, { ...build, vcpus: found.model.vcpu.current, memoryMib: found.model.currentMemoryMiB });
       await changePlacement(inventory, vmId, { memoryMib: build.memoryMib, vcpus: build.vcpus }, ['memory_mib']);
     });
 
@@ -143,7 +157,8 @@ export async function convergeVm(provider: ProviderContext, context: VmContext, 
     }
     if (!running && planned.running) await startVm(host, vmId);
     // Autostart is not in the domain's XML (nor in the bulk read): set whenever HA is or was on.
-    if (build.settings.highAvailability || found.settings?.highAvailability === true) await setDomainAutostart(host.libvirt, vmId, build.settings.highAvailability);
+    if (build.settings.highAvailability || found.settings?.highAvailability === true)
+      await setDomainAutostart(host.libvirt, vmId, build.settings.highAvailability);
     return await converged(host, vmId, model.vcpu.max);
   } finally {
     provider.hostReads.forget(host.endpoint);

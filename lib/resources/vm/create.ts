@@ -52,7 +52,10 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
   } catch (error) {
     // Nothing half-made stays behind: the domain goes (its disks never do) and so does the reservation.
     await powerOff(host, vmId).catch(() => undefined);
-    const removed = await undefineDomain(host.libvirt, vmId).then(() => true, () => false);
+    const removed = await undefineDomain(host.libvirt, vmId).then(
+      () => true,
+      () => false,
+    );
     if (removed) await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId)).catch(() => undefined);
     throw error;
   } finally {

@@ -19,7 +19,7 @@ export function isHotpluggableBus(bus: string): boolean {
   return bus === 'virtio' || bus === 'scsi';
 }
 
-export interface DiskSlot {
+interface DiskSlot {
   readonly diskId: string;
   readonly bus: string;
   readonly device?: string | null;
@@ -55,7 +55,7 @@ export function assignDiskDevices(disks: readonly DiskSlot[], prior: readonly Di
   });
 }
 
-export interface NicSlot {
+interface NicSlot {
   readonly networkId: string;
   /** The MAC the user configured; null to let virtplane choose. */
   readonly configuredMac: string | null;
@@ -91,11 +91,11 @@ export function assignMacs(vmId: string, nics: readonly NicSlot[], prior: readon
 }
 
 /** The libvirt network a virtplane network is on every host of its data center (network.ts: same name). */
-export function libvirtNetworkName(network: Network): string {
+function libvirtNetworkName(network: Network): string {
   return network.name;
 }
 
-export interface NicDevice {
+interface NicDevice {
   readonly networkId: string;
   readonly mac: string;
   readonly model: string;
@@ -106,16 +106,28 @@ export function interfaceFor(network: Network, nic: NicDevice): DomainInterface 
 }
 
 /** The virtplane networks a VM's NICs name, checked to belong to the VM's data center. */
-export async function resolveNetworks(tx: Pick<InventoryScope, 'networks'>, datacenterId: string, networkIds: readonly string[]): Promise<Map<string, Network>> {
+export async function resolveNetworks(
+  tx: Pick<InventoryScope, 'networks'>,
+  datacenterId: string,
+  networkIds: readonly string[],
+): Promise<Map<string, Network>> {
   const networks = new Map<string, Network>();
   for (const [index, id] of networkIds.entries()) {
     if (networks.has(id)) continue;
     const network = await tx.networks.get(id);
     if (!network) {
-      throw new DiagnosticError('Network not found', `The inventory has no network ${id}. Create it first (virtplane_network), or check the id.`, ['nic', index, 'network_id']);
+      throw new DiagnosticError('Network not found', `The inventory has no network ${id}. Create it first (virtplane_network), or check the id.`, [
+        'nic',
+        index,
+        'network_id',
+      ]);
     }
     if (network.datacenterId !== datacenterId) {
-      throw new DiagnosticError('Network of another data center', `Network ${network.name} belongs to another data center than the VM's cluster.`, ['nic', index, 'network_id']);
+      throw new DiagnosticError('Network of another data center', `Network ${network.name} belongs to another data center than the VM's cluster.`, [
+        'nic',
+        index,
+        'network_id',
+      ]);
     }
     networks.set(id, network);
   }
@@ -145,10 +157,18 @@ export async function resolveDisk(tx: Pick<InventoryScope, 'storageDomains'>, da
   if (location === undefined) throw new DiagnosticError('Not a disk id', `"${disk.diskId}" is not the id of a virtplane_disk.`, path);
   const domain = await tx.storageDomains.get(location.domainId);
   if (!domain) {
-    throw new DiagnosticError('Storage domain not found', `Disk ${disk.diskId} names storage domain ${location.domainId}, which the inventory does not have. Create the disk (and its storage domain) first.`, path);
+    throw new DiagnosticError(
+      'Storage domain not found',
+      `Disk ${disk.diskId} names storage domain ${location.domainId}, which the inventory does not have. Create the disk (and its storage domain) first.`,
+      path,
+    );
   }
   if (domain.datacenterId !== datacenterId) {
-    throw new DiagnosticError('Disk of another data center', `Disk ${disk.diskId} is in storage domain ${domain.name}, which belongs to another data center than the VM's cluster.`, path);
+    throw new DiagnosticError(
+      'Disk of another data center',
+      `Disk ${disk.diskId} is in storage domain ${domain.name}, which belongs to another data center than the VM's cluster.`,
+      path,
+    );
   }
   return { ...disk, domain, location };
 }

@@ -28,7 +28,7 @@ export function assertOwned(found: FoundDomain, vmId: string): void {
   }
 }
 
-export interface DefineOptions {
+interface DefineOptions {
   /** The cluster's CPU model, written when the domain is created. */
   readonly cpuModel?: string | null;
 }

@@ -45,13 +45,16 @@ export interface FoundDomain {
   readonly settings: VmSettings | undefined;
 }
 
-export function foundFromRecord(host: VmHost, record: DomainRecord): FoundDomain {
+function foundFromRecord(host: VmHost, record: DomainRecord): FoundDomain {
   return { host, uuid: record.uuid, name: record.name, state: record.state, xml: record.xml, model: record.model, settings: parseVmSettings(record.xml) };
 }
 
 function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
   if (domain.model === undefined) {
-    throw new DiagnosticError('Cannot read the VM\'s definition', `Domain ${domain.name} (${domain.uuid}) on ${host.row.name} has a definition virtplane cannot read: ${domain.parseError ?? 'unknown reason'}.`);
+    throw new DiagnosticError(
+      "Cannot read the VM's definition",
+      `Domain ${domain.name} (${domain.uuid}) on ${host.row.name} has a definition virtplane cannot read: ${domain.parseError ?? 'unknown reason'}.`,
+    );
   }
   return { host, uuid: domain.uuid, name: domain.name, state: domain.state, xml: domain.xml, model: domain.model, settings: parseVmSettings(domain.xml) };
 }
@@ -62,7 +65,12 @@ export function hostReadError(error: unknown, row: Host): unknown {
   if (diagnostic instanceof DiagnosticError) {
     return new DiagnosticError(`Cannot read host ${row.name}`, diagnostic.detail, undefined, { cause: error });
   }
-  return new DiagnosticError(`Cannot read host ${row.name}`, `${(error as Error).message ?? String(error)}. Whether the VM still exists there cannot be told.`, undefined, { cause: error });
+  return new DiagnosticError(
+    `Cannot read host ${row.name}`,
+    `${(error as Error).message ?? String(error)}. Whether the VM still exists there cannot be told.`,
+    undefined,
+    { cause: error },
+  );
 }
 
 /**
@@ -135,7 +143,12 @@ export async function vmsOn(provider: ProviderContext, row: Host, signal?: Abort
  * The same search as findVmDomain, asking each host directly for that one domain instead of reading all
  * of them: for apply-time decisions, where the shared bulk read may be older than the last change.
  */
-export async function lookupVmAnywhere(provider: ProviderContext, hosts: readonly Host[], vmId: string, preferredHostId: string | null): Promise<FoundDomain | null> {
+export async function lookupVmAnywhere(
+  provider: ProviderContext,
+  hosts: readonly Host[],
+  vmId: string,
+  preferredHostId: string | null,
+): Promise<FoundDomain | null> {
   const preferred = hosts.find((row) => row.id === preferredHostId);
   if (preferred) {
     const found = await lookupVmOn(vmHost(provider, preferred), vmId);

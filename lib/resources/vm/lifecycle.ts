@@ -19,7 +19,10 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
   const vmId = prior.id ?? '';
   let found = await lookupVmAnywhere(provider, context.hosts, vmId, prior.current_host_id);
   if (found === null) {
-    throw new DiagnosticError('VM not found', `VM ${prior.name} (${vmId}) no longer exists on any host of cluster ${context.cluster.name}. Run plan again: it will be created anew.`);
+    throw new DiagnosticError(
+      'VM not found',
+      `VM ${prior.name} (${vmId}) no longer exists on any host of cluster ${context.cluster.name}. Run plan again: it will be created anew.`,
+    );
   }
   assertOwned(found, vmId);
   const target = planned.current_host_id ?? found.host.row.id;

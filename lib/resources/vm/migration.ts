@@ -14,9 +14,9 @@ import { assertOwned } from './domain.js';
 import { lookupVmOn, migrationTargetOf, vmHost, type FoundDomain } from './hosts.js';
 import { changePlacement } from './placement.js';
 
-export type MoveKind = 'live' | 'cold';
+type MoveKind = 'live' | 'cold';
 
-export interface VmMoveRequest {
+interface VmMoveRequest {
   readonly vmId: string;
   readonly from: Host;
   readonly to: Host;
@@ -47,7 +47,11 @@ export async function moveVm(provider: ProviderContext, request: VmMoveRequest):
   const target = vmHost(provider, to);
   const found = await lookupVmOn(source, vmId);
   if (found === null) {
-    throw new DiagnosticError('VM not on its host', `VM ${vmId} is not on ${from.name} any more (moved or deleted outside virtplane). Run plan again to see where it is.`, path);
+    throw new DiagnosticError(
+      'VM not on its host',
+      `VM ${vmId} is not on ${from.name} any more (moved or deleted outside virtplane). Run plan again to see where it is.`,
+      path,
+    );
   }
   assertOwned(found, vmId);
   if (!(await provider.inventory.use((inventory) => inventory.vmPlacements.get(vmId)))) await registerWhereItIs(provider, found, cluster.id);

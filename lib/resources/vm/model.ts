@@ -19,7 +19,7 @@ import {
 import { VM_RESOURCE_TYPE, type VmDiskState, type VmGraphics, type VmNicState, type VmState } from './schema.js';
 
 /** Room for hot-plugged vCPUs: a VM starts able to grow to this many without a restart. */
-export const VCPU_HOTPLUG_FLOOR = 4;
+const VCPU_HOTPLUG_FLOOR = 4;
 
 export function vcpuCeiling(vcpus: number): number {
   return Math.max(vcpus, VCPU_HOTPLUG_FLOOR);
@@ -43,14 +43,19 @@ export interface VmBuild {
 }
 
 /** Ownership: the VM's id (its UUID), its data center's name and its cluster's id (what import reads back). */
-export function vmOwner(build: Pick<VmBuild, 'id' | 'clusterId' | 'datacenterName'>): OwnerMetadata {
+function vmOwner(build: Pick<VmBuild, 'id' | 'clusterId' | 'datacenterName'>): OwnerMetadata {
   return { managedBy: VIRTPLANE_MANAGER, resourceType: VM_RESOURCE_TYPE, resourceId: build.id, dataCenter: build.datacenterName, cluster: build.clusterId };
 }
 
 /** True when the domain is the virtplane VM with this id (the only domains virtplane_vm ever changes). */
 export function isOwnedVm(model: Pick<DomainModel, 'owner'> | undefined, vmId: string): boolean {
   const owner = model?.owner;
-  return owner !== undefined && owner.managedBy === VIRTPLANE_MANAGER && owner.resourceType === VM_RESOURCE_TYPE && owner.resourceId.toLowerCase() === vmId.toLowerCase();
+  return (
+    owner !== undefined &&
+    owner.managedBy === VIRTPLANE_MANAGER &&
+    owner.resourceType === VM_RESOURCE_TYPE &&
+    owner.resourceId.toLowerCase() === vmId.toLowerCase()
+  );
 }
 
 function graphicsFor(wanted: VmGraphics, existing: DomainGraphics | undefined): DomainGraphics {
@@ -90,7 +95,7 @@ function graphicsState(graphics: DomainGraphics): VmGraphics {
   return graphics.type;
 }
 
-export interface DomainFacts {
+interface DomainFacts {
   readonly uuid: string;
   readonly model: DomainModel;
   readonly state: DomainState;
@@ -115,7 +120,12 @@ export function vmStateFromDomain(facts: DomainFacts): VmState {
   const nic: VmNicState[] = model.interfaces.map((domainInterface, index) => {
     const mac = (domainInterface.mac ?? '').toLowerCase();
     const fromSettings = settings?.nics.find((entry) => entry.mac === mac)?.networkId;
-    const sourceName = domainInterface.source.kind === 'network' ? domainInterface.source.network : domainInterface.source.kind === 'bridge' ? domainInterface.source.bridge : domainInterface.source.type;
+    const sourceName =
+      domainInterface.source.kind === 'network'
+        ? domainInterface.source.network
+        : domainInterface.source.kind === 'bridge'
+          ? domainInterface.source.bridge
+          : domainInterface.source.type;
     return {
       network_id: fromSettings ?? facts.networkIdByName?.get(sourceName) ?? `unmanaged:${sourceName || index}`,
       mac,

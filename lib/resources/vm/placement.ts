@@ -33,7 +33,7 @@ import type { ProviderContext } from '../context/index.js';
 const clusterLocks = new Map<string, Promise<void>>();
 
 /** Runs `work` alone among this process's placements in the cluster (the reservations are the cross-process guard). */
-export async function withClusterLock<T>(clusterId: string, work: () => Promise<T>): Promise<T> {
+async function withClusterLock<T>(clusterId: string, work: () => Promise<T>): Promise<T> {
   const previous = clusterLocks.get(clusterId) ?? Promise.resolve();
   let release: () => void = () => undefined;
   const mine = new Promise<void>((resolve) => {
@@ -81,7 +81,13 @@ export async function checkNewVm(inventory: Inventory, cluster: Cluster, request
   const plan = planBatch(dedupeNames(batch, request), snapshot);
   const own = plan.failures.find((failure) => failure.name === request.name);
   if (own) {
-    return [errorDiagnostic('The VM fits on no host', `${own.message}. Add hosts or memory, raise the cluster's memory_overcommit_percent, or make the VM smaller.`, pathFor(request))];
+    return [
+      errorDiagnostic(
+        'The VM fits on no host',
+        `${own.message}. Add hosts or memory, raise the cluster's memory_overcommit_percent, or make the VM smaller.`,
+        pathFor(request),
+      ),
+    ];
   }
   if (!plan.ok) {
     return [
@@ -112,13 +118,15 @@ export async function checkExistingVm(inventory: Inventory, cluster: Cluster, re
 }
 
 /** A scheduler or capacity refusal at apply time as a diagnostic on the attribute to change. */
-export function placementDiagnostic(error: unknown, path: AttributePath): unknown {
+function placementDiagnostic(error: unknown, path: AttributePath): unknown {
   if (error instanceof PlacementFailedError) {
     return new DiagnosticError('The VM fits on no host', `${error.message}. Nothing was created.`, path, { cause: error });
   }
   if (error instanceof ReservationFailedError) return new DiagnosticError('Host memory taken by another run', error.message, path, { cause: error });
   if (error instanceof InsufficientCapacityError || error instanceof HostUnavailableError) {
-    return new DiagnosticError('The host cannot take the VM', `${error.message}. Nothing was changed: run plan again to see the hosts as they are now.`, path, { cause: error });
+    return new DiagnosticError('The host cannot take the VM', `${error.message}. Nothing was changed: run plan again to see the hosts as they are now.`, path, {
+      cause: error,
+    });
   }
   if (error instanceof NotFoundError && error.kind === 'host') return new DiagnosticError('Host not found', `${error.message}.`, ['host_id'], { cause: error });
   return inventoryDiagnostic(error, { cluster: ['cluster_id'], host: ['host_id'] });

@@ -41,7 +41,7 @@ function elementsOf<T>(value: readonly (T | Unknown)[] | Unknown): readonly T[] 
   return elements.every((element) => isPlainObject(element)) ? (elements as readonly T[]) : null;
 }
 
-export interface PlanVmRequest {
+interface PlanVmRequest {
   readonly prior: VmState | null;
   readonly config: VmPlanned;
   readonly planned: VmPlanned;
@@ -49,7 +49,7 @@ export interface PlanVmRequest {
   readonly private: PrivateData;
 }
 
-export interface PlanVmResult {
+interface PlanVmResult {
   readonly planned: VmPlanned;
   readonly diagnostics: Diagnostic[];
 }
@@ -70,18 +70,26 @@ interface IdChoice {
  * UUID that no Terraform state has recorded (an apply killed before its state was saved) is adopted,
  * with a warning; one a state has recorded is refused (import it).
  */
-export async function chooseVmId(provider: ProviderContext, inventory: Inventory, cluster: Cluster, hosts: readonly Host[], name: string): Promise<IdChoice> {
+async function chooseVmId(provider: ProviderContext, inventory: Inventory, cluster: Cluster, hosts: readonly Host[], name: string): Promise<IdChoice> {
   const sameName = await inventory.vmPlacements.getByName(cluster.id, name);
   if (sameName) {
     const taken = (detail: string): IdChoice => ({
       id: sameName.vmId,
-      diagnostics: [errorDiagnostic('VM name already taken', `Cluster ${JSON.stringify(cluster.name)} already has a VM ${JSON.stringify(name)} (${sameName.vmId}). ${detail}`, ['name'])],
+      diagnostics: [
+        errorDiagnostic(
+          'VM name already taken',
+          `Cluster ${JSON.stringify(cluster.name)} already has a VM ${JSON.stringify(name)} (${sameName.vmId}). ${detail}`,
+          ['name'],
+        ),
+      ],
     });
     if (!isCandidateId(cluster.id, name, sameName.vmId)) return taken('Choose another name, or import it: terraform import ADDRESS ' + sameName.vmId);
     const found = await findVmDomain(provider, hosts, sameName.vmId, sameName.hostId);
     if (found === null) return { id: sameName.vmId, diagnostics: [] };
     if (found.settings?.recordedInState !== false) {
-      return taken(`It belongs to a Terraform state (a refresh has read it): import it with terraform import ADDRESS ${sameName.vmId}, or choose another name.`);
+      return taken(
+        `It belongs to a Terraform state (a refresh has read it): import it with terraform import ADDRESS ${sameName.vmId}, or choose another name.`,
+      );
     }
     return {
       id: sameName.vmId,
@@ -98,7 +106,11 @@ export async function chooseVmId(provider: ProviderContext, inventory: Inventory
     const candidate = vmUuidCandidate(cluster.id, name, attempt);
     if (!(await inventory.vmPlacements.get(candidate))) return { id: candidate, diagnostics: [] };
   }
-  throw new DiagnosticError('No UUID left for the VM', `Every UUID virtplane derives for ${JSON.stringify(name)} is held by a renamed VM. Choose another name.`, ['name']);
+  throw new DiagnosticError(
+    'No UUID left for the VM',
+    `Every UUID virtplane derives for ${JSON.stringify(name)} is held by a renamed VM. Choose another name.`,
+    ['name'],
+  );
 }
 
 function plannedDisks(planned: VmPlanned, prior: VmState | null): VmPlanned['disk'] {
@@ -162,9 +174,11 @@ export function restartReasons(prior: VmState, planned: VmPlanned, vcpuMax: numb
       const before = priorById.get(str(disk.disk_id) ?? '');
       const bus = str(disk.bus);
       if (bus === null) continue;
-      if (before === undefined ? !isHotpluggableBus(bus) : before.bus !== bus) reasons.push(`disk ${String(disk.disk_id)} on the ${bus} bus cannot be hot-plugged`);
+      if (before === undefined ? !isHotpluggableBus(bus) : before.bus !== bus)
+        reasons.push(`disk ${String(disk.disk_id)} on the ${bus} bus cannot be hot-plugged`);
     }
-    for (const disk of prior.disk) if (!plannedIds.has(disk.disk_id) && !isHotpluggableBus(disk.bus)) reasons.push(`disk ${disk.disk_id} on the ${disk.bus} bus cannot be hot-unplugged`);
+    for (const disk of prior.disk)
+      if (!plannedIds.has(disk.disk_id) && !isHotpluggableBus(disk.bus)) reasons.push(`disk ${disk.disk_id} on the ${disk.bus} bus cannot be hot-unplugged`);
   }
   const nics = elementsOf<PlannedNic>(planned.nic);
   if (nics !== null) {
@@ -203,7 +217,11 @@ async function nameClashes(provider: ProviderContext, hosts: readonly Host[], na
 async function loadCluster(inventory: Inventory, clusterId: string): Promise<{ cluster: Cluster; hosts: readonly Host[] }> {
   const cluster = await inventory.clusters.get(clusterId);
   if (!cluster) {
-    throw new DiagnosticError('Referenced object not found', `The inventory has no cluster ${clusterId}. It may have been deleted outside this configuration.`, ['cluster_id']);
+    throw new DiagnosticError(
+      'Referenced object not found',
+      `The inventory has no cluster ${clusterId}. It may have been deleted outside this configuration.`,
+      ['cluster_id'],
+    );
   }
   return { cluster, hosts: await inventory.hosts.list(clusterId) };
 }
@@ -222,7 +240,12 @@ async function checkReferences(inventory: Inventory, cluster: Cluster, planned: 
   for (const [index, disk] of disks.entries()) {
     const diskId = str(disk.disk_id);
     if (diskId === null) continue;
-    await resolveDisk(inventory, cluster.datacenterId, { diskId, bus: str(disk.bus) ?? 'virtio', device: str(disk.device) ?? 'vda', bootOrder: num(disk.boot_order) }, index).catch((error: unknown) => {
+    await resolveDisk(
+      inventory,
+      cluster.datacenterId,
+      { diskId, bus: str(disk.bus) ?? 'virtio', device: str(disk.device) ?? 'vda', bootOrder: num(disk.boot_order) },
+      index,
+    ).catch((error: unknown) => {
       if (error instanceof DiagnosticError) diagnostics.push(error.toDiagnostic());
       else throw error;
     });
@@ -266,9 +289,16 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
 
     if (context !== null) {
       const { cluster, hosts } = context;
-      if (prior === null && name !== null && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...(await nameClashes(provider, hosts, name, vmId)));
+      if (prior === null && name !== null && !diagnostics.some((d) => d.severity === 'error'))
+        diagnostics.push(...(await nameClashes(provider, hosts, name, vmId)));
       if (typeof hostId === 'string' && !hosts.some((host) => host.id === hostId)) {
-        diagnostics.push(errorDiagnostic('Host not in the cluster', `host_id ${hostId} is not a host of cluster ${JSON.stringify(cluster.name)}. Pin the VM to one of: ${hosts.map((host) => host.name).join(', ') || '(no hosts yet)'}.`, ['host_id']));
+        diagnostics.push(
+          errorDiagnostic(
+            'Host not in the cluster',
+            `host_id ${hostId} is not a host of cluster ${JSON.stringify(cluster.name)}. Pin the VM to one of: ${hosts.map((host) => host.name).join(', ') || '(no hosts yet)'}.`,
+            ['host_id'],
+          ),
+        );
       }
       diagnostics.push(...(await checkReferences(inventory, cluster, result)));
       const memoryMib = num(result.memory_mib);
@@ -292,7 +322,13 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
           if (moves && prior.running && result.running !== false) {
             const from = hosts.find((host) => host.id === prior.current_host_id)?.name ?? prior.current_host_id;
             const to = hosts.find((host) => host.id === target)?.name ?? target;
-            diagnostics.push(warningDiagnostic('Live migration', `VM ${JSON.stringify(prior.name)} moves from ${from} to ${to} by live migration: it keeps running, with the same UUID and MACs.`, ['host_id']));
+            diagnostics.push(
+              warningDiagnostic(
+                'Live migration',
+                `VM ${JSON.stringify(prior.name)} moves from ${from} to ${to} by live migration: it keeps running, with the same UUID and MACs.`,
+                ['host_id'],
+              ),
+            );
           }
         }
       }

@@ -23,41 +23,55 @@ export interface VmContext {
 /** The plan (a known state) resolved against the inventory: cluster, hosts, disks and networks. */
 export async function resolveVm(provider: ProviderContext, planned: VmState): Promise<VmContext> {
   return provider.inventory.use((inventory) =>
-    withInventoryDiagnostics(async () => {
-      const cluster = await inventory.clusters.require(planned.cluster_id);
-      const datacenter = await inventory.datacenters.require(cluster.datacenterId);
-      const hosts = await inventory.hosts.list(cluster.id);
-      const networks = await resolveNetworks(inventory, cluster.datacenterId, planned.nic.map((nic) => nic.network_id));
-      const disks: ResolvedDisk[] = [];
-      for (const [index, disk] of planned.disk.entries()) {
-        disks.push(await resolveDisk(inventory, cluster.datacenterId, { diskId: disk.disk_id, bus: disk.bus, device: disk.device ?? '', bootOrder: disk.boot_order }, index));
-      }
-      const settings: VmSettings = {
-        pinnedHostId: planned.host_id,
-        highAvailability: planned.high_availability,
-        shutdownTimeoutSeconds: planned.shutdown_timeout_seconds,
-        disks: planned.disk.map((disk) => ({ diskId: disk.disk_id, dev: disk.device ?? '' })),
-        nics: planned.nic.map((nic) => ({ networkId: nic.network_id, mac: nic.mac ?? '' })),
-        recordedInState: false,
-      };
-      const base: Omit<VmBuild, 'virtType' | 'disks'> = {
-        id: planned.id ?? '',
-        name: planned.name,
-        clusterId: cluster.id,
-        datacenterName: datacenter.name,
-        vcpus: planned.vcpus,
-        memoryMib: planned.memory_mib,
-        description: planned.description,
-        graphics: planned.graphics as VmBuild['graphics'],
-        interfaces: planned.nic.map((nic) => {
-          const network = networks.get(nic.network_id);
-          if (!network) throw new DiagnosticError('Network not found', `No network ${nic.network_id}.`, ['nic']);
-          return interfaceFor(network, { networkId: nic.network_id, mac: nic.mac ?? '', model: nic.model });
-        }),
-        settings,
-      };
-      return { cluster, hosts, disks, base };
-    }, { cluster: ['cluster_id'], datacenter: ['cluster_id'], network: ['nic'] }),
+    withInventoryDiagnostics(
+      async () => {
+        const cluster = await inventory.clusters.require(planned.cluster_id);
+        const datacenter = await inventory.datacenters.require(cluster.datacenterId);
+        const hosts = await inventory.hosts.list(cluster.id);
+        const networks = await resolveNetworks(
+          inventory,
+          cluster.datacenterId,
+          planned.nic.map((nic) => nic.network_id),
+        );
+        const disks: ResolvedDisk[] = [];
+        for (const [index, disk] of planned.disk.entries()) {
+          disks.push(
+            await resolveDisk(
+              inventory,
+              cluster.datacenterId,
+              { diskId: disk.disk_id, bus: disk.bus, device: disk.device ?? '', bootOrder: disk.boot_order },
+              index,
+            ),
+          );
+        }
+        const settings: VmSettings = {
+          pinnedHostId: planned.host_id,
+          highAvailability: planned.high_availability,
+          shutdownTimeoutSeconds: planned.shutdown_timeout_seconds,
+          disks: planned.disk.map((disk) => ({ diskId: disk.disk_id, dev: disk.device ?? '' })),
+          nics: planned.nic.map((nic) => ({ networkId: nic.network_id, mac: nic.mac ?? '' })),
+          recordedInState: false,
+        };
+        const base: Omit<VmBuild, 'virtType' | 'disks'> = {
+          id: planned.id ?? '',
+          name: planned.name,
+          clusterId: cluster.id,
+          datacenterName: datacenter.name,
+          vcpus: planned.vcpus,
+          memoryMib: planned.memory_mib,
+          description: planned.description,
+          graphics: planned.graphics as VmBuild['graphics'],
+          interfaces: planned.nic.map((nic) => {
+            const network = networks.get(nic.network_id);
+            if (!network) throw new DiagnosticError('Network not found', `No network ${nic.network_id}.`, ['nic']);
+            return interfaceFor(network, { networkId: nic.network_id, mac: nic.mac ?? '', model: nic.model });
+          }),
+          settings,
+        };
+        return { cluster, hosts, disks, base };
+      },
+      { cluster: ['cluster_id'], datacenter: ['cluster_id'], network: ['nic'] },
+    ),
   );
 }
 

@@ -79,7 +79,10 @@ export const vmResource = defineResource<ProviderContext>()({
     const { hosts, row } = await provider.inventory.use(async (inventory) => {
       const cluster = await inventory.clusters.get(state.cluster_id);
       if (!cluster) {
-        throw new DiagnosticError('Cluster not found', `The inventory has no cluster ${state.cluster_id} any more, so the hosts where VM ${state.name} could run are unknown. Restore the cluster (or remove the VM from the state).`);
+        throw new DiagnosticError(
+          'Cluster not found',
+          `The inventory has no cluster ${state.cluster_id} any more, so the hosts where VM ${state.name} could run are unknown. Restore the cluster (or remove the VM from the state).`,
+        );
       }
       return { hosts: await inventory.hosts.list(cluster.id), row: await inventory.vmPlacements.get(vmId) };
     });
@@ -99,9 +102,23 @@ export const vmResource = defineResource<ProviderContext>()({
       networkIdByName: await networkIdsByName(provider, found),
     });
     // Refresh re-registers what it finds: the inventory can always be rebuilt from the hosts.
-    if (!row || row.hostId !== read.current_host_id || row.memoryMib !== read.memory_mib || row.vcpus !== read.vcpus || row.name !== read.name || row.status !== 'placed') {
+    if (
+      !row ||
+      row.hostId !== read.current_host_id ||
+      row.memoryMib !== read.memory_mib ||
+      row.vcpus !== read.vcpus ||
+      row.name !== read.name ||
+      row.status !== 'placed'
+    ) {
       await provider.inventory.use((inventory) =>
-        inventory.vmPlacements.register({ vmId, name: read.name, clusterId: state.cluster_id, hostId: found.host.row.id, vcpus: read.vcpus, memoryMib: read.memory_mib }),
+        inventory.vmPlacements.register({
+          vmId,
+          name: read.name,
+          clusterId: state.cluster_id,
+          hostId: found.host.row.id,
+          vcpus: read.vcpus,
+          memoryMib: read.memory_mib,
+        }),
       );
     }
     if (found.settings?.recordedInState === false) {

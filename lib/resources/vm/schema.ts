@@ -13,7 +13,7 @@ import {
 import { idAttribute, NAME_HINT, NAME_PATTERN, referenceAttribute, UUID_PATTERN } from '../shared/index.js';
 
 export const VM_RESOURCE_TYPE = 'virtplane_vm';
-export const GRAPHICS_TYPES = ['vnc', 'spice', 'none'] as const;
+const GRAPHICS_TYPES = ['vnc', 'spice', 'none'] as const;
 export const DISK_BUSES = ['virtio', 'scsi', 'sata', 'ide'] as const;
 export const NIC_MODELS = ['virtio', 'e1000', 'e1000e', 'rtl8139'] as const;
 export type VmGraphics = (typeof GRAPHICS_TYPES)[number];
@@ -22,17 +22,17 @@ export type VmNicModel = (typeof NIC_MODELS)[number];
 
 const UUID_PART = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** A virtplane_disk id: a volume of a dir storage domain, or a LUN of an iscsi one (see diskLocation.ts). */
-export const DISK_ID_PATTERN = `^${UUID_PART}/([A-Za-z0-9][A-Za-z0-9._-]{0,62}\\.(qcow2|img)|lun/[0-9]{1,3})$`;
+const DISK_ID_PATTERN = `^${UUID_PART}/([A-Za-z0-9][A-Za-z0-9._-]{0,62}\\.(qcow2|img)|lun/[0-9]{1,3})$`;
 
 /** Unicast, locally administered or not: what libvirt accepts for a guest NIC. */
-export const MAC_PATTERN = '^[0-9a-f][02468ace](:[0-9a-f]{2}){5}$';
+const MAC_PATTERN = '^[0-9a-f][02468ace](:[0-9a-f]{2}){5}$';
 
 /**
  * Any text XML 1.0 carries byte for byte: no control characters but tab and newline (a carriage
  * return would come back as a newline), no U+FFFE/U+FFFF. Everything else, "<", "&", quotes, "$(...)"
  * included, is stored as written.
  */
-export const DESCRIPTION_PATTERN = '^[^\\u0000-\\u0008\\u000b-\\u001f\\ufffe\\uffff]*$';
+const DESCRIPTION_PATTERN = '^[^\\u0000-\\u0008\\u000b-\\u001f\\ufffe\\uffff]*$';
 
 const optionalUuid = (description: string) =>
   stringAttribute({
@@ -60,7 +60,10 @@ const diskBlock = blockSchema({
       optional: true,
       validation: { integer: true, minimum: 1, maximum: 64 },
     }),
-    device: stringAttribute({ description: 'The device name in the guest\'s definition (vda, sdb, ...); it stays the same while the disk is attached.', computed: true }),
+    device: stringAttribute({
+      description: "The device name in the guest's definition (vda, sdb, ...); it stays the same while the disk is attached.",
+      computed: true,
+    }),
   },
 });
 
@@ -69,7 +72,7 @@ const nicBlock = blockSchema({
   attributes: {
     network_id: referenceAttribute('The virtplane_network the interface is plugged into.'),
     mac: stringAttribute({
-      description: 'The MAC address. Unset: virtplane derives one from the VM\'s id (52:54:00:...), known at plan time and kept for the life of the interface.',
+      description: "The MAC address. Unset: virtplane derives one from the VM's id (52:54:00:...), known at plan time and kept for the life of the interface.",
       optional: true,
       computed: true,
       validation: { pattern: MAC_PATTERN, hint: 'A unicast MAC address in lowercase, e.g. 52:54:00:12:34:56.' },
@@ -85,32 +88,41 @@ const nicBlock = blockSchema({
 
 export const vmSchema = blockSchema({
   description:
-    'A virtual machine (a libvirt domain) in a cluster. Placed by the cluster\'s scheduling policy unless host_id pins it; a new host_id live-migrates a running VM in place. Destroying it never deletes its disks.',
+    "A virtual machine (a libvirt domain) in a cluster. Placed by the cluster's scheduling policy unless host_id pins it; a new host_id live-migrates a running VM in place. Destroying it never deletes its disks.",
   attributes: {
     id: idAttribute(
       'The libvirt UUID. Known at plan time once cluster_id is (derived from the cluster and the name), so affinity groups can name a VM before it exists.',
     ),
     name: stringAttribute({
-      description: 'The VM\'s name (its libvirt domain name), unique in the cluster. Renaming a running VM restarts it gracefully (libvirt renames only stopped domains).',
+      description:
+        "The VM's name (its libvirt domain name), unique in the cluster. Renaming a running VM restarts it gracefully (libvirt renames only stopped domains).",
       required: true,
       validation: { pattern: NAME_PATTERN, hint: `${NAME_HINT} Not only digits, and not a UUID.` },
     }),
-    cluster_id: referenceAttribute('The cluster the VM runs in. A VM cannot change clusters: changing it replaces the VM (its disks stay).', { forceNew: true }),
+    cluster_id: referenceAttribute('The cluster the VM runs in. A VM cannot change clusters: changing it replaces the VM (its disks stay).', {
+      forceNew: true,
+    }),
     vcpus: numberAttribute({
-      description: 'Virtual CPUs. More vCPUs are hot-plugged into a running VM up to max(4, the count it started with); fewer, or more than that, take a graceful restart.',
+      description:
+        'Virtual CPUs. More vCPUs are hot-plugged into a running VM up to max(4, the count it started with); fewer, or more than that, take a graceful restart.',
       optional: true,
       default: 1,
       validation: { integer: true, minimum: 1, maximum: 240 },
     }),
     memory_mib: numberAttribute({
-      description: 'Memory in MiB, counted against the host\'s capacity (with the cluster\'s overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart.',
+      description:
+        "Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart.",
       required: true,
       validation: { integer: true, minimum: 16, maximum: 4194304 },
     }),
     host_id: optionalUuid(
       'Pins the VM to this host of the cluster. Changing it on a running VM is a live migration (a stopped VM is moved cold); unset, the scheduler places the VM and it stays where it runs. A host with pinned VMs cannot enter maintenance.',
     ),
-    running: boolAttribute({ description: 'Whether the VM runs. false stops it gracefully (shutdown_timeout_seconds, then power off).', optional: true, default: true }),
+    running: boolAttribute({
+      description: 'Whether the VM runs. false stops it gracefully (shutdown_timeout_seconds, then power off).',
+      optional: true,
+      default: true,
+    }),
     graphics: stringAttribute({
       description: 'The console: vnc, spice or none. Changing it on a running VM takes a graceful restart.',
       optional: true,
@@ -124,7 +136,7 @@ export const vmSchema = blockSchema({
       default: false,
     }),
     description: stringAttribute({
-      description: 'Free text, stored byte for byte in the domain\'s <description> (tabs and newlines allowed; other control characters are refused).',
+      description: "Free text, stored byte for byte in the domain's <description> (tabs and newlines allowed; other control characters are refused).",
       optional: true,
       default: '',
       validation: { maxLength: 4096, pattern: DESCRIPTION_PATTERN, hint: 'Control characters other than tab and newline cannot be stored exactly.' },
@@ -136,10 +148,11 @@ export const vmSchema = blockSchema({
       validation: { integer: true, minimum: 0, maximum: 3600 },
     }),
     current_host_id: stringAttribute({
-      description: 'The host the VM is on. Known at plan time when pinned or already placed; for a new unpinned VM it is chosen at apply time by the scheduler, under the inventory\'s reservation.',
+      description:
+        "The host the VM is on. Known at plan time when pinned or already placed; for a new unpinned VM it is chosen at apply time by the scheduler, under the inventory's reservation.",
       computed: true,
     }),
-    state: stringAttribute({ description: 'libvirt\'s state of the domain: running, shut off, paused ...', computed: true }),
+    state: stringAttribute({ description: "libvirt's state of the domain: running, shut off, paused ...", computed: true }),
     macs: listAttribute('string', { description: 'The MAC addresses of the NICs, in nic order.', computed: true }),
   },
   blocks: {
@@ -160,7 +173,11 @@ export function validateVmConfig(config: VmPlanned): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const name = config.name;
   if (typeof name === 'string' && (/^\d+$/.test(name) || UUID_REGEX.test(name.toLowerCase()))) {
-    diagnostics.push(errorDiagnostic('Invalid VM name', `"${name}" would be read by virsh as a domain ID or UUID. Use a name with at least one letter that is not a UUID.`, ['name']));
+    diagnostics.push(
+      errorDiagnostic('Invalid VM name', `"${name}" would be read by virsh as a domain ID or UUID. Use a name with at least one letter that is not a UUID.`, [
+        'name',
+      ]),
+    );
   }
   const disks = Array.isArray(config.disk) ? config.disk : [];
   const seenDisks = new Map<string, number>();
@@ -168,7 +185,8 @@ export function validateVmConfig(config: VmPlanned): Diagnostic[] {
     const id = typeof disk === 'object' && disk !== null && 'disk_id' in disk ? disk.disk_id : undefined;
     if (typeof id !== 'string') return;
     const first = seenDisks.get(id);
-    if (first !== undefined) diagnostics.push(errorDiagnostic('Disk attached twice', `disk[${index}] attaches the same disk as disk[${first}].`, ['disk', index, 'disk_id']));
+    if (first !== undefined)
+      diagnostics.push(errorDiagnostic('Disk attached twice', `disk[${index}] attaches the same disk as disk[${first}].`, ['disk', index, 'disk_id']));
     else seenDisks.set(id, index);
   });
   const nics = Array.isArray(config.nic) ? config.nic : [];
@@ -177,7 +195,8 @@ export function validateVmConfig(config: VmPlanned): Diagnostic[] {
     const mac = typeof nic === 'object' && nic !== null && 'mac' in nic ? nic.mac : undefined;
     if (typeof mac !== 'string') return;
     const first = seenMacs.get(mac);
-    if (first !== undefined) diagnostics.push(errorDiagnostic('MAC address used twice', `nic[${index}] has the same MAC as nic[${first}].`, ['nic', index, 'mac']));
+    if (first !== undefined)
+      diagnostics.push(errorDiagnostic('MAC address used twice', `nic[${index}] has the same MAC as nic[${first}].`, ['nic', index, 'mac']));
     else seenMacs.set(mac, index);
   });
   const orders = new Map<number, string>();

@@ -47,7 +47,12 @@ const simple = (iqn: string): TargetSpec => ({ iqn, luns: [{ lun: 1, backing: { 
 describe('an unreachable or impostor storage server', () => {
   it('is "cannot tell" when nothing listens, for reads and for changes', async () => {
     const manager = new IscsiTargetManager(pool, { ...storage, port: 1 });
-    for (const attempt of [() => manager.read(), () => manager.get(testIqn('x')), () => manager.create(simple(testIqn('x'))), () => manager.delete(testIqn('x'))]) {
+    for (const attempt of [
+      () => manager.read(),
+      () => manager.get(testIqn('x')),
+      () => manager.create(simple(testIqn('x'))),
+      () => manager.delete(testIqn('x')),
+    ]) {
       const error = await attempt().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(SshUnreachableError);
       expect((error as SshError).cannotTell).toBe(true);
@@ -124,11 +129,13 @@ describe('bad names and metacharacters', () => {
 describe('no free tid', () => {
   it('is refused with TidExhaustedError, and nothing is created', async () => {
     const state = await new IscsiTargetManager(pool, storage).read();
-    const busy = state.targets[0]?.tid ?? (await (async () => {
-      const iqn = testIqn('busy');
-      created.push(iqn);
-      return (await new IscsiTargetManager(pool, storage).create({ iqn, luns: [], initiators: [] })).tid as number;
-    })());
+    const busy =
+      state.targets[0]?.tid ??
+      (await (async () => {
+        const iqn = testIqn('busy');
+        created.push(iqn);
+        return (await new IscsiTargetManager(pool, storage).create({ iqn, luns: [], initiators: [] })).tid as number;
+      })());
     const manager = new IscsiTargetManager(pool, storage, { tidRange: { first: busy, last: busy } });
     const iqn = testIqn('exhausted');
     const error = await manager.create(simple(iqn)).catch((caught: unknown) => caught);
@@ -145,7 +152,13 @@ describe('a create that fails half-way', () => {
     const iqn = testIqn('missing');
     const manager = new IscsiTargetManager(pool, storage);
     const error = await manager
-      .create({ ...simple(iqn), luns: [{ lun: 1, backing: { kind: 'file', sizeMib: 8 } }, { lun: 2, backing: { kind: 'path', path: `${DIR}/nope.img` } }] })
+      .create({
+        ...simple(iqn),
+        luns: [
+          { lun: 1, backing: { kind: 'file', sizeMib: 8 } },
+          { lun: 2, backing: { kind: 'path', path: `${DIR}/nope.img` } },
+        ],
+      })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BackingStoreError);
     expect((error as Error).message).toContain(`${DIR}/nope.img does not exist`);
@@ -175,7 +188,9 @@ describe('a create that fails half-way', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(IscsiOperationError);
     // The step that failed, in tgtadm's words.
-    expect((error as Error).message).toMatch(/`tgtadm --lld iscsi --mode logicalunit --op new --tid \d+ --lun 2 --backing-store \S+immutable\.img` failed: tgtadm: /);
+    expect((error as Error).message).toMatch(
+      /`tgtadm --lld iscsi --mode logicalunit --op new --tid \d+ --lun 2 --backing-store \S+immutable\.img` failed: tgtadm: /,
+    );
     expect((error as IscsiOperationError).rollbackErrors).toEqual([]);
     const after = await manager.read();
     expect(after.targets.some((target) => target.iqn === iqn)).toBe(false);

@@ -81,18 +81,30 @@ describe('describeIscsiFailure on refusals of the storage server', () => {
       remedy: 'Choose another IQN, or remove that target yourself if it is no longer needed: virtplane never modifies nor deletes it.',
       setting: 'iqn',
     });
-    const replaced = described(new OwnershipMismatchError('storage', IQN, 'LUN 1 has serial 1234, not virtplane\'s'));
-    expect(replaced).toMatchObject({ kind: 'replaced-target', setting: 'iqn', cause: `target ${IQN} was replaced outside virtplane (LUN 1 has serial 1234, not virtplane's)` });
+    const replaced = described(new OwnershipMismatchError('storage', IQN, "LUN 1 has serial 1234, not virtplane's"));
+    expect(replaced).toMatchObject({
+      kind: 'replaced-target',
+      setting: 'iqn',
+      cause: `target ${IQN} was replaced outside virtplane (LUN 1 has serial 1234, not virtplane's)`,
+    });
   });
 
   it('a target managed already, or gone: on the iqn', () => {
-    expect(described(new TargetExistsError('storage', IQN))).toMatchObject({ kind: 'target-exists', setting: 'iqn', cause: `target ${IQN} is already managed by virtplane` });
+    expect(described(new TargetExistsError('storage', IQN))).toMatchObject({
+      kind: 'target-exists',
+      setting: 'iqn',
+      cause: `target ${IQN} is already managed by virtplane`,
+    });
     expect(described(new TargetNotFoundError('storage', IQN))).toMatchObject({ kind: 'target-not-found', setting: 'iqn' });
   });
 
   it('LUN refusals: on the luns', () => {
     const shrink = described(new ShrinkRefusedError('storage', IQN, 1, 128 * 1024 * 1024, 64 * 1024 * 1024));
-    expect(shrink).toMatchObject({ kind: 'shrink-refused', setting: 'luns', cause: `LUN 1 of ${IQN} is 128 MiB: shrinking it to 64 MiB would destroy the end of the disk` });
+    expect(shrink).toMatchObject({
+      kind: 'shrink-refused',
+      setting: 'luns',
+      cause: `LUN 1 of ${IQN} is 128 MiB: shrinking it to 64 MiB would destroy the end of the disk`,
+    });
     const store = described(new BackingStoreError('storage', '/srv/disk.img', 'does not exist on the storage server'));
     expect(store).toMatchObject({ kind: 'backing-store', setting: 'luns', cause: 'backing store /srv/disk.img does not exist on the storage server' });
   });
@@ -107,16 +119,30 @@ describe('describeIscsiFailure on refusals of the storage server', () => {
 
   it('tgtd not answering: on the address, start tgtd', () => {
     const failure = described(new TgtdUnavailableError('storage', 'tgtadm: failed to send request hdr to tgt daemon, Transport endpoint is not connected'));
-    expect(failure).toMatchObject({ kind: 'tgtd-down', setting: 'address', cause: 'tgtd not answering: tgtadm: failed to send request hdr to tgt daemon, Transport endpoint is not connected' });
+    expect(failure).toMatchObject({
+      kind: 'tgtd-down',
+      setting: 'address',
+      cause: 'tgtd not answering: tgtadm: failed to send request hdr to tgt daemon, Transport endpoint is not connected',
+    });
     expect(failure.remedy).toContain('tgt-admin -e');
   });
 
   it('refusals no setting fixes: busy target, no free tid, configuration and output virtplane cannot read', () => {
     const busy = described(new TargetBusyError('storage', IQN, 'delete it', ['iqn.2024-01.dev.virtplane.test:kvm1@10.0.0.11']));
-    expect(busy).toMatchObject({ kind: 'target-busy', setting: undefined, cause: `target ${IQN} in use by 1 initiator session(s): iqn.2024-01.dev.virtplane.test:kvm1@10.0.0.11` });
-    expect(described(new TidExhaustedError('storage', 12, 13))).toMatchObject({ kind: 'no-free-tid', setting: undefined, cause: 'every target id from 12 to 13 is in use' });
+    expect(busy).toMatchObject({
+      kind: 'target-busy',
+      setting: undefined,
+      cause: `target ${IQN} in use by 1 initiator session(s): iqn.2024-01.dev.virtplane.test:kvm1@10.0.0.11`,
+    });
+    expect(described(new TidExhaustedError('storage', 12, 13))).toMatchObject({
+      kind: 'no-free-tid',
+      setting: undefined,
+      cause: 'every target id from 12 to 13 is in use',
+    });
     expect(described(new TgtConfigError('virtplane.conf ends inside a block: it was cut short; restore it.')).kind).toBe('tgt-config');
-    expect(described(new TgtOutputError('Cannot read tgtadm\'s account list: unexpected line "x"')).cause).toBe('unexpected tgtd output: Cannot read tgtadm\'s account list: unexpected line "x"');
+    expect(described(new TgtOutputError('Cannot read tgtadm\'s account list: unexpected line "x"')).cause).toBe(
+      'unexpected tgtd output: Cannot read tgtadm\'s account list: unexpected line "x"',
+    );
   });
 
   it('a failed step: what virtplane was doing and why; the SSH backend describes an SSH cause', () => {

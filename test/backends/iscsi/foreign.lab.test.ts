@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 describe('a target virtplane did not create', () => {
-  it('is reported as foreign and not as one of virtplane\'s', async () => {
+  it("is reported as foreign and not as one of virtplane's", async () => {
     const state = await manager.read();
     expect(state.targets.find((target) => target.iqn === FOREIGN)?.owner).toBe('foreign');
     expect(state.managed.some((target) => target.iqn === FOREIGN)).toBe(false);

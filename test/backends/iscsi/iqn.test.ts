@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IscsiValidationError } from '../../../lib/backends/iscsi/errors.js';
-import { iqnProblem, isIqn, parseIqn, validateInitiatorName, validateIqn } from '../../../lib/backends/iscsi/iqn.js';
+import { iqnProblem, isIqn, validateInitiatorName, validateIqn } from '../../../lib/backends/iscsi/iqn.js';
 
 describe('IQN validation', () => {
   it.each([
@@ -50,16 +50,6 @@ describe('IQN validation', () => {
     expect((error as IscsiValidationError).path).toBe('targets[0].iqn');
     // Control characters are shown escaped, never raw, in messages.
     expect((error as Error).message).not.toContain('\n');
-  });
-
-  it('parses the parts of an IQN', () => {
-    expect(parseIqn('iqn.2003-01.org.linux-iscsi:host.sn1')).toEqual({
-      year: 2003,
-      month: 1,
-      namingAuthority: 'org.linux-iscsi',
-      uniqueName: 'host.sn1',
-    });
-    expect(parseIqn('iqn.2024-11.dev.example').uniqueName).toBeUndefined();
   });
 
   it('accepts EUI-64 initiator names but not lowercase ones nor junk', () => {

@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 describe('a tgtd restart', () => {
-  it('brings virtplane\'s targets back with their LUNs, serials, initiator rules and CHAP', async () => {
+  it("brings virtplane's targets back with their LUNs, serials, initiator rules and CHAP", async () => {
     // Created in this order, OPEN gets the lower tid; tgt-admin restores targets sorted by IQN, so
     // after the restart GUARDED comes first: the tids are swapped.
     const openBefore = await manager.create(openSpec);
@@ -82,11 +82,9 @@ describe('a tgtd restart', () => {
     const login = { initiator: KVM1_INITIATOR, user: USER, password: PASSWORD };
     expect(await readCapacity(pool, kvm1, portal, GUARDED, 2, login)).toBe(16 * MIB);
     expect(await unitSerial(pool, kvm1, portal, GUARDED, 1, login)).toBe(lunSerialOf(GUARDED, 1));
-    const stranger = await pool.exec(
-      kvm1,
-      ['iscsi-readcapacity16', '-s', '-i', STRANGER_INITIATOR, `iscsi://${USER}%${PASSWORD}@${portal}/${GUARDED}/1`],
-      { allowExitCodes: [1, 10] },
-    );
+    const stranger = await pool.exec(kvm1, ['iscsi-readcapacity16', '-s', '-i', STRANGER_INITIATOR, `iscsi://${USER}%${PASSWORD}@${portal}/${GUARDED}/1`], {
+      allowExitCodes: [1, 10],
+    });
     expect(stranger.exitCode).not.toBe(0);
     const noChap = await pool.exec(kvm1, ['iscsi-readcapacity16', '-s', '-i', KVM1_INITIATOR, `iscsi://${portal}/${GUARDED}/1`], {
       allowExitCodes: [1, 10],

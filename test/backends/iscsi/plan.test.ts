@@ -175,12 +175,7 @@ describe('reading the server', () => {
     expect((error as TgtdUnavailableError).cannotTell).toBe(true);
     expect(error.message).toContain('failed to send request hdr');
 
-    const fresh = interpretReadOutput(
-      '@@b version 0\n1.0.85\n@@b targets 0\n\n@@b accounts 0\n\n@@b conf 1\n\n@@b files 0\n\n',
-      '@@b',
-      'storage',
-      '10.77.0.2',
-    );
+    const fresh = interpretReadOutput('@@b version 0\n1.0.85\n@@b targets 0\n\n@@b accounts 0\n\n@@b conf 1\n\n@@b files 0\n\n', '@@b', 'storage', '10.77.0.2');
     expect(fresh.state).toEqual({ tgtVersion: '1.0.85', targets: [], accounts: [], managed: [], files: [] });
   });
 
@@ -196,7 +191,12 @@ describe('reading the server', () => {
 
 describe('planCreate', () => {
   const NEW = 'iqn.2024-01.dev.virtplane.test:new';
-  const newSpec: TargetSpec = { ...OURS_SPEC, iqn: NEW, chap: { username: 'new-user', password: 'new-password-1' }, luns: [{ lun: 1, backing: { kind: 'file', sizeMib: 32 } }] };
+  const newSpec: TargetSpec = {
+    ...OURS_SPEC,
+    iqn: NEW,
+    chap: { username: 'new-user', password: 'new-password-1' },
+    luns: [{ lun: 1, backing: { kind: 'file', sizeMib: 32 } }],
+  };
 
   it('plans files, serials, rules and the lowest free tid', () => {
     expect(planCreate('storage', server(), newSpec, DEFAULT_TID_RANGE)).toEqual({
@@ -220,7 +220,7 @@ describe('planCreate', () => {
     expect(error.message).toContain('iqn.2024-01.dev.virtplane.test:fixture-one (tid 3) was not created by virtplane');
   });
 
-  it("refuses its own existing IQN", () => {
+  it('refuses its own existing IQN', () => {
     expect(catchError(() => planCreate('storage', server(), OURS_SPEC, DEFAULT_TID_RANGE))).toBeInstanceOf(TargetExistsError);
   });
 
@@ -236,13 +236,16 @@ describe('planCreate', () => {
 
   it('refuses a backing store another target exports, and a leftover file', () => {
     const exported = catchError(() =>
-      planCreate('storage', server(), { ...newSpec, luns: [{ lun: 1, backing: { kind: 'path', path: '/var/lib/virtplane/scratch/a.img' } }] }, DEFAULT_TID_RANGE),
+      planCreate(
+        'storage',
+        server(),
+        { ...newSpec, luns: [{ lun: 1, backing: { kind: 'path', path: '/var/lib/virtplane/scratch/a.img' } }] },
+        DEFAULT_TID_RANGE,
+      ),
     );
     expect(exported).toBeInstanceOf(BackingStoreError);
     expect(exported.message).toContain('already exported by target iqn.2024-01.dev.virtplane.test:fixture-one (LUN 1)');
-    const leftover = catchError(() =>
-      planCreate('storage', server({ files: [`${MIB}\t${managedFileOf(NEW, 1)}`] }), newSpec, DEFAULT_TID_RANGE),
-    );
+    const leftover = catchError(() => planCreate('storage', server({ files: [`${MIB}\t${managedFileOf(NEW, 1)}`] }), newSpec, DEFAULT_TID_RANGE));
     expect(leftover).toBeInstanceOf(BackingStoreError);
     expect(leftover.message).toContain('already exists');
   });
@@ -291,18 +294,10 @@ describe('planUpdate', () => {
   });
 
   it('replaces a LUN whose backing changes, and adds new ones', () => {
-    const plan = planUpdate(
-      'storage',
-      server({ session: false }),
-      {
-        ...OURS_SPEC,
-        luns: [
-          { lun: 1, backing: { kind: 'path', path: '/srv/other.img' } },
-          OURS_SPEC.luns[1]!,
-          { lun: 9, backing: { kind: 'file', sizeMib: 8 } },
-        ],
-      },
-    );
+    const plan = planUpdate('storage', server({ session: false }), {
+      ...OURS_SPEC,
+      luns: [{ lun: 1, backing: { kind: 'path', path: '/srv/other.img' } }, OURS_SPEC.luns[1]!, { lun: 9, backing: { kind: 'file', sizeMib: 8 } }],
+    });
     expect(plan.removeLuns).toEqual([1]);
     expect(plan.prepareFiles).toEqual([
       { lun: 1, path: '/srv/other.img', serial: lunSerialOf(OURS, 1), createBytes: undefined },
@@ -372,9 +367,7 @@ describe('planUpdate', () => {
     expect(hijacked.state.targets.find((target) => target.iqn.endsWith('fixture-two'))?.owner).toBe('foreign');
     expect(hijacked.state.managed[0]?.tid).toBeUndefined();
     expect(hijacked.state.managed[0]?.drift[0]).toContain("tgtd serves a target under this IQN that is not virtplane's");
-    const error = catchError(() =>
-      planUpdate('storage', hijacked, { iqn: 'iqn.2024-01.dev.virtplane.test:fixture-two', luns: [], initiators: [] }),
-    );
+    const error = catchError(() => planUpdate('storage', hijacked, { iqn: 'iqn.2024-01.dev.virtplane.test:fixture-two', luns: [], initiators: [] }));
     expect(error).toBeInstanceOf(OwnershipMismatchError);
     expect(error.message).toContain('LUN 5 has SCSI serial "beaf125"');
   });

@@ -118,7 +118,11 @@ describe('target spec validation', () => {
       expect(() => validateTargetSpec({ ...BASE, luns: [{ lun: 1, backing: { kind: 'path', path: hostile } }] })).toThrow(IscsiValidationError);
       const nested = `/srv/${hostile}`;
       const nestedIsSafe =
-        /^[A-Za-z0-9._+@:/-]+$/.test(hostile) && !nested.split('/').slice(1).some((segment) => ['', '.', '..'].includes(segment));
+        /^[A-Za-z0-9._+@:/-]+$/.test(hostile) &&
+        !nested
+          .split('/')
+          .slice(1)
+          .some((segment) => ['', '.', '..'].includes(segment));
       const nestedSpec: TargetSpec = { ...BASE, luns: [{ lun: 1, backing: { kind: 'path', path: nested } }] };
       if (nestedIsSafe) expect(() => validateTargetSpec(nestedSpec)).not.toThrow();
       else expect(() => validateTargetSpec(nestedSpec)).toThrow(IscsiValidationError);

@@ -146,11 +146,9 @@ describe('a target through its life', () => {
     expect(await unitSerial(pool, kvm1, portal, IQN, 1, kvm1Login)).toBe(lunSerialOf(IQN, 1));
 
     // An initiator whose name is not allowed, even with the right password.
-    const stranger = await pool.exec(
-      kvm1,
-      ['iscsi-readcapacity16', '-s', '-i', STRANGER_INITIATOR, `iscsi://${USER}%${PASSWORD}@${portal}/${IQN}/1`],
-      { allowExitCodes: [1, 10] },
-    );
+    const stranger = await pool.exec(kvm1, ['iscsi-readcapacity16', '-s', '-i', STRANGER_INITIATOR, `iscsi://${USER}%${PASSWORD}@${portal}/${IQN}/1`], {
+      allowExitCodes: [1, 10],
+    });
     expect(stranger.exitCode).not.toBe(0);
     expect(stranger.stderr + stranger.stdout).toMatch(/not found|failed to log in/i);
     // The allowed initiator without CHAP, and with a wrong password.
@@ -178,7 +176,9 @@ describe('a target through its life', () => {
   });
 
   it('changes the CHAP password: the old one stops working, the new one works', async () => {
-    const rekeyed = await manager.update(spec({ luns: [{ lun: 1, backing: { kind: 'file', sizeMib: 96 } }, spec().luns[1]!], chap: { username: USER, password: PASSWORD2 } }));
+    const rekeyed = await manager.update(
+      spec({ luns: [{ lun: 1, backing: { kind: 'file', sizeMib: 96 } }, spec().luns[1]!], chap: { username: USER, password: PASSWORD2 } }),
+    );
     expect(rekeyed.drift).toEqual([]);
     expect(rekeyed.initiators).toEqual([{ kind: 'name', name: KVM1_INITIATOR }]);
     const old = await pool.exec(kvm1, ['iscsi-readcapacity16', '-s', '-i', KVM1_INITIATOR, `iscsi://${USER}%${PASSWORD}@${portal}/${IQN}/1`], {
@@ -202,9 +202,19 @@ describe('a target through its life', () => {
     const login = (initiator: string): { initiator: string; user: string; password: string } => ({ initiator, user: USER, password: PASSWORD2 });
     const luns = [{ lun: 1, backing: { kind: 'file', sizeMib: 96 } }, spec().luns[1]!] as const;
     const changed = await manager.update(
-      spec({ luns: [...luns], chap: { username: USER, password: PASSWORD2 }, initiators: [{ kind: 'name', name: KVM1_INITIATOR }, { kind: 'address', address: kvm2.host }] }),
+      spec({
+        luns: [...luns],
+        chap: { username: USER, password: PASSWORD2 },
+        initiators: [
+          { kind: 'name', name: KVM1_INITIATOR },
+          { kind: 'address', address: kvm2.host },
+        ],
+      }),
     );
-    expect(changed.initiators).toEqual([{ kind: 'address', address: kvm2.host }, { kind: 'name', name: KVM1_INITIATOR }]);
+    expect(changed.initiators).toEqual([
+      { kind: 'address', address: kvm2.host },
+      { kind: 'name', name: KVM1_INITIATOR },
+    ]);
     expect(changed.drift).toEqual([]);
     expect((await manager.read()).targets.find((target) => target.iqn === IQN)?.acl).toEqual([kvm2.host, KVM1_INITIATOR]);
     // tgt admits by address OR by name.
@@ -231,12 +241,16 @@ describe('a target through its life', () => {
     const refused = await manager.delete(IQN).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(TargetBusyError);
     expect((refused as TargetBusyError).sessions).toEqual([`${KVM1_INITIATOR}@${kvm1.host}`]);
-    const dropLun = await manager.update(spec({ luns: [{ lun: 1, backing: { kind: 'file', sizeMib: 96 } }], chap: { username: USER, password: PASSWORD2 } })).catch((error: unknown) => error);
+    const dropLun = await manager
+      .update(spec({ luns: [{ lun: 1, backing: { kind: 'file', sizeMib: 96 } }], chap: { username: USER, password: PASSWORD2 } }))
+      .catch((error: unknown) => error);
     expect(dropLun).toBeInstanceOf(TargetBusyError);
     expect((await manager.get(IQN))?.luns.map((lun) => lun.lun)).toEqual([1, 2]);
 
     // Growing the LUN kvm1 has open keeps kvm1's session; a new session reads the new size.
-    const grown = await manager.update(spec({ luns: [{ lun: 1, backing: { kind: 'file', sizeMib: 112 } }, spec().luns[1]!], chap: { username: USER, password: PASSWORD2 } }));
+    const grown = await manager.update(
+      spec({ luns: [{ lun: 1, backing: { kind: 'file', sizeMib: 112 } }, spec().luns[1]!], chap: { username: USER, password: PASSWORD2 } }),
+    );
     expect(grown.sessions.map((s) => s.nexus)).toEqual(connected.sessions.map((s) => s.nexus));
     expect(await readCapacity(pool, kvm1, portal, IQN, 1, { initiator: KVM1_INITIATOR, user: USER, password: PASSWORD2 })).toBe(112 * MIB);
 
@@ -245,7 +259,15 @@ describe('a target through its life', () => {
     expect(after.targets.some((target) => target.iqn === IQN)).toBe(false);
     expect(after.managed.some((target) => target.iqn === IQN)).toBe(false);
     expect(after.accounts).not.toContain(USER);
-    const leftovers = await pool.exec(storage, ['sh', '-c', 'test -e "$1"; echo "managed:$?"; test -f "$2"; echo "supplied:$?"; grep -c -F "$3" /etc/tgt/conf.d/virtplane.conf 2>/dev/null; true', 'check', managedFileOf(IQN, 1), USER_FILE, IQN]);
+    const leftovers = await pool.exec(storage, [
+      'sh',
+      '-c',
+      'test -e "$1"; echo "managed:$?"; test -f "$2"; echo "supplied:$?"; grep -c -F "$3" /etc/tgt/conf.d/virtplane.conf 2>/dev/null; true',
+      'check',
+      managedFileOf(IQN, 1),
+      USER_FILE,
+      IQN,
+    ]);
     // virtplane's file is gone; the user's file is untouched; virtplane.conf no longer lists the target.
     expect(leftovers.stdout).toContain('managed:1');
     expect(leftovers.stdout).toContain('supplied:0');

@@ -106,8 +106,7 @@ describe('tgtadm requests', () => {
 });
 
 describe('the relay (perl, as run on the storage server)', () => {
-  const relay = (stdin: Buffer): Promise<{ code: number; stdout: string; stderr: string }> =>
-    run('perl', ['-e', RELAY_SCRIPT, join(dir, 'socket.0')], stdin);
+  const relay = (stdin: Buffer): Promise<{ code: number; stdout: string; stderr: string }> => run('perl', ['-e', RELAY_SCRIPT, join(dir, 'socket.0')], stdin);
 
   it('sends each request on its own connection, in order, and reports each answer', async () => {
     recorder.received.length = 0;

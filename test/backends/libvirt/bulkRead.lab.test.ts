@@ -106,8 +106,16 @@ describe('readHostInventory', () => {
       script: async (text, args, options) => {
         const result = await lab.kvm1.script(text, args, options);
         const boundary = args[1]!;
-        const stripped = result.stdout.replace(new RegExp(`${boundary} domain ${present}\\n[\\s\\S]*?(?=${boundary} )`), '').replace(new RegExp(`${boundary} domain-xml ${present}\\n[\\s\\S]*?(?=${boundary} |$)`), '');
-        const extra = [`${boundary} domain ${ghost}`, `${boundary} domain-xml ${ghost}`, `${boundary} domain ${present}`, `${boundary} domain-xml ${present}`, ''].join('\n');
+        const stripped = result.stdout
+          .replace(new RegExp(`${boundary} domain ${present}\\n[\\s\\S]*?(?=${boundary} )`), '')
+          .replace(new RegExp(`${boundary} domain-xml ${present}\\n[\\s\\S]*?(?=${boundary} |$)`), '');
+        const extra = [
+          `${boundary} domain ${ghost}`,
+          `${boundary} domain-xml ${ghost}`,
+          `${boundary} domain ${present}`,
+          `${boundary} domain-xml ${present}`,
+          '',
+        ].join('\n');
         return { ...result, stdout: `${stripped}${extra}` };
       },
     };

@@ -128,7 +128,9 @@ describe('applyDomainModel: an update keeps what virtplane does not model', () =
   it('adds a disk after the existing ones and leaves a disk it cannot model untouched', () => {
     const base = parseXml(fixture('domain-full.xml'));
     const devices = firstChild(base, 'devices')!;
-    const nvme = parseXml("<disk type='nvme' device='disk'><driver name='qemu' type='raw'/><source type='pci' managed='yes' namespace='1'><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source><target dev='vdz' bus='virtio'/></disk>");
+    const nvme = parseXml(
+      "<disk type='nvme' device='disk'><driver name='qemu' type='raw'/><source type='pci' managed='yes' namespace='1'><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source><target dev='vdz' bus='virtio'/></disk>",
+    );
     const firstDisk = firstChild(devices, 'disk')!;
     devices.elements.splice(devices.elements.indexOf(firstDisk) + 1, 0, nvme);
     const parsed = parseDomainXml(serializeXml(base)).model;
@@ -203,8 +205,11 @@ const SETTINGS: VmSettings = {
 };
 
 describe('the VM settings element', () => {
-  it('round-trips through XML next to other applications\' metadata, which it keeps', () => {
-    const domain = el('domain', { type: 'kvm' }, [el('name', {}, [{ type: 'text', text: 'web1' }]), el('metadata', {}, [el('other:thing', { 'xmlns:other': 'urn:other' })])]);
+  it("round-trips through XML next to other applications' metadata, which it keeps", () => {
+    const domain = el('domain', { type: 'kvm' }, [
+      el('name', {}, [{ type: 'text', text: 'web1' }]),
+      el('metadata', {}, [el('other:thing', { 'xmlns:other': 'urn:other' })]),
+    ]);
     applyVmSettings(domain, SETTINGS);
     applyVmSettings(domain, { ...SETTINGS, recordedInState: true });
     const back = parseDocument(serializeXml(domain), 'domain');
@@ -221,7 +226,6 @@ describe('the VM settings element', () => {
 });
 
 describe('what a definition carries beside the model', () => {
-
   function romsOf(xml: string): (string | undefined)[] {
     return childElements(firstChild(parseXml(xml), 'devices')!, 'interface').map((nic) => attr(firstChild(nic, 'rom'), 'enabled'));
   }
@@ -233,7 +237,9 @@ describe('what a definition carries beside the model', () => {
     expect(childElements(cpu).map((child) => [child.name, attr(child, 'fallback'), textOf(child)])).toEqual([['model', 'allow', 'Haswell-noTSX']]);
     expect(firstChild(parseXml(buildDomainXml(minimalDomain(), { cpuModel: null })), 'cpu')).toBeUndefined();
     // Memory hot-plug's NUMA cell is the <cpu>: no model is added to it.
-    expect(childElements(firstChild(parseXml(buildDomainXml(fullDomain(), { cpuModel: 'Haswell-noTSX' })), 'cpu')!).map((child) => child.name)).toEqual(['numa']);
+    expect(childElements(firstChild(parseXml(buildDomainXml(fullDomain(), { cpuModel: 'Haswell-noTSX' })), 'cpu')!).map((child) => child.name)).toEqual([
+      'numa',
+    ]);
   });
 
   it('turns off the option ROM of every NIC that has no <rom>, and leaves one someone set', () => {

@@ -53,7 +53,10 @@ describe('domain lifecycle on a lab host', () => {
     await startDomain(lab.kvm1, created.uuid);
     expect((await lookupDomain(lab.kvm1, name))?.state).toBe('running');
 
-    const redefined = await defineDomain(lab.kvm1, tinyGuest(name, lab.virtType, { description: 'changed while running', memoryMiB: 48, currentMemoryMiB: 48 }));
+    const redefined = await defineDomain(
+      lab.kvm1,
+      tinyGuest(name, lab.virtType, { description: 'changed while running', memoryMiB: 48, currentMemoryMiB: 48 }),
+    );
     expect(redefined.uuid).toBe(created.uuid);
     expect(redefined.state).toBe('running');
     expect(redefined.model).toMatchObject({ description: 'changed while running', memoryMiB: 48 });
@@ -146,7 +149,12 @@ describe('hot-plug, vCPUs and memory on a running guest', () => {
   });
 
   it('a SCSI disk plugs and unplugs live and persistently', async () => {
-    const disk = { device: 'disk', format: 'qcow2', source: { kind: 'volume', pool: poolName(), volume: 'scsi.qcow2' }, target: { dev: 'sda', bus: 'scsi' } } as const;
+    const disk = {
+      device: 'disk',
+      format: 'qcow2',
+      source: { kind: 'volume', pool: poolName(), volume: 'scsi.qcow2' },
+      target: { dev: 'sda', bus: 'scsi' },
+    } as const;
     expect(await attachDisk(lab.kvm1, uuid, disk)).toEqual({ live: true, liveDone: true });
     expect((await lookupDomain(lab.kvm1, uuid))?.model.disks.map((d) => d.target.dev)).toEqual(['sda']);
     await expect(attachDisk(lab.kvm1, uuid, disk)).rejects.toThrow(/already has a disk sda/);
@@ -156,7 +164,12 @@ describe('hot-plug, vCPUs and memory on a running guest', () => {
   });
 
   it('a virtio disk unplug the guest does not acknowledge is reported as pending, the definition is updated', async () => {
-    const disk = { device: 'disk', format: 'qcow2', source: { kind: 'volume', pool: poolName(), volume: 'virtio.qcow2' }, target: { dev: 'vdb', bus: 'virtio' } } as const;
+    const disk = {
+      device: 'disk',
+      format: 'qcow2',
+      source: { kind: 'volume', pool: poolName(), volume: 'virtio.qcow2' },
+      target: { dev: 'vdb', bus: 'virtio' },
+    } as const;
     expect(await attachDisk(lab.kvm1, uuid, disk)).toEqual({ live: true, liveDone: true });
     const detached = await detachDisk(lab.kvm1, uuid, 'vdb');
     expect(detached.live).toBe(true);

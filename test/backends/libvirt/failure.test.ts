@@ -96,9 +96,13 @@ describe('describeLibvirtFailure on real virsh failures', () => {
   });
 });
 
-describe('describeLibvirtFailure on the backend\'s other failures', () => {
+describe("describeLibvirtFailure on the backend's other failures", () => {
   it('a state change lock held by another job: libvirt busy, retry', () => {
-    const error = classifyVirshFailure('kvm1', ['shutdown', 'vm1'], 'error: Failed to shutdown domain vm1\nerror: Timed out during operation: cannot acquire state change lock (held by monitor=remoteDispatchDomainCreate)\n');
+    const error = classifyVirshFailure(
+      'kvm1',
+      ['shutdown', 'vm1'],
+      'error: Failed to shutdown domain vm1\nerror: Timed out during operation: cannot acquire state change lock (held by monitor=remoteDispatchDomainCreate)\n',
+    );
     expect(described(error)).toMatchObject({ kind: 'busy', setting: undefined });
     expect(described(error).cause).toMatch(/^libvirt busy: Failed to shutdown domain vm1; Timed out during operation: cannot acquire state change lock/);
     expect(described(error).remedy).toContain('retry');
@@ -111,7 +115,11 @@ describe('describeLibvirtFailure on the backend\'s other failures', () => {
 
   it("virtplane's own refusal: refused, without the host name repeated", () => {
     const error = new LibvirtOperationError('kvm1', 'domain vm1 is running: libvirt renames only a stopped domain');
-    expect(described(error)).toMatchObject({ kind: 'refused', cause: 'refused: domain vm1 is running: libvirt renames only a stopped domain', setting: undefined });
+    expect(described(error)).toMatchObject({
+      kind: 'refused',
+      cause: 'refused: domain vm1 is running: libvirt renames only a stopped domain',
+      setting: undefined,
+    });
   });
 
   it('a model virtplane will not send: invalid definition, naming the field', () => {

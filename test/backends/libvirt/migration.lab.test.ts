@@ -60,9 +60,12 @@ describe('live migration', () => {
     const name = lab.track('domain', lab.name('stays'));
     const created = await defineDomain(lab.kvm1, tinyGuest(name, lab.virtType));
     await startDomain(lab.kvm1, created.uuid);
-    const error = await migrateDomainLive(lab.kvm1, created.uuid, { sshHost: '127.0.0.1', sshPort: 1, migrationAddress: '127.0.0.1' }, { timeoutMs: 60_000 }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await migrateDomainLive(
+      lab.kvm1,
+      created.uuid,
+      { sshHost: '127.0.0.1', sshPort: 1, migrationAddress: '127.0.0.1' },
+      { timeoutMs: 60_000 },
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(VirshError);
     expect((await lookupDomain(lab.kvm1, created.uuid))?.state).toBe('running');
   });

@@ -30,7 +30,11 @@ describe('networks', () => {
     expect(attr(firstChild(updated, 'mac'), 'address')).toBe('52:54:00:5d:b2:b1');
     const dhcp = firstChild(firstChild(updated, 'ip')!, 'dhcp')!;
     expect(childElements(dhcp).map((child) => child.name)).toEqual(['range', 'host']);
-    expect(parseNetworkXml(serializeXml(updated)).model.ipv4).toEqual({ address: '10.98.0.1', prefix: 23, dhcpRange: { start: '10.98.0.50', end: '10.98.0.60' } });
+    expect(parseNetworkXml(serializeXml(updated)).model.ipv4).toEqual({
+      address: '10.98.0.1',
+      prefix: 23,
+      dhcpRange: { start: '10.98.0.50', end: '10.98.0.60' },
+    });
   });
 
   it('switches modes: nat -> isolated drops <forward>, -> bridge drops the subnet and stp', () => {
@@ -123,7 +127,12 @@ describe('volumes', () => {
   it('builds sparse volumes', () => {
     const volume = parseXml(buildVolumeXml({ name: 'a & b.qcow2', capacityMiB: 10, format: 'qcow2' }));
     expect(firstChild(volume, 'capacity')?.attributes).toEqual({ unit: 'MiB' });
-    expect(parseVolumeXml(buildVolumeXml({ name: 'a & b.qcow2', capacityMiB: 10, format: 'qcow2' }))).toMatchObject({ name: 'a & b.qcow2', capacityMiB: 10, allocationMiB: 0, format: 'qcow2' });
+    expect(parseVolumeXml(buildVolumeXml({ name: 'a & b.qcow2', capacityMiB: 10, format: 'qcow2' }))).toMatchObject({
+      name: 'a & b.qcow2',
+      capacityMiB: 10,
+      allocationMiB: 0,
+      format: 'qcow2',
+    });
     expect(() => buildVolumeXml({ name: 'x', capacityMiB: 0 })).toThrow(LibvirtModelError);
   });
 });

@@ -25,22 +25,13 @@ import type { DomainModel } from '../../../lib/backends/libvirt/domainModel.js';
 import { parseVmSettings, type VmSettings } from '../../../lib/backends/libvirt/vmSettings.js';
 import { defineNetwork, lookupNetwork, undefineNetwork } from '../../../lib/backends/libvirt/networks.js';
 import { buildPool, definePool, lookupPool, startPool, undefinePool, destroyPool } from '../../../lib/backends/libvirt/pools.js';
-import { createVolume, deleteVolume, growVolume, listVolumes, lookupVolume } from '../../../lib/backends/libvirt/volumes.js';
+import { createVolume, deleteVolume, growVolume, lookupVolume } from '../../../lib/backends/libvirt/volumes.js';
 import { LibvirtOperationError, VirshError } from '../../../lib/backends/libvirt/virshErrors.js';
 import { deleteIscsiSecret, findIscsiSecret, setIscsiSecret } from '../../../lib/backends/libvirt/secrets.js';
 import { attr, childElements, firstChild, parseXml, serializeXml, setChildText, textOf } from '../../../lib/backends/libvirt/xml.js';
 import { tinyDomainModel } from '../../support/tinyDomain.js';
 import { localLibvirtHost } from './support/localHost.js';
-import {
-  bridgeNetwork,
-  dirPool,
-  fullDomain,
-  iscsiDirectPool,
-  isolatedNetwork,
-  minimalDomain,
-  NASTY_TEXT,
-  natNetwork,
-} from './support/sampleModels.js';
+import { bridgeNetwork, dirPool, fullDomain, iscsiDirectPool, isolatedNetwork, minimalDomain, NASTY_TEXT, natNetwork } from './support/sampleModels.js';
 import { startScratchLibvirt, type ScratchLibvirt } from './support/scratchLibvirt.js';
 
 let scratch: ScratchLibvirt;
@@ -58,7 +49,17 @@ afterAll(async () => {
 
 /** What libvirt fills in on a domain it has accepted. */
 function asDefined(model: DomainModel, uuid: string): DomainModel {
-  return { ...model, uuid, os: { ...model.os, arch: model.os.arch ?? 'x86_64', machine: 'pc-i440fx-7.2', bootDevices: model.os.bootDevices.length > 0 || model.disks.some((d) => d.bootOrder) || model.interfaces.some((i) => i.bootOrder) ? model.os.bootDevices : ['hd'] } };
+  return {
+    ...model,
+    uuid,
+    os: {
+      ...model.os,
+      arch: model.os.arch ?? 'x86_64',
+      machine: 'pc-i440fx-7.2',
+      bootDevices:
+        model.os.bootDevices.length > 0 || model.disks.some((d) => d.bootOrder) || model.interfaces.some((i) => i.bootOrder) ? model.os.bootDevices : ['hd'],
+    },
+  };
 }
 
 describe('domains in real libvirt', () => {
@@ -170,12 +171,17 @@ describe('what the VM resource asks of a domain, in real libvirt', () => {
     expect(parseVmSettings(defined.xml)).toEqual(SETTINGS);
   });
 
-  it('redefines in place over the domain as read: what libvirt added stays, the CPU model is a new domain\'s only', async () => {
+  it("redefines in place over the domain as read: what libvirt added stays, the CPU model is a new domain's only", async () => {
     const before = await requireDomain(scratch.host, 'vp-acc-vm');
     const pciAddress = attr(firstChild(nicOf(before.xml), 'address'), 'slot');
     expect(pciAddress).toBeDefined();
     const changed = { ...SETTINGS, highAvailability: true };
-    await writeDomainDefinition(scratch.host, before, { ...withNic('vp-acc-vm'), memoryMiB: 40, currentMemoryMiB: 40 }, { cpuModel: 'Nehalem', noNicOptionRoms: true, vmSettings: changed });
+    await writeDomainDefinition(
+      scratch.host,
+      before,
+      { ...withNic('vp-acc-vm'), memoryMiB: 40, currentMemoryMiB: 40 },
+      { cpuModel: 'Nehalem', noNicOptionRoms: true, vmSettings: changed },
+    );
     const after = await requireDomain(scratch.host, 'vp-acc-vm');
     expect(after.uuid).toBe(before.uuid);
     expect(after.model.memoryMiB).toBe(40);
@@ -265,12 +271,15 @@ describe('a running guest in real libvirt', () => {
 });
 
 describe('networks in real libvirt', () => {
-  it.each([natNetwork('vp-acc-nat'), isolatedNetwork('vp-acc-iso'), bridgeNetwork('vp-acc-br')])('accepts $mode network $name with its owner', async (model) => {
-    const record = await defineNetwork(scratch.host, model);
-    expect(record.model).toEqual({ ...model, uuid: record.uuid });
-    expect(record.active).toBe(false);
-    expect(record.persistent).toBe(true);
-  });
+  it.each([natNetwork('vp-acc-nat'), isolatedNetwork('vp-acc-iso'), bridgeNetwork('vp-acc-br')])(
+    'accepts $mode network $name with its owner',
+    async (model) => {
+      const record = await defineNetwork(scratch.host, model);
+      expect(record.model).toEqual({ ...model, uuid: record.uuid });
+      expect(record.active).toBe(false);
+      expect(record.persistent).toBe(true);
+    },
+  );
 
   it('keeps the owner on disk (libvirt 9.0 keeps a network <metadata>) and redefines in place', async () => {
     const first = await lookupNetwork(scratch.host, 'vp-acc-nat');
@@ -300,14 +309,22 @@ describe('pools and volumes in real libvirt', () => {
     expect(running?.state).toBe('running');
     expect(running?.sizes.capacityBytes).toBeGreaterThan(0);
     const files = await readdir(join(scratch.dir, 'etc', 'storage'));
-    const saved = await readFile(join(scratch.dir, 'etc', 'storage', files.find((file) => file.startsWith('vp-acc-dir'))!), 'utf8');
+    const saved = await readFile(
+      join(
+        scratch.dir,
+        'etc',
+        'storage',
+        files.find((file) => file.startsWith('vp-acc-dir'))!,
+      ),
+      'utf8',
+    );
     expect(saved).toContain("<vendor name='virtplane'/>");
   });
 
-  it('creates, lists, grows (never shrinks) and deletes volumes', async () => {
+  it('creates, looks up, grows (never shrinks) and deletes volumes', async () => {
     const created = await createVolume(scratch.host, 'vp-acc-dir', { name: 'disk 1 & co.qcow2', capacityMiB: 8, format: 'qcow2' });
     expect(created).toMatchObject({ name: 'disk 1 & co.qcow2', capacityMiB: 8, format: 'qcow2', path: `${poolPath}/disk 1 & co.qcow2` });
-    expect((await listVolumes(scratch.host, 'vp-acc-dir')).map((volume) => volume.name)).toEqual(['disk 1 & co.qcow2']);
+    expect((await lookupVolume(scratch.host, 'vp-acc-dir', 'disk 1 & co.qcow2'))?.capacityMiB).toBe(8);
     expect((await growVolume(scratch.host, 'vp-acc-dir', 'disk 1 & co.qcow2', 16)).capacityMiB).toBe(16);
     await expect(growVolume(scratch.host, 'vp-acc-dir', 'disk 1 & co.qcow2', 4)).rejects.toBeInstanceOf(LibvirtOperationError);
     expect(await lookupVolume(scratch.host, 'vp-acc-dir', 'nope')).toBeNull();
@@ -337,7 +354,11 @@ describe('pools and volumes in real libvirt', () => {
 
 describe('CHAP secrets in real libvirt', () => {
   it('defines a private secret, updates it in place, deletes it', async () => {
-    const uuid = await setIscsiSecret(scratch.host, { usage: 'vp-acc-chap', owner: { managedBy: 'virtplane', resourceId: 'sd-1' } }, 's3cret "with" $pecial chars');
+    const uuid = await setIscsiSecret(
+      scratch.host,
+      { usage: 'vp-acc-chap', owner: { managedBy: 'virtplane', resourceId: 'sd-1' } },
+      's3cret "with" $pecial chars',
+    );
     expect(await findIscsiSecret(scratch.host, 'vp-acc-chap')).toBe(uuid);
     const xml = await scratch.virsh(['secret-dumpxml', uuid]);
     expect(xml).toContain("private='yes'");

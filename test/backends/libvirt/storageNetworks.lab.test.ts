@@ -15,10 +15,10 @@ import {
   destroyDomain,
   destroyNetwork,
   destroyPool,
-  listVolumes,
   lookupDomain,
   lookupNetwork,
   lookupPool,
+  lookupVolume,
   refreshPool,
   setIscsiSecret,
   setNetworkAutostart,
@@ -72,7 +72,13 @@ describe('networks', () => {
 
   it('nat mode: defined with its subnet; a start libvirt cannot do is a typed error', async () => {
     const name = lab.track('network', lab.name('nat'));
-    const model = { name, mode: 'nat', bridge: `vplv${lab.name('').slice(5, 11)}n`, ipv4: { address: '10.203.0.1', prefix: 24, dhcpRange: { start: '10.203.0.10', end: '10.203.0.20' } }, owner: OWNER } as const;
+    const model = {
+      name,
+      mode: 'nat',
+      bridge: `vplv${lab.name('').slice(5, 11)}n`,
+      ipv4: { address: '10.203.0.1', prefix: 24, dhcpRange: { start: '10.203.0.10', end: '10.203.0.20' } },
+      owner: OWNER,
+    } as const;
     const created = await defineNetwork(lab.kvm1, model);
     expect(created.model).toEqual({ ...model, uuid: created.uuid });
     const started = await startNetwork(lab.kvm1, name).then(
@@ -100,7 +106,7 @@ describe('dir pool over SSH', () => {
     await setPoolAutostart(lab.kvm2, name, true);
     expect(await lookupPool(lab.kvm2, name)).toMatchObject({ state: 'running', autostart: true });
     await createVolume(lab.kvm2, name, { name: 'a.raw', capacityMiB: 4, format: 'raw' });
-    expect((await listVolumes(lab.kvm2, name)).map((volume) => [volume.name, volume.capacityMiB])).toEqual([['a.raw', 4]]);
+    expect(await lookupVolume(lab.kvm2, name, 'a.raw')).toMatchObject({ name: 'a.raw', capacityMiB: 4 });
     expect(await deleteVolume(lab.kvm2, name, 'a.raw')).toBe(true);
     await setPoolAutostart(lab.kvm2, name, false);
     await destroyPool(lab.kvm2, name);
@@ -155,9 +161,9 @@ describe('iscsi-direct pool on the lab storage host', () => {
     await definePool(lab.kvm1, { name, type: 'iscsi-direct', host: storageAddress, port: 3260, targetIqn: iqn, initiatorIqn: initiator, owner: OWNER });
     await startPool(lab.kvm1, name);
     await refreshPool(lab.kvm1, name);
-    const volumes = await listVolumes(lab.kvm1, name);
-    // tgt's LUN 0 is its controller (no storage): listed too, with no capacity.
-    expect(volumes.map((volume) => volume.name)).toEqual(['unit:0:0:0', 'unit:0:0:1']);
+    const volumes = [await lookupVolume(lab.kvm1, name, 'unit:0:0:0'), await lookupVolume(lab.kvm1, name, 'unit:0:0:1')];
+    // tgt's LUN 0 is its controller (no storage): a volume too, with no capacity.
+    expect(volumes.map((volume) => volume?.name)).toEqual(['unit:0:0:0', 'unit:0:0:1']);
     expect(volumes[0]?.capacityMiB).toBe(0);
     // libvirt 9.0's iscsi-direct reports the last LBA times the block size: one block short of 16 MiB.
     expect(volumes[1]?.capacityMiB).toBeGreaterThan(15.99);
@@ -196,14 +202,22 @@ describe('iscsi-direct pool on the lab storage host', () => {
 
     const name = lab.track('pool', lab.name('chap'));
     await setIscsiSecret(lab.kvm1, { usage: chapUsage }, `${password}-wrong`);
-    await definePool(lab.kvm1, { name, type: 'iscsi-direct', host: storageAddress, port: 3260, targetIqn: iqn, initiatorIqn: initiator, auth: { username: chapUser, secretUsage: chapUsage } });
+    await definePool(lab.kvm1, {
+      name,
+      type: 'iscsi-direct',
+      host: storageAddress,
+      port: 3260,
+      targetIqn: iqn,
+      initiatorIqn: initiator,
+      auth: { username: chapUser, secretUsage: chapUsage },
+    });
     const refused = await startPool(lab.kvm1, name).catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(VirshError);
     expect((await lookupPool(lab.kvm1, name))?.state).toBe('inactive');
 
     await setIscsiSecret(lab.kvm1, { usage: chapUsage }, password);
     await startPool(lab.kvm1, name);
-    expect((await listVolumes(lab.kvm1, name)).map((volume) => volume.name)).toContain('unit:0:0:1');
+    expect(await lookupVolume(lab.kvm1, name, 'unit:0:0:1')).not.toBeNull();
     await destroyPool(lab.kvm1, name);
   });
 });

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LibvirtXmlParseError, LibvirtXmlSerializeError } from '../../../lib/backends/libvirt/errors.js';
-import {
-  childElements,
-  el,
-  firstChild,
-  localName,
-  namespaceOf,
-  parseXml,
-  serializeXml,
-  textEl,
-  textOf,
-} from '../../../lib/backends/libvirt/xml.js';
+import { childElements, el, firstChild, localName, namespaceOf, parseXml, serializeXml, textEl, textOf } from '../../../lib/backends/libvirt/xml.js';
 
 const NASTY = [
   '<',

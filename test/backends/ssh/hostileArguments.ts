@@ -38,5 +38,5 @@ export const HOSTILE_ARGUMENTS: readonly string[] = [
   '<in',
   '%s\\n',
   'ünïcödé ✓ 日本語 🙂',
-  "mixed 'single' \"double\" $(sub) `tick` ;|&",
+  'mixed \'single\' "double" $(sub) `tick` ;|&',
 ];

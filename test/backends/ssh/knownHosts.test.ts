@@ -3,14 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  globMatches,
-  hostMatches,
-  knownHostsName,
-  lookupKnownHosts,
-  parseKnownHosts,
-  readKnownHostsFile,
-} from '../../../lib/backends/ssh/knownHosts.js';
+import { globMatches, hostMatches, knownHostsName, lookupKnownHosts, parseKnownHosts, readKnownHostsFile } from '../../../lib/backends/ssh/knownHosts.js';
 import { generateKeyPair, type SshKeyPair } from '../../support/sshd.js';
 
 let dir: string;

@@ -2,13 +2,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyConnectError } from '../../../lib/backends/ssh/classify.js';
-import {
-  SshAuthenticationError,
-  SshConfigurationError,
-  SshPool,
-  SshTimeoutError,
-  SshUnreachableError,
-} from '../../../lib/backends/ssh/index.js';
+import { SshAuthenticationError, SshConfigurationError, SshPool, SshTimeoutError, SshUnreachableError } from '../../../lib/backends/ssh/index.js';
 import { freePort, generateKeyPair, startSshd, type RunningSshd } from '../../support/sshd.js';
 
 let sshd: RunningSshd;
@@ -27,9 +21,7 @@ afterAll(async () => {
 describe('connect failures', () => {
   it('classifies a key the host does not accept as an authentication error', async () => {
     const stranger = await generateKeyPair('not-authorized');
-    const error = await pool
-      .exec(sshd.endpoint({ name: 'kvm2', privateKey: stranger.privateKey }), ['true'])
-      .catch((e: unknown) => e);
+    const error = await pool.exec(sshd.endpoint({ name: 'kvm2', privateKey: stranger.privateKey }), ['true']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshAuthenticationError);
     const auth = error as SshAuthenticationError;
     expect(auth.kind).toBe('authentication');
@@ -44,9 +36,7 @@ describe('connect failures', () => {
 
   it('classifies a closed port as unreachable, cannotTell', async () => {
     const port = await freePort();
-    const error = await pool
-      .exec(sshd.endpoint({ name: 'kvm3', port, hostKey: { pinned: sshd.hostKey } }), ['true'])
-      .catch((e: unknown) => e);
+    const error = await pool.exec(sshd.endpoint({ name: 'kvm3', port, hostKey: { pinned: sshd.hostKey } }), ['true']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshUnreachableError);
     const unreachable = error as SshUnreachableError;
     expect(unreachable.kind).toBe('unreachable');
@@ -64,9 +54,7 @@ describe('connect failures', () => {
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     try {
       const started = Date.now();
-      const error = await pool
-        .exec(sshd.endpoint({ port, hostKey: { pinned: sshd.hostKey } }), ['true'])
-        .catch((e: unknown) => e);
+      const error = await pool.exec(sshd.endpoint({ port, hostKey: { pinned: sshd.hostKey } }), ['true']).catch((e: unknown) => e);
       const elapsed = Date.now() - started;
       expect(error).toBeInstanceOf(SshTimeoutError);
       const timeout = error as SshTimeoutError;

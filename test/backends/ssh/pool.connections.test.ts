@@ -51,9 +51,7 @@ describe('one connection per endpoint', () => {
     const pool = newPool();
     const endpoint = sshd.endpoint({ name: 'kvm-reuse' });
     const before = sshd.acceptedLogins();
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, index) => pool.exec(endpoint, ['echo', `call ${index}`])),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, index) => pool.exec(endpoint, ['echo', `call ${index}`])));
     expect(results.map((result) => result.stdout)).toEqual(Array.from({ length: 20 }, (_, index) => `call ${index}\n`));
     expect(sshd.acceptedLogins() - before).toBe(1);
     expect(await sshd.connectionPids()).toHaveLength(1);

@@ -5,14 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CommandFailedError,
-  SshCancelledError,
-  SshConfigurationError,
-  SshPool,
-  SshTimeoutError,
-  type SshEndpoint,
-} from '../../../lib/backends/ssh/index.js';
+import { CommandFailedError, SshCancelledError, SshConfigurationError, SshPool, SshTimeoutError, type SshEndpoint } from '../../../lib/backends/ssh/index.js';
 import { startSshd, type RunningSshd } from '../../support/sshd.js';
 import { HOSTILE_ARGUMENTS } from './hostileArguments.js';
 
@@ -59,9 +52,7 @@ describe('exec', () => {
   });
 
   it('raises CommandFailedError for an exit code that is not allowed, naming the command and its stderr', async () => {
-    const error = await pool
-      .exec(endpoint, ['sh', '-c', 'echo partial; echo "\\n  error: domain not found\\nmore" >&2; exit 42'])
-      .catch((e: unknown) => e);
+    const error = await pool.exec(endpoint, ['sh', '-c', 'echo partial; echo "\\n  error: domain not found\\nmore" >&2; exit 42']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CommandFailedError);
     const failed = error as CommandFailedError;
     expect(failed.kind).toBe('command-failed');
@@ -159,9 +150,7 @@ describe('timeout and cancellation', () => {
   it('fails a command that outlives timeoutMs, stops it on the host, and keeps the connection usable', async () => {
     const pidFile = join(scratch, 'timeout.pid');
     const started = Date.now();
-    const error = await pool
-      .exec(endpoint, ['sh', '-c', 'echo $$ > "$1"; exec sleep 30', 'sh', pidFile], { timeoutMs: 400 })
-      .catch((e: unknown) => e);
+    const error = await pool.exec(endpoint, ['sh', '-c', 'echo $$ > "$1"; exec sleep 30', 'sh', pidFile], { timeoutMs: 400 }).catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(SshTimeoutError);
     const timeout = error as SshTimeoutError;
@@ -201,9 +190,7 @@ describe('timeout and cancellation', () => {
     const freshPool = new SshPool();
     try {
       const loginsBefore = sshd.acceptedLogins();
-      await expect(freshPool.exec(endpoint, ['true'], { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
-        SshCancelledError,
-      );
+      await expect(freshPool.exec(endpoint, ['true'], { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(SshCancelledError);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(sshd.acceptedLogins()).toBe(loginsBefore);
     } finally {

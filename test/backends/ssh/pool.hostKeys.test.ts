@@ -138,9 +138,7 @@ describe('refused host keys', () => {
   });
 
   it('reports a pinned value that is neither a key nor a fingerprint as a configuration error', async () => {
-    await expect(freshPool().exec(sshd.endpoint({ hostKey: { pinned: 'MD5:12:34' } }), ['true'])).rejects.toBeInstanceOf(
-      SshConfigurationError,
-    );
+    await expect(freshPool().exec(sshd.endpoint({ hostKey: { pinned: 'MD5:12:34' } }), ['true'])).rejects.toBeInstanceOf(SshConfigurationError);
   });
 
   it('holds a caller with another policy to it, on a connection another caller already opened', async () => {
@@ -151,9 +149,7 @@ describe('refused host keys', () => {
     const other = await generateKeyPair();
     const error = await pool.exec(sshd.endpoint({ hostKey: { pinned: other.publicKey } }), ['true']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HostKeyMismatchError);
-    expect((await pool.exec(sshd.endpoint({ hostKey: { pinned: sshd.hostKeyFingerprint } }), ['echo', 'ok'])).stdout).toBe(
-      'ok\n',
-    );
+    expect((await pool.exec(sshd.endpoint({ hostKey: { pinned: sshd.hostKeyFingerprint } }), ['echo', 'ok'])).stdout).toBe('ok\n');
     expect((await pool.exec(trusted, ['echo', 'still'])).stdout).toBe('still\n');
     expect(sshd.acceptedLogins() - logins).toBe(1);
   });
@@ -173,9 +169,7 @@ describe('a host replaced on the same address and port', () => {
       expect(impostor.port).toBe(original.port);
       expect(impostor.hostKeyFingerprint).not.toBe(original.hostKeyFingerprint);
 
-      const error = await pool
-        .exec(impostor.endpoint({ name: 'kvm1', hostKey: { knownHostsFile: file } }), ['echo', 'impostor'])
-        .catch((e: unknown) => e);
+      const error = await pool.exec(impostor.endpoint({ name: 'kvm1', hostKey: { knownHostsFile: file } }), ['echo', 'impostor']).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(HostKeyMismatchError);
       const mismatch = error as HostKeyMismatchError;
       expect(mismatch.host).toBe('kvm1');

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { quoteArg, quoteArgv } from '../../../lib/backends/ssh/index.js';
 import { HOSTILE_ARGUMENTS } from './hostileArguments.js';
 
-
 describe('quoteArgv', () => {
   it('round-trips every hostile argument through a real POSIX shell byte for byte', () => {
     const line = quoteArgv(['printf', '%s\\0', ...HOSTILE_ARGUMENTS]);
@@ -20,9 +19,7 @@ describe('quoteArgv', () => {
   });
 
   it('keeps simple words bare and single-quotes the rest', () => {
-    expect(quoteArgv(['virsh', '--connect', 'qemu:///system', 'dominfo', 'vm-1.example'])).toBe(
-      'virsh --connect qemu:///system dominfo vm-1.example',
-    );
+    expect(quoteArgv(['virsh', '--connect', 'qemu:///system', 'dominfo', 'vm-1.example'])).toBe('virsh --connect qemu:///system dominfo vm-1.example');
     expect(quoteArg('')).toBe("''");
     expect(quoteArg("it's")).toBe(`'it'\\''s'`);
     expect(quoteArg('a b')).toBe("'a b'");

@@ -35,7 +35,10 @@ export function parseHandshake(line: string): ParsedHandshake {
 /** The handshake carries unpadded base64 DER; TLS wants PEM. */
 export function pemFromHandshakeCertificate(certificate: string): string {
   const padded = certificate + '='.repeat((4 - (certificate.length % 4)) % 4);
-  const body = Buffer.from(padded, 'base64').toString('base64').match(/.{1,64}/g)!.join('\n');
+  const body = Buffer.from(padded, 'base64')
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }
 

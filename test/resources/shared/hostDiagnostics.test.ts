@@ -42,7 +42,11 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
-const login = new SshAuthenticationError('kvm1', 'root', 'kvm1 (10.0.0.5:22) did not accept our SSH key for user root: All configured authentication methods failed.');
+const login = new SshAuthenticationError(
+  'kvm1',
+  'root',
+  'kvm1 (10.0.0.5:22) did not accept our SSH key for user root: All configured authentication methods failed.',
+);
 
 describe('sshDiagnostic (the host resource)', () => {
   it('puts an unreachable host on address, a refused key on host_key, a refused login on no attribute', () => {
@@ -123,14 +127,18 @@ describe('hostDiagnostic (hosts of a data center)', () => {
     expect(unreachable?.summary).toBe('Host unreachable (kvm1)');
     expect(unreachable?.path).toEqual(['name']);
     expect(unreachable?.detail).toMatch(/^Creating network n1 on kvm1: unreachable: connection refused \(no sshd listening\?\)\. /);
-    expect(unreachable?.detail).toContain('Every host of the data center must be reachable to change what it carries; bring kvm1 back, or remove it from the data center.');
+    expect(unreachable?.detail).toContain(
+      'Every host of the data center must be reachable to change what it carries; bring kvm1 back, or remove it from the data center.',
+    );
 
     const key = hostDiagnostic(mismatch, 'kvm1', 'reading the host');
     expect(key?.summary).toBe('Host key not accepted (kvm1)');
     expect(key?.path).toBeUndefined();
     expect(key?.detail).toMatch(/Fix the host's host_key \(virtplane_host\)\.$/);
 
-    const libvirt = hostDiagnostic(classifyVirshFailure('kvm1', ['net-define'], 'error: failed to connect to the hypervisor'), 'kvm1', 'creating network n1', ['name']);
+    const libvirt = hostDiagnostic(classifyVirshFailure('kvm1', ['net-define'], 'error: failed to connect to the hypervisor'), 'kvm1', 'creating network n1', [
+      'name',
+    ]);
     expect(libvirt?.summary).toBe('libvirt not answering (kvm1)');
     expect(libvirt?.detail).toMatch(/^Creating network n1 on kvm1: libvirt down: failed to connect to the hypervisor\. Start libvirtd/);
   });

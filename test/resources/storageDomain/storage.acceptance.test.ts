@@ -9,7 +9,16 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IscsiTargetManager } from '../../../lib/backends/iscsi/index.js';
-import { deleteIscsiSecret, destroyNetwork, destroyPool, lookupNetwork, lookupPool, sshLibvirtHost, undefineNetwork, undefinePool } from '../../../lib/backends/libvirt/index.js';
+import {
+  deleteIscsiSecret,
+  destroyNetwork,
+  destroyPool,
+  lookupNetwork,
+  lookupPool,
+  sshLibvirtHost,
+  undefineNetwork,
+  undefinePool,
+} from '../../../lib/backends/libvirt/index.js';
 import { SshPool, type SshEndpoint } from '../../../lib/backends/ssh/index.js';
 import { hostInitiatorIqn } from '../../../lib/resources/iscsiTarget/location.js';
 import { chapSecretUsage } from '../../../lib/resources/storageDomain/pools.js';
@@ -126,11 +135,17 @@ async function run(endpoint: SshEndpoint, argv: readonly string[]): Promise<stri
 }
 
 async function virshNames(hostName: string, listing: 'pool-list' | 'net-list'): Promise<string[]> {
-  return (await run(host(hostName), ['virsh', '-q', listing, '--all', '--name'])).split('\n').map((line) => line.trim()).filter(Boolean);
+  return (await run(host(hostName), ['virsh', '-q', listing, '--all', '--name']))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 async function activeNames(hostName: string, listing: 'pool-list' | 'net-list'): Promise<string[]> {
-  return (await run(host(hostName), ['virsh', '-q', listing, '--name'])).split('\n').map((line) => line.trim()).filter(Boolean);
+  return (await run(host(hostName), ['virsh', '-q', listing, '--name']))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 /** tgtadm's view of the target: its LUNs (number -> MB as tgt rounds) and ACL, or undefined. */
@@ -141,7 +156,10 @@ async function served(): Promise<{ tid: number; luns: Map<number, number>; acl: 
   if (block === undefined) return undefined;
   const luns = new Map<number, number>();
   for (const match of block.matchAll(/LUN: (\d+)\n[\s\S]*?Size: (\d+) MB/g)) luns.set(Number(match[1]), Number(match[2]));
-  const acl = (/ACL information:\n([\s\S]*)$/.exec(block)?.[1] ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const acl = (/ACL information:\n([\s\S]*)$/.exec(block)?.[1] ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return { tid: Number(/^\d+/.exec(block)![0]), luns, acl };
 }
 
@@ -188,8 +206,12 @@ async function scrubLab(): Promise<void> {
     }
   }
   await new IscsiTargetManager(ssh, lab.storage).delete(iqn, { force: true }).catch(() => undefined);
-  await ssh.exec(lab.storage, ['tgtadm', '--lld', 'iscsi', '--mode', 'target', '--op', 'delete', '--force', '--tid', '3999'], { allowExitCodes: [22, 1] }).catch(() => undefined);
-  await ssh.exec(lab.storage, ['tgtadm', '--lld', 'iscsi', '--mode', 'account', '--op', 'delete', '--user', chapUser], { allowExitCodes: [22, 1] }).catch(() => undefined);
+  await ssh
+    .exec(lab.storage, ['tgtadm', '--lld', 'iscsi', '--mode', 'target', '--op', 'delete', '--force', '--tid', '3999'], { allowExitCodes: [22, 1] })
+    .catch(() => undefined);
+  await ssh
+    .exec(lab.storage, ['tgtadm', '--lld', 'iscsi', '--mode', 'account', '--op', 'delete', '--user', chapUser], { allowExitCodes: [22, 1] })
+    .catch(() => undefined);
 }
 
 afterAll(async () => {
@@ -298,7 +320,19 @@ describe('storage and networks against the lab', () => {
     await run(host('kvm2'), ['sh', '-c', 'virsh -q net-destroy "$1" && virsh -q net-undefine "$1"', 'sh', names.nat]);
     await run(host('kvm1'), ['sh', '-c', 'virsh -q pool-destroy "$1" && virsh -q pool-undefine "$1"', 'sh', names.iscsi]);
     await run(lab.storage, ['tgtadm', '--lld', 'iscsi', '--mode', 'logicalunit', '--op', 'delete', '--tid', String(target.tid), '--lun', '2']);
-    await run(lab.storage, ['tgtadm', '--lld', 'iscsi', '--mode', 'target', '--op', 'unbind', '--tid', String(target.tid), '--initiator-name', hostInitiatorIqn(ids.kvm2!)]);
+    await run(lab.storage, [
+      'tgtadm',
+      '--lld',
+      'iscsi',
+      '--mode',
+      'target',
+      '--op',
+      'unbind',
+      '--tid',
+      String(target.tid),
+      '--initiator-name',
+      hostInitiatorIqn(ids.kvm2!),
+    ]);
     await run(host('kvm1'), ['rm', '-f', '--', `${dirPath}/image1.qcow2`]);
 
     const plan = await tf.planJson();
@@ -306,7 +340,10 @@ describe('storage and networks against the lab', () => {
     expectPlanChange(plan, 'virtplane_storage_domain.iscsi', { actions: ['update'], unknownAttributes: ['hosts'] });
     expectPlanChange(plan, 'virtplane_iscsi_target.t', { actions: ['update'], changedAttributes: ['lun'] });
     expectPlanChange(plan, 'virtplane_disk.image', { actions: ['create'] });
-    const changing = plan.resource_changes?.filter((change) => !change.change.actions.includes('no-op')).map((change) => change.address).sort();
+    const changing = plan.resource_changes
+      ?.filter((change) => !change.change.actions.includes('no-op'))
+      .map((change) => change.address)
+      .sort();
     expect(changing).toEqual(['virtplane_disk.image', 'virtplane_iscsi_target.t', 'virtplane_network.nat', 'virtplane_storage_domain.iscsi']);
 
     await tf.apply();
@@ -370,11 +407,22 @@ describe('storage and networks against the lab', () => {
   it('reports bad input with the attribute, and a bad storage server, a taken target name or network name on the attribute to fix', async () => {
     const foreignIqn = `iqn.2025-01.dev.virtplane.test:foreign-${tag}`;
     await run(lab.storage, ['tgtadm', '--lld', 'iscsi', '--mode', 'target', '--op', 'new', '--tid', '3999', '--targetname', foreignIqn]);
-    await run(host('kvm1'), ['sh', '-c', 'printf "%s" "$2" > "/tmp/$1.xml" && virsh -q net-define "/tmp/$1.xml"; rm -f "/tmp/$1.xml"', 'sh', `vpt-foreign-${tag}`, `<network><name>vpt-foreign-${tag}</name></network>`]);
+    await run(host('kvm1'), [
+      'sh',
+      '-c',
+      'printf "%s" "$2" > "/tmp/$1.xml" && virsh -q net-define "/tmp/$1.xml"; rm -f "/tmp/$1.xml"',
+      'sh',
+      `vpt-foreign-${tag}`,
+      `<network><name>vpt-foreign-${tag}</name></network>`,
+    ]);
     await run(host('kvm2'), ['virsh', '-q', 'pool-define-as', `vpt-foreign-${tag}`, 'dir', '--target', `/tmp/vpt-foreign-${tag}`]);
-    const target = (name: string, body: string): string => `resource "virtplane_iscsi_target" "${name}" {\n  iqn = ${hclString(`iqn.2025-01.dev.virtplane.test:${name}-${tag}`)}\n${body}}\n`;
+    const target = (name: string, body: string): string =>
+      `resource "virtplane_iscsi_target" "${name}" {\n  iqn = ${hclString(`iqn.2025-01.dev.virtplane.test:${name}-${tag}`)}\n${body}}\n`;
     await tf.writeConfig(
-      target('unreachable', `  server_address = ${hclString(lab.lab.storage.address)}\n  server_port = 2\n  server_host_key = ${hclString(lab.lab.storage.hostKey)}\n`) +
+      target(
+        'unreachable',
+        `  server_address = ${hclString(lab.lab.storage.address)}\n  server_port = 2\n  server_host_key = ${hclString(lab.lab.storage.hostKey)}\n`,
+      ) +
         target('impostor', `  server_address = ${hclString(lab.lab.storage.address)}\n  server_host_key = ${hclString(lab.lab.hosts[0]!.hostKey)}\n`) +
         `resource "virtplane_iscsi_target" "taken" {\n  server_address = ${hclString(lab.lab.storage.address)}\n  server_host_key = ${hclString(lab.lab.storage.hostKey)}\n  iqn = ${hclString(foreignIqn)}\n}\n` +
         `resource "virtplane_network" "taken" {\n  name = ${hclString(`vpt-foreign-${tag}`)}\n  datacenter_id = virtplane_datacenter.dc.id\n  mode = "isolated"\n}\n` +
@@ -382,16 +430,32 @@ describe('storage and networks against the lab', () => {
       'bad.tf',
     );
     try {
-      const result = await tf.apply(['-target=virtplane_iscsi_target.unreachable', '-target=virtplane_iscsi_target.impostor', '-target=virtplane_iscsi_target.taken', '-target=virtplane_network.taken', '-target=virtplane_storage_domain.taken'], { allowFailure: true });
+      const result = await tf.apply(
+        [
+          '-target=virtplane_iscsi_target.unreachable',
+          '-target=virtplane_iscsi_target.impostor',
+          '-target=virtplane_iscsi_target.taken',
+          '-target=virtplane_network.taken',
+          '-target=virtplane_storage_domain.taken',
+        ],
+        { allowFailure: true },
+      );
       expect(result.exitCode).toBe(1);
       // Terraform wraps diagnostics at 80 columns: compare with whitespace collapsed.
-      const errors = result.stderr.split(/^Error: /m).slice(1).map((error) => error.replace(/\s+/g, ' '));
+      const errors = result.stderr
+        .split(/^Error: /m)
+        .slice(1)
+        .map((error) => error.replace(/\s+/g, ' '));
       const about = (resource: string): string => errors.find((error) => error.includes(`with ${resource},`)) ?? `(no error for ${resource})`;
-      expect(about('virtplane_iscsi_target.unreachable')).toMatch(/^Storage server unreachable[\s\S]*server_port = 2|^Storage server unreachable[\s\S]*server_address/);
+      expect(about('virtplane_iscsi_target.unreachable')).toMatch(
+        /^Storage server unreachable[\s\S]*server_port = 2|^Storage server unreachable[\s\S]*server_address/,
+      );
       expect(about('virtplane_iscsi_target.impostor')).toMatch(/^Storage server host key not accepted[\s\S]*server_host_key =/);
       expect(about('virtplane_iscsi_target.taken')).toMatch(/^Target name already used[\s\S]*iqn = [\s\S]*was not created by virtplane/);
       expect(about('virtplane_network.taken')).toMatch(/^A network named vpt-foreign-\w+ already exists[\s\S]*name = [\s\S]*not created by virtplane/);
-      expect(about('virtplane_storage_domain.taken')).toMatch(/^A storage pool named vpt-foreign-\w+ already exists[\s\S]*name = [\s\S]*kvm2 [\s\S]*not created by virtplane/);
+      expect(about('virtplane_storage_domain.taken')).toMatch(
+        /^A storage pool named vpt-foreign-\w+ already exists[\s\S]*name = [\s\S]*kvm2 [\s\S]*not created by virtplane/,
+      );
       // Nothing was made, and the foreign objects are untouched.
       expect(await virshNames('kvm1', 'net-list')).toContain(`vpt-foreign-${tag}`);
       expect(await virshNames('kvm2', 'net-list')).not.toContain(`vpt-foreign-${tag}`);

@@ -72,7 +72,10 @@ function alive(pid: number): boolean {
 /** Names of this test's VMs defined on the host (one round trip). */
 async function definedOn(hostName: string): Promise<string[]> {
   const listing = await vms.virsh(hostName, ['list', '--all', '--name']);
-  return listing.split('\n').map((line) => line.trim()).filter((name) => NAMES.includes(name));
+  return listing
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((name) => NAMES.includes(name));
 }
 
 beforeAll(async () => {

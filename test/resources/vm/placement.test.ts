@@ -33,7 +33,11 @@ afterAll(async () => {
 
 let hostCount = 0;
 
-async function cluster(name: string, hostMemory: readonly number[], schedulingPolicy: Cluster['schedulingPolicy'] = 'evenly_distributed'): Promise<{ cluster: Cluster; hosts: Host[] }> {
+async function cluster(
+  name: string,
+  hostMemory: readonly number[],
+  schedulingPolicy: Cluster['schedulingPolicy'] = 'evenly_distributed',
+): Promise<{ cluster: Cluster; hosts: Host[] }> {
   return access.use(async (inventory: Inventory) => {
     const datacenter = await inventory.datacenters.create({ name: `dc-${name}` });
     const created = await inventory.clusters.create({ datacenterId: datacenter.id, name, schedulingPolicy });
@@ -74,7 +78,9 @@ describe('VM placement over the inventory', () => {
   it('spreads VMs reserved together and never overfills a host', async () => {
     const { cluster: pair, hosts } = await cluster('pair', [256, 256]);
     const names = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
-    const results = await Promise.allSettled(names.map((name) => reserveNewVm(provider, pair.id, { vmId: vmUuidCandidate(pair.id, name, 0), name, memoryMib: 100, vcpus: 1 })));
+    const results = await Promise.allSettled(
+      names.map((name) => reserveNewVm(provider, pair.id, { vmId: vmUuidCandidate(pair.id, name, 0), name, memoryMib: 100, vcpus: 1 })),
+    );
     const reserved = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const refused = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
     expect(reserved).toHaveLength(4);
@@ -93,7 +99,9 @@ describe('VM placement over the inventory', () => {
   it('packs VMs reserved together on as few hosts as fit under power_saving', async () => {
     const { cluster: packed, hosts } = await cluster('packed', [256, 256], 'power_saving');
     const names = ['s1', 's2', 's3'];
-    const reserved = await Promise.all(names.map((name) => reserveNewVm(provider, packed.id, { vmId: vmUuidCandidate(packed.id, name, 0), name, memoryMib: 80, vcpus: 1 })));
+    const reserved = await Promise.all(
+      names.map((name) => reserveNewVm(provider, packed.id, { vmId: vmUuidCandidate(packed.id, name, 0), name, memoryMib: 80, vcpus: 1 })),
+    );
     const counts = hosts.map((host) => reserved.filter((placement) => placement.hostId === host.id).length).sort();
     expect(counts).toEqual([0, 3]);
   });

@@ -103,7 +103,10 @@ export class VmTestLab {
    * Removes what a test made, in case a failure left the state short of it: the domains the cluster
    * still owns, then libvirt networks and pools of the given names, the iSCSI target of the given IQN.
    */
-  async cleanup(clusterId: string | undefined, leftovers: { readonly networks?: readonly string[]; readonly pools?: readonly string[]; readonly targetIqn?: string } = {}): Promise<void> {
+  async cleanup(
+    clusterId: string | undefined,
+    leftovers: { readonly networks?: readonly string[]; readonly pools?: readonly string[]; readonly targetIqn?: string } = {},
+  ): Promise<void> {
     if (clusterId !== undefined) {
       for (const domain of await this.domainsOf(clusterId).catch(() => [])) {
         const host = this.libvirt(domain.host);
@@ -121,7 +124,8 @@ export class VmTestLab {
         await undefinePool(host, name).catch(() => undefined);
       }
     }
-    if (leftovers.targetIqn !== undefined) await new IscsiTargetManager(this.pool, this.lab.storage).delete(leftovers.targetIqn, { force: true }).catch(() => undefined);
+    if (leftovers.targetIqn !== undefined)
+      await new IscsiTargetManager(this.pool, this.lab.storage).delete(leftovers.targetIqn, { force: true }).catch(() => undefined);
     await this.pool.close();
   }
 }

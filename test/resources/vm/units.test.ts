@@ -33,7 +33,7 @@ describe('VM identity', () => {
     expect(isCandidateId(CLUSTER, 'web2', first)).toBe(false);
   });
 
-  it('derives unicast MACs in QEMU\'s range', () => {
+  it("derives unicast MACs in QEMU's range", () => {
     const mac = derivedMac(vmUuidCandidate(CLUSTER, 'web1', 0), `${NETWORK}#0`);
     expect(mac).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
     expect(derivedMac(vmUuidCandidate(CLUSTER, 'web1', 0), `${NETWORK}#0`)).toBe(mac);
@@ -42,28 +42,62 @@ describe('VM identity', () => {
 });
 
 describe('device names and MACs', () => {
-  it('keeps each disk\'s device while attached and gives new disks the first free name of their bus', () => {
-    expect(assignDiskDevices([{ diskId: 'a', bus: 'virtio' }, { diskId: 'b', bus: 'virtio' }, { diskId: 'c', bus: 'sata' }], [])).toEqual(['vda', 'vdb', 'sda']);
+  it("keeps each disk's device while attached and gives new disks the first free name of their bus", () => {
+    expect(
+      assignDiskDevices(
+        [
+          { diskId: 'a', bus: 'virtio' },
+          { diskId: 'b', bus: 'virtio' },
+          { diskId: 'c', bus: 'sata' },
+        ],
+        [],
+      ),
+    ).toEqual(['vda', 'vdb', 'sda']);
     // a is detached: b keeps vdb (hot-unplug and detach match on it); the new disk takes the free vda.
     expect(
       assignDiskDevices(
-        [{ diskId: 'b', bus: 'virtio' }, { diskId: 'd', bus: 'virtio' }],
-        [{ diskId: 'a', bus: 'virtio', device: 'vda' }, { diskId: 'b', bus: 'virtio', device: 'vdb' }],
+        [
+          { diskId: 'b', bus: 'virtio' },
+          { diskId: 'd', bus: 'virtio' },
+        ],
+        [
+          { diskId: 'a', bus: 'virtio', device: 'vda' },
+          { diskId: 'b', bus: 'virtio', device: 'vdb' },
+        ],
       ),
     ).toEqual(['vdb', 'vda']);
     // Another bus is another device.
     expect(assignDiskDevices([{ diskId: 'b', bus: 'scsi' }], [{ diskId: 'b', bus: 'virtio', device: 'vdb' }])).toEqual(['sda']);
-    expect(() => assignDiskDevices(Array.from({ length: 5 }, (_, index) => ({ diskId: `i${index}`, bus: 'ide' })), [])).toThrow(/at most 4 ide disks/);
+    expect(() =>
+      assignDiskDevices(
+        Array.from({ length: 5 }, (_, index) => ({ diskId: `i${index}`, bus: 'ide' })),
+        [],
+      ),
+    ).toThrow(/at most 4 ide disks/);
   });
 
   it('keeps MACs of NICs that stay, takes configured ones as given, derives unique new ones', () => {
     const vmId = vmUuidCandidate(CLUSTER, 'web1', 0);
-    const [first, second] = assignMacs(vmId, [{ networkId: NETWORK, configuredMac: null }, { networkId: NETWORK, configuredMac: null }], []);
+    const [first, second] = assignMacs(
+      vmId,
+      [
+        { networkId: NETWORK, configuredMac: null },
+        { networkId: NETWORK, configuredMac: null },
+      ],
+      [],
+    );
     expect(first).not.toBe(second);
     // The first NIC is removed: the remaining one keeps a MAC it had, it is not renumbered into a new one.
     expect(assignMacs(vmId, [{ networkId: NETWORK, configuredMac: null }], [{ networkId: NETWORK, mac: second! }])).toEqual([second]);
     expect(assignMacs(vmId, [{ networkId: OTHER_NETWORK, configuredMac: '52:54:00:AA:BB:CC' }], [])).toEqual(['52:54:00:aa:bb:cc']);
-    const again = assignMacs(vmId, [{ networkId: NETWORK, configuredMac: first! }, { networkId: NETWORK, configuredMac: null }], []);
+    const again = assignMacs(
+      vmId,
+      [
+        { networkId: NETWORK, configuredMac: first! },
+        { networkId: NETWORK, configuredMac: null },
+      ],
+      [],
+    );
     expect(again[0]).toBe(first);
     expect(again[1]).not.toBe(first);
   });
@@ -155,7 +189,9 @@ describe('what the plan says about restarts', () => {
   const planned = (changes: Partial<VmState>): VmPlanned => ({ ...prior, ...changes }) as VmPlanned;
 
   it('is live for more vCPUs within the hot-plug room, less memory, virtio disks and new NICs', () => {
-    expect(restartReasons(prior, planned({ vcpus: 4, memory_mib: 32, disk: [...prior.disk, { disk_id: 'd2', bus: 'virtio', boot_order: null, device: 'vdb' }] }), 4)).toEqual([]);
+    expect(
+      restartReasons(prior, planned({ vcpus: 4, memory_mib: 32, disk: [...prior.disk, { disk_id: 'd2', bus: 'virtio', boot_order: null, device: 'vdb' }] }), 4),
+    ).toEqual([]);
     expect(restartReasons(prior, planned({ nic: [...prior.nic, { network_id: NETWORK, mac: '52:54:00:01:02:04', model: 'e1000' }] }), 4)).toEqual([]);
   });
 
@@ -165,7 +201,9 @@ describe('what the plan says about restarts', () => {
     expect(restartReasons(prior, planned({ memory_mib: 128 }), 4)[0]).toMatch(/memory grows/);
     expect(restartReasons(prior, planned({ graphics: 'vnc' }), 4)[0]).toMatch(/graphics/);
     expect(restartReasons(prior, planned({ name: 'web9' }), 4)[0]).toMatch(/renames only a stopped domain/);
-    expect(restartReasons(prior, planned({ disk: [...prior.disk, { disk_id: 'd2', bus: 'sata', boot_order: null, device: 'sda' }] }), 4)[0]).toMatch(/sata bus/);
+    expect(restartReasons(prior, planned({ disk: [...prior.disk, { disk_id: 'd2', bus: 'sata', boot_order: null, device: 'sda' }] }), 4)[0]).toMatch(
+      /sata bus/,
+    );
     expect(restartReasons(prior, planned({ nic: [{ ...prior.nic[0]!, model: 'e1000' }] }), 4)[0]).toMatch(/changes network or model/);
   });
 
@@ -189,21 +227,55 @@ describe('affinity enforcement moves', () => {
   const group = (positive: boolean, vmIds: string[], hostIds: string[] = []) => ({ id: 'g', name: 'g', positive, enforcing: true, vmIds, hostIds });
 
   it('gathers a positive group where most members already run', () => {
-    const plan = planAffinityMoves(group(true, ['a', 'b', 'c']), snapshot([['a', 'h2'], ['b', 'h2'], ['c', 'h1']]));
+    const plan = planAffinityMoves(
+      group(true, ['a', 'b', 'c']),
+      snapshot([
+        ['a', 'h2'],
+        ['b', 'h2'],
+        ['c', 'h1'],
+      ]),
+    );
     expect(plan).toEqual({ ok: true, moves: [{ vmId: 'c', name: 'c', fromHostId: 'h1', toHostId: 'h2', toHostName: 'kvm2' }] });
   });
 
   it('spreads a negative group, and refuses what cannot be satisfied', () => {
     // Members are taken by name: the first that shares a host with another moves.
-    const apart = planAffinityMoves(group(false, ['a', 'b']), snapshot([['a', 'h1'], ['b', 'h1']]));
+    const apart = planAffinityMoves(
+      group(false, ['a', 'b']),
+      snapshot([
+        ['a', 'h1'],
+        ['b', 'h1'],
+      ]),
+    );
     expect(apart.ok && apart.moves.map((move) => `${move.name}->${move.toHostName}`)).toEqual(['a->kvm2']);
-    const impossible = planAffinityMoves(group(false, ['a', 'b', 'c']), snapshot([['a', 'h1'], ['b', 'h2'], ['c', 'h1']]));
+    const impossible = planAffinityMoves(
+      group(false, ['a', 'b', 'c']),
+      snapshot([
+        ['a', 'h1'],
+        ['b', 'h2'],
+        ['c', 'h1'],
+      ]),
+    );
     expect(impossible.ok).toBe(false);
-    expect(planAffinityMoves({ ...group(false, ['a', 'b']), enforcing: false }, snapshot([['a', 'h1'], ['b', 'h1']]))).toEqual({ ok: true, moves: [] });
+    expect(
+      planAffinityMoves(
+        { ...group(false, ['a', 'b']), enforcing: false },
+        snapshot([
+          ['a', 'h1'],
+          ['b', 'h1'],
+        ]),
+      ),
+    ).toEqual({ ok: true, moves: [] });
   });
 
   it('keeps a positive group on its hosts', () => {
-    const plan = planAffinityMoves(group(true, ['a', 'b'], ['h1']), snapshot([['a', 'h2'], ['b', 'h2']]));
+    const plan = planAffinityMoves(
+      group(true, ['a', 'b'], ['h1']),
+      snapshot([
+        ['a', 'h2'],
+        ['b', 'h2'],
+      ]),
+    );
     expect(plan.ok && plan.moves.map((move) => move.toHostName)).toEqual(['kvm1', 'kvm1']);
   });
 });
@@ -215,7 +287,10 @@ describe('validation', () => {
     expect(validateVmConfig(config({ name: '1234' })).map((d) => d.path)).toEqual([['name']]);
     expect(validateVmConfig(config({ name: vmUuidCandidate(CLUSTER, 'x', 0) })).map((d) => d.path)).toEqual([['name']]);
     const disk = { disk_id: `${CLUSTER}/lun/1`, bus: 'virtio', boot_order: 1 };
-    expect(validateVmConfig(config({ disk: [disk, disk] })).map((d) => d.path)).toEqual([['disk', 1, 'disk_id'], ['disk', 1, 'boot_order']]);
+    expect(validateVmConfig(config({ disk: [disk, disk] })).map((d) => d.path)).toEqual([
+      ['disk', 1, 'disk_id'],
+      ['disk', 1, 'boot_order'],
+    ]);
     const nic = { network_id: NETWORK, mac: '52:54:00:00:00:01', model: 'virtio' };
     expect(validateVmConfig(config({ nic: [nic, nic] })).map((d) => d.path)).toEqual([['nic', 1, 'mac']]);
   });

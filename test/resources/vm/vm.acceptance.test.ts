@@ -169,7 +169,10 @@ async function applySaved(): Promise<void> {
 }
 
 function changedAddresses(json: PlanJson): string[] {
-  return (json.resource_changes ?? []).filter((change) => !change.change.actions.includes('no-op')).map((change) => change.address).sort();
+  return (json.resource_changes ?? [])
+    .filter((change) => !change.change.actions.includes('no-op'))
+    .map((change) => change.address)
+    .sort();
 }
 
 async function state(name: string): Promise<Record<string, unknown>> {
@@ -260,7 +263,12 @@ describe('VMs, affinity and maintenance against the lab', () => {
     const before = { a: await state('a'), b: await state('b') };
     const qemu = { a: await vms.qemuProcess('kvm1', 'a'), b: await vms.qemuProcess(await hostOf('b'), 'b'), c: await vms.qemuProcess(await hostOf('c'), 'c') };
     await configure({
-      vms: { a: { host: 'kvm2', disks: ['lun1'], nics: 2, graphics: 'vnc' }, b: { description: NASTY, ha: true, graphics: 'spice', vcpus: 2, disks: ['lun2'] }, c: { memory: 48 }, d: {} },
+      vms: {
+        a: { host: 'kvm2', disks: ['lun1'], nics: 2, graphics: 'vnc' },
+        b: { description: NASTY, ha: true, graphics: 'spice', vcpus: 2, disks: ['lun2'] },
+        c: { memory: 48 },
+        d: {},
+      },
       group: { vms: ['c', 'd'], hosts: ['kvm1'] },
     });
     const { json, text } = await plan();
@@ -322,7 +330,11 @@ describe('VMs, affinity and maintenance against the lab', () => {
   it('shows VMs migrated, stopped, changed and deleted out of band in the plan, and repairs them', async () => {
     // a is pinned to kvm2: someone live-migrates it to kvm1 behind virtplane's back.
     const kvm1Address = lab.lab.hosts.find((host) => host.name === 'kvm1')!.address;
-    await vms.pool.exec(vms.endpoint('kvm2'), ['virsh', 'migrate', '--live', '--persistent', '--undefinesource', 'a', `qemu+ssh://${kvm1Address}/system`, '--migrateuri', `tcp://${kvm1Address}`], { timeoutMs: 120_000 });
+    await vms.pool.exec(
+      vms.endpoint('kvm2'),
+      ['virsh', 'migrate', '--live', '--persistent', '--undefinesource', 'a', `qemu+ssh://${kvm1Address}/system`, '--migrateuri', `tcp://${kvm1Address}`],
+      { timeoutMs: 120_000 },
+    );
     const b = await vms.domainNamed(clusterId!, 'b');
     const c = await vms.domainNamed(clusterId!, 'c');
     const d = await vms.domainNamed(clusterId!, 'd');
@@ -351,7 +363,10 @@ describe('VMs, affinity and maintenance against the lab', () => {
   });
 
   it('drains a host in maintenance in the same apply: live migration, a stopped VM moved cold', async () => {
-    const onKvm1 = (await vms.domainsOf(clusterId!)).filter((domain) => domain.host === 'kvm1').map((domain) => domain.name).sort();
+    const onKvm1 = (await vms.domainsOf(clusterId!))
+      .filter((domain) => domain.host === 'kvm1')
+      .map((domain) => domain.name)
+      .sort();
     expect(onKvm1).toEqual(expect.arrayContaining(['c', 'd']));
     await configure({ ...scenario, maintenance: ['kvm1'] });
     const { json, text } = await plan();

@@ -98,15 +98,19 @@ export async function startScratchLibvirt(): Promise<ScratchLibvirt> {
     child.child.stdin?.end(stdin ?? '');
     return (await child).stdout;
   };
-  await waitFor(async () => {
-    if (!existsSync(socket)) return false;
-    try {
-      await virsh(['version']);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 20_000, 'the scratch libvirtd');
+  await waitFor(
+    async () => {
+      if (!existsSync(socket)) return false;
+      try {
+        await virsh(['version']);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    20_000,
+    'the scratch libvirtd',
+  );
 
   const stop = async (): Promise<void> => {
     try {
