@@ -13,6 +13,7 @@
  * (and in tgt-admin's output if that command fails).
  */
 import { CommandFailedError, type SshEndpoint } from '../ssh/index.js';
+import { KeyedLock } from '../../util/keyedLock.js';
 import { ForeignTargetError, IscsiOperationError, TargetBusyError, TargetNotFoundError } from './errors.js';
 import { validateIqn } from './iqn.js';
 import { isManagedFileOf, lunSerialOf, managedFileOf } from './layout.js';
@@ -70,7 +71,7 @@ type DeleteOutcome = 'deleted' | 'absent';
 const TID_ATTEMPTS = 5;
 
 /** Changes to one server are serialized within this process (several managers may share a server). */
-const serverQueues = new Map<string, Promise<unknown>>();
+const serverLock = new KeyedLock();
 
 export class IscsiTargetManager {
   private readonly ops: ServerOps;
@@ -275,16 +276,7 @@ export class IscsiTargetManager {
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const key = `${this.server.host}:${this.server.port}`;
-    const previous = serverQueues.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    serverQueues.set(key, next);
-    void next
-      .finally(() => {
-        if (serverQueues.get(key) === next) serverQueues.delete(key);
-      })
-      .catch(() => undefined);
-    return next;
+    return serverLock.run(`${this.server.host}:${this.server.port}`, work);
   }
 }
 

@@ -8,6 +8,7 @@
  * whenever it rewrites its ACL, and never shows them in allowed_initiators.
  */
 import type { InitiatorRule, ManagedTarget, ServedTarget, TargetSpec } from '../../backends/iscsi/index.js';
+import { KeyedLock } from '../../util/keyedLock.js';
 import type { InventoryRepositories } from '../../inventory/index.js';
 import { DiagnosticError, type AttributePath } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
@@ -16,19 +17,10 @@ import { hostInitiatorIqn, portalOf, storageServer, type TargetLocation } from '
 const MIB = 1024 * 1024;
 
 /** Changes to one storage server are read-modify-write of a whole target: one at a time per process. */
-const serverQueues = new Map<string, Promise<unknown>>();
+const serverLock = new KeyedLock();
 
 export function withStorageServerLock<T>(location: Pick<TargetLocation, 'address' | 'port'>, work: () => Promise<T>): Promise<T> {
-  const key = `${location.address}:${location.port}`;
-  const previous = serverQueues.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(work);
-  serverQueues.set(key, next);
-  void next
-    .finally(() => {
-      if (serverQueues.get(key) === next) serverQueues.delete(key);
-    })
-    .catch(() => undefined);
-  return next;
+  return serverLock.run(`${location.address}:${location.port}`, work);
 }
 
 export function ruleText(rule: InitiatorRule): string {

@@ -4,6 +4,7 @@
  * center (so that a host joining and a network being created in the same apply cannot miss each other).
  */
 import { sshLibvirtHost, VIRTPLANE_MANAGER, type HostInventory, type LibvirtHost, type OwnerMetadata } from '../../backends/libvirt/index.js';
+import { KeyedLock } from '../../util/keyedLock.js';
 import type { SshEndpoint } from '../../backends/ssh/index.js';
 import type { Datacenter, Host, InventoryRepositories } from '../../inventory/index.js';
 import { DiagnosticError, type AttributePath } from '../../framework/index.js';
@@ -28,7 +29,7 @@ export async function hostsOfDatacenter(inventory: InventoryRepositories, datace
   return hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-const datacenterQueues = new Map<string, Promise<unknown>>();
+const datacenterLock = new KeyedLock();
 
 /**
  * Runs `work` alone among the changes to this data center's membership and objects in this process.
@@ -36,15 +37,7 @@ const datacenterQueues = new Map<string, Promise<unknown>>();
  * created could be missed by both (each reading the inventory before the other committed).
  */
 export function withDatacenterLock<T>(datacenterId: string, work: () => Promise<T>): Promise<T> {
-  const previous = datacenterQueues.get(datacenterId) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(work);
-  datacenterQueues.set(datacenterId, next);
-  void next
-    .finally(() => {
-      if (datacenterQueues.get(datacenterId) === next) datacenterQueues.delete(datacenterId);
-    })
-    .catch(() => undefined);
-  return next;
+  return datacenterLock.run(datacenterId, work);
 }
 
 export function ownerFor(resourceType: string, resourceId: string, datacenter: Pick<Datacenter, 'name'>): OwnerMetadata {

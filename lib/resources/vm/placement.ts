@@ -14,6 +14,7 @@
  *   another run, or the VMs of this apply, may have taken its memory by the time the apply gets there.
  */
 import type { Cluster, Inventory, InventoryScope } from '../../inventory/index.js';
+import { KeyedLock } from '../../util/keyedLock.js';
 import { HostUnavailableError, InsufficientCapacityError, NotFoundError } from '../../inventory/errors.js';
 import {
   loadSnapshot,
@@ -30,24 +31,11 @@ import { DiagnosticError, errorDiagnostic, type AttributePath, type Diagnostic }
 import { inventoryDiagnostic } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 
-const clusterLocks = new Map<string, Promise<void>>();
+const clusterLock = new KeyedLock();
 
 /** Runs `work` alone among this process's placements in the cluster (the reservations are the cross-process guard). */
-async function withClusterLock<T>(clusterId: string, work: () => Promise<T>): Promise<T> {
-  const previous = clusterLocks.get(clusterId) ?? Promise.resolve();
-  let release: () => void = () => undefined;
-  const mine = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const tail = previous.then(() => mine);
-  clusterLocks.set(clusterId, tail);
-  await previous;
-  try {
-    return await work();
-  } finally {
-    release();
-    if (clusterLocks.get(clusterId) === tail) clusterLocks.delete(clusterId);
-  }
+function withClusterLock<T>(clusterId: string, work: () => Promise<T>): Promise<T> {
+  return clusterLock.run(clusterId, work);
 }
 
 /** New VMs planned by this process, per cluster: each plan-time check sees the others. */
