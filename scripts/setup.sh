@@ -21,3 +21,11 @@ else
 fi
 npx tsc -p tsconfig.json
 echo "build: dist/ up to date"
+# The lab's guest image: built once per machine (about 2-3 minutes from the Debian mirror), then only
+# looked up. Tests and the demo boot real guests from it. A failed build does not stop the set-up: only the
+# tests that boot a guest need it, and they say so.
+if [ "$(id -u)" -ne 0 ]; then
+  echo "guest image: not checked (building it needs root: run \`virtplane lab image\` as root)"
+elif ! node dist/lib/cli/main.js lab image; then
+  echo "guest image: the build FAILED (see above); tests that boot a guest will fail" >&2
+fi

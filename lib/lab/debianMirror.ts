@@ -68,7 +68,7 @@ export function pickDebianMirror(sources: readonly AptSource[], suite: string): 
 }
 
 /** Every `deb` source apt reads on this machine: sources.list, then sources.list.d/*.list and *.sources. */
-export function readAptSources(aptDir = '/etc/apt'): AptSource[] {
+function readAptSources(aptDir = '/etc/apt'): AptSource[] {
   const sources: AptSource[] = [];
   const listFile = join(aptDir, 'sources.list');
   if (existsSync(listFile)) sources.push(...parseOneLineSources(readFileSync(listFile, 'utf8')));

@@ -4,8 +4,9 @@ import { chmod, mkdir, mkdtemp, open, readdir, readFile, readlink, rename, rm, r
 import { dirname, join } from 'node:path';
 import { debianMirrorFor } from './debianMirror.js';
 import { DEBIAN_12_RECIPE, recipeHash, syslinuxConfig, type GuestImageRecipe, type StripRule } from './guestImageRecipe.js';
+import type { LabGuestImage } from './labFile.js';
 import { runLocal, type LocalCommandOptions } from './localCommand.js';
-import { isRunning } from './processes.js';
+import { isRunning, signalAll, waitForExit } from './processes.js';
 
 /**
  * `virtplane lab image`: the lab's guest image, built once per recipe from the Debian mirror apt uses
@@ -16,7 +17,7 @@ import { isRunning } from './processes.js';
  * left in its root, files) by the next one.
  */
 
-export const DEFAULT_IMAGE_CACHE_DIR = '/var/cache/virtplane/images';
+const DEFAULT_IMAGE_CACHE_DIR = '/var/cache/virtplane/images';
 
 /** What is known of a built image; also the JSON file beside it (without `path`). */
 export interface GuestImageFacts {
@@ -85,11 +86,18 @@ export async function cachedGuestImage(options: GuestImageOptions = {}): Promise
   return { ...recorded, path: paths.image };
 }
 
+/** What `lab up` records in lab.json: the cached image if there is one (it never builds: that takes minutes). */
+export async function labGuestImageEntry(options: GuestImageOptions = {}): Promise<LabGuestImage | undefined> {
+  const facts = await cachedGuestImage(options);
+  return facts && { path: facts.path, sha256: facts.sha256, format: facts.format };
+}
+
 /** The image of the current recipe, built (a few minutes) when it is not cached yet. */
 export async function ensureGuestImage(options: GuestImageOptions = {}, progress: ImageProgress = () => {}): Promise<EnsureGuestImageResult> {
   const cached = await cachedGuestImage(options);
   if (cached) return { facts: cached, built: false };
   const paths = cachePaths(options);
+  await assertBuildPrerequisites();
   await mkdir(paths.cacheDir, { recursive: true, mode: 0o755 });
   const releaseLock = await acquireBuildLock(paths.lock, progress);
   try {
@@ -101,6 +109,18 @@ export async function ensureGuestImage(options: GuestImageOptions = {}, progress
   } finally {
     await releaseLock();
   }
+}
+
+const BUILD_PROGRAMS = ['debootstrap', 'chroot', 'mkfs.ext4', 'losetup', 'mount', 'umount', 'extlinux', 'qemu-img'];
+
+async function assertBuildPrerequisites(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('Building the guest image needs root (debootstrap, chroot, a loop mount): run `virtplane lab image` as root.');
+  const missing: string[] = [];
+  for (const program of BUILD_PROGRAMS) {
+    const found = await runLocal(['sh', '-c', 'command -v "$1" || test -x "/usr/sbin/$1" || test -x "/sbin/$1"', 'sh', program], { allowExitCodes: [1, 127] });
+    if (found.exitCode !== 0) missing.push(program);
+  }
+  if (missing.length > 0) throw new Error(`Missing programs to build the guest image: ${missing.join(', ')}. Run \`bash scripts/install-packages.sh\`.`);
 }
 
 /**
@@ -165,17 +185,14 @@ async function mountsBelow(dir: string): Promise<string[]> {
  * mounted for extlinux), loop devices backed by its files. Only what belongs to this folder is touched.
  */
 async function cleanUpBuildDir(dir: string): Promise<void> {
+  const inside: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const root = await readlink(`/proc/${entry}/root`).catch(() => '');
-    if (root.startsWith(`${dir}/`)) {
-      try {
-        process.kill(Number(entry), 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    if (root.startsWith(`${dir}/`)) inside.push(Number(entry));
   }
+  signalAll(inside, 'SIGKILL');
+  await waitForExit(inside, 5000);
   for (const point of await mountsBelow(dir)) {
     const unmounted = await runLocal(['umount', point], { allowExitCodes: [1, 32] });
     if (unmounted.exitCode !== 0) await runLocal(['umount', '--lazy', point], { allowExitCodes: [1, 32] });
@@ -199,8 +216,10 @@ async function buildGuestImage(options: GuestImageOptions, paths: CachePaths, pr
   // Ctrl-C or a plain kill ends the running step; the finally below then cleans up. (SIGKILL leaves the
   // folder to the next build's removeAbandonedBuilds.)
   const abort = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     progress(`${signal}: stopping the build and cleaning up`);
+    stoppedBy = signal;
     abort.abort();
   };
   process.once('SIGINT', onSignal);
@@ -273,7 +292,13 @@ async function buildGuestImage(options: GuestImageOptions, paths: CachePaths, pr
     await writeFile(factsTemp, JSON.stringify(recorded, null, 2) + '\n', { mode: 0o644 });
     await rename(factsTemp, paths.facts);
     progress(`guest image built in ${seconds(Date.now() - started)}: ${paths.image}`);
+    const older = (await readdir(paths.cacheDir)).filter(
+      (name) => name.startsWith(`${recipe.name}-`) && name.endsWith('.qcow2') && join(paths.cacheDir, name) !== paths.image,
+    );
+    if (older.length > 0) progress(`older images kept (overlays of guests may still use them; remove them by hand): ${older.join(', ')}`);
     return facts;
+  } catch (error) {
+    throw stoppedBy ? new Error(`the guest image build was stopped by ${stoppedBy}; nothing was cached`) : error;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { cachedGuestImage } from './guestImage.js';
-import { DEFAULT_LAB_FILE, type LabFile, type LabGuestImage, type LabHostEntry } from './labFile.js';
+import { labGuestImageEntry } from './guestImage.js';
+import { DEFAULT_LAB_FILE, type LabFile, type LabHostEntry } from './labFile.js';
 import { runLocal } from './localCommand.js';
 import {
   bindMountsOf,
@@ -222,8 +222,7 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
   await Promise.all(toBuild.map((machine) => waitForSshBanner(machine.address, 22, 20_000)));
 
   const storage = entries.find((entry) => entry.name === 'storage')!;
-  const image = await cachedGuestImage();
-  const guestImage: LabGuestImage | undefined = image && { path: image.path, sha256: image.sha256, format: image.format };
+  const guestImage = await labGuestImageEntry();
   progress(guestImage ? `guest image: ${guestImage.path}` : 'no guest image yet: `virtplane lab image` builds one (a few minutes, once per machine)');
   const lab: LabFile = {
     sshUser: 'root',
