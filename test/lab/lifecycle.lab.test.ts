@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshPool } from '../../lib/backends/ssh/index.js';
 import { labEndpoints } from '../../lib/lab/endpoints.js';
+import { labGuestImageEntry } from '../../lib/lab/guestImage.js';
 import { labDown, labUp } from '../../lib/lab/lab.js';
 import type { LabFile } from '../../lib/lab/labFile.js';
 import { listLinks, listNamespaces, namespacePids } from '../../lib/lab/network.js';
@@ -54,7 +55,10 @@ describe('lab up and down', () => {
     expect(await namespacePids('vpt-kvm1')).toEqual(pidsBefore);
     // The lab file has the shape DESIGN.md fixes.
     const written = JSON.parse(await readFile(labFile, 'utf8')) as LabFile;
-    expect(Object.keys(written).sort()).toEqual(['hosts', 'knownHostsFile', 'sshPrivateKeyFile', 'sshUser', 'storage']);
+    // guestImage only where `lab image` has cached one on this machine.
+    const image = await labGuestImageEntry();
+    expect(Object.keys(written).sort()).toEqual([...(image ? ['guestImage'] : []), 'hosts', 'knownHostsFile', 'sshPrivateKeyFile', 'sshUser', 'storage']);
+    expect(written.guestImage).toEqual(image);
     expect(written.hosts[0]).toEqual({ name: 'kvm1', address: '10.78.0.11', port: 22, hostKey: expect.stringMatching(/^ssh-ed25519 /) });
   });
 

@@ -5,7 +5,7 @@ import { DiagnosticError, type AttributePath } from '../../framework/index.js';
  * Turns the inventory's typed errors into diagnostics on the attribute the user can change.
  * `references` maps a kind of object that was not found to the attribute naming it (cluster -> cluster_id).
  */
-export function inventoryDiagnostic(error: unknown, references: Readonly<Record<string, AttributePath>> = {}): unknown {
+export function inventoryDiagnostic(error: unknown, references: Readonly<Record<string, AttributePath>> = {}): DiagnosticError | undefined {
   if (error instanceof NameTakenError) return new DiagnosticError('Name already taken', error.message, ['name'], { cause: error });
   if (error instanceof NotFoundError) {
     const path = references[error.kind];
@@ -19,7 +19,7 @@ export function inventoryDiagnostic(error: unknown, references: Readonly<Record<
   if (error instanceof InUseError) return new DiagnosticError('Still in use', error.message, undefined, { cause: error });
   if (error instanceof InvalidValueError || error instanceof ConflictError)
     return new DiagnosticError('Invalid value', error.message, undefined, { cause: error });
-  return error;
+  return undefined;
 }
 
 /** Runs an inventory step, rethrowing its typed errors as diagnostics. */
@@ -27,6 +27,6 @@ export async function withInventoryDiagnostics<T>(step: () => Promise<T>, refere
   try {
     return await step();
   } catch (error) {
-    throw inventoryDiagnostic(error, references);
+    throw inventoryDiagnostic(error, references) ?? error;
   }
 }

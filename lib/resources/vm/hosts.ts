@@ -60,9 +60,9 @@ function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
 }
 
 /** An unreachable host, as a diagnostic that names it (a VM read must never turn that into "gone"). */
-export function hostReadError(error: unknown, row: Host): unknown {
+export function hostReadError(error: unknown, row: Host): DiagnosticError {
   const diagnostic = sshDiagnostic(error, { name: row.name, address: row.address, port: row.port, hostKey: row.hostKey });
-  if (diagnostic instanceof DiagnosticError) {
+  if (diagnostic !== undefined) {
     return new DiagnosticError(`Cannot read host ${row.name}`, diagnostic.detail, undefined, { cause: error });
   }
   return new DiagnosticError(

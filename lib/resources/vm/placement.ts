@@ -106,7 +106,7 @@ export async function checkExistingVm(inventory: Inventory, cluster: Cluster, re
 }
 
 /** A scheduler or capacity refusal at apply time as a diagnostic on the attribute to change. */
-function placementDiagnostic(error: unknown, path: AttributePath): unknown {
+function placementDiagnostic(error: unknown, path: AttributePath): DiagnosticError | undefined {
   if (error instanceof PlacementFailedError) {
     return new DiagnosticError('The VM fits on no host', `${error.message}. Nothing was created.`, path, { cause: error });
   }
@@ -129,7 +129,7 @@ export async function reserveNewVm(provider: ProviderContext, clusterId: string,
   try {
     return await withClusterLock(clusterId, () => provider.inventory.use((inventory) => reservePlacement(inventory, clusterId, request)));
   } catch (error) {
-    throw placementDiagnostic(error, pathFor(request));
+    throw placementDiagnostic(error, pathFor(request)) ?? error;
   }
 }
 
@@ -143,6 +143,6 @@ export async function changePlacement(
   try {
     await tx.vmPlacements.change(vmId, change);
   } catch (error) {
-    throw placementDiagnostic(error, path);
+    throw placementDiagnostic(error, path) ?? error;
   }
 }
