@@ -65,7 +65,18 @@ describe('lab up and down', () => {
   it('repairs a half-dead machine (daemons gone, namespace left) and keeps its host key', async () => {
     const before = JSON.parse(await readFile(labFile, 'utf8')) as LabFile;
     const machine = plan.machines.find((candidate) => candidate.name === 'kvm1')!;
-    for (const pid of await namespacePids(machine.namespace)) process.kill(pid, 'SIGKILL');
+    // A killed process lingers until reaped, and a listener can fork a session child just before it dies:
+    // kill until the namespace is empty, as a crash that takes everything down would leave it.
+    for (let round = 0; round < 20 && (await runningProcessNames(machine)).length > 0; round++) {
+      for (const pid of await namespacePids(machine.namespace)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Ended between the listing and the kill.
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(await runningProcessNames(machine)).toEqual([]);
     const broken = await labStatus(before);
     expect(broken.find((status) => status.name === 'kvm1')!.sshError).toMatch(/unreachable|refused|timed out|no SSH session/i);
