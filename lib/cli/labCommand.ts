@@ -1,10 +1,6 @@
 import { integerFlag, parseArgs, UsageError } from './args.js';
+import { COMMAND_USAGE } from './usage.js';
 import { labDown, labUp } from '../lab/lab.js';
-
-const LAB_USAGE = `usage: virtplane lab up [--hosts N] [--subnet CIDR] [--prefix P]
-       virtplane lab status [--prefix P]
-       virtplane lab down [--prefix P]
-       virtplane lab image [--cache-dir DIR]   build (once per recipe) and show the guest image`;
 
 function progress(message: string): void {
   process.stderr.write(`  ${message}\n`);
@@ -38,6 +34,6 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
       return printLabStatus(flags.prefix, labFile);
     }
     default:
-      throw new UsageError(LAB_USAGE);
+      throw new UsageError(COMMAND_USAGE.lab);
   }
 }

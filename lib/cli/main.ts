@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { UsageError } from './args.js';
+import { COMMAND_USAGE, isCommandName } from './usage.js';
 
-const USAGE = `usage: virtplane <command>
+const USAGE = `usage: virtplane <command>   (virtplane <command> --help for one command)
   lab up|status|down     a real multi-host KVM lab on this machine (root)
   lab image              build once (cached machine-wide) and show the lab's Debian 12 guest image (root)
   status [--inventory L] the platform: data centers, clusters, hosts, VMs; hosts read live over SSH
@@ -13,6 +14,10 @@ const USAGE = `usage: virtplane <command>
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (isCommandName(command) && rest.some((arg) => arg === '--help' || arg === '-h' || arg === 'help')) {
+    process.stdout.write(`${COMMAND_USAGE[command]}\n`);
+    return 0;
+  }
   switch (command) {
     case 'lab':
       return (await import('./labCommand.js')).labCommand(rest);

@@ -1,8 +1,6 @@
 import { parseArgs, UsageError } from './args.js';
+import { COMMAND_USAGE } from './usage.js';
 import { installProvider, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, PROVIDER_VERSION, uninstallProvider } from './providerInstall.js';
-
-const PROVIDER_USAGE = `usage: virtplane provider install [--plugins-dir DIR] [--force]
-       virtplane provider uninstall [--plugins-dir DIR]`;
 
 export async function providerCommand(argv: readonly string[]): Promise<number> {
   const { words, flags } = parseArgs(argv, ['plugins-dir']);
@@ -24,6 +22,6 @@ export async function providerCommand(argv: readonly string[]): Promise<number> 
       return 0;
     }
     default:
-      throw new UsageError(PROVIDER_USAGE);
+      throw new UsageError(COMMAND_USAGE.provider);
   }
 }

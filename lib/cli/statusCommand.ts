@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_INVENTORY_FOLDER, openInventory } from '../inventory/index.js';
 import { parseArgs, UsageError } from './args.js';
@@ -23,7 +24,12 @@ function checkFlags(flags: Readonly<Record<string, string>>, words: readonly str
 }
 
 async function readSnapshot(setting: string): Promise<PlatformSnapshot> {
-  const location = /^postgres(ql)?:\/\//.test(setting) ? setting : resolve(setting);
+  const isUrl = /^postgres(ql)?:\/\//.test(setting);
+  const location = isUrl ? setting : resolve(setting);
+  // A read never creates an inventory: a folder that is not there is a wrong --inventory (or nothing applied yet).
+  if (!isUrl && !existsSync(location)) {
+    throw new Error(`no inventory at ${location}: give the folder or postgres:// URL the provider uses (--inventory), or apply a configuration first`);
+  }
   const inventory = await openInventory(location, {
     onLockWait: () => process.stderr.write(`waiting for another virtplane process to close the inventory at ${location}...\n`),
   });
@@ -40,8 +46,9 @@ async function readSnapshot(setting: string): Promise<PlatformSnapshot> {
  * read live, all at once, one bulk read each: VMs are shown where they really run, in libvirt's state,
  * with their disks and NICs. Without (or with --offline) the inventory alone, and it says so.
  *
- * Exit 0 whenever the inventory was read, whatever the hosts answered (each host line says); 1 when the
- * inventory cannot be opened; 2 for a usage error.
+ * Exit 0 when everything asked was read; 1 when the inventory cannot be read (a missing folder is never
+ * created by this read) or a host did not answer (its line says why, the others are still shown); 2 for
+ * a usage error.
  */
 export async function statusCommand(argv: readonly string[]): Promise<number> {
   const { words, flags } = parseArgs(argv, VALUE_FLAGS);
@@ -73,5 +80,6 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
     ...(readings === null ? {} : { readings }),
   });
   process.stdout.write(lines.join('\n') + '\n');
-  return 0;
+  const unread = readings === null ? [] : [...readings.values()].filter((reading) => reading.kind === 'failed');
+  return unread.length === 0 ? 0 : 1;
 }

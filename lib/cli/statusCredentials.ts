@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFAULT_LAB_FILE, readLabFile } from '../lab/labFile.js';
+import { locateLabFile, readLabFile } from '../lab/labFile.js';
 import { UsageError } from './args.js';
 
 /** How `virtplane status` logs in to hosts: the same three settings as the provider block. */
@@ -15,7 +15,7 @@ interface CredentialFlags {
   readonly sshKey?: string | undefined;
   readonly sshUser?: string | undefined;
   readonly knownHosts?: string | undefined;
-  /** An explicit --lab-file must exist; the default one is used only when it is there. */
+  /** An explicit --lab-file must exist; else .virtplane/lab.json here or above, when there is one. */
   readonly labFile?: string | undefined;
 }
 
@@ -24,11 +24,11 @@ interface CredentialFlags {
  * anywhere means no credentials: the caller then shows the inventory only.
  */
 export function resolveStatusCredentials(flags: CredentialFlags): StatusCredentials | null {
-  const labPath = flags.labFile ?? DEFAULT_LAB_FILE;
   if (flags.labFile !== undefined && !existsSync(resolve(flags.labFile))) {
     throw new UsageError(`--lab-file ${flags.labFile}: no such file`);
   }
-  const lab = existsSync(resolve(labPath)) ? readLabFile(labPath) : undefined;
+  const labPath = flags.labFile ?? locateLabFile();
+  const lab = labPath === undefined ? undefined : readLabFile(labPath);
   const privateKeyFile = flags.sshKey ?? lab?.sshPrivateKeyFile;
   if (privateKeyFile === undefined) return null;
   return {

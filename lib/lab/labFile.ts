@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /** One machine of the lab as written to lab.json (the shape DESIGN.md fixes). */
 export interface LabHostEntry {
@@ -33,6 +33,18 @@ export interface LabFile {
 }
 
 export const DEFAULT_LAB_FILE = '.virtplane/lab.json';
+
+/**
+ * The lab file for a command run from `start`: .virtplane/lab.json there or in the nearest folder above
+ * (from examples/hcl the checkout's own), as git finds its .git. Undefined when there is none.
+ */
+export function locateLabFile(start: string = process.cwd()): string | undefined {
+  for (let folder = resolve(start); ; folder = dirname(folder)) {
+    const candidate = join(folder, DEFAULT_LAB_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(folder) === folder) return undefined;
+  }
+}
 
 export function readLabFile(path: string = DEFAULT_LAB_FILE): LabFile {
   const absolute = resolve(path);

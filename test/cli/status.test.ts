@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -149,6 +150,26 @@ describe('virtplane status from the inventory only', () => {
     expect(result.stderr).toContain('nowhere.json');
   });
 
+  it('refuses an inventory folder that is not there, and does not create it (exit 1)', () => {
+    const missing = join(root, 'no-inventory-here');
+    const result = statusIn(bare, ['--inventory', missing]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`no inventory at ${missing}`);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('prints its usage for --help (exit 0), as every command does', () => {
+    const result = statusIn(bare, ['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: virtplane status /);
+    for (const command of ['lab', 'provider', 'docs', 'doctor']) {
+      const help = spawnSync(process.execPath, [main, command, '--help'], { cwd: bare, encoding: 'utf8' });
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^usage: virtplane ${command}`));
+    }
+  });
+
   it('exits 1 when the inventory cannot be opened', async () => {
     const port = await freePort();
     const result = statusIn(bare, ['--inventory', `postgres://virtplane@127.0.0.1:${port}/inventory`]);
@@ -159,9 +180,9 @@ describe('virtplane status from the inventory only', () => {
 });
 
 describe('virtplane status with hosts that do not answer', () => {
-  it('says why on each host line, lists its VMs as not read, and still exits 0 (credentials from lab.json)', () => {
+  it('says why on each host line, lists its VMs as not read, and exits 1 (credentials from lab.json)', () => {
     const result = statusIn(withLab, ['--inventory', failingInventory]);
-    expect(result.status).toBe(0);
+    expect(result.status).toBe(1);
     const output = lines(result.stdout);
     expect(output[0]).toBe('data center Lab (shared storage)');
     const hostLine = (name: string): string => output.find((line) => line.startsWith(`    host ${name} `)) ?? '';
@@ -194,7 +215,7 @@ describe('virtplane status with hosts that do not answer', () => {
       const started = Date.now();
       const result = statusIn(withLab, ['--inventory', folder]);
       const elapsedMs = Date.now() - started;
-      expect(result.status).toBe(0);
+      expect(result.status).toBe(1);
       expect(result.stdout).toMatch(/host silent 127\.0\.0\.1: NOT READ \((unreachable: no SSH session within \d+ s|no answer within 15 s)\)/);
       expect(result.stderr).toBe('reading 1 host over SSH...\n');
       expect(elapsedMs).toBeLessThan(30_000);
@@ -206,7 +227,7 @@ describe('virtplane status with hosts that do not answer', () => {
   it('says on every host line when the private key cannot be read', () => {
     const missing = join(root, 'no_such_key');
     const result = statusIn(withLab, ['--inventory', failingInventory, '--ssh-key', missing]);
-    expect(result.status).toBe(0);
+    expect(result.status).toBe(1);
     for (const name of ['nolibvirt', 'wrongkey', 'closed']) {
       expect(result.stdout).toContain(
         `host ${name} 127.0.0.1: NOT READ (cannot read the SSH private key: ENOENT: no such file or directory, open '${missing}')`,
@@ -214,15 +235,23 @@ describe('virtplane status with hosts that do not answer', () => {
     }
   });
 
+  it('finds lab.json in a folder above the one it runs in', async () => {
+    const below = join(withLab, 'examples', 'hcl');
+    await mkdir(below, { recursive: true });
+    const result = statusIn(below, ['--inventory', failingInventory]);
+    expect(result.stdout).not.toContain('no SSH credentials');
+    expect(result.stdout).toContain('host closed 127.0.0.1: NOT READ (unreachable: connection refused');
+  });
+
   it('lets an explicit --ssh-key win over lab.json', () => {
     const result = statusIn(withLab, ['--inventory', failingInventory, '--ssh-key', unauthorizedKeyFile]);
-    expect(result.status).toBe(0);
+    expect(result.status).toBe(1);
     expect(result.stdout).toContain('host nolibvirt 127.0.0.1: NOT READ (SSH login refused for user root)');
   });
 
   it('lets an explicit --ssh-user win over lab.json', () => {
     const result = statusIn(withLab, ['--inventory', failingInventory, '--ssh-user', 'vpnobody']);
-    expect(result.status).toBe(0);
+    expect(result.status).toBe(1);
     expect(result.stdout).toContain('host nolibvirt 127.0.0.1: NOT READ (SSH login refused for user vpnobody)');
   });
 });

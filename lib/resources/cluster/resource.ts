@@ -1,6 +1,14 @@
-import type { Cluster, Inventory } from '../../inventory/index.js';
+import type { Cluster } from '../../inventory/index.js';
 import { blockSchema, defineResource, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
-import { changeInventory, descriptionAttribute, idAttribute, nameAttribute, referenceAttribute, removeFromInventory, UUID_PATTERN } from '../shared/index.js';
+import {
+  changeInventory,
+  descriptionAttribute,
+  idAttribute,
+  nameAttribute,
+  referenceAttribute,
+  removeFromInventory,
+  findByIdOrDatacenterPath,
+} from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 
 const SCHEDULING_POLICIES = ['evenly_distributed', 'power_saving', 'none'] as const;
@@ -68,14 +76,6 @@ function fields(planned: ClusterState) {
 }
 
 /** Import ids: the cluster's id, or "DATACENTER_NAME/CLUSTER_NAME". */
-async function findCluster(inventory: Inventory, id: string): Promise<Cluster | undefined> {
-  if (new RegExp(UUID_PATTERN).test(id)) return inventory.clusters.get(id);
-  const [datacenterName, clusterName] = id.split('/');
-  if (!datacenterName || !clusterName) return undefined;
-  const datacenter = await inventory.datacenters.getByName(datacenterName);
-  return datacenter ? inventory.clusters.getByName(datacenter.id, clusterName) : undefined;
-}
-
 export const clusterResource = defineResource<ProviderContext>()({
   typeName: 'virtplane_cluster',
   description: clusterSchema.description,
@@ -112,7 +112,7 @@ export const clusterResource = defineResource<ProviderContext>()({
   },
 
   async import({ provider, id }) {
-    const row = await provider.inventory.use((inventory) => findCluster(inventory, id));
+    const row = await provider.inventory.use((inventory) => findByIdOrDatacenterPath(inventory.datacenters, inventory.clusters, id));
     return row ? { id: row.id } : null;
   },
 });

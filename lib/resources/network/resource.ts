@@ -30,6 +30,7 @@ import {
   UUID_PATTERN,
   withDatacenterLock,
   withInventoryDiagnostics,
+  findByIdOrDatacenterPath,
 } from '../shared/index.js';
 import { cidrProblem } from './addressing.js';
 import { ensureNetworkOn, NETWORK_TYPE, networkModelFor, networkOnHost, removeNetworksFrom } from './onHosts.js';
@@ -200,14 +201,6 @@ function forgetAll(provider: ProviderContext, reads: readonly HostRead[]): void 
 }
 
 /** Import ids: the network's id, or "DATACENTER_NAME/NETWORK_NAME". */
-async function findNetwork(inventory: Inventory, id: string): Promise<Network | undefined> {
-  if (new RegExp(UUID_PATTERN).test(id)) return inventory.networks.get(id);
-  const [datacenterName, networkName] = id.split('/');
-  if (!datacenterName || !networkName) return undefined;
-  const datacenter = await inventory.datacenters.getByName(datacenterName);
-  return datacenter ? inventory.networks.getByName(datacenter.id, networkName) : undefined;
-}
-
 export const networkResource = defineResource<ProviderContext>()({
   typeName: NETWORK_TYPE,
   description: networkSchema.description,
@@ -324,7 +317,7 @@ export const networkResource = defineResource<ProviderContext>()({
   },
 
   async import({ provider, id }) {
-    const row = await provider.inventory.use((inventory) => findNetwork(inventory, id));
+    const row = await provider.inventory.use((inventory) => findByIdOrDatacenterPath(inventory.datacenters, inventory.networks, id));
     return row ? { id: row.id, datacenter_id: row.datacenterId } : null;
   },
 });

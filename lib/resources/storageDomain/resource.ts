@@ -31,6 +31,7 @@ import {
   type ServerAttributes,
   UUID_PATTERN,
   withDatacenterLock,
+  findByIdOrDatacenterPath,
 } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { changeTargetAcl, hostsNotAdmitted, parsePortal, parseTargetId, portalOf, readTarget, type TargetLocation } from '../iscsiTarget/index.js';
@@ -319,14 +320,6 @@ function chapUserOnHosts(reads: readonly HostRead[], domainId: string): string |
 }
 
 /** Import ids: the storage domain's id, or "DATACENTER_NAME/STORAGE_DOMAIN_NAME". */
-async function findDomain(inventory: Inventory, id: string): Promise<StorageDomain | undefined> {
-  if (new RegExp(UUID_PATTERN).test(id)) return inventory.storageDomains.get(id);
-  const [datacenterName, domainName] = id.split('/');
-  if (!datacenterName || !domainName) return undefined;
-  const datacenter = await inventory.datacenters.getByName(datacenterName);
-  return datacenter ? inventory.storageDomains.getByName(datacenter.id, domainName) : undefined;
-}
-
 /** Same target (server and name): only the SSH port or pinned key may differ. */
 function sameTarget(a: string | null, b: unknown): boolean {
   if (a === null || typeof b !== 'string') return a === b;
@@ -500,7 +493,7 @@ export const storageDomainResource = defineResource<ProviderContext>()({
   },
 
   async import({ provider, id }) {
-    const row = await provider.inventory.use((inventory) => findDomain(inventory, id));
+    const row = await provider.inventory.use((inventory) => findByIdOrDatacenterPath(inventory.datacenters, inventory.storageDomains, id));
     return row ? { id: row.id, datacenter_id: row.datacenterId } : null;
   },
 });

@@ -1,0 +1,26 @@
+/** One usage text per command: its `--help`, and what a usage error shows. */
+export const COMMAND_USAGE = {
+  lab: `usage: virtplane lab up [--hosts N] [--subnet CIDR] [--prefix P]
+       virtplane lab status [--prefix P]
+       virtplane lab down [--prefix P]
+       virtplane lab image [--cache-dir DIR]   build (once per recipe) and show the guest image`,
+  status: `usage: virtplane status [--inventory L] [--offline] [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]
+  the platform: data centers, clusters, hosts (memory placed / total), VMs where they really run.
+  --inventory L   the inventory folder or postgres:// URL (default .virtplane/inventory, relative to here)
+  --offline       the inventory only, no host is asked
+  --lab-file F    SSH credentials from this lab.json (default: .virtplane/lab.json here or in a folder above)
+  --ssh-key F, --ssh-user U, --known-hosts F   credentials of your own (each wins over lab.json's)
+  exit 0: all read; 1: the inventory could not be read, or a host did not answer (its line says why); 2: usage`,
+  doctor: `usage: virtplane doctor
+  checks root, KVM (or TCG), Node.js, the Debian packages and Terraform; exit 1 if something is missing`,
+  docs: `usage: virtplane docs [--check]
+  writes docs/reference.md, constructs/generated/ and README's reference table from the schemas (--check: only compare)`,
+  provider: `usage: virtplane provider install [--plugins-dir DIR] [--force]
+       virtplane provider uninstall [--plugins-dir DIR]`,
+} as const;
+
+export type CommandName = keyof typeof COMMAND_USAGE;
+
+export function isCommandName(word: string | undefined): word is CommandName {
+  return word !== undefined && Object.hasOwn(COMMAND_USAGE, word);
+}
