@@ -258,9 +258,20 @@ resource "virtplane_storage_domain" "wrong" {
       /^Target holds protected disks .*Replacing target .* disk prot \(LUN 1 of storage domain vpa-san-/,
     );
 
-    const destroyed = (await tf.plan(['-destroy'], { allowFailure: true })).result;
-    expect(destroyed.exitCode).toBe(1);
-    expect(errorAbout(destroyed, 'virtplane_iscsi_target.t')).toMatch(/^Target holds protected disks .*Destroying target .* disk prot \(LUN 1/);
+    // Destroying everything, the disk refuses first. A disk kept in another state (here: removed from this
+    // one, still in the shared inventory) is guarded by the target itself.
+    const everything = (await tf.plan(['-destroy'], { allowFailure: true })).result;
+    expect(everything.exitCode).toBe(1);
+    expect(errorAbout(everything, 'virtplane_disk.prot')).toMatch(/^Disk protected from deletion/);
+    const protId = String((await tf.stateAttributes('virtplane_disk', 'prot')).id);
+    await tf.run(['state', 'rm', 'virtplane_disk.prot']);
+    try {
+      const destroyed = (await tf.plan(['-destroy', '-target=virtplane_iscsi_target.t'], { allowFailure: true })).result;
+      expect(destroyed.exitCode).toBe(1);
+      expect(errorAbout(destroyed, 'virtplane_iscsi_target.t')).toMatch(/^Target holds protected disks .*Destroying target .* disk prot \(LUN 1/);
+    } finally {
+      await tf.import('virtplane_disk.prot', protId);
+    }
 
     const after = await new IscsiTargetManager(vms.pool, lab.storage).get(iqn);
     expect(after?.luns.find((lun) => lun.lun === 1)?.sizeBytes).toBe(4 * 1024 * 1024);
