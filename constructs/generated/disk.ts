@@ -52,6 +52,11 @@ export interface DiskConfig {
    * @default false
    */
   readonly deletionProtection?: boolean;
+  /**
+   * true: several VMs may use the disk at the same time (a cluster filesystem or a quorum disk; libvirt <shareable/> on every VM that attaches it). Raw disks only. false (default): one VM at a time; attaching it to a second VM is refused, whichever workspace defines that VM.
+   * @default false
+   */
+  readonly shareable?: boolean;
 }
 
 /** How virtplane_disk maps onto Terraform, and the JSON schema its props are checked against at synth. */
@@ -64,7 +69,8 @@ export const diskSchema: ConstructSchema = {
       "sizeMib": "size_mib",
       "format": "format",
       "lun": "lun",
-      "deletionProtection": "deletion_protection"
+      "deletionProtection": "deletion_protection",
+      "shareable": "shareable"
     },
     "blocks": {}
   },
@@ -115,6 +121,12 @@ export const diskSchema: ConstructSchema = {
         "maximum": 255
       },
       "deletionProtection": {
+        "type": [
+          "boolean",
+          "null"
+        ]
+      },
+      "shareable": {
         "type": [
           "boolean",
           "null"
@@ -170,6 +182,11 @@ export class DiskResource extends SchemaResource {
   /** true: destroying the disk is refused (at plan time), with or without its data. Set false and apply first to destroy it. */
   get deletionProtection(): IResolvable {
     return this.getBooleanAttribute("deletion_protection");
+  }
+
+  /** true: several VMs may use the disk at the same time (a cluster filesystem or a quorum disk; libvirt <shareable/> on every VM that attaches it). Raw disks only. false (default): one VM at a time; attaching it to a second VM is refused, whichever workspace defines that VM. */
+  get shareable(): IResolvable {
+    return this.getBooleanAttribute("shareable");
   }
 
   /** Where QEMU opens the disk: the volume's file, or iscsi://PORTAL/IQN/LUN. */

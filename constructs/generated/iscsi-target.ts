@@ -83,6 +83,11 @@ export interface IscsiTargetConfig {
    */
   readonly replaceOnLunRemoval?: boolean;
   /**
+   * true: destroying or replacing the target (which deletes every LUN file) is refused at plan. Whatever it is, a target that storage domains still use, or that holds a disk with deletion_protection, is never destroyed or replaced.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+  /**
    * The target's LUNs.
    * @default - none
    */
@@ -101,7 +106,8 @@ export const iscsiTargetSchema: ConstructSchema = {
       "allowedInitiators": "allowed_initiators",
       "chapUsername": "chap_username",
       "chapPassword": "chap_password",
-      "replaceOnLunRemoval": "replace_on_lun_removal"
+      "replaceOnLunRemoval": "replace_on_lun_removal",
+      "deletionProtection": "deletion_protection"
     },
     "blocks": {
       "lun": {
@@ -185,6 +191,12 @@ export const iscsiTargetSchema: ConstructSchema = {
         "sensitive": true
       },
       "replaceOnLunRemoval": {
+        "type": [
+          "boolean",
+          "null"
+        ]
+      },
+      "deletionProtection": {
         "type": [
           "boolean",
           "null"
@@ -279,6 +291,11 @@ export class IscsiTargetResource extends SchemaResource {
   /** Removing a lun block would destroy that LUN's data. false (default): the plan refuses it. true: the plan replaces the whole target, every LUN recreated empty: set it only when that is what you want. */
   get replaceOnLunRemoval(): IResolvable {
     return this.getBooleanAttribute("replace_on_lun_removal");
+  }
+
+  /** true: destroying or replacing the target (which deletes every LUN file) is refused at plan. Whatever it is, a target that storage domains still use, or that holds a disk with deletion_protection, is never destroyed or replaced. */
+  get deletionProtection(): IResolvable {
+    return this.getBooleanAttribute("deletion_protection");
   }
 
   /** ADDRESS:3260, where initiators connect. */

@@ -7,6 +7,7 @@ const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
   host: 'host',
   network: 'network',
   storage_domain: 'storage domain',
+  disk: 'disk',
   vm: 'VM',
   affinity_group: 'affinity group',
   user: 'user',

@@ -10,6 +10,7 @@ export type { ClusterRepository } from './repositories/clusters.js';
 export type { HostRepository } from './repositories/hosts.js';
 export type { NetworkRepository } from './repositories/networks.js';
 export type { StorageDomainRepository } from './repositories/storageDomains.js';
+export type { DiskRepository } from './repositories/disks.js';
 export type { AffinityGroupRepository } from './repositories/affinityGroups.js';
 export type { UserRepository, UserInput } from './repositories/users.js';
 export type { RoleRepository, RoleInput } from './repositories/roles.js';

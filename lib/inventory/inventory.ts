@@ -3,6 +3,7 @@ import { InventoryClosedError } from './errors.js';
 import { affinityGroupRepository, type AffinityGroupRepository } from './repositories/affinityGroups.js';
 import { auditRepository, type AuditRepository } from './repositories/audit.js';
 import { clusterRepository, type ClusterRepository } from './repositories/clusters.js';
+import { diskRepository, type DiskRepository } from './repositories/disks.js';
 import { datacenterRepository, type DatacenterRepository } from './repositories/datacenters.js';
 import { hostRepository, type HostRepository } from './repositories/hosts.js';
 import { networkRepository, type NetworkRepository } from './repositories/networks.js';
@@ -20,6 +21,7 @@ export interface InventoryRepositories {
   readonly hosts: HostRepository;
   readonly networks: NetworkRepository;
   readonly storageDomains: StorageDomainRepository;
+  readonly disks: DiskRepository;
   readonly vmPlacements: VmPlacementRepository;
   readonly affinityGroups: AffinityGroupRepository;
   readonly users: UserRepository;
@@ -55,6 +57,7 @@ function scope(executor: SqlExecutor): InventoryScope {
     hosts: hostRepository(executor),
     networks: networkRepository(executor),
     storageDomains: storageDomainRepository(executor),
+    disks: diskRepository(executor),
     vmPlacements: vmPlacementRepository(executor),
     affinityGroups: affinityGroupRepository(executor),
     users: userRepository(executor),

@@ -2,7 +2,7 @@
 
 export type Uuid = string;
 
-export type EntityKind = 'datacenter' | 'cluster' | 'host' | 'network' | 'storage_domain' | 'vm' | 'affinity_group' | 'user' | 'role' | 'permission';
+export type EntityKind = 'datacenter' | 'cluster' | 'host' | 'network' | 'storage_domain' | 'disk' | 'vm' | 'affinity_group' | 'user' | 'role' | 'permission';
 
 /** Changes to an existing row: `undefined` keeps a value, `null` clears a nullable one. */
 export type Changes<Input> = { readonly [K in keyof Input]?: Input[K] | undefined };
@@ -133,6 +133,24 @@ export interface StorageDomainInput {
   readonly portal?: string | null;
   readonly iqn?: string | null;
   readonly path?: string | null;
+}
+
+/** A virtplane disk as the inventory knows it (its id is STORAGE_DOMAIN_ID/FILE or STORAGE_DOMAIN_ID/lun/N). */
+export interface DiskRecord extends Timestamps {
+  readonly id: string;
+  readonly storageDomainId: Uuid;
+  readonly name: string;
+  /** Several VMs may use it at once (raw only). */
+  readonly shareable: boolean;
+  readonly deletionProtection: boolean;
+}
+
+export interface DiskRecordInput {
+  readonly id: string;
+  readonly storageDomainId: Uuid;
+  readonly name: string;
+  readonly shareable: boolean;
+  readonly deletionProtection: boolean;
 }
 
 /** reserved: memory held for a VM being created; placed: the VM exists on that host. */

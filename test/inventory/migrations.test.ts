@@ -50,9 +50,9 @@ describe.each(BACKENDS)('schema migrations on %s', (backend) => {
     const driver = await openDriver(backend, location);
     try {
       await migrate(driver);
-      const broken = { version: 2, name: 'broken', sql: 'CREATE TABLE half_done (id integer); SELECT no_such_column FROM half_done;' };
+      const broken = { version: LATEST_SCHEMA_VERSION + 1, name: 'broken', sql: 'CREATE TABLE half_done (id integer); SELECT no_such_column FROM half_done;' };
       await expect(migrate(driver, [...MIGRATIONS, broken])).rejects.toThrow(/no_such_column/);
-      expect(await appliedVersions(driver)).toEqual([1]);
+      expect(await appliedVersions(driver)).toEqual(MIGRATIONS.map((migration) => migration.version));
       const { rows } = await driver.query("SELECT to_regclass('half_done') AS found");
       expect(rows[0]?.found).toBeNull();
 
@@ -79,12 +79,15 @@ describe('schema migrations on a shared PostgreSQL', () => {
     const inventories = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     try {
       expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
-      expect(inventories.map((inventory) => inventory.schemaVersion)).toEqual([1, 1, 1, 1]);
+      expect(inventories.map((inventory) => inventory.schemaVersion)).toEqual([2, 2, 2, 2]);
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
         const migrations = await client.query('SELECT version, name FROM schema_migrations');
-        expect(migrations.rows).toEqual([{ version: 1, name: 'initial' }]);
+        expect(migrations.rows).toEqual([
+          { version: 1, name: 'initial' },
+          { version: 2, name: 'disks' },
+        ]);
         const roles = await client.query('SELECT count(*)::int AS n FROM roles WHERE builtin');
         expect(roles.rows[0].n).toBe(6);
         // The migration lock is a session lock: nobody may still hold it.

@@ -152,6 +152,7 @@ describe('plan-time checks', () => {
       chap_username: null,
       chap_password: null,
       replace_on_lun_removal: false,
+      deletion_protection: false,
       portal: null,
       lun: [{ lun: 1, size_mib: 8 }],
     };

@@ -19,6 +19,7 @@ import { validateIqn } from './iqn.js';
 import { isManagedFileOf, lunSerialOf, managedFileOf } from './layout.js';
 import {
   DEFAULT_TID_RANGE,
+  chapDigestOf,
   confMatchesSpec,
   describeSessions,
   freeTid,
@@ -33,7 +34,7 @@ import {
 import type { RemoteShell } from './remoteShell.js';
 import { ServerOps } from './serverOps.js';
 import { assertOwned, readServerState, type InternalState, type IscsiServerState, type ManagedTarget } from './serverState.js';
-import { validateTargetSpec, type TargetSpec } from './spec.js';
+import { validateTargetSpec, type ChapCredentials, type TargetSpec } from './spec.js';
 import {
   bindAccount,
   bindAcl,
@@ -99,6 +100,25 @@ export class IscsiTargetManager {
     const internal = await this.readInternal();
     assertOwned(this.server.name, internal, iqn);
     return internal.state.managed.find((target) => target.iqn === iqn);
+  }
+
+  /**
+   * How `credentials` compare with the CHAP account of virtplane's target `iqn` (the password against
+   * the digest virtplane.conf records; the password never leaves the server): 'absent' when there is no
+   * such target, 'no-chap' when it does not use CHAP, 'other-user', 'other-password' or 'match'.
+   */
+  async compareChap(
+    iqn: string,
+    credentials: ChapCredentials,
+  ): Promise<{ readonly outcome: 'absent' | 'no-chap' | 'other-user' | 'other-password' | 'match'; readonly username?: string }> {
+    validateIqn(iqn);
+    const internal = await this.readInternal();
+    const target = internal.state.managed.find((candidate) => candidate.iqn === iqn);
+    if (target === undefined) return { outcome: 'absent' };
+    if (target.chapUsername === undefined) return { outcome: 'no-chap' };
+    if (target.chapUsername !== credentials.username) return { outcome: 'other-user', username: target.chapUsername };
+    const matches = internal.chapDigests.get(iqn) === chapDigestOf(iqn, credentials.password);
+    return { outcome: matches ? 'match' : 'other-password', username: target.chapUsername };
   }
 
   async create(spec: TargetSpec): Promise<ManagedTarget> {

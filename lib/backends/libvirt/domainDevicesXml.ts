@@ -110,6 +110,7 @@ export function parseDisk(disk: XmlElement): DomainDisk {
     target: { dev, bus },
     ...(bootOrder === undefined ? {} : { bootOrder }),
     ...(firstChild(disk, 'readonly') ? { readOnly: true } : {}),
+    ...(firstChild(disk, 'shareable') ? { shareable: true } : {}),
     ...(serial === undefined ? {} : { serial }),
   };
 }
@@ -186,6 +187,8 @@ function applyDisk(element: XmlElement, disk: DomainDisk): void {
   applyBootOrder(element, disk.bootOrder);
   if (!disk.readOnly) removeChildren(element, (child) => child.name === 'readonly');
   else if (!firstChild(element, 'readonly')) element.elements.push(el('readonly'));
+  if (!disk.shareable) removeChildren(element, (child) => child.name === 'shareable');
+  else if (!firstChild(element, 'shareable')) element.elements.push(el('shareable'));
   setChildText(element, 'serial', disk.serial);
 }
 

@@ -67,6 +67,8 @@ export interface DomainDisk {
   readonly target: { readonly dev: string; readonly bus: DiskBus };
   readonly bootOrder?: number;
   readonly readOnly?: boolean;
+  /** Several domains may open the disk at once (libvirt <shareable/>: no image locking, no host cache). */
+  readonly shareable?: boolean;
   readonly serial?: string;
 }
 

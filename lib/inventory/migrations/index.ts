@@ -5,6 +5,7 @@
  * Never edit a released migration: add the next number.
  */
 import * as initial from './0001_initial.js';
+import * as disks from './0002_disks.js';
 
 export interface Migration {
   readonly version: number;
@@ -12,6 +13,6 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, disks];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

@@ -44,6 +44,7 @@ import {
 } from './location.js';
 import type { ProviderContext } from '../context/index.js';
 import { parseTargetId, readTarget } from '../iscsiTarget/index.js';
+import { describeUsers, diskUsers, type DiskUser } from './usage.js';
 
 export const diskSchema = blockSchema({
   description:
@@ -86,6 +87,12 @@ export const diskSchema = blockSchema({
       optional: true,
       default: false,
     }),
+    shareable: boolAttribute({
+      description:
+        'true: several VMs may use the disk at the same time (a cluster filesystem or a quorum disk; libvirt <shareable/> on every VM that attaches it). Raw disks only. false (default): one VM at a time; attaching it to a second VM is refused, whichever workspace defines that VM.',
+      optional: true,
+      default: false,
+    }),
     path: stringAttribute({
       description: "Where QEMU opens the disk: the volume's file, or iscsi://PORTAL/IQN/LUN.",
       computed: true,
@@ -103,6 +110,8 @@ const MIB = 1024 * 1024;
 /** What the plan decides from the storage domain's type: the id, path, format (and for a LUN, nothing about size). */
 function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: DiskPlanned; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
+  const shareableProblem = shareableDiagnostic(planned, domain.type === 'dir' ? (planned.format ?? 'qcow2') : 'raw');
+  if (shareableProblem !== undefined) diagnostics.push(shareableProblem);
   if (domain.type === 'dir') {
     if (planned.lun !== null && !isUnknown(planned.lun))
       diagnostics.push(
@@ -124,6 +133,16 @@ function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: Dis
   if (typeof planned.lun !== 'number') return { planned: { ...planned, format: 'raw' }, diagnostics };
   const location: DiskLocation = { kind: 'lun', domainId: domain.id, lun: planned.lun };
   return { planned: { ...planned, format: 'raw', id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
+}
+
+/** A shareable disk must be raw: two QEMUs writing one qcow2 file would corrupt its metadata. */
+export function shareableDiagnostic(planned: Pick<DiskPlanned, 'shareable' | 'name'>, format: unknown): Diagnostic | undefined {
+  if (planned.shareable !== true || format !== 'qcow2') return undefined;
+  return errorDiagnostic(
+    'A shareable disk must be raw',
+    `Disk ${String(planned.name)} is qcow2: QEMU cannot let several VMs write one qcow2 file (its allocation tables would be corrupted). Set format = "raw" (a new disk), or remove shareable.`,
+    ['shareable'],
+  );
 }
 
 interface DiskPlace {
@@ -179,22 +198,37 @@ interface Found {
 }
 
 /**
- * The volume as the first carrier that can rescan its pool sees it (null: the pool has none). A host
- * whose pool cannot rescan (its login refused, say) is passed over for the next one.
+ * The volume as the first carrier that has it sees it. A host whose pool cannot rescan (its login
+ * refused, say) is passed over for the next one; a carrier whose pool lacks the volume too (its
+ * directory not mounted there, say). Null only when every carrier rescanned and none has it.
  */
 async function lookUp(carriers: readonly HostRead[], domain: StorageDomain, volume: string): Promise<Found> {
   let failure: unknown;
+  let absent: HostRead | undefined;
   for (const carrier of carriers) {
     try {
       await refreshPool(carrier.host.libvirt, domain.name);
-      return { carrier, volume: await lookupVolume(carrier.host.libvirt, domain.name, volume) };
+      const found = await lookupVolume(carrier.host.libvirt, domain.name, volume);
+      if (found !== null) return { carrier, volume: found };
+      absent ??= carrier;
     } catch (error) {
       if (!(error instanceof VirshError) || error.kind === 'connection')
         throw hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`) ?? error;
       failure = hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`) ?? error;
     }
   }
-  throw failure;
+  if (failure !== undefined || absent === undefined) throw failure;
+  return { carrier: absent, volume: null };
+}
+
+/**
+ * "Gone" needs every host of the data center to carry the domain's pool and to lack the volume: a
+ * host whose pool (or directory) is not there cannot tell, and neither can a volume missing from one
+ * host but unread on another.
+ */
+export function cannotTellWhy(hostNames: readonly string[], carrierNames: readonly string[]): string | undefined {
+  const missing = hostNames.filter((name) => !carrierNames.includes(name));
+  return missing.length === 0 ? undefined : missing.join(', ');
 }
 
 const TARGET_PATHS: ServerAttributes = { address: ['storage_domain_id'], hostKey: ['storage_domain_id'], iqn: ['storage_domain_id'] };
@@ -246,6 +280,43 @@ async function refreshOthers(provider: ProviderContext, place: DiskPlace, carrie
   );
 }
 
+/** What a VM or a target must know of the disk, in the inventory every workspace shares. */
+async function register(provider: ProviderContext, state: DiskState): Promise<void> {
+  const location = parseDiskId(state.id ?? '');
+  if (location === undefined) return;
+  await provider.inventory.use((inventory) =>
+    inventory.disks.upsert({
+      id: state.id ?? '',
+      storageDomainId: location.domainId,
+      name: state.name,
+      shareable: state.shareable === true,
+      deletionProtection: state.deletion_protection === true,
+    }),
+  );
+}
+
+/**
+ * The VMs (any state, any host of the data center) that use the disk. `fresh`: each host asked again
+ * (apply), not the refresh's shared read.
+ */
+async function usersOf(provider: ProviderContext, diskId: string, signal: AbortSignal, fresh: boolean): Promise<DiskUser[]> {
+  const location = parseDiskId(diskId);
+  if (location === undefined) return [];
+  const place = await placeOf(provider, location.domainId);
+  if (place === undefined) return [];
+  if (fresh) for (const host of place.hosts) provider.hostReads.forget(datacenterHost(provider, host).endpoint);
+  return diskUsers(await readHosts(provider, place.hosts, signal), diskId, place.domain);
+}
+
+function refuseInUse(prior: Pick<DiskState, 'name'>, users: readonly DiskUser[]): void {
+  if (users.length === 0) return;
+  throw new DiagnosticError(
+    'Disk in use',
+    `${prior.name} is used by ${describeUsers(users)}; deleting it would pull the disk from under that VM. Remove its disk block from that VM (or destroy the VM) first, then destroy the disk.`,
+    ['id'],
+  );
+}
+
 function audit(
   provider: ProviderContext,
   action: 'create' | 'update' | 'delete',
@@ -265,7 +336,7 @@ export const diskResource = defineResource<ProviderContext>()({
   description: diskSchema.description,
   schema: diskSchema,
 
-  async plan({ provider, prior, planned }) {
+  async plan({ provider, prior, planned, signal }) {
     const diagnostics: Diagnostic[] = [];
     if (prior !== null) {
       const size = planned.size_mib;
@@ -277,6 +348,20 @@ export const diskResource = defineResource<ProviderContext>()({
             ['size_mib'],
           ),
         );
+      }
+      const shareableProblem = shareableDiagnostic(planned, prior.format);
+      if (shareableProblem !== undefined) diagnostics.push(shareableProblem);
+      if (prior.shareable === true && planned.shareable === false && prior.id !== null) {
+        const users = await usersOf(provider, prior.id, signal, false).catch(() => []);
+        if (users.length > 1) {
+          diagnostics.push(
+            errorDiagnostic(
+              'Disk used by several VMs',
+              `${prior.name} is used by ${describeUsers(users)}: it cannot stop being shareable while more than one VM uses it. Detach it from all VMs but one first.`,
+              ['shareable'],
+            ),
+          );
+        }
       }
       return { diagnostics };
     }
@@ -329,6 +414,7 @@ export const diskResource = defineResource<ProviderContext>()({
       size = requireLunSize(existing, location.lun, planned.size_mib);
     }
     const state: DiskState = { ...(decided as DiskState), size_mib: size };
+    await register(provider, state);
     await audit(provider, 'create', state, state);
     return state;
   },
@@ -341,8 +427,22 @@ export const diskResource = defineResource<ProviderContext>()({
     let size: number;
     let format: DiskFormat = 'raw';
     if (location.kind === 'volume') {
-      const { volume } = await lookUp(await carriersOf(provider, place, signal), place.domain, location.volume);
-      if (volume === null) return null;
+      const carriers = await carriersOf(provider, place, signal);
+      const { volume } = await lookUp(carriers, place.domain, location.volume);
+      if (volume === null) {
+        const missing = cannotTellWhy(
+          place.hosts.map((host) => host.name),
+          carriers.map((carrier) => carrier.host.row.name),
+        );
+        if (missing !== undefined) {
+          throw new DiagnosticError(
+            'Cannot tell whether the disk still exists',
+            `${location.volume} is not in storage domain ${place.domain.name} on ${carriers.map((carrier) => carrier.host.row.name).join(', ')}, but the domain's pool is not running on ${missing} (its directory not there, or not mounted), so the disk may still be there. Apply the virtplane_storage_domain (or mount its directory on ${missing}), then refresh again.`,
+            ['storage_domain_id'],
+          );
+        }
+        return null;
+      }
       size = Math.floor(volume.capacityMiB);
       format = volume.format === 'qcow2' || volume.format === 'raw' ? volume.format : formatOfVolume(location.volume);
     } else {
@@ -358,6 +458,7 @@ export const diskResource = defineResource<ProviderContext>()({
       format,
       lun: location.kind === 'lun' ? location.lun : null,
       deletion_protection: state.deletion_protection ?? false,
+      shareable: state.shareable ?? false,
       path: diskPathOf(place.domain, location),
     };
   },
@@ -383,6 +484,7 @@ export const diskResource = defineResource<ProviderContext>()({
       }
     }
     const state: DiskState = { ...planned, id: prior.id, path: prior.path, size_mib: size };
+    await register(provider, state);
     await audit(provider, 'update', state, state);
     return state;
   },
@@ -393,6 +495,7 @@ export const diskResource = defineResource<ProviderContext>()({
         'deletion_protection',
       ]);
     }
+    refuseInUse(prior, await usersOf(provider, prior.id ?? '', signal, true));
     const location = parseDiskId(prior.id ?? '');
     // A LUN belongs to its target (or to whoever provides it): the disk lets go of it, nothing is deleted.
     if (location !== undefined && location.kind === 'volume') {
@@ -407,6 +510,7 @@ export const diskResource = defineResource<ProviderContext>()({
         await refreshOthers(provider, place, carrier);
       }
     }
+    await provider.inventory.use((inventory) => inventory.disks.delete(prior.id ?? ''));
     await audit(provider, 'delete', prior);
   },
 
@@ -420,6 +524,7 @@ export const diskResource = defineResource<ProviderContext>()({
       name: location.kind === 'volume' ? nameOfVolume(location.volume) : `lun-${location.lun}`,
       storage_domain_id: location.domainId,
       deletion_protection: false,
+      shareable: false,
     };
   },
 });

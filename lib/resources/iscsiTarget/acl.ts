@@ -7,7 +7,7 @@
  * names through the iSCSI backend; the target resource itself adds them again from the inventory
  * whenever it rewrites its ACL, and never shows them in allowed_initiators.
  */
-import type { InitiatorRule, ManagedTarget, ServedTarget, TargetSpec } from '../../backends/iscsi/index.js';
+import type { InitiatorRule, IscsiTargetManager, ManagedTarget, ServedTarget, TargetSpec } from '../../backends/iscsi/index.js';
 import { KeyedLock } from '../../util/keyedLock.js';
 import type { InventoryRepositories } from '../../inventory/index.js';
 import { DiagnosticError, type AttributePath } from '../../framework/index.js';
@@ -120,9 +120,37 @@ export async function changeTargetAcl(provider: ProviderContext, location: Targe
     const same = wanted.length === current.length && wanted.every((rule) => names.has(ruleText(rule)));
     if (same && served !== undefined) return { outcome: 'unchanged', chapUsername };
     if (chapUsername !== undefined && change.chapPassword === null) return { outcome: 'needs-chap', chapUsername };
+    if (chapUsername !== undefined && change.chapPassword !== null) {
+      // The ACL is rewritten with the whole target: a wrong password here would become the target's secret.
+      const compared = await manager.compareChap(location.iqn, { username: chapUsername, password: change.chapPassword });
+      if (compared.outcome !== 'match') {
+        throw new DiagnosticError(
+          "CHAP credentials differ from the target's",
+          `Target ${location.iqn} has another CHAP password than the one given here; virtplane will not rewrite the target's secret from a storage domain. Set chap_password to the target's (virtplane_iscsi_target chap_password).`,
+          ['chap_password'],
+        );
+      }
+    }
     await manager.update(specKeeping(target, wanted, change.chapPassword));
     return { outcome: 'changed', chapUsername };
   });
+}
+
+export type ChapComparison = Awaited<ReturnType<IscsiTargetManager['compareChap']>>;
+
+/** How a storage domain's CHAP settings compare with its virtplane target's (read only). */
+export async function compareTargetChap(
+  provider: ProviderContext,
+  location: TargetLocation,
+  credentials: { readonly username: string | null; readonly password: string | null },
+): Promise<ChapComparison> {
+  const { manager } = storageServer(provider, location);
+  if (credentials.username === null || credentials.password === null) {
+    const target = (await manager.read()).managed.find((candidate) => candidate.iqn === location.iqn);
+    if (target === undefined) return { outcome: 'absent' };
+    return target.chapUsername === undefined ? { outcome: 'match' } : { outcome: 'other-user', username: target.chapUsername };
+  }
+  return manager.compareChap(location.iqn, { username: credentials.username, password: credentials.password });
 }
 
 /** Host ids of the data center whose initiators a restricted target does not admit. */

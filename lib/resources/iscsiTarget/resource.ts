@@ -32,7 +32,9 @@ import {
   type StateOf,
 } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
+import { describeDependents, dependentsOfTarget, type TargetDependents } from './dependents.js';
 import { hostInitiatorsUsingTarget, ruleOf, ruleText, servedRules, withStorageServerLock } from './acl.js';
+import { readTarget } from './acl.js';
 import { formatTargetId, isHostInitiator, parseTargetId, portalOf, storageServer, type TargetLocation } from './location.js';
 
 const MIB = 1024 * 1024;
@@ -109,6 +111,12 @@ export const iscsiTargetSchema = blockSchema({
     replace_on_lun_removal: boolAttribute({
       description:
         "Removing a lun block would destroy that LUN's data. false (default): the plan refuses it. true: the plan replaces the whole target, every LUN recreated empty: set it only when that is what you want.",
+      optional: true,
+      default: false,
+    }),
+    deletion_protection: boolAttribute({
+      description:
+        'true: destroying or replacing the target (which deletes every LUN file) is refused at plan. Whatever it is, a target that storage domains still use, or that holds a disk with deletion_protection, is never destroyed or replaced.',
       optional: true,
       default: false,
     }),
@@ -219,6 +227,7 @@ function targetStateFrom(prior: TargetState, target: ManagedTarget, served: Serv
     chap_username: chapBound ? (target.chapUsername ?? null) : null,
     chap_password: chapBound ? prior.chap_password : null,
     replace_on_lun_removal: prior.replace_on_lun_removal ?? false,
+    deletion_protection: prior.deletion_protection ?? false,
     server_port: prior.server_port ?? 22,
   };
 }
@@ -275,6 +284,70 @@ function planLunChanges(prior: TargetState, planned: TargetPlanned): { diagnosti
   return { diagnostics, replace };
 }
 
+/**
+ * Why the target must not go (destroyed, or replaced: every LUN file deleted), or undefined:
+ * deletion_protection, a disk with deletion_protection on it, or (`domainsBlock`) storage domains on it.
+ * A plan to destroy everything cannot refuse for the storage domains (they go first, in the same
+ * apply); the apply refuses for those still there.
+ */
+async function refusal(
+  provider: ProviderContext,
+  state: Pick<TargetState, 'server_address' | 'iqn' | 'deletion_protection'>,
+  doing: 'destroying' | 'replacing',
+  options: { readonly domainsBlock?: boolean } = {},
+): Promise<Diagnostic | undefined> {
+  const what = doing === 'destroying' ? 'Destroying' : 'Replacing';
+  const consequence = `${what} target ${state.iqn} deletes every LUN file it has.`;
+  if (state.deletion_protection === true) {
+    return errorDiagnostic(
+      'Target protected from deletion',
+      `${consequence} It has deletion_protection = true: set deletion_protection = false and apply first if you really mean it.`,
+      ['deletion_protection'],
+    );
+  }
+  const dependents = await provider.inventory.use((inventory) => dependentsOfTarget(inventory, state));
+  return refusalFor(dependents, consequence, options.domainsBlock ?? true);
+}
+
+function refusalFor(dependents: TargetDependents, consequence: string, domainsBlock: boolean): Diagnostic | undefined {
+  if (dependents.protectedDisks.length > 0) {
+    return errorDiagnostic(
+      'Target holds protected disks',
+      `${consequence} It holds ${describeDependents(dependents)}, and disks with deletion_protection = true are never lost as a side effect. Keep the target (remove -replace, or undo the change that replaces it), or set deletion_protection = false on those disks and destroy them first.`,
+      ['iqn'],
+    );
+  }
+  if (domainsBlock && dependents.domains.length > 0) {
+    return errorDiagnostic(
+      'Target in use',
+      `${consequence} It is used by ${describeDependents(dependents)}. Destroy those storage domains (and their disks) first, or keep the target (remove -replace, or undo the change that replaces it).`,
+      ['iqn'],
+    );
+  }
+  return undefined;
+}
+
+/**
+ * A create plan for a target the storage server already has and storage domains use is the second half
+ * of a replacement (terraform apply -replace, or a change that replaces it): Terraform plans the new
+ * object with no prior state. Refused like the replacement it is. An unreachable server says nothing
+ * here (the apply finds out).
+ */
+async function planCreate(provider: ProviderContext, planned: TargetPlanned): Promise<Diagnostic[]> {
+  const { server_address: address, server_port: port, iqn, server_host_key: hostKey } = planned;
+  if (typeof address !== 'string' || typeof iqn !== 'string' || typeof port !== 'number' || isUnknown(hostKey)) return [];
+  const dependents = await provider.inventory.use((inventory) => dependentsOfTarget(inventory, { server_address: address, iqn }));
+  if (dependents.domains.length === 0 && planned.deletion_protection !== true) return [];
+  const location: TargetLocation = { address, port, iqn, hostKey: hostKey as string | null };
+  const exists = await readTarget(provider, location).then(
+    (found) => found !== undefined,
+    () => false,
+  );
+  if (!exists) return [];
+  const refused = await refusal(provider, { server_address: address, iqn, deletion_protection: planned.deletion_protection === true }, 'replacing');
+  return refused === undefined ? [] : [refused];
+}
+
 export const iscsiTargetResource = defineResource<ProviderContext>()({
   typeName: 'virtplane_iscsi_target',
   description: iscsiTargetSchema.description,
@@ -282,7 +355,7 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
 
   validate: ({ config }) => validateTargetConfig(config),
 
-  plan({ prior, planned }) {
+  async plan({ provider, prior, planned }) {
     const { server_address: address, server_port: port, iqn, server_host_key: hostKey } = planned;
     const addressKnown = typeof address === 'string';
     const idKnown = addressKnown && typeof port === 'number' && typeof iqn === 'string' && !isUnknown(hostKey);
@@ -291,9 +364,19 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
       id: idKnown ? formatTargetId({ address, port, iqn, hostKey: hostKey as string | null }) : unknown,
       portal: addressKnown ? portalOf(address) : unknown,
     };
-    if (prior === null) return { planned: next };
+    if (prior === null) return { planned: next, diagnostics: await planCreate(provider, planned) };
     const { diagnostics, replace } = planLunChanges(prior, planned);
+    const moves = (typeof address === 'string' && address !== prior.server_address) || (typeof iqn === 'string' && iqn !== prior.iqn);
+    if ((replace || moves) && diagnostics.length === 0) {
+      const refused = await refusal(provider, prior, 'replacing');
+      if (refused !== undefined) diagnostics.push(refused);
+    }
     return { planned: next, diagnostics, ...(replace ? { requiresReplace: [['lun']] } : {}) };
+  },
+
+  async planDestroy({ provider, prior }) {
+    const refused = await refusal(provider, prior, 'destroying', { domainsBlock: false });
+    if (refused !== undefined) throw new DiagnosticError(refused.summary, refused.detail, refused.path);
   },
 
   async create({ provider, planned }) {
@@ -336,6 +419,9 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
   },
 
   async delete({ provider, prior }) {
+    // Terraform destroys the storage domains on the target first; any still there (another workspace's) keep it.
+    const refused = await refusal(provider, prior, 'destroying');
+    if (refused !== undefined) throw new DiagnosticError(refused.summary, refused.detail, refused.path);
     const location = locationOf(prior);
     await withStorageServerLock(location, () =>
       onStorageServer(serverName(prior), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.delete(prior.iqn)),
@@ -360,6 +446,7 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
       lun: [],
       allowed_initiators: [],
       replace_on_lun_removal: false,
+      deletion_protection: false,
     };
   },
 });

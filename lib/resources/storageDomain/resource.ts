@@ -34,7 +34,16 @@ import {
   findByIdOrDatacenterPath,
 } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { changeTargetAcl, hostsNotAdmitted, parsePortal, parseTargetId, portalOf, readTarget, type TargetLocation } from '../iscsiTarget/index.js';
+import {
+  changeTargetAcl,
+  compareTargetChap,
+  hostsNotAdmitted,
+  parsePortal,
+  parseTargetId,
+  portalOf,
+  readTarget,
+  type TargetLocation,
+} from '../iscsiTarget/index.js';
 import { ensurePoolOn, poolModelFor, poolOnHost, removePoolsFrom, STORAGE_DOMAIN_TYPE } from './pools.js';
 
 const STORAGE_DOMAIN_TYPES = ['iscsi', 'dir'] as const;
@@ -319,7 +328,48 @@ function chapUserOnHosts(reads: readonly HostRead[], domainId: string): string |
   return undefined;
 }
 
-/** Import ids: the storage domain's id, or "DATACENTER_NAME/STORAGE_DOMAIN_NAME". */
+/**
+ * The domain's CHAP settings against its virtplane target's, read from the storage server (the
+ * password compared with the digest the server keeps): a domain with other credentials would rewrite
+ * the target's secret when it admits its hosts, or its hosts could not log in. Nothing to compare when
+ * the target does not exist yet or its server cannot be reached (the apply checks again).
+ */
+async function planChap(provider: ProviderContext, planned: DomainPlanned): Promise<Diagnostic[]> {
+  const { iscsi_target_id: targetId, chap_username: user, chap_password: password } = planned;
+  if (planned.type !== 'iscsi' || typeof targetId !== 'string' || isUnknown(user) || isUnknown(password)) return [];
+  const location = parseTargetId(targetId);
+  if (location === undefined) return [];
+  const compared = await compareTargetChap(provider, location, { username: user, password }).catch(() => undefined);
+  switch (compared?.outcome) {
+    case 'no-chap':
+      return [
+        errorDiagnostic(
+          'CHAP not enabled on the target',
+          `Target ${location.iqn} does not use CHAP, so the hosts log in without it: remove chap_username and chap_password (or set them on the virtplane_iscsi_target first).`,
+          ['chap_username'],
+        ),
+      ];
+    case 'other-user':
+      return [
+        errorDiagnostic(
+          user === null ? 'CHAP credentials needed' : "CHAP user differs from the target's",
+          `Target ${location.iqn} requires CHAP user ${compared.username ?? ''}${user === null ? '' : `, not ${user}`}: set chap_username and chap_password to the target's (chap_username = virtplane_iscsi_target.NAME.chap_username, chap_password = virtplane_iscsi_target.NAME.chap_password).`,
+          ['chap_username'],
+        ),
+      ];
+    case 'other-password':
+      return [
+        errorDiagnostic(
+          "CHAP password differs from the target's",
+          `Target ${location.iqn} has another CHAP password for user ${compared.username ?? ''}. A storage domain never changes its target's secret: set chap_password to the target's (chap_password = virtplane_iscsi_target.NAME.chap_password). To change the password, change it on the target and here in the same apply.`,
+          ['chap_password'],
+        ),
+      ];
+    default:
+      return [];
+  }
+}
+
 /** Same target (server and name): only the SSH port or pinned key may differ. */
 function sameTarget(a: string | null, b: unknown): boolean {
   if (a === null || typeof b !== 'string') return a === b;
@@ -346,7 +396,10 @@ export const storageDomainResource = defineResource<ProviderContext>()({
     } else if (planned.type === 'dir') {
       next = { ...next, portal: null, iqn: null };
     }
-    if (prior === null) return { planned: next };
+    const chapChanged = prior !== null && (planned.chap_username !== prior.chap_username || planned.chap_password !== prior.chap_password);
+    const chapDiagnostics = chapChanged ? [] : await planChap(provider, planned);
+    if (prior === null) return { planned: next, diagnostics: chapDiagnostics };
+    if (chapDiagnostics.length > 0) return { planned: next, diagnostics: chapDiagnostics };
     const requiresReplace: (readonly string[])[] = [];
     if (!isUnknown(targetId) && !sameTarget(prior.iscsi_target_id, targetId)) requiresReplace.push(['iscsi_target_id']);
     if (config.portal !== null && !isUnknown(next.portal) && next.portal !== prior.portal) requiresReplace.push(['portal']);

@@ -11,6 +11,7 @@ import type { ProviderContext } from '../context/index.js';
 import { converged, convergeVm, lookupOrFail, registerPlacement, type Converged } from './converge.js';
 import { assertOwned, defineVm, powerOff, startVm } from './domain.js';
 import { lookupVmAnywhere, vmHost, type FoundDomain } from './hosts.js';
+import { withDiskClaims } from './diskClaims.js';
 import { moveVm } from './migration.js';
 import type { VmBuild } from './model.js';
 import { reserveNewVm } from './placement.js';
@@ -38,7 +39,10 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
   let vcpuMax: number;
   try {
     build = await buildOn(provider, context, host.row, virtTypeOf(host.row));
-    vcpuMax = (await defineVm(host, build, null, { cpuModel: context.cluster.cpuModel })).vcpu.max;
+    const defined = await withDiskClaims(provider, context.cluster.datacenterId, context.disks, vmId, () =>
+      defineVm(host, build, null, { cpuModel: context.cluster.cpuModel }),
+    );
+    vcpuMax = defined.vcpu.max;
   } catch (error) {
     await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId)).catch(() => undefined);
     provider.hostReads.forget(host.endpoint);

@@ -145,13 +145,20 @@ export interface DiskDevice {
 export interface ResolvedDisk extends DiskDevice {
   readonly domain: StorageDomain;
   readonly location: DiskLocation;
+  /** The disk is declared shareable (virtplane_disk shareable = true): several VMs may use it. */
+  readonly shareable: boolean;
 }
 
 /**
  * Where a virtplane disk lives, from its id and the inventory's storage domains; refused when the
  * storage domain is unknown or belongs to another data center than the VM's cluster.
  */
-export async function resolveDisk(tx: Pick<InventoryScope, 'storageDomains'>, datacenterId: string, disk: DiskDevice, index: number): Promise<ResolvedDisk> {
+export async function resolveDisk(
+  tx: Pick<InventoryScope, 'storageDomains' | 'disks'>,
+  datacenterId: string,
+  disk: DiskDevice,
+  index: number,
+): Promise<ResolvedDisk> {
   const path = ['disk', index, 'disk_id'];
   const location = parseDiskId(disk.diskId);
   if (location === undefined) throw new DiagnosticError('Not a disk id', `"${disk.diskId}" is not the id of a virtplane_disk.`, path);
@@ -170,7 +177,8 @@ export async function resolveDisk(tx: Pick<InventoryScope, 'storageDomains'>, da
       path,
     );
   }
-  return { ...disk, domain, location };
+  const record = await tx.disks.get(disk.diskId);
+  return { ...disk, domain, location, shareable: record?.shareable === true };
 }
 
 /** The CHAP user of the storage domain's pool on the host (its target requires CHAP), from the host's bulk read. */
@@ -192,5 +200,6 @@ export function domainDiskOn(disk: ResolvedDisk, hostId: string, read: HostInven
     source,
     target: { dev: disk.device, bus: disk.bus as DiskBus },
     ...(disk.bootOrder === null ? {} : { bootOrder: disk.bootOrder }),
+    ...(disk.shareable ? { shareable: true } : {}),
   };
 }

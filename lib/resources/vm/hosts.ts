@@ -74,9 +74,23 @@ export function hostReadError(error: unknown, row: Host): DiagnosticError {
 }
 
 /**
- * Finds the domain with UUID `vmId` in the bulk reads of `hosts`, reading `preferredHostId` first (where
- * the VM should be) and the others only when it is not there. Null only when every host answered and
- * none has it; a host that cannot be read makes it throw (cannot tell).
+ * One VM, one host: a domain with the VM's UUID on two hosts (an interrupted cold move, a copy made by
+ * hand) is refused, never picked, so nothing starts it twice.
+ */
+export function onlyOne(found: readonly FoundDomain[]): FoundDomain | null {
+  if (found.length <= 1) return found[0] ?? null;
+  const first = found[0]!;
+  const where = found.map((domain) => `${domain.host.row.name} (${domain.state})`).join(' and ');
+  throw new DiagnosticError(
+    'VM defined on several hosts',
+    `VM ${first.name} (${first.uuid}) is defined on ${where}: an interrupted move or a copy made by hand. Two copies of one VM must never both run (their disks would have two writers), so virtplane neither starts nor changes it. Check which copy is current, remove the other (virsh undefine on that host, after stopping it if it runs), then refresh again.`,
+  );
+}
+
+/**
+ * Finds the domain with UUID `vmId` in the bulk reads of `hosts` (every host: a VM defined on two hosts
+ * is an error, see onlyOne). Null only when every host answered and none has it; a host that cannot
+ * be read makes it throw (cannot tell).
  */
 export async function findVmDomain(
   provider: ProviderContext,
@@ -98,14 +112,10 @@ export async function findVmDomain(
     const domain = domains.find((candidate) => candidate.uuid.toLowerCase() === wanted);
     return domain === undefined ? null : foundFromBulk(host, domain);
   };
-  const first = ordered[0];
-  if (first !== undefined && first.id === preferredHostId) {
-    const found = await search(first);
-    if (found) return found;
-    ordered.shift();
-  }
   const results = await Promise.allSettled(ordered.map(search));
-  for (const result of results) if (result.status === 'fulfilled' && result.value) return result.value;
+  const found = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+  // Found on one host with another unreadable: that one (as the preferred host always was).
+  if (found.length > 0) return onlyOne(found);
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) throw failure.reason;
   return null;
@@ -149,14 +159,11 @@ export async function lookupVmAnywhere(
   vmId: string,
   preferredHostId: string | null,
 ): Promise<FoundDomain | null> {
-  const preferred = hosts.find((row) => row.id === preferredHostId);
-  if (preferred) {
-    const found = await lookupVmOn(vmHost(provider, preferred), vmId);
-    if (found) return found;
-  }
-  const others = hosts.filter((row) => row !== preferred);
-  const results = await Promise.allSettled(others.map((row) => lookupVmOn(vmHost(provider, row), vmId)));
-  for (const result of results) if (result.status === 'fulfilled' && result.value) return result.value;
+  const ordered = [...hosts].sort((a, b) => Number(b.id === preferredHostId) - Number(a.id === preferredHostId));
+  const results = await Promise.allSettled(ordered.map((row) => lookupVmOn(vmHost(provider, row), vmId)));
+  const found = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+  // Found on one host with another unreadable: that one (as the preferred host always was).
+  if (found.length > 0) return onlyOne(found);
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) throw failure.reason;
   return null;

@@ -9,6 +9,7 @@ import type { ProviderContext } from '../context/index.js';
 import { convergeVm, lookupOrFail, type Converged } from './converge.js';
 import { assertOwned, stopVm } from './domain.js';
 import { lookupVmAnywhere, vmHost } from './hosts.js';
+import { withDiskClaims } from './diskClaims.js';
 import { moveVm } from './migration.js';
 import type { VmBuild } from './model.js';
 import { buildOn, hostRow, resolveVm } from './resolve.js';
@@ -34,7 +35,10 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
   const onHost = await buildOn(provider, context, found.host.row, found.model.type);
   // The VM is in a state (it is being updated): the mark a refresh set stays.
   const build: VmBuild = { ...onHost, settings: { ...onHost.settings, recordedInState: found.settings?.recordedInState ?? true } };
-  const result = await convergeVm(provider, context, found, build, planned);
+  const current = found;
+  const result = await withDiskClaims(provider, context.cluster.datacenterId, context.disks, vmId, () =>
+    convergeVm(provider, context, current, build, planned),
+  );
   await changeInventory(provider.inventory, {
     resourceType: VM_RESOURCE_TYPE,
     action: 'update',

@@ -17,7 +17,8 @@ import {
   type Unknown,
 } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { assignDiskDevices, assignMacs, isHotpluggableBus, resolveDisk, resolveNetworks } from './devices.js';
+import { assignDiskDevices, assignMacs, isHotpluggableBus, resolveDisk, resolveNetworks, type ResolvedDisk } from './devices.js';
+import { planDiskClaims } from './diskClaims.js';
 import { findVmDomain, vmHost } from './hosts.js';
 import { MAX_UUID_ATTEMPTS, vmUuidCandidate } from './identity.js';
 import { vcpuCeiling } from './model.js';
@@ -226,7 +227,7 @@ async function loadCluster(inventory: Inventory, clusterId: string): Promise<{ c
   return { cluster, hosts: await inventory.hosts.list(clusterId) };
 }
 
-async function checkReferences(inventory: Inventory, cluster: Cluster, planned: VmPlanned): Promise<Diagnostic[]> {
+async function checkReferences(provider: ProviderContext, inventory: Inventory, cluster: Cluster, planned: VmPlanned): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const nics = elementsOf<PlannedNic>(planned.nic) ?? [];
   const networkIds = nics.map((nic) => str(nic.network_id));
@@ -237,6 +238,7 @@ async function checkReferences(inventory: Inventory, cluster: Cluster, planned: 
     });
   }
   const disks = elementsOf<PlannedDisk>(planned.disk) ?? [];
+  const resolved: { index: number; disk: ResolvedDisk }[] = [];
   for (const [index, disk] of disks.entries()) {
     const diskId = str(disk.disk_id);
     if (diskId === null) continue;
@@ -245,11 +247,15 @@ async function checkReferences(inventory: Inventory, cluster: Cluster, planned: 
       cluster.datacenterId,
       { diskId, bus: str(disk.bus) ?? 'virtio', device: str(disk.device) ?? 'vda', bootOrder: num(disk.boot_order) },
       index,
-    ).catch((error: unknown) => {
-      if (error instanceof DiagnosticError) diagnostics.push(error.toDiagnostic());
-      else throw error;
-    });
+    ).then(
+      (found) => void resolved.push({ index, disk: found }),
+      (error: unknown) => {
+        if (error instanceof DiagnosticError) diagnostics.push(error.toDiagnostic());
+        else throw error;
+      },
+    );
   }
+  if (diagnostics.length === 0) diagnostics.push(...(await planDiskClaims(provider, cluster.datacenterId, resolved, str(planned.id))));
   return diagnostics;
 }
 
@@ -300,7 +306,7 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
           ),
         );
       }
-      diagnostics.push(...(await checkReferences(inventory, cluster, result)));
+      diagnostics.push(...(await checkReferences(provider, inventory, cluster, result)));
       const memoryMib = num(result.memory_mib);
       const vcpus = num(result.vcpus);
       if (name !== null && memoryMib !== null && vcpus !== null && !isUnknown(hostId) && !diagnostics.some((d) => d.severity === 'error')) {

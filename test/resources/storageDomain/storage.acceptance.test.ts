@@ -121,7 +121,7 @@ function config(sizes: Sizes, hosts: readonly string[] = ['kvm1', 'kvm2']): stri
 const BASE: Sizes = { lun1: 8, dirDisk: 16 };
 /** After the in-place changes. */
 const GROWN: Sizes = { lun1: 16, dirDisk: 32, iscsiDiskSize: 16, protect: true, renamed: true, mtu: 1400 };
-/** After the growth and the opted-in removal of LUN 2. */
+/** After the growth, with the removal of LUN 2 opted in (refused: a storage domain uses the target). */
 const TRIMMED: Sizes = { ...GROWN, lun2: false, replaceOnRemoval: true };
 
 function host(name: string): SshEndpoint {
@@ -392,15 +392,16 @@ describe('storage and networks against the lab', () => {
     expect(await run(host('kvm1'), ['ls', dirPath])).toContain('image1.qcow2');
   });
 
-  it('replaces the whole target when dropping a LUN is opted in, and admits the hosts on the new one', async () => {
-    const ids = await hostIds();
+  it('refuses to replace the whole target while a storage domain uses it, even with the removal of a LUN opted in', async () => {
     await tf.writeConfig(config(TRIMMED));
-    const replaced = await tf.apply();
-    expect(replaced.stdout).toContain('virtplane_iscsi_target.t must be replaced');
-    expect(replaced.stdout).toContain('Plan: 1 to add, 0 to change, 1 to destroy.');
-    const target = (await served())!;
-    expect([...target.luns.keys()].sort()).toEqual([0, 1]);
-    expect(target.acl).toEqual(expect.arrayContaining([outsider, hostInitiatorIqn(ids.kvm1!), hostInitiatorIqn(ids.kvm2!)]));
+    const refused = await tf.plan([], { allowFailure: true });
+    expect(refused.result.exitCode).toBe(1);
+    expect(refused.result.stderr.replace(/[│\s]+/g, ' ')).toMatch(
+      new RegExp(`Target in use .*Replacing target ${iqn.replace(/\./g, '\\.')} deletes every LUN file it has\\. It is used by storage domain ${names.iscsi}`),
+    );
+    // Nothing was replaced: both LUNs are still served.
+    expect([...(await served())!.luns.keys()].sort()).toEqual([0, 1, 2]);
+    await tf.writeConfig(config(GROWN));
     await tf.expectEmptyPlan();
   });
 
@@ -481,7 +482,7 @@ describe('storage and networks against the lab', () => {
 
   it('removes the network and pools from kvm2 when it leaves the data center, and nothing else changes', async () => {
     const ids = await hostIds();
-    await tf.writeConfig(config({ ...TRIMMED, protect: false }, ['kvm1']));
+    await tf.writeConfig(config({ ...GROWN, protect: false }, ['kvm1']));
     const left = await tf.apply();
     // kvm2 goes; the volume loses its protection (so that it can be destroyed next).
     expect(left.stdout).toContain('Plan: 0 to add, 1 to change, 1 to destroy.');
