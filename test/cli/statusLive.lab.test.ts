@@ -152,9 +152,9 @@ describe('virtplane status against the lab', () => {
     output = result.stdout.split('\n').filter(Boolean);
   });
 
-  it('exits 0 and prints the whole tree (the wrong-key host does not stop it)', () => {
+  it('prints the whole tree and exits 1: the wrong-key host was not read, and does not stop the others', () => {
     expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    expect(result.status).toBe(1);
     expect(output[0]).toBe('data center Default (shared storage)');
     expect(output[1]).toBe('  cluster main: evenly_distributed, memory overcommit 100%');
   });
