@@ -11,15 +11,37 @@ interface PostgresOptions {
 
 const MIGRATION_LOCK_KEY = "hashtextextended('virtplane.inventory.migrations', 0)";
 
-/** The URL without its password, for messages and logs. */
-function redactUrl(url: string): string {
+/**
+ * The URL without its secrets, for messages and logs: the password of the user part and the value of
+ * every query parameter that carries one (`?password=`, `sslpassword=`, `sslkey=`...). A URL that does
+ * not parse is not shown at all (it could hold a password anywhere).
+ */
+export function redactInventoryUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
-    return parsed.toString();
+    for (const key of [...parsed.searchParams.keys()]) if (/pass|secret|token|key/i.test(key)) parsed.searchParams.set(key, '***');
+    return parsed.toString().replace(/%2A%2A%2A/g, '***');
   } catch {
     return 'postgres://(unparseable URL)';
   }
+}
+
+/** Any text with the URL's secrets (and the URL itself) replaced: for errors that may quote them. */
+export function scrubInventoryUrl(text: string, url: string): string {
+  const secrets = new Set<string>([url]);
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) secrets.add(parsed.password).add(decodeURIComponent(parsed.password));
+    for (const [key, value] of parsed.searchParams) if (/pass|secret|token|key/i.test(key) && value !== '') secrets.add(value).add(encodeURIComponent(value));
+  } catch {
+    // unparseable: the whole URL is replaced
+  }
+  let result = text;
+  for (const secret of [...secrets].filter((part) => part.length > 0).sort((a, b) => b.length - a.length)) {
+    result = result.split(secret).join(secret === url ? redactInventoryUrl(url) : '***');
+  }
+  return result;
 }
 
 function bind(client: pg.Pool | pg.PoolClient) {
@@ -44,12 +66,12 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const location = redactUrl(url);
+  const location = redactInventoryUrl(url);
   try {
     await pool.query('SELECT 1');
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new Error(`Cannot reach the inventory database at ${location}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot reach the inventory database at ${location}: ${scrubInventoryUrl((error as Error).message, url)}`);
   }
 
   /** Runs `fn` on one connection; one whose ROLLBACK failed is broken and is dropped, not reused. */

@@ -1,6 +1,15 @@
 import type { Cluster, Inventory } from '../../inventory/index.js';
 import { blockSchema, defineResource, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
-import { changeInventory, descriptionAttribute, idAttribute, nameAttribute, referenceAttribute, removeFromInventory, UUID_PATTERN } from '../shared/index.js';
+import {
+  changeInventory,
+  descriptionAttribute,
+  idAttribute,
+  nameAttribute,
+  referenceAttribute,
+  removeFromInventory,
+  UUID_PATTERN,
+  goneOrUnknown,
+} from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 
 const SCHEDULING_POLICIES = ['evenly_distributed', 'power_saving', 'none'] as const;
@@ -94,7 +103,7 @@ export const clusterResource = defineResource<ProviderContext>()({
 
   async read({ provider, state }) {
     const row = await provider.inventory.use((inventory) => inventory.clusters.get(state.id!));
-    return row ? clusterToState(row) : null;
+    return row ? clusterToState(row) : goneOrUnknown(provider.inventory, { resourceType: 'virtplane_cluster', id: state.id!, name: state.name });
   },
 
   async update({ provider, prior, planned }) {

@@ -32,8 +32,8 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
     found = await lookupOrFail(vmHost(provider, to), vmId);
   }
   const onHost = await buildOn(provider, context, found.host.row, found.model.type);
-  // The VM is in a state (it is being updated): the mark a refresh set stays.
-  const build: VmBuild = { ...onHost, settings: { ...onHost.settings, recordedInState: found.settings?.recordedInState ?? true } };
+  // The workspace that created the VM stays its creator (an update never re-marks it).
+  const build: VmBuild = { ...onHost, settings: { ...onHost.settings, workspaceToken: found.settings?.workspaceToken ?? null } };
   const result = await convergeVm(provider, context, found, build, planned);
   await changeInventory(provider.inventory, {
     resourceType: VM_RESOURCE_TYPE,
