@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_INVENTORY_FOLDER, openInventory } from '../inventory/index.js';
+import { DEFAULT_INVENTORY_FOLDER, openInventory, redactInventoryUrl } from '../inventory/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { resolveStatusCredentials } from './statusCredentials.js';
 import { readHostsLive, type HostReading } from './statusHostReads.js';
@@ -25,7 +25,7 @@ function checkFlags(flags: Readonly<Record<string, string>>, words: readonly str
 async function readSnapshot(setting: string): Promise<PlatformSnapshot> {
   const location = /^postgres(ql)?:\/\//.test(setting) ? setting : resolve(setting);
   const inventory = await openInventory(location, {
-    onLockWait: () => process.stderr.write(`waiting for another virtplane process to close the inventory at ${location}...\n`),
+    onLockWait: () => process.stderr.write(`waiting for another virtplane process to close the inventory at ${redactInventoryUrl(location)}...\n`),
   });
   try {
     return await readPlatformSnapshot(inventory);

@@ -44,6 +44,8 @@ export interface Inventory extends InventoryScope {
   /** The embedded folder, or the PostgreSQL URL without its password. */
   readonly location: string;
   readonly schemaVersion: number;
+  /** Cancels the statements in flight (PostgreSQL: Terraform stopped the provider); embedded: nothing to do. */
+  cancel(): Promise<number>;
   /** Closes the database (and, embedded, releases the folder for other processes). */
   close(): Promise<void>;
 }
@@ -90,6 +92,7 @@ export function createInventory(driver: InventoryDriver, schemaVersion: number):
     backend: driver.backend,
     location: driver.location,
     schemaVersion,
+    cancel: async () => (driver.cancel ? driver.cancel() : 0),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -1,5 +1,13 @@
-/** The shared backend: a PostgreSQL server reached through a `pg` connection pool. */
+/**
+ * The shared backend: a PostgreSQL server reached through a `pg` connection pool.
+ *
+ * Never hangs: every connection has a statement timeout and a lock timeout (a row locked by another
+ * run fails the step with InventoryTimeoutError instead of waiting forever), an idle-in-transaction
+ * timeout, and TCP keepalive (a server that vanished is noticed). `cancel()` cancels every statement in
+ * flight (pg_cancel_backend from a fresh connection): the provider calls it when Terraform stops it.
+ */
 import pg from 'pg';
+import { InventoryTimeoutError } from './errors.js';
 import { transactionExecutor, type InventoryDriver, type QueryResult, type SqlExecutor, type SqlParam } from './sqlExecutor.js';
 
 interface PostgresOptions {
@@ -7,7 +15,14 @@ interface PostgresOptions {
   readonly poolSize?: number;
   /** Failing to connect within this fails the open; default 10 s. */
   readonly connectTimeoutMs?: number;
+  /** PostgreSQL statement_timeout; default 30 s. */
+  readonly statementTimeoutMs?: number;
+  /** PostgreSQL lock_timeout: how long a statement waits for a row another connection holds; default 10 s. */
+  readonly lockTimeoutMs?: number;
 }
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_LOCK_TIMEOUT_MS_PG = 10_000;
 
 const MIGRATION_LOCK_KEY = "hashtextextended('virtplane.inventory.migrations', 0)";
 
@@ -17,6 +32,7 @@ const MIGRATION_LOCK_KEY = "hashtextextended('virtplane.inventory.migrations', 0
  * not parse is not shown at all (it could hold a password anywhere).
  */
 export function redactInventoryUrl(url: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return url; // a folder of the embedded inventory
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
@@ -44,29 +60,69 @@ export function scrubInventoryUrl(text: string, url: string): string {
   return result;
 }
 
-function bind(client: pg.Pool | pg.PoolClient) {
+interface Limits {
+  readonly location: string;
+  readonly statementTimeoutMs: number;
+  readonly lockTimeoutMs: number;
+  /** Set once cancel() ran: a 57014 is then the user's Ctrl-C, not the statement timeout. */
+  cancelled: boolean;
+}
+
+/** Timeouts and cancellation as typed errors (SQLSTATE 55P03 lock_not_available, 57014 query_canceled). */
+function timeoutError(error: unknown, limits: Limits): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = (error as Error | null)?.message ?? '';
+  if (code === '55P03' && /lock timeout/i.test(message)) return new InventoryTimeoutError('lock', limits.location, limits.lockTimeoutMs, { cause: error });
+  if (code === '57014') {
+    if (/statement timeout/i.test(message)) return new InventoryTimeoutError('statement', limits.location, limits.statementTimeoutMs, { cause: error });
+    return new InventoryTimeoutError(limits.cancelled ? 'cancelled' : 'statement', limits.location, undefined, { cause: error });
+  }
+  return error;
+}
+
+function bind(client: pg.Pool | pg.PoolClient, limits: Limits) {
   return {
     query: async (text: string, params: readonly SqlParam[] = []): Promise<QueryResult> => {
-      const result = await client.query(text, [...params]);
-      return { rows: result.rows as Record<string, unknown>[] };
+      try {
+        const result = await client.query(text, [...params]);
+        return { rows: result.rows as Record<string, unknown>[] };
+      } catch (error) {
+        throw timeoutError(error, limits);
+      }
     },
     script: async (text: string): Promise<void> => {
       // Without parameters pg uses the simple protocol, which accepts several statements.
-      await client.query(text);
+      try {
+        await client.query(text);
+      } catch (error) {
+        throw timeoutError(error, limits);
+      }
     },
   };
 }
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<InventoryDriver> {
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS_PG;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     application_name: 'virtplane',
+    statement_timeout: statementTimeoutMs,
+    lock_timeout: lockTimeoutMs,
+    idle_in_transaction_session_timeout: Math.max(60_000, statementTimeoutMs * 2),
+    // The client gives up a little after the server would have: a server that vanished mid-query.
+    query_timeout: statementTimeoutMs + 15_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const location = redactInventoryUrl(url);
+  const limits: Limits = { location, statementTimeoutMs, lockTimeoutMs, cancelled: false };
+  /** Backend pids of the connections running something now, for cancel(). */
+  const busy = new Set<number>();
   try {
     await pool.query('SELECT 1');
   } catch (error) {
@@ -77,18 +133,21 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   /** Runs `fn` on one connection; one whose ROLLBACK failed is broken and is dropped, not reused. */
   async function withClient<T>(fn: (client: pg.PoolClient, markBroken: (error: Error) => void) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    const pid = (client as unknown as { processID?: number }).processID;
+    if (typeof pid === 'number') busy.add(pid);
     let broken: Error | undefined;
     try {
       return await fn(client, (error) => {
         broken = error;
       });
     } finally {
+      if (typeof pid === 'number') busy.delete(pid);
       client.release(broken);
     }
   }
 
   async function inTransaction<T>(client: pg.PoolClient, markBroken: (error: Error) => void, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const bound = bind(client);
+    const bound = bind(client, limits);
     await client.query('BEGIN');
     try {
       const result = await fn(transactionExecutor(bound.query, bound.script));
@@ -100,10 +159,10 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     }
   }
 
-  const pooled = bind(pool);
+  // Every statement runs on a tracked connection, so that cancel() reaches it.
   const executor: SqlExecutor = {
-    query: pooled.query as SqlExecutor['query'],
-    script: pooled.script,
+    query: ((text: string, params?: readonly SqlParam[]) => withClient((client) => bind(client, limits).query(text, params))) as SqlExecutor['query'],
+    script: (text: string) => withClient((client) => bind(client, limits).script(text)),
     transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => withClient((client, markBroken) => inTransaction(client, markBroken, fn)),
   };
 
@@ -114,7 +173,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     location,
     withMigrationLock: <T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T> =>
       withClient(async (client, markBroken) => {
-        const bound = bind(client);
+        const bound = bind(client, limits);
         // Session-level: held across the migrations' own transactions, released even if one fails.
         await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
         try {
@@ -127,6 +186,18 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
           await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`).catch(markBroken);
         }
       }),
+    async cancel(): Promise<number> {
+      if (busy.size === 0) return 0;
+      limits.cancelled = true;
+      const canceller = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: 'virtplane-cancel' });
+      try {
+        await canceller.connect();
+        const { rows } = await canceller.query('SELECT count(*) FILTER (WHERE pg_cancel_backend(pid))::int AS n FROM unnest($1::int[]) AS pid', [[...busy]]);
+        return Number(rows[0]?.n ?? 0);
+      } finally {
+        await canceller.end().catch(() => undefined);
+      }
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -422,6 +422,11 @@ export class ProviderService<Ctx> {
   async stopProvider(): Promise<object> {
     const stopped = this.#tracker.stopAll();
     this.#logger.info(`StopProvider: cancelling ${stopped} operation(s) in flight`);
+    if (this.#context !== undefined && this.#provider.stop) {
+      await this.#provider
+        .stop(this.#context.value)
+        .catch((error: unknown) => this.#logger.warn(`StopProvider: ${error instanceof Error ? error.message : String(error)}`));
+    }
     return { Error: '' };
   }
 

@@ -49,6 +49,12 @@ export class InventoryAccess {
     }
   }
 
+  /** Cancels the inventory's statements in flight (Terraform stopped the provider); nothing when not open. */
+  async cancel(): Promise<void> {
+    const opening = this.opening;
+    if (opening) await (await opening.catch(() => undefined))?.cancel();
+  }
+
   async close(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
