@@ -186,6 +186,27 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
           await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`).catch(markBroken);
         }
       }),
+    async withAdvisoryLock<T>(key: string, fn: () => Promise<T>, waitMs = 120_000): Promise<T> {
+      // Session-level, on a connection of its own held for the whole of fn: the lock spans fn's work on
+      // hosts and storage servers, not one transaction. Polled with pg_try_advisory_lock so that waiting
+      // for another run's change is bounded by waitMs, not by lock_timeout.
+      return withClient(async (client, markBroken) => {
+        const deadline = Date.now() + waitMs;
+        for (;;) {
+          const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got', [key]);
+          if (rows[0]?.got === true) break;
+          if (Date.now() > deadline) {
+            throw new InventoryTimeoutError('lock', location, waitMs);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(markBroken);
+        }
+      });
+    },
     async cancel(): Promise<number> {
       if (busy.size === 0) return 0;
       limits.cancelled = true;

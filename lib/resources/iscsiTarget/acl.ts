@@ -15,13 +15,22 @@ import { hostInitiatorIqn, portalOf, storageServer, type TargetLocation } from '
 
 const MIB = 1024 * 1024;
 
-/** Changes to one storage server are read-modify-write of a whole target: one at a time per process. */
+/**
+ * Changes to one storage server are read-modify-write of a whole target: one at a time per process (this
+ * queue), and across processes sharing a PostgreSQL inventory (two workspaces admitting their hosts on
+ * the same target) under an advisory lock on the server, so neither loses the other's ACL change.
+ */
 const serverQueues = new Map<string, Promise<unknown>>();
 
-export function withStorageServerLock<T>(location: Pick<TargetLocation, 'address' | 'port'>, work: () => Promise<T>): Promise<T> {
+export function withStorageServerLock<T>(
+  location: Pick<TargetLocation, 'address' | 'port'>,
+  work: () => Promise<T>,
+  inventory?: ProviderContext['inventory'],
+): Promise<T> {
   const key = `${location.address}:${location.port}`;
   const previous = serverQueues.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(work);
+  const locked = inventory === undefined ? work : () => inventory.use((db) => db.withAdvisoryLock(`virtplane.storage-server.${key}`, work));
+  const next = previous.catch(() => undefined).then(locked);
   serverQueues.set(key, next);
   void next
     .finally(() => {
@@ -102,35 +111,39 @@ interface AclChange {
  */
 export async function changeTargetAcl(provider: ProviderContext, location: TargetLocation, change: AclChange): Promise<AclOutcome> {
   const { manager } = storageServer(provider, location);
-  return withStorageServerLock(location, async () => {
-    const state = await manager.read();
-    const target = state.managed.find((candidate) => candidate.iqn === location.iqn);
-    const served = state.targets.find((candidate) => candidate.iqn === location.iqn);
-    if (target === undefined || served?.owner === 'foreign') {
-      throw new DiagnosticError(
-        'iSCSI target not found',
-        `virtplane manages no target ${location.iqn} on ${location.address}. Check iscsi_target_id, or apply the virtplane_iscsi_target first.`,
-        change.targetPath,
-      );
-    }
-    const current = served !== undefined ? servedRules(served) : [...target.initiators];
-    const { chapUsername } = target;
-    if (current.length === 0) return { outcome: 'open', chapUsername };
-    const release = new Set(change.release.map(hostInitiatorIqn));
-    const names = new Set(current.map(ruleText));
-    const wanted = [
-      ...current.filter((rule) => !(rule.kind === 'name' && release.has(rule.name))),
-      ...change.admit
-        .map(hostInitiatorIqn)
-        .filter((name) => !names.has(name))
-        .map((name): InitiatorRule => ({ kind: 'name', name })),
-    ];
-    const same = wanted.length === current.length && wanted.every((rule) => names.has(ruleText(rule)));
-    if (same && served !== undefined) return { outcome: 'unchanged', chapUsername };
-    if (chapUsername !== undefined && change.chapPassword === null) return { outcome: 'needs-chap', chapUsername };
-    await manager.update(specKeeping(target, wanted, change.chapPassword));
-    return { outcome: 'changed', chapUsername };
-  });
+  return withStorageServerLock(
+    location,
+    async () => {
+      const state = await manager.read();
+      const target = state.managed.find((candidate) => candidate.iqn === location.iqn);
+      const served = state.targets.find((candidate) => candidate.iqn === location.iqn);
+      if (target === undefined || served?.owner === 'foreign') {
+        throw new DiagnosticError(
+          'iSCSI target not found',
+          `virtplane manages no target ${location.iqn} on ${location.address}. Check iscsi_target_id, or apply the virtplane_iscsi_target first.`,
+          change.targetPath,
+        );
+      }
+      const current = served !== undefined ? servedRules(served) : [...target.initiators];
+      const { chapUsername } = target;
+      if (current.length === 0) return { outcome: 'open', chapUsername };
+      const release = new Set(change.release.map(hostInitiatorIqn));
+      const names = new Set(current.map(ruleText));
+      const wanted = [
+        ...current.filter((rule) => !(rule.kind === 'name' && release.has(rule.name))),
+        ...change.admit
+          .map(hostInitiatorIqn)
+          .filter((name) => !names.has(name))
+          .map((name): InitiatorRule => ({ kind: 'name', name })),
+      ];
+      const same = wanted.length === current.length && wanted.every((rule) => names.has(ruleText(rule)));
+      if (same && served !== undefined) return { outcome: 'unchanged', chapUsername };
+      if (chapUsername !== undefined && change.chapPassword === null) return { outcome: 'needs-chap', chapUsername };
+      await manager.update(specKeeping(target, wanted, change.chapPassword));
+      return { outcome: 'changed', chapUsername };
+    },
+    provider.inventory,
+  );
 }
 
 /** Host ids of the data center whose initiators a restricted target does not admit. */

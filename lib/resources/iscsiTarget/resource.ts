@@ -299,8 +299,10 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
   async create({ provider, planned }) {
     const location = locationOf(planned);
     const spec = await specOf(provider, planned);
-    await withStorageServerLock(location, () =>
-      onStorageServer(serverName(planned), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.create(spec)),
+    await withStorageServerLock(
+      location,
+      () => onStorageServer(serverName(planned), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.create(spec)),
+      provider.inventory,
     );
     const state = { ...planned, id: formatTargetId(location), portal: portalOf(planned.server_address) };
     await audit(provider, 'create', state);
@@ -327,8 +329,10 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
   async update({ provider, planned }) {
     const location = locationOf(planned);
     const spec = await specOf(provider, planned);
-    await withStorageServerLock(location, () =>
-      onStorageServer(serverName(planned), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.update(spec)),
+    await withStorageServerLock(
+      location,
+      () => onStorageServer(serverName(planned), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.update(spec)),
+      provider.inventory,
     );
     const state = { ...planned, id: formatTargetId(location), portal: portalOf(planned.server_address) };
     await audit(provider, 'update', state);
@@ -337,8 +341,10 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
 
   async delete({ provider, prior }) {
     const location = locationOf(prior);
-    await withStorageServerLock(location, () =>
-      onStorageServer(serverName(prior), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.delete(prior.iqn)),
+    await withStorageServerLock(
+      location,
+      () => onStorageServer(serverName(prior), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.delete(prior.iqn)),
+      provider.inventory,
     );
     await audit(provider, 'delete', prior);
   },
