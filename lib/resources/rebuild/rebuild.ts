@@ -6,7 +6,8 @@
  * From the state: data centers, clusters, hosts, networks, storage domains, affinity groups (their ids
  * and settings, upserted: a row that exists is brought to the state). From the hosts, read live over
  * SSH: each host's facts (CPUs, memory, KVM, libvirt version) and each VM's placement (the host it
- * really runs on, its memory and vCPUs). Every object registered gets an audit entry ('rebuild'), so the
+ * really runs on, its memory and vCPUs); placements of VMs that are on no host of their cluster (every
+ * host answered) are released. Every object registered gets an audit entry ('rebuild'), so the
  * inventory knows it from now on. Nothing on a host is changed.
  */
 import type { Inventory, NetworkMode, SchedulingPolicy, StorageDomainType, StorageType } from '../../inventory/index.js';
@@ -157,6 +158,27 @@ export async function rebuildInventory(provider: ProviderContext, state: Terrafo
       await inventory.vmPlacements.register({ vmId: id, name, clusterId, ...placedOn });
       await audited(inventory, 'virtplane_vm', id, name);
       note('virtplane_vm', name);
+    }
+    // Placements of VMs that exist on no host of their cluster: only when every host answered.
+    for (const cluster of instancesOf(state, 'virtplane_cluster')) {
+      const clusterId = str(cluster.id)!;
+      const hosts = await inventory.hosts.list(clusterId);
+      const reads = await Promise.all(hosts.map((host) => provider.hostReads.read(provider.endpointFor(host)).catch(() => undefined)));
+      if (reads.some((read) => read === undefined)) continue;
+      const present = new Set(reads.flatMap((read) => read!.domains.map((domain) => domain.uuid.toLowerCase())));
+      for (const placement of await inventory.vmPlacements.list({ clusterId, status: 'placed' })) {
+        if (present.has(placement.vmId.toLowerCase())) continue;
+        await inventory.vmPlacements.release(placement.vmId);
+        await inventory.audit.record({
+          actor: 'virtplane inventory rebuild',
+          source: 'rebuild',
+          resourceType: 'virtplane_vm',
+          resourceId: placement.vmId,
+          resourceName: placement.name,
+          action: 'release',
+        });
+        note('released placement of VM', `${placement.name} (on no host)`);
+      }
     }
     for (const group of instancesOf(state, 'virtplane_affinity_group')) {
       const id = str(group.id)!;

@@ -97,8 +97,9 @@ export const vmResource = defineResource<ProviderContext>()({
     });
     const found = await findVmDomain(provider, hosts, vmId, row?.hostId ?? state.current_host_id, signal);
     // Gone for certain (every host answered). Refresh never writes: a stale placement row is released by
-    // the apply that creates the VM again (or by `virtplane inventory rebuild`), a missing or moved one is
-    // registered by the next apply that touches the VM (or by rebuild).
+    // the apply that creates the VM again, or by `virtplane inventory rebuild` (which releases the rows of
+    // VMs on no host); a missing or moved one is registered by the next apply that touches the VM, or by
+    // rebuild.
     if (found === null) return null;
     assertOwned(found, vmId);
     const read = vmStateFromDomain({
