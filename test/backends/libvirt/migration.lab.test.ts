@@ -179,7 +179,7 @@ describe('live migration encryption', () => {
     expect(await stateOn(hosts[1 - on]!, created.uuid)).toBeNull();
     const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     process.stderr.write(
-      `[migration] 64 MiB BIOS guest, 3 rounds each: tunnelled ${timings.tunnelled.join('/')} ms (median ${median(timings.tunnelled)}), unencrypted ${timings.none.join('/')} ms (median ${median(timings.none)})\n`,
+      `[migration] 32 MiB BIOS guest, 3 rounds each: tunnelled ${timings.tunnelled.join('/')} ms (median ${median(timings.tunnelled)}), unencrypted ${timings.none.join('/')} ms (median ${median(timings.none)})\n`,
     );
   });
 
