@@ -4,7 +4,9 @@ import type { ConstructSchema } from '../framework/constructSchema.js';
 /** virtplane manages KVM hosts, storage and VMs over SSH, with an inventory database as its engine. */
 export interface ProviderConfig {
   /**
-   * Where the inventory lives: a folder for the embedded database, or a postgres:// URL for a shared one.
+   * Where the inventory lives: a folder for the embedded database, or a postgres:// URL for a shared one. Sensitive (a URL may hold a password): never shown, and redacted from every message.
+   *
+   * Sensitive: kept out of plans and logs.
    * @default ".virtplane/inventory"
    */
   readonly inventory?: string;
@@ -55,7 +57,8 @@ export const providerSchema: ConstructSchema = {
           "string",
           "null"
         ],
-        "minLength": 1
+        "minLength": 1,
+        "sensitive": true
       },
       "sshUser": {
         "type": [

@@ -8,6 +8,7 @@ const USAGE = `usage: virtplane <command>   (virtplane <command> --help for one 
   status [--inventory L] the platform: data centers, clusters, hosts, VMs; hosts read live over SSH
          [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]  (default: .virtplane/lab.json's)
          [--offline]    the inventory only
+  inventory rebuild      register again what a Terraform state names (--state F), reading hosts live (--ssh-key F)
   doctor                 check what virtplane needs on this machine
   docs [--check]         write docs/reference.md, constructs/generated/ and README's table from the schemas (or check them)
   provider install|uninstall  register the Terraform provider (virtplane/virtplane) locally`;
@@ -25,6 +26,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./providerCommand.js')).providerCommand(rest);
     case 'status':
       return (await import('./statusCommand.js')).statusCommand(rest);
+    case 'inventory':
+      return (await import('./inventoryCommand.js')).inventoryCommand(rest);
     case 'docs':
       return (await import('./docsCommand.js')).docsCommand(rest);
     case 'doctor':

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFAULT_INVENTORY_FOLDER, openInventory } from '../inventory/index.js';
+import { DEFAULT_INVENTORY_FOLDER, openInventory, redactInventoryUrl } from '../inventory/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { resolveStatusCredentials } from './statusCredentials.js';
 import { readHostsLive, type HostReading } from './statusHostReads.js';
@@ -31,7 +31,7 @@ async function readSnapshot(setting: string): Promise<PlatformSnapshot> {
     throw new Error(`no inventory at ${location}: give the folder or postgres:// URL the provider uses (--inventory), or apply a configuration first`);
   }
   const inventory = await openInventory(location, {
-    onLockWait: () => process.stderr.write(`waiting for another virtplane process to close the inventory at ${location}...\n`),
+    onLockWait: () => process.stderr.write(`waiting for another virtplane process to close the inventory at ${redactInventoryUrl(location)}...\n`),
   });
   try {
     return await readPlatformSnapshot(inventory);

@@ -20,6 +20,11 @@ export interface ProviderDefinition<B extends BlockSchema, Ctx> {
   readonly schema: B;
   validate?(request: { readonly config: PlannedStateOf<B> }): readonly Diagnostic[];
   configure(request: ConfigureRequest<B>): Promise<Ctx>;
+  /**
+   * Terraform asked the provider to stop (Ctrl-C): the operations' signals are aborted; this hook
+   * interrupts what a signal cannot reach (a database statement in flight).
+   */
+  stop?(context: Ctx): Promise<void>;
   readonly resources: readonly AnyResourceDefinition<Ctx>[];
   readonly dataSources: readonly AnyDataSourceDefinition<Ctx>[];
 }

@@ -158,3 +158,25 @@ export class InventoryClosedError extends InventoryError {
     super('closed', `The inventory at ${location} is closed`);
   }
 }
+
+/**
+ * PostgreSQL gave up on a statement: a row or lock it needed was held by another connection for longer
+ * than the lock timeout ('lock'), the statement ran longer than the statement timeout ('statement'), or
+ * it was cancelled because Terraform stopped the provider ('cancelled').
+ */
+export class InventoryTimeoutError extends InventoryError {
+  constructor(
+    readonly reason: 'lock' | 'statement' | 'cancelled',
+    readonly location: string,
+    readonly limitMs: number | undefined,
+    options?: ErrorOptions,
+  ) {
+    const limit = limitMs === undefined ? '' : ` (${Math.round(limitMs / 100) / 10} s)`;
+    const messages = {
+      lock: `The inventory database at ${location} did not grant a lock in time${limit}: a row this step needs is locked by another connection (another Terraform run or virtplane command on the same inventory, or a session left open). Nothing was changed by this step. Wait for the other run to finish and run again; if none is running, look for the blocking session in pg_stat_activity / pg_locks.`,
+      statement: `A statement on the inventory database at ${location} ran longer than the statement timeout${limit} and was cancelled. Nothing was changed by this step. Check the database server's load, then run again.`,
+      cancelled: `The statement on the inventory database at ${location} was cancelled: Terraform stopped the provider (Ctrl-C). Nothing was changed by this step.`,
+    } as const;
+    super(`inventory_${reason}_timeout`, messages[reason], options);
+  }
+}

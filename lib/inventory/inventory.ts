@@ -46,6 +46,14 @@ export interface Inventory extends InventoryScope {
   /** The embedded folder, or the PostgreSQL URL without its password. */
   readonly location: string;
   readonly schemaVersion: number;
+  /**
+   * Runs `fn` while no other process sharing this inventory runs work under the same key: PostgreSQL
+   * advisory lock (waits up to waitMs, default 2 min, then InventoryTimeoutError); embedded: the folder
+   * is one process's at a time already, so fn simply runs.
+   */
+  withAdvisoryLock<T>(key: string, fn: () => Promise<T>, waitMs?: number): Promise<T>;
+  /** Cancels the statements in flight (PostgreSQL: Terraform stopped the provider); embedded: nothing to do. */
+  cancel(): Promise<number>;
   /** Closes the database (and, embedded, releases the folder for other processes). */
   close(): Promise<void>;
 }
@@ -93,6 +101,11 @@ export function createInventory(driver: InventoryDriver, schemaVersion: number):
     backend: driver.backend,
     location: driver.location,
     schemaVersion,
+    cancel: async () => (driver.cancel ? driver.cancel() : 0),
+    withAdvisoryLock: (key, fn, waitMs) => {
+      ensureOpen();
+      return driver.withAdvisoryLock ? driver.withAdvisoryLock(key, fn, waitMs) : fn();
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

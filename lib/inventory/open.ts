@@ -17,6 +17,10 @@ export interface OpenInventoryOptions {
   readonly poolSize?: number;
   /** PostgreSQL: connect timeout; default 10 s. */
   readonly connectTimeoutMs?: number;
+  /** PostgreSQL: statement_timeout; default 30 s. */
+  readonly statementTimeoutMs?: number;
+  /** PostgreSQL: lock_timeout (how long a statement waits for a row another connection holds); default 10 s. */
+  readonly rowLockTimeoutMs?: number;
 }
 
 function isPostgresUrl(location: string): boolean {
@@ -34,6 +38,8 @@ export async function openInventory(location: string, options: OpenInventoryOpti
     ? await openPostgres(location, {
         ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
         ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+        ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
+        ...(options.rowLockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.rowLockTimeoutMs }),
       })
     : await openEmbedded(location, {
         lock: {

@@ -30,6 +30,10 @@ export interface InventoryDriver extends SqlExecutor {
   withMigrationLock<T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T>;
   /** Called once the schema is current (the embedded backend keeps a template of a new database). */
   afterMigrate?(): Promise<void>;
+  /** Runs fn while holding a cross-process lock named `key` (PostgreSQL advisory lock). */
+  withAdvisoryLock?<T>(key: string, fn: () => Promise<T>, waitMs?: number): Promise<T>;
+  /** Cancels every statement in flight (PostgreSQL); returns how many. */
+  cancel?(): Promise<number>;
   close(): Promise<void>;
 }
 

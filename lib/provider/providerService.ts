@@ -17,6 +17,7 @@ import { valueFromStateJson } from './jsonState.js';
 import { silentLogger, type Logger } from './logger.js';
 import { CodecError, decodeValue, encodeValue } from './msgpackCodec.js';
 import { OperationTracker } from './operationTracker.js';
+import { SecretScrubber } from './secretScrubber.js';
 import { schemaToWire } from './schemaTranslation.js';
 import type { WireDynamicValue, WireRequest } from './wireTypes.js';
 
@@ -79,13 +80,22 @@ export class ProviderService<Ctx> {
   readonly #dataSources = new Map<string, Registered<UntypedDataSource>>();
   readonly #tracker = new OperationTracker();
   readonly #logger: Logger;
+  /** The sensitive provider settings, kept out of every diagnostic and log line. */
+  readonly #scrubber = new SecretScrubber();
   #context: { readonly value: Ctx } | undefined;
   #schemaResponse: object | undefined;
 
   constructor(provider: ProviderDefinition<BlockSchema, Ctx>, options: ProviderServiceOptions = {}) {
     this.#provider = provider;
     this.#providerType = blockType(provider.schema);
-    this.#logger = options.logger ?? silentLogger;
+    const logger = options.logger ?? silentLogger;
+    const scrub = (message: string): string => this.#scrubber.scrub(message);
+    this.#logger = {
+      debug: (message) => logger.debug(scrub(message)),
+      info: (message) => logger.info(scrub(message)),
+      warn: (message) => logger.warn(scrub(message)),
+      error: (message) => logger.error(scrub(message)),
+    };
     for (const resource of provider.resources as readonly AnyResourceDefinition<Ctx>[]) {
       // See UntypedResource: the typed definition seen through the generic value view.
       const definition = resource as unknown as UntypedResource;
@@ -110,7 +120,7 @@ export class ProviderService<Ctx> {
         method.call(this, call.request).then(
           (response) => {
             this.#logger.debug(`${name}${describeRequest(call.request)} answered in ${(performance.now() - started).toFixed(1)} ms`);
-            callback(null, response);
+            callback(null, this.#scrubResponse(response));
           },
           (error: unknown) => {
             // Only reachable through a bug in this file: every method catches its own errors.
@@ -162,6 +172,7 @@ export class ProviderService<Ctx> {
   async validateProviderConfig(request: WireRequest): Promise<object> {
     const diagnostics = await this.#collect('Invalid provider configuration', async () => {
       const config = this.#decodeObject(request.config, this.#providerType, 'provider configuration');
+      this.#rememberSecrets(config);
       // `as never`: the provider's hooks are typed from its schema; this is the generic view (see UntypedResource).
       return [...validateConfig(config, this.#provider.schema), ...(this.#provider.validate?.({ config: config as never }) ?? [])];
     });
@@ -171,6 +182,7 @@ export class ProviderService<Ctx> {
   async configureProvider(request: WireRequest): Promise<object> {
     const diagnostics = await this.#collect('Cannot configure the virtplane provider', async () => {
       const config = this.#decodeObject(request.config, this.#providerType, 'provider configuration');
+      this.#rememberSecrets(config);
       if (containsUnknown(config)) {
         return [
           errorDiagnostic(
@@ -410,10 +422,40 @@ export class ProviderService<Ctx> {
   async stopProvider(): Promise<object> {
     const stopped = this.#tracker.stopAll();
     this.#logger.info(`StopProvider: cancelling ${stopped} operation(s) in flight`);
+    if (this.#context !== undefined && this.#provider.stop) {
+      await this.#provider
+        .stop(this.#context.value)
+        .catch((error: unknown) => this.#logger.warn(`StopProvider: ${error instanceof Error ? error.message : String(error)}`));
+    }
     return { Error: '' };
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /** The values of the provider block's sensitive attributes, for the scrubber. */
+  #rememberSecrets(config: TerraformObject): void {
+    for (const [name, attribute] of Object.entries(this.#provider.schema.attributes)) {
+      const value = config[name];
+      if (attribute.sensitive === true && typeof value === 'string' && value !== '') this.#scrubber.add(value);
+    }
+  }
+
+  /** A response's diagnostics with every sensitive value replaced. */
+  #scrubResponse<Res>(response: Res): Res {
+    if (!isPlainObject(response as never)) return response;
+    const diagnostics = (response as { diagnostics?: unknown }).diagnostics;
+    if (!Array.isArray(diagnostics) || diagnostics.length === 0) return response;
+    const scrubbed = diagnostics.map((diagnostic: unknown) => {
+      if (!isPlainObject(diagnostic as never)) return diagnostic;
+      const wire = diagnostic as { summary?: unknown; detail?: unknown };
+      return {
+        ...wire,
+        ...(typeof wire.summary === 'string' ? { summary: this.#scrubber.scrub(wire.summary) } : {}),
+        ...(typeof wire.detail === 'string' ? { detail: this.#scrubber.scrub(wire.detail) } : {}),
+      };
+    });
+    return { ...response, diagnostics: scrubbed } as Res;
+  }
 
   /** Runs a step and turns whatever it throws into diagnostics. */
   async #collect(failedOperation: string | (() => string), step: () => Promise<readonly Diagnostic[]>): Promise<Diagnostic[]> {

@@ -5,3 +5,4 @@
 export { createProviderContext, providerConfigSchema, type ProviderConfig, type ProviderContext } from './context/index.js';
 export { dataSources, resources } from './registry.js';
 export { buildVirtplaneProvider } from './virtplaneProvider.js';
+export { rebuildInventory, type RebuildReport, type TerraformStateFile } from './rebuild/index.js';

@@ -16,6 +16,10 @@ export function buildVirtplaneProvider(parts: VirtplaneProviderParts = registry)
     schema: providerConfigSchema,
     validate: ({ config }) => validateProviderConfigValues(config),
     configure: async ({ config }) => createProviderContext(config),
+    // Ctrl-C: the inventory's statements in flight are cancelled (PostgreSQL), never left to hang the run.
+    stop: async (context) => {
+      await context.inventory.cancel();
+    },
     resources: parts.resources,
     dataSources: parts.dataSources,
   });

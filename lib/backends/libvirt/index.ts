@@ -70,8 +70,8 @@ export {
   writeVmSettings,
 } from './domains.js';
 export type { DomainRecord, DomainState, ShutdownOutcome } from './domains.js';
-export { destinationUri, migrateDomainLive, moveDomainCold } from './migration.js';
-export type { MigrationTarget } from './migration.js';
+export { DEFAULT_MIGRATION_ENCRYPTION, destinationUri, MigrationFailedError, migrateDomainLive, moveDomainCold, recoverFailedMigration } from './migration.js';
+export type { MigrationEncryption, MigrationTarget } from './migration.js';
 export { attachDisk, attachInterface, detachDisk, detachInterface } from './deviceHotplug.js';
 
 export { resizeRunningDomain } from './domainResources.js';

@@ -4,7 +4,7 @@
  * is), kept in the domain's own <metadata> under virtplane's VM namespace:
  *
  *   <vpvm:vm xmlns:vpvm="https://virtplane.dev/xmlns/vm/1" highAvailability="false" shutdownTimeoutSeconds="60"
- *            recorded="true">   (once a refresh has read it into a Terraform state)
+ *            workspace="TOKEN">   (the Terraform workspace whose apply created it)
  *     <vpvm:pin host="HOST_ID"/>
  *     <vpvm:disk id="DISK_ID" dev="vda"/>
  *     <vpvm:nic network="NETWORK_ID" mac="52:54:00:..."/>
@@ -32,11 +32,12 @@ export interface VmSettings {
   /** MAC -> virtplane network id. */
   readonly nics: readonly { readonly networkId: string; readonly mac: string }[];
   /**
-   * Set by the first refresh that reads the VM back into a Terraform state. A VM without it was created
-   * by an apply whose state was never saved (killed): the next apply of the same VM adopts it. One with
-   * it belongs to a state and is never taken over (import it instead).
+   * The token of the Terraform workspace whose apply created the VM (an opaque string; null when
+   * absent). Only an apply of that same workspace adopts the VM when its state lost it (an interrupted
+   * apply); every other workspace finds the name taken. Written at create, kept by every later define:
+   * nothing marks a VM at refresh (plan and refresh never write).
    */
-  readonly recordedInState: boolean;
+  readonly workspaceToken: string | null;
 }
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 60;
@@ -63,7 +64,7 @@ export function readVmSettings(domain: XmlElement): VmSettings | undefined {
     pinnedHostId: attr(pin, 'host') ?? null,
     highAvailability: attr(settings, 'highAvailability') === 'true',
     shutdownTimeoutSeconds: Number.isInteger(timeout) && timeout >= 0 ? timeout : DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
-    recordedInState: attr(settings, 'recorded') === 'true',
+    workspaceToken: attr(settings, 'workspace') ?? null,
     disks: children
       .filter((child) => ours(child, scope, 'disk'))
       .flatMap((child) => {
@@ -88,7 +89,7 @@ function settingsElement(settings: VmSettings): XmlElement {
       [`xmlns:${PREFIX}`]: VM_SETTINGS_NAMESPACE,
       highAvailability: settings.highAvailability,
       shutdownTimeoutSeconds: settings.shutdownTimeoutSeconds,
-      recorded: settings.recordedInState ? 'true' : undefined,
+      workspace: settings.workspaceToken ?? undefined,
     },
     [
       settings.pinnedHostId === null ? undefined : el(`${PREFIX}:pin`, { host: settings.pinnedHostId }),

@@ -12,7 +12,7 @@ import {
   type Diagnostic,
   type StateOf,
 } from '../../framework/index.js';
-import { changeInventory, idAttribute, nameAttribute, referenceAttribute, removeFromInventory, UUID_PATTERN } from '../shared/index.js';
+import { changeInventory, idAttribute, nameAttribute, referenceAttribute, removeFromInventory, UUID_PATTERN, goneOrUnknown } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { planAffinityMoves, type AffinityMove } from '../../scheduler/affinityMoves.js';
 import { moveVm, vmsOn } from '../vm/index.js';
@@ -209,7 +209,7 @@ export const affinityGroupResource = defineResource<ProviderContext>()({
 
   async read({ provider, state }) {
     const row = await provider.inventory.use((inventory) => inventory.affinityGroups.get(state.id!));
-    return row ? toState(row) : null;
+    return row ? toState(row) : goneOrUnknown(provider.inventory, { resourceType: 'virtplane_affinity_group', id: state.id!, name: state.name });
   },
 
   async update({ provider, prior, planned }) {

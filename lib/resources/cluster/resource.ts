@@ -8,6 +8,7 @@ import {
   referenceAttribute,
   removeFromInventory,
   findByIdOrDatacenterPath,
+  goneOrUnknown,
 } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 
@@ -94,7 +95,7 @@ export const clusterResource = defineResource<ProviderContext>()({
 
   async read({ provider, state }) {
     const row = await provider.inventory.use((inventory) => inventory.clusters.get(state.id!));
-    return row ? clusterToState(row) : null;
+    return row ? clusterToState(row) : goneOrUnknown(provider.inventory, { resourceType: 'virtplane_cluster', id: state.id!, name: state.name });
   },
 
   async update({ provider, prior, planned }) {

@@ -3,3 +3,4 @@ export * from './hostReads.js';
 export * from './inventoryAccess.js';
 export * from './providerConfig.js';
 export * from './providerContext.js';
+export * from './workspace.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Inventory, OpenInventoryOptions } from '../../inventory/index.js';
+import { redactInventoryUrl, type Inventory, type OpenInventoryOptions } from '../../inventory/index.js';
 
 /**
  * The provider's door to the inventory. The embedded store is locked while open, and Terraform runs
@@ -19,6 +19,11 @@ export class InventoryAccess {
   static fromSetting(setting: string, baseDir: string = process.cwd()): InventoryAccess {
     const location = /^postgres(ql)?:\/\//.test(setting) ? setting : resolve(baseDir, setting);
     return new InventoryAccess(location);
+  }
+
+  /** The location for messages: the folder, or the URL without its secrets. */
+  describe(): string {
+    return /^postgres(ql)?:\/\//i.test(this.location) ? redactInventoryUrl(this.location) : this.location;
   }
 
   async use<T>(work: (inventory: Inventory) => Promise<T>): Promise<T> {
@@ -42,6 +47,12 @@ export class InventoryAccess {
         this.idleTimer.unref();
       }
     }
+  }
+
+  /** Cancels the inventory's statements in flight (Terraform stopped the provider); nothing when not open. */
+  async cancel(): Promise<void> {
+    const opening = this.opening;
+    if (opening) await (await opening.catch(() => undefined))?.cancel();
   }
 
   async close(): Promise<void> {

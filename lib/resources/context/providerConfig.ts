@@ -8,8 +8,10 @@ export const providerConfigSchema = blockSchema({
   description: 'virtplane manages KVM hosts, storage and VMs over SSH, with an inventory database as its engine.',
   attributes: {
     inventory: stringAttribute({
-      description: 'Where the inventory lives: a folder for the embedded database, or a postgres:// URL for a shared one.',
+      description:
+        'Where the inventory lives: a folder for the embedded database, or a postgres:// URL for a shared one. Sensitive (a URL may hold a password): never shown, and redacted from every message.',
       optional: true,
+      sensitive: true,
       default: '.virtplane/inventory',
       validation: { minLength: 1 },
     }),

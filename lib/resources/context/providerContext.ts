@@ -5,6 +5,7 @@ import { DiagnosticError } from '../../framework/index.js';
 import type { ProviderConfig } from './providerConfig.js';
 import { HostReads } from './hostReads.js';
 import { InventoryAccess } from './inventoryAccess.js';
+import { workspaceToken } from './workspace.js';
 
 interface HostReference {
   readonly name: string;
@@ -23,6 +24,8 @@ export interface ProviderContext {
   readonly ssh: SshPool;
   /** Bulk reads of hosts (domains, networks, pools, facts), shared by the resources of one refresh. */
   readonly hostReads: HostReads;
+  /** This Terraform workspace's token (workspace.ts): marks the VMs its applies create. */
+  readonly workspaceToken: string;
   /** An endpoint for a host, with the provider's credentials and the host's pinned key. */
   endpointFor(host: HostReference): SshEndpoint;
 }
@@ -48,6 +51,7 @@ export function createProviderContext(config: ProviderConfig): ProviderContext {
     inventory: InventoryAccess.fromSetting(config.inventory ?? '.virtplane/inventory'),
     ssh,
     hostReads: new HostReads(ssh),
+    workspaceToken: workspaceToken(),
     endpointFor(host) {
       try {
         return sshEndpoint(host, { username: config.ssh_user ?? 'root', privateKey, knownHostsFile });

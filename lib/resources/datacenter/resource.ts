@@ -1,7 +1,7 @@
 import type { Datacenter } from '../../inventory/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { blockSchema, defineResource, stringAttribute, type StateOf } from '../../framework/index.js';
-import { changeInventory, descriptionAttribute, findByIdOrName, idAttribute, nameAttribute, removeFromInventory } from '../shared/index.js';
+import { changeInventory, descriptionAttribute, findByIdOrName, idAttribute, nameAttribute, removeFromInventory, goneOrUnknown } from '../shared/index.js';
 
 export const datacenterSchema = blockSchema({
   description: 'A data center: the top of the tree. Its clusters, networks and storage domains belong to it.',
@@ -45,7 +45,7 @@ export const datacenterResource = defineResource<ProviderContext>()({
 
   async read({ provider, state }) {
     const row = await provider.inventory.use((inventory) => inventory.datacenters.get(state.id!));
-    return row ? datacenterToState(row) : null;
+    return row ? datacenterToState(row) : goneOrUnknown(provider.inventory, { resourceType: 'virtplane_datacenter', id: state.id!, name: state.name });
   },
 
   async update({ provider, prior, planned }) {

@@ -1,7 +1,7 @@
 import type { HostFacts } from '../../backends/libvirt/index.js';
 import type { Host } from '../../inventory/index.js';
 import { boolAttribute, blockSchema, defineResource, DiagnosticError, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
-import { changeInventory, findByIdOrName, HOST_KEY_PATTERN, idAttribute, nameAttribute, referenceAttribute } from '../shared/index.js';
+import { changeInventory, findByIdOrName, HOST_KEY_PATTERN, idAttribute, nameAttribute, referenceAttribute, goneOrUnknown } from '../shared/index.js';
 import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, leaveDatacenter, withDatacenterOfCluster } from './datacenterMembership.js';
 import { verifyHost } from './connection.js';
 import { drainHost, planMaintenance } from './maintenance.js';
@@ -112,11 +112,12 @@ export const hostResource = defineResource<ProviderContext>()({
 
   async read({ provider, state, signal }) {
     const row = await provider.inventory.use((inventory) => inventory.hosts.get(state.id!));
-    if (!row) return null;
+    if (!row) return goneOrUnknown(provider.inventory, { resourceType: 'virtplane_host', id: state.id!, name: state.name });
     // A host that cannot be reached is an error, never "gone": its VMs may still be running there.
     const verified = await verifyHost(provider, address(hostToState(row, state.host_key), row.hostKey), signal);
-    const refreshed = await provider.inventory.use((inventory) => inventory.hosts.recordFacts(row.id, inventoryFacts(verified.facts)));
-    return hostToState(refreshed, state.host_key);
+    // Refresh never writes: the state shows the facts as read, the inventory records them at the next
+    // apply that touches the host, or at `virtplane inventory rebuild`.
+    return hostToState({ ...row, ...inventoryFacts(verified.facts) }, state.host_key);
   },
 
   async update({ provider, prior, planned, signal }) {

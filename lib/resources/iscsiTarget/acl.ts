@@ -16,11 +16,21 @@ import { hostInitiatorIqn, portalOf, storageServer, type TargetLocation } from '
 
 const MIB = 1024 * 1024;
 
-/** Changes to one storage server are read-modify-write of a whole target: one at a time per process. */
+/**
+ * Changes to one storage server are read-modify-write of a whole target: one at a time per process (this
+ * lock), and across processes sharing a PostgreSQL inventory (two workspaces admitting their hosts on
+ * the same target) under an advisory lock on the server, so neither loses the other's ACL change.
+ */
 const serverLock = new KeyedLock();
 
-export function withStorageServerLock<T>(location: Pick<TargetLocation, 'address' | 'port'>, work: () => Promise<T>): Promise<T> {
-  return serverLock.run(`${location.address}:${location.port}`, work);
+export function withStorageServerLock<T>(
+  location: Pick<TargetLocation, 'address' | 'port'>,
+  work: () => Promise<T>,
+  inventory?: ProviderContext['inventory'],
+): Promise<T> {
+  const key = `${location.address}:${location.port}`;
+  const locked = inventory === undefined ? work : () => inventory.use((db) => db.withAdvisoryLock(`virtplane.storage-server.${key}`, work));
+  return serverLock.run(key, locked);
 }
 
 export function ruleText(rule: InitiatorRule): string {
@@ -94,46 +104,50 @@ interface AclChange {
  */
 export async function changeTargetAcl(provider: ProviderContext, location: TargetLocation, change: AclChange): Promise<AclOutcome> {
   const { manager } = storageServer(provider, location);
-  return withStorageServerLock(location, async () => {
-    const state = await manager.read();
-    const target = state.managed.find((candidate) => candidate.iqn === location.iqn);
-    const served = state.targets.find((candidate) => candidate.iqn === location.iqn);
-    if (target === undefined || served?.owner === 'foreign') {
-      throw new DiagnosticError(
-        'iSCSI target not found',
-        `virtplane manages no target ${location.iqn} on ${location.address}. Check iscsi_target_id, or apply the virtplane_iscsi_target first.`,
-        change.targetPath,
-      );
-    }
-    const current = served !== undefined ? servedRules(served) : [...target.initiators];
-    const { chapUsername } = target;
-    if (current.length === 0) return { outcome: 'open', chapUsername };
-    const release = new Set(change.release.map(hostInitiatorIqn));
-    const names = new Set(current.map(ruleText));
-    const wanted = [
-      ...current.filter((rule) => !(rule.kind === 'name' && release.has(rule.name))),
-      ...change.admit
-        .map(hostInitiatorIqn)
-        .filter((name) => !names.has(name))
-        .map((name): InitiatorRule => ({ kind: 'name', name })),
-    ];
-    const same = wanted.length === current.length && wanted.every((rule) => names.has(ruleText(rule)));
-    if (same && served !== undefined) return { outcome: 'unchanged', chapUsername };
-    if (chapUsername !== undefined && change.chapPassword === null) return { outcome: 'needs-chap', chapUsername };
-    if (chapUsername !== undefined && change.chapPassword !== null) {
-      // The ACL is rewritten with the whole target: a wrong password here would become the target's secret.
-      const compared = await manager.compareChap(location.iqn, { username: chapUsername, password: change.chapPassword });
-      if (compared.outcome !== 'match') {
+  return withStorageServerLock(
+    location,
+    async () => {
+      const state = await manager.read();
+      const target = state.managed.find((candidate) => candidate.iqn === location.iqn);
+      const served = state.targets.find((candidate) => candidate.iqn === location.iqn);
+      if (target === undefined || served?.owner === 'foreign') {
         throw new DiagnosticError(
-          "CHAP credentials differ from the target's",
-          `Target ${location.iqn} has another CHAP password than the one given here; virtplane will not rewrite the target's secret from a storage domain. Set chap_password to the target's (virtplane_iscsi_target chap_password).`,
-          ['chap_password'],
+          'iSCSI target not found',
+          `virtplane manages no target ${location.iqn} on ${location.address}. Check iscsi_target_id, or apply the virtplane_iscsi_target first.`,
+          change.targetPath,
         );
       }
-    }
-    await manager.update(specKeeping(target, wanted, change.chapPassword));
-    return { outcome: 'changed', chapUsername };
-  });
+      const current = served !== undefined ? servedRules(served) : [...target.initiators];
+      const { chapUsername } = target;
+      if (current.length === 0) return { outcome: 'open', chapUsername };
+      const release = new Set(change.release.map(hostInitiatorIqn));
+      const names = new Set(current.map(ruleText));
+      const wanted = [
+        ...current.filter((rule) => !(rule.kind === 'name' && release.has(rule.name))),
+        ...change.admit
+          .map(hostInitiatorIqn)
+          .filter((name) => !names.has(name))
+          .map((name): InitiatorRule => ({ kind: 'name', name })),
+      ];
+      const same = wanted.length === current.length && wanted.every((rule) => names.has(ruleText(rule)));
+      if (same && served !== undefined) return { outcome: 'unchanged', chapUsername };
+      if (chapUsername !== undefined && change.chapPassword === null) return { outcome: 'needs-chap', chapUsername };
+      if (chapUsername !== undefined && change.chapPassword !== null) {
+        // The ACL is rewritten with the whole target: a wrong password here would become the target's secret.
+        const compared = await manager.compareChap(location.iqn, { username: chapUsername, password: change.chapPassword });
+        if (compared.outcome !== 'match') {
+          throw new DiagnosticError(
+            "CHAP credentials differ from the target's",
+            `Target ${location.iqn} has another CHAP password than the one given here; virtplane will not rewrite the target's secret from a storage domain. Set chap_password to the target's (virtplane_iscsi_target chap_password).`,
+            ['chap_password'],
+          );
+        }
+      }
+      await manager.update(specKeeping(target, wanted, change.chapPassword));
+      return { outcome: 'changed', chapUsername };
+    },
+    provider.inventory,
+  );
 }
 
 export type ChapComparison = Awaited<ReturnType<IscsiTargetManager['compareChap']>>;

@@ -382,8 +382,10 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
   async create({ provider, planned }) {
     const location = locationOf(planned);
     const spec = await specOf(provider, planned);
-    await withStorageServerLock(location, () =>
-      onStorageServer(serverName(planned), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.create(spec)),
+    await withStorageServerLock(
+      location,
+      () => onStorageServer(serverName(planned), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.create(spec)),
+      provider.inventory,
     );
     const state = { ...planned, id: formatTargetId(location), portal: portalOf(planned.server_address) };
     await audit(provider, 'create', state);
@@ -410,8 +412,10 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
   async update({ provider, planned }) {
     const location = locationOf(planned);
     const spec = await specOf(provider, planned);
-    await withStorageServerLock(location, () =>
-      onStorageServer(serverName(planned), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.update(spec)),
+    await withStorageServerLock(
+      location,
+      () => onStorageServer(serverName(planned), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.update(spec)),
+      provider.inventory,
     );
     const state = { ...planned, id: formatTargetId(location), portal: portalOf(planned.server_address) };
     await audit(provider, 'update', state);
@@ -423,8 +427,10 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
     const refused = await refusal(provider, prior, 'destroying');
     if (refused !== undefined) throw new DiagnosticError(refused.summary, refused.detail, refused.path);
     const location = locationOf(prior);
-    await withStorageServerLock(location, () =>
-      onStorageServer(serverName(prior), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.delete(prior.iqn)),
+    await withStorageServerLock(
+      location,
+      () => onStorageServer(serverName(prior), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.delete(prior.iqn)),
+      provider.inventory,
     );
     await audit(provider, 'delete', prior);
   },

@@ -31,6 +31,8 @@ import {
   withDatacenterLock,
   withInventoryDiagnostics,
   findByIdOrDatacenterPath,
+  goneOrUnknown,
+  unknownToInventoryError,
 } from '../shared/index.js';
 import { cidrProblem } from './addressing.js';
 import { ensureNetworkOn, NETWORK_TYPE, networkModelFor, networkOnHost, removeNetworksFrom } from './onHosts.js';
@@ -262,10 +264,11 @@ export const networkResource = defineResource<ProviderContext>()({
     const reads = await readHosts(provider, found.hosts, signal);
     let row = found.row;
     if (row === undefined) {
-      // The inventory lost the row but the hosts still carry the network: register it again.
+      // The inventory lost the row but the hosts still carry the network: a wrong or lost inventory (refresh
+      // never writes; `virtplane inventory rebuild` registers it again).
       const carried = reads.some(({ read }) => read.networks.some((network) => network.model?.owner?.resourceId === state.id));
-      if (!carried) return null;
-      row = await provider.inventory.use((inventory) => inventory.networks.upsert({ id: state.id!, datacenterId: state.datacenter_id, ...fieldsOf(state) }));
+      if (!carried) return goneOrUnknown(provider.inventory, { resourceType: NETWORK_TYPE, id: state.id!, name: state.name });
+      throw unknownToInventoryError(provider.inventory, { resourceType: NETWORK_TYPE, id: state.id!, name: state.name });
     }
     return stateOf(row, hostsInSync(reads, row, found.datacenter));
   },

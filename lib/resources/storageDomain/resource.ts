@@ -32,6 +32,8 @@ import {
   UUID_PATTERN,
   withDatacenterLock,
   findByIdOrDatacenterPath,
+  goneOrUnknown,
+  unknownToInventoryError,
 } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import {
@@ -461,12 +463,11 @@ export const storageDomainResource = defineResource<ProviderContext>()({
     const reads = await readHosts(provider, found.placement.hosts, signal);
     let row = found.row;
     if (row === undefined) {
-      // The inventory lost the row but the hosts still carry the pool: register it again.
+      // The inventory lost the row but the hosts still carry the pool: a wrong or lost inventory (refresh
+      // never writes; `virtplane inventory rebuild` registers it again).
       const carried = reads.some(({ read }) => read.pools.some((pool) => pool.model?.owner?.resourceId === state.id));
-      if (!carried) return null;
-      row = await provider.inventory.use((inventory) =>
-        inventory.storageDomains.upsert({ id: state.id!, datacenterId: state.datacenter_id, ...fieldsOf(state) }),
-      );
+      if (!carried) return goneOrUnknown(provider.inventory, { resourceType: STORAGE_DOMAIN_TYPE, id: state.id!, name: state.name });
+      throw unknownToInventoryError(provider.inventory, { resourceType: STORAGE_DOMAIN_TYPE, id: state.id!, name: state.name });
     }
     const chapUser = chapUserOnHosts(reads, row.id) ?? state.chap_username;
     const credentials = { chap_username: chapUser, chap_password: chapUser === state.chap_username ? state.chap_password : null };

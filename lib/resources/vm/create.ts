@@ -1,8 +1,9 @@
 /**
  * Creating a VM: placed and reserved (the scheduler, under the inventory's reservation), defined, started,
  * confirmed. A create that fails is undone (the domain goes, its disks never do). A domain with the VM's
- * deterministic UUID that no Terraform state has recorded (an apply killed before its state was saved)
- * is adopted and brought to the plan instead of created a second time.
+ * deterministic UUID that an apply of this same Terraform workspace created (its workspace token) and
+ * whose state was never saved (an apply killed before then) is adopted and brought to the plan instead
+ * of created a second time; one of another workspace is refused (name taken).
  */
 import { setDomainAutostart, undefineDomain } from '../../backends/libvirt/index.js';
 import { DiagnosticError } from '../../framework/index.js';
@@ -81,14 +82,15 @@ async function confirmCreate(provider: ProviderContext, vmId: string, planned: V
 
 /**
  * A domain left by an apply of this very VM whose state was never saved (killed): brought to the plan
- * instead of created again. One a refresh has recorded in a Terraform state is refused: it is managed.
+ * instead of created again. One another workspace created (another token, or none) is refused: it is
+ * that workspace's.
  */
 async function adoptVm(provider: ProviderContext, context: VmContext, planned: VmState, leftover: FoundDomain): Promise<Converged> {
   assertOwned(leftover, context.base.id);
-  if (leftover.settings?.recordedInState !== false) {
+  if (leftover.settings?.workspaceToken !== provider.workspaceToken) {
     throw new DiagnosticError(
-      'VM already exists',
-      `VM ${leftover.name} (${leftover.uuid}) already exists on ${leftover.host.row.name} and belongs to a Terraform state. Import it instead (terraform import ADDRESS ${leftover.uuid}), or choose another name.`,
+      'VM name already taken',
+      `A VM ${JSON.stringify(leftover.name)} (${leftover.uuid}) already exists on host ${JSON.stringify(leftover.host.row.name)} in cluster ${JSON.stringify(context.cluster.name)}, created by another Terraform workspace: virtplane never takes it over. Choose another name, or import it (terraform import ADDRESS ${leftover.uuid}) after removing it from the other workspace's state.`,
       ['name'],
     );
   }

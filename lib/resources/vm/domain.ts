@@ -1,6 +1,6 @@
 /**
  * The libvirt side of a VM: defining its domain (model + VM settings, in place when it exists),
- * starting and stopping it gracefully, and marking it recorded in a Terraform state. Every host
+ * starting and stopping it gracefully. Every host
  * operation is a libvirt backend call; what is decided here is the VM's (ownership, when to stop).
  */
 import {
@@ -10,7 +10,6 @@ import {
   startDomain,
   validateDomain,
   writeDomainDefinition,
-  writeVmSettings,
   type DomainModel,
   type ShutdownOutcome,
 } from '../../backends/libvirt/index.js';
@@ -67,14 +66,4 @@ export async function stopVm(host: VmHost, vmId: string, timeoutSeconds: number)
 
 export async function powerOff(host: VmHost, vmId: string): Promise<void> {
   await destroyDomain(host.libvirt, vmId);
-}
-
-/**
- * Marks the VM as read into a Terraform state (the settings' "recorded" flag): from now on an apply
- * whose state lacks it refuses to adopt it. Once per VM, on the definition the refresh just read
- * (nothing else changes a VM while its state is being refreshed: Terraform locks the state).
- */
-export async function markRecorded(found: FoundDomain): Promise<void> {
-  if (!isOwnedVm(found.model, found.uuid) || found.settings === undefined || found.settings.recordedInState) return;
-  await writeVmSettings(found.host.libvirt, found, { ...found.settings, recordedInState: true });
 }

@@ -33,8 +33,8 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
     found = await lookupOrFail(vmHost(provider, to), vmId);
   }
   const onHost = await buildOn(provider, context, found.host.row, found.model.type);
-  // The VM is in a state (it is being updated): the mark a refresh set stays.
-  const build: VmBuild = { ...onHost, settings: { ...onHost.settings, recordedInState: found.settings?.recordedInState ?? true } };
+  // The workspace that created the VM stays its creator (an update never re-marks it).
+  const build: VmBuild = { ...onHost, settings: { ...onHost.settings, workspaceToken: found.settings?.workspaceToken ?? null } };
   const current = found;
   const result = await withDiskClaims(provider, context.cluster.datacenterId, context.disks, vmId, () =>
     convergeVm(provider, context, current, build, planned),

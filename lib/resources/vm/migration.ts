@@ -60,6 +60,7 @@ export async function moveVm(provider: ProviderContext, request: VmMoveRequest):
     if (isActive(found.state)) {
       await migrateDomainLive(source.libvirt, vmId, migrationTargetOf(provider, to), {
         timeoutMs: request.timeoutMs ?? 300_000,
+        targetHost: target.libvirt,
         ...(cluster.migrationBandwidthMbps === null ? {} : { bandwidthMiBps: cluster.migrationBandwidthMbps }),
       });
       return 'live';

@@ -68,28 +68,29 @@ interface IdChoice {
 
 /**
  * The UUID of a new VM: the first candidate no other VM holds. A VM of the same name with this VM's own
- * UUID that no Terraform state has recorded (an apply killed before its state was saved) is adopted,
- * with a warning; one a state has recorded is refused (import it).
+ * UUID that an apply of this same Terraform workspace created (its workspace token, context/workspace.ts)
+ * but whose state was never saved (an interrupted apply) is adopted, with a warning; any other is
+ * refused as "name taken", saying where it is (import it, or choose another name).
  */
 async function chooseVmId(provider: ProviderContext, inventory: Inventory, cluster: Cluster, hosts: readonly Host[], name: string): Promise<IdChoice> {
   const sameName = await inventory.vmPlacements.getByName(cluster.id, name);
   if (sameName) {
-    const taken = (detail: string): IdChoice => ({
+    const where = (hostName: string | undefined): string =>
+      `on host ${JSON.stringify(hostName ?? hosts.find((host) => host.id === sameName.hostId)?.name ?? sameName.hostId)} in cluster ${JSON.stringify(cluster.name)}`;
+    const taken = (hostName: string | undefined, detail: string): IdChoice => ({
       id: sameName.vmId,
       diagnostics: [
-        errorDiagnostic(
-          'VM name already taken',
-          `Cluster ${JSON.stringify(cluster.name)} already has a VM ${JSON.stringify(name)} (${sameName.vmId}). ${detail}`,
-          ['name'],
-        ),
+        errorDiagnostic('VM name already taken', `A VM ${JSON.stringify(name)} (${sameName.vmId}) already exists ${where(hostName)}. ${detail}`, ['name']),
       ],
     });
-    if (!isCandidateId(cluster.id, name, sameName.vmId)) return taken('Choose another name, or import it: terraform import ADDRESS ' + sameName.vmId);
+    if (!isCandidateId(cluster.id, name, sameName.vmId))
+      return taken(undefined, 'Choose another name, or import it: terraform import ADDRESS ' + sameName.vmId);
     const found = await findVmDomain(provider, hosts, sameName.vmId, sameName.hostId);
     if (found === null) return { id: sameName.vmId, diagnostics: [] };
-    if (found.settings?.recordedInState !== false) {
+    if (found.settings?.workspaceToken !== provider.workspaceToken) {
       return taken(
-        `It belongs to a Terraform state (a refresh has read it): import it with terraform import ADDRESS ${sameName.vmId}, or choose another name.`,
+        found.host.row.name,
+        `It was created by another Terraform workspace (another working directory or workspace) and belongs to it: virtplane never takes it over. Choose another name, or move it to this workspace with terraform import ADDRESS ${sameName.vmId} after removing it from the other one's state.`,
       );
     }
     return {
@@ -97,7 +98,7 @@ async function chooseVmId(provider: ProviderContext, inventory: Inventory, clust
       diagnostics: [
         warningDiagnostic(
           'Adopting a VM left by an interrupted apply',
-          `VM ${JSON.stringify(name)} (${sameName.vmId}) exists on ${found.host.row.name}, created by an apply whose Terraform state was never saved (interrupted). This apply adopts it and brings it to this configuration instead of creating another one.`,
+          `VM ${JSON.stringify(name)} (${sameName.vmId}) exists ${where(found.host.row.name)}, created by an apply of this workspace whose Terraform state was never saved (interrupted). This apply adopts it and brings it to this configuration instead of creating another one.`,
           ['name'],
         ),
       ],

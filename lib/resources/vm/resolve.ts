@@ -50,7 +50,7 @@ export async function resolveVm(provider: ProviderContext, planned: VmState): Pr
           shutdownTimeoutSeconds: planned.shutdown_timeout_seconds,
           disks: planned.disk.map((disk) => ({ diskId: disk.disk_id, dev: disk.device ?? '' })),
           nics: planned.nic.map((nic) => ({ networkId: nic.network_id, mac: nic.mac ?? '' })),
-          recordedInState: false,
+          workspaceToken: provider.workspaceToken,
         };
         const base: Omit<VmBuild, 'virtType' | 'disks'> = {
           id: planned.id ?? '',

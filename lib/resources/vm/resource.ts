@@ -1,8 +1,9 @@
 import { isUuid } from '../../backends/libvirt/index.js';
 import type { Host } from '../../inventory/index.js';
 import { DiagnosticError, defineResource, type PrivateData } from '../../framework/index.js';
+import { unknownToInventoryError } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { assertOwned, markRecorded } from './domain.js';
+import { assertOwned } from './domain.js';
 import { findVmDomain, hostReadError, vmHost, type FoundDomain } from './hosts.js';
 import { stateAfter, type Converged } from './converge.js';
 import { createVm } from './create.js';
@@ -79,6 +80,14 @@ export const vmResource = defineResource<ProviderContext>()({
     const { hosts, row } = await provider.inventory.use(async (inventory) => {
       const cluster = await inventory.clusters.get(state.cluster_id);
       if (!cluster) {
+        if ((await inventory.audit.list({ resourceId: state.cluster_id, limit: 1 })).length === 0) {
+          throw unknownToInventoryError(provider.inventory, {
+            resourceType: 'virtplane_cluster',
+            id: state.cluster_id,
+            name: state.name,
+            path: ['cluster_id'],
+          });
+        }
         throw new DiagnosticError(
           'Cluster not found',
           `The inventory has no cluster ${state.cluster_id} any more, so the hosts where VM ${state.name} could run are unknown. Restore the cluster (or remove the VM from the state).`,
@@ -87,11 +96,11 @@ export const vmResource = defineResource<ProviderContext>()({
       return { hosts: await inventory.hosts.list(cluster.id), row: await inventory.vmPlacements.get(vmId) };
     });
     const found = await findVmDomain(provider, hosts, vmId, row?.hostId ?? state.current_host_id, signal);
-    if (found === null) {
-      // Gone for certain (every host answered): the stale placement would hold memory for nothing.
-      if (row) await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId));
-      return null;
-    }
+    // Gone for certain (every host answered). Refresh never writes: a stale placement row is released by
+    // the apply that creates the VM again, or by `virtplane inventory rebuild` (which releases the rows of
+    // VMs on no host); a missing or moved one is registered by the next apply that touches the VM, or by
+    // rebuild.
+    if (found === null) return null;
     assertOwned(found, vmId);
     const read = vmStateFromDomain({
       uuid: found.uuid,
@@ -101,31 +110,6 @@ export const vmResource = defineResource<ProviderContext>()({
       hostId: found.host.row.id,
       networkIdByName: await networkIdsByName(provider, found),
     });
-    // Refresh re-registers what it finds: the inventory can always be rebuilt from the hosts.
-    if (
-      !row ||
-      row.hostId !== read.current_host_id ||
-      row.memoryMib !== read.memory_mib ||
-      row.vcpus !== read.vcpus ||
-      row.name !== read.name ||
-      row.status !== 'placed'
-    ) {
-      await provider.inventory.use((inventory) =>
-        inventory.vmPlacements.register({
-          vmId,
-          name: read.name,
-          clusterId: state.cluster_id,
-          hostId: found.host.row.id,
-          vcpus: read.vcpus,
-          memoryMib: read.memory_mib,
-        }),
-      );
-    }
-    if (found.settings?.recordedInState === false) {
-      // Best effort: without the mark an interrupted apply of the same VM could adopt it; the next refresh
-      // tries again. The shared bulk read is not dropped for it: only this VM's own settings changed.
-      await markRecorded(found).catch(() => undefined);
-    }
     remember(privateData, found.model.vcpu.max);
     return read;
   },

@@ -201,7 +201,7 @@ const SETTINGS: VmSettings = {
   shutdownTimeoutSeconds: 30,
   disks: [{ diskId: 'sd-1/disk 1', dev: 'vda' }],
   nics: [{ networkId: 'net-1', mac: '52:54:00:12:34:56' }],
-  recordedInState: false,
+  workspaceToken: null,
 };
 
 describe('the VM settings element', () => {
@@ -211,9 +211,9 @@ describe('the VM settings element', () => {
       el('metadata', {}, [el('other:thing', { 'xmlns:other': 'urn:other' })]),
     ]);
     applyVmSettings(domain, SETTINGS);
-    applyVmSettings(domain, { ...SETTINGS, recordedInState: true });
+    applyVmSettings(domain, { ...SETTINGS, workspaceToken: 'ws-token-1' });
     const back = parseDocument(serializeXml(domain), 'domain');
-    expect(readVmSettings(back)).toEqual({ ...SETTINGS, recordedInState: true });
+    expect(readVmSettings(back)).toEqual({ ...SETTINGS, workspaceToken: 'ws-token-1' });
     expect(serializeXml(back)).toContain('<other:thing xmlns:other="urn:other"/>');
     expect(serializeXml(back).match(/vpvm:vm /g)).toHaveLength(1);
   });
@@ -257,8 +257,8 @@ describe('what a definition carries beside the model', () => {
     expect(parseVmSettings(created)).toEqual(SETTINGS);
     const kept = redefineDomainXml(created, { ...minimalDomain(), title: 'retitled' });
     expect(parseVmSettings(kept)).toEqual(SETTINGS);
-    const recorded = redefineDomainXml(kept, minimalDomain(), { vmSettings: { ...SETTINGS, recordedInState: true } });
-    expect(parseVmSettings(recorded)).toEqual({ ...SETTINGS, recordedInState: true });
+    const recorded = redefineDomainXml(kept, minimalDomain(), { vmSettings: { ...SETTINGS, workspaceToken: 'ws-token-1' } });
+    expect(parseVmSettings(recorded)).toEqual({ ...SETTINGS, workspaceToken: 'ws-token-1' });
     expect(recorded.match(/vpvm:vm /g)).toHaveLength(1);
     expect(parseVmSettings(buildDomainXml(minimalDomain()))).toBeUndefined();
   });

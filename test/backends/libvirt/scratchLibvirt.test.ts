@@ -153,7 +153,7 @@ describe('what the VM resource asks of a domain, in real libvirt', () => {
     shutdownTimeoutSeconds: 45,
     disks: [],
     nics: [{ networkId: 'net-1', mac: '52:54:00:5c:00:01' }],
-    recordedInState: false,
+    workspaceToken: null,
   };
   const withNic = (name: string): DomainModel => ({
     ...minimalDomain(name),
@@ -203,9 +203,9 @@ describe('what the VM resource asks of a domain, in real libvirt', () => {
   it('rewrites the VM settings alone', async () => {
     const current = await requireDomain(scratch.host, 'vp-acc-vm-renamed');
     const settings = parseVmSettings(current.xml)!;
-    await writeVmSettings(scratch.host, current, { ...settings, recordedInState: true });
+    await writeVmSettings(scratch.host, current, { ...settings, workspaceToken: 'ws-token-1' });
     const after = await requireDomain(scratch.host, current.uuid);
-    expect(parseVmSettings(after.xml)).toEqual({ ...settings, recordedInState: true });
+    expect(parseVmSettings(after.xml)).toEqual({ ...settings, workspaceToken: 'ws-token-1' });
     expect(after.model).toEqual(current.model);
   });
 

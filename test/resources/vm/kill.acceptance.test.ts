@@ -115,8 +115,10 @@ describe('an apply killed half-way', () => {
     clusterId = String(await vms.withInventory(async (inventory) => (await inventory.clusters.list())[0]?.id));
     const left = await vms.domainsOf(clusterId!);
     process.stderr.write(`[kill] left behind: ${left.map((domain) => `${domain.name} (${domain.state})`).join(', ')}\n`);
-    // The state never recorded them: a refresh marks a VM once it is read into a state.
-    for (const domain of left) expect(domain.settings?.recordedInState).toBe(false);
+    // Each carries the token of the workspace whose apply created it: only this workspace may adopt it.
+    const tokens = new Set(left.map((domain) => domain.settings?.workspaceToken));
+    expect(tokens.size).toBe(1);
+    expect([...tokens][0]).toMatch(/^[0-9a-f]{32}$/);
 
     // Terraform had not written these to its state file when it was killed: only adoption finds them.
     const saved = savedVmNames();
@@ -141,6 +143,7 @@ describe('an apply killed half-way', () => {
       expect(placements.map((placement) => `${placement.name}:${placement.status}`).sort()).toEqual(NAMES.map((name) => `${name}:placed`));
     });
     await tf.expectEmptyPlan();
-    for (const domain of await vms.domainsOf(clusterId!)) expect(domain.settings?.recordedInState).toBe(true);
+    // Nothing re-marks a VM (plan and refresh never write): every VM keeps its creating workspace's token.
+    for (const domain of await vms.domainsOf(clusterId!)) expect(tokens.has(domain.settings?.workspaceToken)).toBe(true);
   });
 });

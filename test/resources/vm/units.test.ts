@@ -109,7 +109,7 @@ const SETTINGS: VmSettings = {
   shutdownTimeoutSeconds: 7,
   disks: [{ diskId: `${CLUSTER}/lun/3`, dev: 'vda' }],
   nics: [{ networkId: NETWORK, mac: '52:54:00:01:02:03' }],
-  recordedInState: false,
+  workspaceToken: null,
 };
 
 describe('state <-> domain', () => {
