@@ -6,3 +6,4 @@ export * from './importById.js';
 export * from './inventoryChange.js';
 export * from './inventoryDiagnostics.js';
 export * from './lookupSchema.js';
+export * from './progress.js';
