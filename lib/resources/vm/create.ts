@@ -13,6 +13,7 @@ import { assertOwned, defineVm, powerOff, startVm } from './domain.js';
 import { lookupVmAnywhere, vmHost, type FoundDomain } from './hosts.js';
 import { moveVm } from './migration.js';
 import type { VmBuild } from './model.js';
+import { addressesOf, waitForAddresses, writeSeed } from './cloudInit.js';
 import { reserveNewVm } from './placement.js';
 import { buildOn, hostRow, resolveVm, virtTypeOf, type VmContext } from './resolve.js';
 import { VM_RESOURCE_TYPE, type VmState } from './schema.js';
@@ -38,6 +39,7 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
   let vcpuMax: number;
   try {
     build = await buildOn(provider, context, host.row, virtTypeOf(host.row));
+    if (context.seed !== undefined) await writeSeed(host.libvirt, context.seed.path, vmId, context.seed.config);
     vcpuMax = (await defineVm(host, build, null, { cpuModel: context.cluster.cpuModel })).vcpu.max;
   } catch (error) {
     await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId)).catch(() => undefined);
@@ -48,7 +50,12 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
     if (build.settings.highAvailability) await setDomainAutostart(host.libvirt, vmId, true);
     if (planned.running) await startVm(host, vmId);
     await confirmCreate(provider, vmId, planned);
-    return await converged(host, vmId, vcpuMax);
+    const macs = planned.nic.map((nic) => nic.mac ?? '');
+    const addresses =
+      planned.running && planned.wait_for_ip > 0
+        ? await waitForAddresses(host.libvirt, vmId, planned.name, macs, planned.wait_for_ip)
+        : await addressesOf(host.libvirt, vmId, macs);
+    return { ...(await converged(host, vmId, vcpuMax)), addresses };
   } catch (error) {
     // Nothing half-made stays behind: the domain goes (its disks never do) and so does the reservation.
     await powerOff(host, vmId).catch(() => undefined);

@@ -10,7 +10,8 @@ import { convergeVm, lookupOrFail, type Converged } from './converge.js';
 import { assertOwned, stopVm } from './domain.js';
 import { lookupVmAnywhere, vmHost } from './hosts.js';
 import { moveVm } from './migration.js';
-import type { VmBuild } from './model.js';
+import { isSeedDisk, type VmBuild } from './model.js';
+import { removeSeed, writeSeed } from './cloudInit.js';
 import { buildOn, hostRow, resolveVm } from './resolve.js';
 import { VM_RESOURCE_TYPE, type VmState } from './schema.js';
 
@@ -31,10 +32,14 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
     await moveVm(provider, { vmId, from: found.host.row, to, cluster: context.cluster });
     found = await lookupOrFail(vmHost(provider, to), vmId);
   }
+  if (context.seed !== undefined && JSON.stringify(prior.cloud_init) !== JSON.stringify(planned.cloud_init))
+    await writeSeed(found.host.libvirt, context.seed.path, vmId, context.seed.config);
   const onHost = await buildOn(provider, context, found.host.row, found.model.type);
   // The VM is in a state (it is being updated): the mark a refresh set stays.
   const build: VmBuild = { ...onHost, settings: { ...onHost.settings, recordedInState: found.settings?.recordedInState ?? true } };
+  const seedBefore = found.model.disks.find(isSeedDisk);
   const result = await convergeVm(provider, context, found, build, planned);
+  if (context.seed === undefined && seedBefore !== undefined && seedBefore.source.kind === 'file') await removeSeed(found.host.libvirt, seedBefore.source.path);
   await changeInventory(provider.inventory, {
     resourceType: VM_RESOURCE_TYPE,
     action: 'update',
@@ -56,6 +61,9 @@ export async function deleteVm(provider: ProviderContext, prior: VmState): Promi
     // Disks are never touched: undefine leaves every volume and LUN where it is.
     if (isActive(found.state)) await stopVm(found.host, vmId, prior.shutdown_timeout_seconds);
     await undefineDomain(found.host.libvirt, vmId);
+    // The seed is the VM's own (its disks are not): it goes with the VM.
+    const seed = found.model.disks.find(isSeedDisk);
+    if (seed !== undefined && seed.source.kind === 'file') await removeSeed(found.host.libvirt, seed.source.path);
     provider.hostReads.forget(found.host.endpoint);
   }
   await changeInventory(provider.inventory, {

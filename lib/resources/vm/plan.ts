@@ -285,7 +285,22 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
       disk: plannedDisks(request.planned, prior),
       nic: plannedNics(request.planned, config, prior, vmId),
     };
-    const result: VmPlanned = { ...planned, macs: macsOf(planned.nic) };
+    const result: VmPlanned = {
+      ...planned,
+      macs: macsOf(planned.nic),
+      // A new VM's addresses come from its guest; an existing one keeps what refresh read (refresh reads them again).
+      ip_addresses: prior === null ? unknown : prior.ip_addresses,
+    };
+    if (prior !== null && prior.cloud_init.length + (Array.isArray(config.cloud_init) ? config.cloud_init.length : 0) > 0) {
+      if (JSON.stringify(prior.cloud_init) !== JSON.stringify(request.planned.cloud_init))
+        diagnostics.push(
+          warningDiagnostic(
+            'cloud-init changes at the next boot',
+            `The cloud-init seed of VM ${JSON.stringify(prior.name)} is rewritten now, but the running guest does not read it again: the change takes effect at the VM's next boot, where cloud-init sees a new instance-id and runs its once-per-instance steps again (users, write_file, runcmd, hostname; the guest also makes new SSH host keys). Restart the VM (running = false, then true) to apply it now.`,
+            ['cloud_init'],
+          ),
+        );
+    }
 
     if (context !== null) {
       const { cluster, hosts } = context;

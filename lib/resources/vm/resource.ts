@@ -1,4 +1,5 @@
-import { isUuid } from '../../backends/libvirt/index.js';
+import { isActive, isUuid } from '../../backends/libvirt/index.js';
+import { addressesOf } from './cloudInit.js';
 import type { Host } from '../../inventory/index.js';
 import { DiagnosticError, defineResource, type PrivateData } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
@@ -93,14 +94,19 @@ export const vmResource = defineResource<ProviderContext>()({
       return null;
     }
     assertOwned(found, vmId);
-    const read = vmStateFromDomain({
+    const macs = found.model.interfaces.map((nic) => (nic.mac ?? '').toLowerCase());
+    const addresses = isActive(found.state) ? await addressesOf(found.host.libvirt, vmId, macs) : macs.map(() => '');
+    const fromDomain = vmStateFromDomain({
       uuid: found.uuid,
       model: found.model,
       state: found.state,
       settings: found.settings,
       hostId: found.host.row.id,
+      addresses: new Map(macs.map((mac, index) => [mac, addresses[index] ? [addresses[index]] : []])),
       networkIdByName: await networkIdsByName(provider, found),
     });
+    // What the domain cannot tell: the seed's configuration (written by virtplane, kept in the state) and how long create waited.
+    const read: VmState = { ...fromDomain, cloud_init: state.cloud_init ?? [], wait_for_ip: state.wait_for_ip ?? 0 };
     // Refresh re-registers what it finds: the inventory can always be rebuilt from the hosts.
     if (
       !row ||
