@@ -1,6 +1,6 @@
 import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
-import { VmResource, type VmConfig, type VmDiskConfig, type VmNicConfig } from './generated/vm.js';
+import { VmResource, type VmCloudInitConfig, type VmConfig, type VmDiskConfig, type VmNicConfig } from './generated/vm.js';
 import { hostsOfCluster, type ICluster, type IDisk, type IHost, type INetwork, type IVm } from './references.js';
 
 /** A disk attached to a VM. */
@@ -15,7 +15,7 @@ export interface VmNicAttachment extends Omit<VmNicConfig, 'networkId'> {
   readonly network: INetwork;
 }
 
-export interface VmProps extends Omit<VmConfig, 'clusterId' | 'hostId' | 'disk' | 'nic'>, TerraformMetaArguments {
+export interface VmProps extends Omit<VmConfig, 'clusterId' | 'hostId' | 'disk' | 'nic' | 'cloudInit'>, TerraformMetaArguments {
   /** The cluster the VM runs in. Another cluster replaces the VM (its disks stay). */
   readonly cluster: ICluster;
   /**
@@ -33,6 +33,11 @@ export interface VmProps extends Omit<VmConfig, 'clusterId' | 'hostId' | 'disk' 
    * @default - no interface
    */
   readonly nics?: readonly VmNicAttachment[];
+  /**
+   * First-boot configuration of the guest by cloud-init (hostname, users, files, runcmd).
+   * @default - no cloud-init seed
+   */
+  readonly cloudInit?: VmCloudInitConfig;
 }
 
 /**
@@ -51,13 +56,14 @@ export class Vm extends VmResource implements IVm {
   readonly cluster: ICluster;
 
   constructor(scope: Construct, id: string, props: VmProps) {
-    const { cluster, host, disks, nics, ...config } = props;
+    const { cluster, host, disks, nics, cloudInit, ...config } = props;
     super(scope, id, {
       ...config,
       clusterId: cluster.id,
       hostId: host?.id,
       disk: disks?.map(({ disk, ...attachment }) => ({ ...attachment, diskId: disk.id })),
       nic: nics?.map(({ network, ...attachment }) => ({ ...attachment, networkId: network.id })),
+      cloudInit: cloudInit === undefined ? undefined : [cloudInit],
     });
     this.cluster = cluster;
     this.dependOnAtSynth(() => hostsOfCluster(cluster));

@@ -4,6 +4,88 @@ import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';
 
+/** Users to create. */
+export interface VmCloudInitUserConfig {
+  /**
+   * The login name.
+   *
+   * Valid values: A Linux user name: lowercase letters, digits, "_" or "-", up to 32 characters.
+   * @default - unset
+   */
+  readonly name: string;
+  /**
+   * Public keys (as in authorized_keys) that may log in as the user.
+   * @default - unset
+   */
+  readonly sshAuthorizedKeys?: readonly string[];
+  /**
+   * Passwordless sudo for the user.
+   * @default false
+   */
+  readonly sudo?: boolean;
+}
+
+/** Files to write. */
+export interface VmCloudInitWriteFileConfig {
+  /**
+   * Absolute path in the guest.
+   *
+   * Valid values: An absolute path.
+   * @default - unset
+   */
+  readonly path: string;
+  /**
+   * The file's content (text).
+   * @default - unset
+   */
+  readonly content: string;
+  /**
+   * Mode, in octal.
+   *
+   * Valid values: An octal mode such as "0644".
+   * @default "0644"
+   */
+  readonly permissions?: string;
+}
+
+/** First-boot configuration of the guest by cloud-init. */
+export interface VmCloudInitConfig {
+  /**
+   * The guest's hostname. Unset: the VM's name.
+   *
+   * Valid values: A hostname label: letters, digits and "-".
+   * @default - unset
+   */
+  readonly hostname?: string;
+  /**
+   * Commands run once, at the end of the first boot (each through sh).
+   * @default - unset
+   */
+  readonly runcmd?: readonly string[];
+  /**
+   * Raw user-data (a #cloud-config document, a script ...): used instead of what hostname, user, write_file and runcmd build.
+   *
+   * Sensitive: kept out of plans and logs.
+   * @default - unset
+   */
+  readonly userData?: string;
+  /**
+   * cloud-init network-config (version 1 or 2, YAML or JSON). Unset: DHCP on the first NIC (the guest image's default).
+   * @default - unset
+   */
+  readonly networkConfig?: string;
+  /**
+   * Users to create. (at most 32)
+   * @default - none
+   */
+  readonly user?: readonly VmCloudInitUserConfig[];
+  /**
+   * Files to write. (at most 64)
+   * @default - none
+   */
+  readonly writeFile?: readonly VmCloudInitWriteFileConfig[];
+}
+
 /** Disks, attached in this order. */
 export interface VmDiskConfig {
   /**
@@ -125,6 +207,18 @@ export interface VmConfig {
    */
   readonly shutdownTimeoutSeconds?: number;
   /**
+   * Seconds create waits for every NIC to have an IPv4 address (from the guest agent, else the network's DHCP leases), so outputs can use ip_addresses at once; 0: do not wait. A timeout is an error that says what was seen.
+   *
+   * Valid values: 0 to 3600; a whole number
+   * @default 0
+   */
+  readonly waitForIp?: number;
+  /**
+   * First-boot configuration of the guest by cloud-init. (at most 1)
+   * @default - none
+   */
+  readonly cloudInit?: readonly VmCloudInitConfig[];
+  /**
    * Disks, attached in this order. (at most 16)
    * @default - none
    */
@@ -150,9 +244,48 @@ export const vmSchema: ConstructSchema = {
       "graphics": "graphics",
       "highAvailability": "high_availability",
       "description": "description",
-      "shutdownTimeoutSeconds": "shutdown_timeout_seconds"
+      "shutdownTimeoutSeconds": "shutdown_timeout_seconds",
+      "waitForIp": "wait_for_ip"
     },
     "blocks": {
+      "cloudInit": {
+        "name": "cloud_init",
+        "nesting": "list",
+        "block": {
+          "attributes": {
+            "hostname": "hostname",
+            "runcmd": "runcmd",
+            "userData": "user_data",
+            "networkConfig": "network_config"
+          },
+          "blocks": {
+            "user": {
+              "name": "user",
+              "nesting": "list",
+              "block": {
+                "attributes": {
+                  "name": "name",
+                  "sshAuthorizedKeys": "ssh_authorized_keys",
+                  "sudo": "sudo"
+                },
+                "blocks": {}
+              }
+            },
+            "writeFile": {
+              "name": "write_file",
+              "nesting": "list",
+              "block": {
+                "attributes": {
+                  "path": "path",
+                  "content": "content",
+                  "permissions": "permissions"
+                },
+                "blocks": {}
+              }
+            }
+          }
+        }
+      },
       "disk": {
         "name": "disk",
         "nesting": "list",
@@ -262,6 +395,133 @@ export const vmSchema: ConstructSchema = {
         ],
         "minimum": 0,
         "maximum": 3600
+      },
+      "waitForIp": {
+        "type": [
+          "integer",
+          "null"
+        ],
+        "minimum": 0,
+        "maximum": 3600
+      },
+      "cloudInit": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "properties": {
+            "hostname": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "pattern": "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
+              "hint": "A hostname label: letters, digits and \"-\"."
+            },
+            "runcmd": {
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            },
+            "userData": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "sensitive": true
+            },
+            "networkConfig": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "user": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "name": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "pattern": "^[a-z_][a-z0-9_-]{0,31}$",
+                    "hint": "A Linux user name: lowercase letters, digits, \"_\" or \"-\", up to 32 characters."
+                  },
+                  "sshAuthorizedKeys": {
+                    "type": [
+                      "array",
+                      "null"
+                    ],
+                    "items": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    }
+                  },
+                  "sudo": {
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "name"
+                ],
+                "additionalProperties": false
+              },
+              "maxItems": 32
+            },
+            "writeFile": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "path": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "pattern": "^/[^\\u0000]*$",
+                    "hint": "An absolute path."
+                  },
+                  "content": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "permissions": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "pattern": "^0?[0-7]{3,4}$",
+                    "hint": "An octal mode such as \"0644\"."
+                  }
+                },
+                "required": [
+                  "path",
+                  "content"
+                ],
+                "additionalProperties": false
+              },
+              "maxItems": 64
+            }
+          },
+          "required": [],
+          "additionalProperties": false
+        },
+        "maxItems": 1
       },
       "disk": {
         "type": "array",
@@ -433,5 +693,15 @@ export class VmResource extends SchemaResource {
   /** The MAC addresses of the NICs, in nic order. */
   get macs(): string[] {
     return this.getListAttribute("macs");
+  }
+
+  /** Seconds create waits for every NIC to have an IPv4 address (from the guest agent, else the network's DHCP leases), so outputs can use ip_addresses at once; 0: do not wait. A timeout is an error that says what was seen. */
+  get waitForIp(): number {
+    return this.getNumberAttribute("wait_for_ip");
+  }
+
+  /** Each NIC's IPv4 address, in nic order ("" while unknown): what qemu-guest-agent in the guest reports, else the DHCP lease of the NIC's network. Read at create and refresh. */
+  get ipAddresses(): string[] {
+    return this.getListAttribute("ip_addresses");
   }
 }

@@ -4,7 +4,7 @@
  * a file's own format (vol-upload writes into a volume it already sized and typed), so these run the
  * host's own tools (dd, sha256sum, qemu-img), argv only. The pool is refreshed by the caller.
  */
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import type { LibvirtHost } from './host.js';
 import { LibvirtModelError } from './errors.js';
 import { LibvirtOperationError } from './virshErrors.js';
@@ -69,16 +69,23 @@ export async function uploadImageFile(host: LibvirtHost, path: string, source: R
   const partial = `${path.slice(0, slash)}/.${path.slice(slash + 1)}.part`;
   let sent = 0;
   let lastReport = 0;
-  source.on('data', (chunk: Buffer) => {
-    sent += chunk.length;
-    if (options.onProgress && (sent - lastReport >= 16 * 1024 * 1024 || sent === options.sizeBytes)) {
-      lastReport = sent;
-      options.onProgress(sent, options.sizeBytes);
-    }
+  // Counts what passes on to the channel; nothing flows until the channel reads (a 'data' listener on
+  // the source itself would start it flowing before the command runs, and the bytes would be lost).
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sent += chunk.length;
+      if (options.onProgress && (sent - lastReport >= 16 * 1024 * 1024 || sent === options.sizeBytes)) {
+        lastReport = sent;
+        options.onProgress(sent, options.sizeBytes);
+      }
+      done(null, chunk);
+    },
   });
+  source.on('error', (error) => counted.destroy(error));
+  source.pipe(counted);
   try {
     await host.exec(['dd', `of=${partial}`, 'bs=4M', 'status=none'], {
-      stdin: source,
+      stdin: counted,
       timeoutMs: 3_600_000,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
