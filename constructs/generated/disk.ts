@@ -57,6 +57,15 @@ export interface DiskConfig {
    */
   readonly sourceImageId?: string;
   /**
+   * The virtplane_template whose sealed disk the disk is made from (like source_image_id). Changing it replaces the disk.
+   *
+   * Valid values: The id of a virtplane_template, e.g. virtplane_template.debian.id.
+   *
+   * Changing it replaces the object.
+   * @default - unset
+   */
+  readonly sourceTemplateId?: string;
+  /**
    * How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy). Default thin. Changing it replaces the disk.
    *
    * Valid values: one of `thin`, `full`
@@ -83,6 +92,7 @@ export const diskSchema: ConstructSchema = {
       "format": "format",
       "lun": "lun",
       "sourceImageId": "source_image_id",
+      "sourceTemplateId": "source_template_id",
       "clone": "clone",
       "deletionProtection": "deletion_protection"
     },
@@ -141,6 +151,14 @@ export const diskSchema: ConstructSchema = {
         ],
         "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/image/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
         "hint": "The id of a virtplane_image, e.g. virtplane_image.debian.id."
+      },
+      "sourceTemplateId": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+        "hint": "The id of a virtplane_template, e.g. virtplane_template.debian.id."
       },
       "clone": {
         "type": [
@@ -209,6 +227,11 @@ export class DiskResource extends SchemaResource {
   /** The virtplane_image the disk is made from (its content, grown to size_mib when that is larger). Changing it replaces the disk. */
   get sourceImageId(): string {
     return this.getStringAttribute("source_image_id");
+  }
+
+  /** The virtplane_template whose sealed disk the disk is made from (like source_image_id). Changing it replaces the disk. */
+  get sourceTemplateId(): string {
+    return this.getStringAttribute("source_template_id");
   }
 
   /** How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy). Default thin. Changing it replaces the disk. */

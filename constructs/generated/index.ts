@@ -7,6 +7,7 @@ export * from './network.js';
 export * from './iscsi-target.js';
 export * from './storage-domain.js';
 export * from './image.js';
+export * from './template.js';
 export * from './disk.js';
 export * from './vm.js';
 export * from './affinity-group.js';

@@ -9,6 +9,7 @@ import { imageResource } from './image/index.js';
 import { iscsiTargetResource } from './iscsiTarget/index.js';
 import { networkResource } from './network/index.js';
 import { storageDomainResource } from './storageDomain/index.js';
+import { templateResource } from './template/index.js';
 import { vmResource } from './vm/index.js';
 
 /**
@@ -24,6 +25,7 @@ export const resources: readonly AnyResourceDefinition<ProviderContext>[] = [
   iscsiTargetResource,
   storageDomainResource,
   imageResource,
+  templateResource,
   diskResource,
   vmResource,
   affinityGroupResource,

@@ -166,3 +166,85 @@ export async function domainAddresses(
   }
   return { source: 'none', interfaces: [] };
 }
+
+/**
+ * Seals a copy of a stopped guest's disk into `target` (qcow2, read-only): the copy is opened as raw
+ * on a loop device on the host, its root file system (the whole disk, else the first partition that
+ * has /etc) mounted, and what makes a machine unique reset: /etc/machine-id emptied, the SSH host keys
+ * removed, cloud-init's state cleaned (so each clone runs cloud-init as a new instance). The source
+ * disk is never written.
+ */
+const SEAL_SCRIPT = `
+set -eu
+source="$1"; target="$2"
+work="$(mktemp -d "\${target%/*}/.seal-XXXXXX")"
+loop=""
+cleanup() {
+  if mountpoint -q "$work/root"; then umount "$work/root"; fi
+  if [ -n "$loop" ]; then losetup -d "$loop" || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+qemu-img convert -U -O raw "$source" "$work/disk.raw"
+loop="$(losetup -f --show -P "$work/disk.raw")"
+mkdir "$work/root"
+mounted=""
+for dev in "$loop" "$loop"p*; do
+  [ -b "$dev" ] || continue
+  if mount "$dev" "$work/root" 2>/dev/null; then
+    if [ -d "$work/root/etc" ]; then mounted="$dev"; break; fi
+    umount "$work/root"
+  fi
+done
+[ -n "$mounted" ] || { echo "no root file system (with /etc) found on the disk" >&2; exit 3; }
+r="$work/root"
+: > "$r/etc/machine-id"
+rm -f "$r/var/lib/dbus/machine-id" "$r"/etc/ssh/ssh_host_*
+rm -rf "$r/var/lib/cloud/instances" "$r/var/lib/cloud/instance" "$r/var/lib/cloud/data" "$r/var/lib/cloud/sem"
+rm -f "$r"/var/lib/dhcp/*.leases
+umount "$r"
+losetup -d "$loop"; loop=""
+qemu-img convert -c -O qcow2 "$work/disk.raw" "$work/sealed.qcow2"
+chmod 0444 "$work/sealed.qcow2"
+mv -f "$work/sealed.qcow2" "$target"
+`;
+
+export async function sealDiskInto(host: LibvirtHost, source: string, target: string): Promise<void> {
+  checkPath(source);
+  checkPath(target);
+  await host.script(SEAL_SCRIPT, [source, target], { timeoutMs: 1_800_000 });
+}
+
+/** A read-only copy of `base` (qcow2) at `target`, moved into place whole. */
+export async function copyReadOnly(host: LibvirtHost, base: string, target: string): Promise<void> {
+  checkPath(base);
+  checkPath(target);
+  const slash = target.lastIndexOf('/');
+  const partial = `${target.slice(0, slash)}/.${target.slice(slash + 1)}.part`;
+  try {
+    await host.exec(['qemu-img', 'convert', '-U', '-O', 'qcow2', base, partial], { timeoutMs: 3_600_000 });
+    await host.exec(['chmod', '0444', partial]);
+    await host.exec(['mv', '-f', '--', partial, target]);
+  } catch (error) {
+    await host.exec(['rm', '-f', '--', partial]).catch(() => undefined);
+    throw error;
+  }
+}
+
+const OVERLAYS_SCRIPT = `
+dir="$1"; base="$2"
+for f in "$dir"/*.qcow2; do
+  [ -f "$f" ] || continue
+  b="$(qemu-img info -U --output=json "$f" 2>/dev/null | sed -n 's/.*"backing-filename": "\\(.*\\)",*$/\\1/p' | head -n 1)"
+  [ "$b" = "$base" ] && printf '%s\\n' "$f"
+done
+exit 0
+`;
+
+/** The qcow2 files in `dir` whose backing file is `base` (thin clones of it), in one round trip. */
+export async function overlaysOf(host: LibvirtHost, dir: string, base: string): Promise<string[]> {
+  checkPath(dir);
+  checkPath(base);
+  const result = await host.script(OVERLAYS_SCRIPT, [dir, base]);
+  return result.stdout.split('\n').filter((line) => line !== '');
+}

@@ -86,5 +86,17 @@ export { deleteIscsiSecret, findIscsiSecret, setIscsiSecret } from './secrets.js
 export { readHostInventory } from './bulkRead.js';
 export type { BulkDomain, BulkNetwork, BulkPool, HostFacts, HostInventory } from './bulkRead.js';
 
-export { createFullCopy, createThinClone, domainAddresses, fileSha256, imageFileInfo, removeImageFile, uploadImageFile, writeSmallFile } from './images.js';
+export {
+  copyReadOnly,
+  createFullCopy,
+  createThinClone,
+  domainAddresses,
+  fileSha256,
+  imageFileInfo,
+  overlaysOf,
+  removeImageFile,
+  sealDiskInto,
+  uploadImageFile,
+  writeSmallFile,
+} from './images.js';
 export type { ImageFileInfo, InterfaceAddress, UploadOptions } from './images.js';

@@ -4,12 +4,15 @@ export {
   diskSourceOf,
   formatDiskId,
   formatImageId,
+  formatTemplateId,
   imagePathOf,
   imageVolumeName,
   parseDiskId,
   parseImageId,
+  parseTemplateId,
+  templatePathOf,
   volumeNameOf,
   type DiskLocation,
   type ImageLocation,
 } from './location.js';
-export { carriersOf, diskResource, placeOf, refreshOthers, requirePlace, type DiskPlace } from './resource.js';
+export { carriersOf, diskResource, disksPlannedForDestroy, placeOf, refreshOthers, requirePlace, type DiskPlace } from './resource.js';

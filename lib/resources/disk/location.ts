@@ -109,3 +109,19 @@ export function imageVolumeName(name: string): string {
 export function imagePathOf(domain: Pick<StorageDomain, 'path'>, location: ImageLocation): string {
   return `${(domain.path ?? '').replace(/\/+$/, '')}/${imageVolumeName(location.name)}`;
 }
+
+/** A template's sealed base disk: "SD_ID/template/NAME", the file NAME.template (qcow2, read-only) in the domain. */
+const TEMPLATE_ID = new RegExp(`^(${UUID})/template/([A-Za-z0-9][A-Za-z0-9._-]{0,62})$`);
+
+export function formatTemplateId(location: ImageLocation): string {
+  return `${location.domainId}/template/${location.name}`;
+}
+
+export function parseTemplateId(id: string): ImageLocation | undefined {
+  const match = TEMPLATE_ID.exec(id);
+  return match ? { domainId: match[1]!, name: match[2]! } : undefined;
+}
+
+export function templatePathOf(domain: Pick<StorageDomain, 'path'>, location: ImageLocation): string {
+  return `${(domain.path ?? '').replace(/\/+$/, '')}/${location.name}.template`;
+}

@@ -52,6 +52,8 @@ import {
   nameOfVolume,
   parseDiskId,
   parseImageId,
+  parseTemplateId,
+  templatePathOf,
   volumeNameOf,
   type DiskFormat,
   type DiskLocation,
@@ -59,6 +61,7 @@ import {
 import type { ProviderContext } from '../context/index.js';
 import { parseTargetId, readTarget } from '../iscsiTarget/index.js';
 
+const TEMPLATE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 const IMAGE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/image/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 
 export const diskSchema = blockSchema({
@@ -103,6 +106,12 @@ export const diskSchema = blockSchema({
       forceNew: true,
       validation: { pattern: IMAGE_ID_PATTERN, hint: 'The id of a virtplane_image, e.g. virtplane_image.debian.id.' },
     }),
+    source_template_id: stringAttribute({
+      description: 'The virtplane_template whose sealed disk the disk is made from (like source_image_id). Changing it replaces the disk.',
+      optional: true,
+      forceNew: true,
+      validation: { pattern: TEMPLATE_ID_PATTERN, hint: 'The id of a virtplane_template, e.g. virtplane_template.debian.id.' },
+    }),
     clone: stringAttribute({
       description:
         "How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy). Default thin. Changing it replaces the disk.",
@@ -139,10 +148,17 @@ function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: Dis
       diagnostics.push(
         errorDiagnostic('lun not used on a dir storage domain', `${domain.name} is a dir storage domain: a disk there is a file. Remove lun.`, ['lun']),
       );
-    if (planned.size_mib === null && planned.source_image_id === null)
+    if (planned.size_mib === null && planned.source_image_id === null && planned.source_template_id === null)
       diagnostics.push(errorDiagnostic('Missing size_mib', `A disk on the dir storage domain ${domain.name} needs its size: set size_mib.`, ['size_mib']));
     const format = isUnknown(planned.format) ? undefined : ((planned.format ?? 'qcow2') as DiskFormat);
-    const fromImage = planned.source_image_id !== null;
+    if (planned.source_image_id !== null && planned.source_template_id !== null)
+      diagnostics.push(
+        errorDiagnostic('Two sources', 'A disk is made from an image or from a template: set source_image_id or source_template_id, not both.', [
+          'source_template_id',
+        ]),
+      );
+    const fromImage = planned.source_image_id !== null || planned.source_template_id !== null;
+    const sourceId = planned.source_image_id ?? planned.source_template_id;
     const clone = fromImage ? (isUnknown(planned.clone) ? unknown : (planned.clone ?? 'thin')) : null;
     if (!fromImage && planned.clone !== null && !isUnknown(planned.clone))
       diagnostics.push(
@@ -154,7 +170,7 @@ function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: Dis
           'format',
         ]),
       );
-    if (clone === 'thin' && typeof planned.source_image_id === 'string' && !planned.source_image_id.startsWith(`${domain.id}/`))
+    if (clone === 'thin' && typeof sourceId === 'string' && !sourceId.startsWith(`${domain.id}/`))
       diagnostics.push(
         errorDiagnostic(
           'A thin clone lives beside its image',
@@ -167,7 +183,7 @@ function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: Dis
     const location: DiskLocation = { kind: 'volume', domainId: domain.id, volume: volumeNameOf(planned.name, format) };
     return { planned: { ...planned, ...sized, clone, format, id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
   }
-  if (planned.source_image_id !== null)
+  if (planned.source_image_id !== null || planned.source_template_id !== null)
     diagnostics.push(
       errorDiagnostic(
         'Disks from an image on a LUN: not yet',
@@ -322,17 +338,18 @@ function audit(
 
 /** A disk made from an image: a thin overlay on it or a full copy, grown to size_mib when that is larger. */
 async function cloneImage(provider: ProviderContext, carrier: HostRead, place: DiskPlace, volume: string, planned: DiskState): Promise<VolumeInfo> {
-  const image = parseImageId(planned.source_image_id ?? '');
+  const fromTemplate = planned.source_template_id !== null;
+  const attribute = fromTemplate ? 'source_template_id' : 'source_image_id';
+  const image = fromTemplate ? parseTemplateId(planned.source_template_id ?? '') : parseImageId(planned.source_image_id ?? '');
   const imagePlace = image === undefined ? undefined : await placeOf(provider, image.domainId);
   if (image === undefined || imagePlace === undefined)
-    throw new DiagnosticError('Image not found', `No storage domain holds the image ${planned.source_image_id}. Create it first (virtplane_image).`, [
-      'source_image_id',
+    throw new DiagnosticError('Source not found', `No storage domain holds ${planned.source_template_id ?? planned.source_image_id}. Create it first.`, [
+      attribute,
     ]);
   const host = carrier.host;
-  const base = imagePathOf(imagePlace.domain, image);
-  const baseInfo = await onHost(host.row.name, `reading image ${image.name}`, () => imageFileInfo(host.libvirt, base), ['source_image_id']);
-  if (baseInfo === null)
-    throw new DiagnosticError('Image not found', `${base} is not on ${host.row.name}: apply the virtplane_image ${image.name} first.`, ['source_image_id']);
+  const base = fromTemplate ? templatePathOf(imagePlace.domain, image) : imagePathOf(imagePlace.domain, image);
+  const baseInfo = await onHost(host.row.name, `reading ${image.name}`, () => imageFileInfo(host.libvirt, base), [attribute]);
+  if (baseInfo === null) throw new DiagnosticError('Source not found', `${base} is not on ${host.row.name}: apply ${image.name} first.`, [attribute]);
   const baseMiB = Math.ceil(baseInfo.virtualSizeBytes / MIB);
   const wanted = planned.size_mib ?? baseMiB;
   if (wanted < baseMiB)
@@ -354,6 +371,12 @@ async function cloneImage(provider: ProviderContext, carrier: HostRead, place: D
   if (created === null) throw new DiagnosticError('Volume vanished', `${volume} is gone right after it was made.`, ['name']);
   return created;
 }
+
+/**
+ * Disks this provider process has planned to destroy (one process serves one terraform command): a
+ * template's plan-time check of its users leaves out the thin clones the same plan destroys first.
+ */
+export const disksPlannedForDestroy = new Set<string>();
 
 export const diskResource = defineResource<ProviderContext>()({
   typeName: DISK_TYPE,
@@ -383,6 +406,7 @@ export const diskResource = defineResource<ProviderContext>()({
   },
 
   planDestroy({ prior }) {
+    if (prior.id) disksPlannedForDestroy.add(prior.id);
     if (prior.deletion_protection === true) {
       throw new DiagnosticError(
         'Disk protected from deletion',
@@ -410,7 +434,7 @@ export const diskResource = defineResource<ProviderContext>()({
         );
       }
       let created: VolumeInfo;
-      if (planned.source_image_id !== null) {
+      if (planned.source_image_id !== null || planned.source_template_id !== null) {
         created = await cloneImage(provider, carrier, place, location.volume, planned);
       } else {
         created = await onHost(carrier.host.row.name, `creating volume ${location.volume}`, () =>
@@ -459,6 +483,7 @@ export const diskResource = defineResource<ProviderContext>()({
       lun: location.kind === 'lun' ? location.lun : null,
       deletion_protection: state.deletion_protection ?? false,
       source_image_id: state.source_image_id ?? null,
+      source_template_id: state.source_template_id ?? null,
       clone: state.clone ?? null,
       path: diskPathOf(place.domain, location),
     };

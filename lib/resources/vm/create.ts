@@ -13,7 +13,7 @@ import { assertOwned, defineVm, powerOff, startVm } from './domain.js';
 import { lookupVmAnywhere, vmHost, type FoundDomain } from './hosts.js';
 import { moveVm } from './migration.js';
 import type { VmBuild } from './model.js';
-import { addressesOf, waitForAddresses, writeSeed } from './cloudInit.js';
+import { addressesOf, removeSeed, waitForAddresses, writeSeed } from './cloudInit.js';
 import { reserveNewVm } from './placement.js';
 import { buildOn, hostRow, resolveVm, virtTypeOf, type VmContext } from './resolve.js';
 import { VM_RESOURCE_TYPE, type VmState } from './schema.js';
@@ -64,6 +64,7 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
       () => false,
     );
     if (removed) await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId)).catch(() => undefined);
+    if (removed && context.seed !== undefined) await removeSeed(host.libvirt, context.seed.path);
     throw error;
   } finally {
     provider.hostReads.forget(host.endpoint);
