@@ -1,9 +1,9 @@
 import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DiskResource, type DiskConfig } from './generated/disk.js';
-import type { IDisk, IImage, IStorageDomain } from './references.js';
+import type { IDisk, IImage, IStorageDomain, ITemplate } from './references.js';
 
-export interface DiskProps extends Omit<DiskConfig, 'storageDomainId' | 'sourceImageId'>, TerraformMetaArguments {
+export interface DiskProps extends Omit<DiskConfig, 'storageDomainId' | 'sourceImageId' | 'sourceTemplateId'>, TerraformMetaArguments {
   /** The storage domain that holds the disk. Another one replaces the disk. */
   readonly storageDomain: IStorageDomain;
   /**
@@ -11,6 +11,11 @@ export interface DiskProps extends Omit<DiskConfig, 'storageDomainId' | 'sourceI
    * @default - an empty disk
    */
   readonly sourceImage?: IImage;
+  /**
+   * The template whose sealed disk the disk is made from (`clone`: thin or full).
+   * @default - an empty disk
+   */
+  readonly sourceTemplate?: ITemplate;
 }
 
 /** A disk: a volume of a dir storage domain, or a LUN of an iSCSI one. */
@@ -24,7 +29,7 @@ export class Disk extends DiskResource implements IDisk {
   readonly virtplaneKind = 'disk' as const;
 
   constructor(scope: Construct, id: string, props: DiskProps) {
-    const { storageDomain, sourceImage, ...config } = props;
-    super(scope, id, { ...config, storageDomainId: storageDomain.id, sourceImageId: sourceImage?.id });
+    const { storageDomain, sourceImage, sourceTemplate, ...config } = props;
+    super(scope, id, { ...config, storageDomainId: storageDomain.id, sourceImageId: sourceImage?.id, sourceTemplateId: sourceTemplate?.id });
   }
 }

@@ -162,12 +162,19 @@ export interface VmConfig {
    */
   readonly vcpus?: number;
   /**
-   * Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart.
+   * Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart. Unset: the template's, else 512.
    *
    * Valid values: 16 to 4194304; a whole number
+   * @default 512
+   */
+  readonly memoryMib?: number;
+  /**
+   * The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them. Its disk comes from the template through a virtplane_disk with source_template_id.
+   *
+   * Valid values: The id of a virtplane_template, e.g. virtplane_template.debian.id.
    * @default - unset
    */
-  readonly memoryMib: number;
+  readonly templateId?: string;
   /**
    * Pins the VM to this host of the cluster. Changing it on a running VM is a live migration (a stopped VM is moved cold); unset, the scheduler places the VM and it stays where it runs. A host with pinned VMs cannot enter maintenance.
    *
@@ -239,6 +246,7 @@ export const vmSchema: ConstructSchema = {
       "clusterId": "cluster_id",
       "vcpus": "vcpus",
       "memoryMib": "memory_mib",
+      "templateId": "template_id",
       "hostId": "host_id",
       "running": "running",
       "graphics": "graphics",
@@ -346,6 +354,14 @@ export const vmSchema: ConstructSchema = {
         ],
         "minimum": 16,
         "maximum": 4194304
+      },
+      "templateId": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+        "hint": "The id of a virtplane_template, e.g. virtplane_template.debian.id."
       },
       "hostId": {
         "type": [
@@ -610,8 +626,7 @@ export const vmSchema: ConstructSchema = {
     },
     "required": [
       "name",
-      "clusterId",
-      "memoryMib"
+      "clusterId"
     ],
     "additionalProperties": false
   }
@@ -645,9 +660,14 @@ export class VmResource extends SchemaResource {
     return this.getNumberAttribute("vcpus");
   }
 
-  /** Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart. */
+  /** Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart. Unset: the template's, else 512. */
   get memoryMib(): number {
     return this.getNumberAttribute("memory_mib");
+  }
+
+  /** The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them. Its disk comes from the template through a virtplane_disk with source_template_id. */
+  get templateId(): string {
+    return this.getStringAttribute("template_id");
   }
 
   /** Pins the VM to this host of the cluster. Changing it on a running VM is a live migration (a stopped VM is moved cold); unset, the scheduler places the VM and it stays where it runs. A host with pinned VMs cannot enter maintenance. */

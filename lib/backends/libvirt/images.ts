@@ -248,3 +248,10 @@ export async function overlaysOf(host: LibvirtHost, dir: string, base: string): 
   const result = await host.script(OVERLAYS_SCRIPT, [dir, base]);
   return result.stdout.split('\n').filter((line) => line !== '');
 }
+
+/** A small text file's content, or null when there is no such file. */
+export async function readSmallFile(host: LibvirtHost, path: string): Promise<string | null> {
+  checkPath(path);
+  const result = await host.exec(['cat', '--', path], { allowExitCodes: [1] });
+  return result.exitCode === 0 ? result.stdout : null;
+}

@@ -94,6 +94,7 @@ export {
   fileSha256,
   imageFileInfo,
   overlaysOf,
+  readSmallFile,
   removeImageFile,
   sealDiskInto,
   uploadImageFile,

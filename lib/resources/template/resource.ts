@@ -1,4 +1,14 @@
-import { copyReadOnly, imageFileInfo, overlaysOf, refreshPool, removeImageFile, sealDiskInto } from '../../backends/libvirt/index.js';
+import {
+  copyReadOnly,
+  imageFileInfo,
+  overlaysOf,
+  readSmallFile,
+  refreshPool,
+  removeImageFile,
+  sealDiskInto,
+  writeSmallFile,
+  type LibvirtHost,
+} from '../../backends/libvirt/index.js';
 import {
   blockSchema,
   defineResource,
@@ -89,6 +99,38 @@ export const templateSchema = blockSchema({
 });
 
 export type TemplateState = StateOf<typeof templateSchema>;
+
+/** The VM settings a template gives the VMs made from it (kept beside its disk: NAME.template.json). */
+export interface TemplateSettings {
+  readonly vcpus: number;
+  readonly memory_mib: number;
+  readonly graphics: string;
+  readonly description: string;
+}
+
+function settingsPath(templatePath: string): string {
+  return `${templatePath}.json`;
+}
+
+async function writeSettings(host: LibvirtHost, templatePath: string, state: TemplateState): Promise<void> {
+  const settings: TemplateSettings = { vcpus: state.vcpus, memory_mib: state.memory_mib, graphics: state.graphics, description: state.description };
+  await writeSmallFile(host, settingsPath(templatePath), Buffer.from(`${JSON.stringify(settings)}\n`));
+}
+
+/**
+ * The settings of the template with this id as its hosts keep them; undefined when it does not exist
+ * (yet): a VM planned in the same apply as its template inherits them at apply time.
+ */
+export async function templateSettings(provider: ProviderContext, id: string, signal?: AbortSignal): Promise<TemplateSettings | undefined> {
+  const location = parseTemplateId(id);
+  const place = location === undefined ? undefined : await placeOf(provider, location.domainId);
+  if (location === undefined || place === undefined) return undefined;
+  const carriers = await carriersOf(provider, place, signal ?? new AbortController().signal).catch(() => []);
+  const host = carriers[0]?.host;
+  if (host === undefined) return undefined;
+  const text = await readSmallFile(host.libvirt, settingsPath(templatePathOf(place.domain, location))).catch(() => null);
+  return text === null ? undefined : (JSON.parse(text) as TemplateSettings);
+}
 
 interface Source {
   readonly place: DiskPlace;
@@ -195,6 +237,7 @@ export const templateResource = defineResource<ProviderContext>()({
     await refreshOthers(provider, source.place, carrier!);
     const info = await onHost(host.row.name, `reading template ${planned.name}`, () => imageFileInfo(host.libvirt, target));
     const state: TemplateState = { ...planned, id: formatTemplateId(location), virtual_size_mib: Math.ceil((info?.virtualSizeBytes ?? 0) / MIB) };
+    await onHost(host.row.name, `writing the settings of template ${planned.name}`, () => writeSettings(host.libvirt, target, state));
     await audit(provider, 'create', state);
     return state;
   },
@@ -211,8 +254,17 @@ export const templateResource = defineResource<ProviderContext>()({
     return { ...state, name: location.name, virtual_size_mib: Math.ceil(info.virtualSizeBytes / MIB) };
   },
 
-  async update({ provider, planned, prior }) {
+  async update({ provider, planned, prior, signal }) {
     const state: TemplateState = { ...planned, id: prior.id, virtual_size_mib: prior.virtual_size_mib };
+    const location = parseTemplateId(prior.id ?? '');
+    const place = location === undefined ? undefined : await placeOf(provider, location.domainId);
+    if (location !== undefined && place !== undefined) {
+      const [carrier] = await carriersOf(provider, place, signal);
+      const host = carrier!.host;
+      await onHost(host.row.name, `writing the settings of template ${location.name}`, () =>
+        writeSettings(host.libvirt, templatePathOf(place.domain, location), state),
+      );
+    }
     await audit(provider, 'update', state);
     return state;
   },
@@ -226,7 +278,11 @@ export const templateResource = defineResource<ProviderContext>()({
     if (place !== undefined && location !== undefined) {
       const [carrier] = await carriersOf(provider, place, signal);
       const host = carrier!.host;
-      await onHost(host.row.name, `deleting template ${location.name}`, () => removeImageFile(host.libvirt, templatePathOf(place.domain, location)));
+      const path = templatePathOf(place.domain, location);
+      await onHost(host.row.name, `deleting template ${location.name}`, async () => {
+        await removeImageFile(host.libvirt, settingsPath(path));
+        await removeImageFile(host.libvirt, path);
+      });
       await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
       await refreshOthers(provider, place, carrier!);
     }

@@ -163,6 +163,7 @@ export function vmStateFromDomain(facts: DomainFacts): VmState {
     current_host_id: facts.hostId,
     state: facts.state,
     macs: nic.map((entry) => entry.mac ?? ''),
+    template_id: null,
     wait_for_ip: 0,
     ip_addresses: nic.map((entry) => facts.addresses?.get(entry.mac ?? '')?.[0] ?? ''),
     disk,

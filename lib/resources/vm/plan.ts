@@ -23,6 +23,7 @@ import { MAX_UUID_ATTEMPTS, vmUuidCandidate } from './identity.js';
 import { vcpuCeiling } from './model.js';
 import { checkExistingVm, checkNewVm } from './placement.js';
 import type { VmPlanned, VmState } from './schema.js';
+import { templateSettings } from '../template/index.js';
 
 export const PRIVATE_VCPU_MAX = 'vcpuMax';
 
@@ -260,6 +261,17 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
   const name = str(request.planned.name);
   const hostId = request.planned.host_id;
 
+  // A template's settings fill what the configuration leaves unset (unknown until the template exists).
+  const templateId = config.template_id;
+  const inherited: Partial<Record<'vcpus' | 'memory_mib' | 'graphics' | 'description', unknown>> = {};
+  if (templateId !== null) {
+    const settings = typeof templateId === 'string' ? await templateSettings(provider, templateId) : undefined;
+    for (const key of ['vcpus', 'memory_mib', 'graphics', 'description'] as const) {
+      if (config[key] === null) inherited[key] = settings === undefined ? unknown : settings[key];
+    }
+  }
+  const fromTemplate = { ...request.planned, ...inherited } as VmPlanned;
+
   return provider.inventory.use(async (inventory) => {
     const context = clusterId === null ? null : await loadCluster(inventory, clusterId);
 
@@ -278,7 +290,7 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
 
     const running = bool(request.planned.running);
     const planned: VmPlanned = {
-      ...request.planned,
+      ...fromTemplate,
       id,
       current_host_id: currentHostId,
       state: running === null ? unknown : running ? 'running' : 'shut off',

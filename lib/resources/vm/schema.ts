@@ -21,6 +21,7 @@ export type VmDiskBus = (typeof DISK_BUSES)[number];
 export type VmNicModel = (typeof NIC_MODELS)[number];
 
 const UUID_PART = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const TEMPLATE_ID_PATTERN = `^${UUID_PART}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`;
 /** A virtplane_disk id: a volume of a dir storage domain, or a LUN of an iscsi one (see diskLocation.ts). */
 const DISK_ID_PATTERN = `^${UUID_PART}/([A-Za-z0-9][A-Za-z0-9._-]{0,62}\\.(qcow2|img)|lun/[0-9]{1,3})$`;
 
@@ -164,9 +165,16 @@ export const vmSchema = blockSchema({
     }),
     memory_mib: numberAttribute({
       description:
-        "Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart.",
-      required: true,
+        "Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart. Unset: the template's, else 512.",
+      optional: true,
+      default: 512,
       validation: { integer: true, minimum: 16, maximum: 4194304 },
+    }),
+    template_id: stringAttribute({
+      description:
+        'The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them. Its disk comes from the template through a virtplane_disk with source_template_id.',
+      optional: true,
+      validation: { pattern: TEMPLATE_ID_PATTERN, hint: 'The id of a virtplane_template, e.g. virtplane_template.debian.id.' },
     }),
     host_id: optionalUuid(
       'Pins the VM to this host of the cluster. Changing it on a running VM is a live migration (a stopped VM is moved cold); unset, the scheduler places the VM and it stays where it runs. A host with pinned VMs cannot enter maintenance.',
