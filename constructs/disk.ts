@@ -1,11 +1,21 @@
 import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DiskResource, type DiskConfig } from './generated/disk.js';
-import type { IDisk, IStorageDomain } from './references.js';
+import type { IDisk, IImage, IStorageDomain, ITemplate } from './references.js';
 
-export interface DiskProps extends Omit<DiskConfig, 'storageDomainId'>, TerraformMetaArguments {
+export interface DiskProps extends Omit<DiskConfig, 'storageDomainId' | 'sourceImageId' | 'sourceTemplateId'>, TerraformMetaArguments {
   /** The storage domain that holds the disk. Another one replaces the disk. */
   readonly storageDomain: IStorageDomain;
+  /**
+   * The image the disk is made from (`clone`: thin or full).
+   * @default - an empty disk
+   */
+  readonly sourceImage?: IImage;
+  /**
+   * The template whose sealed disk the disk is made from (`clone`: thin or full).
+   * @default - an empty disk
+   */
+  readonly sourceTemplate?: ITemplate;
 }
 
 /** A disk: a volume of a dir storage domain, or a LUN of an iSCSI one. */
@@ -19,7 +29,7 @@ export class Disk extends DiskResource implements IDisk {
   readonly virtplaneKind = 'disk' as const;
 
   constructor(scope: Construct, id: string, props: DiskProps) {
-    const { storageDomain, ...config } = props;
-    super(scope, id, { ...config, storageDomainId: storageDomain.id });
+    const { storageDomain, sourceImage, sourceTemplate, ...config } = props;
+    super(scope, id, { ...config, storageDomainId: storageDomain.id, sourceImageId: sourceImage?.id, sourceTemplateId: sourceTemplate?.id });
   }
 }

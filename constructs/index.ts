@@ -8,6 +8,8 @@ export * from './host.js';
 export * from './network.js';
 export * from './iscsiTarget.js';
 export * from './storageDomain.js';
+export * from './image.js';
+export * from './template.js';
 export * from './disk.js';
 export * from './vm.js';
 export * from './affinityGroup.js';

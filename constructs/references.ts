@@ -10,7 +10,7 @@ export interface IVirtplaneObject {
  * Which kind of object a reference names: the Terraform type without its `virtplane_` prefix.
  * Every id is a string, so the kind is what tells a cluster from a host to the type checker.
  */
-export type VirtplaneKind = 'datacenter' | 'cluster' | 'host' | 'network' | 'iscsi_target' | 'storage_domain' | 'disk' | 'vm';
+export type VirtplaneKind = 'datacenter' | 'cluster' | 'host' | 'network' | 'iscsi_target' | 'storage_domain' | 'disk' | 'vm' | 'image' | 'template';
 
 /**
  * An object of one kind: a construct of this app, a data source of `X.fromName`, or `X.fromId`.
@@ -38,6 +38,12 @@ export interface IStorageDomain extends IVirtplaneReference<'storage_domain'> {}
 export interface IDisk extends IVirtplaneReference<'disk'> {}
 /** A VM: Vm or Vm.fromId. */
 export interface IVm extends IVirtplaneReference<'vm'> {}
+
+/** A disk image in a storage domain: Image or Image.fromId. */
+export interface IImage extends IVirtplaneReference<'image'> {}
+
+/** A template (a sealed base disk plus VM settings): Template or Template.fromId. */
+export interface ITemplate extends IVirtplaneReference<'template'> {}
 
 /**
  * An object known only by its id, of no kind: no construct prop takes it, since nothing says it is

@@ -1,7 +1,7 @@
 import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
-import { VmResource, type VmConfig, type VmDiskConfig, type VmNicConfig } from './generated/vm.js';
-import { hostsOfCluster, type ICluster, type IDisk, type IHost, type INetwork, type IVm } from './references.js';
+import { VmResource, type VmCloudInitConfig, type VmConfig, type VmDiskConfig, type VmNicConfig } from './generated/vm.js';
+import { hostsOfCluster, type ICluster, type IDisk, type IHost, type INetwork, type ITemplate, type IVm } from './references.js';
 
 /** A disk attached to a VM. */
 export interface VmDiskAttachment extends Omit<VmDiskConfig, 'diskId'> {
@@ -15,7 +15,7 @@ export interface VmNicAttachment extends Omit<VmNicConfig, 'networkId'> {
   readonly network: INetwork;
 }
 
-export interface VmProps extends Omit<VmConfig, 'clusterId' | 'hostId' | 'disk' | 'nic'>, TerraformMetaArguments {
+export interface VmProps extends Omit<VmConfig, 'clusterId' | 'hostId' | 'disk' | 'nic' | 'cloudInit' | 'templateId'>, TerraformMetaArguments {
   /** The cluster the VM runs in. Another cluster replaces the VM (its disks stay). */
   readonly cluster: ICluster;
   /**
@@ -33,6 +33,16 @@ export interface VmProps extends Omit<VmConfig, 'clusterId' | 'hostId' | 'disk' 
    * @default - no interface
    */
   readonly nics?: readonly VmNicAttachment[];
+  /**
+   * First-boot configuration of the guest by cloud-init (hostname, users, files, runcmd).
+   * @default - no cloud-init seed
+   */
+  readonly cloudInit?: VmCloudInitConfig;
+  /**
+   * The template whose VM settings (vcpus, memoryMib, graphics, description) the VM inherits where it does not set them.
+   * @default - no template
+   */
+  readonly template?: ITemplate;
 }
 
 /**
@@ -51,13 +61,15 @@ export class Vm extends VmResource implements IVm {
   readonly cluster: ICluster;
 
   constructor(scope: Construct, id: string, props: VmProps) {
-    const { cluster, host, disks, nics, ...config } = props;
+    const { cluster, host, disks, nics, cloudInit, template, ...config } = props;
     super(scope, id, {
       ...config,
       clusterId: cluster.id,
       hostId: host?.id,
       disk: disks?.map(({ disk, ...attachment }) => ({ ...attachment, diskId: disk.id })),
       nic: nics?.map(({ network, ...attachment }) => ({ ...attachment, networkId: network.id })),
+      cloudInit: cloudInit === undefined ? undefined : [cloudInit],
+      templateId: template?.id,
     });
     this.cluster = cluster;
     this.dependOnAtSynth(() => hostsOfCluster(cluster));

@@ -48,6 +48,33 @@ export interface DiskConfig {
    */
   readonly lun?: number;
   /**
+   * The virtplane_image the disk is made from (its content, grown to size_mib when that is larger). Changing it replaces the disk.
+   *
+   * Valid values: The id of a virtplane_image, e.g. virtplane_image.debian.id.
+   *
+   * Changing it replaces the object.
+   * @default - unset
+   */
+  readonly sourceImageId?: string;
+  /**
+   * The virtplane_template whose sealed disk the disk is made from (like source_image_id). Changing it replaces the disk.
+   *
+   * Valid values: The id of a virtplane_template, e.g. virtplane_template.debian.id.
+   *
+   * Changing it replaces the object.
+   * @default - unset
+   */
+  readonly sourceTemplateId?: string;
+  /**
+   * How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy). Default thin. Changing it replaces the disk.
+   *
+   * Valid values: one of `thin`, `full`
+   *
+   * Changing it replaces the object.
+   * @default - chosen by the provider (see the description)
+   */
+  readonly clone?: "thin" | "full";
+  /**
    * true: destroying the disk is refused (at plan time), with or without its data. Set false and apply first to destroy it.
    * @default false
    */
@@ -69,6 +96,9 @@ export const diskSchema: ConstructSchema = {
       "sizeMib": "size_mib",
       "format": "format",
       "lun": "lun",
+      "sourceImageId": "source_image_id",
+      "sourceTemplateId": "source_template_id",
+      "clone": "clone",
       "deletionProtection": "deletion_protection",
       "shareable": "shareable"
     },
@@ -119,6 +149,33 @@ export const diskSchema: ConstructSchema = {
         ],
         "minimum": 1,
         "maximum": 255
+      },
+      "sourceImageId": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/image/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+        "hint": "The id of a virtplane_image, e.g. virtplane_image.debian.id."
+      },
+      "sourceTemplateId": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+        "hint": "The id of a virtplane_template, e.g. virtplane_template.debian.id."
+      },
+      "clone": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "enum": [
+          "thin",
+          "full",
+          null
+        ]
       },
       "deletionProtection": {
         "type": [
@@ -177,6 +234,21 @@ export class DiskResource extends SchemaResource {
   /** iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay). */
   get lun(): number {
     return this.getNumberAttribute("lun");
+  }
+
+  /** The virtplane_image the disk is made from (its content, grown to size_mib when that is larger). Changing it replaces the disk. */
+  get sourceImageId(): string {
+    return this.getStringAttribute("source_image_id");
+  }
+
+  /** The virtplane_template whose sealed disk the disk is made from (like source_image_id). Changing it replaces the disk. */
+  get sourceTemplateId(): string {
+    return this.getStringAttribute("source_template_id");
+  }
+
+  /** How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy). Default thin. Changing it replaces the disk. */
+  get clone(): string {
+    return this.getStringAttribute("clone");
   }
 
   /** true: destroying the disk is refused (at plan time), with or without its data. Set false and apply first to destroy it. */

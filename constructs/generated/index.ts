@@ -6,6 +6,8 @@ export * from './host.js';
 export * from './network.js';
 export * from './iscsi-target.js';
 export * from './storage-domain.js';
+export * from './image.js';
+export * from './template.js';
 export * from './disk.js';
 export * from './vm.js';
 export * from './affinity-group.js';

@@ -4,6 +4,88 @@ import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';
 
+/** Users to create. */
+export interface VmCloudInitUserConfig {
+  /**
+   * The login name.
+   *
+   * Valid values: A Linux user name: lowercase letters, digits, "_" or "-", up to 32 characters.
+   * @default - unset
+   */
+  readonly name: string;
+  /**
+   * Public keys (as in authorized_keys) that may log in as the user.
+   * @default - unset
+   */
+  readonly sshAuthorizedKeys?: readonly string[];
+  /**
+   * Passwordless sudo for the user.
+   * @default false
+   */
+  readonly sudo?: boolean;
+}
+
+/** Files to write. */
+export interface VmCloudInitWriteFileConfig {
+  /**
+   * Absolute path in the guest.
+   *
+   * Valid values: An absolute path.
+   * @default - unset
+   */
+  readonly path: string;
+  /**
+   * The file's content (text).
+   * @default - unset
+   */
+  readonly content: string;
+  /**
+   * Mode, in octal.
+   *
+   * Valid values: An octal mode such as "0644".
+   * @default "0644"
+   */
+  readonly permissions?: string;
+}
+
+/** First-boot configuration of the guest by cloud-init. */
+export interface VmCloudInitConfig {
+  /**
+   * The guest's hostname. Unset: the VM's name.
+   *
+   * Valid values: A hostname label: letters, digits and "-".
+   * @default - unset
+   */
+  readonly hostname?: string;
+  /**
+   * Commands run once, at the end of the first boot (each through sh).
+   * @default - unset
+   */
+  readonly runcmd?: readonly string[];
+  /**
+   * Raw user-data (a #cloud-config document, a script ...): used instead of what hostname, user, write_file and runcmd build.
+   *
+   * Sensitive: kept out of plans and logs.
+   * @default - unset
+   */
+  readonly userData?: string;
+  /**
+   * cloud-init network-config (version 1 or 2, YAML or JSON). Unset: DHCP on the first NIC (the guest image's default).
+   * @default - unset
+   */
+  readonly networkConfig?: string;
+  /**
+   * Users to create. (at most 32)
+   * @default - none
+   */
+  readonly user?: readonly VmCloudInitUserConfig[];
+  /**
+   * Files to write. (at most 64)
+   * @default - none
+   */
+  readonly writeFile?: readonly VmCloudInitWriteFileConfig[];
+}
+
 /** Disks, attached in this order. */
 export interface VmDiskConfig {
   /**
@@ -80,12 +162,19 @@ export interface VmConfig {
    */
   readonly vcpus?: number;
   /**
-   * Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart.
+   * Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart. Unset: the template's, else 512.
    *
    * Valid values: 16 to 4194304; a whole number
+   * @default 512
+   */
+  readonly memoryMib?: number;
+  /**
+   * The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them. Its disk comes from the template through a virtplane_disk with source_template_id.
+   *
+   * Valid values: The id of a virtplane_template, e.g. virtplane_template.debian.id.
    * @default - unset
    */
-  readonly memoryMib: number;
+  readonly templateId?: string;
   /**
    * Pins the VM to this host of the cluster. Changing it on a running VM is a live migration (a stopped VM is moved cold); unset, the scheduler places the VM and it stays where it runs. A host with pinned VMs cannot enter maintenance.
    *
@@ -125,6 +214,18 @@ export interface VmConfig {
    */
   readonly shutdownTimeoutSeconds?: number;
   /**
+   * Seconds create waits for every NIC to have an IPv4 address (from the guest agent, else the network's DHCP leases), so outputs can use ip_addresses at once; 0: do not wait. A timeout is an error that says what was seen.
+   *
+   * Valid values: 0 to 3600; a whole number
+   * @default 0
+   */
+  readonly waitForIp?: number;
+  /**
+   * First-boot configuration of the guest by cloud-init. (at most 1)
+   * @default - none
+   */
+  readonly cloudInit?: readonly VmCloudInitConfig[];
+  /**
    * Disks, attached in this order. (at most 16)
    * @default - none
    */
@@ -145,14 +246,54 @@ export const vmSchema: ConstructSchema = {
       "clusterId": "cluster_id",
       "vcpus": "vcpus",
       "memoryMib": "memory_mib",
+      "templateId": "template_id",
       "hostId": "host_id",
       "running": "running",
       "graphics": "graphics",
       "highAvailability": "high_availability",
       "description": "description",
-      "shutdownTimeoutSeconds": "shutdown_timeout_seconds"
+      "shutdownTimeoutSeconds": "shutdown_timeout_seconds",
+      "waitForIp": "wait_for_ip"
     },
     "blocks": {
+      "cloudInit": {
+        "name": "cloud_init",
+        "nesting": "list",
+        "block": {
+          "attributes": {
+            "hostname": "hostname",
+            "runcmd": "runcmd",
+            "userData": "user_data",
+            "networkConfig": "network_config"
+          },
+          "blocks": {
+            "user": {
+              "name": "user",
+              "nesting": "list",
+              "block": {
+                "attributes": {
+                  "name": "name",
+                  "sshAuthorizedKeys": "ssh_authorized_keys",
+                  "sudo": "sudo"
+                },
+                "blocks": {}
+              }
+            },
+            "writeFile": {
+              "name": "write_file",
+              "nesting": "list",
+              "block": {
+                "attributes": {
+                  "path": "path",
+                  "content": "content",
+                  "permissions": "permissions"
+                },
+                "blocks": {}
+              }
+            }
+          }
+        }
+      },
       "disk": {
         "name": "disk",
         "nesting": "list",
@@ -214,6 +355,14 @@ export const vmSchema: ConstructSchema = {
         "minimum": 16,
         "maximum": 4194304
       },
+      "templateId": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+        "hint": "The id of a virtplane_template, e.g. virtplane_template.debian.id."
+      },
       "hostId": {
         "type": [
           "string",
@@ -262,6 +411,133 @@ export const vmSchema: ConstructSchema = {
         ],
         "minimum": 0,
         "maximum": 3600
+      },
+      "waitForIp": {
+        "type": [
+          "integer",
+          "null"
+        ],
+        "minimum": 0,
+        "maximum": 3600
+      },
+      "cloudInit": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "properties": {
+            "hostname": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "pattern": "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
+              "hint": "A hostname label: letters, digits and \"-\"."
+            },
+            "runcmd": {
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            },
+            "userData": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "sensitive": true
+            },
+            "networkConfig": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "user": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "name": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "pattern": "^[a-z_][a-z0-9_-]{0,31}$",
+                    "hint": "A Linux user name: lowercase letters, digits, \"_\" or \"-\", up to 32 characters."
+                  },
+                  "sshAuthorizedKeys": {
+                    "type": [
+                      "array",
+                      "null"
+                    ],
+                    "items": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    }
+                  },
+                  "sudo": {
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "name"
+                ],
+                "additionalProperties": false
+              },
+              "maxItems": 32
+            },
+            "writeFile": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "path": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "pattern": "^/[^\\u0000]*$",
+                    "hint": "An absolute path."
+                  },
+                  "content": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "permissions": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "pattern": "^0?[0-7]{3,4}$",
+                    "hint": "An octal mode such as \"0644\"."
+                  }
+                },
+                "required": [
+                  "path",
+                  "content"
+                ],
+                "additionalProperties": false
+              },
+              "maxItems": 64
+            }
+          },
+          "required": [],
+          "additionalProperties": false
+        },
+        "maxItems": 1
       },
       "disk": {
         "type": "array",
@@ -350,8 +626,7 @@ export const vmSchema: ConstructSchema = {
     },
     "required": [
       "name",
-      "clusterId",
-      "memoryMib"
+      "clusterId"
     ],
     "additionalProperties": false
   }
@@ -385,9 +660,14 @@ export class VmResource extends SchemaResource {
     return this.getNumberAttribute("vcpus");
   }
 
-  /** Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart. */
+  /** Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart. Unset: the template's, else 512. */
   get memoryMib(): number {
     return this.getNumberAttribute("memory_mib");
+  }
+
+  /** The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them. Its disk comes from the template through a virtplane_disk with source_template_id. */
+  get templateId(): string {
+    return this.getStringAttribute("template_id");
   }
 
   /** Pins the VM to this host of the cluster. Changing it on a running VM is a live migration (a stopped VM is moved cold); unset, the scheduler places the VM and it stays where it runs. A host with pinned VMs cannot enter maintenance. */
@@ -433,5 +713,15 @@ export class VmResource extends SchemaResource {
   /** The MAC addresses of the NICs, in nic order. */
   get macs(): string[] {
     return this.getListAttribute("macs");
+  }
+
+  /** Seconds create waits for every NIC to have an IPv4 address (from the guest agent, else the network's DHCP leases), so outputs can use ip_addresses at once; 0: do not wait. A timeout is an error that says what was seen. */
+  get waitForIp(): number {
+    return this.getNumberAttribute("wait_for_ip");
+  }
+
+  /** Each NIC's IPv4 address, in nic order ("" while unknown): what qemu-guest-agent in the guest reports, else the DHCP lease of the NIC's network. Read at create and refresh. */
+  get ipAddresses(): string[] {
+    return this.getListAttribute("ip_addresses");
   }
 }

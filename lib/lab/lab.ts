@@ -60,7 +60,7 @@ export type LabProgress = (message: string) => void;
  * after iptables and dnsmasq are installed (it looks for them once, at start, and NAT and isolated
  * networks fail to start until it is restarted).
  */
-const LAB_LAYOUT = 3;
+const LAB_LAYOUT = 4;
 
 const REQUIRED_PROGRAMS = [
   'ip',

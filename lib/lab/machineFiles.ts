@@ -104,9 +104,20 @@ async function prepareLibvirtConfig(machine: LabMachinePlan): Promise<void> {
   const hostUuid = /host_uuid = "([0-9a-f-]{36})"/.exec(existing)?.[1] ?? randomUUID();
   await writeFile(confPath, `host_uuid = "${hostUuid}"\n`);
   // Guests run as root: /dev/kvm on these machines is root-only (no udev rule gives it to group kvm).
+  // No private /dev per guest (namespaces = []): libvirt would move the lab's /dev/kvm stand-in (a bind
+  // mount, see machineRuntime.ts) into it and fail with "Unable to move ... mount to /dev/kvm".
   await writeFile(
     join(etcLibvirt, 'qemu.conf'),
-    ['user = "root"', 'group = "root"', 'dynamic_ownership = 0', 'remember_owner = 0', 'swtpm_user = "root"', 'swtpm_group = "root"', ''].join('\n'),
+    [
+      'user = "root"',
+      'group = "root"',
+      'dynamic_ownership = 0',
+      'remember_owner = 0',
+      'swtpm_user = "root"',
+      'swtpm_group = "root"',
+      'namespaces = [ ]',
+      '',
+    ].join('\n'),
   );
   if (existsSync('/etc/libvirt/libvirt.conf')) await copyFile('/etc/libvirt/libvirt.conf', join(etcLibvirt, 'libvirt.conf'));
 }

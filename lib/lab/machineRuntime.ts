@@ -27,6 +27,15 @@ mount --bind "$dir/hosts" /etc/hosts
 # machine's: an empty one keeps each remote command fast and independent of this machine's set-up.
 if [ -f /root/.bashrc ]; then mount --bind "$dir/root-bashrc" /root/.bashrc; fi
 if [ "$role" = hypervisor ]; then
+  # The lab's guests run under TCG: nested KVM on this machine kind stops a Linux kernel with
+  # "emulation failure" (LAB-NOTES "Real guests"), so a host that showed /dev/kvm would get type='kvm'
+  # guests that never boot. An empty file over /dev/kvm, in this host's mount namespace only, makes
+  # the host report kvm=false exactly as a machine without KVM would; the product itself keeps KVM
+  # wherever /dev/kvm is a real device. VIRTPLANE_LAB_KVM=1 keeps it (BIOS-only guests run on it).
+  if [ -c /dev/kvm ] && [ "\${VIRTPLANE_LAB_KVM:-}" != 1 ]; then
+    : > /run/no-kvm
+    mount --bind /run/no-kvm /dev/kvm
+  fi
   virtlogd -d
   libvirtd -d
   # libvirtd forks before its drivers start, and a driver that fails ends it later: wait for an answer.

@@ -5,9 +5,11 @@ import type { ProviderContext } from './context/index.js';
 import { datacenterDataSource, datacenterResource } from './datacenter/index.js';
 import { diskResource } from './disk/index.js';
 import { hostDataSource, hostResource } from './host/index.js';
+import { imageResource } from './image/index.js';
 import { iscsiTargetResource } from './iscsiTarget/index.js';
 import { networkResource } from './network/index.js';
 import { storageDomainResource } from './storageDomain/index.js';
+import { templateResource } from './template/index.js';
 import { vmResource } from './vm/index.js';
 
 /**
@@ -22,6 +24,8 @@ export const resources: readonly AnyResourceDefinition<ProviderContext>[] = [
   networkResource,
   iscsiTargetResource,
   storageDomainResource,
+  imageResource,
+  templateResource,
   diskResource,
   vmResource,
   affinityGroupResource,

@@ -354,3 +354,22 @@ export function applySerialConsole(devices: XmlElement, wanted: boolean): void {
     removeChildren(devices, (child) => (child.name === 'serial' || child.name === 'console') && isPty(child));
   }
 }
+
+const GUEST_AGENT_CHANNEL = 'org.qemu.guest_agent.0';
+
+function isGuestAgentChannel(element: XmlElement): boolean {
+  if (element.name !== 'channel') return false;
+  const target = firstChild(element, 'target');
+  return target !== undefined && attr(target, 'type') === 'virtio' && attr(target, 'name') === GUEST_AGENT_CHANNEL;
+}
+
+export function parseGuestAgent(devices: XmlElement | undefined): boolean {
+  return devices !== undefined && childElements(devices, 'channel').some(isGuestAgentChannel);
+}
+
+/** libvirt picks the socket's path and adds the virtio-serial controller itself. */
+export function applyGuestAgent(devices: XmlElement, wanted: boolean | undefined): void {
+  if (wanted === undefined || wanted === parseGuestAgent(devices)) return;
+  if (wanted) devices.elements.push(el('channel', { type: 'unix' }, [el('target', { type: 'virtio', name: GUEST_AGENT_CHANNEL })]));
+  else removeChildren(devices, isGuestAgentChannel);
+}

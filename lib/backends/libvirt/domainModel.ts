@@ -134,6 +134,11 @@ export interface DomainModel {
   readonly graphics: DomainGraphics;
   /** A pty serial port with a console on it (`virsh console`). */
   readonly serialConsole: boolean;
+  /**
+   * A virtio-serial channel named org.qemu.guest_agent.0, through which qemu-guest-agent in the guest
+   * answers (its addresses, `virsh domifaddr --source agent`). Undefined: leave the domain's as it is.
+   */
+  readonly guestAgent?: boolean;
   readonly owner?: OwnerMetadata;
 }
 

@@ -19,6 +19,8 @@ import {
   applyGraphics,
   applyInterfaces,
   applySerialConsole,
+  applyGuestAgent,
+  parseGuestAgent,
   BOOT_DEVICES,
   disableInterfaceRoms,
   diskElement,
@@ -123,6 +125,7 @@ function domainFromTree(root: XmlElement): DomainModel {
     interfaces: devices ? childElements(devices, 'interface').map(parseInterface) : [],
     graphics: parseGraphics(devices),
     serialConsole: parseSerialConsole(devices),
+    ...(parseGuestAgent(devices) ? { guestAgent: true } : {}),
     ...(owner === undefined ? {} : { owner }),
   };
 }
@@ -230,6 +233,7 @@ export function applyDomainModel(base: XmlElement, model: DomainModel): XmlEleme
   applyInterfaces(devices, model.interfaces);
   applyGraphics(devices, model.graphics);
   applySerialConsole(devices, model.serialConsole);
+  applyGuestAgent(devices, model.guestAgent);
   return root;
 }
 

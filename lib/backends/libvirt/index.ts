@@ -85,3 +85,19 @@ export { deleteIscsiSecret, findIscsiSecret, setIscsiSecret } from './secrets.js
 
 export { readHostInventory } from './bulkRead.js';
 export type { BulkDomain, BulkNetwork, BulkPool, HostFacts, HostInventory } from './bulkRead.js';
+
+export {
+  copyReadOnly,
+  createFullCopy,
+  createThinClone,
+  domainAddresses,
+  fileSha256,
+  imageFileInfo,
+  overlaysOf,
+  readSmallFile,
+  removeImageFile,
+  sealDiskInto,
+  uploadImageFile,
+  writeSmallFile,
+} from './images.js';
+export type { ImageFileInfo, InterfaceAddress, UploadOptions } from './images.js';

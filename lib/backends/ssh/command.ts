@@ -6,6 +6,7 @@
  * closing the channel alone would leave it running there.
  */
 import { constants as osConstants } from 'node:os';
+import { Readable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { CommandNotStartedError, SshCancelledError, SshTimeoutError, type SshError } from './errors.js';
 import type { ExecResult } from './types.js';
@@ -15,7 +16,7 @@ export interface CommandRequest {
   readonly command: string;
   /** The argv it was built from, for messages. */
   readonly argv: readonly string[];
-  readonly stdin: string | Buffer | undefined;
+  readonly stdin: string | Buffer | Readable | undefined;
   /** Counted from the channel request; non-finite means no limit. */
   readonly timeoutMs: number;
   readonly signal: AbortSignal | undefined;
@@ -140,7 +141,7 @@ class RemoteProcess {
     });
   }
 
-  start(command: string, stdin: string | Buffer | undefined, connectionFoundClosed: () => void, done: (outcome: Outcome) => void): void {
+  start(command: string, stdin: string | Buffer | Readable | undefined, connectionFoundClosed: () => void, done: (outcome: Outcome) => void): void {
     try {
       this.client.exec(`printf '${PID_MARKER}%s\\n' "$$" >&2; exec ${command}`, (error, channel) => {
         if (error !== undefined) {
@@ -149,8 +150,13 @@ class RemoteProcess {
           return;
         }
         this.attach(channel, done);
-        if (this.stopping === undefined) channel.end(stdin);
-        else void this.stopAttached(channel);
+        if (this.stopping !== undefined) void this.stopAttached(channel);
+        else if (stdin instanceof Readable) {
+          // A local read error ends the remote command's input early: the caller's checks (size,
+          // checksum) then fail, and the stream's own error reaches whoever made it.
+          stdin.on('error', () => channel.end());
+          stdin.pipe(channel);
+        } else channel.end(stdin);
       });
     } catch {
       // ssh2 throws "Not connected" when the socket closed since the connection was last checked.

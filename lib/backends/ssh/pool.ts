@@ -85,7 +85,7 @@ export class SshPool {
     );
   }
 
-  private async run(endpoint: SshEndpoint, argv: readonly string[], stdin: string | Buffer | undefined, options: ExecOptions): Promise<ExecResult> {
+  private async run(endpoint: SshEndpoint, argv: readonly string[], stdin: ExecOptions['stdin'], options: ExecOptions): Promise<ExecResult> {
     let command: string;
     try {
       command = quoteArgv(argv);
@@ -114,7 +114,7 @@ export class SshPool {
   private async runOnce(
     entry: HostEntry,
     endpoint: SshEndpoint,
-    what: { readonly command: string; readonly argv: readonly string[]; readonly stdin: string | Buffer | undefined },
+    what: { readonly command: string; readonly argv: readonly string[]; readonly stdin: ExecOptions['stdin'] },
     options: ExecOptions,
     cancelled: () => SshCancelledError,
   ): Promise<ExecResult> {

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 export type HostKeyPolicy =
   /** OpenSSH known_hosts; matched on "[host]:port", or "host" when the port is 22. */
   | { readonly knownHostsFile: string }
@@ -16,8 +18,12 @@ export interface SshEndpoint {
 }
 
 export interface ExecOptions {
-  /** Data (XML, secrets) goes here, never on the command line. Never logged nor put in errors. */
-  readonly stdin?: string | Buffer;
+  /**
+   * Data (XML, secrets) goes here, never on the command line. Never logged nor put in errors. A stream
+   * (a disk image read from a file) is piped through as it is read, never held in memory whole, with
+   * the channel's flow control: a slow host slows the reading.
+   */
+  readonly stdin?: string | Buffer | Readable;
   /**
    * Default 60_000. Counted from the moment the command starts (not while it waits for a free
    * channel or for the connection). On timeout the remote process group gets SIGTERM and the channel

@@ -80,3 +80,48 @@ export function diskSourceOf(
   };
   return { source, format: 'raw' };
 }
+
+/**
+ * An image (virtplane_image) of a dir storage domain: "SD_ID/image/NAME", the file NAME.image in the
+ * domain's directory (its format is inside the file). The id does not match a disk id, so a VM can
+ * never attach an image itself and write into a base that clones read.
+ */
+const IMAGE_ID = new RegExp(`^(${UUID})/image/([A-Za-z0-9][A-Za-z0-9._-]{0,62})$`);
+
+export interface ImageLocation {
+  readonly domainId: string;
+  readonly name: string;
+}
+
+export function formatImageId(location: ImageLocation): string {
+  return `${location.domainId}/image/${location.name}`;
+}
+
+export function parseImageId(id: string): ImageLocation | undefined {
+  const match = IMAGE_ID.exec(id);
+  return match ? { domainId: match[1]!, name: match[2]! } : undefined;
+}
+
+export function imageVolumeName(name: string): string {
+  return `${name}.image`;
+}
+
+export function imagePathOf(domain: Pick<StorageDomain, 'path'>, location: ImageLocation): string {
+  return `${(domain.path ?? '').replace(/\/+$/, '')}/${imageVolumeName(location.name)}`;
+}
+
+/** A template's sealed base disk: "SD_ID/template/NAME", the file NAME.template (qcow2, read-only) in the domain. */
+const TEMPLATE_ID = new RegExp(`^(${UUID})/template/([A-Za-z0-9][A-Za-z0-9._-]{0,62})$`);
+
+export function formatTemplateId(location: ImageLocation): string {
+  return `${location.domainId}/template/${location.name}`;
+}
+
+export function parseTemplateId(id: string): ImageLocation | undefined {
+  const match = TEMPLATE_ID.exec(id);
+  return match ? { domainId: match[1]!, name: match[2]! } : undefined;
+}
+
+export function templatePathOf(domain: Pick<StorageDomain, 'path'>, location: ImageLocation): string {
+  return `${(domain.path ?? '').replace(/\/+$/, '')}/${location.name}.template`;
+}

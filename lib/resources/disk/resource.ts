@@ -1,4 +1,15 @@
-import { createVolume, deleteVolume, growVolume, lookupVolume, refreshPool, VirshError, type VolumeInfo } from '../../backends/libvirt/index.js';
+import {
+  createFullCopy,
+  createThinClone,
+  createVolume,
+  deleteVolume,
+  growVolume,
+  imageFileInfo,
+  lookupVolume,
+  refreshPool,
+  VirshError,
+  type VolumeInfo,
+} from '../../backends/libvirt/index.js';
 import type { Host, StorageDomain } from '../../inventory/index.js';
 import {
   blockSchema,
@@ -26,6 +37,7 @@ import {
   NAME_PATTERN,
   onHost,
   onStorageServer,
+  progress,
   readHosts,
   referenceAttribute,
   type ServerAttributes,
@@ -35,9 +47,13 @@ import {
   diskPathOf,
   formatDiskId,
   formatOfVolume,
+  imagePathOf,
   lunVolumeName,
   nameOfVolume,
   parseDiskId,
+  parseImageId,
+  parseTemplateId,
+  templatePathOf,
   volumeNameOf,
   type DiskFormat,
   type DiskLocation,
@@ -45,6 +61,9 @@ import {
 import type { ProviderContext } from '../context/index.js';
 import { parseTargetId, readTarget } from '../iscsiTarget/index.js';
 import { describeUsers, diskUsers, type DiskUser } from './usage.js';
+
+const TEMPLATE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
+const IMAGE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/image/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 
 export const diskSchema = blockSchema({
   description:
@@ -82,6 +101,27 @@ export const diskSchema = blockSchema({
       forceNew: true,
       validation: { integer: true, minimum: 1, maximum: 255 },
     }),
+    source_image_id: stringAttribute({
+      description: 'The virtplane_image the disk is made from (its content, grown to size_mib when that is larger). Changing it replaces the disk.',
+      optional: true,
+      forceNew: true,
+      validation: { pattern: IMAGE_ID_PATTERN, hint: 'The id of a virtplane_image, e.g. virtplane_image.debian.id.' },
+    }),
+    source_template_id: stringAttribute({
+      description: 'The virtplane_template whose sealed disk the disk is made from (like source_image_id). Changing it replaces the disk.',
+      optional: true,
+      forceNew: true,
+      validation: { pattern: TEMPLATE_ID_PATTERN, hint: 'The id of a virtplane_template, e.g. virtplane_template.debian.id.' },
+    }),
+    clone: stringAttribute({
+      description:
+        "How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy). Default thin. Changing it replaces the disk.",
+      optional: true,
+      computed: true,
+      forceNew: true,
+      planModifiers: [useStateForUnknown()],
+      validation: { enum: ['thin', 'full'] },
+    }),
     deletion_protection: boolAttribute({
       description: 'true: destroying the disk is refused (at plan time), with or without its data. Set false and apply first to destroy it.',
       optional: true,
@@ -117,13 +157,49 @@ function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: Dis
       diagnostics.push(
         errorDiagnostic('lun not used on a dir storage domain', `${domain.name} is a dir storage domain: a disk there is a file. Remove lun.`, ['lun']),
       );
-    if (planned.size_mib === null)
+    if (planned.size_mib === null && planned.source_image_id === null && planned.source_template_id === null)
       diagnostics.push(errorDiagnostic('Missing size_mib', `A disk on the dir storage domain ${domain.name} needs its size: set size_mib.`, ['size_mib']));
     const format = isUnknown(planned.format) ? undefined : ((planned.format ?? 'qcow2') as DiskFormat);
-    if (format === undefined || typeof planned.name !== 'string') return { planned: { ...planned, format: format ?? unknown }, diagnostics };
+    if (planned.source_image_id !== null && planned.source_template_id !== null)
+      diagnostics.push(
+        errorDiagnostic('Two sources', 'A disk is made from an image or from a template: set source_image_id or source_template_id, not both.', [
+          'source_template_id',
+        ]),
+      );
+    const fromImage = planned.source_image_id !== null || planned.source_template_id !== null;
+    const sourceId = planned.source_image_id ?? planned.source_template_id;
+    const clone = fromImage ? (isUnknown(planned.clone) ? unknown : (planned.clone ?? 'thin')) : null;
+    if (!fromImage && planned.clone !== null && !isUnknown(planned.clone))
+      diagnostics.push(
+        errorDiagnostic('clone without a source', 'clone says how a disk is made from an image: set source_image_id, or remove clone.', ['clone']),
+      );
+    if (clone === 'thin' && format === 'raw')
+      diagnostics.push(
+        errorDiagnostic('A thin clone is qcow2', 'A thin clone is a qcow2 overlay on its image: remove format (or set "qcow2"), or use clone = "full".', [
+          'format',
+        ]),
+      );
+    if (clone === 'thin' && typeof sourceId === 'string' && !sourceId.startsWith(`${domain.id}/`))
+      diagnostics.push(
+        errorDiagnostic(
+          'A thin clone lives beside its image',
+          `A thin clone reads its image, so it must be in the image's storage domain; ${domain.name} is another one. Use the image's storage domain, or clone = "full".`,
+          ['clone'],
+        ),
+      );
+    const sized = fromImage && planned.size_mib === null ? { size_mib: unknown } : {};
+    if (format === undefined || typeof planned.name !== 'string') return { planned: { ...planned, ...sized, clone, format: format ?? unknown }, diagnostics };
     const location: DiskLocation = { kind: 'volume', domainId: domain.id, volume: volumeNameOf(planned.name, format) };
-    return { planned: { ...planned, format, id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
+    return { planned: { ...planned, ...sized, clone, format, id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
   }
+  if (planned.source_image_id !== null || planned.source_template_id !== null)
+    diagnostics.push(
+      errorDiagnostic(
+        'Disks from an image on a LUN: not yet',
+        `${domain.name} is an iscsi storage domain; virtplane does not yet copy an image onto a LUN. Make the disk in a dir storage domain.`,
+        ['source_image_id'],
+      ),
+    );
   if (planned.format === 'qcow2')
     diagnostics.push(
       errorDiagnostic('A LUN is raw', `${domain.name} is an iscsi storage domain: its disks are LUNs, used raw. Remove format or set "raw".`, ['format']),
@@ -145,19 +221,19 @@ export function shareableDiagnostic(planned: Pick<DiskPlanned, 'shareable' | 'na
   );
 }
 
-interface DiskPlace {
+export interface DiskPlace {
   readonly domain: StorageDomain;
   readonly hosts: Host[];
 }
 
-async function placeOf(provider: ProviderContext, domainId: string): Promise<DiskPlace | undefined> {
+export async function placeOf(provider: ProviderContext, domainId: string): Promise<DiskPlace | undefined> {
   return provider.inventory.use(async (inventory) => {
     const domain = await inventory.storageDomains.get(domainId);
     return domain === undefined ? undefined : { domain, hosts: await hostsOfDatacenter(inventory, domain.datacenterId) };
   });
 }
 
-async function requirePlace(provider: ProviderContext, domainId: string): Promise<DiskPlace> {
+export async function requirePlace(provider: ProviderContext, domainId: string): Promise<DiskPlace> {
   const place = await placeOf(provider, domainId);
   if (place === undefined) {
     throw new DiagnosticError(
@@ -170,7 +246,7 @@ async function requirePlace(provider: ProviderContext, domainId: string): Promis
 }
 
 /** The hosts (by name) whose pool of the domain runs: where the disk is created and read. */
-async function carriersOf(provider: ProviderContext, place: DiskPlace, signal: AbortSignal): Promise<HostRead[]> {
+export async function carriersOf(provider: ProviderContext, place: DiskPlace, signal: AbortSignal): Promise<HostRead[]> {
   const reads = await readHosts(provider, place.hosts, signal);
   const carriers = reads.filter(({ read }) =>
     read.pools.some((pool) => pool.name === place.domain.name && isOwnedBy(pool.model?.owner, place.domain.id) && pool.state === 'running'),
@@ -272,7 +348,7 @@ function lunNotFound(domain: StorageDomain, lun: number): DiagnosticError {
  * A dir domain's directory is usually shared (NFS and the like): the other hosts' pools rescan it so
  * they list the change at once. Best effort: a pool rescans by itself whenever it starts.
  */
-async function refreshOthers(provider: ProviderContext, place: DiskPlace, carrier: HostRead): Promise<void> {
+export async function refreshOthers(provider: ProviderContext, place: DiskPlace, carrier: HostRead): Promise<void> {
   await Promise.all(
     place.hosts
       .filter((host) => host.id !== carrier.host.row.id)
@@ -331,6 +407,48 @@ function audit(
   });
 }
 
+/** A disk made from an image: a thin overlay on it or a full copy, grown to size_mib when that is larger. */
+async function cloneImage(provider: ProviderContext, carrier: HostRead, place: DiskPlace, volume: string, planned: DiskState): Promise<VolumeInfo> {
+  const fromTemplate = planned.source_template_id !== null;
+  const attribute = fromTemplate ? 'source_template_id' : 'source_image_id';
+  const image = fromTemplate ? parseTemplateId(planned.source_template_id ?? '') : parseImageId(planned.source_image_id ?? '');
+  const imagePlace = image === undefined ? undefined : await placeOf(provider, image.domainId);
+  if (image === undefined || imagePlace === undefined)
+    throw new DiagnosticError('Source not found', `No storage domain holds ${planned.source_template_id ?? planned.source_image_id}. Create it first.`, [
+      attribute,
+    ]);
+  const host = carrier.host;
+  const base = fromTemplate ? templatePathOf(imagePlace.domain, image) : imagePathOf(imagePlace.domain, image);
+  const baseInfo = await onHost(host.row.name, `reading ${image.name}`, () => imageFileInfo(host.libvirt, base), [attribute]);
+  if (baseInfo === null) throw new DiagnosticError('Source not found', `${base} is not on ${host.row.name}: apply ${image.name} first.`, [attribute]);
+  const baseMiB = Math.ceil(baseInfo.virtualSizeBytes / MIB);
+  const wanted = planned.size_mib ?? baseMiB;
+  if (wanted < baseMiB)
+    throw new DiagnosticError(
+      'Disk smaller than its image',
+      `Image ${image.name} holds a ${baseMiB} MiB disk; size_mib ${wanted} would cut it off. Set size_mib to ${baseMiB} or more.`,
+      ['size_mib'],
+    );
+  const path = `${(place.domain.path ?? '').replace(/\/+$/, '')}/${volume}`;
+  const started = Date.now();
+  await onHost(host.row.name, `cloning image ${image.name} into ${volume}`, () =>
+    planned.clone === 'full'
+      ? createFullCopy(host.libvirt, base, path, formatOfVolume(volume), wanted > baseMiB ? wanted : undefined)
+      : createThinClone(host.libvirt, base, baseInfo.format, path, wanted),
+  );
+  progress(`disk ${planned.name}: ${planned.clone ?? 'thin'} clone of image ${image.name} made in ${((Date.now() - started) / 1000).toFixed(2)} s`);
+  await refreshPool(host.libvirt, place.domain.name);
+  const created = await lookupVolume(host.libvirt, place.domain.name, volume);
+  if (created === null) throw new DiagnosticError('Volume vanished', `${volume} is gone right after it was made.`, ['name']);
+  return created;
+}
+
+/**
+ * Disks this provider process has planned to destroy (one process serves one terraform command): a
+ * template's plan-time check of its users leaves out the thin clones the same plan destroys first.
+ */
+export const disksPlannedForDestroy = new Set<string>();
+
 export const diskResource = defineResource<ProviderContext>()({
   typeName: DISK_TYPE,
   description: diskSchema.description,
@@ -373,6 +491,7 @@ export const diskResource = defineResource<ProviderContext>()({
   },
 
   planDestroy({ prior }) {
+    if (prior.id) disksPlannedForDestroy.add(prior.id);
     if (prior.deletion_protection === true) {
       throw new DiagnosticError(
         'Disk protected from deletion',
@@ -399,13 +518,18 @@ export const diskResource = defineResource<ProviderContext>()({
           ['name'],
         );
       }
-      const created = await onHost(carrier.host.row.name, `creating volume ${location.volume}`, () =>
-        createVolume(carrier.host.libvirt, place.domain.name, {
-          name: location.volume,
-          capacityMiB: planned.size_mib!,
-          format: formatOfVolume(location.volume),
-        }),
-      );
+      let created: VolumeInfo;
+      if (planned.source_image_id !== null || planned.source_template_id !== null) {
+        created = await cloneImage(provider, carrier, place, location.volume, planned);
+      } else {
+        created = await onHost(carrier.host.row.name, `creating volume ${location.volume}`, () =>
+          createVolume(carrier.host.libvirt, place.domain.name, {
+            name: location.volume,
+            capacityMiB: planned.size_mib!,
+            format: formatOfVolume(location.volume),
+          }),
+        );
+      }
       size = Math.floor(created.capacityMiB);
       await refreshOthers(provider, place, carrier);
     } else {
@@ -459,6 +583,9 @@ export const diskResource = defineResource<ProviderContext>()({
       lun: location.kind === 'lun' ? location.lun : null,
       deletion_protection: state.deletion_protection ?? false,
       shareable: state.shareable ?? false,
+      source_image_id: state.source_image_id ?? null,
+      source_template_id: state.source_template_id ?? null,
+      clone: state.clone ?? null,
       path: diskPathOf(place.domain, location),
     };
   },

@@ -7,3 +7,4 @@ export * from './inventoryChange.js';
 export * from './inventoryDiagnostics.js';
 export * from './lookupSchema.js';
 export * from './missingFromInventory.js';
+export * from './progress.js';

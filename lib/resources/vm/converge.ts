@@ -39,6 +39,8 @@ export interface Converged {
   readonly state: DomainState;
   /** The vCPU hot-plug ceiling the domain now has (private data for the next plan). */
   readonly vcpuMax: number;
+  /** Each NIC's address when create read them; undefined keeps the plan's (an update: refresh reads them). */
+  readonly addresses?: readonly string[];
 }
 
 export function stateAfter(planned: VmState, converged: Converged): VmState {
@@ -48,6 +50,7 @@ export function stateAfter(planned: VmState, converged: Converged): VmState {
     current_host_id: converged.host.row.id,
     state: converged.state,
     macs: planned.nic.map((nic) => nic.mac ?? ''),
+    ip_addresses: converged.addresses ?? planned.ip_addresses ?? planned.nic.map(() => ''),
   };
 }
 

@@ -15,6 +15,7 @@ import { lookupVmAnywhere, vmHost, type FoundDomain } from './hosts.js';
 import { withDiskClaims } from './diskClaims.js';
 import { moveVm } from './migration.js';
 import type { VmBuild } from './model.js';
+import { addressesOf, removeSeed, waitForAddresses, writeSeed } from './cloudInit.js';
 import { reserveNewVm } from './placement.js';
 import { buildOn, hostRow, resolveVm, virtTypeOf, type VmContext } from './resolve.js';
 import { VM_RESOURCE_TYPE, type VmState } from './schema.js';
@@ -40,6 +41,7 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
   let vcpuMax: number;
   try {
     build = await buildOn(provider, context, host.row, virtTypeOf(host.row));
+    if (context.seed !== undefined) await writeSeed(host.libvirt, context.seed.path, vmId, context.seed.config);
     const defined = await withDiskClaims(provider, context.cluster.datacenterId, context.disks, vmId, () =>
       defineVm(host, build, null, { cpuModel: context.cluster.cpuModel }),
     );
@@ -53,7 +55,12 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
     if (build.settings.highAvailability) await setDomainAutostart(host.libvirt, vmId, true);
     if (planned.running) await startVm(host, vmId);
     await confirmCreate(provider, vmId, planned);
-    return await converged(host, vmId, vcpuMax);
+    const macs = planned.nic.map((nic) => nic.mac ?? '');
+    const addresses =
+      planned.running && planned.wait_for_ip > 0
+        ? await waitForAddresses(host.libvirt, vmId, planned.name, macs, planned.wait_for_ip)
+        : await addressesOf(host.libvirt, vmId, macs);
+    return { ...(await converged(host, vmId, vcpuMax)), addresses };
   } catch (error) {
     // Nothing half-made stays behind: the domain goes (its disks never do) and so does the reservation.
     await powerOff(host, vmId).catch(() => undefined);
@@ -62,6 +69,7 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
       () => false,
     );
     if (removed) await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId)).catch(() => undefined);
+    if (removed && context.seed !== undefined) await removeSeed(host.libvirt, context.seed.path);
     throw error;
   } finally {
     provider.hostReads.forget(host.endpoint);

@@ -11,7 +11,8 @@ import { assertOwned, stopVm } from './domain.js';
 import { lookupVmAnywhere, vmHost } from './hosts.js';
 import { withDiskClaims } from './diskClaims.js';
 import { moveVm } from './migration.js';
-import type { VmBuild } from './model.js';
+import { isSeedDisk, type VmBuild } from './model.js';
+import { removeSeed, writeSeed } from './cloudInit.js';
 import { buildOn, hostRow, resolveVm } from './resolve.js';
 import { VM_RESOURCE_TYPE, type VmState } from './schema.js';
 
@@ -32,13 +33,17 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
     await moveVm(provider, { vmId, from: found.host.row, to, cluster: context.cluster });
     found = await lookupOrFail(vmHost(provider, to), vmId);
   }
+  if (context.seed !== undefined && JSON.stringify(prior.cloud_init) !== JSON.stringify(planned.cloud_init))
+    await writeSeed(found.host.libvirt, context.seed.path, vmId, context.seed.config);
   const onHost = await buildOn(provider, context, found.host.row, found.model.type);
   // The workspace that created the VM stays its creator (an update never re-marks it).
   const build: VmBuild = { ...onHost, settings: { ...onHost.settings, workspaceToken: found.settings?.workspaceToken ?? null } };
   const current = found;
+  const seedBefore = found.model.disks.find(isSeedDisk);
   const result = await withDiskClaims(provider, context.cluster.datacenterId, context.disks, vmId, () =>
     convergeVm(provider, context, current, build, planned),
   );
+  if (context.seed === undefined && seedBefore !== undefined && seedBefore.source.kind === 'file') await removeSeed(found.host.libvirt, seedBefore.source.path);
   await changeInventory(provider.inventory, {
     resourceType: VM_RESOURCE_TYPE,
     action: 'update',
@@ -60,6 +65,9 @@ export async function deleteVm(provider: ProviderContext, prior: VmState): Promi
     // Disks are never touched: undefine leaves every volume and LUN where it is.
     if (isActive(found.state)) await stopVm(found.host, vmId, prior.shutdown_timeout_seconds);
     await undefineDomain(found.host.libvirt, vmId);
+    // The seed is the VM's own (its disks are not): it goes with the VM.
+    const seed = found.model.disks.find(isSeedDisk);
+    if (seed !== undefined && seed.source.kind === 'file') await removeSeed(found.host.libvirt, seed.source.path);
     provider.hostReads.forget(found.host.endpoint);
   }
   await changeInventory(provider.inventory, {

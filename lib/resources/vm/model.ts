@@ -25,6 +25,18 @@ export function vcpuCeiling(vcpus: number): number {
   return Math.max(vcpus, VCPU_HOTPLUG_FLOOR);
 }
 
+/** The NoCloud seed's disk: read-only, virtio, marked by its serial; not one of the VM's disks. */
+export const SEED_SERIAL = 'virtplane-cidata';
+export const SEED_DEV = 'vdz';
+
+export function isSeedDisk(disk: Pick<DomainDisk, 'serial'>): boolean {
+  return disk.serial === SEED_SERIAL;
+}
+
+export function seedDiskOf(path: string): DomainDisk {
+  return { device: 'disk', format: 'raw', source: { kind: 'file', path }, target: { dev: SEED_DEV, bus: 'virtio' }, readOnly: true, serial: SEED_SERIAL };
+}
+
 /** Everything a VM's domain is built from, resolved from the plan and the inventory. */
 export interface VmBuild {
   readonly id: string;
@@ -87,6 +99,8 @@ export function domainModelOf(build: VmBuild, existing?: DomainModel): DomainMod
     interfaces: build.interfaces,
     graphics: graphicsFor(build.graphics, existing?.graphics),
     serialConsole: true,
+    // qemu-guest-agent in the guest answers on it: the guest's own addresses (ip_addresses).
+    guestAgent: true,
     owner: vmOwner(build),
   };
 }
@@ -102,6 +116,8 @@ interface DomainFacts {
   readonly settings: VmSettings | undefined;
   /** The inventory id of the host it was found on. */
   readonly hostId: string;
+  /** IPv4 addresses by MAC (lowercase), as the guest agent or the DHCP leases tell them. */
+  readonly addresses?: ReadonlyMap<string, readonly string[]>;
   /** Maps a libvirt network name to a virtplane network id (for NICs the settings do not name). */
   readonly networkIdByName?: ReadonlyMap<string, string>;
 }
@@ -110,7 +126,7 @@ interface DomainFacts {
 export function vmStateFromDomain(facts: DomainFacts): VmState {
   const { model, settings } = facts;
   const disk: VmDiskState[] = model.disks
-    .filter((domainDisk) => domainDisk.device === 'disk' || domainDisk.device === 'lun')
+    .filter((domainDisk) => (domainDisk.device === 'disk' || domainDisk.device === 'lun') && !isSeedDisk(domainDisk))
     .map((domainDisk) => ({
       disk_id: settings?.disks.find((entry) => entry.dev === domainDisk.target.dev)?.diskId ?? `unmanaged:${domainDisk.target.dev}`,
       bus: domainDisk.target.bus,
@@ -147,7 +163,11 @@ export function vmStateFromDomain(facts: DomainFacts): VmState {
     current_host_id: facts.hostId,
     state: facts.state,
     macs: nic.map((entry) => entry.mac ?? ''),
+    template_id: null,
+    wait_for_ip: 0,
+    ip_addresses: nic.map((entry) => facts.addresses?.get(entry.mac ?? '')?.[0] ?? ''),
     disk,
     nic,
+    cloud_init: [],
   };
 }

@@ -24,6 +24,7 @@ import { MAX_UUID_ATTEMPTS, vmUuidCandidate } from './identity.js';
 import { vcpuCeiling } from './model.js';
 import { checkExistingVm, checkNewVm } from './placement.js';
 import type { VmPlanned, VmState } from './schema.js';
+import { templateSettings } from '../template/index.js';
 
 export const PRIVATE_VCPU_MAX = 'vcpuMax';
 
@@ -267,6 +268,17 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
   const name = str(request.planned.name);
   const hostId = request.planned.host_id;
 
+  // A template's settings fill what the configuration leaves unset (unknown until the template exists).
+  const templateId = config.template_id;
+  const inherited: Partial<Record<'vcpus' | 'memory_mib' | 'graphics' | 'description', unknown>> = {};
+  if (templateId !== null) {
+    const settings = typeof templateId === 'string' ? await templateSettings(provider, templateId) : undefined;
+    for (const key of ['vcpus', 'memory_mib', 'graphics', 'description'] as const) {
+      if (config[key] === null) inherited[key] = settings === undefined ? unknown : settings[key];
+    }
+  }
+  const fromTemplate = { ...request.planned, ...inherited } as VmPlanned;
+
   return provider.inventory.use(async (inventory) => {
     const context = clusterId === null ? null : await loadCluster(inventory, clusterId);
 
@@ -285,14 +297,29 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
 
     const running = bool(request.planned.running);
     const planned: VmPlanned = {
-      ...request.planned,
+      ...fromTemplate,
       id,
       current_host_id: currentHostId,
       state: running === null ? unknown : running ? 'running' : 'shut off',
       disk: plannedDisks(request.planned, prior),
       nic: plannedNics(request.planned, config, prior, vmId),
     };
-    const result: VmPlanned = { ...planned, macs: macsOf(planned.nic) };
+    const result: VmPlanned = {
+      ...planned,
+      macs: macsOf(planned.nic),
+      // A new VM's addresses come from its guest; an existing one keeps what refresh read (refresh reads them again).
+      ip_addresses: prior === null ? unknown : prior.ip_addresses,
+    };
+    if (prior !== null && prior.cloud_init.length + (Array.isArray(config.cloud_init) ? config.cloud_init.length : 0) > 0) {
+      if (JSON.stringify(prior.cloud_init) !== JSON.stringify(request.planned.cloud_init))
+        diagnostics.push(
+          warningDiagnostic(
+            'cloud-init changes at the next boot',
+            `The cloud-init seed of VM ${JSON.stringify(prior.name)} is rewritten now, but the running guest does not read it again: the change takes effect at the VM's next boot, where cloud-init sees a new instance-id and runs its once-per-instance steps again (users, write_file, runcmd, hostname; the guest also makes new SSH host keys). Restart the VM (running = false, then true) to apply it now.`,
+            ['cloud_init'],
+          ),
+        );
+    }
 
     if (context !== null) {
       const { cluster, hosts } = context;

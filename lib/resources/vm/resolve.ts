@@ -9,7 +9,9 @@ import { withInventoryDiagnostics } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { domainDiskOn, interfaceFor, resolveDisk, resolveNetworks, type ResolvedDisk } from './devices.js';
 import { vmHost } from './hosts.js';
-import type { VmBuild } from './model.js';
+import { seedDiskOf, type VmBuild } from './model.js';
+import { cloudInitConfigOf, seedPathOf } from './cloudInit.js';
+import type { CloudInitConfig } from '../../backends/cloudinit/index.js';
 import type { VmState } from './schema.js';
 
 export interface VmContext {
@@ -18,6 +20,8 @@ export interface VmContext {
   readonly disks: readonly ResolvedDisk[];
   /** The VM's domain, minus what depends on the host it is defined on. */
   readonly base: Omit<VmBuild, 'virtType' | 'disks'>;
+  /** The cloud-init seed: where it lives and what it says (none without a cloud_init block). */
+  readonly seed?: { readonly path: string; readonly config: CloudInitConfig };
 }
 
 /** The plan (a known state) resolved against the inventory: cluster, hosts, disks and networks. */
@@ -68,7 +72,9 @@ export async function resolveVm(provider: ProviderContext, planned: VmState): Pr
           }),
           settings,
         };
-        return { cluster, hosts, disks, base };
+        const config = cloudInitConfigOf(planned);
+        const seed = config === undefined ? undefined : { path: seedPathOf(planned.id ?? '', disks), config };
+        return { cluster, hosts, disks, base, ...(seed === undefined ? {} : { seed }) };
       },
       { cluster: ['cluster_id'], datacenter: ['cluster_id'], network: ['nic'] },
     ),
@@ -79,7 +85,8 @@ export async function resolveVm(provider: ProviderContext, planned: VmState): Pr
 export async function buildOn(provider: ProviderContext, context: VmContext, row: Host, virtType: DomainVirtType): Promise<VmBuild> {
   const needsRead = context.disks.some((disk) => disk.domain.type === 'iscsi');
   const read = needsRead ? await provider.hostReads.read(vmHost(provider, row).endpoint) : undefined;
-  return { ...context.base, virtType, disks: context.disks.map((disk) => domainDiskOn(disk, row.id, read)) };
+  const disks = context.disks.map((disk) => domainDiskOn(disk, row.id, read));
+  return { ...context.base, virtType, disks: context.seed === undefined ? disks : [...disks, seedDiskOf(context.seed.path)] };
 }
 
 export function virtTypeOf(host: Host): DomainVirtType {

@@ -1,4 +1,6 @@
-import { isUuid } from '../../backends/libvirt/index.js';
+import { isActive, isUuid } from '../../backends/libvirt/index.js';
+import { addressesOf } from './cloudInit.js';
+import { templateSettings } from '../template/index.js';
 import type { Host } from '../../inventory/index.js';
 import { DiagnosticError, defineResource, type PrivateData } from '../../framework/index.js';
 import { unknownToInventoryError } from '../shared/index.js';
@@ -59,6 +61,20 @@ async function findForImport(provider: ProviderContext, id: string, signal: Abor
   return domain === undefined ? null : findVmDomain(provider, [row], domain.uuid, row.id, signal);
 }
 
+/** Settings the plan could not know (its template was made in the same apply), from the template now. */
+async function inheritTemplate(provider: ProviderContext, planned: VmState): Promise<VmState> {
+  const missing = (value: unknown): boolean => value === null || value === undefined;
+  if (![planned.vcpus, planned.memory_mib, planned.graphics, planned.description].some(missing)) return planned;
+  const settings = planned.template_id === null ? undefined : await templateSettings(provider, planned.template_id);
+  return {
+    ...planned,
+    vcpus: missing(planned.vcpus) ? (settings?.vcpus ?? 1) : planned.vcpus,
+    memory_mib: missing(planned.memory_mib) ? (settings?.memory_mib ?? 512) : planned.memory_mib,
+    graphics: missing(planned.graphics) ? ((settings?.graphics ?? 'vnc') as VmState['graphics']) : planned.graphics,
+    description: missing(planned.description) ? (settings?.description ?? '') : planned.description,
+  };
+}
+
 export const vmResource = defineResource<ProviderContext>()({
   typeName: VM_RESOURCE_TYPE,
   description: vmSchema.description,
@@ -72,7 +88,8 @@ export const vmResource = defineResource<ProviderContext>()({
   },
 
   async create({ provider, planned, private: privateData }) {
-    return finished(privateData, planned, await createVm(provider, planned));
+    const filled = await inheritTemplate(provider, planned);
+    return finished(privateData, filled, await createVm(provider, filled));
   },
 
   async read({ provider, state, signal, private: privateData }) {
@@ -102,20 +119,26 @@ export const vmResource = defineResource<ProviderContext>()({
     // rebuild.
     if (found === null) return null;
     assertOwned(found, vmId);
-    const read = vmStateFromDomain({
+    const macs = found.model.interfaces.map((nic) => (nic.mac ?? '').toLowerCase());
+    const addresses = isActive(found.state) ? await addressesOf(found.host.libvirt, vmId, macs) : macs.map(() => '');
+    const fromDomain = vmStateFromDomain({
       uuid: found.uuid,
       model: found.model,
       state: found.state,
       settings: found.settings,
       hostId: found.host.row.id,
+      addresses: new Map(macs.map((mac, index) => [mac, addresses[index] ? [addresses[index]] : []])),
       networkIdByName: await networkIdsByName(provider, found),
     });
+    // What the domain cannot tell: the seed's configuration (written by virtplane, kept in the state) and how long create waited.
+    const read: VmState = { ...fromDomain, cloud_init: state.cloud_init ?? [], wait_for_ip: state.wait_for_ip ?? 0, template_id: state.template_id ?? null };
     remember(privateData, found.model.vcpu.max);
     return read;
   },
 
   async update({ provider, prior, planned, private: privateData }) {
-    return finished(privateData, planned, await updateVm(provider, prior, planned));
+    const filled = await inheritTemplate(provider, planned);
+    return finished(privateData, filled, await updateVm(provider, prior, filled));
   },
 
   async delete({ provider, prior }) {

@@ -21,6 +21,7 @@ export type VmDiskBus = (typeof DISK_BUSES)[number];
 export type VmNicModel = (typeof NIC_MODELS)[number];
 
 const UUID_PART = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const TEMPLATE_ID_PATTERN = `^${UUID_PART}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`;
 /** A virtplane_disk id: a volume of a dir storage domain, or a LUN of an iscsi one (see diskLocation.ts). */
 const DISK_ID_PATTERN = `^${UUID_PART}/([A-Za-z0-9][A-Za-z0-9._-]{0,62}\\.(qcow2|img)|lun/[0-9]{1,3})$`;
 
@@ -86,6 +87,59 @@ const nicBlock = blockSchema({
   },
 });
 
+const cloudInitUserBlock = blockSchema({
+  description: 'A user cloud-init creates in the guest (password login locked: SSH keys only).',
+  attributes: {
+    name: stringAttribute({
+      description: 'The login name.',
+      required: true,
+      validation: { pattern: '^[a-z_][a-z0-9_-]{0,31}$', hint: 'A Linux user name: lowercase letters, digits, "_" or "-", up to 32 characters.' },
+    }),
+    ssh_authorized_keys: listAttribute('string', { description: 'Public keys (as in authorized_keys) that may log in as the user.', optional: true }),
+    sudo: boolAttribute({ description: 'Passwordless sudo for the user.', optional: true, default: false }),
+  },
+});
+
+const cloudInitFileBlock = blockSchema({
+  description: 'A file cloud-init writes in the guest (owned by root).',
+  attributes: {
+    path: stringAttribute({ description: 'Absolute path in the guest.', required: true, validation: { pattern: '^/[^\\u0000]*$', hint: 'An absolute path.' } }),
+    content: stringAttribute({ description: "The file's content (text).", required: true }),
+    permissions: stringAttribute({
+      description: 'Mode, in octal.',
+      optional: true,
+      default: '0644',
+      validation: { pattern: '^0?[0-7]{3,4}$', hint: 'An octal mode such as "0644".' },
+    }),
+  },
+});
+
+const cloudInitBlock = blockSchema({
+  description:
+    "cloud-init's NoCloud seed for the guest (a small read-only disk labelled cidata, written by virtplane next to the VM's first disk, so it follows the VM to any host). cloud-init runs these steps once per instance: a change is written to the seed at once and runs at the guest's next boot, as a new instance (users, files, runcmd and hostname are applied again, and the guest makes new SSH host keys).",
+  attributes: {
+    hostname: stringAttribute({
+      description: "The guest's hostname. Unset: the VM's name.",
+      optional: true,
+      validation: { pattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$', hint: 'A hostname label: letters, digits and "-".' },
+    }),
+    runcmd: listAttribute('string', { description: 'Commands run once, at the end of the first boot (each through sh).', optional: true }),
+    user_data: stringAttribute({
+      description: 'Raw user-data (a #cloud-config document, a script ...): used instead of what hostname, user, write_file and runcmd build.',
+      optional: true,
+      sensitive: true,
+    }),
+    network_config: stringAttribute({
+      description: "cloud-init network-config (version 1 or 2, YAML or JSON). Unset: DHCP on the first NIC (the guest image's default).",
+      optional: true,
+    }),
+  },
+  blocks: {
+    user: nestedBlock(cloudInitUserBlock, { nesting: 'list', maxItems: 32, description: 'Users to create.' }),
+    write_file: nestedBlock(cloudInitFileBlock, { nesting: 'list', maxItems: 64, description: 'Files to write.' }),
+  },
+});
+
 export const vmSchema = blockSchema({
   description:
     "A virtual machine (a libvirt domain) in a cluster. Placed by the cluster's scheduling policy unless host_id pins it; a new host_id live-migrates a running VM in place. Destroying it never deletes its disks.",
@@ -111,9 +165,16 @@ export const vmSchema = blockSchema({
     }),
     memory_mib: numberAttribute({
       description:
-        "Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart.",
-      required: true,
+        "Memory in MiB, counted against the host's capacity (with the cluster's overcommit). Less memory is applied to a running VM by the balloon; more takes a graceful restart. Unset: the template's, else 512.",
+      optional: true,
+      default: 512,
       validation: { integer: true, minimum: 16, maximum: 4194304 },
+    }),
+    template_id: stringAttribute({
+      description:
+        'The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them. Its disk comes from the template through a virtplane_disk with source_template_id.',
+      optional: true,
+      validation: { pattern: TEMPLATE_ID_PATTERN, hint: 'The id of a virtplane_template, e.g. virtplane_template.debian.id.' },
     }),
     host_id: optionalUuid(
       'Pins the VM to this host of the cluster. Changing it on a running VM is a live migration (a stopped VM is moved cold); unset, the scheduler places the VM and it stays where it runs. A host with pinned VMs cannot enter maintenance.',
@@ -154,8 +215,21 @@ export const vmSchema = blockSchema({
     }),
     state: stringAttribute({ description: "libvirt's state of the domain: running, shut off, paused ...", computed: true }),
     macs: listAttribute('string', { description: 'The MAC addresses of the NICs, in nic order.', computed: true }),
+    wait_for_ip: numberAttribute({
+      description:
+        "Seconds create waits for every NIC to have an IPv4 address (from the guest agent, else the network's DHCP leases), so outputs can use ip_addresses at once; 0: do not wait. A timeout is an error that says what was seen.",
+      optional: true,
+      default: 0,
+      validation: { integer: true, minimum: 0, maximum: 3600 },
+    }),
+    ip_addresses: listAttribute('string', {
+      description:
+        'Each NIC\'s IPv4 address, in nic order ("" while unknown): what qemu-guest-agent in the guest reports, else the DHCP lease of the NIC\'s network. Read at create and refresh.',
+      computed: true,
+    }),
   },
   blocks: {
+    cloud_init: nestedBlock(cloudInitBlock, { nesting: 'list', maxItems: 1, description: 'First-boot configuration of the guest by cloud-init.' }),
     disk: nestedBlock(diskBlock, { nesting: 'list', maxItems: 16, description: 'Disks, attached in this order.' }),
     nic: nestedBlock(nicBlock, { nesting: 'list', maxItems: 16, description: 'Network interfaces, in this order.' }),
   },
@@ -165,6 +239,7 @@ export type VmState = StateOf<typeof vmSchema>;
 export type VmPlanned = PlannedStateOf<typeof vmSchema>;
 export type VmDiskState = VmState['disk'][number];
 export type VmNicState = VmState['nic'][number];
+export type VmCloudInitState = VmState['cloud_init'][number];
 
 const UUID_REGEX = new RegExp(UUID_PATTERN);
 

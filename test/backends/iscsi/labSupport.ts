@@ -22,7 +22,7 @@ export function testIqn(name: string): string {
 
 export interface RecordedCall {
   readonly argv: readonly string[];
-  readonly stdin: string | Buffer | undefined;
+  readonly stdin: ExecOptions['stdin'];
 }
 
 /** Passes everything to the real pool and remembers each command line and stdin. */

@@ -130,7 +130,9 @@ describe('a target through its life', () => {
     for (const call of shell.calls) {
       for (const word of call.argv) expect(word).not.toContain(PASSWORD);
     }
-    const carriers = shell.calls.filter((call) => call.stdin !== undefined && Buffer.from(call.stdin).includes(PASSWORD));
+    const carriers = shell.calls.filter(
+      (call) => (typeof call.stdin === 'string' || Buffer.isBuffer(call.stdin)) && Buffer.from(call.stdin).includes(PASSWORD),
+    );
     // virtplane.conf (for tgt-admin at the next start) and the account request to tgtd.
     expect(carriers.map((call) => call.argv[0])).toEqual(['sh', 'perl']);
   });

@@ -183,8 +183,12 @@ describe('what the plan says about restarts', () => {
     current_host_id: 'h',
     state: 'running',
     macs: [],
+    wait_for_ip: 0,
+    ip_addresses: [],
+    template_id: null,
     disk: [{ disk_id: 'd1', bus: 'virtio', boot_order: null, device: 'vda' }],
     nic: [{ network_id: NETWORK, mac: '52:54:00:01:02:03', model: 'virtio' }],
+    cloud_init: [],
   };
   const planned = (changes: Partial<VmState>): VmPlanned => ({ ...prior, ...changes }) as VmPlanned;
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 /**
  * A LibvirtHost that runs commands on this machine with child_process (no SSH): the transport for
  * the phase-1 tests against a scratch libvirtd. It behaves like the SSH pool where the libvirt code
@@ -9,7 +10,7 @@ import { CommandFailedError } from '../../../../lib/backends/ssh/index.js';
 import type { ExecOptions, ExecResult } from '../../../../lib/backends/ssh/index.js';
 import type { LibvirtHost } from '../../../../lib/backends/libvirt/host.js';
 
-function run(name: string, argv: readonly string[], stdin: string | Buffer | undefined, options: ExecOptions): Promise<ExecResult> {
+function run(name: string, argv: readonly string[], stdin: ExecOptions['stdin'], options: ExecOptions): Promise<ExecResult> {
   const [command, ...args] = argv;
   if (command === undefined) return Promise.reject(new TypeError('empty argv'));
   return new Promise((resolve, reject) => {
@@ -34,7 +35,8 @@ function run(name: string, argv: readonly string[], stdin: string | Buffer | und
       }
     });
     child.stdin.on('error', () => undefined);
-    child.stdin.end(stdin ?? '');
+    if (stdin instanceof Readable) stdin.pipe(child.stdin);
+    else child.stdin.end(stdin ?? '');
   });
 }
 

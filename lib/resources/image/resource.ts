@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { fileSha256, imageFileInfo, refreshPool, removeImageFile, uploadImageFile } from '../../backends/libvirt/index.js';
+import {
+  blockSchema,
+  defineResource,
+  DiagnosticError,
+  errorDiagnostic,
+  isUnknown,
+  numberAttribute,
+  stringAttribute,
+  unknown,
+  useStateForUnknown,
+  type Diagnostic,
+  type PlannedStateOf,
+  type StateOf,
+} from '../../framework/index.js';
+import type { StorageDomain } from '../../inventory/index.js';
+import type { ProviderContext } from '../context/index.js';
+import { carriersOf, formatImageId, imagePathOf, parseImageId, placeOf, refreshOthers, requirePlace } from '../disk/index.js';
+import { changeInventory, NAME_HINT, NAME_PATTERN, onHost, progress, referenceAttribute } from '../shared/index.js';
+
+const IMAGE_TYPE = 'virtplane_image';
+const MIB = 1024 * 1024;
+
+export const imageSchema = blockSchema({
+  description:
+    'A disk image (qcow2 or raw, e.g. a cloud image) copied from a file on the machine that runs Terraform into a dir storage domain, checked against its SHA-256 first. Disks are made from it (virtplane_disk source_image_id, thin or full) and templates are based on it; the image itself is never attached to a VM, and clones only read it.',
+  attributes: {
+    id: stringAttribute({
+      description: 'STORAGE_DOMAIN_ID/image/NAME: the file NAME.image in the domain.',
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+    }),
+    name: stringAttribute({
+      description: "The image's name, unique in its storage domain (its file is NAME.image). Changing it replaces the image.",
+      required: true,
+      forceNew: true,
+      validation: { pattern: NAME_PATTERN, hint: NAME_HINT },
+    }),
+    storage_domain_id: referenceAttribute('The dir storage domain that holds the image. Changing it replaces the image.', { forceNew: true }),
+    source: stringAttribute({
+      description:
+        'The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 changes nothing on the hosts.',
+      required: true,
+      validation: { pattern: '^/.+', hint: 'An absolute path, e.g. /var/cache/images/debian-12.qcow2.' },
+    }),
+    sha256: stringAttribute({
+      description:
+        "The file's SHA-256 (64 hex digits), checked against source before anything is copied and against the copy on the host after. A new checksum replaces the image (and must be the new file's). Refresh reads the host's copy: a changed or removed image shows as a change.",
+      required: true,
+      forceNew: true,
+      validation: { pattern: '^[0-9a-f]{64}$', hint: 'The output of sha256sum FILE: 64 lowercase hex digits.' },
+    }),
+    format: stringAttribute({ description: "The image's format as qemu-img reads it: qcow2 or raw.", computed: true, planModifiers: [useStateForUnknown()] }),
+    size_mib: numberAttribute({
+      description: "The image file's size on the host, in MiB (rounded up).",
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+    }),
+    virtual_size_mib: numberAttribute({
+      description: 'The size of the disk the image holds (what a guest sees), in MiB; a disk made from it is at least this big.',
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+    }),
+  },
+});
+
+export type ImageState = StateOf<typeof imageSchema>;
+type ImagePlanned = PlannedStateOf<typeof imageSchema>;
+
+async function localSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The source file checked against sha256: a missing file is a diagnostic on source, a mismatch on sha256. */
+async function checkSource(source: string, sha256: string): Promise<{ readonly sizeBytes: number; readonly diagnostics: Diagnostic[] }> {
+  let sizeBytes: number;
+  try {
+    const found = await stat(source);
+    if (!found.isFile()) return { sizeBytes: 0, diagnostics: [errorDiagnostic('Image source is not a file', `${source} is not a regular file.`, ['source'])] };
+    sizeBytes = found.size;
+  } catch (error) {
+    return {
+      sizeBytes: 0,
+      diagnostics: [
+        errorDiagnostic(
+          'Image source not found',
+          `Cannot read ${source} on this machine (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). source is a file on the machine that runs Terraform: check the path. Nothing was copied.`,
+          ['source'],
+        ),
+      ],
+    };
+  }
+  const actual = await localSha256(source);
+  if (actual !== sha256) {
+    return {
+      sizeBytes,
+      diagnostics: [
+        errorDiagnostic(
+          'Image checksum mismatch',
+          `${source} has SHA-256 ${actual}, not ${sha256}. The file is not the one the configuration names (a partial download, another version): fix the file or the checksum. Nothing was copied.`,
+          ['sha256'],
+        ),
+      ],
+    };
+  }
+  return { sizeBytes, diagnostics: [] };
+}
+
+function dirOnly(domain: StorageDomain): Diagnostic[] {
+  if (domain.type === 'dir') return [];
+  return [
+    errorDiagnostic(
+      'Images need a dir storage domain',
+      `${domain.name} is a ${domain.type} storage domain. virtplane keeps images in dir storage domains for now (a disk on a LUN is then made from the image with clone = "full"): choose a dir storage domain.`,
+      ['storage_domain_id'],
+    ),
+  ];
+}
+
+function audit(provider: ProviderContext, action: 'create' | 'delete', state: Pick<ImageState, 'id' | 'name'>): Promise<unknown> {
+  return changeInventory(provider.inventory, { resourceType: IMAGE_TYPE, action, apply: async () => ({ id: state.id ?? '', name: state.name }) });
+}
+
+export const imageResource = defineResource<ProviderContext>()({
+  typeName: IMAGE_TYPE,
+  description: imageSchema.description,
+  schema: imageSchema,
+
+  async plan({ provider, prior, planned }) {
+    if (prior !== null) return undefined;
+    const diagnostics: Diagnostic[] = [];
+    if (typeof planned.source === 'string' && typeof planned.sha256 === 'string')
+      diagnostics.push(...(await checkSource(planned.source, planned.sha256)).diagnostics);
+    if (isUnknown(planned.storage_domain_id) || isUnknown(planned.name)) return { diagnostics };
+    const place = await placeOf(provider, planned.storage_domain_id);
+    if (place === undefined) return { diagnostics };
+    diagnostics.push(...dirOnly(place.domain));
+    const next: ImagePlanned = {
+      ...planned,
+      id: formatImageId({ domainId: place.domain.id, name: planned.name }),
+      format: unknown,
+      size_mib: unknown,
+      virtual_size_mib: unknown,
+    };
+    return { planned: next, diagnostics };
+  },
+
+  async create({ provider, planned, signal }) {
+    const place = await requirePlace(provider, planned.storage_domain_id);
+    const wrongDomain = dirOnly(place.domain);
+    if (wrongDomain[0]) throw new DiagnosticError(wrongDomain[0].summary, wrongDomain[0].detail, wrongDomain[0].path);
+    const checked = await checkSource(planned.source, planned.sha256);
+    if (checked.diagnostics[0]) throw new DiagnosticError(checked.diagnostics[0].summary, checked.diagnostics[0].detail, checked.diagnostics[0].path);
+    const location = { domainId: place.domain.id, name: planned.name };
+    const path = imagePathOf(place.domain, location);
+    const [carrier] = await carriersOf(provider, place, signal);
+    const host = carrier!.host;
+    const existing = await onHost(host.row.name, `reading image ${planned.name}`, () => fileSha256(host.libvirt, path), ['name']);
+    if (existing !== null && existing !== planned.sha256) {
+      throw new DiagnosticError(
+        'Image file already exists',
+        `Storage domain ${place.domain.name} already has ${path} (SHA-256 ${existing}); virtplane never overwrites a file it did not just make. Choose another name, or remove that file.`,
+        ['name'],
+      );
+    }
+    if (existing === null) {
+      // The same file there already (an apply killed after the copy): adopted as it is.
+      const started = Date.now();
+      progress(`image ${planned.name}: copying ${(checked.sizeBytes / MIB).toFixed(0)} MiB to ${host.row.name}:${path}`);
+      await onHost(
+        host.row.name,
+        `copying image ${planned.name}`,
+        () =>
+          uploadImageFile(host.libvirt, path, createReadStream(planned.source, { highWaterMark: 1024 * 1024 }), {
+            sizeBytes: checked.sizeBytes,
+            sha256: planned.sha256,
+            signal,
+            onProgress: (sent, total) => progress(`image ${planned.name}: ${Math.round((100 * sent) / Math.max(total, 1))}% (${(sent / MIB).toFixed(0)} MiB)`),
+          }),
+        ['source'],
+      );
+      progress(`image ${planned.name}: copied and verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
+    await refreshOthers(provider, place, carrier!);
+    const info = await onHost(host.row.name, `reading image ${planned.name}`, () => imageFileInfo(host.libvirt, path));
+    if (info === null) throw new DiagnosticError('Image vanished', `${path} is gone right after it was copied.`, ['name']);
+    const state: ImageState = {
+      ...planned,
+      id: formatImageId(location),
+      format: info.format,
+      size_mib: Math.ceil(info.actualSizeBytes / MIB),
+      virtual_size_mib: Math.ceil(info.virtualSizeBytes / MIB),
+    };
+    await audit(provider, 'create', state);
+    return state;
+  },
+
+  async read({ provider, state, signal }) {
+    const location = parseImageId(state.id ?? '');
+    if (location === undefined) return null;
+    const place = await placeOf(provider, location.domainId);
+    if (place === undefined) return null;
+    const path = imagePathOf(place.domain, location);
+    const [carrier] = await carriersOf(provider, place, signal);
+    const host = carrier!.host;
+    const info = await onHost(host.row.name, `reading image ${location.name}`, () => imageFileInfo(host.libvirt, path));
+    if (info === null) return null;
+    const sum = await onHost(host.row.name, `reading image ${location.name}`, () => fileSha256(host.libvirt, path));
+    if (sum === null) return null;
+    return {
+      id: state.id,
+      name: location.name,
+      storage_domain_id: location.domainId,
+      // Unknown after an import: the configuration's path is taken as it is (it changes nothing on the hosts).
+      source: state.source ?? '',
+      sha256: sum,
+      format: info.format,
+      size_mib: Math.ceil(info.actualSizeBytes / MIB),
+      virtual_size_mib: Math.ceil(info.virtualSizeBytes / MIB),
+    };
+  },
+
+  async update({ planned, prior }) {
+    // Only source can change in place (sha256 and the rest replace the image): nothing to do on the hosts.
+    return { ...planned, id: prior.id, format: prior.format, size_mib: prior.size_mib, virtual_size_mib: prior.virtual_size_mib };
+  },
+
+  async delete({ provider, prior, signal }) {
+    const location = parseImageId(prior.id ?? '');
+    if (location === undefined) return;
+    const place = await placeOf(provider, location.domainId);
+    if (place !== undefined) {
+      const [carrier] = await carriersOf(provider, place, signal);
+      const host = carrier!.host;
+      await onHost(host.row.name, `deleting image ${location.name}`, () => removeImageFile(host.libvirt, imagePathOf(place.domain, location)));
+      await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
+      await refreshOthers(provider, place, carrier!);
+    }
+    await audit(provider, 'delete', prior);
+  },
+
+  async import({ id }) {
+    const location = parseImageId(id);
+    if (location === undefined) throw new DiagnosticError('Invalid import id', `"${id}" is not an image id: use STORAGE_DOMAIN_ID/image/NAME.`);
+    return { id, name: location.name, storage_domain_id: location.domainId };
+  },
+});

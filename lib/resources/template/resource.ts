@@ -1,0 +1,297 @@
+import {
+  copyReadOnly,
+  imageFileInfo,
+  overlaysOf,
+  readSmallFile,
+  refreshPool,
+  removeImageFile,
+  sealDiskInto,
+  writeSmallFile,
+  type LibvirtHost,
+} from '../../backends/libvirt/index.js';
+import {
+  blockSchema,
+  defineResource,
+  DiagnosticError,
+  errorDiagnostic,
+  numberAttribute,
+  stringAttribute,
+  useStateForUnknown,
+  type Diagnostic,
+  type StateOf,
+} from '../../framework/index.js';
+import type { ProviderContext } from '../context/index.js';
+import {
+  carriersOf,
+  diskPathOf,
+  disksPlannedForDestroy,
+  formatTemplateId,
+  imagePathOf,
+  parseDiskId,
+  parseImageId,
+  parseTemplateId,
+  placeOf,
+  refreshOthers,
+  requirePlace,
+  templatePathOf,
+  type DiskPlace,
+} from '../disk/index.js';
+import { changeInventory, NAME_HINT, NAME_PATTERN, onHost, progress, referenceAttribute } from '../shared/index.js';
+
+const TEMPLATE_TYPE = 'virtplane_template';
+const MIB = 1024 * 1024;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+export const templateSchema = blockSchema({
+  description:
+    "oVirt's template: a sealed, read-only base disk plus default VM settings. Made from an image (copied as it is: images are clean already) or from a stopped VM's disk (copied, then sealed: machine-id emptied, SSH host keys removed, cloud-init's state cleaned, so each VM made from it is a new machine). Disks are made from it with source_template_id (thin or full); VMs never write it. A template with thin clones cannot be destroyed.",
+  attributes: {
+    id: stringAttribute({
+      description: 'STORAGE_DOMAIN_ID/template/NAME: the file NAME.template in the storage domain of its source.',
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+    }),
+    name: stringAttribute({
+      description: "The template's name, unique in its storage domain. Changing it replaces the template.",
+      required: true,
+      forceNew: true,
+      validation: { pattern: NAME_PATTERN, hint: NAME_HINT },
+    }),
+    datacenter_id: referenceAttribute('The data center the template belongs to (its source must be in one of its storage domains).', { forceNew: true }),
+    image_id: stringAttribute({
+      description: 'The virtplane_image the template is made from (set image_id or disk_id). Changing it replaces the template.',
+      optional: true,
+      forceNew: true,
+      validation: { pattern: `^${UUID}/image/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`, hint: 'The id of a virtplane_image.' },
+    }),
+    disk_id: stringAttribute({
+      description:
+        "A stopped VM's disk (a virtplane_disk on a dir storage domain) the template is copied and sealed from (set image_id or disk_id). The disk itself is only read. Changing it replaces the template.",
+      optional: true,
+      forceNew: true,
+      validation: { pattern: `^${UUID}/[A-Za-z0-9][A-Za-z0-9._-]{0,62}\\.(qcow2|img)$`, hint: 'The id of a virtplane_disk on a dir storage domain.' },
+    }),
+    vcpus: numberAttribute({
+      description: 'Default vCPUs of VMs made from it.',
+      optional: true,
+      default: 1,
+      validation: { integer: true, minimum: 1, maximum: 240 },
+    }),
+    memory_mib: numberAttribute({
+      description: 'Default memory of VMs made from it, in MiB.',
+      optional: true,
+      default: 512,
+      validation: { integer: true, minimum: 16, maximum: 4194304 },
+    }),
+    graphics: stringAttribute({
+      description: 'Default console of VMs made from it.',
+      optional: true,
+      default: 'vnc',
+      validation: { enum: ['vnc', 'spice', 'none'] },
+    }),
+    description: stringAttribute({ description: 'Free text about the template.', optional: true, default: '', validation: { maxLength: 4096 } }),
+    virtual_size_mib: numberAttribute({
+      description: 'The size of the disk the template holds, in MiB: a disk made from it is at least this big.',
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+    }),
+  },
+});
+
+export type TemplateState = StateOf<typeof templateSchema>;
+
+/** The VM settings a template gives the VMs made from it (kept beside its disk: NAME.template.json). */
+export interface TemplateSettings {
+  readonly vcpus: number;
+  readonly memory_mib: number;
+  readonly graphics: string;
+  readonly description: string;
+}
+
+function settingsPath(templatePath: string): string {
+  return `${templatePath}.json`;
+}
+
+async function writeSettings(host: LibvirtHost, templatePath: string, state: TemplateState): Promise<void> {
+  const settings: TemplateSettings = { vcpus: state.vcpus, memory_mib: state.memory_mib, graphics: state.graphics, description: state.description };
+  await writeSmallFile(host, settingsPath(templatePath), Buffer.from(`${JSON.stringify(settings)}\n`));
+}
+
+/**
+ * The settings of the template with this id as its hosts keep them; undefined when it does not exist
+ * (yet): a VM planned in the same apply as its template inherits them at apply time.
+ */
+export async function templateSettings(provider: ProviderContext, id: string, signal?: AbortSignal): Promise<TemplateSettings | undefined> {
+  const location = parseTemplateId(id);
+  const place = location === undefined ? undefined : await placeOf(provider, location.domainId);
+  if (location === undefined || place === undefined) return undefined;
+  const carriers = await carriersOf(provider, place, signal ?? new AbortController().signal).catch(() => []);
+  const host = carriers[0]?.host;
+  if (host === undefined) return undefined;
+  const text = await readSmallFile(host.libvirt, settingsPath(templatePathOf(place.domain, location))).catch(() => null);
+  return text === null ? undefined : (JSON.parse(text) as TemplateSettings);
+}
+
+interface Source {
+  readonly place: DiskPlace;
+  readonly path: string;
+  readonly kind: 'image' | 'disk';
+}
+
+async function sourceOf(provider: ProviderContext, state: Pick<TemplateState, 'image_id' | 'disk_id'>): Promise<Source> {
+  if (state.image_id !== null) {
+    const image = parseImageId(state.image_id);
+    const place = image === undefined ? undefined : await placeOf(provider, image.domainId);
+    if (image === undefined || place === undefined) throw new DiagnosticError('Image not found', `No storage domain holds ${state.image_id}.`, ['image_id']);
+    return { place, path: imagePathOf(place.domain, image), kind: 'image' };
+  }
+  const disk = parseDiskId(state.disk_id ?? '');
+  if (disk === undefined || disk.kind !== 'volume')
+    throw new DiagnosticError('Not a dir disk', `${state.disk_id} is not a disk of a dir storage domain.`, ['disk_id']);
+  const place = await requirePlace(provider, disk.domainId);
+  return { place, path: diskPathOf(place.domain, disk), kind: 'disk' };
+}
+
+function audit(provider: ProviderContext, action: 'create' | 'update' | 'delete', state: Pick<TemplateState, 'id' | 'name'>): Promise<unknown> {
+  return changeInventory(provider.inventory, { resourceType: TEMPLATE_TYPE, action, apply: async () => ({ id: state.id ?? '', name: state.name }) });
+}
+
+/** Thin clones of the template on the hosts (their files), read in one round trip. */
+async function usersOf(provider: ProviderContext, id: string, signal: AbortSignal): Promise<{ readonly users: string[]; readonly place?: DiskPlace }> {
+  const location = parseTemplateId(id);
+  const place = location === undefined ? undefined : await placeOf(provider, location.domainId);
+  if (location === undefined || place === undefined) return { users: [] };
+  const [carrier] = await carriersOf(provider, place, signal);
+  const host = carrier!.host;
+  const users = await onHost(host.row.name, `reading the users of template ${location.name}`, () =>
+    overlaysOf(host.libvirt, (place.domain.path ?? '').replace(/\/+$/, ''), templatePathOf(place.domain, location)),
+  );
+  return { users: users.map((file) => file.slice(file.lastIndexOf('/') + 1)), place };
+}
+
+export const templateResource = defineResource<ProviderContext>()({
+  typeName: TEMPLATE_TYPE,
+  description: templateSchema.description,
+  schema: templateSchema,
+
+  validate({ config }) {
+    const diagnostics: Diagnostic[] = [];
+    if (config.image_id === null && config.disk_id === null)
+      diagnostics.push(errorDiagnostic('Template without a source', "Set image_id (an image) or disk_id (a stopped VM's disk).", ['image_id']));
+    if (typeof config.image_id === 'string' && typeof config.disk_id === 'string')
+      diagnostics.push(errorDiagnostic('Two sources', 'A template is made from an image or from a disk: set image_id or disk_id, not both.', ['disk_id']));
+    return diagnostics;
+  },
+
+  async plan({ provider, prior, planned }) {
+    if (prior !== null) return undefined;
+    const source =
+      typeof planned.image_id === 'string' ? parseImageId(planned.image_id) : typeof planned.disk_id === 'string' ? parseDiskId(planned.disk_id) : undefined;
+    if (source === undefined || typeof planned.name !== 'string') return undefined;
+    const place = await placeOf(provider, source.domainId);
+    if (place !== undefined && typeof planned.datacenter_id === 'string' && place.domain.datacenterId !== planned.datacenter_id) {
+      return {
+        diagnostics: [
+          errorDiagnostic(
+            'Source in another data center',
+            `The template's source is in storage domain ${place.domain.name}, which is not in this data center.`,
+            [planned.image_id === null ? 'disk_id' : 'image_id'],
+          ),
+        ],
+      };
+    }
+    return { planned: { ...planned, id: formatTemplateId({ domainId: source.domainId, name: planned.name }) } };
+  },
+
+  async planDestroy({ provider, prior, signal }) {
+    const found = await usersOf(provider, prior.id ?? '', signal).catch(() => ({ users: [] as string[] }));
+    // Clones this same plan destroys go first (they depend on the template): only the others refuse.
+    const users = found.users.filter((file) => !disksPlannedForDestroy.has(`${parseTemplateId(prior.id ?? '')?.domainId ?? ''}/${file}`));
+    if (users.length > 0) {
+      throw new DiagnosticError(
+        'Template in use',
+        `Template ${prior.name} is the base of ${users.join(', ')}: destroying it would break them. Destroy (or make full copies of) those disks first.`,
+        ['name'],
+      );
+    }
+  },
+
+  async create({ provider, planned, signal }) {
+    const source = await sourceOf(provider, planned);
+    const location = { domainId: source.place.domain.id, name: planned.name };
+    const target = templatePathOf(source.place.domain, location);
+    const [carrier] = await carriersOf(provider, source.place, signal);
+    const host = carrier!.host;
+    const existing = await onHost(host.row.name, `reading template ${planned.name}`, () => imageFileInfo(host.libvirt, target));
+    if (existing === null) {
+      const started = Date.now();
+      await onHost(
+        host.row.name,
+        source.kind === 'image' ? `copying image into template ${planned.name}` : `sealing disk into template ${planned.name}`,
+        () => (source.kind === 'image' ? copyReadOnly(host.libvirt, source.path, target) : sealDiskInto(host.libvirt, source.path, target)),
+        [source.kind === 'image' ? 'image_id' : 'disk_id'],
+      );
+      progress(`template ${planned.name}: made in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    await refreshPool(host.libvirt, source.place.domain.name).catch(() => undefined);
+    await refreshOthers(provider, source.place, carrier!);
+    const info = await onHost(host.row.name, `reading template ${planned.name}`, () => imageFileInfo(host.libvirt, target));
+    const state: TemplateState = { ...planned, id: formatTemplateId(location), virtual_size_mib: Math.ceil((info?.virtualSizeBytes ?? 0) / MIB) };
+    await onHost(host.row.name, `writing the settings of template ${planned.name}`, () => writeSettings(host.libvirt, target, state));
+    await audit(provider, 'create', state);
+    return state;
+  },
+
+  async read({ provider, state, signal }) {
+    const location = parseTemplateId(state.id ?? '');
+    if (location === undefined) return null;
+    const place = await placeOf(provider, location.domainId);
+    if (place === undefined) return null;
+    const [carrier] = await carriersOf(provider, place, signal);
+    const host = carrier!.host;
+    const info = await onHost(host.row.name, `reading template ${location.name}`, () => imageFileInfo(host.libvirt, templatePathOf(place.domain, location)));
+    if (info === null) return null;
+    return { ...state, name: location.name, virtual_size_mib: Math.ceil(info.virtualSizeBytes / MIB) };
+  },
+
+  async update({ provider, planned, prior, signal }) {
+    const state: TemplateState = { ...planned, id: prior.id, virtual_size_mib: prior.virtual_size_mib };
+    const location = parseTemplateId(prior.id ?? '');
+    const place = location === undefined ? undefined : await placeOf(provider, location.domainId);
+    if (location !== undefined && place !== undefined) {
+      const [carrier] = await carriersOf(provider, place, signal);
+      const host = carrier!.host;
+      await onHost(host.row.name, `writing the settings of template ${location.name}`, () =>
+        writeSettings(host.libvirt, templatePathOf(place.domain, location), state),
+      );
+    }
+    await audit(provider, 'update', state);
+    return state;
+  },
+
+  async delete({ provider, prior, signal }) {
+    const { users, place } = await usersOf(provider, prior.id ?? '', signal);
+    if (users.length > 0) {
+      throw new DiagnosticError('Template in use', `Template ${prior.name} is the base of ${users.join(', ')}: destroy those disks first.`, ['name']);
+    }
+    const location = parseTemplateId(prior.id ?? '');
+    if (place !== undefined && location !== undefined) {
+      const [carrier] = await carriersOf(provider, place, signal);
+      const host = carrier!.host;
+      const path = templatePathOf(place.domain, location);
+      await onHost(host.row.name, `deleting template ${location.name}`, async () => {
+        await removeImageFile(host.libvirt, settingsPath(path));
+        await removeImageFile(host.libvirt, path);
+      });
+      await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
+      await refreshOthers(provider, place, carrier!);
+    }
+    await audit(provider, 'delete', prior);
+  },
+
+  async import({ id }) {
+    const location = parseTemplateId(id);
+    if (location === undefined) throw new DiagnosticError('Invalid import id', `"${id}" is not a template id: use STORAGE_DOMAIN_ID/template/NAME.`);
+    return { id, name: location.name };
+  },
+});

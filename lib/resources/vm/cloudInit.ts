@@ -1,0 +1,85 @@
+/**
+ * A VM's cloud-init: its NoCloud seed (a small ISO labelled cidata) kept as a file next to the VM's
+ * first dir disk, so a migration or a restart on another host of the data center finds it where the
+ * disk is; and the guest's addresses (guest agent, else DHCP leases), waited for after create when
+ * wait_for_ip asks for it.
+ */
+import { domainAddresses, removeImageFile, writeSmallFile, type LibvirtHost } from '../../backends/libvirt/index.js';
+import { buildNoCloudSeed, instanceIdOf, type CloudInitConfig } from '../../backends/cloudinit/index.js';
+import { DiagnosticError } from '../../framework/index.js';
+import { onHost, progress } from '../shared/index.js';
+import type { ResolvedDisk } from './devices.js';
+import type { VmState } from './schema.js';
+
+/** The cloud-init configuration of the plan, or undefined when it has no cloud_init block. */
+export function cloudInitConfigOf(planned: Pick<VmState, 'cloud_init' | 'name'>): CloudInitConfig | undefined {
+  const block = planned.cloud_init[0];
+  if (block === undefined) return undefined;
+  return {
+    hostname: block.hostname ?? planned.name,
+    users: block.user.map((user) => ({ name: user.name, sshAuthorizedKeys: user.ssh_authorized_keys ?? [], sudo: user.sudo ?? false })),
+    writeFiles: block.write_file.map((file) => ({ path: file.path, content: file.content, permissions: file.permissions ?? '0644' })),
+    runcmd: block.runcmd ?? [],
+    ...(block.user_data === null ? {} : { userData: block.user_data }),
+    ...(block.network_config === null ? {} : { networkConfig: block.network_config }),
+  };
+}
+
+/** Where the seed lives: beside the VM's first disk on a dir storage domain (a LUN has no room for a file). */
+export function seedPathOf(vmId: string, disks: readonly ResolvedDisk[]): string {
+  const disk = disks.find((candidate) => candidate.domain.type === 'dir' && candidate.domain.path);
+  if (disk === undefined) {
+    throw new DiagnosticError(
+      'No place for the cloud-init seed',
+      "virtplane writes the cloud-init seed as a small file next to the VM's first disk on a dir storage domain, and this VM has none. Attach a disk from a dir storage domain, or remove cloud_init.",
+      ['cloud_init'],
+    );
+  }
+  return `${(disk.domain.path ?? '').replace(/\/+$/, '')}/${vmId}.cidata.iso`;
+}
+
+export async function writeSeed(host: LibvirtHost, path: string, vmId: string, config: CloudInitConfig): Promise<void> {
+  const seed = await buildNoCloudSeed(instanceIdOf(vmId, config), config);
+  await onHost(host.name, 'writing the cloud-init seed', () => writeSmallFile(host, path, seed), ['cloud_init']);
+}
+
+export async function removeSeed(host: LibvirtHost, path: string): Promise<void> {
+  await removeImageFile(host, path).catch(() => undefined);
+}
+
+/** Each NIC's first IPv4 address in nic order ("" when unknown). */
+export async function addressesOf(host: LibvirtHost, vmId: string, macs: readonly string[]): Promise<string[]> {
+  const found = await domainAddresses(host, vmId).catch(() => ({ source: 'none' as const, interfaces: [] }));
+  const byMac = new Map(found.interfaces.map((entry) => [entry.mac, entry.ipv4]));
+  return macs.map((mac) => byMac.get(mac.toLowerCase())?.[0] ?? '');
+}
+
+/** Waits until every NIC has an address, with a progress line now and then; a timeout says what was seen. */
+export async function waitForAddresses(host: LibvirtHost, vmId: string, name: string, macs: readonly string[], seconds: number): Promise<string[]> {
+  const started = Date.now();
+  let seen: string[] = macs.map(() => '');
+  let lastReport = 0;
+  while (true) {
+    seen = await addressesOf(host, vmId, macs);
+    const elapsed = (Date.now() - started) / 1000;
+    if (seen.every((address) => address !== '')) {
+      progress(`vm ${name}: addresses ${seen.join(', ')} after ${elapsed.toFixed(1)} s`);
+      return seen;
+    }
+    if (elapsed >= seconds) break;
+    if (elapsed - lastReport >= 10) {
+      lastReport = elapsed;
+      progress(`vm ${name}: waiting for its address (${elapsed.toFixed(0)} s of ${seconds} s; seen: ${describe(macs, seen)})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  throw new DiagnosticError(
+    'No address within wait_for_ip',
+    `VM ${name} is running, but after ${seconds} s not every NIC has an IPv4 address (seen: ${describe(macs, seen)}). Neither qemu-guest-agent in the guest nor the DHCP leases of its networks knew more. Check that the guest boots (virsh console) and gets DHCP, or raise wait_for_ip.`,
+    ['wait_for_ip'],
+  );
+}
+
+function describe(macs: readonly string[], seen: readonly string[]): string {
+  return macs.map((mac, index) => `${mac} ${seen[index] || 'none'}`).join('; ') || 'no NICs';
+}
