@@ -8,17 +8,15 @@ import { resolve } from 'node:path';
 import { redactInventoryUrl } from '../inventory/index.js';
 import { createProviderContext, rebuildInventory, type TerraformStateFile } from '../resources/index.js';
 import { parseArgs, UsageError } from './args.js';
+import { COMMAND_USAGE } from './usage.js';
 
 const VALUE_FLAGS = ['state', 'inventory', 'ssh-key', 'ssh-user', 'known-hosts'] as const;
-
-export const INVENTORY_USAGE = `usage: virtplane inventory rebuild [--state terraform.tfstate] [--inventory .virtplane/inventory|postgres://...]
-                                  --ssh-key FILE [--ssh-user root] [--known-hosts FILE]`;
 
 export async function inventoryCommand(argv: readonly string[]): Promise<number> {
   const { words, flags } = parseArgs(argv, VALUE_FLAGS);
   const unknown = Object.keys(flags).find((name) => !(VALUE_FLAGS as readonly string[]).includes(name));
-  if (unknown !== undefined) throw new UsageError(`inventory: unknown flag --${unknown}\n${INVENTORY_USAGE}`);
-  if (words[0] !== 'rebuild' || words.length > 1) throw new UsageError(INVENTORY_USAGE);
+  if (unknown !== undefined) throw new UsageError(`inventory: unknown flag --${unknown}\n${COMMAND_USAGE.inventory}`);
+  if (words[0] !== 'rebuild' || words.length > 1) throw new UsageError(COMMAND_USAGE.inventory);
   const statePath = resolve(flags.state ?? 'terraform.tfstate');
   let state: TerraformStateFile;
   try {

@@ -11,6 +11,8 @@ export const COMMAND_USAGE = {
   --lab-file F    SSH credentials from this lab.json (default: .virtplane/lab.json here or in a folder above)
   --ssh-key F, --ssh-user U, --known-hosts F   credentials of your own (each wins over lab.json's)
   exit 0: all read; 1: the inventory could not be read, or a host did not answer (its line says why); 2: usage`,
+  inventory: `usage: virtplane inventory rebuild [--state terraform.tfstate] [--inventory .virtplane/inventory|postgres://...]
+                                  --ssh-key FILE [--ssh-user root] [--known-hosts FILE]`,
   doctor: `usage: virtplane doctor
   checks root, KVM (or TCG), Node.js, the Debian packages and Terraform; exit 1 if something is missing`,
   docs: `usage: virtplane docs [--check]
