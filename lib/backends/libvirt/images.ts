@@ -7,7 +7,8 @@
 import { Transform, type Readable } from 'node:stream';
 import type { LibvirtHost } from './host.js';
 import { LibvirtModelError } from './errors.js';
-import { LibvirtOperationError } from './virshErrors.js';
+import { virsh } from './virsh.js';
+import { LibvirtOperationError, VirshError } from './virshErrors.js';
 
 export interface ImageFileInfo {
   readonly format: string;
@@ -149,10 +150,16 @@ export async function domainAddresses(
   domain: string,
 ): Promise<{ readonly source: 'agent' | 'lease' | 'none'; readonly interfaces: InterfaceAddress[] }> {
   for (const source of ['agent', 'lease'] as const) {
-    const result = await host.exec(['env', 'LC_ALL=C', 'virsh', '-q', '-c', host.uri, 'domifaddr', domain, '--source', source], { allowExitCodes: [1] });
-    if (result.exitCode !== 0) continue;
+    let listing: string;
+    try {
+      listing = await virsh(host, ['domifaddr', domain, '--source', source]);
+    } catch (error) {
+      // No agent in the guest, or no lease yet: the next source may know.
+      if (error instanceof VirshError) continue;
+      throw error;
+    }
     const byMac = new Map<string, string[]>();
-    for (const line of result.stdout.split('\n')) {
+    for (const line of listing.split('\n')) {
       const fields = line.trim().split(/\s+/);
       // "vnet0  52:54:00:aa:bb:cc  ipv4  10.0.0.5/24"; agent rows for lo have no MAC ("-") or 00:00...
       if (fields.length < 4 || fields[2] !== 'ipv4') continue;
