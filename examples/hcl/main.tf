@@ -1,7 +1,9 @@
 # The reference lab in plain HCL, the same as examples/seed-lab (cdktf): data center "Default", one
 # cluster, every KVM host of the lab that `virtplane lab up` describes in .virtplane/lab.json, an iSCSI
-# target on the lab's storage host with a storage domain on it (a pool on every host), a NAT network
-# (on every host), and three VMs whose disks are LUNs of the shared storage.
+# target on the lab's storage host with a storage domain on it (a pool on every host), a dir storage
+# domain for images, a NAT network (on every host), the lab's Debian 12 cloud image, a template from
+# it, and three VMs booted from the template: each on its own copy of the template's disk on a LUN of
+# the shared storage, with a user "lab" (the lab's SSH key) from cloud-init; web serves a page on port 80.
 #
 #   terraform init && terraform apply
 #   terraform apply -var web_host=kvm2     # web migrates live
@@ -84,11 +86,12 @@ resource "virtplane_iscsi_target" "lab" {
   # (virtplane adds each host's initiator when the storage domain is created or a host joins).
   allowed_initiators = ["iqn.2025-01.dev.virtplane.lab:backup"]
 
+  # Each guest's disk is the whole template (1 GiB) written onto a LUN (sparse on the storage host).
   dynamic "lun" {
     for_each = [1, 2, 3]
     content {
       lun      = lun.value
-      size_mib = 64
+      size_mib = 1024
     }
   }
 }
@@ -101,6 +104,33 @@ resource "virtplane_storage_domain" "san" {
 
   # Its pools live on the hosts, and its disks are reached through them.
   depends_on = [virtplane_host.kvm]
+}
+
+# Images and templates live in a directory the hosts share (on this machine they share one file system).
+resource "virtplane_storage_domain" "images" {
+  name          = "${var.name_prefix}images"
+  datacenter_id = virtplane_datacenter.default.id
+  type          = "dir"
+  path          = "/var/lib/virtplane/${var.name_prefix}images"
+
+  depends_on = [virtplane_host.kvm]
+}
+
+resource "virtplane_image" "debian" {
+  name              = "debian-12"
+  storage_domain_id = virtplane_storage_domain.images.id
+  source            = local.lab.guestImage.path
+  sha256            = local.lab.guestImage.sha256
+}
+
+resource "virtplane_template" "debian" {
+  name          = "debian-12"
+  datacenter_id = virtplane_datacenter.default.id
+  image_id      = virtplane_image.debian.id
+  vcpus         = 1
+  memory_mib    = 384
+  graphics      = "none"
+  description   = "Debian 12 with cloud-init and the guest agent"
 }
 
 resource "virtplane_network" "lan" {
@@ -122,22 +152,21 @@ locals {
 resource "virtplane_disk" "system" {
   for_each = local.vms
 
-  name              = "${var.name_prefix}${each.key}-system"
-  storage_domain_id = virtplane_storage_domain.san.id
-  lun               = each.value.lun
+  name               = "${var.name_prefix}${each.key}-system"
+  storage_domain_id  = virtplane_storage_domain.san.id
+  lun                = each.value.lun
+  source_template_id = virtplane_template.debian.id
 }
 
 resource "virtplane_vm" "vm" {
   for_each = local.vms
 
-  name       = "${var.name_prefix}${each.key}"
-  cluster_id = virtplane_cluster.main.id
-  host_id    = each.value.host == null ? null : virtplane_host.kvm[each.value.host].id
-  vcpus      = 1
-  memory_mib = 64
-  graphics   = "none"
-  # The lab's disks hold no operating system to answer ACPI: power off at once instead of waiting 60 s.
-  shutdown_timeout_seconds = 0
+  name        = "${var.name_prefix}${each.key}"
+  cluster_id  = virtplane_cluster.main.id
+  host_id     = each.value.host == null ? null : virtplane_host.kvm[each.value.host].id
+  template_id = virtplane_template.debian.id
+  # Outputs show each guest's address as soon as the apply ends.
+  wait_for_ip = 600
 
   disk {
     disk_id    = virtplane_disk.system[each.key].id
@@ -146,9 +175,43 @@ resource "virtplane_vm" "vm" {
   nic {
     network_id = virtplane_network.lan.id
   }
+  cloud_init {
+    hostname = each.key
+    user {
+      name                = "lab"
+      ssh_authorized_keys = [trimspace(file("${local.lab.sshPrivateKeyFile}.pub"))]
+      sudo                = true
+    }
+    dynamic "write_file" {
+      for_each = each.key == "web" ? local.web_files : {}
+      content {
+        path    = write_file.key
+        content = write_file.value
+      }
+    }
+    runcmd = each.key == "web" ? ["systemctl daemon-reload", "systemctl enable --now web.service"] : []
+  }
 
   # The scheduler places VMs on the cluster's hosts: they must exist first.
   depends_on = [virtplane_host.kvm]
+}
+
+locals {
+  # web's page, and the unit that serves it (python3 is in every cloud-init guest).
+  web_files = {
+    "/srv/www/index.html"             = "<h1>web</h1><p>A Debian guest of the virtplane lab, deployed from a template with cloud-init.</p>\n"
+    "/etc/systemd/system/web.service" = <<-UNIT
+      [Unit]
+      Description=The lab's web page
+      After=network-online.target
+
+      [Service]
+      ExecStart=/usr/bin/python3 -m http.server 80 --directory /srv/www
+
+      [Install]
+      WantedBy=multi-user.target
+    UNIT
+  }
 }
 
 output "storage" {
@@ -175,12 +238,13 @@ output "hosts" {
 }
 
 output "vms" {
-  description = "Where each VM runs and its state."
+  description = "Where each VM runs, its state and its address."
   value = {
     for name, vm in virtplane_vm.vm : name => {
-      host  = one([for host_name, host in virtplane_host.kvm : host_name if host.id == vm.current_host_id])
-      state = vm.state
-      macs  = vm.macs
+      host    = one([for host_name, host in virtplane_host.kvm : host_name if host.id == vm.current_host_id])
+      state   = vm.state
+      macs    = vm.macs
+      address = try(vm.ip_addresses[0], "")
     }
   }
 }

@@ -2,7 +2,10 @@
  * The reference lab of the oVirt course as a cdktf app: this machine is the engine (Terraform and the
  * inventory), the KVM hosts kvm1 and kvm2 and the storage server come from .virtplane/lab.json
  * (written by `virtplane lab up`). Data center "Default", one cluster, an iSCSI storage domain on the
- * storage server, a NAT network, and three VMs whose disks are LUNs on the shared storage.
+ * storage server, a dir storage domain for images, a NAT network, the lab's Debian 12 cloud image, a
+ * template from it, and three VMs (web, db, cache) booted from the template: each has its own copy of
+ * the template's disk on a LUN of the shared storage (so it migrates live), and cloud-init gives it a
+ * user "lab" with the lab's SSH key; web serves a small page on port 80.
  *
  *   cdktf deploy     (or: npm run demo, from the repository root)
  *   cdktf diff       nothing to change after a deploy
@@ -17,7 +20,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { DataCenter, IscsiTarget, VirtplaneProvider, type Host } from 'virtplane';
+import { DataCenter, Image, IscsiTarget, Template, VirtplaneProvider, type Host } from 'virtplane';
 
 /** The parts of .virtplane/lab.json this app reads. */
 interface LabFile {
@@ -25,6 +28,8 @@ interface LabFile {
   readonly sshPrivateKeyFile: string;
   readonly hosts: readonly { readonly name: string; readonly address: string; readonly port: number; readonly hostKey: string }[];
   readonly storage: { readonly address: string; readonly port: number; readonly hostKey: string };
+  /** The guest image `virtplane lab up` built (or found cached): Debian 12 with cloud-init. */
+  readonly guestImage?: { readonly path: string; readonly sha256: string };
 }
 
 export interface SeedLabOptions {
@@ -39,10 +44,29 @@ export interface SeedLabOptions {
   readonly lanCidr: string;
 }
 
+/** A guest's disk is the whole template (1 GiB), written onto its LUN. */
+const GUEST_DISK_MIB = 1024;
+
+/** web's page, and the unit that serves it (python3 is in every cloud-init guest). */
+const WEB_PAGE = '<h1>web</h1><p>A Debian guest of the virtplane lab, deployed from a template with cloud-init.</p>\n';
+const WEB_UNIT = `[Unit]
+Description=The lab's web page
+After=network-online.target
+
+[Service]
+ExecStart=/usr/bin/python3 -m http.server 80 --directory /srv/www
+
+[Install]
+WantedBy=multi-user.target
+`;
+
 export class SeedLab extends TerraformStack {
   constructor(scope: Construct, id: string, options: SeedLabOptions) {
     super(scope, id);
     const { lab, namePrefix: prefix } = options;
+    const guestImage = lab.guestImage;
+    if (guestImage === undefined) throw new Error('The lab file names no guest image: run `virtplane lab up` (it builds the image once, then reuses it).');
+    const publicKey = readFileSync(`${lab.sshPrivateKeyFile}.pub`, 'utf8').trim();
     new VirtplaneProvider(this, 'virtplane', { inventory: options.inventory, sshUser: lab.sshUser, sshPrivateKeyFile: lab.sshPrivateKeyFile });
 
     const dataCenter = new DataCenter(this, 'default', { name: 'Default', description: "The lab's data center" });
@@ -57,14 +81,23 @@ export class SeedLab extends TerraformStack {
       serverPort: lab.storage.port,
       serverHostKey: lab.storage.hostKey,
       iqn: `iqn.2025-01.dev.virtplane.lab:${prefix}seed`,
-      luns: [
-        { lun: 1, sizeMib: 64 },
-        { lun: 2, sizeMib: 64 },
-        { lun: 3, sizeMib: 64 },
-      ],
+      luns: [1, 2, 3].map((lun) => ({ lun, sizeMib: GUEST_DISK_MIB })),
     });
     const san = dataCenter.addStorageDomain('san', { name: `${prefix}seed-san`, type: 'iscsi', iscsiTarget: target });
+    // Images and templates live in a directory the hosts share (on this machine they share one file system).
+    const images = dataCenter.addStorageDomain('images', { name: `${prefix}seed-images`, type: 'dir', path: `/var/lib/virtplane/${prefix}seed-images` });
     const lan = dataCenter.addNetwork('lan', { name: `${prefix}seed-lan`, mode: 'nat', cidr: options.lanCidr });
+
+    const debian = new Image(this, 'debian-12', { name: 'debian-12', storageDomain: images, source: guestImage.path, sha256: guestImage.sha256 });
+    const template = new Template(this, 'debian-12-template', {
+      name: 'debian-12',
+      dataCenter,
+      image: debian,
+      vcpus: 1,
+      memoryMib: 384,
+      graphics: 'none',
+      description: 'Debian 12 with cloud-init and the guest agent',
+    });
 
     const webHost = hosts.get(options.webHost);
     if (webHost === undefined) throw new Error(`webHost ${options.webHost} is not a host of the lab (${[...hosts.keys()].join(', ')})`);
@@ -73,17 +106,28 @@ export class SeedLab extends TerraformStack {
       { id: 'db', host: undefined },
       { id: 'cache', host: undefined },
     ].map(({ id, host }, index) => {
-      const disk = san.addDisk(`${id}-disk`, { name: `${prefix}${id}-system`, lun: index + 1 });
+      const disk = san.addDisk(`${id}-disk`, { name: `${prefix}${id}-system`, lun: index + 1, sourceTemplate: template });
       return cluster.addVm(id, {
         name: `${prefix}${id}`,
-        memoryMib: 64,
-        vcpus: 1,
-        graphics: 'none',
-        // The lab's disks hold no operating system to answer ACPI: power off at once instead of waiting 60 s.
-        shutdownTimeoutSeconds: 0,
+        template,
         host,
         disks: [{ disk, bootOrder: 1 }],
         nics: [{ network: lan }],
+        // Outputs show each guest's address as soon as the apply ends.
+        waitForIp: 600,
+        cloudInit: {
+          hostname: id,
+          user: [{ name: 'lab', sshAuthorizedKeys: [publicKey], sudo: true }],
+          ...(id === 'web'
+            ? {
+                writeFile: [
+                  { path: '/srv/www/index.html', content: WEB_PAGE },
+                  { path: '/etc/systemd/system/web.service', content: WEB_UNIT },
+                ],
+                runcmd: ['systemctl daemon-reload', 'systemctl enable --now web.service'],
+              }
+            : {}),
+        },
       });
     });
 
@@ -93,7 +137,9 @@ export class SeedLab extends TerraformStack {
       [...hosts.keys()],
     );
     new TerraformOutput(this, 'vms', {
-      value: Object.fromEntries(vms.map((vm) => [vm.node.id, { id: vm.id, host: Fn.lookup(hostNames, vm.currentHostId, 'unknown'), state: vm.state }])),
+      value: Object.fromEntries(
+        vms.map((vm) => [vm.node.id, { id: vm.id, host: Fn.lookup(hostNames, vm.currentHostId, 'unknown'), state: vm.state, address: Fn.element(vm.ipAddresses, 0) }]),
+      ),
     });
   }
 }

@@ -19,7 +19,7 @@ export interface VmRow {
   readonly memoryMib: number | null;
   /** "vda iscsi://10.77.0.2:3260/iqn.../1"; null when not read. */
   readonly disks: readonly string[] | null;
-  /** "seed-lan 52:54:00:12:34:56"; null when not read. */
+  /** "seed-lan 52:54:00:12:34:56 10.201.0.60" (the address while it runs and a DHCP lease knows it); null when not read. */
   readonly nics: readonly string[] | null;
   readonly notes: readonly string[];
   /** Found on this very host: its memory counts as placed here. */
@@ -70,12 +70,22 @@ function diskText(disk: DomainDisk): string {
   return `${disk.target.dev} ${sourceText(disk.source)}${disk.device === 'disk' ? '' : ` (${disk.device})`}`;
 }
 
-function nicText(nic: DomainInterface): string {
+function nicText(nic: DomainInterface, address: string | undefined): string {
   const source = nic.source.kind === 'network' ? nic.source.network : nic.source.kind === 'bridge' ? `bridge ${nic.source.bridge}` : `(${nic.source.type})`;
-  return `${source} ${nic.mac ?? '(no MAC)'}`;
+  return `${source} ${nic.mac ?? '(no MAC)'}${address === undefined ? '' : ` ${address}`}`;
 }
 
-function liveRow(domain: BulkDomain, placement: VmPlacement | undefined, notes: string[]): VmRow {
+/** MAC (lowercase) -> IPv4 from every host's DHCP leases: a lease stays with the host that gave it, also after the VM migrated. */
+function leasedAddresses(readings: ReadonlyMap<string, HostReading>): Map<string, string> {
+  const addresses = new Map<string, string>();
+  for (const reading of readings.values()) {
+    if (reading.kind !== 'read') continue;
+    for (const network of reading.inventory.networks) for (const lease of network.leases) if (!addresses.has(lease.mac)) addresses.set(lease.mac, lease.ipv4);
+  }
+  return addresses;
+}
+
+function liveRow(domain: BulkDomain, placement: VmPlacement | undefined, notes: string[], leases: ReadonlyMap<string, string>): VmRow {
   const model = domain.model;
   if (!model) notes.push(`(definition not readable: ${domain.parseError ?? 'unknown reason'})`);
   return {
@@ -84,7 +94,7 @@ function liveRow(domain: BulkDomain, placement: VmPlacement | undefined, notes: 
     vcpus: model?.vcpu.current ?? null,
     memoryMib: model?.currentMemoryMiB ?? null,
     disks: model ? model.disks.map(diskText) : null,
-    nics: model ? model.interfaces.map(nicText) : null,
+    nics: model ? model.interfaces.map((nic) => nicText(nic, domain.state === 'running' ? leases.get((nic.mac ?? '').toLowerCase()) : undefined)) : null,
     notes,
     foundHere: true,
   };
@@ -128,6 +138,7 @@ export function buildHostViews(snapshot: PlatformSnapshot, readings: ReadonlyMap
     }
   }
   const someHostNotRead = hosts.some((host) => readOf(host) === undefined);
+  const leases = leasedAddresses(readings);
 
   const views = new Map<string, HostView>();
   for (const host of hosts) {
@@ -146,7 +157,7 @@ export function buildHostViews(snapshot: PlatformSnapshot, readings: ReadonlyMap
       else if (placement.hostId !== host.row.id) notes.push(`(inventory says ${hostName.get(placement.hostId) ?? placement.hostId})`);
       const elsewhere = (foundOn.get(uuid) ?? []).filter((name) => name !== host.row.name);
       if (elsewhere.length > 0) notes.push(`(also defined on ${elsewhere.join(', ')})`);
-      vms.push(liveRow(domain, placement, notes));
+      vms.push(liveRow(domain, placement, notes, leases));
     }
     for (const placement of host.placements) {
       if (foundOn.has(placement.vmId.toLowerCase())) continue;

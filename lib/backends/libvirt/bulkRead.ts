@@ -50,6 +50,15 @@ export interface BulkDomain {
   readonly parseError?: string;
 }
 
+/** An address libvirt's dnsmasq handed out on a network of this host. */
+export interface DhcpLease {
+  /** Lowercase. */
+  readonly mac: string;
+  /** Without the prefix length. */
+  readonly ipv4: string;
+  readonly hostname?: string;
+}
+
 export interface BulkNetwork {
   readonly uuid: string;
   readonly name: string;
@@ -59,6 +68,8 @@ export interface BulkNetwork {
   readonly xml: string;
   readonly model?: NetworkModel;
   readonly parseError?: string;
+  /** The network's current DHCP leases (none for a network without DHCP, or inactive). */
+  readonly leases: readonly DhcpLease[];
 }
 
 export interface BulkPool {
@@ -104,7 +115,7 @@ bulk_read() {
     case $word in *[!0-9a-f-]*) continue ;; esac
     case $kind in
       domain) cmds="$cmds; echo $b domain $word; domstate --reason --domain $word; echo $b domain-xml $word; dumpxml --inactive --domain $word" ;;
-      network) cmds="$cmds; echo $b network $word; net-info --network $word; echo $b network-xml $word; net-dumpxml --inactive --network $word" ;;
+      network) cmds="$cmds; echo $b network $word; net-info --network $word; echo $b network-xml $word; net-dumpxml --inactive --network $word; echo $b network-leases $word; net-dhcp-leases --network $word" ;;
       pool) cmds="$cmds; echo $b pool $word; pool-info --bytes --pool $word; echo $b pool-xml $word; pool-dumpxml --inactive --pool $word" ;;
     esac
   done
@@ -140,6 +151,23 @@ function splitSections(stdout: string, boundary: string): Section[] {
   }
   close();
   return sections;
+}
+
+/**
+ * `virsh net-dhcp-leases` rows: " 2026-12-06 09:57:21   52:54:00:97:64:03   ipv4   10.201.0.60/24   web   ff:..."
+ * (the header, the rule and IPv6 rows are skipped; a lease without a hostname has "-").
+ */
+export function parseDhcpLeases(text: string): DhcpLease[] {
+  const leases: DhcpLease[] = [];
+  for (const line of text.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 5 || fields[3] !== 'ipv4' || !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(fields[2] ?? '')) continue;
+    const ipv4 = (fields[4] ?? '').split('/')[0] ?? '';
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ipv4)) continue;
+    const hostname = fields[5];
+    leases.push({ mac: fields[2]!.toLowerCase(), ipv4, ...(hostname === undefined || hostname === '-' ? {} : { hostname }) });
+  }
+  return leases;
 }
 
 function parseFacts(facts: ReadonlyMap<string, string>, nodeinfo: ReadonlyMap<string, string>, version: string): HostFacts {
@@ -241,6 +269,7 @@ export async function readHostInventory(host: LibvirtHost, options: BulkReadOpti
           persistent: record.persistent,
           xml: record.xml,
           model: record.model,
+          leases: [],
         });
       continue;
     }
@@ -254,6 +283,7 @@ export async function readHostInventory(host: LibvirtHost, options: BulkReadOpti
       persistent: yesNo(info.get('Persistent')),
       xml,
       ...parsed,
+      leases: parseDhcpLeases(find('network-leases', uuid)?.text ?? ''),
     });
   }
 

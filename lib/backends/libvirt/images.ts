@@ -113,13 +113,62 @@ export async function createThinClone(host: LibvirtHost, base: string, baseForma
   await host.exec(['qemu-img', 'create', '-q', '-f', 'qcow2', '-F', baseFormat, '-b', base, path, ...size]);
 }
 
-/** An independent copy of `base` in `format` (a file path, or a LUN through QEMU's iscsi:// driver), grown to sizeMiB. */
+/** An independent copy of `base` in `format` at `path`, grown to sizeMiB. */
 export async function createFullCopy(host: LibvirtHost, base: string, path: string, format: 'raw' | 'qcow2', sizeMiB?: number): Promise<void> {
   checkPath(base);
-  const onLun = path.startsWith('iscsi://');
-  if (!onLun) checkPath(path);
-  await host.exec(['qemu-img', 'convert', '-U', '-O', format, ...(onLun ? ['-n'] : []), base, path], { timeoutMs: 3_600_000 });
-  if (sizeMiB !== undefined && !onLun) await host.exec(['qemu-img', 'resize', '-q', '-f', format, path, `${sizeMiB}M`]);
+  checkPath(path);
+  await host.exec(['qemu-img', 'convert', '-U', '-O', format, base, path], { timeoutMs: 3_600_000 });
+  if (sizeMiB !== undefined) await host.exec(['qemu-img', 'resize', '-q', '-f', format, path, `${sizeMiB}M`]);
+}
+
+/** A LUN as QEMU's own iSCSI initiator reaches it from a host (the host's initiator name is in the target's ACL). */
+export interface LunAddress {
+  /** host:port */
+  readonly portal: string;
+  readonly targetIqn: string;
+  readonly lun: number;
+  readonly initiatorIqn: string;
+}
+
+/** QEMU's block options for the LUN (no CHAP: see copyImageOntoLun). */
+function lunImageOptions(lun: LunAddress): string {
+  for (const [name, value] of [
+    ['portal', lun.portal],
+    ['target', lun.targetIqn],
+    ['initiator', lun.initiatorIqn],
+  ] as const) {
+    // Option values are joined with commas: a comma (or a control character) would smuggle in another option.
+    if (value === '' || /[,\u0000-\u001f\s]/.test(value)) throw new LibvirtModelError(name, `"${value}" is not usable in QEMU's iSCSI options`);
+  }
+  if (!Number.isInteger(lun.lun) || lun.lun < 0 || lun.lun > 255) throw new LibvirtModelError('lun', `${lun.lun} is not a LUN number`);
+  return `driver=iscsi,transport=tcp,portal=${lun.portal},target=${lun.targetIqn},lun=${lun.lun},initiator-name=${lun.initiatorIqn}`;
+}
+
+/**
+ * Whether the LUN's first MiB is all zeros (where a partition table, a file system's superblock or an
+ * LVM label would be): a LUN that holds anything there is someone's data, and is never written over.
+ */
+export async function lunHeadIsBlank(host: LibvirtHost, lun: LunAddress): Promise<boolean> {
+  const result = await host.exec(['qemu-io', '--image-opts', lunImageOptions(lun), '-c', 'read -P 0 0 1M'], { timeoutMs: 120_000 });
+  // qemu-io exits 0 either way: the pattern check speaks in its output.
+  if (/Pattern verification failed/.test(result.stdout + result.stderr)) return false;
+  if (!/read 1048576\/1048576 bytes/.test(result.stdout)) {
+    throw new LibvirtOperationError(host.name, `could not read LUN ${lun.lun} of ${lun.targetIqn}: ${(result.stderr || result.stdout).trim().slice(0, 400)}`);
+  }
+  return true;
+}
+
+/**
+ * Writes `base` (any format qemu-img reads) onto the LUN as raw bytes, through QEMU's own iSCSI
+ * initiator with the host's initiator name: the LUN becomes a bootable raw disk, its tail beyond the
+ * image left as it was (zeros on a new LUN). The LUN must be at least the image's virtual size.
+ */
+export async function copyImageOntoLun(host: LibvirtHost, base: string, baseFormat: string, lun: LunAddress, signal?: AbortSignal): Promise<void> {
+  checkPath(base);
+  await host.exec(['qemu-img', 'convert', '-U', '-f', baseFormat, '-n', '--target-image-opts', base, lunImageOptions(lun)], {
+    timeoutMs: 3_600_000,
+    ...(signal === undefined ? {} : { signal }),
+  });
 }
 
 export async function removeImageFile(host: LibvirtHost, path: string): Promise<void> {

@@ -83,16 +83,18 @@ export type { PoolState } from './pools.js';
 export { createVolume, deleteVolume, growVolume, lookupVolume } from './volumes.js';
 export { deleteIscsiSecret, findIscsiSecret, setIscsiSecret } from './secrets.js';
 
-export { readHostInventory } from './bulkRead.js';
-export type { BulkDomain, BulkNetwork, BulkPool, HostFacts, HostInventory } from './bulkRead.js';
+export { parseDhcpLeases, readHostInventory } from './bulkRead.js';
+export type { BulkDomain, BulkNetwork, BulkPool, DhcpLease, HostFacts, HostInventory } from './bulkRead.js';
 
 export {
+  copyImageOntoLun,
   copyReadOnly,
   createFullCopy,
   createThinClone,
   domainAddresses,
   fileSha256,
   imageFileInfo,
+  lunHeadIsBlank,
   overlaysOf,
   readSmallFile,
   removeImageFile,
@@ -100,4 +102,4 @@ export {
   uploadImageFile,
   writeSmallFile,
 } from './images.js';
-export type { ImageFileInfo, InterfaceAddress, UploadOptions } from './images.js';
+export type { ImageFileInfo, InterfaceAddress, LunAddress, UploadOptions } from './images.js';

@@ -1,4 +1,5 @@
 import {
+  copyImageOntoLun,
   createFullCopy,
   createThinClone,
   createVolume,
@@ -6,8 +7,10 @@ import {
   growVolume,
   imageFileInfo,
   lookupVolume,
+  lunHeadIsBlank,
   refreshPool,
   VirshError,
+  type ImageFileInfo,
   type VolumeInfo,
 } from '../../backends/libvirt/index.js';
 import type { Host, StorageDomain } from '../../inventory/index.js';
@@ -59,7 +62,7 @@ import {
   type DiskLocation,
 } from './location.js';
 import type { ProviderContext } from '../context/index.js';
-import { parseTargetId, readTarget } from '../iscsiTarget/index.js';
+import { hostInitiatorIqn, parsePortal, parseTargetId, readTarget } from '../iscsiTarget/index.js';
 import { describeUsers, diskUsers, type DiskUser } from './usage.js';
 
 const TEMPLATE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
@@ -115,7 +118,7 @@ export const diskSchema = blockSchema({
     }),
     clone: stringAttribute({
       description:
-        "How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy). Default thin. Changing it replaces the disk.",
+        "How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy, the only kind on an iscsi storage domain: the image written onto the LUN, which must be blank and at least the image's virtual size). Default thin on a dir storage domain, full on an iscsi one. Changing it replaces the disk.",
       optional: true,
       computed: true,
       forceNew: true,
@@ -152,27 +155,25 @@ function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: Dis
   const diagnostics: Diagnostic[] = [];
   const shareableProblem = shareableDiagnostic(planned, domain.type === 'dir' ? (planned.format ?? 'qcow2') : 'raw');
   if (shareableProblem !== undefined) diagnostics.push(shareableProblem);
+  if (planned.source_image_id !== null && planned.source_template_id !== null)
+    diagnostics.push(
+      errorDiagnostic('Two sources', 'A disk is made from an image or from a template: set source_image_id or source_template_id, not both.', [
+        'source_template_id',
+      ]),
+    );
+  const fromImage = planned.source_image_id !== null || planned.source_template_id !== null;
+  const sourceId = planned.source_image_id ?? planned.source_template_id;
+  if (!fromImage && planned.clone !== null && !isUnknown(planned.clone))
+    diagnostics.push(errorDiagnostic('clone without a source', 'clone says how a disk is made from an image: set source_image_id, or remove clone.', ['clone']));
   if (domain.type === 'dir') {
     if (planned.lun !== null && !isUnknown(planned.lun))
       diagnostics.push(
         errorDiagnostic('lun not used on a dir storage domain', `${domain.name} is a dir storage domain: a disk there is a file. Remove lun.`, ['lun']),
       );
-    if (planned.size_mib === null && planned.source_image_id === null && planned.source_template_id === null)
+    if (planned.size_mib === null && !fromImage)
       diagnostics.push(errorDiagnostic('Missing size_mib', `A disk on the dir storage domain ${domain.name} needs its size: set size_mib.`, ['size_mib']));
     const format = isUnknown(planned.format) ? undefined : ((planned.format ?? 'qcow2') as DiskFormat);
-    if (planned.source_image_id !== null && planned.source_template_id !== null)
-      diagnostics.push(
-        errorDiagnostic('Two sources', 'A disk is made from an image or from a template: set source_image_id or source_template_id, not both.', [
-          'source_template_id',
-        ]),
-      );
-    const fromImage = planned.source_image_id !== null || planned.source_template_id !== null;
-    const sourceId = planned.source_image_id ?? planned.source_template_id;
     const clone = fromImage ? (isUnknown(planned.clone) ? unknown : (planned.clone ?? 'thin')) : null;
-    if (!fromImage && planned.clone !== null && !isUnknown(planned.clone))
-      diagnostics.push(
-        errorDiagnostic('clone without a source', 'clone says how a disk is made from an image: set source_image_id, or remove clone.', ['clone']),
-      );
     if (clone === 'thin' && format === 'raw')
       diagnostics.push(
         errorDiagnostic('A thin clone is qcow2', 'A thin clone is a qcow2 overlay on its image: remove format (or set "qcow2"), or use clone = "full".', [
@@ -192,12 +193,14 @@ function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: Dis
     const location: DiskLocation = { kind: 'volume', domainId: domain.id, volume: volumeNameOf(planned.name, format) };
     return { planned: { ...planned, ...sized, clone, format, id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
   }
-  if (planned.source_image_id !== null || planned.source_template_id !== null)
+  // A LUN has no room for an overlay's backing chain: a disk made from an image there is a full raw copy.
+  const clone = fromImage ? (isUnknown(planned.clone) ? unknown : (planned.clone ?? 'full')) : null;
+  if (clone === 'thin')
     diagnostics.push(
       errorDiagnostic(
-        'Disks from an image on a LUN: not yet',
-        `${domain.name} is an iscsi storage domain; virtplane does not yet copy an image onto a LUN. Make the disk in a dir storage domain.`,
-        ['source_image_id'],
+        'A disk on a LUN is a full copy',
+        `${domain.name} is an iscsi storage domain: a disk made from an image there is the image written onto the LUN (clone = "full"). A thin clone is a qcow2 overlay file: make it in the image's dir storage domain instead.`,
+        ['clone'],
       ),
     );
   if (planned.format === 'qcow2')
@@ -206,9 +209,9 @@ function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: Dis
     );
   if (planned.lun === null)
     diagnostics.push(errorDiagnostic('Missing lun', `A disk on the iscsi storage domain ${domain.name} is one LUN of its target: set lun.`, ['lun']));
-  if (typeof planned.lun !== 'number') return { planned: { ...planned, format: 'raw' }, diagnostics };
+  if (typeof planned.lun !== 'number') return { planned: { ...planned, clone, format: 'raw' }, diagnostics };
   const location: DiskLocation = { kind: 'lun', domainId: domain.id, lun: planned.lun };
-  return { planned: { ...planned, format: 'raw', id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
+  return { planned: { ...planned, clone, format: 'raw', id: formatDiskId(location), path: diskPathOf(domain, location) }, diagnostics };
 }
 
 /** A shareable disk must be raw: two QEMUs writing one qcow2 file would corrupt its metadata. */
@@ -409,16 +412,9 @@ function audit(
 
 /** A disk made from an image: a thin overlay on it or a full copy, grown to size_mib when that is larger. */
 async function cloneImage(provider: ProviderContext, carrier: HostRead, place: DiskPlace, volume: string, planned: DiskState): Promise<VolumeInfo> {
-  const fromTemplate = planned.source_template_id !== null;
-  const attribute = fromTemplate ? 'source_template_id' : 'source_image_id';
-  const image = fromTemplate ? parseTemplateId(planned.source_template_id ?? '') : parseImageId(planned.source_image_id ?? '');
-  const imagePlace = image === undefined ? undefined : await placeOf(provider, image.domainId);
-  if (image === undefined || imagePlace === undefined)
-    throw new DiagnosticError('Source not found', `No storage domain holds ${planned.source_template_id ?? planned.source_image_id}. Create it first.`, [
-      attribute,
-    ]);
+  const { name, path: base, attribute } = await sourceOf(provider, planned);
+  const image = { name };
   const host = carrier.host;
-  const base = fromTemplate ? templatePathOf(imagePlace.domain, image) : imagePathOf(imagePlace.domain, image);
   const baseInfo = await onHost(host.row.name, `reading ${image.name}`, () => imageFileInfo(host.libvirt, base), [attribute]);
   if (baseInfo === null) throw new DiagnosticError('Source not found', `${base} is not on ${host.row.name}: apply ${image.name} first.`, [attribute]);
   const baseMiB = Math.ceil(baseInfo.virtualSizeBytes / MIB);
@@ -441,6 +437,79 @@ async function cloneImage(provider: ProviderContext, carrier: HostRead, place: D
   const created = await lookupVolume(host.libvirt, place.domain.name, volume);
   if (created === null) throw new DiagnosticError('Volume vanished', `${volume} is gone right after it was made.`, ['name']);
   return created;
+}
+
+/** The image or template a disk is made from: its file on the hosts, and which attribute named it. */
+async function sourceOf(provider: ProviderContext, planned: DiskState): Promise<{ readonly name: string; readonly path: string; readonly attribute: string }> {
+  const fromTemplate = planned.source_template_id !== null;
+  const attribute = fromTemplate ? 'source_template_id' : 'source_image_id';
+  const image = fromTemplate ? parseTemplateId(planned.source_template_id ?? '') : parseImageId(planned.source_image_id ?? '');
+  const imagePlace = image === undefined ? undefined : await placeOf(provider, image.domainId);
+  if (image === undefined || imagePlace === undefined)
+    throw new DiagnosticError('Source not found', `No storage domain holds ${planned.source_template_id ?? planned.source_image_id}. Create it first.`, [
+      attribute,
+    ]);
+  return { name: image.name, path: fromTemplate ? templatePathOf(imagePlace.domain, image) : imagePathOf(imagePlace.domain, image), attribute };
+}
+
+/**
+ * A disk on a LUN made from an image: the image written onto the LUN as raw bytes by a host that
+ * carries the LUN's storage domain and sees the image's file. Never over someone's data: the LUN's
+ * first MiB must be blank, unless the inventory already names this very disk there (an apply killed
+ * mid-copy: the copy starts again). The row is written before the first byte, so that holds.
+ */
+async function writeImageOntoLun(provider: ProviderContext, place: DiskPlace, lun: number, lunMiB: number, planned: DiskState, signal: AbortSignal): Promise<void> {
+  const source = await sourceOf(provider, planned);
+  const carriers = await carriersOf(provider, place, signal);
+  let chosen: { readonly carrier: HostRead; readonly info: ImageFileInfo } | undefined;
+  for (const carrier of carriers) {
+    const info = await onHost(carrier.host.row.name, `reading ${source.name}`, () => imageFileInfo(carrier.host.libvirt, source.path), [source.attribute]);
+    if (info !== null) {
+      chosen = { carrier, info };
+      break;
+    }
+  }
+  if (chosen === undefined)
+    throw new DiagnosticError(
+      'Source not found',
+      `${source.path} is on no host that carries ${place.domain.name} (${carriers.map((carrier) => carrier.host.row.name).join(', ') || 'none'}): the image's storage domain must be reachable from a host of the LUN's data center. Apply ${source.name} first, or keep it in a dir storage domain these hosts share.`,
+      [source.attribute],
+    );
+  const { carrier, info } = chosen;
+  const host = carrier.host;
+  const pool = carrier.read.pools.find((candidate) => candidate.name === place.domain.name);
+  if (pool?.model?.type === 'iscsi-direct' && pool.model.auth !== undefined)
+    throw new DiagnosticError(
+      'Image onto a CHAP-protected LUN: not yet',
+      `The target of ${place.domain.name} requires CHAP, whose secret lives only in a private libvirt secret on each host, where QEMU's image tools cannot use it. Make this disk on a target without CHAP, or in a dir storage domain. Nothing was written.`,
+      ['storage_domain_id'],
+    );
+  const baseMiB = Math.ceil(info.virtualSizeBytes / MIB);
+  if (baseMiB > lunMiB)
+    throw new DiagnosticError(
+      'LUN smaller than its image',
+      `${source.name} holds a ${baseMiB} MiB disk; LUN ${lun} is ${lunMiB} MiB. Grow the LUN on its target (virtplane_iscsi_target lun block) to ${baseMiB} MiB or more first. Nothing was written.`,
+      ['lun'],
+    );
+  const portal = parsePortal(place.domain.portal ?? '');
+  const portalHost = portal?.host.includes(':') ? `[${portal.host}]` : (portal?.host ?? '');
+  const address = { portal: `${portalHost}:${portal?.port ?? 3260}`, targetIqn: place.domain.iqn ?? '', lun, initiatorIqn: hostInitiatorIqn(host.row.id) };
+  const known = await provider.inventory.use((inventory) => inventory.disks.get(planned.id ?? ''));
+  if (known !== undefined && known.name !== planned.name)
+    throw new DiagnosticError('LUN in use', `LUN ${lun} of ${place.domain.name} is disk ${known.name} in the inventory. Choose another LUN. Nothing was written.`, ['lun']);
+  if (known === undefined && !(await onHost(host.row.name, `reading LUN ${lun}`, () => lunHeadIsBlank(host.libvirt, address), ['lun'])))
+    throw new DiagnosticError(
+      'LUN holds data',
+      `LUN ${lun} of ${place.domain.name} has data in its first MiB (a partition table, a file system) and no virtplane disk is known there: virtplane never writes over data it did not make. Choose a blank LUN, or clear this one yourself if its data is not needed. Nothing was written.`,
+      ['lun'],
+    );
+  await register(provider, planned);
+  const started = Date.now();
+  progress(`disk ${planned.name}: writing ${source.name} (${baseMiB} MiB) onto LUN ${lun} from ${host.row.name}`);
+  await onHost(host.row.name, `writing ${source.name} onto LUN ${lun}`, () => copyImageOntoLun(host.libvirt, source.path, info.format, address, signal), [
+    source.attribute,
+  ]);
+  progress(`disk ${planned.name}: written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /**
@@ -536,6 +605,8 @@ export const diskResource = defineResource<ProviderContext>()({
       const existing = await lunSize(provider, place, location.lun, signal);
       if (existing === null) throw lunNotFound(place.domain, location.lun);
       size = requireLunSize(existing, location.lun, planned.size_mib);
+      if (planned.source_image_id !== null || planned.source_template_id !== null)
+        await writeImageOntoLun(provider, place, location.lun, size, { ...(decided as DiskState), size_mib: size }, signal);
     }
     const state: DiskState = { ...(decided as DiskState), size_mib: size };
     await register(provider, state);

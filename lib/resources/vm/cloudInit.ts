@@ -4,10 +4,11 @@
  * disk is; and the guest's addresses (guest agent, else DHCP leases), waited for after create when
  * wait_for_ip asks for it.
  */
-import { domainAddresses, removeImageFile, writeSmallFile, type LibvirtHost } from '../../backends/libvirt/index.js';
+import { domainAddresses, removeImageFile, writeSmallFile, type HostInventory, type LibvirtHost } from '../../backends/libvirt/index.js';
 import { buildNoCloudSeed, instanceIdOf, type CloudInitConfig } from '../../backends/cloudinit/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import { onHost, progress } from '../shared/index.js';
+import type { StorageDomain } from '../../inventory/index.js';
 import type { ResolvedDisk } from './devices.js';
 import type { VmState } from './schema.js';
 
@@ -25,17 +26,22 @@ export function cloudInitConfigOf(planned: Pick<VmState, 'cloud_init' | 'name'>)
   };
 }
 
-/** Where the seed lives: beside the VM's first disk on a dir storage domain (a LUN has no room for a file). */
-export function seedPathOf(vmId: string, disks: readonly ResolvedDisk[]): string {
+/**
+ * Where the seed lives: beside the VM's first disk on a dir storage domain, else beside the template
+ * the VM comes from (a VM whose disks are all LUNs: a LUN has no room for a file). Either directory is
+ * one the VM's hosts share, so a migration or a restart elsewhere finds the seed.
+ */
+export function seedPathOf(vmId: string, disks: readonly ResolvedDisk[], templateDomain?: Pick<StorageDomain, 'type' | 'path'>): string {
   const disk = disks.find((candidate) => candidate.domain.type === 'dir' && candidate.domain.path);
-  if (disk === undefined) {
+  const directory = disk?.domain.path ?? (templateDomain?.type === 'dir' ? templateDomain.path : null);
+  if (!directory) {
     throw new DiagnosticError(
       'No place for the cloud-init seed',
-      "virtplane writes the cloud-init seed as a small file next to the VM's first disk on a dir storage domain, and this VM has none. Attach a disk from a dir storage domain, or remove cloud_init.",
+      "virtplane writes the cloud-init seed as a small file next to the VM's first disk on a dir storage domain, or next to its template, and this VM has neither. Attach a disk from a dir storage domain, set template_id, or remove cloud_init.",
       ['cloud_init'],
     );
   }
-  return `${(disk.domain.path ?? '').replace(/\/+$/, '')}/${vmId}.cidata.iso`;
+  return `${directory.replace(/\/+$/, '')}/${vmId}.cidata.iso`;
 }
 
 export async function writeSeed(host: LibvirtHost, path: string, vmId: string, config: CloudInitConfig): Promise<void> {
@@ -52,6 +58,20 @@ export async function addressesOf(host: LibvirtHost, vmId: string, macs: readonl
   const found = await domainAddresses(host, vmId).catch(() => ({ source: 'none' as const, interfaces: [] }));
   const byMac = new Map(found.interfaces.map((entry) => [entry.mac, entry.ipv4]));
   return macs.map((mac) => byMac.get(mac.toLowerCase())?.[0] ?? '');
+}
+
+/**
+ * Each NIC's first IPv4 address for a refresh: from the DHCP leases in the refresh's bulk reads of the
+ * VM's hosts (no extra round trip; a lease stays with the host whose network handed it out, so it is
+ * still found after a migration), else, for a NIC no lease knows (a static address), the guest agent.
+ */
+export async function refreshAddressesOf(hostReads: readonly HostInventory[], host: LibvirtHost, vmId: string, macs: readonly string[]): Promise<string[]> {
+  const leased = new Map<string, string>();
+  for (const read of hostReads) for (const network of read.networks) for (const lease of network.leases) if (!leased.has(lease.mac)) leased.set(lease.mac, lease.ipv4);
+  const fromLeases = macs.map((mac) => leased.get(mac.toLowerCase()) ?? '');
+  if (fromLeases.every((address) => address !== '')) return fromLeases;
+  const asked = await addressesOf(host, vmId, macs);
+  return fromLeases.map((address, index) => address || (asked[index] ?? ''));
 }
 
 /** Waits until every NIC has an address, with a progress line now and then; a timeout says what was seen. */

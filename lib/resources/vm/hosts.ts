@@ -8,6 +8,7 @@ import {
   sshLibvirtHost,
   type BulkDomain,
   type DomainRecord,
+  type HostInventory,
   type LibvirtHost,
   type MigrationTarget,
   type VmSettings,
@@ -119,6 +120,12 @@ export async function findVmDomain(
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) throw failure.reason;
   return null;
+}
+
+/** The refresh's bulk reads of `hosts` (shared, so usually no new round trip); a host that cannot be read is left out. */
+export async function readsOf(provider: ProviderContext, hosts: readonly Host[], signal?: AbortSignal): Promise<HostInventory[]> {
+  const results = await Promise.allSettled(hosts.map((row) => provider.hostReads.read(vmHost(provider, row).endpoint, { signal })));
+  return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
 }
 
 /** The domain on one host, read directly (not from the shared bulk read): for apply-time decisions. */

@@ -6,6 +6,7 @@ import type { DomainVirtType, VmSettings } from '../../backends/libvirt/index.js
 import type { Cluster, Host } from '../../inventory/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import { withInventoryDiagnostics } from '../shared/index.js';
+import { parseTemplateId } from '../disk/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { domainDiskOn, interfaceFor, resolveDisk, resolveNetworks, type ResolvedDisk } from './devices.js';
 import { vmHost } from './hosts.js';
@@ -73,7 +74,9 @@ export async function resolveVm(provider: ProviderContext, planned: VmState): Pr
           settings,
         };
         const config = cloudInitConfigOf(planned);
-        const seed = config === undefined ? undefined : { path: seedPathOf(planned.id ?? '', disks), config };
+        const template = planned.template_id === null ? undefined : parseTemplateId(planned.template_id);
+        const templateDomain = config === undefined || template === undefined ? undefined : await inventory.storageDomains.get(template.domainId);
+        const seed = config === undefined ? undefined : { path: seedPathOf(planned.id ?? '', disks, templateDomain), config };
         return { cluster, hosts, disks, base, ...(seed === undefined ? {} : { seed }) };
       },
       { cluster: ['cluster_id'], datacenter: ['cluster_id'], network: ['nic'] },

@@ -1,12 +1,12 @@
 import { isActive, isUuid } from '../../backends/libvirt/index.js';
-import { addressesOf } from './cloudInit.js';
+import { refreshAddressesOf } from './cloudInit.js';
 import { templateSettings } from '../template/index.js';
 import type { Host } from '../../inventory/index.js';
 import { DiagnosticError, defineResource, type PrivateData } from '../../framework/index.js';
 import { unknownToInventoryError } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { assertOwned } from './domain.js';
-import { findVmDomain, hostReadError, vmHost, type FoundDomain } from './hosts.js';
+import { findVmDomain, hostReadError, readsOf, vmHost, type FoundDomain } from './hosts.js';
 import { stateAfter, type Converged } from './converge.js';
 import { createVm } from './create.js';
 import { deleteVm, updateVm } from './lifecycle.js';
@@ -120,7 +120,9 @@ export const vmResource = defineResource<ProviderContext>()({
     if (found === null) return null;
     assertOwned(found, vmId);
     const macs = found.model.interfaces.map((nic) => (nic.mac ?? '').toLowerCase());
-    const addresses = isActive(found.state) ? await addressesOf(found.host.libvirt, vmId, macs) : macs.map(() => '');
+    const addresses = isActive(found.state)
+      ? await refreshAddressesOf(await readsOf(provider, hosts, signal), found.host.libvirt, vmId, macs)
+      : macs.map(() => '');
     const fromDomain = vmStateFromDomain({
       uuid: found.uuid,
       model: found.model,

@@ -40,6 +40,7 @@ describe('what a host carries', () => {
     name: 'lan',
     active: true,
     autostart: true,
+    leases: [],
     persistent: true,
     xml: '',
     model: { ...model, uuid: 'u', bridge: 'virbr3' },
