@@ -106,12 +106,13 @@ resource "virtplane_storage_domain" "san" {
   depends_on = [virtplane_host.kvm]
 }
 
-# Images and templates live in a directory the hosts share (on this machine they share one file system).
+# Images, templates and the guests' cloud-init seeds live in a directory all hosts share (the lab's
+# stand-in for an NFS export mounted on every host).
 resource "virtplane_storage_domain" "images" {
   name          = "${var.name_prefix}images"
   datacenter_id = virtplane_datacenter.default.id
   type          = "dir"
-  path          = "/var/lib/virtplane/${var.name_prefix}images"
+  path          = "${local.lab.sharedDirectory}/${var.name_prefix}images"
 
   depends_on = [virtplane_host.kvm]
 }

@@ -2,7 +2,7 @@
  * The reference lab of the oVirt course as a cdktf app: this machine is the engine (Terraform and the
  * inventory), the KVM hosts kvm1 and kvm2 and the storage server come from .virtplane/lab.json
  * (written by `virtplane lab up`). Data center "Default", one cluster, an iSCSI storage domain on the
- * storage server, a dir storage domain for images, a NAT network, the lab's Debian 12 cloud image, a
+ * storage server, a dir storage domain for images (in a directory all hosts share), a NAT network, the lab's Debian 12 cloud image, a
  * template from it, and three VMs (web, db, cache) booted from the template: each has its own copy of
  * the template's disk on a LUN of the shared storage (so it migrates live), and cloud-init gives it a
  * user "lab" with the lab's SSH key; web serves a small page on port 80.
@@ -30,6 +30,8 @@ interface LabFile {
   readonly storage: { readonly address: string; readonly port: number; readonly hostKey: string };
   /** The guest image `virtplane lab up` built (or found cached): Debian 12 with cloud-init. */
   readonly guestImage?: { readonly path: string; readonly sha256: string };
+  /** A directory every host of the lab sees (a stand-in for an NFS export mounted on all of them). */
+  readonly sharedDirectory?: string;
 }
 
 export interface SeedLabOptions {
@@ -64,8 +66,9 @@ export class SeedLab extends TerraformStack {
   constructor(scope: Construct, id: string, options: SeedLabOptions) {
     super(scope, id);
     const { lab, namePrefix: prefix } = options;
-    const guestImage = lab.guestImage;
-    if (guestImage === undefined) throw new Error('The lab file names no guest image: run `virtplane lab up` (it builds the image once, then reuses it).');
+    const { guestImage, sharedDirectory } = lab;
+    if (guestImage === undefined || sharedDirectory === undefined)
+      throw new Error('The lab file names no guest image or shared directory: run `virtplane lab up` (it builds the image once, then reuses it).');
     const publicKey = readFileSync(`${lab.sshPrivateKeyFile}.pub`, 'utf8').trim();
     new VirtplaneProvider(this, 'virtplane', { inventory: options.inventory, sshUser: lab.sshUser, sshPrivateKeyFile: lab.sshPrivateKeyFile });
 
@@ -84,8 +87,8 @@ export class SeedLab extends TerraformStack {
       luns: [1, 2, 3].map((lun) => ({ lun, sizeMib: GUEST_DISK_MIB })),
     });
     const san = dataCenter.addStorageDomain('san', { name: `${prefix}seed-san`, type: 'iscsi', iscsiTarget: target });
-    // Images and templates live in a directory the hosts share (on this machine they share one file system).
-    const images = dataCenter.addStorageDomain('images', { name: `${prefix}seed-images`, type: 'dir', path: `/var/lib/virtplane/${prefix}seed-images` });
+    // Images, templates and the guests' cloud-init seeds live in a directory all hosts share.
+    const images = dataCenter.addStorageDomain('images', { name: `${prefix}seed-images`, type: 'dir', path: `${sharedDirectory}/${prefix}seed-images` });
     const lan = dataCenter.addNetwork('lan', { name: `${prefix}seed-lan`, mode: 'nat', cidr: options.lanCidr });
 
     const debian = new Image(this, 'debian-12', { name: 'debian-12', storageDomain: images, source: guestImage.path, sha256: guestImage.sha256 });
@@ -138,7 +141,10 @@ export class SeedLab extends TerraformStack {
     );
     new TerraformOutput(this, 'vms', {
       value: Object.fromEntries(
-        vms.map((vm) => [vm.node.id, { id: vm.id, host: Fn.lookup(hostNames, vm.currentHostId, 'unknown'), state: vm.state, address: Fn.element(vm.ipAddresses, 0) }]),
+        vms.map((vm) => [
+          vm.node.id,
+          { id: vm.id, host: Fn.lookup(hostNames, vm.currentHostId, 'unknown'), state: vm.state, address: Fn.element(vm.ipAddresses, 0) },
+        ]),
       ),
     });
   }

@@ -224,6 +224,9 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
   const storage = entries.find((entry) => entry.name === 'storage')!;
   const guestImage = await labGuestImageEntry();
   progress(guestImage ? `guest image: ${guestImage.path}` : 'no guest image yet: `virtplane lab image` builds one (a few minutes, once per machine)');
+  // Outside every machine's private bind mounts, so all of them see it (and this machine too).
+  const sharedDirectory = join(plan.stateDir, 'shared');
+  await mkdir(sharedDirectory, { recursive: true, mode: 0o755 });
   const lab: LabFile = {
     sshUser: 'root',
     sshPrivateKeyFile: clientKeyPath,
@@ -231,6 +234,7 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
     hosts: entries.filter((entry) => entry.name !== 'storage'),
     storage,
     ...(guestImage && { guestImage }),
+    sharedDirectory,
   };
   const record: LabRecord = {
     layout: LAB_LAYOUT,

@@ -30,6 +30,12 @@ export interface LabFile {
   readonly storage: LabHostEntry;
   /** Absent until `virtplane lab image` has built the image (`lab up` does not build it: it takes minutes). */
   readonly guestImage?: LabGuestImage;
+  /**
+   * A directory every hypervisor of the lab sees at the same path, as if one NFS export were mounted
+   * on all of them (each host's /var/lib/virtplane and libvirt folders are its own): for dir storage
+   * domains that several hosts share, such as the examples' images. Absent in labs from before it.
+   */
+  readonly sharedDirectory?: string;
 }
 
 export const DEFAULT_LAB_FILE = '.virtplane/lab.json';

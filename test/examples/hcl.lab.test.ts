@@ -1,10 +1,14 @@
-/** examples/hcl as a user runs it, against the lab: apply, empty plan, destroy leaving nothing behind. */
-import { copyFile } from 'node:fs/promises';
+/**
+ * examples/hcl as a user runs it, against the lab: apply boots three Debian guests from the template
+ * (web serves its page), an empty plan, destroy leaving nothing behind (no image, template or seed).
+ */
+import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshPool } from '../../lib/backends/ssh/index.js';
 import { buildProvider, createTerraformWorkspace, REPO_ROOT, type TerraformWorkspace } from '../support/terraform.js';
 import { useLab, type TestLab } from '../support/lab.js';
+import { untilItWorks } from '../support/guests.js';
 
 let lab: TestLab;
 let tf: TerraformWorkspace;
@@ -53,26 +57,30 @@ afterAll(async () => {
   await ssh.close();
 });
 
-describe('examples/hcl', () => {
+// Booting three guests under TCG takes minutes.
+describe('examples/hcl', { timeout: 900_000 }, () => {
   it('deploys the reference lab: storage and network on every host, three VMs over both hosts, then plans nothing', async () => {
     const applied = await tf.apply(variables);
     const outputs = JSON.parse((await tf.run(['output', '-json'])).stdout) as {
       hosts: { value: Record<string, { address: string; memory_mib: number }> };
       storage: { value: { hosts: string[]; disks: Record<string, { path: string; size_mib: number }> } };
-      vms: { value: Record<string, { host: string; state: string; macs: string[] }> };
+      vms: { value: Record<string, { host: string; state: string; macs: string[]; address: string }> };
     };
     expect(Object.keys(outputs.hosts.value).sort()).toEqual(lab.lab.hosts.map((host) => host.name).sort());
     expect(outputs.hosts.value.kvm1!.address).toBe(lab.lab.hosts[0]!.address);
     expect(outputs.hosts.value.kvm1!.memory_mib).toBeGreaterThan(0);
     expect(outputs.storage.value.hosts).toEqual(lab.lab.hosts.map((host) => host.name).sort());
     expect(outputs.storage.value.disks).toEqual({
-      [`${PREFIX}web-system`]: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/1`, size_mib: 64 },
-      [`${PREFIX}db-system`]: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/2`, size_mib: 64 },
-      [`${PREFIX}cache-system`]: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/3`, size_mib: 64 },
+      [`${PREFIX}web-system`]: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/1`, size_mib: 1024 },
+      [`${PREFIX}db-system`]: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/2`, size_mib: 1024 },
+      [`${PREFIX}cache-system`]: { path: `iscsi://${lab.lab.storage.address}:3260/${TARGET}/3`, size_mib: 1024 },
     });
     const vms = outputs.vms.value;
     expect(Object.keys(vms).sort()).toEqual(['cache', 'db', 'web']);
-    for (const vm of Object.values(vms)) expect(vm.state).toBe('running');
+    for (const vm of Object.values(vms)) {
+      expect(vm.state).toBe('running');
+      expect(vm.address).toMatch(/^10\.203\.0\.\d+$/);
+    }
     // web is pinned to kvm1; evenly_distributed puts at least one of the others on kvm2.
     expect(vms.web!.host).toBe('kvm1');
     expect(new Set(Object.values(vms).map((vm) => vm.host))).toEqual(new Set(['kvm1', 'kvm2']));
@@ -81,6 +89,13 @@ describe('examples/hcl', () => {
       expect({ host: host.name, networks: await active(host, 'net-list') }).toEqual({ host: host.name, networks: expect.arrayContaining([NETWORK]) });
     }
     expect(await storageTargets()).toContain(TARGET);
+    // The guest booted from the template, and cloud-init ran web's runcmd: its page answers.
+    const kvm1 = lab.hosts.find((host) => host.name === 'kvm1')!;
+    const page = await untilItWorks(
+      async () => (await ssh.exec(kvm1, ['curl', '-sf', '-m', '5', `http://${vms.web!.address}/`], { timeoutMs: 30_000 })).stdout,
+      300_000,
+    );
+    expect(page).toContain('<h1>web</h1>');
     const plan = await tf.plan(variables);
     expect(plan.hasChanges).toBe(false);
     process.stderr.write(`[examples/hcl] apply ${applied.durationMs.toFixed(0)} ms, no-op plan ${plan.result.durationMs.toFixed(0)} ms\n`);
@@ -102,5 +117,6 @@ describe('examples/hcl', () => {
     expect(await storageTargets()).not.toContain(TARGET);
     const files = await ssh.exec(lab.storage, ['ls', `/var/lib/virtplane/iscsi/${TARGET}`], { allowExitCodes: [2] });
     expect(files.exitCode).toBe(2);
+    expect(await readdir(`${lab.lab.sharedDirectory}/${PREFIX}images`).catch(() => [])).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * A second, one-host lab (prefix "vpt", its own subnet) that this file brings up, breaks, repairs and
  * takes down, so the shared lab of the other tests is never disturbed.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,8 +57,17 @@ describe('lab up and down', () => {
     const written = JSON.parse(await readFile(labFile, 'utf8')) as LabFile;
     // guestImage only where `lab image` has cached one on this machine.
     const image = await labGuestImageEntry();
-    expect(Object.keys(written).sort()).toEqual([...(image ? ['guestImage'] : []), 'hosts', 'knownHostsFile', 'sshPrivateKeyFile', 'sshUser', 'storage']);
+    expect(Object.keys(written).sort()).toEqual([
+      ...(image ? ['guestImage'] : []),
+      'hosts',
+      'knownHostsFile',
+      'sharedDirectory',
+      'sshPrivateKeyFile',
+      'sshUser',
+      'storage',
+    ]);
     expect(written.guestImage).toEqual(image);
+    expect(statSync(written.sharedDirectory!).isDirectory()).toBe(true);
     expect(written.hosts[0]).toEqual({ name: 'kvm1', address: '10.78.0.11', port: 22, hostKey: expect.stringMatching(/^ssh-ed25519 /) });
   });
 

@@ -306,6 +306,20 @@ export async function overlaysOf(host: LibvirtHost, dir: string, base: string): 
   return result.stdout.split('\n').filter((line) => line !== '');
 }
 
+/**
+ * Copies a small file (a NoCloud seed) from one host to the same path on another, unless the other
+ * already has a file there (a directory both share, or a copy made before). Whole in memory: small
+ * files only.
+ */
+export async function copySmallFileToHost(from: LibvirtHost, to: LibvirtHost, path: string): Promise<'copied' | 'present'> {
+  checkPath(path);
+  if ((await to.exec(['test', '-f', path], { allowExitCodes: [1] })).exitCode === 0) return 'present';
+  // stdout is text: base64 carries the bytes through it unchanged.
+  const encoded = await from.exec(['base64', '-w0', '--', path]);
+  await writeSmallFile(to, path, Buffer.from(encoded.stdout.trim(), 'base64'));
+  return 'copied';
+}
+
 /** A small text file's content, or null when there is no such file. */
 export async function readSmallFile(host: LibvirtHost, path: string): Promise<string | null> {
   checkPath(path);

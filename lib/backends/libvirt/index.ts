@@ -89,6 +89,7 @@ export type { BulkDomain, BulkNetwork, BulkPool, DhcpLease, HostFacts, HostInven
 export {
   copyImageOntoLun,
   copyReadOnly,
+  copySmallFileToHost,
   createFullCopy,
   createThinClone,
   domainAddresses,

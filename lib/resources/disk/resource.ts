@@ -151,7 +151,7 @@ const DISK_TYPE = 'virtplane_disk';
 const MIB = 1024 * 1024;
 
 /** What the plan decides from the storage domain's type: the id, path, format (and for a LUN, nothing about size). */
-function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: DiskPlanned; diagnostics: Diagnostic[] } {
+export function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: DiskPlanned; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const shareableProblem = shareableDiagnostic(planned, domain.type === 'dir' ? (planned.format ?? 'qcow2') : 'raw');
   if (shareableProblem !== undefined) diagnostics.push(shareableProblem);
@@ -164,7 +164,9 @@ function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: Dis
   const fromImage = planned.source_image_id !== null || planned.source_template_id !== null;
   const sourceId = planned.source_image_id ?? planned.source_template_id;
   if (!fromImage && planned.clone !== null && !isUnknown(planned.clone))
-    diagnostics.push(errorDiagnostic('clone without a source', 'clone says how a disk is made from an image: set source_image_id, or remove clone.', ['clone']));
+    diagnostics.push(
+      errorDiagnostic('clone without a source', 'clone says how a disk is made from an image: set source_image_id, or remove clone.', ['clone']),
+    );
   if (domain.type === 'dir') {
     if (planned.lun !== null && !isUnknown(planned.lun))
       diagnostics.push(
@@ -458,7 +460,14 @@ async function sourceOf(provider: ProviderContext, planned: DiskState): Promise<
  * first MiB must be blank, unless the inventory already names this very disk there (an apply killed
  * mid-copy: the copy starts again). The row is written before the first byte, so that holds.
  */
-async function writeImageOntoLun(provider: ProviderContext, place: DiskPlace, lun: number, lunMiB: number, planned: DiskState, signal: AbortSignal): Promise<void> {
+async function writeImageOntoLun(
+  provider: ProviderContext,
+  place: DiskPlace,
+  lun: number,
+  lunMiB: number,
+  planned: DiskState,
+  signal: AbortSignal,
+): Promise<void> {
   const source = await sourceOf(provider, planned);
   const carriers = await carriersOf(provider, place, signal);
   let chosen: { readonly carrier: HostRead; readonly info: ImageFileInfo } | undefined;
@@ -496,7 +505,11 @@ async function writeImageOntoLun(provider: ProviderContext, place: DiskPlace, lu
   const address = { portal: `${portalHost}:${portal?.port ?? 3260}`, targetIqn: place.domain.iqn ?? '', lun, initiatorIqn: hostInitiatorIqn(host.row.id) };
   const known = await provider.inventory.use((inventory) => inventory.disks.get(planned.id ?? ''));
   if (known !== undefined && known.name !== planned.name)
-    throw new DiagnosticError('LUN in use', `LUN ${lun} of ${place.domain.name} is disk ${known.name} in the inventory. Choose another LUN. Nothing was written.`, ['lun']);
+    throw new DiagnosticError(
+      'LUN in use',
+      `LUN ${lun} of ${place.domain.name} is disk ${known.name} in the inventory. Choose another LUN. Nothing was written.`,
+      ['lun'],
+    );
   if (known === undefined && !(await onHost(host.row.name, `reading LUN ${lun}`, () => lunHeadIsBlank(host.libvirt, address), ['lun'])))
     throw new DiagnosticError(
       'LUN holds data',

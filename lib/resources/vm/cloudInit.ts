@@ -4,12 +4,21 @@
  * disk is; and the guest's addresses (guest agent, else DHCP leases), waited for after create when
  * wait_for_ip asks for it.
  */
-import { domainAddresses, removeImageFile, writeSmallFile, type HostInventory, type LibvirtHost } from '../../backends/libvirt/index.js';
+import {
+  copySmallFileToHost,
+  domainAddresses,
+  removeImageFile,
+  writeSmallFile,
+  type DomainModel,
+  type HostInventory,
+  type LibvirtHost,
+} from '../../backends/libvirt/index.js';
 import { buildNoCloudSeed, instanceIdOf, type CloudInitConfig } from '../../backends/cloudinit/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import { onHost, progress } from '../shared/index.js';
 import type { StorageDomain } from '../../inventory/index.js';
 import type { ResolvedDisk } from './devices.js';
+import { isSeedDisk } from './model.js';
 import type { VmState } from './schema.js';
 
 /** The cloud-init configuration of the plan, or undefined when it has no cloud_init block. */
@@ -49,6 +58,19 @@ export async function writeSeed(host: LibvirtHost, path: string, vmId: string, c
   await onHost(host.name, 'writing the cloud-init seed', () => writeSmallFile(host, path, seed), ['cloud_init']);
 }
 
+/**
+ * Before a VM moves: its seed where the target host finds it. A seed in a directory both hosts share is
+ * there already; one in a host's own directory is copied (the guest reads it again at its next boot
+ * there), and the copy's path is returned so that the move removes the side the VM left.
+ */
+export async function carrySeed(from: LibvirtHost, to: LibvirtHost, model: Pick<DomainModel, 'disks'>): Promise<string | undefined> {
+  const seed = model.disks.find(isSeedDisk);
+  if (seed === undefined || seed.source.kind !== 'file') return undefined;
+  const path = seed.source.path;
+  const outcome = await onHost(to.name, 'copying the cloud-init seed', () => copySmallFileToHost(from, to, path));
+  return outcome === 'copied' ? path : undefined;
+}
+
 export async function removeSeed(host: LibvirtHost, path: string): Promise<void> {
   await removeImageFile(host, path).catch(() => undefined);
 }
@@ -67,7 +89,8 @@ export async function addressesOf(host: LibvirtHost, vmId: string, macs: readonl
  */
 export async function refreshAddressesOf(hostReads: readonly HostInventory[], host: LibvirtHost, vmId: string, macs: readonly string[]): Promise<string[]> {
   const leased = new Map<string, string>();
-  for (const read of hostReads) for (const network of read.networks) for (const lease of network.leases) if (!leased.has(lease.mac)) leased.set(lease.mac, lease.ipv4);
+  for (const read of hostReads)
+    for (const network of read.networks) for (const lease of network.leases) if (!leased.has(lease.mac)) leased.set(lease.mac, lease.ipv4);
   const fromLeases = macs.map((mac) => leased.get(mac.toLowerCase()) ?? '');
   if (fromLeases.every((address) => address !== '')) return fromLeases;
   const asked = await addressesOf(host, vmId, macs);

@@ -13,6 +13,7 @@ import type { ProviderContext } from '../context/index.js';
 import { assertOwned } from './domain.js';
 import { lookupVmOn, migrationTargetOf, vmHost, type FoundDomain } from './hosts.js';
 import { changePlacement } from './placement.js';
+import { carrySeed, removeSeed } from './cloudInit.js';
 
 type MoveKind = 'live' | 'cold';
 
@@ -56,21 +57,29 @@ export async function moveVm(provider: ProviderContext, request: VmMoveRequest):
   assertOwned(found, vmId);
   if (!(await provider.inventory.use((inventory) => inventory.vmPlacements.get(vmId)))) await registerWhereItIs(provider, found, cluster.id);
   await provider.inventory.use((inventory) => changePlacement(inventory, vmId, { hostId: to.id }, path));
+  let carriedSeed: string | undefined;
   try {
+    carriedSeed = await carrySeed(source.libvirt, target.libvirt, found.model);
+    let kind: MoveKind;
     if (isActive(found.state)) {
       await migrateDomainLive(source.libvirt, vmId, migrationTargetOf(provider, to), {
         timeoutMs: request.timeoutMs ?? 300_000,
         targetHost: target.libvirt,
         ...(cluster.migrationBandwidthMbps === null ? {} : { bandwidthMiBps: cluster.migrationBandwidthMbps }),
       });
-      return 'live';
+      kind = 'live';
+    } else {
+      await moveDomainCold(source.libvirt, target.libvirt, vmId);
+      kind = 'cold';
     }
-    await moveDomainCold(source.libvirt, target.libvirt, vmId);
-    return 'cold';
+    // A seed copied into the target's own directory: the source's copy belongs to nothing now.
+    if (carriedSeed !== undefined) await removeSeed(source.libvirt, carriedSeed);
+    return kind;
   } catch (error) {
     // Reality wins: record the VM where its domain is now, whichever side that is.
     const stillThere = (await lookupVmOn(source, vmId).catch(() => null)) ?? (await lookupVmOn(target, vmId).catch(() => null));
     if (stillThere) await registerWhereItIs(provider, stillThere, cluster.id).catch(() => undefined);
+    if (carriedSeed !== undefined && stillThere?.host.row.id === from.id) await removeSeed(target.libvirt, carriedSeed);
     throw new DiagnosticError(
       'Migration failed',
       `Moving VM ${found.name} from ${from.name} to ${to.name} failed: ${(error as Error).message}${stillThere ? ` It is still on ${stillThere.host.row.name}.` : ''}`,

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, type TestLab } from '../../support/lab.js';
 import { hclString, providerBlock } from '../../support/platformHcl.js';
+import { sshToGuestArgv, untilItWorks } from '../../support/guests.js';
 
 const run = promisify(execFile);
 const IMAGE_DIR = process.env.VIRTPLANE_IMAGE_CACHE ?? '/var/cache/virtplane/images';
@@ -178,34 +179,12 @@ async function inHostNamespace(argv: readonly string[]): Promise<string> {
 }
 
 async function guestSsh(address: string, command: string): Promise<string> {
-  return inHostNamespace([
-    'ssh',
-    '-i',
-    keyFile,
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'ConnectTimeout=5',
-    `tester@${address}`,
-    command,
-  ]);
+  return inHostNamespace(sshToGuestArgv(keyFile, `tester@${address}`, command));
 }
 
 /** SSH to the guest, tried again while it is still booting (sshd not up yet). */
-async function guestSshWhenUp(address: string, command: string, timeoutMs = 300_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await guestSsh(address, command);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-    }
-  }
+function guestSshWhenUp(address: string, command: string, timeoutMs = 300_000): Promise<string> {
+  return untilItWorks(() => guestSsh(address, command), timeoutMs);
 }
 
 async function sha256OnHost(path: string): Promise<string> {

@@ -1,0 +1,39 @@
+/**
+ * Reaching real guests in tests. A guest sits on a NAT network inside a lab host, so the tests run ssh
+ * (or curl) on that host; the lab's hosts share this machine's file system, so the key file is there too.
+ * The guest's host key is new with each guest: it is not pinned (StrictHostKeyChecking=no, nothing kept).
+ */
+
+/** ssh's argv that runs `command` in the guest as `login` (user@address) with the key cloud-init installed. */
+export function sshToGuestArgv(keyFile: string, login: string, command: string): string[] {
+  return [
+    'ssh',
+    '-i',
+    keyFile,
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=5',
+    login,
+    command,
+  ];
+}
+
+/** Tries `attempt` every `intervalMs` until it resolves; after `timeoutMs` the last failure is thrown. */
+export async function untilItWorks<T>(attempt: () => Promise<T>, timeoutMs: number, intervalMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
