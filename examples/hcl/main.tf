@@ -141,13 +141,25 @@ resource "virtplane_network" "lan" {
   cidr          = var.lan_cidr
 }
 
+variable "guests" {
+  description = "Which of the reference lab's VMs to deploy (web, db, cache): fewer boot faster on a small machine."
+  type        = set(string)
+  default     = ["web", "db", "cache"]
+
+  validation {
+    condition     = length(setsubtract(var.guests, ["web", "db", "cache"])) == 0
+    error_message = "The reference lab's VMs are web, db and cache."
+  }
+}
+
 locals {
   # The VMs and the LUN each one boots from; web is pinned, the others go where the scheduler puts them.
-  vms = {
+  all_vms = {
     web   = { lun = 1, host = var.web_host }
     db    = { lun = 2, host = null }
     cache = { lun = 3, host = null }
   }
+  vms = { for name, vm in local.all_vms : name => vm if contains(var.guests, name) }
 }
 
 resource "virtplane_disk" "system" {
