@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { fileSha256, imageFileInfo, refreshPool, removeImageFile, uploadImageFile } from '../../backends/libvirt/index.js';
+import { fileIdentity, fileSha256, imageFileInfo, refreshPool, removeImageFile, uploadImageFile, type LibvirtHost } from '../../backends/libvirt/index.js';
 import {
   blockSchema,
   defineResource,
@@ -14,6 +14,7 @@ import {
   useStateForUnknown,
   type Diagnostic,
   type PlannedStateOf,
+  type PrivateData,
   type StateOf,
 } from '../../framework/index.js';
 import type { StorageDomain } from '../../inventory/index.js';
@@ -122,6 +123,26 @@ function dirOnly(domain: StorageDomain): Diagnostic[] {
   ];
 }
 
+/** Private data: the host copy's identity (see fileIdentity) when its checksum was last computed, and that checksum. */
+const PRIVATE_IDENTITY = 'fileIdentity';
+const PRIVATE_SHA256 = 'sha256';
+
+/**
+ * The host copy's SHA-256, computed again only when the file changed since the last refresh (hashing
+ * a cloud image costs about a second of the host's time at every plan otherwise). Null when it is gone.
+ */
+async function hostSha256(host: LibvirtHost, path: string, remembered: PrivateData): Promise<string | null> {
+  const identity = await fileIdentity(host, path);
+  if (identity === null) return null;
+  const known = remembered.get(PRIVATE_SHA256);
+  if (remembered.get(PRIVATE_IDENTITY) === identity && typeof known === 'string') return known;
+  const sum = await fileSha256(host, path);
+  if (sum === null) return null;
+  remembered.set(PRIVATE_IDENTITY, identity);
+  remembered.set(PRIVATE_SHA256, sum);
+  return sum;
+}
+
 function audit(provider: ProviderContext, action: 'create' | 'delete', state: Pick<ImageState, 'id' | 'name'>): Promise<unknown> {
   return changeInventory(provider.inventory, { resourceType: IMAGE_TYPE, action, apply: async () => ({ id: state.id ?? '', name: state.name }) });
 }
@@ -150,7 +171,7 @@ export const imageResource = defineResource<ProviderContext>()({
     return { planned: next, diagnostics };
   },
 
-  async create({ provider, planned, signal }) {
+  async create({ provider, planned, signal, private: remembered }) {
     const place = await requirePlace(provider, planned.storage_domain_id);
     const wrongDomain = dirOnly(place.domain);
     if (wrongDomain[0]) throw new DiagnosticError(wrongDomain[0].summary, wrongDomain[0].detail, wrongDomain[0].path);
@@ -160,7 +181,7 @@ export const imageResource = defineResource<ProviderContext>()({
     const path = imagePathOf(place.domain, location);
     const [carrier] = await carriersOf(provider, place, signal);
     const host = carrier!.host;
-    const existing = await onHost(host.row.name, `reading image ${planned.name}`, () => fileSha256(host.libvirt, path), ['name']);
+    const existing = await onHost(host.row.name, `reading image ${planned.name}`, () => hostSha256(host.libvirt, path, remembered), ['name']);
     if (existing !== null && existing !== planned.sha256) {
       throw new DiagnosticError(
         'Image file already exists',
@@ -185,6 +206,12 @@ export const imageResource = defineResource<ProviderContext>()({
         ['source'],
       );
       progress(`image ${planned.name}: copied and verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      // Verified on the host just now: the next refresh hashes it again only if it changes.
+      const identity = await onHost(host.row.name, `reading image ${planned.name}`, () => fileIdentity(host.libvirt, path));
+      if (identity !== null) {
+        remembered.set(PRIVATE_IDENTITY, identity);
+        remembered.set(PRIVATE_SHA256, planned.sha256);
+      }
     }
     await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
     await refreshOthers(provider, place, carrier!);
@@ -201,7 +228,7 @@ export const imageResource = defineResource<ProviderContext>()({
     return state;
   },
 
-  async read({ provider, state, signal }) {
+  async read({ provider, state, signal, private: remembered }) {
     const location = parseImageId(state.id ?? '');
     if (location === undefined) return null;
     const place = await placeOf(provider, location.domainId);
@@ -211,7 +238,7 @@ export const imageResource = defineResource<ProviderContext>()({
     const host = carrier!.host;
     const info = await onHost(host.row.name, `reading image ${location.name}`, () => imageFileInfo(host.libvirt, path));
     if (info === null) return null;
-    const sum = await onHost(host.row.name, `reading image ${location.name}`, () => fileSha256(host.libvirt, path));
+    const sum = await onHost(host.row.name, `reading image ${location.name}`, () => hostSha256(host.libvirt, path, remembered));
     if (sum === null) return null;
     return {
       id: state.id,
