@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { fileIdentity, fileSha256, imageFileInfo, refreshPool, removeImageFile, uploadImageFile, type LibvirtHost } from '../../backends/libvirt/index.js';
+import {
+  fileIdentity,
+  fileSha256,
+  imageFileInfo,
+  readSmallFile,
+  refreshPool,
+  removeImageFile,
+  uploadImageFile,
+  writeSmallFile,
+  type LibvirtHost,
+} from '../../backends/libvirt/index.js';
 import {
   blockSchema,
   defineResource,
@@ -43,7 +53,7 @@ export const imageSchema = blockSchema({
     storage_domain_id: referenceAttribute('The dir storage domain that holds the image. Changing it replaces the image.', { forceNew: true }),
     source: stringAttribute({
       description:
-        'The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 changes nothing on the hosts.',
+        'The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 copies nothing again (only the record beside the image, NAME.image.json, which an import reads).',
       required: true,
       validation: { pattern: '^/.+', hint: 'An absolute path, e.g. /var/cache/images/debian-12.qcow2.' },
     }),
@@ -143,6 +153,25 @@ async function hostSha256(host: LibvirtHost, path: string, remembered: PrivateDa
   return sum;
 }
 
+/** Beside the image (NAME.image.json): where it was copied from, so that an import restores source too. */
+function recordPath(imagePath: string): string {
+  return `${imagePath}.json`;
+}
+
+async function writeRecord(host: LibvirtHost, imagePath: string, source: string): Promise<void> {
+  await writeSmallFile(host, recordPath(imagePath), Buffer.from(`${JSON.stringify({ source })}\n`));
+}
+
+async function recordedSource(host: LibvirtHost, imagePath: string): Promise<string | undefined> {
+  const text = await readSmallFile(host, recordPath(imagePath));
+  try {
+    const source = text === null ? undefined : (JSON.parse(text) as { source?: unknown }).source;
+    return typeof source === 'string' ? source : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function audit(provider: ProviderContext, action: 'create' | 'delete', state: Pick<ImageState, 'id' | 'name'>): Promise<unknown> {
   return changeInventory(provider.inventory, { resourceType: IMAGE_TYPE, action, apply: async () => ({ id: state.id ?? '', name: state.name }) });
 }
@@ -213,6 +242,7 @@ export const imageResource = defineResource<ProviderContext>()({
         remembered.set(PRIVATE_SHA256, planned.sha256);
       }
     }
+    await onHost(host.row.name, `recording image ${planned.name}`, () => writeRecord(host.libvirt, path, planned.source));
     await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
     await refreshOthers(provider, place, carrier!);
     const info = await onHost(host.row.name, `reading image ${planned.name}`, () => imageFileInfo(host.libvirt, path));
@@ -244,8 +274,7 @@ export const imageResource = defineResource<ProviderContext>()({
       id: state.id,
       name: location.name,
       storage_domain_id: location.domainId,
-      // Unknown after an import: the configuration's path is taken as it is (it changes nothing on the hosts).
-      source: state.source ?? '',
+      source: (await onHost(host.row.name, `reading image ${location.name}`, () => recordedSource(host.libvirt, path))) ?? state.source ?? '',
       sha256: sum,
       format: info.format,
       size_mib: Math.ceil(info.actualSizeBytes / MIB),
@@ -253,8 +282,15 @@ export const imageResource = defineResource<ProviderContext>()({
     };
   },
 
-  async update({ planned, prior }) {
-    // Only source can change in place (sha256 and the rest replace the image): nothing to do on the hosts.
+  async update({ provider, planned, prior, signal }) {
+    // Only source can change in place (sha256 and the rest replace the image): the bytes stay, the record follows.
+    const location = parseImageId(prior.id ?? '');
+    const place = location === undefined ? undefined : await placeOf(provider, location.domainId);
+    if (location !== undefined && place !== undefined) {
+      const [carrier] = await carriersOf(provider, place, signal);
+      const host = carrier!.host;
+      await onHost(host.row.name, `recording image ${location.name}`, () => writeRecord(host.libvirt, imagePathOf(place.domain, location), planned.source));
+    }
     return { ...planned, id: prior.id, format: prior.format, size_mib: prior.size_mib, virtual_size_mib: prior.virtual_size_mib };
   },
 
@@ -265,7 +301,11 @@ export const imageResource = defineResource<ProviderContext>()({
     if (place !== undefined) {
       const [carrier] = await carriersOf(provider, place, signal);
       const host = carrier!.host;
-      await onHost(host.row.name, `deleting image ${location.name}`, () => removeImageFile(host.libvirt, imagePathOf(place.domain, location)));
+      const path = imagePathOf(place.domain, location);
+      await onHost(host.row.name, `deleting image ${location.name}`, async () => {
+        await removeImageFile(host.libvirt, recordPath(path));
+        await removeImageFile(host.libvirt, path);
+      });
       await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
       await refreshOthers(provider, place, carrier!);
     }
