@@ -1,7 +1,7 @@
-import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { join } from 'node:path';
-import { protoDirectory } from '../util/packageRoot.js';
+import { makeClientConstructor, type MethodDefinition, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
+// The light build: reflection and codecs without the .proto parser (the descriptor is pre-generated).
+import protobuf from 'protobufjs/light.js';
+import { PLUGIN_PROTOCOL_DESCRIPTOR } from './pluginProtocol.generated.js';
 
 interface PluginProtocol {
   /** tfplugin6.Provider */
@@ -13,40 +13,64 @@ interface PluginProtocol {
   readonly ControllerClient: ServiceClientConstructor;
 }
 
+/**
+ * What @grpc/proto-loader would give with these options, without it: int64 fields become JS numbers,
+ * enums are exchanged as their names, bytes as Buffers, absent fields get proto3 defaults (messages:
+ * null) and a oneof names its present field. Field names are Terraform's snake_case (kept by the
+ * generator).
+ */
+const CONVERSION: protobuf.IConversionOptions = { longs: Number, enums: String, bytes: Buffer, defaults: true, oneofs: true };
+
 let cached: PluginProtocol | undefined;
 
 /**
- * Loads the .proto files at run time. keepCase keeps Terraform's snake_case field names;
- * int64 fields become JS numbers; enums are exchanged as their names; bytes as Buffers;
- * absent fields get proto3 defaults (messages: null).
+ * The protocol from pluginProtocol.generated.ts (made from proto/*.proto): no .proto parsing, and no
+ * reflection descriptors for services the provider does not offer (proto-loader builds both on every
+ * start; together they were about 100 ms of it).
  */
 export function loadPluginProtocol(): PluginProtocol {
   if (cached !== undefined) return cached;
-  const directory = protoDirectory();
-  const definition = loadSync([join(directory, 'tfplugin6.proto'), join(directory, 'grpc_controller.proto')], {
-    keepCase: true,
-    longs: Number,
-    enums: String,
-    bytes: Buffer,
-    defaults: true,
-    oneofs: true,
-    includeDirs: [directory],
-  });
-  const loaded = loadPackageDefinition(definition);
-  const ProviderClient = serviceConstructor(loaded, 'tfplugin6', 'Provider');
-  const ControllerClient = serviceConstructor(loaded, 'plugin', 'GRPCController');
+  // protobufjs's declarations lack map fields' keyType and require comments: its own toJSON output does not fit them.
+  const root = protobuf.Root.fromJSON(PLUGIN_PROTOCOL_DESCRIPTOR as protobuf.INamespace);
+  const providerService = serviceDefinition(root, 'tfplugin6.Provider');
+  const controllerService = serviceDefinition(root, 'plugin.GRPCController');
   cached = {
-    providerService: ProviderClient.service,
-    controllerService: ControllerClient.service,
-    ProviderClient,
-    ControllerClient,
+    providerService,
+    controllerService,
+    ProviderClient: makeClientConstructor(providerService, 'tfplugin6.Provider'),
+    ControllerClient: makeClientConstructor(controllerService, 'plugin.GRPCController'),
   };
   return cached;
 }
 
-function serviceConstructor(loaded: GrpcObject, packageName: string, serviceName: string): ServiceClientConstructor {
-  const pkg = loaded[packageName] as GrpcObject | undefined;
-  const service = pkg?.[serviceName] as ServiceClientConstructor | undefined;
-  if (service === undefined || typeof service !== 'function') throw new Error(`${packageName}.${serviceName} is missing from the .proto files`);
-  return service;
+function serviceDefinition(root: protobuf.Root, name: string): ServiceDefinition {
+  const service = root.lookupService(name);
+  const definition: Record<string, MethodDefinition<object, object>> = {};
+  for (const method of service.methodsArray) {
+    method.resolve();
+    const request = method.resolvedRequestType;
+    const response = method.resolvedResponseType;
+    if (request === null || response === null) throw new Error(`${name}.${method.name}: unresolved message types`);
+    definition[method.name] = {
+      path: `/${name}/${method.name}`,
+      requestStream: method.requestStream === true,
+      responseStream: method.responseStream === true,
+      requestSerialize: serializer(request),
+      requestDeserialize: deserializer(request),
+      responseSerialize: serializer(response),
+      responseDeserialize: deserializer(response),
+      // grpc-js also accepts handlers and client methods under this name.
+      originalName: method.name.charAt(0).toLowerCase() + method.name.slice(1),
+    };
+  }
+  return definition;
+}
+
+function serializer(type: protobuf.Type): (value: object) => Buffer {
+  // On Node, protobufjs writes into a Buffer.
+  return (value: object) => type.encode(type.fromObject(value)).finish() as Buffer;
+}
+
+function deserializer(type: protobuf.Type): (bytes: Buffer) => object {
+  return (bytes: Buffer) => type.toObject(type.decode(bytes), CONVERSION);
 }
