@@ -7,9 +7,7 @@ import { isPlainObject, isUnknown, type TerraformValue } from './values.js';
 
 type JsonSchema = { readonly [keyword: string]: unknown };
 
-// logger: false because ajv would otherwise print to the console, and a provider's stdout
-// belongs to the go-plugin handshake.
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, logger: false });
+let ajv: Ajv | undefined;
 const compiled = new WeakMap<BlockSchema, ValidateFunction>();
 
 /**
@@ -20,6 +18,10 @@ const compiled = new WeakMap<BlockSchema, ValidateFunction>();
 export function validateConfig(config: TerraformValue, block: BlockSchema): Diagnostic[] {
   let validate = compiled.get(block);
   if (validate === undefined) {
+    // Made on first use: a provider process that only serves its schema never validates.
+    // logger: false because ajv would otherwise print to the console, and a provider's stdout
+    // belongs to the go-plugin handshake.
+    ajv ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, logger: false });
     validate = ajv.compile(blockJsonSchema(block));
     compiled.set(block, validate);
   }
