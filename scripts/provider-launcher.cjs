@@ -93,12 +93,12 @@ function mapStackTracesLazily() {
       header = '<error>';
     }
     const lines = frames.map((frame) => {
+      // V8's own text for the frame (names, async, new), with the bundle's position replaced.
       const text = frame.toString();
       if (frame.getFileName() !== BUNDLE) return `    at ${text}`;
+      const position = `${BUNDLE}:${frame.getLineNumber()}:${frame.getColumnNumber()}`;
       const mapped = original(frame.getLineNumber(), frame.getColumnNumber());
-      if (mapped === undefined) return `    at ${text}`;
-      const name = frame.getFunctionName() ?? frame.getMethodName();
-      return name ? `    at ${frame.isAsync() ? 'async ' : ''}${name} (${mapped})` : `    at ${frame.isAsync() ? 'async ' : ''}${mapped}`;
+      return `    at ${mapped === undefined ? text : text.replace(position, mapped)}`;
     });
     return [header, ...lines].join('\n');
   };
