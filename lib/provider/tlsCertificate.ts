@@ -1,8 +1,8 @@
 /**
- * The AutoMTLS server certificate, built with node:crypto and the few DER shapes it needs. An X.509
- * library (with its ASN.1 schema machinery) cost about 200 ms to load on every provider start, on a
- * path Terraform walks 2-3 times per command; these forty lines cost nothing to load and about a
- * millisecond to run.
+ * The AutoMTLS server certificate, built with node:crypto and a writer for the few DER shapes it
+ * needs. An X.509 library (with its ASN.1 schema machinery) cost about 200 ms to load on every
+ * provider start, on a path Terraform walks 2-3 times per command (it ran in a worker thread to
+ * overlap); this costs nothing to load and a few milliseconds to run, on the main thread.
  */
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
