@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { readTemplate, saveTemplate, templatePath } from './embeddedTemplate.js';
 import { acquireLock, type LockOptions } from './lockFile.js';
 import { transactionExecutor, type InventoryDriver, type QueryResult, type SqlExecutor, type SqlParam } from './sqlExecutor.js';
@@ -40,6 +40,8 @@ export async function openEmbedded(folder: string, options: EmbeddedOptions = {}
   const templateTarball = template ? await readTemplate(template) : undefined;
   let db: PGlite;
   try {
+    // Loaded here, not at import: only an opened embedded inventory needs it, and loading it costs every provider start.
+    const { PGlite } = await import('@electric-sql/pglite');
     db = await PGlite.create(dataDir, templateTarball ? { loadDataDir: new Blob([templateTarball]) } : {});
   } catch (error) {
     await lock.release();

@@ -6,7 +6,7 @@
  * timeout, and TCP keepalive (a server that vanished is noticed). `cancel()` cancels every statement in
  * flight (pg_cancel_backend from a fresh connection): the provider calls it when Terraform stops it.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { InventoryTimeoutError } from './errors.js';
 import { transactionExecutor, type InventoryDriver, type QueryResult, type SqlExecutor, type SqlParam } from './sqlExecutor.js';
 
@@ -104,6 +104,8 @@ function bind(client: pg.Pool | pg.PoolClient, limits: Limits) {
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<InventoryDriver> {
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS_PG;
+  // Loaded here, not at import: only a PostgreSQL inventory needs it, and loading it costs every provider start.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
