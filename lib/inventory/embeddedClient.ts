@@ -91,7 +91,7 @@ function logTail(location: string): string {
 /** No server answered: none runs, it is starting, or it is stopping. Anything else is a real error. */
 function noServerAnswered(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === SHUTTING_DOWN_SQLSTATE) return true;
+  if (['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTSOCK', SHUTTING_DOWN_SQLSTATE].includes(String(code))) return true;
   return error instanceof Error && /Connection terminated unexpectedly/.test(error.message);
 }
 
@@ -151,7 +151,9 @@ async function connectSession(location: string, options: EmbeddedClientOptions):
       if (lockWaited >= options.waitMs) throw new InventoryLockedError(location, lock.path, lock.holder, lockWaited);
     } else if (!lock?.live && (!started || started.exited)) {
       if (starts >= MAX_SERVER_STARTS) {
-        throw new Error(`The inventory server of ${location} exited ${starts} times without listening; the end of its log (${serverLogPath(location)}):\n${logTail(location)}`);
+        throw new Error(
+          `The inventory server of ${location} exited ${starts} times without listening; the end of its log (${serverLogPath(location)}):\n${logTail(location)}`,
+        );
       }
       started = startServer(location);
       starts += 1;
@@ -218,9 +220,14 @@ export async function openEmbeddedClient(location: string, options: EmbeddedClie
     script: (text: string) => exclusive(() => bound.script(text)),
     transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
       exclusive(() =>
-        inTransaction(client, limits, (error) => {
-          lost ??= error;
-        }, fn),
+        inTransaction(
+          client,
+          limits,
+          (error) => {
+            lost ??= error;
+          },
+          fn,
+        ),
       ),
   };
 

@@ -39,6 +39,8 @@ export interface InventoryServerOptions {
 const STARTUP_TIMEOUT_MS = 10_000;
 /** How often the server checks that its lock file is still its own (a removed folder, a lock deleted by hand). */
 const LOCK_CHECK_INTERVAL_MS = 2_000;
+/** The first client (the process that started the server) may need a moment under load to connect. */
+const FIRST_CLIENT_GRACE_MS = 10_000;
 /** ReadyForQuery with transaction status I (idle): the last message PostgreSQL sends after a query. */
 const READY_AND_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
 /** A client that names no wait (psql...) waits as long as virtplane's own default. */
@@ -74,7 +76,8 @@ class SessionQueue {
     private readonly options: InventoryServerOptions,
     private readonly shutdown: Shutdown,
   ) {
-    this.armIdleTimer();
+    // However short the idle time, the process that started this server must get in first.
+    this.armIdleTimer(Math.max(options.idleExitMs, FIRST_CLIENT_GRACE_MS));
   }
 
   accept(socket: Socket): void {
@@ -104,9 +107,11 @@ class SessionQueue {
           continue;
         case 'cancel-request':
           // PGlite runs one statement to its end; there is no backend to interrupt.
+          session.state = 'closed';
           session.socket.destroy();
           return;
         case 'invalid':
+          session.state = 'closed';
           session.socket.end(errorResponse({ severity: 'FATAL', code: '08P01', message: `invalid start-up: ${packet.reason}` }));
           return;
         case 'startup': {
@@ -139,7 +144,9 @@ class SessionQueue {
     this.waiting.push(session);
     const report = (): string => encodeQueueReport({ holder: this.holder(), waitedMs: Date.now() - session.queuedAt, serverPid: process.pid });
     if (worthTelling) {
-      session.socket.write(noticeResponse({ severity: 'NOTICE', code: QUEUED_SQLSTATE, message: 'waiting for another process to leave the inventory', detail: report() }));
+      session.socket.write(
+        noticeResponse({ severity: 'NOTICE', code: QUEUED_SQLSTATE, message: 'waiting for another process to leave the inventory', detail: report() }),
+      );
     }
     session.timer = setTimeout(() => {
       this.dequeue(session);
@@ -230,10 +237,10 @@ class SessionQueue {
     }
   }
 
-  private armIdleTimer(): void {
+  private armIdleTimer(idleMs = this.options.idleExitMs): void {
     if (this.closing) return;
     this.disarmIdleTimer();
-    this.idleTimer = setTimeout(() => this.shutdown(`no client for ${Math.round(this.options.idleExitMs / 1000)} s`, 'graceful'), this.options.idleExitMs);
+    this.idleTimer = setTimeout(() => this.shutdown(`no client for ${Math.round(idleMs / 1000)} s`, 'graceful'), idleMs);
   }
 
   private disarmIdleTimer(): void {

@@ -69,6 +69,9 @@ export async function stopInventoryServer(folder: string, options: { readonly wa
     if (!now?.live || now.holder.pid !== pid) return pid;
     await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   }
-  if (options.waitMs !== 0) throw new Error(`The inventory server ${pid} of ${location} is still running ${Math.round((options.waitMs ?? 30_000) / 1000)} s after it was asked to stop`);
+  if (options.waitMs !== 0)
+    throw new Error(
+      `The inventory server ${pid} of ${location} is still running ${Math.round((options.waitMs ?? 30_000) / 1000)} s after it was asked to stop`,
+    );
   return pid;
 }

@@ -38,7 +38,11 @@ export function decodeQueueReport(detail: string | undefined): QueueReport | und
     if (typeof value.waitedMs !== 'number' || typeof value.serverPid !== 'number') return undefined;
     const holder = value.holder;
     const valid = holder && typeof holder.pid === 'number' && typeof holder.hostname === 'string' && typeof holder.startedAt === 'string';
-    return { holder: valid ? { pid: holder.pid, hostname: holder.hostname, startedAt: holder.startedAt } : undefined, waitedMs: value.waitedMs, serverPid: value.serverPid };
+    return {
+      holder: valid ? { pid: holder.pid, hostname: holder.hostname, startedAt: holder.startedAt } : undefined,
+      waitedMs: value.waitedMs,
+      serverPid: value.serverPid,
+    };
   } catch {
     return undefined;
   }

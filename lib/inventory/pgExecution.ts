@@ -50,7 +50,12 @@ export function bind(client: pg.ClientBase | pg.Pool, limits: Limits) {
 }
 
 /** `fn` in a transaction on `client`; a failed ROLLBACK reports the connection broken through markBroken. */
-export async function inTransaction<T>(client: pg.ClientBase, limits: Limits, markBroken: (error: Error) => void, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  client: pg.ClientBase,
+  limits: Limits,
+  markBroken: (error: Error) => void,
+  fn: (tx: SqlExecutor) => Promise<T>,
+): Promise<T> {
   const bound = bind(client, limits);
   await client.query('BEGIN');
   try {

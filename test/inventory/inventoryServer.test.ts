@@ -44,7 +44,10 @@ interface LockFileContent {
 }
 const lockOf = (folder: string): LockFileContent => JSON.parse(readFileSync(join(folder, LOCK_FILE_NAME), 'utf8')) as LockFileContent;
 const logOf = (folder: string): string => readFileSync(serverLogPath(folder), 'utf8');
-const listeningLines = (folder: string): string[] => logOf(folder).split('\n').filter((line) => line.includes(': listening on '));
+const listeningLines = (folder: string): string[] =>
+  logOf(folder)
+    .split('\n')
+    .filter((line) => line.includes(': listening on '));
 
 function alive(pid: number): boolean {
   try {
