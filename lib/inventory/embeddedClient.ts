@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { findPackageRoot } from '../util/packageRoot.js';
 import { KeyedLock } from '../util/keyedLock.js';
-import { InventoryLockedError, type LockHolder } from './errors.js';
+import { InventoryLockedError, InventorySessionLostError, type LockHolder } from './errors.js';
 import { SERVER_START_TIMEOUT_MS, serverLogPath, socketDirectory, SOCKET_PORT } from './inventoryServerFiles.js';
 import { clientApplicationName, decodeQueueReport, QUEUED_SQLSTATE, SHUTTING_DOWN_SQLSTATE, type QueueReport } from './inventoryServerProtocol.js';
 import { LOCK_FILE_NAME, readLock } from './lockFile.js';
@@ -169,17 +169,6 @@ async function connectSession(location: string, options: EmbeddedClientOptions):
   }
 }
 
-class SessionLostError extends Error {
-  constructor(location: string, cause: unknown) {
-    super(
-      `The inventory server of ${location} closed this process's session (${(cause as Error | null)?.message ?? String(cause)}): ` +
-        'it was stopped or died; the next open of the inventory starts a new one',
-      { cause },
-    );
-    this.name = 'SessionLostError';
-  }
-}
-
 /** Opens `location` (absolute, existing) through its inventory server; the driver holds the session until close(). */
 export async function openEmbeddedClient(location: string, options: EmbeddedClientOptions): Promise<InventoryDriver> {
   const client = await connectSession(location, options);
@@ -204,11 +193,11 @@ export async function openEmbeddedClient(location: string, options: EmbeddedClie
     if (pending++ === 0) socket.ref();
     return turns
       .run('session', async () => {
-        if (lost !== undefined) throw new SessionLostError(location, lost);
+        if (lost !== undefined) throw new InventorySessionLostError(location, lost);
         try {
           return await work();
         } catch (error) {
-          throw lost !== undefined ? new SessionLostError(location, lost) : error;
+          throw lost !== undefined ? new InventorySessionLostError(location, lost) : error;
         }
       })
       .finally(() => {

@@ -151,6 +151,24 @@ export class InventoryLockedError extends InventoryError {
   }
 }
 
+/**
+ * The embedded folder's inventory server ended this process's session (it was stopped, or died):
+ * whatever was not committed is gone. Closing the inventory and opening it again starts a new server.
+ */
+export class InventorySessionLostError extends InventoryError {
+  constructor(
+    readonly location: string,
+    cause: unknown,
+  ) {
+    super(
+      'session_lost',
+      `The inventory server of ${location} closed this process's session (${(cause as Error | null)?.message ?? String(cause)}): ` +
+        'it was stopped or died, and what was not committed is gone; the next open of the inventory starts a new one',
+      { cause },
+    );
+  }
+}
+
 /** The database was migrated by a newer virtplane than this one. */
 export class SchemaVersionError extends InventoryError {
   constructor(

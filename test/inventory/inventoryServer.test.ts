@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbedded } from '../../lib/inventory/embedded.js';
-import { inventoryServerStatus, LOCK_FILE_NAME, openInventory, stopInventoryServer } from '../../lib/inventory/index.js';
+import { InventorySessionLostError, inventoryServerStatus, LOCK_FILE_NAME, openInventory, stopInventoryServer } from '../../lib/inventory/index.js';
 import { serverLogPath, socketPath } from '../../lib/inventory/inventoryServerFiles.js';
 import { killFixturesAfterAll, SESSION_HOLDER, startFixture, startHolder } from './holderProcess.js';
 
@@ -190,6 +190,26 @@ describe('the inventory server of an embedded folder', () => {
     expect(replacement.pid).not.toBe(dead);
     expect(replacement.role).toBe('server');
     expect(listeningLines(folder)).toHaveLength(2);
+  });
+
+  it('tells a process whose server died that its session is gone; its next open starts a new server', async () => {
+    const folder = await newFolder('server-died-under-a-client');
+    const inventory = await openInventory(folder);
+    await inventory.datacenters.create({ name: 'committed' });
+    const dead = lockOf(folder).pid;
+    process.kill(dead, 'SIGKILL');
+    await until('the killed server to be gone', () => !alive(dead));
+    const error = await inventory.datacenters.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InventorySessionLostError);
+    expect((error as Error).message).toContain(`The inventory server of ${folder} closed this process's session`);
+    await inventory.close();
+    const reopened = await openInventory(folder);
+    try {
+      expect((await reopened.datacenters.list()).map((row) => row.name)).toEqual(['committed']);
+      expect(lockOf(folder).pid).not.toBe(dead);
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('exits when idle, removing its socket and then releasing the folder', async () => {
