@@ -96,6 +96,28 @@ describe('the inventory server of an embedded folder', () => {
     }
   });
 
+  it('serves a folder PGlite in a process wrote, and leaves it readable by PGlite in a process again', async () => {
+    const folder = await newFolder('same-data-folder');
+    const inProcess = await openInventory(folder, { server: false });
+    await inProcess.datacenters.create({ name: 'written-in-process' });
+    await inProcess.close();
+    const served = await openInventory(folder);
+    try {
+      expect((await served.datacenters.list()).map((row) => row.name)).toEqual(['written-in-process']);
+      await served.datacenters.create({ name: 'written-through-the-server' });
+    } finally {
+      await served.close();
+    }
+    // Opening it in this process asks the idle server to leave first.
+    const again = await openInventory(folder, { server: false, lockTimeoutMs: 30_000 });
+    try {
+      expect((await again.datacenters.list()).map((row) => row.name)).toEqual(['written-in-process', 'written-through-the-server']);
+    } finally {
+      await again.close();
+    }
+    expect(logOf(folder)).toContain('stopping: SIGTERM received');
+  });
+
   it('lets exactly one of two servers started at once have the folder; the other exits', async () => {
     const folder = await newFolder('two-servers');
     await mkdir(folder, { recursive: true });
