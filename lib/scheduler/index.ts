@@ -29,5 +29,5 @@ export { placeSpread, formatMib, EQUAL_FREE_PERCENT, type SpreadCandidate, type 
 export { nPlusOneHeadroom, type Headroom, type HostFailure, type StrandedVm } from './headroom.js';
 export { hostUsage, schedulableMib, type HostUsage } from './capacity.js';
 export { withPlacement } from './assign.js';
-export { loadSnapshot, type LoadSnapshotOptions, type SnapshotSource } from './snapshot.js';
+export { buildSnapshot, loadAllSnapshots, loadSnapshot, type ClusterRows, type LoadSnapshotOptions, type SnapshotSource } from './snapshot.js';
 export { reservePlacement, type ReservedPlacement } from './reserve.js';

@@ -150,7 +150,13 @@ function policyWords(snapshot: SchedulingSnapshot, chosen: HostVerdict, others: 
 }
 
 /** The reason line of a placement: policy, the hosts it beat, the hosts refused and the affinity that applied. */
-function reasonOf(request: PlacementRequest, snapshot: SchedulingSnapshot, verdicts: readonly HostVerdict[], chosen: HostVerdict, equal: readonly HostVerdict[]): string {
+function reasonOf(
+  request: PlacementRequest,
+  snapshot: SchedulingSnapshot,
+  verdicts: readonly HostVerdict[],
+  chosen: HostVerdict,
+  equal: readonly HostVerdict[],
+): string {
   const pool = verdicts.filter((verdict) => verdict.reasons.length === 0 && verdict !== chosen);
   const parts = [policyWords(snapshot, chosen, pool, request)];
   if (equal.length > 1) parts[0] += ` (${equal.length} hosts alike: picked by the VM's id)`;
@@ -212,4 +218,3 @@ export function placeSpread(request: PlacementRequest, snapshot: SchedulingSnaps
     reason: reasonOf(request, snapshot, verdicts, chosen, equal),
   };
 }
-

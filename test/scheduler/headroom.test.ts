@@ -6,7 +6,10 @@ import { group, host, snapshot, vm } from './support/builders.js';
 describe('nPlusOneHeadroom', () => {
   it('is ok when every host could be lost: its VMs fit on the others', () => {
     const headroom = nPlusOneHeadroom(
-      snapshot({ hosts: [host('kvm1', 4096), host('kvm2', 4096), host('kvm3', 4096)], placements: [vm('a', 'kvm1', 2048), vm('b', 'kvm2', 2048), vm('c', 'kvm3', 1024)] }),
+      snapshot({
+        hosts: [host('kvm1', 4096), host('kvm2', 4096), host('kvm3', 4096)],
+        placements: [vm('a', 'kvm1', 2048), vm('b', 'kvm2', 2048), vm('c', 'kvm3', 1024)],
+      }),
     );
     expect(headroom.ok).toBe(true);
     expect(headroom.failures.map((failure) => [failure.hostName, failure.vmCount, failure.memoryMib, failure.stranded.length])).toEqual([
