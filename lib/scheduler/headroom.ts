@@ -6,13 +6,14 @@
  */
 import { compareHosts, hostUsage } from './capacity.js';
 import { planDrain } from './drain.js';
+import { describeRejection } from './explain.js';
 import type { SchedulingSnapshot } from './types.js';
 
 export interface StrandedVm {
   readonly vmId?: string;
   readonly name: string;
   readonly memoryMib: number;
-  /** Why no other host takes it, in words. */
+  /** Why no other host takes it: each other host and what it lacks, e.g. `kvm1 has 20 MiB free`. */
   readonly reason: string;
 }
 
@@ -40,7 +41,7 @@ export function nPlusOneHeadroom(snapshot: SchedulingSnapshot): Headroom {
   for (const host of [...snapshot.hosts].sort(compareHosts)) {
     if (host.maintenance) continue;
     const load = usage.get(host.id);
-    const drain = planDrain(host.id, snapshot);
+    const drain = planDrain(host.id, snapshot, { failure: true });
     const hostName = host.name;
     if (drain.ok) {
       failures.push({
@@ -63,7 +64,11 @@ export function nPlusOneHeadroom(snapshot: SchedulingSnapshot): Headroom {
         ...(failure.vmId === undefined ? {} : { vmId: failure.vmId }),
         name: failure.name,
         memoryMib: failure.memoryMib,
-        reason: failure.message,
+        reason:
+          failure.rejections
+            .filter((rejection) => rejection.hostId !== host.id)
+            .map(describeRejection)
+            .join(', ') || 'no other host',
       })),
     });
   }
