@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { ClusterDataSource } from './generated/cluster-data.js';
 import { ClusterResource, type ClusterConfig } from './generated/cluster.js';

@@ -1,4 +1,4 @@
-import { Fn, Token, type TerraformMetaArguments } from 'cdktf';
+import { Fn, Token, type TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { ClusterCapacityDataSource } from './generated/cluster-capacity-data.js';
 import type { ICluster } from './references.js';

@@ -23,8 +23,21 @@ const hostNames: Record<string, string> = {};
 
 const inventoryDir = (): string => join(tf.root, 'inventory');
 
+/** The cluster must keep N+1 headroom and room for one more 32 MiB VM: a check block on virtplane_cluster_capacity. */
+const CAPACITY_CHECK = `
+check "capacity" {
+  data "virtplane_cluster_capacity" "main" {
+    cluster_id = virtplane_cluster.main.id
+  }
+  assert {
+    condition     = data.virtplane_cluster_capacity.main.n_plus_one && data.virtplane_cluster_capacity.main.largest_free_memory_mib >= 32
+    error_message = "Cluster main lost its N+1 headroom: \${jsonencode(data.virtplane_cluster_capacity.main.stranded_if_host_fails)}"
+  }
+}
+`;
+
 function config(names: readonly string[]): string {
-  return `${tf.requiredProviders()}${platformHcl(lab.lab, { inventory: inventoryDir() })}${names
+  return `${tf.requiredProviders()}${platformHcl(lab.lab, { inventory: inventoryDir() })}${CAPACITY_CHECK}${names
     .map(
       (name) => `
 resource "virtplane_vm" ${hclString(name)} {
@@ -74,7 +87,7 @@ afterAll(async () => {
   });
   if (tf) {
     await tf.writeConfig(config([]));
-    await tf.destroy({ allowFailure: true });
+    await tf.destroy({ allowFailure: true, timeoutMs: 600_000 });
   }
   await vms?.cleanup(clusterId);
   await tf?.cleanup();
@@ -88,7 +101,7 @@ describe('placement at plan time against the lab', () => {
       expect(planned[name]).toMatch(/^kvm[12]$/);
       expect(text).toMatch(new RegExp(`Placement of VM "${name}"[\\s\\S]*?${name} -> ${planned[name]}: evenly_distributed, `));
     }
-    await tf.run(['apply', '-auto-approve', '-input=false', '-no-color', 'placement.tfplan']);
+    await tf.run(['apply', '-auto-approve', '-input=false', '-no-color', 'placement.tfplan'], { timeoutMs: 600_000 });
     for (const name of FIVE) {
       expect((await vms.domainNamed(clusterId!, name)).host).toBe(planned[name]);
       expect(hostNames[String((await tf.stateAttributes('virtplane_vm', name)).current_host_id)]).toBe(planned[name]);
@@ -104,10 +117,10 @@ describe('placement at plan time against the lab', () => {
       // Another run's create in progress holds all but 16 MiB of the host.
       await inventory.vmPlacements.reserve({ name: 'intruder-reserved', clusterId: clusterId!, hostId, vcpus: 1, memoryMib: free - 16 });
     });
-    const applied = await tf.run(['apply', '-auto-approve', '-input=false', '-no-color', 'placement.tfplan'], { allowFailure: true });
+    const applied = await tf.run(['apply', '-auto-approve', '-input=false', '-no-color', 'placement.tfplan'], { allowFailure: true, timeoutMs: 600_000 });
     expect(applied.exitCode).toBe(1);
     expect(applied.stderr).toMatch(/Error: Host capacity taken since the plan/);
-    expect(applied.stderr).toMatch(
+    expect(applied.stderr.replace(/\s+/g, ' ')).toMatch(
       new RegExp(
         `VM "late" \\(32 MiB\\) was planned on host ${hostNames[hostId]}, which cannot take it now: Host ${hostNames[hostId]} cannot take 32 MiB more: 16 MiB free`,
       ),
@@ -115,7 +128,7 @@ describe('placement at plan time against the lab', () => {
     expect(applied.stderr).toMatch(/Nothing was created/);
     expect((await vms.domainsOf(clusterId!)).map((domain) => domain.name).sort()).toEqual(FIVE);
     expect(await vms.withInventory((inventory) => inventory.vmPlacements.getByName(clusterId!, 'late'))).toBeUndefined();
-    expect((await tf.statePull()).resources.filter((resource) => resource.name === 'late')).toEqual([]);
+    expect((await tf.statePull()).resources.filter((resource) => resource.name === 'late' && resource.instances.length > 0)).toEqual([]);
   }, 900_000);
 
   it('refuses the apply when a VM placed since the plan changes the choice itself: Terraform stops it, nothing is created', async () => {
@@ -131,14 +144,19 @@ describe('placement at plan time against the lab', () => {
       // A VM another run created since the plan now runs there (a refresh registered it).
       await inventory.vmPlacements.register({ vmId: randomUUID(), name: 'intruder-placed', clusterId: clusterId!, hostId, vcpus: 1, memoryMib: free - 16 });
     });
-    const applied = await tf.run(['apply', '-auto-approve', '-input=false', '-no-color', 'placement.tfplan'], { allowFailure: true });
+    const applied = await tf.run(['apply', '-auto-approve', '-input=false', '-no-color', 'placement.tfplan'], { allowFailure: true, timeoutMs: 600_000 });
     expect(applied.exitCode).toBe(1);
     expect(applied.stderr).toMatch(/Provider produced inconsistent final plan[\s\S]*virtplane_vm\.late[\s\S]*\.current_host_id/);
     // The re-plan says where the VM would go now, and why.
-    expect(applied.stdout + applied.stderr).toMatch(
-      new RegExp(`late -> ${hostNames[other]}: evenly_distributed, [\\s\\S]*${hostNames[hostId]} only 16 MiB free`),
+    expect((applied.stdout + applied.stderr).replace(/\s+/g, ' ')).toMatch(
+      new RegExp(`late -> ${hostNames[other]}: evenly_distributed, .*${hostNames[hostId]} only 16 MiB free`),
     );
     expect((await vms.domainsOf(clusterId!)).map((domain) => domain.name).sort()).toEqual(FIVE);
-    expect((await tf.statePull()).resources.filter((resource) => resource.name === 'late')).toEqual([]);
+    expect((await tf.statePull()).resources.filter((resource) => resource.name === 'late' && resource.instances.length > 0)).toEqual([]);
+    // The check block on virtplane_cluster_capacity sees the cluster lose its headroom (a warning: checks never block).
+    const checked = await tf.run(['plan', '-input=false', '-no-color'], { timeoutMs: 600_000 });
+    expect((checked.stdout + checked.stderr).replace(/\s+/g, ' ')).toMatch(
+      new RegExp(`Check block assertion failed .*Cluster main lost its N\\+1 headroom: \\{"kvm[12]":\\[`),
+    );
   }, 900_000);
 });
