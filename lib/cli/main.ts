@@ -9,6 +9,7 @@ const USAGE = `usage: virtplane <command>   (virtplane <command> --help for one 
          [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]  (default: .virtplane/lab.json's)
          [--offline]    the inventory only
   inventory rebuild      register again what a Terraform state names (--state F), reading hosts live (--ssh-key F)
+  inventory status|stop  the inventory server of an embedded folder (--inventory DIR): whether it runs; end it
   doctor                 check what virtplane needs on this machine
   plan-report PLAN.json  Markdown for a pull-request comment from terraform show -json (--format json: as data)
   docs [--check]         write docs/reference.md, constructs/generated/ and README's table from the schemas (or check them)

@@ -13,7 +13,7 @@ export const PROVIDER_VERSION = '0.1.0';
 interface ProviderInstallOptions {
   /** The plugins folder; default Terraform's implied local mirror, $HOME/.terraform.d/plugins. */
   readonly pluginsDir?: string;
-  /** The compiled provider entry point; default dist/lib/provider/main.js in this package. */
+  /** The provider's entry point; default the launcher of the bundle `npm run build` makes (dist/provider/). */
   readonly entryPoint?: string;
   /** How the launcher starts node; default `node` from the PATH Terraform passes on. */
   readonly nodeCommand?: string;
@@ -62,8 +62,9 @@ export function providerLauncherPath(options: Pick<ProviderInstallOptions, 'plug
   );
 }
 
+/** One bundled file, started from V8's code cache (scripts/build-provider.mjs). */
 export function defaultEntryPoint(): string {
-  return join(findPackageRoot(), 'dist', 'lib', 'provider', 'main.js');
+  return join(findPackageRoot(), 'dist', 'provider', 'virtplane-provider.cjs');
 }
 
 /**

@@ -93,6 +93,7 @@ export {
   createFullCopy,
   createThinClone,
   domainAddresses,
+  fileIdentity,
   fileSha256,
   imageFileInfo,
   lunHeadIsBlank,

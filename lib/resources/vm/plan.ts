@@ -272,11 +272,14 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
   const name = str(request.planned.name);
   const hostId = request.planned.host_id;
 
-  // A template's settings fill what the configuration leaves unset (unknown until the template exists).
+  // A template's settings fill what the configuration leaves unset (unknown until the template exists),
+  // when the VM is made from it. As in oVirt, a VM made from a template keeps those settings: a later
+  // change of the template (here, or on its hosts) does not reach existing VMs.
   const templateId = config.template_id;
   const inherited: Partial<Record<'vcpus' | 'memory_mib' | 'graphics' | 'description', unknown>> = {};
   if (templateId !== null) {
-    const settings = typeof templateId === 'string' ? await templateSettings(provider, templateId) : undefined;
+    const keepsPrior = prior !== null && prior.template_id === templateId;
+    const settings = keepsPrior ? prior : typeof templateId === 'string' ? await templateSettings(provider, templateId) : undefined;
     for (const key of ['vcpus', 'memory_mib', 'graphics', 'description'] as const) {
       if (config[key] === null) inherited[key] = settings === undefined ? unknown : settings[key];
     }
