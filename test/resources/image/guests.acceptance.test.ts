@@ -224,7 +224,7 @@ describe.skipIf(available === undefined)('real guests: image, template, thin dis
     const logged = (pattern: RegExp): number => Number(pattern.exec(applied.stderr)?.[1] ?? NaN);
     timings.imageCopySeconds = logged(/image debian-12: copied and verified in ([\d.]+) s/);
     timings.templateSeconds = logged(/template base: made in ([\d.]+) s/);
-    timings.thinCloneSeconds = logged(/disk root-\w+: thin clone of \S+ made in ([\d.]+) s/);
+    timings.thinCloneSeconds = logged(/disk root-\w+: thin clone of image \S+ made in ([\d.]+) s/);
     // The provider's progress lines reach Terraform's log at INFO (go-plugin parsed them), with its own measures.
     expect(timings.imageCopySeconds).toBeGreaterThan(0);
     expect(timings.thinCloneSeconds).toBeLessThan(1);
