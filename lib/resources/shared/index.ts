@@ -1,4 +1,5 @@
-/** Pieces several resources use: common attributes, inventory changes, host and storage-server diagnostics, a data center's hosts. */
+/** Pieces several resources use: common attributes, inventory changes, host and storage-server diagnostics, a data center's hosts, adoption. */
+export * from './adoption.js';
 export * from './commonAttributes.js';
 export * from './datacenterHosts.js';
 export * from './hostDiagnostics.js';
