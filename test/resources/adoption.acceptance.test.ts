@@ -9,12 +9,15 @@
  * - another workspace (another directory) sharing the inventory and the hosts declares the same
  *   objects: each create is refused, saying it belongs to another Terraform workspace, and nothing
  *   changes (inventory rows, hosts, storage server);
- * - a row nobody marked (as after an inventory rebuild) is refused, not adopted.
+ * - a row nobody marked (as after an inventory rebuild) is refused, not adopted;
+ * - a destroy killed after it had deleted everything, its state never saved (the state still lists
+ *   every object; a VM's domain undefined but its placement not released), is finished by the next
+ *   destroy without an error for what is gone, and leaves nothing: no row, no libvirt object, no target.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbedded } from '../../lib/inventory/embedded.js';
@@ -315,5 +318,29 @@ describe('adoption of what an interrupted apply of this workspace left, refusal 
     expect(squashed(refused)).toMatch(/Affinity group name already taken .* nothing marks it as made by an apply of this workspace/);
     await tf.import('virtplane_affinity_group.group', ids['virtplane_affinity_group.group']!);
     await tf.expectEmptyPlan();
+  });
+
+  it('a destroy killed after deleting everything, its state never saved, is finished by the next destroy: nothing left, no error', async () => {
+    const saved = join(tf.root, 'before-destroy.tfstate');
+    await writeFile(saved, JSON.stringify(await tf.statePull()));
+    // The VM's domain goes first, its placement stays (a kill between the two), then everything else.
+    const vmHost = (await vms.domainNamed(ids['virtplane_cluster.main']!, names.vm)).host;
+    await ssh(vmHost as 'kvm1', `virsh -q destroy ${names.vm}; virsh -q undefine ${names.vm}`);
+    await tf.run(['state', 'rm', 'virtplane_vm.vm']);
+    const placed = await vms.withInventory(async (inventory) => inventory.vmPlacements.list());
+    expect(placed.map((placement) => placement.name)).toEqual([names.vm]);
+    await tf.destroy({ timeoutMs: 600_000 });
+    // Terraform never saved any of it: the state is the one from before the destroy.
+    await tf.run(['state', 'push', '-force', saved]);
+    expect((await stateIds(tf))['virtplane_vm.vm']).toBe(ids['virtplane_vm.vm']);
+
+    const again = await tf.destroy({ timeoutMs: 600_000 });
+    expect(again.stdout).toMatch(/Destroy complete!/);
+    expect(await stateIds(tf)).toEqual({});
+    expect(await rows()).toEqual([]);
+    const left = await ssh('kvm1', 'virsh -q list --all --name; virsh -q net-list --all --name; virsh -q pool-list --all --name');
+    const leftKvm2 = await ssh('kvm2', 'virsh -q list --all --name; virsh -q net-list --all --name; virsh -q pool-list --all --name');
+    expect(`${left}\n${leftKvm2}`).not.toContain(vms.run);
+    expect(await ssh('storage', 'tgtadm --lld iscsi --mode target --op show')).not.toContain(names.iqn);
   });
 });

@@ -32,6 +32,7 @@ import {
 import {
   changeInventory,
   datacenterHost,
+  deletedByVirtplane,
   hostDiagnostic,
   type HostRead,
   hostsOfDatacenter,
@@ -459,6 +460,12 @@ async function sourceOf(provider: ProviderContext, planned: DiskState): Promise<
   return { name: image.name, path: fromTemplate ? templatePathOf(imagePlace.domain, image) : imagePathOf(imagePlace.domain, image), attribute };
 }
 
+/** Deleted by virtplane (its row gone, its deletion the newest audit entry): gone, hosts unasked. */
+async function deletedWithoutRow(provider: ProviderContext, id: string): Promise<boolean> {
+  if ((await provider.inventory.use((inventory) => inventory.disks.get(id))) !== undefined) return false;
+  return deletedByVirtplane(provider.inventory, id);
+}
+
 /**
  * A disk on a LUN made from an image: the image written onto the LUN as raw bytes by a host that
  * carries the LUN's storage domain and sees the image's file. Never over someone's data: the LUN's
@@ -645,6 +652,7 @@ export const diskResource = defineResource<ProviderContext>()({
   async read({ provider, state, signal }) {
     const location = parseDiskId(state.id ?? '');
     if (location === undefined) return null;
+    if (await deletedWithoutRow(provider, state.id ?? '')) return null;
     const place = await placeOf(provider, location.domainId);
     if (place === undefined) return null;
     let size: number;

@@ -14,6 +14,7 @@ import {
 import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, leaveDatacenter, withDatacenterOfCluster } from './datacenterMembership.js';
 import { verifyHost } from './connection.js';
 import { drainHost, planMaintenance } from './maintenance.js';
+import { releaseVanishedPlacements } from './placements.js';
 import type { ProviderContext } from '../context/index.js';
 
 export const hostSchema = blockSchema({
@@ -188,6 +189,7 @@ export const hostResource = defineResource<ProviderContext>()({
   },
 
   async delete({ provider, prior, signal }) {
+    await releaseVanishedPlacements(provider, prior.id!, signal);
     await leaveBeforeDelete(provider, prior.id!, signal);
     await changeInventory(provider.inventory, {
       resourceType: 'virtplane_host',

@@ -32,6 +32,7 @@ import type { ProviderContext } from '../context/index.js';
 import { carriersOf, formatImageId, imagePathOf, parseImageId, placeOf, refreshOthers, requirePlace } from '../disk/index.js';
 import {
   changeInventory,
+  deletedByVirtplane,
   leftoverVerdict,
   NAME_HINT,
   NAME_PATTERN,
@@ -315,7 +316,7 @@ export const imageResource = defineResource<ProviderContext>()({
 
   async read({ provider, state, signal, private: remembered }) {
     const location = parseImageId(state.id ?? '');
-    if (location === undefined) return null;
+    if (location === undefined || (await deletedByVirtplane(provider.inventory, state.id ?? ''))) return null;
     const place = await placeOf(provider, location.domainId);
     if (place === undefined) return null;
     const path = imagePathOf(place.domain, location);

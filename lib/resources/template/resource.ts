@@ -38,6 +38,7 @@ import {
 } from '../disk/index.js';
 import {
   changeInventory,
+  deletedByVirtplane,
   leftoverVerdict,
   NAME_HINT,
   NAME_PATTERN,
@@ -305,7 +306,7 @@ export const templateResource = defineResource<ProviderContext>()({
 
   async read({ provider, state, signal }) {
     const location = parseTemplateId(state.id ?? '');
-    if (location === undefined) return null;
+    if (location === undefined || (await deletedByVirtplane(provider.inventory, state.id ?? ''))) return null;
     const place = await placeOf(provider, location.domainId);
     if (place === undefined) return null;
     const [carrier] = await carriersOf(provider, place, signal);
