@@ -11,13 +11,14 @@
  *
  * Kills alternate: an apply from nothing is killed, applies converge, the destroy of the whole platform
  * is killed, destroys converge, and so on. The kill moment is drawn over the measured duration of an
- * uninterrupted apply (or destroy). Independent workspaces ("lanes": own directory, so own workspace
- * token, own inventory, own names) run side by side, which also has them share the hosts and the
- * storage server's tgt configuration as teams do.
+ * uninterrupted apply (or destroy): the first ones, then any that ended before its kill moment came.
+ * Independent workspaces ("lanes": own directory, so own workspace token, own inventory, own names)
+ * run side by side, which also has them share the hosts and the storage server's tgt configuration
+ * as teams do.
  *
  * VIRTPLANE_FAULT_SEED replays a run (the seed is printed first, and in every failure);
  * VIRTPLANE_FAULT_KILLS sets how many kills in all (default 30); VIRTPLANE_FAULT_LANES how many
- * workspaces share them (default 2).
+ * workspaces share them (default 3).
  */
 import { randomInt } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -34,7 +35,7 @@ import { VmTestLab } from './vm/testLab.js';
 
 const SEED = process.env.VIRTPLANE_FAULT_SEED ? Number(process.env.VIRTPLANE_FAULT_SEED) : randomInt(1, 2 ** 31);
 const KILLS = Number(process.env.VIRTPLANE_FAULT_KILLS ?? 30);
-const LANES = Math.max(1, Number(process.env.VIRTPLANE_FAULT_LANES ?? 2));
+const LANES = Math.max(1, Number(process.env.VIRTPLANE_FAULT_LANES ?? 3));
 
 let lab: TestLab;
 let vms: VmTestLab;
@@ -514,7 +515,12 @@ class Lane {
         ? `kill ${this.tally.kills + 1}: ${phase} killed at ${(atMs / 1000).toFixed(1)} s`
         : `${phase} done before ${(atMs / 1000).toFixed(1)} s`;
       if (kill.landed) this.tally.kills += 1;
-      else this.tally.missed += 1;
+      else {
+        // It ran uninterrupted: the duration to draw the next moments over, as the command runs now.
+        this.tally.missed += 1;
+        if (full) this.destroyMs = kill.result.durationMs;
+        else this.applyMs = kill.result.durationMs;
+      }
       const needed = full ? await this.convergeDestroy(what) : await this.convergeApply(what);
       if (kill.landed) this.tally[phase][needed === 1 ? 0 : 1] += 1;
       this.note(`${what}: ${full ? 'destroyed' : 'converged'} after ${needed} ${phase}(s), ${Math.round((Date.now() - started) / 1000)} s in all`);

@@ -621,16 +621,23 @@ export const diskResource = defineResource<ProviderContext>()({
                 growVolume(carrier.host.libvirt, place.domain.name, location.volume, planned.size_mib!),
               )
             : existing;
-      } else if (planned.source_image_id !== null || planned.source_template_id !== null) {
-        created = await cloneImage(provider, carrier, place, location.volume, planned);
       } else {
-        created = await onHost(carrier.host.row.name, `creating volume ${location.volume}`, () =>
-          createVolume(carrier.host.libvirt, place.domain.name, {
-            name: location.volume,
-            capacityMiB: planned.size_mib!,
-            format: formatOfVolume(location.volume),
-          }),
-        );
+        try {
+          created =
+            planned.source_image_id !== null || planned.source_template_id !== null
+              ? await cloneImage(provider, carrier, place, location.volume, planned)
+              : await onHost(carrier.host.row.name, `creating volume ${location.volume}`, () =>
+                  createVolume(carrier.host.libvirt, place.domain.name, {
+                    name: location.volume,
+                    capacityMiB: planned.size_mib!,
+                    format: formatOfVolume(location.volume),
+                  }),
+                );
+        } catch (error) {
+          // A create that failed (not one killed) leaves no row behind for a volume that was never made.
+          if (!adopting) await provider.inventory.use((inventory) => inventory.disks.delete(disk.id)).catch(() => undefined);
+          throw error;
+        }
       }
       size = Math.floor(created.capacityMiB);
       await refreshOthers(provider, place, carrier);

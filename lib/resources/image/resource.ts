@@ -275,8 +275,9 @@ export const imageResource = defineResource<ProviderContext>()({
       writeRecord(host.libvirt, path, { source: planned.source, workspace: provider.workspaceToken }),
     );
     recordMadeByThisApply(provider, IMAGE_TYPE, id);
+    // Not there yet: copied. (There already: an apply killed after the copy left it, its record this
+    // workspace's: adopted as it is.)
     if (existing === null) {
-      // The same file there already (an apply killed after the copy, its record this workspace's): adopted as it is.
       const started = Date.now();
       progress(`image ${planned.name}: copying ${(checked.sizeBytes / MIB).toFixed(0)} MiB to ${host.row.name}:${path}`);
       await onHost(
@@ -290,7 +291,11 @@ export const imageResource = defineResource<ProviderContext>()({
             onProgress: (sent, total) => progress(`image ${planned.name}: ${Math.round((100 * sent) / Math.max(total, 1))}% (${(sent / MIB).toFixed(0)} MiB)`),
           }),
         ['source'],
-      );
+      ).catch(async (error: unknown) => {
+        // A copy that failed (not one killed) leaves no record behind for an image that is not there.
+        await removeImageFile(host.libvirt, recordPath(path)).catch(() => undefined);
+        throw error;
+      });
       progress(`image ${planned.name}: copied and verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       // Verified on the host just now: the next refresh hashes it again only if it changes.
       const identity = await onHost(host.row.name, `reading image ${planned.name}`, () => fileIdentity(host.libvirt, path));

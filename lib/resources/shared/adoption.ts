@@ -17,9 +17,14 @@
  *   a dir disk's row is written before its volume, so no volume exists without its mark;
  * - iSCSI targets: a `# virtplane-workspace TOKEN` line in the target's block of virtplane.conf, written
  *   before anything else of the target exists;
- * - images and templates: their sidecar file on the hosts (see image/ and template/), written before
- *   the image or template file is moved into place;
+ * - images and templates: the record virtplane keeps beside the file on the hosts (NAME.image.json,
+ *   NAME.template.json), written before the file is moved into place;
  * - VMs: the domain's virtplane settings (vm/).
+ *
+ * What the provider cannot see: Terraform tells it nothing of the state, so an object the state does
+ * know looks like a leftover too. A replacement that creates before it destroys (create_before_destroy)
+ * under the same name would adopt the object it then destroys (the next apply creates it again); the
+ * iSCSI target, whose replacement deletes data, tells the two apart by the plan of the same command.
  */
 import type { InventoryRepositories, InventoryScope } from '../../inventory/index.js';
 import { DiagnosticError, type AttributePath } from '../../framework/index.js';

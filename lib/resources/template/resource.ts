@@ -293,7 +293,11 @@ export const templateResource = defineResource<ProviderContext>()({
         source.kind === 'image' ? `copying image into template ${planned.name}` : `sealing disk into template ${planned.name}`,
         () => (source.kind === 'image' ? copyReadOnly(host.libvirt, source.path, target) : sealDiskInto(host.libvirt, source.path, target)),
         [source.kind === 'image' ? 'image_id' : 'disk_id'],
-      );
+      ).catch(async (error: unknown) => {
+        // Made nothing (a failure, not a kill): no record is left for a template that is not there.
+        await removeImageFile(host.libvirt, settingsPath(target)).catch(() => undefined);
+        throw error;
+      });
       progress(`template ${planned.name}: made in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     await refreshPool(host.libvirt, source.place.domain.name).catch(() => undefined);
