@@ -20,6 +20,16 @@ export const COMMAND_USAGE = {
   (VIRTPLANE_INVENTORY_IDLE_MS). VIRTPLANE_INVENTORY_SERVER=off opens the folder in each process instead.`,
   doctor: `usage: virtplane doctor
   checks root, KVM (or TCG), Node.js, the Debian packages and Terraform; exit 1 if something is missing`,
+  'plan-report': `usage: virtplane plan-report PLAN.json [--log PLAN.log] [--format markdown|json] [--inventory L]
+  a pull-request comment from a Terraform plan: changes by resource type, where new VMs land and which
+  move (live or cold), each host's memory and vCPUs before and after, N+1 headroom, destructive changes
+  and the provider's warnings. The inventory is read, never written.
+  PLAN.json       the output of terraform show -json PLANFILE
+  --log PLAN.log  the output of terraform plan -json -out=PLANFILE: adds the provider's warnings
+  --format json   the same report as data (default markdown)
+  --inventory L   the inventory folder or postgres:// URL the provider uses (default .virtplane/inventory)
+  exit 0: written; 1: the inventory or a file could not be read; 2: usage
+  example: terraform plan -json -out=tfplan > plan.log && terraform show -json tfplan > plan.json && virtplane plan-report plan.json --log plan.log`,
   docs: `usage: virtplane docs [--check]
   writes docs/reference.md, constructs/generated/ and README's reference table from the schemas (--check: only compare)`,
   provider: `usage: virtplane provider install [--plugins-dir DIR] [--force]

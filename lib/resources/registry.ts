@@ -1,6 +1,7 @@
 import type { AnyDataSourceDefinition, AnyResourceDefinition } from '../framework/index.js';
 import { affinityGroupResource } from './affinityGroup/index.js';
 import { clusterDataSource, clusterResource } from './cluster/index.js';
+import { clusterCapacityDataSource } from './clusterCapacity/index.js';
 import type { ProviderContext } from './context/index.js';
 import { datacenterDataSource, datacenterResource } from './datacenter/index.js';
 import { diskResource } from './disk/index.js';
@@ -31,4 +32,9 @@ export const resources: readonly AnyResourceDefinition<ProviderContext>[] = [
   affinityGroupResource,
 ];
 
-export const dataSources: readonly AnyDataSourceDefinition<ProviderContext>[] = [datacenterDataSource, clusterDataSource, hostDataSource];
+export const dataSources: readonly AnyDataSourceDefinition<ProviderContext>[] = [
+  datacenterDataSource,
+  clusterDataSource,
+  hostDataSource,
+  clusterCapacityDataSource,
+];

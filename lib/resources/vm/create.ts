@@ -35,6 +35,7 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
     memoryMib: planned.memory_mib,
     vcpus: planned.vcpus,
     ...(planned.host_id === null ? {} : { pinnedHostId: planned.host_id }),
+    ...(planned.current_host_id === null ? {} : { plannedHostId: planned.current_host_id }),
   });
   const host = vmHost(provider, hostRow(context, reserved.hostId));
   let build: VmBuild;

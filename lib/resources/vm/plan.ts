@@ -22,7 +22,8 @@ import { planDiskClaims } from './diskClaims.js';
 import { findVmDomain, vmHost } from './hosts.js';
 import { MAX_UUID_ATTEMPTS, vmUuidCandidate } from './identity.js';
 import { vcpuCeiling } from './model.js';
-import { checkExistingVm, checkNewVm } from './placement.js';
+import { checkExistingVm } from './placement.js';
+import { planNewVmHost, recordPlannedChange } from './plannedPlacement.js';
 import type { VmPlanned, VmState } from './schema.js';
 import { templateSettings } from '../template/index.js';
 
@@ -65,6 +66,8 @@ export function isCandidateId(clusterId: string, name: string, vmId: string): bo
 interface IdChoice {
   readonly id: string;
   readonly diagnostics: Diagnostic[];
+  /** The host where a VM left by an interrupted apply of this workspace runs (it is adopted there). */
+  readonly adoptedOnHostId?: string;
 }
 
 /**
@@ -96,6 +99,7 @@ async function chooseVmId(provider: ProviderContext, inventory: Inventory, clust
     }
     return {
       id: sameName.vmId,
+      adoptedOnHostId: found.host.row.id,
       diagnostics: [
         warningDiagnostic(
           'Adopting a VM left by an interrupted apply',
@@ -286,9 +290,11 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
     const context = clusterId === null ? null : await loadCluster(inventory, clusterId);
 
     let id: VmPlanned['id'] = prior?.id ?? unknown;
+    let adoptedOnHostId: string | undefined;
     if (prior === null && context !== null && name !== null) {
       const choice = await chooseVmId(provider, inventory, context.cluster, context.hosts, name);
       id = choice.id;
+      adoptedOnHostId = choice.adoptedOnHostId;
       diagnostics.push(...choice.diagnostics);
     }
     const vmId = str(id);
@@ -324,6 +330,7 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
         );
     }
 
+    let newHostId: string | undefined;
     if (context !== null) {
       const { cluster, hosts } = context;
       if (prior === null && name !== null && !diagnostics.some((d) => d.severity === 'error'))
@@ -349,13 +356,18 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
           ...(typeof hostId === 'string' ? { pinnedHostId: hostId } : {}),
         };
         if (prior === null) {
-          diagnostics.push(...(await checkNewVm(inventory, cluster, placement)));
+          // A new VM's host is known at plan time (plannedPlacement.ts): the apply creates it there or fails.
+          const chosen = await planNewVmHost(provider, inventory, cluster, placement, adoptedOnHostId);
+          diagnostics.push(...chosen.diagnostics);
+          if (chosen.hostId !== null) newHostId = chosen.hostId;
         } else {
           const target = str(result.current_host_id);
           const moves = target !== null && target !== prior.current_host_id;
           if (moves || memoryMib > prior.memory_mib || vcpus > prior.vcpus) {
             diagnostics.push(...(await checkExistingVm(inventory, cluster, { ...placement, pinnedHostId: target ?? prior.current_host_id ?? undefined })));
           }
+          const where = target ?? prior.current_host_id;
+          if (where !== null && (moves || memoryMib !== prior.memory_mib)) recordPlannedChange(cluster.id, { ...placement, hostId: where });
           if (moves && prior.running && result.running !== false) {
             const from = hosts.find((host) => host.id === prior.current_host_id)?.name ?? prior.current_host_id;
             const to = hosts.find((host) => host.id === target)?.name ?? target;
@@ -384,6 +396,6 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
         );
       }
     }
-    return { planned: result, diagnostics };
+    return { planned: newHostId === undefined ? result : { ...result, current_host_id: newHostId }, diagnostics };
   });
 }
