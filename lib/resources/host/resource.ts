@@ -10,6 +10,7 @@ import {
   nameAttribute,
   referenceAttribute,
   goneOrUnknown,
+  recordPlannedHost,
 } from '../shared/index.js';
 import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, leaveDatacenter, withDatacenterOfCluster } from './datacenterMembership.js';
 import { verifyHost } from './connection.js';
@@ -84,6 +85,8 @@ export const hostResource = defineResource<ProviderContext>()({
   schema: hostSchema,
 
   async plan({ prior, planned, provider, signal }) {
+    // A VM planned in this cluster next may count on this host (shared/plannedHosts.ts).
+    if (prior === null && typeof planned.cluster_id === 'string' && typeof planned.name === 'string') recordPlannedHost(planned.cluster_id, planned.name);
     // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
     if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string') return undefined;
     return { diagnostics: await planMaintenance(provider, prior.id, signal) };
