@@ -5,7 +5,7 @@
  * objects the killed apply had not made yet (a network missing on kvm2, a pool missing on kvm1, the
  * target in virtplane.conf but no longer served):
  * - the same workspace's next apply adopts everything (same ids, audited "adopt"), finishes what was
- *   missing, and the plan is empty after it;
+ *   missing, and the plan is empty after it (the VM also when its placement row is gone, kept on its host);
  * - another workspace (another directory) sharing the inventory and the hosts declares the same
  *   objects: each create is refused, saying it belongs to another Terraform workspace, and nothing
  *   changes (inventory rows, hosts, storage server);
@@ -254,9 +254,16 @@ describe('adoption of what an interrupted apply of this workspace left, refusal 
       `tid=$(tgtadm --lld iscsi --mode target --op show | sed -n 's/^Target \\([0-9]*\\): ${names.iqn}$/\\1/p'); tgtadm --lld iscsi --mode target --op delete --force --tid "$tid"`,
     );
     expect(await ssh('storage', 'tgtadm --lld iscsi --mode target --op show')).not.toContain(names.iqn);
+    // The VM's placement row is gone too, as when its create's reservation expired and was swept before
+    // this apply: its plan still finds the domain and keeps it on its host (an apply placing it elsewhere
+    // would then adopt it where it is, against its own plan).
+    const vmHostBefore = await vms.withInventory(async (inventory) => (await inventory.vmPlacements.get(ids['virtplane_vm.vm']!))?.hostId);
+    expect(await vms.withInventory((inventory) => inventory.vmPlacements.release(ids['virtplane_vm.vm']!))).toBe(true);
 
     const applied = await tf.apply([], { timeoutMs: 600_000 });
     expect(applied.stdout).not.toMatch(/Destroying/);
+    expect(squashed(applied)).toContain('Adopting a VM left by an interrupted apply');
+    expect(await vms.withInventory(async (inventory) => (await inventory.vmPlacements.get(ids['virtplane_vm.vm']!))?.hostId)).toBe(vmHostBefore);
     expect(await stateIds(tf)).toEqual(ids);
     for (const address of [
       'virtplane_datacenter.dc',
