@@ -1,12 +1,14 @@
 /**
  * Crash convergence (issue 12, item 5): terraform killed with SIGKILL at seeded random moments of a
- * full platform apply (data center to VMs) and of its destroy, against the lab with the real terraform
+ * full platform apply (data center, cluster, hosts, network, iSCSI target, storage domains, disks, an
+ * image and a template, VMs, an affinity group) and of its destroy, against the lab with the real terraform
  * 1.11 and its real state saving: Terraform 1.11 writes the state of an apply at most every 20 s
  * (TF_STATE_PERSIST_INTERVAL can only make that longer), so after most kills the state lacks objects
  * whose create had finished. After each kill at most 2 further applies (or destroys) converge, with no
  * orphan, no duplicate and no manual import: after an apply the plan is empty and the state holds each
- * resource once, the hosts carry exactly the expected libvirt domains, networks, pools and volumes and
- * the storage server exactly the expected tgt target; after a destroy nothing of the test's is left;
+ * resource once, the hosts carry exactly the expected libvirt domains, networks and pools, the dir
+ * storage domain exactly the expected files (disk, image, template, their records) and the storage
+ * server exactly the expected tgt target and LUN files; after a destroy nothing of the test's is left;
  * the inventory has exactly the expected rows.
  *
  * Kills alternate in one loop per lane: the platform is built once uninterrupted (measured and checked),
@@ -23,9 +25,11 @@
  * VIRTPLANE_FAULT_KILLS sets how many kills in all (default 30); VIRTPLANE_FAULT_LANES how many
  * workspaces share them (default 3).
  */
-import { randomInt } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IscsiTargetManager, managedFileOf } from '../../lib/backends/iscsi/index.js';
@@ -49,6 +53,8 @@ let runTag: string;
 /** What the lab's hosts had before the test: whatever else is there is not the test's business. */
 let baseline: Record<string, HostListing>;
 const lanes: Lane[] = [];
+/** A 1 MiB qcow2 each lane's image is copied from (its own copy: a source is a file of the workspace). */
+let tinyImage: { readonly path: string; readonly sha256: string };
 const log: string[] = [];
 
 function note(line: string): void {
@@ -59,6 +65,9 @@ function note(line: string): void {
 // ---------------------------------------------------------------------------------------------
 // The configuration of one lane.
 
+/** The files of a lane's dir storage domain: its disk, its image and its template, each with its record. */
+const DIR_FILES = ['data.qcow2', 'tiny.image', 'tiny.image.json', 'tiny.template', 'tiny.template.json'];
+
 /** Every managed resource of the configuration, each to be in the state exactly once. */
 const ADDRESSES = [
   'virtplane_affinity_group.apart',
@@ -68,10 +77,12 @@ const ADDRESSES = [
   'virtplane_disk.lun',
   'virtplane_host.kvm1',
   'virtplane_host.kvm2',
+  'virtplane_image.tiny',
   'virtplane_iscsi_target.san',
   'virtplane_network.nat',
   'virtplane_storage_domain.dir',
   'virtplane_storage_domain.san',
+  'virtplane_template.tiny',
   'virtplane_vm.one',
   'virtplane_vm.two',
 ];
@@ -150,6 +161,21 @@ resource "virtplane_disk" "dir" {
   name              = "data"
   storage_domain_id = virtplane_storage_domain.dir.id
   size_mib          = 4
+}
+
+resource "virtplane_image" "tiny" {
+  name              = "tiny"
+  storage_domain_id = virtplane_storage_domain.dir.id
+  source            = ${hclString(join(tf.root, 'tiny.qcow2'))}
+  sha256            = "${tinyImage.sha256}"
+}
+
+resource "virtplane_template" "tiny" {
+  name          = "tiny"
+  datacenter_id = virtplane_datacenter.dc.id
+  image_id      = virtplane_image.tiny.id
+  memory_mib    = 32
+  graphics      = "none"
 }
 
 resource "virtplane_vm" "one" {
@@ -274,6 +300,8 @@ class Lane {
 
   async setUp(): Promise<void> {
     this.tf = await createTerraformWorkspace({ entryPoint });
+    await mkdir(this.tf.root, { recursive: true });
+    await copyFile(tinyImage.path, join(this.tf.root, 'tiny.qcow2'));
     await this.tf.writeConfig(config(this.tf, this.names));
     await this.tf.init();
   }
@@ -393,7 +421,7 @@ class Lane {
       expect(this.ours(host, 'activePools', listing), `${host}: running pools`).toEqual([names.dir, names.san].sort());
     }
     expect(placed.sort(), 'each VM on exactly one host').toEqual([...names.vms].sort());
-    expect(await this.dirFiles(), 'files of the dir storage domain').toEqual(['data.qcow2']);
+    expect(await this.dirFiles(), 'files of the dir storage domain').toEqual(DIR_FILES);
     expect(await this.targetOnServer()).toEqual({ configured: 1, served: 1, luns: ['1', '2'], files: ['lun-1.img', 'lun-2.img'] });
     expect(await this.inventoryRows()).toEqual(this.expectedRows());
   }
@@ -531,6 +559,14 @@ beforeAll(async () => {
   process.stderr.write(`[fault] VIRTPLANE_FAULT_SEED=${SEED} (${KILLS} kills over ${LANES} workspaces)\n`);
   lab = await useLab();
   entryPoint = await buildProvider();
+  const scratch = await mkdtemp(join(tmpdir(), 'vpfi-image-'));
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(scratch, 'tiny.qcow2'), '1M']);
+  tinyImage = {
+    path: join(scratch, 'tiny.qcow2'),
+    sha256: createHash('sha256')
+      .update(readFileSync(join(scratch, 'tiny.qcow2')))
+      .digest('hex'),
+  };
   vms = new VmTestLab(lab, '/nonexistent');
   runTag = `vpfi${vms.run}`;
   baseline = await listHosts();
@@ -556,6 +592,7 @@ afterAll(async () => {
     }),
   );
   await vms?.pool.close();
+  if (tinyImage !== undefined) await rm(join(tinyImage.path, '..'), { recursive: true, force: true });
 }, 900_000);
 
 describe('terraform killed at seeded random moments of a full platform apply and destroy', () => {
