@@ -12,16 +12,29 @@ interface Timestamps {
   readonly updatedAt: Date;
 }
 
+/**
+ * Which Terraform workspace's apply created a row: its workspace token, or null when nobody marked it
+ * (a row written before migration 0003, or registered again by a refresh or a rebuild).
+ */
+export interface WorkspaceMark {
+  readonly createdByWorkspace: string | null;
+}
+
+/** Set when a row is created by an apply; an upsert or update without it keeps the row's mark. */
+interface WorkspaceMarkInput {
+  readonly createdByWorkspace?: string | null;
+}
+
 export type StorageType = 'shared' | 'local';
 
-export interface Datacenter extends Timestamps {
+export interface Datacenter extends Timestamps, WorkspaceMark {
   readonly id: Uuid;
   readonly name: string;
   readonly description: string;
   readonly storageType: StorageType;
 }
 
-export interface DatacenterInput {
+export interface DatacenterInput extends WorkspaceMarkInput {
   readonly id?: Uuid;
   readonly name: string;
   readonly description?: string;
@@ -30,7 +43,7 @@ export interface DatacenterInput {
 
 export type SchedulingPolicy = 'evenly_distributed' | 'power_saving' | 'none';
 
-export interface Cluster extends Timestamps {
+export interface Cluster extends Timestamps, WorkspaceMark {
   readonly id: Uuid;
   readonly datacenterId: Uuid;
   readonly name: string;
@@ -42,7 +55,7 @@ export interface Cluster extends Timestamps {
   readonly migrationBandwidthMbps: number | null;
 }
 
-export interface ClusterInput {
+export interface ClusterInput extends WorkspaceMarkInput {
   readonly id?: Uuid;
   readonly datacenterId: Uuid;
   readonly name: string;
@@ -61,7 +74,7 @@ export interface HostFacts {
   readonly libvirtVersion: string;
 }
 
-export interface Host extends Timestamps {
+export interface Host extends Timestamps, WorkspaceMark {
   readonly id: Uuid;
   readonly clusterId: Uuid;
   readonly name: string;
@@ -77,7 +90,7 @@ export interface Host extends Timestamps {
   readonly factsCollectedAt: Date | null;
 }
 
-export interface HostInput {
+export interface HostInput extends WorkspaceMarkInput {
   readonly id?: Uuid;
   readonly clusterId: Uuid;
   readonly name: string;
@@ -89,7 +102,7 @@ export interface HostInput {
 
 export type NetworkMode = 'nat' | 'isolated' | 'bridge';
 
-export interface Network extends Timestamps {
+export interface Network extends Timestamps, WorkspaceMark {
   readonly id: Uuid;
   readonly datacenterId: Uuid;
   readonly name: string;
@@ -100,7 +113,7 @@ export interface Network extends Timestamps {
   readonly mtu: number | null;
 }
 
-export interface NetworkInput {
+export interface NetworkInput extends WorkspaceMarkInput {
   readonly id?: Uuid;
   readonly datacenterId: Uuid;
   readonly name: string;
@@ -113,7 +126,7 @@ export interface NetworkInput {
 
 export type StorageDomainType = 'iscsi' | 'dir';
 
-export interface StorageDomain extends Timestamps {
+export interface StorageDomain extends Timestamps, WorkspaceMark {
   readonly id: Uuid;
   readonly datacenterId: Uuid;
   readonly name: string;
@@ -124,7 +137,7 @@ export interface StorageDomain extends Timestamps {
   readonly path: string | null;
 }
 
-export interface StorageDomainInput {
+export interface StorageDomainInput extends WorkspaceMarkInput {
   readonly id?: Uuid;
   readonly datacenterId: Uuid;
   readonly name: string;
@@ -136,7 +149,7 @@ export interface StorageDomainInput {
 }
 
 /** A virtplane disk as the inventory knows it (its id is STORAGE_DOMAIN_ID/FILE or STORAGE_DOMAIN_ID/lun/N). */
-export interface DiskRecord extends Timestamps {
+export interface DiskRecord extends Timestamps, WorkspaceMark {
   readonly id: string;
   readonly storageDomainId: Uuid;
   readonly name: string;
@@ -145,7 +158,7 @@ export interface DiskRecord extends Timestamps {
   readonly deletionProtection: boolean;
 }
 
-export interface DiskRecordInput {
+export interface DiskRecordInput extends WorkspaceMarkInput {
   readonly id: string;
   readonly storageDomainId: Uuid;
   readonly name: string;
@@ -217,7 +230,7 @@ export interface HostCapacity {
   readonly vmCount: number;
 }
 
-export interface AffinityGroup extends Timestamps {
+export interface AffinityGroup extends Timestamps, WorkspaceMark {
   readonly id: Uuid;
   readonly clusterId: Uuid;
   readonly name: string;
@@ -229,7 +242,7 @@ export interface AffinityGroup extends Timestamps {
   readonly hostIds: readonly Uuid[];
 }
 
-export interface AffinityGroupInput {
+export interface AffinityGroupInput extends WorkspaceMarkInput {
   readonly id?: Uuid;
   readonly clusterId: Uuid;
   readonly name: string;

@@ -16,6 +16,7 @@ import { openEmbedded } from '../../lib/inventory/embedded.js';
 import { InventorySessionLostError, inventoryServerStatus, LOCK_FILE_NAME, openInventory, stopInventoryServer } from '../../lib/inventory/index.js';
 import { serverLogPath, socketPath } from '../../lib/inventory/inventoryServerFiles.js';
 import { killFixturesAfterAll, SESSION_HOLDER, startFixture, startHolder } from './holderProcess.js';
+import { alive } from '../support/processes.js';
 
 killFixturesAfterAll();
 
@@ -48,15 +49,6 @@ const listeningLines = (folder: string): string[] =>
   logOf(folder)
     .split('\n')
     .filter((line) => line.includes(': listening on '));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/^\S+ \S+ Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/\(.*\)/, 'x'));
-  } catch {
-    return false;
-  }
-}
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

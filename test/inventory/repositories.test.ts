@@ -6,6 +6,7 @@ import {
   InvalidValueError,
   NameTakenError,
   NotFoundError,
+  LATEST_SCHEMA_VERSION,
   type Cluster,
   type Datacenter,
   type Inventory,
@@ -30,7 +31,7 @@ describe.each(BACKENDS)('inventory repositories on %s', (backend) => {
 
   it('reports which backend it is', () => {
     expect(inventory.backend).toBe(backend);
-    expect(inventory.schemaVersion).toBe(2);
+    expect(inventory.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it('creates, reads, updates, lists and deletes data centers', async () => {
@@ -54,6 +55,29 @@ describe.each(BACKENDS)('inventory repositories on %s', (backend) => {
     await expect(inventory.datacenters.delete(created.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(inventory.datacenters.update(created.id, { description: 'x' })).rejects.toBeInstanceOf(NotFoundError);
     await expect(inventory.datacenters.require(created.id)).rejects.toThrow(/No data center/);
+  });
+
+  it('keeps the workspace mark a row was created with: an update, an upsert or a disk re-registration without one leaves it', async () => {
+    const dc = await inventory.datacenters.create({ name: unique('dc'), createdByWorkspace: 'a'.repeat(32) });
+    expect(dc.createdByWorkspace).toBe('a'.repeat(32));
+    expect((await inventory.datacenters.update(dc.id, { description: 'changed' })).createdByWorkspace).toBe('a'.repeat(32));
+    expect((await inventory.datacenters.upsert({ id: dc.id, name: dc.name, description: 'rebuilt' })).createdByWorkspace).toBe('a'.repeat(32));
+    expect((await inventory.datacenters.create({ name: unique('dc') })).createdByWorkspace).toBeNull();
+    const group = await inventory.affinityGroups.create({ clusterId: (await cluster(dc.id)).id, name: unique('group'), createdByWorkspace: 'b'.repeat(32) });
+    expect(group.createdByWorkspace).toBe('b'.repeat(32));
+    expect((await inventory.affinityGroups.upsert({ id: group.id, clusterId: group.clusterId, name: group.name })).createdByWorkspace).toBe('b'.repeat(32));
+    const domain = await inventory.storageDomains.create({
+      datacenterId: dc.id,
+      name: unique('sd'),
+      type: 'dir',
+      path: '/srv/x',
+      createdByWorkspace: 'c'.repeat(32),
+    });
+    expect(domain.createdByWorkspace).toBe('c'.repeat(32));
+    const disk = { id: `${domain.id}/data.qcow2`, storageDomainId: domain.id, name: 'data', shareable: false, deletionProtection: false };
+    expect((await inventory.disks.upsert({ ...disk, createdByWorkspace: 'd'.repeat(32) })).createdByWorkspace).toBe('d'.repeat(32));
+    expect((await inventory.disks.upsert({ ...disk, deletionProtection: true })).createdByWorkspace).toBe('d'.repeat(32));
+    expect((await inventory.disks.upsert({ ...disk, createdByWorkspace: 'e'.repeat(32) })).createdByWorkspace).toBe('d'.repeat(32));
   });
 
   it('keeps an id the caller gives, and refuses it twice', async () => {

@@ -9,6 +9,7 @@ import { MAGIC_COOKIE_VALUE } from '../../lib/provider/handshake.js';
 import { generateServerCertificate } from '../../lib/provider/tlsCertificate.js';
 import { buildFixtureProvider } from './helpers/fixtureBuild.js';
 import { connectToProvider, parseHandshake, pemFromHandshakeCertificate, type ClientCertificate } from './helpers/providerClient.js';
+import { alive } from '../support/processes.js';
 
 let entryPoint: string;
 let clientCertificate: ClientCertificate;
@@ -54,15 +55,6 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms))]);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 beforeAll(async () => {
   entryPoint = await buildFixtureProvider();
   clientCertificate = await generateServerCertificate();
@@ -70,7 +62,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   // Only the processes these tests started, by PID.
-  for (const pid of started) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
 });
 
 describe('started without Terraform', () => {
@@ -149,11 +141,11 @@ describe('started by Terraform', () => {
     expect(match).not.toBeNull();
     const providerPid = Number(match![1]);
     started.push(providerPid);
-    expect(isAlive(providerPid)).toBe(true);
+    expect(alive(providerPid)).toBe(true);
     await within(shell.exited, 10_000, 'shell exit');
     const deadline = Date.now() + 5_000;
-    while (isAlive(providerPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(isAlive(providerPid)).toBe(false);
+    while (alive(providerPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive(providerPid)).toBe(false);
   });
 });
 

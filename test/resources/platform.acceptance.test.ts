@@ -2,7 +2,6 @@
  * The provider checklist for virtplane_datacenter, virtplane_cluster and virtplane_host, driving the
  * real terraform binary against the lab: apply, empty plan, import, drift, bad input, destroy.
  */
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,8 @@ import { openInventory } from '../../lib/inventory/index.js';
 import { buildProvider, createTerraformWorkspace, expectPlanChange, type TerraformWorkspace } from '../support/terraform.js';
 import { useLab, type TestLab } from '../support/lab.js';
 import { hclString, platformHcl, providerBlock } from '../support/platformHcl.js';
+import { hostHasKvm, removeDomainEverywhere, tinyDomainXml, uniqueName } from '../support/tinyDomain.js';
+import { SshPool } from '../../lib/backends/ssh/index.js';
 
 let lab: TestLab;
 let tf: TerraformWorkspace;
@@ -138,17 +139,28 @@ output "policy" { value = data.virtplane_cluster.main.scheduling_policy }
   it('refuses to delete a host that has VMs, with nothing changed', async () => {
     const host = await tf.stateAttributes('virtplane_host', 'kvm2');
     const cluster = await tf.stateAttributes('virtplane_cluster', 'main');
-    const vmId = randomUUID();
-    await withInventory((inventory) =>
-      inventory.vmPlacements.register({ vmId, name: 'web1', clusterId: String(cluster.id), hostId: String(host.id), vcpus: 1, memoryMib: 64 }),
-    );
-    await tf.writeConfig(tf.requiredProviders() + platformHcl(lab.lab, { inventory: inventoryDir, hosts: ['kvm1'] }));
-    const result = await tf.apply([], { allowFailure: true });
-    expect(result.exitCode).not.toBe(0);
-    expect(result.stderr).toMatch(/Host has VMs/);
-    expect(result.stderr).toMatch(/web1/);
-    expect((await withInventory((inventory) => inventory.hosts.get(String(host.id))))?.name).toBe('kvm2');
-    await withInventory((inventory) => inventory.vmPlacements.release(vmId));
+    // A VM there for real (defined, not started): a placement whose VM is on no host is released by the
+    // host's deletion instead (host/placements.ts).
+    const kvm2 = lab.hosts.find((endpoint) => endpoint.name === 'kvm2')!;
+    const pool = new SshPool();
+    const name = uniqueName('web1');
+    try {
+      await pool.exec(kvm2, ['virsh', '-q', 'define', '/dev/stdin'], { stdin: tinyDomainXml(name, { kvm: await hostHasKvm(pool, kvm2) }) });
+      const vmId = (await pool.exec(kvm2, ['virsh', '-q', 'domuuid', name])).stdout.trim();
+      await withInventory((inventory) =>
+        inventory.vmPlacements.register({ vmId, name, clusterId: String(cluster.id), hostId: String(host.id), vcpus: 1, memoryMib: 64 }),
+      );
+      await tf.writeConfig(tf.requiredProviders() + platformHcl(lab.lab, { inventory: inventoryDir, hosts: ['kvm1'] }));
+      const result = await tf.apply([], { allowFailure: true });
+      expect(result.exitCode).not.toBe(0);
+      expect(result.stderr).toMatch(/Host has VMs/);
+      expect(result.stderr).toContain(name);
+      expect((await withInventory((inventory) => inventory.hosts.get(String(host.id))))?.name).toBe('kvm2');
+      await withInventory((inventory) => inventory.vmPlacements.release(vmId));
+    } finally {
+      await removeDomainEverywhere(pool, [kvm2], name);
+      await pool.close();
+    }
     await tf.writeConfig(config);
     await tf.expectEmptyPlan();
   });

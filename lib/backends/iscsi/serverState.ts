@@ -44,6 +44,8 @@ export interface ManagedTarget {
   readonly sessions: readonly TgtSession[];
   /** Where what tgtd serves differs from virtplane.conf, in words; empty when they agree. */
   readonly drift: readonly string[];
+  /** The creator's workspace token (TargetSpec.workspace); undefined when the block carries none. */
+  readonly workspace: string | undefined;
 }
 
 export interface ServedTarget extends TgtTarget {
@@ -222,6 +224,7 @@ function managedView(
     chapUsername: entry.chapUsername,
     sessions: running?.sessions ?? [],
     drift,
+    workspace: entry.workspace,
   };
 }
 

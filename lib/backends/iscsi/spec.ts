@@ -49,7 +49,16 @@ export interface TargetSpec {
    */
   readonly initiators: readonly InitiatorRule[];
   readonly chap?: ChapCredentials;
+  /**
+   * Who creates the target: an opaque token (the Terraform workspace's), kept as a comment in the
+   * target's block of virtplane.conf from the first write on. An update keeps the block's token
+   * whatever this says: it names the creator, not the last writer.
+   */
+  readonly workspace?: string;
 }
+
+/** A workspace token as virtplane.conf carries it: letters, digits, ".", "_", ":" and "-". */
+export const WORKSPACE_TOKEN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 const USER_PATH = /^\/[A-Za-z0-9._+@:/-]+$/;
 const MAX_PATH_LENGTH = 1000;
@@ -65,6 +74,9 @@ export function validateTargetSpec(spec: TargetSpec): void {
   validateLuns(spec.luns);
   validateInitiators(spec.initiators);
   if (spec.chap !== undefined) validateChap(spec.chap);
+  if (spec.workspace !== undefined && !WORKSPACE_TOKEN.test(spec.workspace)) {
+    throw new IscsiValidationError('workspace', 'must be 1 to 64 letters, digits, ".", "_", ":" or "-"');
+  }
 }
 
 function validateLuns(luns: readonly LunSpec[]): void {

@@ -233,8 +233,10 @@ export class IscsiTargetManager {
       lun: lun.lun,
       path: lun.backing.kind === 'file' ? managedFileOf(iqn, lun.lun) : lun.backing.path,
     }));
+    // The block names its creator from the first write on: an update keeps it.
+    const workspace = internal.conf.find((entry) => entry.iqn === iqn)?.workspace;
     try {
-      await this.ops.putConf(iqn, renderTargetBlock(spec, luns));
+      await this.ops.putConf(iqn, renderTargetBlock({ ...spec, workspace }, luns));
       await this.ops.prepareFiles(iqn, plan.prepareFiles);
       const { tid } = plan;
       if (tid === undefined) {

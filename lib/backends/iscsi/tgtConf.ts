@@ -11,7 +11,15 @@ import { aclOfRules, type TgtAcl } from './acl.js';
 import { TgtConfigError } from './errors.js';
 import { isIqn, validateInitiatorName } from './iqn.js';
 import { ALL_ADDRESSES, NO_ADDRESS_PLACEHOLDER, looksLikeVirtplaneSerial, lunSerialOf } from './layout.js';
-import { validateChap, validateInitiatorAddress, validateLunNumber, validateTargetSpec, type ChapCredentials, type TargetSpec } from './spec.js';
+import {
+  WORKSPACE_TOKEN,
+  validateChap,
+  validateInitiatorAddress,
+  validateLunNumber,
+  validateTargetSpec,
+  type ChapCredentials,
+  type TargetSpec,
+} from './spec.js';
 
 export const CONF_HEADER = [
   "# virtplane's iSCSI targets, restored by tgt-admin -e when tgtd starts.",
@@ -32,7 +40,12 @@ export interface ConfTarget {
   readonly acl: TgtAcl;
   /** The password is redacted by the read script: it never leaves the server. */
   readonly chapUsername: string | undefined;
+  /** The creator's workspace token (TargetSpec.workspace), from its `# virtplane-workspace` line. */
+  readonly workspace: string | undefined;
 }
+
+/** The comment that carries a target's creator inside its block (tgt-admin ignores comments). */
+const WORKSPACE_COMMENT = '# virtplane-workspace';
 
 /** A LUN as it goes into the file: its number and the backing store path resolved by the caller. */
 interface ResolvedLun {
@@ -44,6 +57,7 @@ interface ResolvedLun {
 export function renderTargetBlock(spec: TargetSpec, luns: readonly ResolvedLun[]): string {
   validateTargetSpec(spec);
   const lines = [`<target ${spec.iqn}>`];
+  if (spec.workspace !== undefined) lines.push(`\t${WORKSPACE_COMMENT} ${spec.workspace}`);
   for (const lun of [...luns].sort((a, b) => a.lun - b.lun)) {
     validateLunNumber(lun.lun, 'lun');
     if (!/^\/[A-Za-z0-9._+@:/-]+$/.test(lun.path)) throw new TgtConfigError(`Refusing to write backing store path ${JSON.stringify(lun.path)}`);
@@ -67,11 +81,17 @@ function incomingUserLine(chap: ChapCredentials): string {
 /** Parses virtplane.conf as the read script returns it (passwords redacted). */
 export function parseConf(text: string): ConfTarget[] {
   const targets: ConfTarget[] = [];
-  let target: { iqn: string; luns: ConfLun[]; addresses: string[]; names: string[]; chapUsername: string | undefined } | undefined;
+  let target:
+    { iqn: string; luns: ConfLun[]; addresses: string[]; names: string[]; chapUsername: string | undefined; workspace: string | undefined } | undefined;
   let lun: { path: string; lun?: number; serial?: string } | undefined;
 
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
+    if (target !== undefined && lun === undefined && line.startsWith(`${WORKSPACE_COMMENT} `)) {
+      const token = line.slice(WORKSPACE_COMMENT.length + 1).trim();
+      if (WORKSPACE_TOKEN.test(token)) target.workspace = token;
+      return;
+    }
     if (line === '' || line.startsWith('#')) return;
     const fail = (why: string): never => {
       throw new TgtConfigError(`virtplane.conf line ${index + 1} ("${line.slice(0, 80)}"): ${why}. The file was edited outside virtplane; restore it.`);
@@ -102,6 +122,7 @@ export function parseConf(text: string): ConfTarget[] {
           luns: target.luns,
           acl: { addresses: target.addresses, names: target.names },
           chapUsername: target.chapUsername,
+          workspace: target.workspace,
         });
         target = undefined;
         return;
@@ -147,7 +168,7 @@ export function parseConf(text: string): ConfTarget[] {
     const iqn = open[1] as string;
     if (!isIqn(iqn)) return fail('not an IQN virtplane writes');
     if (targets.some((existing) => existing.iqn === iqn)) return fail('the target is listed twice');
-    target = { iqn, luns: [], addresses: [], names: [], chapUsername: undefined };
+    target = { iqn, luns: [], addresses: [], names: [], chapUsername: undefined, workspace: undefined };
   });
   if (target !== undefined || lun !== undefined) throw new TgtConfigError('virtplane.conf ends inside a block: it was cut short; restore it.');
   return targets;

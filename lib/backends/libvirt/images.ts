@@ -124,12 +124,23 @@ export async function createThinClone(host: LibvirtHost, base: string, baseForma
   await host.exec(['qemu-img', 'create', '-q', '-f', 'qcow2', '-F', baseFormat, '-b', base, path, ...size]);
 }
 
-/** An independent copy of `base` in `format` at `path`, grown to sizeMiB. */
+/**
+ * An independent copy of `base` in `format` at `path`, grown to sizeMiB: made beside it under a hidden
+ * name and moved into place whole, so `path` never holds half a copy (an apply killed mid-copy).
+ */
 export async function createFullCopy(host: LibvirtHost, base: string, path: string, format: 'raw' | 'qcow2', sizeMiB?: number): Promise<void> {
   checkPath(base);
   checkPath(path);
-  await host.exec(['qemu-img', 'convert', '-U', '-O', format, base, path], { timeoutMs: 3_600_000 });
-  if (sizeMiB !== undefined) await host.exec(['qemu-img', 'resize', '-q', '-f', format, path, `${sizeMiB}M`]);
+  const slash = path.lastIndexOf('/');
+  const partial = `${path.slice(0, slash)}/.${path.slice(slash + 1)}.part`;
+  try {
+    await host.exec(['qemu-img', 'convert', '-U', '-O', format, base, partial], { timeoutMs: 3_600_000 });
+    if (sizeMiB !== undefined) await host.exec(['qemu-img', 'resize', '-q', '-f', format, partial, `${sizeMiB}M`]);
+    await host.exec(['mv', '-f', '--', partial, path]);
+  } catch (error) {
+    await host.exec(['rm', '-f', '--', partial]).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** A LUN as QEMU's own iSCSI initiator reaches it from a host (the host's initiator name is in the target's ACL). */

@@ -4,7 +4,7 @@ import { translated } from '../dbErrors.js';
 import { NotFoundError } from '../errors.js';
 import type { DbRow, SqlExecutor } from '../sqlExecutor.js';
 import type { AffinityGroup, AffinityGroupInput, Changes, Uuid } from '../types.js';
-import { TIMESTAMP_COLUMNS, isUuid, mapRow, type Column } from './table.js';
+import { TIMESTAMP_COLUMNS, WORKSPACE_COLUMN, isUuid, mapRow, type Column } from './table.js';
 
 const GROUP_COLUMNS: { readonly columns: readonly Column[] } = {
   columns: [
@@ -15,6 +15,7 @@ const GROUP_COLUMNS: { readonly columns: readonly Column[] } = {
     { field: 'enforcing', column: 'enforcing' },
     { field: 'vmIds', column: 'vm_ids' },
     { field: 'hostIds', column: 'host_ids' },
+    WORKSPACE_COLUMN,
     ...TIMESTAMP_COLUMNS,
   ],
 };
@@ -70,15 +71,13 @@ export function affinityGroupRepository(db: SqlExecutor): AffinityGroupRepositor
       db.transaction(async (tx) => {
         const conflict = overwrite
           ? ` ON CONFLICT (id) DO UPDATE SET cluster_id = EXCLUDED.cluster_id, name = EXCLUDED.name,
-                positive = EXCLUDED.positive, enforcing = EXCLUDED.enforcing, updated_at = now()`
+                positive = EXCLUDED.positive, enforcing = EXCLUDED.enforcing,
+                created_by_workspace = COALESCE(EXCLUDED.created_by_workspace, affinity_groups.created_by_workspace), updated_at = now()`
           : '';
-        await tx.query(`INSERT INTO affinity_groups (id, cluster_id, name, positive, enforcing) VALUES ($1, $2, $3, $4, $5)${conflict}`, [
-          id,
-          input.clusterId,
-          input.name,
-          input.positive ?? true,
-          input.enforcing ?? false,
-        ]);
+        await tx.query(
+          `INSERT INTO affinity_groups (id, cluster_id, name, positive, enforcing, created_by_workspace) VALUES ($1, $2, $3, $4, $5, $6)${conflict}`,
+          [id, input.clusterId, input.name, input.positive ?? true, input.enforcing ?? false, input.createdByWorkspace ?? null],
+        );
         await replaceMembers(tx, id, input.vmIds ?? [], input.hostIds ?? []);
       }),
     );

@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../sqlExecutor.js';
 import type { Changes, Cluster, ClusterInput, Uuid } from '../types.js';
-import { TIMESTAMP_COLUMNS, crudOf, tableOperations, type TableSpec } from './table.js';
+import { TIMESTAMP_COLUMNS, WORKSPACE_COLUMN, crudOf, tableOperations, type TableSpec } from './table.js';
 
 export const CLUSTERS: TableSpec = {
   table: 'clusters',
@@ -18,6 +18,7 @@ export const CLUSTERS: TableSpec = {
     { field: 'memoryOvercommitPercent', column: 'memory_overcommit_percent', writable: true },
     { field: 'schedulingPolicy', column: 'scheduling_policy', writable: true },
     { field: 'migrationBandwidthMbps', column: 'migration_bandwidth_mbps', writable: true },
+    WORKSPACE_COLUMN,
     ...TIMESTAMP_COLUMNS,
   ],
 };

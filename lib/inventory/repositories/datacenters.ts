@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../sqlExecutor.js';
 import type { Changes, Datacenter, DatacenterInput, Uuid } from '../types.js';
-import { TIMESTAMP_COLUMNS, crudOf, tableOperations, type TableSpec } from './table.js';
+import { TIMESTAMP_COLUMNS, WORKSPACE_COLUMN, crudOf, tableOperations, type TableSpec } from './table.js';
 
 export const DATACENTERS: TableSpec = {
   table: 'datacenters',
@@ -12,6 +12,7 @@ export const DATACENTERS: TableSpec = {
     { field: 'name', column: 'name', writable: true },
     { field: 'description', column: 'description', writable: true },
     { field: 'storageType', column: 'storage_type', writable: true },
+    WORKSPACE_COLUMN,
     ...TIMESTAMP_COLUMNS,
   ],
 };

@@ -2,7 +2,7 @@
 import { translated } from '../dbErrors.js';
 import type { DbRow, SqlExecutor } from '../sqlExecutor.js';
 import type { DiskRecord, DiskRecordInput, Uuid } from '../types.js';
-import { TIMESTAMP_COLUMNS, mapRow, type Column } from './table.js';
+import { TIMESTAMP_COLUMNS, WORKSPACE_COLUMN, mapRow, type Column } from './table.js';
 
 const COLUMNS: readonly Column[] = [
   { field: 'id', column: 'id' },
@@ -10,11 +10,12 @@ const COLUMNS: readonly Column[] = [
   { field: 'name', column: 'name' },
   { field: 'shareable', column: 'shareable' },
   { field: 'deletionProtection', column: 'deletion_protection' },
+  WORKSPACE_COLUMN,
   ...TIMESTAMP_COLUMNS,
 ];
 
 export interface DiskRepository {
-  /** Creates or replaces the disk's row. */
+  /** Creates or replaces the disk's row (a row's createdByWorkspace, once set, is kept). */
   upsert(input: DiskRecordInput): Promise<DiskRecord>;
   get(id: string): Promise<DiskRecord | undefined>;
   /** Every disk, or the disks of some storage domains. */
@@ -29,11 +30,12 @@ export function diskRepository(db: SqlExecutor): DiskRepository {
     async upsert(input) {
       return translated({ kind: 'disk', operation: 'write', name: input.name }, async () => {
         const { rows } = await db.query(
-          `INSERT INTO disks (id, storage_domain_id, name, shareable, deletion_protection) VALUES ($1, $2, $3, $4, $5)
+          `INSERT INTO disks (id, storage_domain_id, name, shareable, deletion_protection, created_by_workspace) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (id) DO UPDATE SET storage_domain_id = EXCLUDED.storage_domain_id, name = EXCLUDED.name,
-             shareable = EXCLUDED.shareable, deletion_protection = EXCLUDED.deletion_protection, updated_at = now()
+             shareable = EXCLUDED.shareable, deletion_protection = EXCLUDED.deletion_protection,
+             created_by_workspace = COALESCE(disks.created_by_workspace, EXCLUDED.created_by_workspace), updated_at = now()
            RETURNING *`,
-          [input.id, input.storageDomainId, input.name, input.shareable, input.deletionProtection],
+          [input.id, input.storageDomainId, input.name, input.shareable, input.deletionProtection, input.createdByWorkspace ?? null],
         );
         return toRow(rows[0] as DbRow);
       });

@@ -2,7 +2,7 @@ import { NotFoundError } from '../errors.js';
 import { translated } from '../dbErrors.js';
 import type { SqlExecutor } from '../sqlExecutor.js';
 import type { Changes, Host, HostFacts, HostInput, Uuid } from '../types.js';
-import { TIMESTAMP_COLUMNS, crudOf, isUuid, mapRow, tableOperations, type TableSpec } from './table.js';
+import { TIMESTAMP_COLUMNS, WORKSPACE_COLUMN, crudOf, isUuid, mapRow, tableOperations, type TableSpec } from './table.js';
 
 export const HOSTS: TableSpec = {
   table: 'hosts',
@@ -23,6 +23,7 @@ export const HOSTS: TableSpec = {
     { field: 'kvm', column: 'kvm' },
     { field: 'libvirtVersion', column: 'libvirt_version' },
     { field: 'factsCollectedAt', column: 'facts_collected_at' },
+    WORKSPACE_COLUMN,
     ...TIMESTAMP_COLUMNS,
   ],
 };

@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../sqlExecutor.js';
 import type { Changes, Network, NetworkInput, Uuid } from '../types.js';
-import { TIMESTAMP_COLUMNS, crudOf, tableOperations, type TableSpec } from './table.js';
+import { TIMESTAMP_COLUMNS, WORKSPACE_COLUMN, crudOf, tableOperations, type TableSpec } from './table.js';
 
 export const NETWORKS: TableSpec = {
   table: 'networks',
@@ -18,6 +18,7 @@ export const NETWORKS: TableSpec = {
     { field: 'bridge', column: 'bridge', writable: true },
     { field: 'vlanId', column: 'vlan_id', writable: true },
     { field: 'mtu', column: 'mtu', writable: true },
+    WORKSPACE_COLUMN,
     ...TIMESTAMP_COLUMNS,
   ],
 };

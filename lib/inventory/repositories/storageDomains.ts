@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../sqlExecutor.js';
 import type { Changes, StorageDomain, StorageDomainInput, Uuid } from '../types.js';
-import { TIMESTAMP_COLUMNS, crudOf, tableOperations, type TableSpec } from './table.js';
+import { TIMESTAMP_COLUMNS, WORKSPACE_COLUMN, crudOf, tableOperations, type TableSpec } from './table.js';
 
 export const STORAGE_DOMAINS: TableSpec = {
   table: 'storage_domains',
@@ -18,6 +18,7 @@ export const STORAGE_DOMAINS: TableSpec = {
     { field: 'portal', column: 'portal', writable: true },
     { field: 'iqn', column: 'iqn', writable: true },
     { field: 'path', column: 'path', writable: true },
+    WORKSPACE_COLUMN,
     ...TIMESTAMP_COLUMNS,
   ],
 };

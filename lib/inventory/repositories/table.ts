@@ -44,6 +44,12 @@ export function mapRow<Row>(spec: { readonly columns: readonly Column[] }, row: 
   return result as Row;
 }
 
+/**
+ * The token of the Terraform workspace whose apply created the row (migration 0003): set by create,
+ * left alone by an upsert or an update that does not name it.
+ */
+export const WORKSPACE_COLUMN: Column = { field: 'createdByWorkspace', column: 'created_by_workspace', writable: true };
+
 /** Timestamps every table with them shares. */
 export const TIMESTAMP_COLUMNS: readonly Column[] = [
   { field: 'createdAt', column: 'created_at' },

@@ -12,7 +12,16 @@ import {
   type Diagnostic,
   type StateOf,
 } from '../../framework/index.js';
-import { changeInventory, idAttribute, nameAttribute, referenceAttribute, removeFromInventory, UUID_PATTERN, goneOrUnknown } from '../shared/index.js';
+import {
+  changeInventory,
+  createOrAdoptRow,
+  idAttribute,
+  nameAttribute,
+  referenceAttribute,
+  removeFromInventory,
+  UUID_PATTERN,
+  goneOrUnknown,
+} from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { planAffinityMoves, type AffinityMove } from '../../scheduler/affinityMoves.js';
 import { moveVm, vmsOn } from '../vm/index.js';
@@ -195,12 +204,17 @@ export const affinityGroupResource = defineResource<ProviderContext>()({
   },
 
   async create({ provider, planned }) {
-    const row = await changeInventory(provider.inventory, {
+    const cluster = await provider.inventory.use((inventory) => inventory.clusters.get(planned.cluster_id));
+    const { row } = await createOrAdoptRow(provider, {
       resourceType: 'virtplane_affinity_group',
-      action: 'create',
+      kind: 'affinity group',
+      name: planned.name,
+      where: `in cluster ${JSON.stringify(cluster?.name ?? planned.cluster_id)}`,
       details: planned,
       references: { cluster: ['cluster_id'], host: ['host_ids'] },
-      apply: (tx) => tx.affinityGroups.create({ clusterId: planned.cluster_id, ...groupFields(planned) }),
+      find: (inventory) => inventory.affinityGroups.getByName(planned.cluster_id, planned.name),
+      create: (tx, mark) => tx.affinityGroups.create({ clusterId: planned.cluster_id, ...groupFields(planned), createdByWorkspace: mark }),
+      adopt: (tx, existing) => tx.affinityGroups.update(existing.id, groupFields(planned)),
     });
     const state = toState(row);
     await enforce(provider, state);
@@ -226,7 +240,9 @@ export const affinityGroupResource = defineResource<ProviderContext>()({
   },
 
   async delete({ provider, prior }) {
-    await removeFromInventory(provider.inventory, 'virtplane_affinity_group', { id: prior.id!, name: prior.name }, (tx) => tx.affinityGroups.delete(prior.id!));
+    await removeFromInventory(provider.inventory, 'virtplane_affinity_group', { id: prior.id!, name: prior.name }, async (tx) => {
+      if (await tx.affinityGroups.get(prior.id!)) await tx.affinityGroups.delete(prior.id!);
+    });
   },
 
   /** Import ids: the group's id, or CLUSTER_ID/NAME. */

@@ -2,6 +2,7 @@ import type { Cluster } from '../../inventory/index.js';
 import { blockSchema, defineResource, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
 import {
   changeInventory,
+  createOrAdoptRow,
   descriptionAttribute,
   idAttribute,
   nameAttribute,
@@ -83,12 +84,17 @@ export const clusterResource = defineResource<ProviderContext>()({
   schema: clusterSchema,
 
   async create({ provider, planned }) {
-    const row = await changeInventory(provider.inventory, {
+    const datacenter = await provider.inventory.use((inventory) => inventory.datacenters.get(planned.datacenter_id));
+    const { row } = await createOrAdoptRow(provider, {
       resourceType: 'virtplane_cluster',
-      action: 'create',
+      kind: 'cluster',
+      name: planned.name,
+      where: `in data center ${JSON.stringify(datacenter?.name ?? planned.datacenter_id)}`,
       details: planned,
       references: { datacenter: ['datacenter_id'] },
-      apply: (tx) => tx.clusters.create({ datacenterId: planned.datacenter_id, ...fields(planned) }),
+      find: (inventory) => inventory.clusters.getByName(planned.datacenter_id, planned.name),
+      create: (tx, mark) => tx.clusters.create({ datacenterId: planned.datacenter_id, ...fields(planned), createdByWorkspace: mark }),
+      adopt: (tx, found) => tx.clusters.update(found.id, fields(planned)),
     });
     return clusterToState(row);
   },
@@ -109,7 +115,9 @@ export const clusterResource = defineResource<ProviderContext>()({
   },
 
   async delete({ provider, prior }) {
-    await removeFromInventory(provider.inventory, 'virtplane_cluster', { id: prior.id!, name: prior.name }, (tx) => tx.clusters.delete(prior.id!));
+    await removeFromInventory(provider.inventory, 'virtplane_cluster', { id: prior.id!, name: prior.name }, async (tx) => {
+      if (await tx.clusters.get(prior.id!)) await tx.clusters.delete(prior.id!);
+    });
   },
 
   async import({ provider, id }) {

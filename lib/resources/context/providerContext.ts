@@ -25,8 +25,13 @@ export interface ProviderContext {
   readonly ssh: SshPool;
   /** Bulk reads of hosts (domains, networks, pools, facts), shared by the resources of one refresh. */
   readonly hostReads: HostReads;
-  /** This Terraform workspace's token (workspace.ts): marks the VMs its applies create. */
+  /** This Terraform workspace's token (workspace.ts): marks what its applies create, so only it adopts what an interrupted one left. */
   readonly workspaceToken: string;
+  /**
+   * Objects this provider process (one terraform command) made or adopted, as "TYPE ID": never adopted
+   * again by another resource of the same apply (shared/adoption.ts).
+   */
+  readonly madeByThisApply: Set<string>;
   /** An endpoint for a host, with the provider's credentials and the host's pinned key. */
   endpointFor(host: HostReference): SshEndpoint;
 }
@@ -54,6 +59,7 @@ export function createProviderContext(config: ProviderConfig): ProviderContext {
     ssh,
     hostReads: new HostReads(ssh),
     workspaceToken: workspaceToken(),
+    madeByThisApply: new Set(),
     endpointFor(host) {
       try {
         return sshEndpoint(host, { username: config.ssh_user ?? 'root', privateKey, knownHostsFile });

@@ -1,7 +1,16 @@
 import type { Datacenter } from '../../inventory/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { blockSchema, defineResource, stringAttribute, type StateOf } from '../../framework/index.js';
-import { changeInventory, descriptionAttribute, findByIdOrName, idAttribute, nameAttribute, removeFromInventory, goneOrUnknown } from '../shared/index.js';
+import {
+  changeInventory,
+  createOrAdoptRow,
+  descriptionAttribute,
+  findByIdOrName,
+  idAttribute,
+  nameAttribute,
+  removeFromInventory,
+  goneOrUnknown,
+} from '../shared/index.js';
 
 export const datacenterSchema = blockSchema({
   description: 'A data center: the top of the tree. Its clusters, networks and storage domains belong to it.',
@@ -34,11 +43,16 @@ export const datacenterResource = defineResource<ProviderContext>()({
   schema: datacenterSchema,
 
   async create({ provider, planned }) {
-    const row = await changeInventory(provider.inventory, {
+    const fields = { name: planned.name, description: planned.description, storageType: storageType(planned.storage_type) };
+    const { row } = await createOrAdoptRow(provider, {
       resourceType: 'virtplane_datacenter',
-      action: 'create',
+      kind: 'data center',
+      name: planned.name,
+      where: `in the inventory at ${provider.inventory.describe()}`,
       details: planned,
-      apply: (tx) => tx.datacenters.create({ name: planned.name, description: planned.description, storageType: storageType(planned.storage_type) }),
+      find: (inventory) => inventory.datacenters.getByName(planned.name),
+      create: (tx, mark) => tx.datacenters.create({ ...fields, createdByWorkspace: mark }),
+      adopt: (tx, found) => tx.datacenters.update(found.id, fields),
     });
     return datacenterToState(row);
   },
@@ -59,7 +73,9 @@ export const datacenterResource = defineResource<ProviderContext>()({
   },
 
   async delete({ provider, prior }) {
-    await removeFromInventory(provider.inventory, 'virtplane_datacenter', { id: prior.id!, name: prior.name }, (tx) => tx.datacenters.delete(prior.id!));
+    await removeFromInventory(provider.inventory, 'virtplane_datacenter', { id: prior.id!, name: prior.name }, async (tx) => {
+      if (await tx.datacenters.get(prior.id!)) await tx.datacenters.delete(prior.id!);
+    });
   },
 
   async import({ provider, id }) {

@@ -32,6 +32,7 @@ import {
 import {
   changeInventory,
   datacenterHost,
+  deletedByVirtplane,
   hostDiagnostic,
   type HostRead,
   hostsOfDatacenter,
@@ -64,6 +65,7 @@ import {
 import type { ProviderContext } from '../context/index.js';
 import { hostInitiatorIqn, parsePortal, parseTargetId, readTarget } from '../iscsiTarget/index.js';
 import { describeUsers, diskUsers, type DiskUser } from './usage.js';
+import { adoptsLeftoverDisk, recordNewDisk } from './adoption.js';
 
 const TEMPLATE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 const IMAGE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/image/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
@@ -361,8 +363,11 @@ export async function refreshOthers(provider: ProviderContext, place: DiskPlace,
   );
 }
 
-/** What a VM or a target must know of the disk, in the inventory every workspace shares. */
-async function register(provider: ProviderContext, state: DiskState): Promise<void> {
+/**
+ * What a VM or a target must know of the disk, in the inventory every workspace shares. `mark`: the
+ * workspace token of a create (a row keeps the first one it was given).
+ */
+async function register(provider: ProviderContext, state: DiskState, mark?: string): Promise<void> {
   const location = parseDiskId(state.id ?? '');
   if (location === undefined) return;
   await provider.inventory.use((inventory) =>
@@ -372,6 +377,7 @@ async function register(provider: ProviderContext, state: DiskState): Promise<vo
       name: state.name,
       shareable: state.shareable === true,
       deletionProtection: state.deletion_protection === true,
+      ...(mark === undefined ? {} : { createdByWorkspace: mark }),
     }),
   );
 }
@@ -400,7 +406,7 @@ function refuseInUse(prior: Pick<DiskState, 'name'>, users: readonly DiskUser[])
 
 function audit(
   provider: ProviderContext,
-  action: 'create' | 'update' | 'delete',
+  action: 'create' | 'adopt' | 'update' | 'delete',
   state: Pick<DiskState, 'id' | 'name'>,
   details?: DiskState,
 ): Promise<unknown> {
@@ -452,6 +458,12 @@ async function sourceOf(provider: ProviderContext, planned: DiskState): Promise<
       attribute,
     ]);
   return { name: image.name, path: fromTemplate ? templatePathOf(imagePlace.domain, image) : imagePathOf(imagePlace.domain, image), attribute };
+}
+
+/** Deleted by virtplane (its row gone, its deletion the newest audit entry): gone, hosts unasked. */
+async function deletedWithoutRow(provider: ProviderContext, id: string): Promise<boolean> {
+  if ((await provider.inventory.use((inventory) => inventory.disks.get(id))) !== undefined) return false;
+  return deletedByVirtplane(provider.inventory, id);
 }
 
 /**
@@ -516,7 +528,7 @@ async function writeImageOntoLun(
       `LUN ${lun} of ${place.domain.name} has data in its first MiB (a partition table, a file system) and no virtplane disk is known there: virtplane never writes over data it did not make. Choose a blank LUN, or clear this one yourself if its data is not needed. Nothing was written.`,
       ['lun'],
     );
-  await register(provider, planned);
+  await register(provider, planned, provider.workspaceToken);
   const started = Date.now();
   progress(`disk ${planned.name}: writing ${source.name} (${baseMiB} MiB) onto LUN ${lun} from ${host.row.name}`);
   await onHost(host.row.name, `writing ${source.name} onto LUN ${lun}`, () => copyImageOntoLun(host.libvirt, source.path, info.format, address, signal), [
@@ -590,31 +602,48 @@ export const diskResource = defineResource<ProviderContext>()({
     const location = parseDiskId(String(decided.id));
     if (location === undefined) throw new DiagnosticError('Invalid disk', `Cannot place disk ${planned.name} in ${place.domain.name}.`, ['name']);
     let size: number;
+    let adopting: boolean;
+    const disk = { id: String(decided.id), name: planned.name };
     if (location.kind === 'volume') {
       const carriers = await carriersOf(provider, place, signal);
       const { carrier, volume: existing } = await lookUp(carriers, place.domain, location.volume);
-      if (existing !== null) {
-        throw new DiagnosticError(
-          'Volume already exists',
-          `Storage domain ${place.domain.name} already has a file ${location.volume} (on ${carrier.host.row.name}); virtplane never overwrites it. Choose another name, or import that disk.`,
-          ['name'],
-        );
-      }
+      const file = existing === null ? undefined : { file: location.volume, host: carrier.host.row.name };
+      adopting = await adoptsLeftoverDisk(provider, place.domain, disk, file);
+      // The row first, marked with this workspace's token: a kill at any later step leaves a disk the
+      // next apply of this workspace adopts (adoption.ts).
+      if (!adopting) await register(provider, { ...(decided as DiskState), size_mib: planned.size_mib }, provider.workspaceToken);
+      recordNewDisk(provider, disk.id);
       let created: VolumeInfo;
-      if (planned.source_image_id !== null || planned.source_template_id !== null) {
-        created = await cloneImage(provider, carrier, place, location.volume, planned);
+      if (existing !== null) {
+        created =
+          planned.size_mib !== null && existing.capacityMiB < planned.size_mib
+            ? await onHost(carrier.host.row.name, `growing volume ${location.volume}`, () =>
+                growVolume(carrier.host.libvirt, place.domain.name, location.volume, planned.size_mib!),
+              )
+            : existing;
       } else {
-        created = await onHost(carrier.host.row.name, `creating volume ${location.volume}`, () =>
-          createVolume(carrier.host.libvirt, place.domain.name, {
-            name: location.volume,
-            capacityMiB: planned.size_mib!,
-            format: formatOfVolume(location.volume),
-          }),
-        );
+        try {
+          created =
+            planned.source_image_id !== null || planned.source_template_id !== null
+              ? await cloneImage(provider, carrier, place, location.volume, planned)
+              : await onHost(carrier.host.row.name, `creating volume ${location.volume}`, () =>
+                  createVolume(carrier.host.libvirt, place.domain.name, {
+                    name: location.volume,
+                    capacityMiB: planned.size_mib!,
+                    format: formatOfVolume(location.volume),
+                  }),
+                );
+        } catch (error) {
+          // A create that failed (not one killed) leaves no row behind for a volume that was never made.
+          if (!adopting) await provider.inventory.use((inventory) => inventory.disks.delete(disk.id)).catch(() => undefined);
+          throw error;
+        }
       }
       size = Math.floor(created.capacityMiB);
       await refreshOthers(provider, place, carrier);
     } else {
+      adopting = await adoptsLeftoverDisk(provider, place.domain, disk);
+      recordNewDisk(provider, disk.id);
       const existing = await lunSize(provider, place, location.lun, signal);
       if (existing === null) throw lunNotFound(place.domain, location.lun);
       size = requireLunSize(existing, location.lun, planned.size_mib);
@@ -622,14 +651,15 @@ export const diskResource = defineResource<ProviderContext>()({
         await writeImageOntoLun(provider, place, location.lun, size, { ...(decided as DiskState), size_mib: size }, signal);
     }
     const state: DiskState = { ...(decided as DiskState), size_mib: size };
-    await register(provider, state);
-    await audit(provider, 'create', state, state);
+    await register(provider, state, provider.workspaceToken);
+    await audit(provider, adopting ? 'adopt' : 'create', state, state);
     return state;
   },
 
   async read({ provider, state, signal }) {
     const location = parseDiskId(state.id ?? '');
     if (location === undefined) return null;
+    if (await deletedWithoutRow(provider, state.id ?? '')) return null;
     const place = await placeOf(provider, location.domainId);
     if (place === undefined) return null;
     let size: number;
@@ -707,6 +737,9 @@ export const diskResource = defineResource<ProviderContext>()({
       ]);
     }
     refuseInUse(prior, await usersOf(provider, prior.id ?? '', signal, true));
+    // The row goes first: a destroy killed after it still finds the volume (and deletes it) next time,
+    // where one killed after the volume would leave a row no state knows.
+    await provider.inventory.use((inventory) => inventory.disks.delete(prior.id ?? ''));
     const location = parseDiskId(prior.id ?? '');
     // A LUN belongs to its target (or to whoever provides it): the disk lets go of it, nothing is deleted.
     if (location !== undefined && location.kind === 'volume') {
@@ -721,7 +754,6 @@ export const diskResource = defineResource<ProviderContext>()({
         await refreshOthers(provider, place, carrier);
       }
     }
-    await provider.inventory.use((inventory) => inventory.disks.delete(prior.id ?? ''));
     await audit(provider, 'delete', prior);
   },
 

@@ -1,10 +1,21 @@
 import type { HostFacts } from '../../backends/libvirt/index.js';
 import type { Host } from '../../inventory/index.js';
 import { boolAttribute, blockSchema, defineResource, DiagnosticError, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
-import { changeInventory, findByIdOrName, HOST_KEY_PATTERN, idAttribute, nameAttribute, referenceAttribute, goneOrUnknown } from '../shared/index.js';
+import {
+  changeInventory,
+  createOrAdoptRow,
+  findByIdOrName,
+  HOST_KEY_PATTERN,
+  idAttribute,
+  nameAttribute,
+  referenceAttribute,
+  goneOrUnknown,
+  recordPlannedHost,
+} from '../shared/index.js';
 import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, leaveDatacenter, withDatacenterOfCluster } from './datacenterMembership.js';
 import { verifyHost } from './connection.js';
 import { drainHost, planMaintenance } from './maintenance.js';
+import { releaseVanishedPlacements } from './placements.js';
 import type { ProviderContext } from '../context/index.js';
 
 export const hostSchema = blockSchema({
@@ -74,6 +85,8 @@ export const hostResource = defineResource<ProviderContext>()({
   schema: hostSchema,
 
   async plan({ prior, planned, provider, signal }) {
+    // A VM planned in this cluster next may count on this host (shared/plannedHosts.ts).
+    if (prior === null && typeof planned.cluster_id === 'string' && typeof planned.name === 'string') recordPlannedHost(planned.cluster_id, planned.name);
     // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
     if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string') return undefined;
     return { diagnostics: await planMaintenance(provider, prior.id, signal) };
@@ -83,24 +96,43 @@ export const hostResource = defineResource<ProviderContext>()({
     const verified = await verifyHost(provider, address(planned), signal);
     // Under the data center's lock, so that networks and storage domains created meanwhile reach it too.
     return withDatacenterOfCluster(provider, planned.cluster_id, async () => {
-      const row = await changeInventory(provider.inventory, {
+      const fields = { clusterId: planned.cluster_id, name: planned.name, port: planned.port, hostKey: verified.hostKey, maintenance: planned.maintenance };
+      let leftCluster: string | undefined;
+      const { row } = await createOrAdoptRow(provider, {
         resourceType: 'virtplane_host',
-        action: 'create',
+        kind: 'host',
+        name: planned.name,
+        where: `in the inventory at ${provider.inventory.describe()}`,
         details: { ...planned, host_key: verified.hostKey },
         references: { cluster: ['cluster_id'] },
-        apply: async (tx) => {
-          const created = await tx.hosts.create({
-            clusterId: planned.cluster_id,
-            name: planned.name,
-            address: planned.address,
-            port: planned.port,
-            hostKey: verified.hostKey,
-            maintenance: planned.maintenance,
-          });
+        find: (inventory) => inventory.hosts.getByName(planned.name),
+        create: async (tx, mark) => {
+          const created = await tx.hosts.create({ ...fields, address: planned.address, createdByWorkspace: mark });
           return tx.hosts.recordFacts(created.id, inventoryFacts(verified.facts));
+        },
+        // Left by an interrupted apply of this workspace: brought to the plan, then given (below) what
+        // the data center puts on its hosts, in case the killed apply stopped before that.
+        adopt: async (tx, found) => {
+          if (found.address !== planned.address) {
+            throw new DiagnosticError(
+              'Host name already taken',
+              `The host ${JSON.stringify(found.name)} an interrupted apply of this workspace registered is at ${found.address}, not ${planned.address}: another machine. Give this host another name, or destroy that one first (terraform import ADDRESS ${found.id}, then remove it from the configuration).`,
+              ['address'],
+            );
+          }
+          if (found.clusterId !== planned.cluster_id) {
+            const vms = await tx.vmPlacements.list({ hostId: found.id });
+            if (vms.length > 0)
+              throw new DiagnosticError('Host has VMs', `${found.name} has VMs placed on it in another cluster: it cannot move.`, ['cluster_id']);
+            leftCluster = found.clusterId;
+          }
+          const updated = await tx.hosts.update(found.id, fields);
+          return tx.hosts.recordFacts(updated.id, inventoryFacts(verified.facts));
         },
       });
       const datacenterId = await datacenterOfCluster(provider, row.clusterId);
+      const leaving = leftCluster === undefined ? undefined : await datacenterOfCluster(provider, leftCluster);
+      if (leaving !== undefined && leaving !== datacenterId) await leaveDatacenter(provider, row, leaving, signal);
       if (datacenterId !== undefined) {
         await joinDatacenter(provider, row, datacenterId, signal).catch((error: unknown) => {
           throw joinFailed(error, row.name, hostToState(row, planned.host_key));
@@ -160,6 +192,7 @@ export const hostResource = defineResource<ProviderContext>()({
   },
 
   async delete({ provider, prior, signal }) {
+    await releaseVanishedPlacements(provider, prior.id!, signal);
     await leaveBeforeDelete(provider, prior.id!, signal);
     await changeInventory(provider.inventory, {
       resourceType: 'virtplane_host',
@@ -172,7 +205,8 @@ export const hostResource = defineResource<ProviderContext>()({
             `${prior.name} still has ${vms.length} VM(s) placed on it (${vms.map((vm) => vm.name).join(', ')}). Move or destroy them first (set maintenance = true to drain it).`,
           );
         }
-        await tx.hosts.delete(prior.id!);
+        // Gone already (a destroy killed after this, run again without refresh): nothing left to remove.
+        if (await tx.hosts.get(prior.id!)) await tx.hosts.delete(prior.id!);
         return { id: prior.id!, name: prior.name };
       },
     });

@@ -30,7 +30,18 @@ import {
 import type { StorageDomain } from '../../inventory/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { carriersOf, formatImageId, imagePathOf, parseImageId, placeOf, refreshOthers, requirePlace } from '../disk/index.js';
-import { changeInventory, NAME_HINT, NAME_PATTERN, onHost, progress, referenceAttribute } from '../shared/index.js';
+import {
+  changeInventory,
+  deletedByVirtplane,
+  leftoverVerdict,
+  NAME_HINT,
+  NAME_PATTERN,
+  onHost,
+  progress,
+  recordMadeByThisApply,
+  referenceAttribute,
+  refuseTaken,
+} from '../shared/index.js';
 
 const IMAGE_TYPE = 'virtplane_image';
 const MIB = 1024 * 1024;
@@ -153,26 +164,64 @@ async function hostSha256(host: LibvirtHost, path: string, remembered: PrivateDa
   return sum;
 }
 
-/** Beside the image (NAME.image.json): where it was copied from, so that an import restores source too. */
+/**
+ * Beside the image (NAME.image.json): where it was copied from, so that an import restores source too,
+ * and the token of the workspace whose apply copied it: written before the copy is moved into place
+ * and kept by every later write (images carry no metadata of their own), it lets the next apply of
+ * that workspace adopt an image an interrupted apply left, and refuse anyone else's.
+ */
 function recordPath(imagePath: string): string {
   return `${imagePath}.json`;
 }
 
-async function writeRecord(host: LibvirtHost, imagePath: string, source: string): Promise<void> {
-  await writeSmallFile(host, recordPath(imagePath), Buffer.from(`${JSON.stringify({ source })}\n`));
+interface ImageRecord {
+  readonly source?: string;
+  readonly workspace?: string;
 }
 
-async function recordedSource(host: LibvirtHost, imagePath: string): Promise<string | undefined> {
+async function writeRecord(host: LibvirtHost, imagePath: string, record: ImageRecord): Promise<void> {
+  await writeSmallFile(host, recordPath(imagePath), Buffer.from(`${JSON.stringify(record)}\n`));
+}
+
+/** The record; undefined when there is none, null when it cannot be read. */
+async function readRecord(host: LibvirtHost, imagePath: string): Promise<ImageRecord | null | undefined> {
   const text = await readSmallFile(host, recordPath(imagePath));
+  if (text === null) return undefined;
   try {
-    const source = text === null ? undefined : (JSON.parse(text) as { source?: unknown }).source;
-    return typeof source === 'string' ? source : undefined;
+    const { source, workspace } = JSON.parse(text) as { source?: unknown; workspace?: unknown };
+    return { ...(typeof source === 'string' ? { source } : {}), ...(typeof workspace === 'string' ? { workspace } : {}) };
   } catch {
-    return undefined;
+    return null;
   }
 }
 
-function audit(provider: ProviderContext, action: 'create' | 'delete', state: Pick<ImageState, 'id' | 'name'>): Promise<unknown> {
+async function recordedSource(host: LibvirtHost, imagePath: string): Promise<string | undefined> {
+  return (await readRecord(host, imagePath))?.source;
+}
+
+/**
+ * An image file (or only its record: a copy under way or killed) already where a create puts the image:
+ * adopted when an interrupted apply of this workspace left it, refused otherwise (another workspace's,
+ * or a file nothing marks).
+ */
+async function checkLeftoverImage(
+  provider: ProviderContext,
+  host: LibvirtHost,
+  image: { readonly id: string; readonly name: string; readonly path: string; readonly domain: string },
+  fileExists: boolean,
+): Promise<void> {
+  const mark = (await readRecord(host, image.path))?.workspace;
+  if (!fileExists && (mark === undefined || mark === provider.workspaceToken)) return;
+  const verdict = leftoverVerdict(provider, IMAGE_TYPE, image.id, mark);
+  if (verdict === 'adopt') return;
+  await refuseTaken(
+    provider,
+    { kind: 'image', name: image.name, id: image.id, where: `in storage domain ${JSON.stringify(image.domain)} (${image.path})` },
+    verdict,
+  );
+}
+
+function audit(provider: ProviderContext, action: 'create' | 'adopt' | 'delete', state: Pick<ImageState, 'id' | 'name'>): Promise<unknown> {
   return changeInventory(provider.inventory, { resourceType: IMAGE_TYPE, action, apply: async () => ({ id: state.id ?? '', name: state.name }) });
 }
 
@@ -211,15 +260,24 @@ export const imageResource = defineResource<ProviderContext>()({
     const [carrier] = await carriersOf(provider, place, signal);
     const host = carrier!.host;
     const existing = await onHost(host.row.name, `reading image ${planned.name}`, () => hostSha256(host.libvirt, path, remembered), ['name']);
+    const id = formatImageId(location);
+    await checkLeftoverImage(provider, host.libvirt, { id, name: planned.name, path, domain: place.domain.name }, existing !== null);
     if (existing !== null && existing !== planned.sha256) {
       throw new DiagnosticError(
         'Image file already exists',
-        `Storage domain ${place.domain.name} already has ${path} (SHA-256 ${existing}); virtplane never overwrites a file it did not just make. Choose another name, or remove that file.`,
+        `Storage domain ${place.domain.name} already has ${path} (SHA-256 ${existing}), left by an interrupted apply of this workspace with other content; virtplane never overwrites an image disks may have been made from. Choose another name, or import it (terraform import ADDRESS ${JSON.stringify(id)}) and replace it from there.`,
         ['name'],
       );
     }
+    // The record, with this workspace's mark, first: a kill at any later step leaves an image the next
+    // apply of this workspace adopts.
+    await onHost(host.row.name, `recording image ${planned.name}`, () =>
+      writeRecord(host.libvirt, path, { source: planned.source, workspace: provider.workspaceToken }),
+    );
+    recordMadeByThisApply(provider, IMAGE_TYPE, id);
+    // Not there yet: copied. (There already: an apply killed after the copy left it, its record this
+    // workspace's: adopted as it is.)
     if (existing === null) {
-      // The same file there already (an apply killed after the copy): adopted as it is.
       const started = Date.now();
       progress(`image ${planned.name}: copying ${(checked.sizeBytes / MIB).toFixed(0)} MiB to ${host.row.name}:${path}`);
       await onHost(
@@ -233,7 +291,11 @@ export const imageResource = defineResource<ProviderContext>()({
             onProgress: (sent, total) => progress(`image ${planned.name}: ${Math.round((100 * sent) / Math.max(total, 1))}% (${(sent / MIB).toFixed(0)} MiB)`),
           }),
         ['source'],
-      );
+      ).catch(async (error: unknown) => {
+        // A copy that failed (not one killed) leaves no record behind for an image that is not there.
+        await removeImageFile(host.libvirt, recordPath(path)).catch(() => undefined);
+        throw error;
+      });
       progress(`image ${planned.name}: copied and verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       // Verified on the host just now: the next refresh hashes it again only if it changes.
       const identity = await onHost(host.row.name, `reading image ${planned.name}`, () => fileIdentity(host.libvirt, path));
@@ -242,7 +304,6 @@ export const imageResource = defineResource<ProviderContext>()({
         remembered.set(PRIVATE_SHA256, planned.sha256);
       }
     }
-    await onHost(host.row.name, `recording image ${planned.name}`, () => writeRecord(host.libvirt, path, planned.source));
     await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
     await refreshOthers(provider, place, carrier!);
     const info = await onHost(host.row.name, `reading image ${planned.name}`, () => imageFileInfo(host.libvirt, path));
@@ -254,13 +315,13 @@ export const imageResource = defineResource<ProviderContext>()({
       size_mib: Math.ceil(info.actualSizeBytes / MIB),
       virtual_size_mib: Math.ceil(info.virtualSizeBytes / MIB),
     };
-    await audit(provider, 'create', state);
+    await audit(provider, existing === null ? 'create' : 'adopt', state);
     return state;
   },
 
   async read({ provider, state, signal, private: remembered }) {
     const location = parseImageId(state.id ?? '');
-    if (location === undefined) return null;
+    if (location === undefined || (await deletedByVirtplane(provider.inventory, state.id ?? ''))) return null;
     const place = await placeOf(provider, location.domainId);
     if (place === undefined) return null;
     const path = imagePathOf(place.domain, location);
@@ -289,7 +350,11 @@ export const imageResource = defineResource<ProviderContext>()({
     if (location !== undefined && place !== undefined) {
       const [carrier] = await carriersOf(provider, place, signal);
       const host = carrier!.host;
-      await onHost(host.row.name, `recording image ${location.name}`, () => writeRecord(host.libvirt, imagePathOf(place.domain, location), planned.source));
+      const path = imagePathOf(place.domain, location);
+      await onHost(host.row.name, `recording image ${location.name}`, async () => {
+        const { workspace } = (await readRecord(host.libvirt, path)) ?? {};
+        await writeRecord(host.libvirt, path, { source: planned.source, ...(workspace === undefined ? {} : { workspace }) });
+      });
     }
     return { ...planned, id: prior.id, format: prior.format, size_mib: prior.size_mib, virtual_size_mib: prior.virtual_size_mib };
   },

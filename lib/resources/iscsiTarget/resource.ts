@@ -12,7 +12,17 @@ import {
   type ServedTarget,
   type TargetSpec,
 } from '../../backends/iscsi/index.js';
-import { changeInventory, HOST_KEY_PATTERN, onStorageServer, TARGET_ATTRIBUTES } from '../shared/index.js';
+import {
+  changeInventory,
+  creatorOf,
+  HOST_KEY_PATTERN,
+  leftoverVerdict,
+  onStorageServer,
+  progress,
+  recordMadeByThisApply,
+  takenError,
+  TARGET_ATTRIBUTES,
+} from '../shared/index.js';
 import {
   blockSchema,
   boolAttribute,
@@ -232,11 +242,43 @@ function targetStateFrom(prior: TargetState, target: ManagedTarget, served: Serv
   };
 }
 
+const TARGET_TYPE = 'virtplane_iscsi_target';
+
+function takenTarget(location: TargetLocation) {
+  return {
+    kind: 'iSCSI target',
+    title: 'Target already managed',
+    name: location.iqn,
+    id: formatTargetId(location),
+    where: `on storage server ${location.address}`,
+    path: ['iqn'],
+  };
+}
+
+/**
+ * A target of this IQN already in virtplane.conf when a create runs: adopted only when an interrupted
+ * apply of this workspace left it (its block's token), and only when adopting it loses nothing (no
+ * LUN the configuration no longer declares); refused otherwise, saying whose it is.
+ */
+async function refuseUnlessLeftover(provider: ProviderContext, location: TargetLocation, leftover: ManagedTarget, planned: TargetState): Promise<void> {
+  const verdict = leftoverVerdict(provider, TARGET_TYPE, targetKey(location), leftover.workspace);
+  const object = takenTarget(location);
+  if (verdict !== 'adopt') throw takenError(object, verdict, verdict === 'this-apply' ? undefined : await creatorOf(provider, object.id));
+  const dropped = leftover.luns.filter((lun) => !planned.lun.some((block) => block.lun === lun.lun));
+  if (dropped.length > 0) {
+    throw new DiagnosticError(
+      'Target left with other LUNs',
+      `Target ${planned.iqn} on ${planned.server_address}, left by an interrupted apply of this workspace, has LUN ${dropped.map((lun) => lun.lun).join(', ')}, which this configuration no longer declares; virtplane does not delete a LUN that may hold data. Declare it again (a lun block), or import the target (terraform import ADDRESS ${JSON.stringify(object.id)}) and change it from there.`,
+      ['lun'],
+    );
+  }
+}
+
 /** The audit log keeps every change applied, the target's too (it has no row of its own in the inventory). */
-function audit(provider: ProviderContext, action: 'create' | 'update' | 'delete', state: TargetState): Promise<unknown> {
+function audit(provider: ProviderContext, action: 'create' | 'adopt' | 'update' | 'delete', state: TargetState): Promise<unknown> {
   const { chap_password: _secret, ...details } = state;
   return changeInventory(provider.inventory, {
-    resourceType: 'virtplane_iscsi_target',
+    resourceType: TARGET_TYPE,
     action,
     ...(action === 'delete' ? {} : { details }),
     apply: async () => ({ id: formatTargetId(locationOf(state)), name: state.iqn }),
@@ -328,22 +370,38 @@ function refusalFor(dependents: TargetDependents, consequence: string, domainsBl
 }
 
 /**
- * A create plan for a target the storage server already has and storage domains use is the second half
- * of a replacement (terraform apply -replace, or a change that replaces it): Terraform plans the new
- * object with no prior state. Refused like the replacement it is. An unreachable server says nothing
- * here (the apply finds out).
+ * Targets this provider process planned with a prior state (one process serves one terraform command):
+ * a create plan for one of them is the second half of its replacement, never the adoption of a leftover.
+ */
+const plannedWithState = new Set<string>();
+
+function targetKey(location: Pick<TargetLocation, 'address' | 'iqn'>): string {
+  return `${location.address}/${location.iqn}`;
+}
+
+/**
+ * A create plan for a target the storage server already has. When this command planned the target
+ * with a prior state, it is the second half of a replacement (terraform apply -replace, or a change
+ * that replaces it: Terraform plans the new object with no prior state), refused like the replacement
+ * it is when storage domains use the target or it is protected. Otherwise it is what an interrupted
+ * apply left: adopted by the apply when this workspace's (its block's token), refused here at once
+ * when another workspace's or nobody's. An unreachable server says nothing here (the apply finds out).
  */
 async function planCreate(provider: ProviderContext, planned: TargetPlanned): Promise<Diagnostic[]> {
   const { server_address: address, server_port: port, iqn, server_host_key: hostKey } = planned;
   if (typeof address !== 'string' || typeof iqn !== 'string' || typeof port !== 'number' || isUnknown(hostKey)) return [];
+  const location: TargetLocation = { address, port, iqn, hostKey: hostKey as string | null };
+  const found = await readTarget(provider, location).catch(() => undefined);
+  if (found === undefined) return [];
+  const key = targetKey(location);
+  if (!plannedWithState.has(key)) {
+    const verdict = leftoverVerdict(provider, TARGET_TYPE, key, found.target.workspace);
+    if (verdict === 'adopt') return [];
+    const creator = verdict === 'this-apply' ? undefined : await creatorOf(provider, formatTargetId(location));
+    return [takenError(takenTarget(location), verdict, creator).toDiagnostic()];
+  }
   const dependents = await provider.inventory.use((inventory) => dependentsOfTarget(inventory, { server_address: address, iqn }));
   if (dependents.domains.length === 0 && planned.deletion_protection !== true) return [];
-  const location: TargetLocation = { address, port, iqn, hostKey: hostKey as string | null };
-  const exists = await readTarget(provider, location).then(
-    (found) => found !== undefined,
-    () => false,
-  );
-  if (!exists) return [];
   const refused = await refusal(provider, { server_address: address, iqn, deletion_protection: planned.deletion_protection === true }, 'replacing');
   return refused === undefined ? [] : [refused];
 }
@@ -365,6 +423,7 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
       portal: addressKnown ? portalOf(address) : unknown,
     };
     if (prior === null) return { planned: next, diagnostics: await planCreate(provider, planned) };
+    plannedWithState.add(targetKey({ address: prior.server_address, iqn: prior.iqn }));
     const { diagnostics, replace } = planLunChanges(prior, planned);
     const moves = (typeof address === 'string' && address !== prior.server_address) || (typeof iqn === 'string' && iqn !== prior.iqn);
     if ((replace || moves) && diagnostics.length === 0) {
@@ -382,13 +441,29 @@ export const iscsiTargetResource = defineResource<ProviderContext>()({
   async create({ provider, planned }) {
     const location = locationOf(planned);
     const spec = await specOf(provider, planned);
-    await withStorageServerLock(
+    const adopted = await withStorageServerLock(
       location,
-      () => onStorageServer(serverName(planned), TARGET_ATTRIBUTES, () => storageServer(provider, location).manager.create(spec)),
+      () =>
+        onStorageServer(serverName(planned), TARGET_ATTRIBUTES, async () => {
+          const { manager } = storageServer(provider, location);
+          const leftover = (await manager.read()).managed.find((target) => target.iqn === planned.iqn);
+          if (leftover === undefined) {
+            // The block carries this workspace's token from its first write: a kill at any later step
+            // leaves a target the next apply of this workspace recognizes as its own.
+            await manager.create({ ...spec, workspace: provider.workspaceToken });
+            recordMadeByThisApply(provider, TARGET_TYPE, targetKey(location));
+            return false;
+          }
+          await refuseUnlessLeftover(provider, location, leftover, planned);
+          progress(`adopting iSCSI target ${planned.iqn} on ${planned.server_address}, left by an interrupted apply of this workspace`);
+          recordMadeByThisApply(provider, TARGET_TYPE, targetKey(location));
+          await manager.update(spec);
+          return true;
+        }),
       provider.inventory,
     );
     const state = { ...planned, id: formatTargetId(location), portal: portalOf(planned.server_address) };
-    await audit(provider, 'create', state);
+    await audit(provider, adopted ? 'adopt' : 'create', state);
     return state;
   },
 

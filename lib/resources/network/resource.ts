@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Datacenter, Host, Inventory, Network, NetworkMode } from '../../inventory/index.js';
+import type { Datacenter, Host, Inventory, InventoryRepositories, InventoryScope, Network, NetworkMode } from '../../inventory/index.js';
 import {
   blockSchema,
   defineResource,
@@ -16,7 +16,9 @@ import {
   type StateOf,
 } from '../../framework/index.js';
 import {
+  adoptableRow,
   changeInventory,
+  createOrAdoptRow,
   foreignObjectError,
   type HostRead,
   hostsOfDatacenter,
@@ -230,18 +232,25 @@ export const networkResource = defineResource<ProviderContext>()({
           'datacenter_id',
         ]);
       }
-      for (const host of found.hosts) provider.hostReads.forget(provider.endpointFor(host));
-      const reads = await readHosts(provider, found.hosts, signal);
-      const id = randomUUID();
-      const fields = { id, ...fieldsOf(planned) };
-      refuseForeign(reads, fields, found.datacenter);
-      const row = await changeInventory(provider.inventory, {
+      const creation = {
         resourceType: NETWORK_TYPE,
-        action: 'create',
+        kind: 'network',
+        name: planned.name,
+        where: `in data center ${JSON.stringify(found.datacenter.name)}`,
         details: planned,
         references: { datacenter: ['datacenter_id'], network: ['name'] },
-        apply: (tx) => tx.networks.create({ datacenterId: planned.datacenter_id, ...fields }),
-      });
+        find: (inventory: InventoryRepositories) => inventory.networks.getByName(planned.datacenter_id, planned.name),
+        create: (tx: InventoryScope, mark: string) => tx.networks.create({ datacenterId: planned.datacenter_id, ...fields, createdByWorkspace: mark }),
+        // Left by an interrupted apply of this workspace: the row brought to the plan, and the network
+        // put on every host below (the killed apply may have stopped before some of them).
+        adopt: (tx: InventoryScope, existing: Network) => tx.networks.update(existing.id, fieldsOf(planned)),
+      };
+      const leftover = await adoptableRow(provider, creation);
+      for (const host of found.hosts) provider.hostReads.forget(provider.endpointFor(host));
+      const reads = await readHosts(provider, found.hosts, signal);
+      const fields = { id: leftover?.id ?? randomUUID(), ...fieldsOf(planned) };
+      refuseForeign(reads, fields, found.datacenter);
+      const { row } = await createOrAdoptRow(provider, creation, { row: leftover });
       const done: string[] = [];
       try {
         await ensureEverywhere(reads, row, found.datacenter, done);

@@ -7,7 +7,8 @@ import { withInventoryDiagnostics } from './inventoryDiagnostics.js';
 interface InventoryChange<Row> {
   /** virtplane_datacenter ... */
   readonly resourceType: string;
-  readonly action: 'create' | 'update' | 'delete';
+  /** adopt: a create that took over what an interrupted apply of this workspace left (adoption.ts). */
+  readonly action: 'create' | 'adopt' | 'update' | 'delete';
   /** What the audit log keeps about the change (sensitive attributes are left out by the caller). */
   readonly details?: Readonly<Record<string, unknown>>;
   /** Which attribute names a referenced object, for diagnostics when it is not found. */

@@ -26,6 +26,16 @@ export function unknownToInventoryError(inventory: InventoryAccess, missing: Mis
   );
 }
 
+/**
+ * True when the newest audit entry of the object is its deletion by virtplane: gone for certain, whatever
+ * the hosts can tell now (a destroy killed after deleting it, before Terraform saved its state, leaves
+ * it in the state while what it stood on, a storage domain's pools or a cluster, may be gone as well).
+ */
+export async function deletedByVirtplane(inventory: InventoryAccess, id: string): Promise<boolean> {
+  const [newest] = await inventory.use((db) => db.audit.list({ resourceId: id, limit: 1 }));
+  return newest?.action === 'delete';
+}
+
 /** null (gone: Terraform recreates it) when the inventory once had the object; the refusal otherwise. */
 export async function goneOrUnknown(inventory: InventoryAccess, missing: Missing): Promise<null> {
   const history = await inventory.use((db) => db.audit.list({ resourceId: missing.id, limit: 1 }));

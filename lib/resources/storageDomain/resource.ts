@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Datacenter, Host, Inventory, StorageDomain, StorageDomainInput } from '../../inventory/index.js';
+import type { Datacenter, Host, Inventory, InventoryRepositories, InventoryScope, StorageDomain, StorageDomainInput } from '../../inventory/index.js';
 import {
   blockSchema,
   defineResource,
@@ -15,7 +15,9 @@ import {
   type StateOf,
 } from '../../framework/index.js';
 import {
+  adoptableRow,
   changeInventory,
+  createOrAdoptRow,
   foreignObjectError,
   type HostRead,
   hostsOfDatacenter,
@@ -425,23 +427,33 @@ export const storageDomainResource = defineResource<ProviderContext>()({
         throw new DiagnosticError('Referenced object not found', `No data center ${planned.datacenter_id} in the inventory. Create it first.`, [
           'datacenter_id',
         ]);
+      const creation = {
+        resourceType: STORAGE_DOMAIN_TYPE,
+        kind: 'storage domain',
+        name: planned.name,
+        where: `in data center ${JSON.stringify(placement.datacenter.name)}`,
+        details: { ...planned, chap_password: undefined },
+        references: { datacenter: ['datacenter_id'] },
+        find: (inventory: InventoryRepositories) => inventory.storageDomains.getByName(planned.datacenter_id, planned.name),
+        create: (tx: InventoryScope, mark: string) =>
+          tx.storageDomains.create({ id: draft.id, datacenterId: planned.datacenter_id, ...fieldsOf(planned), createdByWorkspace: mark }),
+        // Left by an interrupted apply of this workspace: the row brought to the plan, the hosts admitted
+        // and the pools put on every host (the killed apply may have stopped before some of them).
+        adopt: (tx: InventoryScope, existing: StorageDomain) => tx.storageDomains.update(existing.id, fieldsOf(planned)),
+      };
+      const leftover = await adoptableRow(provider, creation);
       const reads = await freshReads(provider, placement.hosts, signal);
       const draft: StorageDomain = {
-        id: randomUUID(),
+        id: leftover?.id ?? randomUUID(),
         datacenterId: planned.datacenter_id,
         ...fieldsOf(planned),
+        createdByWorkspace: provider.workspaceToken,
         createdAt: new Date(),
         updatedAt: new Date(),
       } as StorageDomain;
       refuseForeign(reads, draft, placement.datacenter, planned.chap_username);
       await admitHosts(provider, draft, placement.hosts, planned);
-      const row = await changeInventory(provider.inventory, {
-        resourceType: STORAGE_DOMAIN_TYPE,
-        action: 'create',
-        details: { ...planned, chap_password: undefined },
-        references: { datacenter: ['datacenter_id'] },
-        apply: (tx) => tx.storageDomains.create({ id: draft.id, datacenterId: planned.datacenter_id, ...fieldsOf(planned) }),
-      });
+      const { row } = await createOrAdoptRow(provider, creation, { row: leftover });
       const done: string[] = [];
       try {
         await ensureEverywhere(reads, row, placement.datacenter, planned, done);

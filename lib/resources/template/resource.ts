@@ -36,7 +36,18 @@ import {
   templatePathOf,
   type DiskPlace,
 } from '../disk/index.js';
-import { changeInventory, NAME_HINT, NAME_PATTERN, onHost, progress, referenceAttribute } from '../shared/index.js';
+import {
+  changeInventory,
+  deletedByVirtplane,
+  leftoverVerdict,
+  NAME_HINT,
+  NAME_PATTERN,
+  onHost,
+  progress,
+  recordMadeByThisApply,
+  referenceAttribute,
+  refuseTaken,
+} from '../shared/index.js';
 
 const TEMPLATE_TYPE = 'virtplane_template';
 const MIB = 1024 * 1024;
@@ -112,14 +123,20 @@ function settingsPath(templatePath: string): string {
   return `${templatePath}.json`;
 }
 
-/** The settings file as written: the VM settings, and where the template came from (what an import restores). */
+/**
+ * The settings file as written: the VM settings, where the template came from (what an import
+ * restores), and the token of the workspace whose apply made it: written before the template file is
+ * moved into place and kept by every later write, it lets the next apply of that workspace adopt a
+ * template an interrupted apply left, and refuse anyone else's.
+ */
 interface TemplateRecord extends TemplateSettings {
   readonly datacenter_id?: string;
   readonly image_id?: string | null;
   readonly disk_id?: string | null;
+  readonly workspace?: string;
 }
 
-async function writeSettings(host: LibvirtHost, templatePath: string, state: TemplateState): Promise<void> {
+async function writeSettings(host: LibvirtHost, templatePath: string, state: TemplateState, workspace: string | undefined): Promise<void> {
   const record: TemplateRecord = {
     vcpus: state.vcpus,
     memory_mib: state.memory_mib,
@@ -128,6 +145,7 @@ async function writeSettings(host: LibvirtHost, templatePath: string, state: Tem
     datacenter_id: state.datacenter_id,
     image_id: state.image_id,
     disk_id: state.disk_id,
+    ...(workspace === undefined ? {} : { workspace }),
   };
   await writeSmallFile(host, settingsPath(templatePath), Buffer.from(`${JSON.stringify(record)}\n`));
 }
@@ -178,7 +196,7 @@ async function sourceOf(provider: ProviderContext, state: Pick<TemplateState, 'i
   return { place, path: diskPathOf(place.domain, disk), kind: 'disk' };
 }
 
-function audit(provider: ProviderContext, action: 'create' | 'update' | 'delete', state: Pick<TemplateState, 'id' | 'name'>): Promise<unknown> {
+function audit(provider: ProviderContext, action: 'create' | 'adopt' | 'update' | 'delete', state: Pick<TemplateState, 'id' | 'name'>): Promise<unknown> {
   return changeInventory(provider.inventory, { resourceType: TEMPLATE_TYPE, action, apply: async () => ({ id: state.id ?? '', name: state.name }) });
 }
 
@@ -249,6 +267,25 @@ export const templateResource = defineResource<ProviderContext>()({
     const [carrier] = await carriersOf(provider, source.place, signal);
     const host = carrier!.host;
     const existing = await onHost(host.row.name, `reading template ${planned.name}`, () => imageFileInfo(host.libvirt, target));
+    const id = formatTemplateId(location);
+    const record = await onHost(host.row.name, `reading template ${planned.name}`, () => readRecord(host.libvirt, target));
+    // A template file (or its record alone: made meanwhile, or killed) already there: adopted when an
+    // interrupted apply of this workspace left it, refused otherwise.
+    if (existing !== null || (record?.workspace !== undefined && record.workspace !== provider.workspaceToken)) {
+      const verdict = leftoverVerdict(provider, TEMPLATE_TYPE, id, record?.workspace);
+      if (verdict !== 'adopt') {
+        await refuseTaken(
+          provider,
+          { kind: 'template', name: planned.name, id, where: `in storage domain ${JSON.stringify(source.place.domain.name)} (${target})` },
+          verdict,
+        );
+      }
+    }
+    recordMadeByThisApply(provider, TEMPLATE_TYPE, id);
+    // The record, with this workspace's mark, first: a kill at any later step leaves a template the next
+    // apply of this workspace adopts.
+    const marked: TemplateState = { ...planned, id, virtual_size_mib: null };
+    await onHost(host.row.name, `writing the settings of template ${planned.name}`, () => writeSettings(host.libvirt, target, marked, provider.workspaceToken));
     if (existing === null) {
       const started = Date.now();
       await onHost(
@@ -256,21 +293,24 @@ export const templateResource = defineResource<ProviderContext>()({
         source.kind === 'image' ? `copying image into template ${planned.name}` : `sealing disk into template ${planned.name}`,
         () => (source.kind === 'image' ? copyReadOnly(host.libvirt, source.path, target) : sealDiskInto(host.libvirt, source.path, target)),
         [source.kind === 'image' ? 'image_id' : 'disk_id'],
-      );
+      ).catch(async (error: unknown) => {
+        // Made nothing (a failure, not a kill): no record is left for a template that is not there.
+        await removeImageFile(host.libvirt, settingsPath(target)).catch(() => undefined);
+        throw error;
+      });
       progress(`template ${planned.name}: made in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     await refreshPool(host.libvirt, source.place.domain.name).catch(() => undefined);
     await refreshOthers(provider, source.place, carrier!);
     const info = await onHost(host.row.name, `reading template ${planned.name}`, () => imageFileInfo(host.libvirt, target));
-    const state: TemplateState = { ...planned, id: formatTemplateId(location), virtual_size_mib: Math.ceil((info?.virtualSizeBytes ?? 0) / MIB) };
-    await onHost(host.row.name, `writing the settings of template ${planned.name}`, () => writeSettings(host.libvirt, target, state));
-    await audit(provider, 'create', state);
+    const state: TemplateState = { ...planned, id, virtual_size_mib: Math.ceil((info?.virtualSizeBytes ?? 0) / MIB) };
+    await audit(provider, existing === null ? 'create' : 'adopt', state);
     return state;
   },
 
   async read({ provider, state, signal }) {
     const location = parseTemplateId(state.id ?? '');
-    if (location === undefined) return null;
+    if (location === undefined || (await deletedByVirtplane(provider.inventory, state.id ?? ''))) return null;
     const place = await placeOf(provider, location.domainId);
     if (place === undefined) return null;
     const [carrier] = await carriersOf(provider, place, signal);
@@ -301,8 +341,9 @@ export const templateResource = defineResource<ProviderContext>()({
     if (location !== undefined && place !== undefined) {
       const [carrier] = await carriersOf(provider, place, signal);
       const host = carrier!.host;
-      await onHost(host.row.name, `writing the settings of template ${location.name}`, () =>
-        writeSettings(host.libvirt, templatePathOf(place.domain, location), state),
+      const path = templatePathOf(place.domain, location);
+      await onHost(host.row.name, `writing the settings of template ${location.name}`, async () =>
+        writeSettings(host.libvirt, path, state, (await readRecord(host.libvirt, path))?.workspace),
       );
     }
     await audit(provider, 'update', state);

@@ -27,7 +27,7 @@ import {
   type SchedulingSnapshot,
 } from '../../scheduler/index.js';
 import { DiagnosticError, errorDiagnostic, type AttributePath, type Diagnostic } from '../../framework/index.js';
-import { inventoryDiagnostic } from '../shared/index.js';
+import { hostsPlannedIn, inventoryDiagnostic } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 
 const clusterLock = new KeyedLock();
@@ -47,11 +47,13 @@ function pathFor(request: PlacementRequest): AttributePath {
 /**
  * Plan-time check of a new VM: placed as a batch together with the other new VMs this process planned
  * in the cluster (VMs already in the inventory count as they are). Errors when it, or the batch it
- * completes, fits nowhere.
+ * completes, fits nowhere. A cluster with no host yet is no error when this plan creates hosts there
+ * (shared/plannedHosts.ts): the apply places the VM once they exist.
  */
 export async function checkNewVm(inventory: Inventory, cluster: Cluster, request: PlacementRequest): Promise<Diagnostic[]> {
   const snapshot = await loadSnapshot(inventory, cluster.id);
   if (snapshot.hosts.length === 0) {
+    if (hostsPlannedIn(cluster.id)) return [];
     return [
       errorDiagnostic(
         'The cluster has no hosts yet',

@@ -19,7 +19,7 @@ import {
 import type { ProviderContext } from '../context/index.js';
 import { assignDiskDevices, assignMacs, isHotpluggableBus, resolveDisk, resolveNetworks, type ResolvedDisk } from './devices.js';
 import { planDiskClaims } from './diskClaims.js';
-import { findVmDomain, vmHost } from './hosts.js';
+import { findVmDomain, vmHost, type FoundDomain } from './hosts.js';
 import { MAX_UUID_ATTEMPTS, vmUuidCandidate } from './identity.js';
 import { vcpuCeiling } from './model.js';
 import { checkExistingVm } from './placement.js';
@@ -73,45 +73,53 @@ interface IdChoice {
 /**
  * The UUID of a new VM: the first candidate no other VM holds. A VM of the same name with this VM's own
  * UUID that an apply of this same Terraform workspace created (its workspace token, context/workspace.ts)
- * but whose state was never saved (an interrupted apply) is adopted, with a warning; any other is
- * refused as "name taken", saying where it is (import it, or choose another name).
+ * but whose state was never saved (an interrupted apply) is adopted, with a warning, on the host where
+ * it is (also when its placement row is gone: a reservation that expired and was swept since); any other
+ * is refused as "name taken", saying where it is (import it, or choose another name).
  */
 async function chooseVmId(provider: ProviderContext, inventory: Inventory, cluster: Cluster, hosts: readonly Host[], name: string): Promise<IdChoice> {
-  const sameName = await inventory.vmPlacements.getByName(cluster.id, name);
-  if (sameName) {
-    const where = (hostName: string | undefined): string =>
-      `on host ${JSON.stringify(hostName ?? hosts.find((host) => host.id === sameName.hostId)?.name ?? sameName.hostId)} in cluster ${JSON.stringify(cluster.name)}`;
-    const taken = (hostName: string | undefined, detail: string): IdChoice => ({
-      id: sameName.vmId,
-      diagnostics: [
-        errorDiagnostic('VM name already taken', `A VM ${JSON.stringify(name)} (${sameName.vmId}) already exists ${where(hostName)}. ${detail}`, ['name']),
-      ],
-    });
-    if (!isCandidateId(cluster.id, name, sameName.vmId))
-      return taken(undefined, 'Choose another name, or import it: terraform import ADDRESS ' + sameName.vmId);
-    const found = await findVmDomain(provider, hosts, sameName.vmId, sameName.hostId);
-    if (found === null) return { id: sameName.vmId, diagnostics: [] };
+  const where = (hostName: string): string => `on host ${JSON.stringify(hostName)} in cluster ${JSON.stringify(cluster.name)}`;
+  const taken = (vmId: string, hostName: string, detail: string): IdChoice => ({
+    id: vmId,
+    diagnostics: [errorDiagnostic('VM name already taken', `A VM ${JSON.stringify(name)} (${vmId}) already exists ${where(hostName)}. ${detail}`, ['name'])],
+  });
+  /** The verdict on a domain with the VM's own UUID: this workspace's is adopted where it is, anyone else's refused. */
+  const leftover = (vmId: string, found: FoundDomain): IdChoice => {
     if (found.settings?.workspaceToken !== provider.workspaceToken) {
       return taken(
+        vmId,
         found.host.row.name,
-        `It was created by another Terraform workspace (another working directory or workspace) and belongs to it: virtplane never takes it over. Choose another name, or move it to this workspace with terraform import ADDRESS ${sameName.vmId} after removing it from the other one's state.`,
+        `It was created by another Terraform workspace (another working directory or workspace) and belongs to it: virtplane never takes it over. Choose another name, or move it to this workspace with terraform import ADDRESS ${vmId} after removing it from the other one's state.`,
       );
     }
     return {
-      id: sameName.vmId,
+      id: vmId,
       adoptedOnHostId: found.host.row.id,
       diagnostics: [
         warningDiagnostic(
           'Adopting a VM left by an interrupted apply',
-          `VM ${JSON.stringify(name)} (${sameName.vmId}) exists ${where(found.host.row.name)}, created by an apply of this workspace whose Terraform state was never saved (interrupted). This apply adopts it and brings it to this configuration instead of creating another one.`,
+          `VM ${JSON.stringify(name)} (${vmId}) exists ${where(found.host.row.name)}, created by an apply of this workspace whose Terraform state was never saved (interrupted). This apply adopts it and brings it to this configuration instead of creating another one.`,
           ['name'],
         ),
       ],
     };
+  };
+  const sameName = await inventory.vmPlacements.getByName(cluster.id, name);
+  if (sameName) {
+    if (!isCandidateId(cluster.id, name, sameName.vmId)) {
+      const hostName = hosts.find((host) => host.id === sameName.hostId)?.name ?? sameName.hostId;
+      return taken(sameName.vmId, hostName, 'Choose another name, or import it: terraform import ADDRESS ' + sameName.vmId);
+    }
+    const found = await findVmDomain(provider, hosts, sameName.vmId, sameName.hostId);
+    return found === null ? { id: sameName.vmId, diagnostics: [] } : leftover(sameName.vmId, found);
   }
   for (let attempt = 0; attempt < MAX_UUID_ATTEMPTS; attempt++) {
     const candidate = vmUuidCandidate(cluster.id, name, attempt);
-    if (!(await inventory.vmPlacements.get(candidate))) return { id: candidate, diagnostics: [] };
+    if (await inventory.vmPlacements.get(candidate)) continue;
+    // No row, but maybe the domain: the create's reservation expired and was swept before the next apply.
+    // (A host that cannot be read here hides nothing the apply would not find: its create looks again.)
+    const found = await findVmDomain(provider, hosts, candidate, null).catch(() => null);
+    return found === null ? { id: candidate, diagnostics: [] } : leftover(candidate, found);
   }
   throw new DiagnosticError(
     'No UUID left for the VM',

@@ -97,6 +97,8 @@ export const vmResource = defineResource<ProviderContext>()({
     const { hosts, row } = await provider.inventory.use(async (inventory) => {
       const cluster = await inventory.clusters.get(state.cluster_id);
       if (!cluster) {
+        // Deleted by virtplane, and its cluster since (a destroy killed before Terraform saved its state): gone.
+        if ((await inventory.audit.list({ resourceId: vmId, limit: 1 }))[0]?.action === 'delete') return { hosts: null, row: undefined };
         if ((await inventory.audit.list({ resourceId: state.cluster_id, limit: 1 })).length === 0) {
           throw unknownToInventoryError(provider.inventory, {
             resourceType: 'virtplane_cluster',
@@ -112,6 +114,7 @@ export const vmResource = defineResource<ProviderContext>()({
       }
       return { hosts: await inventory.hosts.list(cluster.id), row: await inventory.vmPlacements.get(vmId) };
     });
+    if (hosts === null) return null;
     const found = await findVmDomain(provider, hosts, vmId, row?.hostId ?? state.current_host_id, signal);
     // Gone for certain (every host answered). Refresh never writes: a stale placement row is released by
     // the apply that creates the VM again, or by `virtplane inventory rebuild` (which releases the rows of

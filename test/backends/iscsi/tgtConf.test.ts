@@ -113,6 +113,16 @@ describe('parseConf', () => {
     expect(parseConf('')).toEqual([]);
   });
 
+  it("reads back the creator's workspace token from its comment line, and only a well-formed one inside a block", () => {
+    const token = '0123456789abcdef0123456789abcdef';
+    const block = renderTargetBlock({ iqn: IQN, luns: [], initiators: [], workspace: token }, []);
+    expect(block.split('\n').slice(0, 2)).toEqual([`<target ${IQN}>`, `\t# virtplane-workspace ${token}`]);
+    expect(parseConf(`${CONF_HEADER.join('\n')}\n${block}`)[0]?.workspace).toBe(token);
+    expect(parseConf(`# virtplane-workspace ${token}\n<target ${IQN}>\n</target>\n`)[0]?.workspace).toBeUndefined();
+    expect(parseConf(`<target ${IQN}>\n\t# virtplane-workspace $(reboot)\n</target>\n`)[0]?.workspace).toBeUndefined();
+    expect(() => renderTargetBlock({ iqn: IQN, luns: [], initiators: [], workspace: 'a b' }, [])).toThrow(/workspace/);
+  });
+
   it.each([
     ['<target iqn.2024-01.dev.x:a>\n\tdirect-store /dev/sda\n</target>\n', 'unknown target setting'],
     ['<target iqn.2024-01.dev.x:a>\n', 'ends inside a block'],
@@ -151,6 +161,8 @@ describe('tgt-admin reading virtplane.conf (real tgt-admin, --pretend)', () => {
     await writeFile(disk2, Buffer.alloc(4096));
     const spec: TargetSpec = {
       ...SPEC,
+      // tgt-admin reads the workspace line as the comment it is.
+      workspace: '0123456789abcdef0123456789abcdef',
       luns: [
         { lun: 3, backing: { kind: 'path', path: disk1 } },
         { lun: 7, backing: { kind: 'path', path: disk2 } },

@@ -4,11 +4,12 @@
  * first domain appears on a host: Terraform 1.11 had not saved the state of any VM by then (not even of
  * the ones whose create finished), which is exactly what the next apply must adopt, not create again.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, type TestLab } from '../../support/lab.js';
+import { alive, childrenOf } from '../../support/processes.js';
 import { platformHcl } from '../../support/platformHcl.js';
 import { VmTestLab } from './testLab.js';
 
@@ -34,22 +35,6 @@ resource "virtplane_vm" "${name}" {
   ).join('');
 }
 
-/** Child processes of `pid` (the provider Terraform started), read from /proc. */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === pid) children.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return children;
-}
-
 /** The VMs the state file holds (it may be missing or from before the apply). */
 function savedVmNames(): string[] {
   try {
@@ -57,15 +42,6 @@ function savedVmNames(): string[] {
     return (saved.resources ?? []).filter((resource) => resource.type === 'virtplane_vm').map((resource) => resource.name);
   } catch {
     return [];
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

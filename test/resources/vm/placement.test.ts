@@ -14,6 +14,7 @@ import { InventoryAccess } from '../../../lib/resources/context/inventoryAccess.
 import type { ProviderContext } from '../../../lib/resources/context/providerContext.js';
 import { vmUuidCandidate } from '../../../lib/resources/vm/identity.js';
 import { checkNewVm, reserveNewVm } from '../../../lib/resources/vm/placement.js';
+import { recordPlannedHost } from '../../../lib/resources/shared/index.js';
 
 let folder: string;
 let access: InventoryAccess;
@@ -73,6 +74,17 @@ describe('VM placement over the inventory', () => {
     const diagnostics = await access.use((inventory) => checkNewVm(inventory, empty, { name: 'lonely', memoryMib: 32, vcpus: 1 }));
     expect(diagnostics[0]?.summary).toBe('The cluster has no hosts yet');
     expect(diagnostics[0]?.detail).toMatch(/depends_on/);
+  });
+
+  it('lets a VM wait for hosts the same plan creates in an existing cluster (an apply killed after the cluster, before its hosts)', async () => {
+    const { cluster: bare } = await cluster('bare', []);
+    const request = { name: 'waiting', memoryMib: 32, vcpus: 1 };
+    expect(await access.use((inventory) => checkNewVm(inventory, bare, request))).toHaveLength(1);
+    // The host resource's plan records what it creates (host/resource.ts); another cluster's host does not count.
+    recordPlannedHost('another-cluster', 'elsewhere');
+    expect(await access.use((inventory) => checkNewVm(inventory, bare, request))).toHaveLength(1);
+    recordPlannedHost(bare.id, 'bare-h1');
+    expect(await access.use((inventory) => checkNewVm(inventory, bare, request))).toEqual([]);
   });
 
   it('spreads VMs reserved together and never overfills a host', async () => {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LibvirtHost } from '../../../../lib/backends/libvirt/host.js';
 import { localLibvirtHost } from './localHost.js';
+import { alive } from '../../../support/processes.js';
 
 const run = promisify(execFile);
 
@@ -64,15 +65,6 @@ async function pidFrom(file: string): Promise<number | undefined> {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
