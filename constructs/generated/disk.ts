@@ -66,7 +66,7 @@ export interface DiskConfig {
    */
   readonly sourceTemplateId?: string;
   /**
-   * How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy). Default thin. Changing it replaces the disk.
+   * How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy, the only kind on an iscsi storage domain: the image written onto the LUN, which must be blank and at least the image's virtual size). Default thin on a dir storage domain, full on an iscsi one. Changing it replaces the disk.
    *
    * Valid values: one of `thin`, `full`
    *
@@ -246,7 +246,7 @@ export class DiskResource extends SchemaResource {
     return this.getStringAttribute("source_template_id");
   }
 
-  /** How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy). Default thin. Changing it replaces the disk. */
+  /** How a disk made from an image is made: thin (a qcow2 overlay on the image, in the same dir storage domain: created in under a second whatever the image's size; the image is only read) or full (an independent copy, the only kind on an iscsi storage domain: the image written onto the LUN, which must be blank and at least the image's virtual size). Default thin on a dir storage domain, full on an iscsi one. Changing it replaces the disk. */
   get clone(): string {
     return this.getStringAttribute("clone");
   }

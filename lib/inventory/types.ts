@@ -122,6 +122,10 @@ export interface StorageDomain extends Timestamps {
   readonly portal: string | null;
   readonly iqn: string | null;
   readonly path: string | null;
+  /** dir: true when every host of the data center sees the directory; false: only `hostId` has it. iscsi: true. */
+  readonly shared: boolean;
+  /** The one host of a local (not shared) dir domain; null otherwise. */
+  readonly hostId: Uuid | null;
 }
 
 export interface StorageDomainInput {
@@ -133,6 +137,8 @@ export interface StorageDomainInput {
   readonly portal?: string | null;
   readonly iqn?: string | null;
   readonly path?: string | null;
+  readonly shared?: boolean;
+  readonly hostId?: Uuid | null;
 }
 
 /** A virtplane disk as the inventory knows it (its id is STORAGE_DOMAIN_ID/FILE or STORAGE_DOMAIN_ID/lun/N). */

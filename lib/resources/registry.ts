@@ -1,4 +1,4 @@
-import type { AnyDataSourceDefinition, AnyResourceDefinition } from '../framework/index.js';
+import { withWarningsOncePerRun, type AnyDataSourceDefinition, type AnyResourceDefinition } from '../framework/index.js';
 import { affinityGroupResource } from './affinityGroup/index.js';
 import { clusterDataSource, clusterResource } from './cluster/index.js';
 import type { ProviderContext } from './context/index.js';
@@ -17,7 +17,8 @@ import { vmResource } from './vm/index.js';
  * index.ts of its folder, lib/resources/<type>/) and it appears in the provider schema, validation,
  * docs and constructs.
  */
-export const resources: readonly AnyResourceDefinition<ProviderContext>[] = [
+export const resources: readonly AnyResourceDefinition<ProviderContext>[] = (
+  [
   datacenterResource,
   clusterResource,
   hostResource,
@@ -27,8 +28,10 @@ export const resources: readonly AnyResourceDefinition<ProviderContext>[] = [
   imageResource,
   templateResource,
   diskResource,
-  vmResource,
-  affinityGroupResource,
-];
+    vmResource,
+    affinityGroupResource,
+  ] as AnyResourceDefinition<ProviderContext>[]
+  // A plan's warnings once per Terraform run: the apply plans again, and would print them a second time.
+).map((definition) => withWarningsOncePerRun(definition));
 
 export const dataSources: readonly AnyDataSourceDefinition<ProviderContext>[] = [datacenterDataSource, clusterDataSource, hostDataSource];

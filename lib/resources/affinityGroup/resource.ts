@@ -15,7 +15,7 @@ import {
 import { changeInventory, idAttribute, nameAttribute, referenceAttribute, removeFromInventory, UUID_PATTERN, goneOrUnknown } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { planAffinityMoves, type AffinityMove } from '../../scheduler/affinityMoves.js';
-import { moveVm, vmsOn } from '../vm/index.js';
+import { diskIdsOf, domainsOfDisks, moveVm, storageLimitOf, storageRefusal, vmsOn } from '../vm/index.js';
 
 const uuidSet = (description: string, example: string) =>
   setAttribute('string', {
@@ -93,7 +93,13 @@ async function enforcementFor(provider: ProviderContext, inventory: Inventory, c
     if (!row) continue;
     const vms = await vmsOn(provider, row);
     for (const move of plan.moves.filter((candidate) => candidate.fromHostId === hostId)) {
-      const pin = vms.get(move.vmId)?.settings?.pinnedHostId;
+      const found = vms.get(move.vmId);
+      if (found !== undefined) {
+        const refusal = storageRefusal(storageLimitOf(await domainsOfDisks(inventory, diskIdsOf(found)), hosts), move.toHostId, hosts, move.name, 'move to');
+        if (refusal !== undefined)
+          throw new DiagnosticError('Affinity group conflicts with local storage', `Enforcing group ${JSON.stringify(group.name)}: ${refusal}`, ['vm_ids']);
+      }
+      const pin = found?.settings?.pinnedHostId;
       if (pin !== undefined && pin !== null && pin !== move.toHostId) {
         throw new DiagnosticError(
           'Affinity group conflicts with a pinned VM',
@@ -149,6 +155,52 @@ function groupFields(planned: {
   };
 }
 
+/** What kind of object an id of the inventory is, when it is not a VM (or, for host_ids, not a host). */
+async function kindOf(inventory: Inventory, id: string): Promise<string | undefined> {
+  const host = await inventory.hosts.get(id);
+  if (host !== undefined) return `host ${host.name}`;
+  const cluster = await inventory.clusters.get(id);
+  if (cluster !== undefined) return `cluster ${cluster.name}`;
+  const datacenter = await inventory.datacenters.get(id);
+  if (datacenter !== undefined) return `data center ${datacenter.name}`;
+  const network = await inventory.networks.get(id);
+  if (network !== undefined) return `network ${network.name}`;
+  const domain = await inventory.storageDomains.get(id);
+  if (domain !== undefined) return `storage domain ${domain.name}`;
+  const vm = await inventory.vmPlacements.get(id.toLowerCase());
+  if (vm !== undefined) return `VM ${vm.name}`;
+  return undefined;
+}
+
+/** Ids of the wrong kind: a host's id among vm_ids (both are UUIDs), a VM's among host_ids. */
+async function wrongKinds(inventory: Inventory, vmIds: unknown, hostIds: unknown): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const known = (value: unknown): string[] => (Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : []);
+  for (const id of known(vmIds)) {
+    const kind = await kindOf(inventory, id);
+    if (kind === undefined || kind.startsWith('VM ')) continue;
+    diagnostics.push(
+      errorDiagnostic(
+        'Not a VM id',
+        `${id} in vm_ids is the id of ${kind}, not of a VM. vm_ids takes VMs (virtplane_vm.NAME.id)${kind.startsWith('host ') ? '; hosts go in host_ids' : ''}.`,
+        ['vm_ids'],
+      ),
+    );
+  }
+  for (const id of known(hostIds)) {
+    const kind = await kindOf(inventory, id);
+    if (kind === undefined || kind.startsWith('host ')) continue;
+    diagnostics.push(
+      errorDiagnostic(
+        'Not a host id',
+        `${id} in host_ids is the id of ${kind}, not of a host. host_ids takes hosts (virtplane_host.NAME.id)${kind.startsWith('VM ') ? '; VMs go in vm_ids' : ''}.`,
+        ['host_ids'],
+      ),
+    );
+  }
+  return diagnostics;
+}
+
 export const affinityGroupResource = defineResource<ProviderContext>()({
   typeName: 'virtplane_affinity_group',
   description: affinityGroupSchema.description,
@@ -158,6 +210,8 @@ export const affinityGroupResource = defineResource<ProviderContext>()({
     const clusterId = planned.cluster_id;
     const vmIds = planned.vm_ids;
     const hostIds = planned.host_ids;
+    const kinds = await provider.inventory.use((inventory) => wrongKinds(inventory, vmIds, hostIds));
+    if (kinds.length > 0) return { diagnostics: kinds };
     if (planned.enforcing !== true || typeof clusterId !== 'string' || !Array.isArray(vmIds) || !Array.isArray(hostIds)) return undefined;
     if (
       ![...vmIds, ...hostIds].every((id): id is string => typeof id === 'string') ||

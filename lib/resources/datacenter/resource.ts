@@ -1,7 +1,16 @@
 import type { Datacenter } from '../../inventory/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { blockSchema, defineResource, stringAttribute, type StateOf } from '../../framework/index.js';
-import { changeInventory, descriptionAttribute, findByIdOrName, idAttribute, nameAttribute, removeFromInventory, goneOrUnknown } from '../shared/index.js';
+import {
+  alreadyTaken,
+  changeInventory,
+  descriptionAttribute,
+  findByIdOrName,
+  idAttribute,
+  nameAttribute,
+  removeFromInventory,
+  goneOrUnknown,
+} from '../shared/index.js';
 
 export const datacenterSchema = blockSchema({
   description: 'A data center: the top of the tree. Its clusters, networks and storage domains belong to it.',
@@ -10,7 +19,8 @@ export const datacenterSchema = blockSchema({
     name: nameAttribute("The data center's name, unique in the inventory."),
     description: descriptionAttribute('data center'),
     storage_type: stringAttribute({
-      description: 'shared: storage domains are reachable from every host (iSCSI); local: each host has its own.',
+      description:
+        'shared: storage domains of any kind (iSCSI, and dir domains shared by every host or local to one). local: as oVirt\'s local storage, only host-local dir storage domains (shared = false, each on its host_id): a shared one is refused at plan.',
       optional: true,
       default: 'shared',
       validation: { enum: ['shared', 'local'] },
@@ -32,6 +42,26 @@ export const datacenterResource = defineResource<ProviderContext>()({
   typeName: 'virtplane_datacenter',
   description: datacenterSchema.description,
   schema: datacenterSchema,
+
+  async plan({ provider, prior, planned }) {
+    // A name the inventory already has (another state's data center, or one whose state was lost).
+    if (typeof planned.name !== 'string' || planned.name === prior?.name) return undefined;
+    const name = planned.name;
+    const holder = await provider.inventory.use((inventory) => inventory.datacenters.getByName(name));
+    if (holder === undefined || holder.id === prior?.id) return undefined;
+    return {
+      diagnostics: [
+        alreadyTaken({
+          kind: 'data center',
+          resourceType: 'virtplane_datacenter',
+          what: `the name ${JSON.stringify(name)}`,
+          holder: `data center ${holder.name} (${holder.id})`,
+          importId: holder.name,
+          path: ['name'],
+        }),
+      ],
+    };
+  },
 
   async create({ provider, planned }) {
     const row = await changeInventory(provider.inventory, {

@@ -1,7 +1,16 @@
 import type { HostFacts } from '../../backends/libvirt/index.js';
 import type { Host } from '../../inventory/index.js';
-import { boolAttribute, blockSchema, defineResource, DiagnosticError, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
-import { changeInventory, findByIdOrName, HOST_KEY_PATTERN, idAttribute, nameAttribute, referenceAttribute, goneOrUnknown } from '../shared/index.js';
+import {
+  boolAttribute,
+  blockSchema,
+  defineResource,
+  DiagnosticError,
+  numberAttribute,
+  stringAttribute,
+  type Diagnostic,
+  type StateOf,
+} from '../../framework/index.js';
+import { alreadyTaken, changeInventory, findByIdOrName, HOST_KEY_PATTERN, idAttribute, nameAttribute, referenceAttribute, goneOrUnknown } from '../shared/index.js';
 import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, leaveDatacenter, withDatacenterOfCluster } from './datacenterMembership.js';
 import { verifyHost } from './connection.js';
 import { drainHost, planMaintenance } from './maintenance.js';
@@ -68,12 +77,55 @@ function address(state: Pick<HostState, 'name' | 'address' | 'port' | 'host_key'
   return { name: state.name, address: state.address, port: state.port, hostKey: state.host_key ?? pinned ?? null };
 }
 
+/** A name or an address (with its port) another host of the inventory already has: refused at plan, with the import command. */
+async function planDuplicates(
+  provider: ProviderContext,
+  prior: Pick<HostState, 'id' | 'name' | 'address' | 'port'> | null,
+  planned: { readonly name: unknown; readonly address: unknown; readonly port: unknown },
+): Promise<Diagnostic[]> {
+  const { name, address: plannedAddress, port } = planned;
+  return provider.inventory.use(async (inventory) => {
+    const diagnostics: Diagnostic[] = [];
+    const others = (await inventory.hosts.list()).filter((host) => host.id !== prior?.id);
+    const sameName = typeof name === 'string' ? others.find((host) => host.name === name) : undefined;
+    if (sameName !== undefined)
+      diagnostics.push(
+        alreadyTaken({
+          kind: 'host',
+          resourceType: 'virtplane_host',
+          what: `the name ${JSON.stringify(sameName.name)}`,
+          holder: `host ${sameName.name} (${sameName.id}, ${sameName.address}:${sameName.port})`,
+          importId: sameName.name,
+          path: ['name'],
+        }),
+      );
+    const sameAddress =
+      typeof plannedAddress === 'string' && typeof port === 'number'
+        ? others.find((host) => host.address === plannedAddress && host.port === port)
+        : undefined;
+    if (sameAddress !== undefined && sameAddress !== sameName)
+      diagnostics.push(
+        alreadyTaken({
+          kind: 'host',
+          resourceType: 'virtplane_host',
+          what: `the address ${plannedAddress as string}:${port as number}`,
+          holder: `host ${sameAddress.name} (${sameAddress.id})`,
+          importId: sameAddress.name,
+          path: ['address'],
+        }),
+      );
+    return diagnostics;
+  });
+}
+
 export const hostResource = defineResource<ProviderContext>()({
   typeName: 'virtplane_host',
   description: hostSchema.description,
   schema: hostSchema,
 
   async plan({ prior, planned, provider, signal }) {
+    const taken = await planDuplicates(provider, prior, planned);
+    if (taken.length > 0) return { diagnostics: taken };
     // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
     if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string') return undefined;
     return { diagnostics: await planMaintenance(provider, prior.id, signal) };

@@ -1,6 +1,7 @@
 /** Pieces several resources use: common attributes, inventory changes, host and storage-server diagnostics, a data center's hosts. */
 export * from './commonAttributes.js';
 export * from './datacenterHosts.js';
+export * from './duplicates.js';
 export * from './hostDiagnostics.js';
 export * from './importById.js';
 export * from './inventoryChange.js';

@@ -23,6 +23,8 @@ import { findVmDomain, vmHost } from './hosts.js';
 import { MAX_UUID_ATTEMPTS, vmUuidCandidate } from './identity.js';
 import { vcpuCeiling } from './model.js';
 import { checkExistingVm, checkNewVm } from './placement.js';
+import { domainsOfDisks, storageDiagnostic, storageLimitOf, storageRefusal } from './storagePlacement.js';
+import { planDeviceChecks } from './planChecks.js';
 import type { VmPlanned, VmState } from './schema.js';
 import { templateSettings } from '../template/index.js';
 
@@ -335,6 +337,16 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
         );
       }
       diagnostics.push(...(await checkReferences(provider, inventory, cluster, result)));
+      if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...(await planDeviceChecks(provider, inventory, cluster, result, config)));
+      // A VM runs where all its disks are (a local storage domain is on one host).
+      const diskIds = (elementsOf<PlannedDisk>(result.disk) ?? []).map((disk) => str(disk.disk_id));
+      const storage = diskIds.every((id): id is string => id !== null) ? storageLimitOf(await domainsOfDisks(inventory, diskIds), hosts) : {};
+      const where = str(result.current_host_id);
+      if (where !== null && name !== null && !diagnostics.some((d) => d.severity === 'error')) {
+        const stays = prior !== null && where === prior.current_host_id;
+        const what = prior === null ? 'be pinned to' : stays ? 'use these disks on' : 'move to';
+        diagnostics.push(...storageDiagnostic(storageRefusal(storage, where, hosts, name, what), stays ? ['disk'] : ['host_id']));
+      }
       const memoryMib = num(result.memory_mib);
       const vcpus = num(result.vcpus);
       if (name !== null && memoryMib !== null && vcpus !== null && !isUnknown(hostId) && !diagnostics.some((d) => d.severity === 'error')) {
@@ -344,6 +356,7 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
           memoryMib,
           vcpus,
           ...(typeof hostId === 'string' ? { pinnedHostId: hostId } : {}),
+          ...storage,
         };
         if (prior === null) {
           diagnostics.push(...(await checkNewVm(inventory, cluster, placement)));
@@ -353,7 +366,8 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
           if (moves || memoryMib > prior.memory_mib || vcpus > prior.vcpus) {
             diagnostics.push(...(await checkExistingVm(inventory, cluster, { ...placement, pinnedHostId: target ?? prior.current_host_id ?? undefined })));
           }
-          if (moves && prior.running && result.running !== false) {
+          // Said only when nothing forbids the move.
+          if (moves && prior.running && result.running !== false && !diagnostics.some((d) => d.severity === 'error')) {
             const from = hosts.find((host) => host.id === prior.current_host_id)?.name ?? prior.current_host_id;
             const to = hosts.find((host) => host.id === target)?.name ?? target;
             diagnostics.push(
