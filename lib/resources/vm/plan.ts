@@ -386,7 +386,7 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
       const recorded = request.private.get(PRIVATE_VCPU_MAX);
       const vcpuMax = typeof recorded === 'number' ? recorded : vcpuCeiling(prior.vcpus);
       const reasons = restartReasons(prior, result, vcpuMax);
-      if (reasons.length > 0) {
+      if (reasons.length > 0 && !diagnostics.some((d) => d.severity === 'error')) {
         diagnostics.push(
           warningDiagnostic(
             'The VM will be restarted',
