@@ -1,6 +1,14 @@
 import { parseArgs, UsageError } from './args.js';
 import { COMMAND_USAGE } from './usage.js';
-import { defaultEntryPoint, installProvider, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, PROVIDER_VERSION, uninstallProvider } from './providerInstall.js';
+import {
+  defaultEntryPoint,
+  installProvider,
+  PROVIDER_HOSTNAME,
+  PROVIDER_NAMESPACE,
+  PROVIDER_TYPE,
+  PROVIDER_VERSION,
+  uninstallProvider,
+} from './providerInstall.js';
 
 export async function providerCommand(argv: readonly string[]): Promise<number> {
   const { words, flags } = parseArgs(argv, ['plugins-dir', 'project']);

@@ -87,7 +87,8 @@ function launcherScript(entryPoint: string, nodeCommand = 'node'): string {
   return `#!/bin/sh\n${LAUNCHER_MARK}\nexec ${shellQuote(nodeCommand)} ${shellQuote(entryPoint)} "$@"\n`;
 }
 
-export const RESOLVING_ENTRY = 'the virtplane of the working directory (a .virtplane/provider-entry, node_modules/virtplane or a virtplane checkout, found upward)';
+export const RESOLVING_ENTRY =
+  'the virtplane of the working directory (a .virtplane/provider-entry, node_modules/virtplane or a virtplane checkout, found upward)';
 
 /**
  * The machine-wide launcher: the same bytes whichever checkout installs it (so a second checkout or

@@ -19,19 +19,20 @@ import { vmResource } from './vm/index.js';
  */
 export const resources: readonly AnyResourceDefinition<ProviderContext>[] = (
   [
-  datacenterResource,
-  clusterResource,
-  hostResource,
-  networkResource,
-  iscsiTargetResource,
-  storageDomainResource,
-  imageResource,
-  templateResource,
-  diskResource,
+    datacenterResource,
+    clusterResource,
+    hostResource,
+    networkResource,
+    iscsiTargetResource,
+    storageDomainResource,
+    imageResource,
+    templateResource,
+    diskResource,
     vmResource,
     affinityGroupResource,
   ] as AnyResourceDefinition<ProviderContext>[]
+)
   // A plan's warnings once per Terraform run: the apply plans again, and would print them a second time.
-).map((definition) => withWarningsOncePerRun(definition));
+  .map((definition) => withWarningsOncePerRun(definition));
 
 export const dataSources: readonly AnyDataSourceDefinition<ProviderContext>[] = [datacenterDataSource, clusterDataSource, hostDataSource];

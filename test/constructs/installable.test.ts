@@ -68,7 +68,9 @@ describe('the construct library as a package', () => {
     const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', root], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
     const [{ filename, files }] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
     const paths = files.map((file) => file.path);
-    expect(paths).toEqual(expect.arrayContaining(['dist/constructs/index.js', 'dist/constructs/index.d.ts', 'dist/lib/provider/main.js', 'proto/tfplugin6.proto']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['dist/constructs/index.js', 'dist/constructs/index.d.ts', 'dist/lib/provider/main.js', 'proto/tfplugin6.proto']),
+    );
     expect(paths.filter((path) => path.startsWith('test/') || path.startsWith('lib/') || path.endsWith('.map'))).toEqual([]);
 
     const app = join(root, 'app');
@@ -87,7 +89,11 @@ describe('the construct library as a package', () => {
       ),
     );
     await writeFile(join(app, 'main.js'), APP);
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, timeout: 480_000, maxBuffer: 64 * 1024 * 1024 });
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: app,
+      timeout: 480_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(existsSync(join(app, 'node_modules', 'virtplane', 'dist', 'constructs', 'index.js'))).toBe(true);
 
     await run(process.execPath, ['main.js'], { cwd: app, env: { ...process.env, APP_INVENTORY: join(app, 'inventory') } });

@@ -489,7 +489,7 @@ const STORAGE_CASES: readonly Case[] = [
     host: 'kvm1',
   },
   {
-    title: 'a pin to a host without the VM\'s disks is refused, saying where they are',
+    title: "a pin to a host without the VM's disks is refused, saying where they are",
     snapshot: snapshot({ hosts: [host('kvm1', 4096), host('kvm2', 4096)] }),
     request: request('web', 512, { pinnedHostId: hostId('kvm2'), allowedHostIds: [hostId('kvm1')], storageNote: 'storage domain local1 is local to kvm1' }),
     fails: {

@@ -20,7 +20,7 @@ export const datacenterSchema = blockSchema({
     description: descriptionAttribute('data center'),
     storage_type: stringAttribute({
       description:
-        'shared: storage domains of any kind (iSCSI, and dir domains shared by every host or local to one). local: as oVirt\'s local storage, only host-local dir storage domains (shared = false, each on its host_id): a shared one is refused at plan.',
+        "shared: storage domains of any kind (iSCSI, and dir domains shared by every host or local to one). local: as oVirt's local storage, only host-local dir storage domains (shared = false, each on its host_id): a shared one is refused at plan.",
       optional: true,
       default: 'shared',
       validation: { enum: ['shared', 'local'] },

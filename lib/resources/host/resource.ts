@@ -10,7 +10,16 @@ import {
   type Diagnostic,
   type StateOf,
 } from '../../framework/index.js';
-import { alreadyTaken, changeInventory, findByIdOrName, HOST_KEY_PATTERN, idAttribute, nameAttribute, referenceAttribute, goneOrUnknown } from '../shared/index.js';
+import {
+  alreadyTaken,
+  changeInventory,
+  findByIdOrName,
+  HOST_KEY_PATTERN,
+  idAttribute,
+  nameAttribute,
+  referenceAttribute,
+  goneOrUnknown,
+} from '../shared/index.js';
 import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, leaveDatacenter, withDatacenterOfCluster } from './datacenterMembership.js';
 import { verifyHost } from './connection.js';
 import { drainHost, planMaintenance } from './maintenance.js';
@@ -77,6 +86,13 @@ function address(state: Pick<HostState, 'name' | 'address' | 'port' | 'host_key'
   return { name: state.name, address: state.address, port: state.port, hostKey: state.host_key ?? pinned ?? null };
 }
 
+/**
+ * Hosts this process planned to replace (a new address), by the replacement's name: Terraform plans the
+ * replacement's create afterwards without its prior state, while the host it replaces is still in the
+ * inventory under that name.
+ */
+const replacing = new Map<string, string>();
+
 /** A name or an address (with its port) another host of the inventory already has: refused at plan, with the import command. */
 async function planDuplicates(
   provider: ProviderContext,
@@ -84,9 +100,11 @@ async function planDuplicates(
   planned: { readonly name: unknown; readonly address: unknown; readonly port: unknown },
 ): Promise<Diagnostic[]> {
   const { name, address: plannedAddress, port } = planned;
+  if (prior?.id && typeof name === 'string' && plannedAddress !== prior.address) replacing.set(name, prior.id);
+  const replaced = typeof name === 'string' && prior === null ? replacing.get(name) : undefined;
   return provider.inventory.use(async (inventory) => {
     const diagnostics: Diagnostic[] = [];
-    const others = (await inventory.hosts.list()).filter((host) => host.id !== prior?.id);
+    const others = (await inventory.hosts.list()).filter((host) => host.id !== prior?.id && host.id !== replaced);
     const sameName = typeof name === 'string' ? others.find((host) => host.name === name) : undefined;
     if (sameName !== undefined)
       diagnostics.push(
@@ -100,9 +118,7 @@ async function planDuplicates(
         }),
       );
     const sameAddress =
-      typeof plannedAddress === 'string' && typeof port === 'number'
-        ? others.find((host) => host.address === plannedAddress && host.port === port)
-        : undefined;
+      typeof plannedAddress === 'string' && typeof port === 'number' ? others.find((host) => host.address === plannedAddress && host.port === port) : undefined;
     if (sameAddress !== undefined && sameAddress !== sameName)
       diagnostics.push(
         alreadyTaken({

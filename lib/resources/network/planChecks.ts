@@ -22,6 +22,20 @@ interface PlannedNetwork {
 /** The subnets of new networks this provider process planned, per data center, by network name. */
 const plannedSubnets = new Map<string, Map<string, string>>();
 
+/**
+ * Networks this process planned to replace (a new name or mode), by the replacement's data center and
+ * name: Terraform plans the replacement's create afterwards without its prior state, and the network it
+ * replaces (still in the inventory) must not count as another network there.
+ */
+const replacing = new Map<string, string>();
+
+/** Called with the prior state: a change of name, mode or data center replaces the network. */
+export function noteReplacement(prior: { readonly id: string | null; readonly name: string; readonly mode: string; readonly datacenter_id: string }, planned: PlannedNetwork): void {
+  const { name, mode, datacenter_id: datacenterId } = planned;
+  if (prior.id === null || typeof name !== 'string' || typeof datacenterId !== 'string') return;
+  if (name !== prior.name || mode !== prior.mode || datacenterId !== prior.datacenter_id) replacing.set(`${datacenterId}/${name}`, prior.id);
+}
+
 export async function planNetworkChecks(provider: ProviderContext, planned: PlannedNetwork, priorId: string | null): Promise<Diagnostic[]> {
   const { datacenter_id: datacenterId, cidr, mode, bridge, name } = planned;
   if (typeof datacenterId !== 'string') return [];
@@ -33,7 +47,8 @@ export async function planNetworkChecks(provider: ProviderContext, planned: Plan
   });
   if (found === undefined) return [];
   if (typeof cidr === 'string' && mode !== 'bridge') {
-    const others = found.networks.filter((network) => network.id !== priorId && network.name !== name && network.cidr !== null);
+    const replaced = typeof name === 'string' ? replacing.get(`${datacenterId}/${name}`) : undefined;
+    const others = found.networks.filter((network) => network.id !== priorId && network.id !== replaced && network.name !== name && network.cidr !== null);
     const pending = plannedSubnets.get(datacenterId) ?? new Map<string, string>();
     plannedSubnets.set(datacenterId, pending);
     if (priorId === null && typeof name === 'string') pending.set(name, cidr);
@@ -44,7 +59,7 @@ export async function planNetworkChecks(provider: ProviderContext, planned: Plan
       diagnostics.push(
         errorDiagnostic(
           'Subnet overlaps another network',
-          `${cidr} overlaps network ${clash.name} (${clash.cidr ?? ''}) of data center ${found.datacenter.name}: every host carries both networks, so it would route one subnet to two bridges, and the second network's DHCP server could not start ("Address already in use"). Choose a subnet outside ${clash.cidr ?? ''}.`,
+          `${cidr} overlaps network ${clash.name} (${clash.cidr ?? ''}) of data center ${found.datacenter.name}: every host carries both networks, so it would route one subnet to two bridges, and the second network's DHCP server could not start ("Address already in use"). Choose a subnet outside ${clash.cidr ?? ''} (if ${clash.name} goes away in this same apply, apply its removal first: for a moment both would exist).`,
           ['cidr'],
         ),
       );

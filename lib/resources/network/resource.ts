@@ -36,7 +36,7 @@ import {
   unknownToInventoryError,
 } from '../shared/index.js';
 import { cidrProblem } from './addressing.js';
-import { planNetworkChecks } from './planChecks.js';
+import { noteReplacement, planNetworkChecks } from './planChecks.js';
 import { ensureNetworkOn, NETWORK_TYPE, networkModelFor, networkOnHost, removeNetworksFrom } from './onHosts.js';
 import type { ProviderContext } from '../context/index.js';
 
@@ -222,9 +222,13 @@ async function undoCreate(provider: ProviderContext, hosts: readonly Host[], row
     });
   } catch (cleanup) {
     // Could not undo everything: the state keeps the network so that the next apply (or destroy) finishes it.
-    return new PartialApplyError(`network ${row.name} could not be created (${cause}) nor fully removed again (${(cleanup as Error).message})`, stateOf(row, []), {
-      cause: error,
-    });
+    return new PartialApplyError(
+      `network ${row.name} could not be created (${cause}) nor fully removed again (${(cleanup as Error).message})`,
+      stateOf(row, []),
+      {
+        cause: error,
+      },
+    );
   }
   return new DiagnosticError(
     `Network ${row.name} not created`,
@@ -244,6 +248,7 @@ export const networkResource = defineResource<ProviderContext>()({
 
   async plan({ provider, prior, planned }) {
     const changedAddressing = prior === null || planned.cidr !== prior.cidr || planned.bridge !== prior.bridge || planned.mode !== prior.mode;
+    if (prior !== null) noteReplacement(prior, planned);
     const checks = changedAddressing ? await planNetworkChecks(provider, planned, prior?.id ?? null) : [];
     if (checks.length > 0) return { diagnostics: checks };
     if (prior === null || isUnknown(planned.datacenter_id)) return undefined;

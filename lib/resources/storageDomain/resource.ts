@@ -90,14 +90,15 @@ export const storageDomainSchema = blockSchema({
       validation: { pattern: '^(iqn\\.|eui\\.|naa\\.)\\S+$', maxLength: 223, hint: 'An iSCSI name such as iqn.2025-01.com.example:storage1.' },
     }),
     path: stringAttribute({
-      description: 'dir: the directory of the pool on its host (or on every host when shared; created when missing, never deleted). Changing it replaces the storage domain.',
+      description:
+        'dir: the directory of the pool on its host (or on every host when shared; created when missing, never deleted). Changing it replaces the storage domain.',
       optional: true,
       forceNew: true,
       validation: { pattern: PATH_PATTERN, maxLength: 1000, hint: 'An absolute path of letters, digits and . _ + @ : / -' },
     }),
     shared: boolAttribute({
       description:
-        'dir: true when path is a directory every host of the data center sees (an NFS mount, say): the pool is on every host, and VMs using its disks run on any host and migrate live. false (the default for dir): a directory of host_id alone: the volumes are that host\'s files, so VMs using them are placed on that host only, and a move elsewhere is refused at plan. iscsi: always true. Changing it replaces the storage domain (except on a storage domain last applied by a virtplane that did not know it).',
+        "dir: true when path is a directory every host of the data center sees (an NFS mount, say): the pool is on every host, and VMs using its disks run on any host and migrate live. false (the default for dir): a directory of host_id alone: the volumes are that host's files, so VMs using them are placed on that host only, and a move elsewhere is refused at plan. iscsi: always true. Changing it replaces the storage domain (except on a storage domain last applied by a virtplane that did not know it).",
       optional: true,
       computed: true,
     }),
@@ -205,7 +206,9 @@ export function validateStorageDomainConfig(config: DomainPlanned): Diagnostic[]
     if (isSet(path)) diagnostics.push(errorDiagnostic('path not used by an iscsi storage domain', 'Remove path: it applies to type = "dir" only.', ['path']));
     if (shared === false)
       diagnostics.push(
-        errorDiagnostic('An iscsi storage domain is shared', 'Every host of the data center logs in to the target: remove shared (or set it to true).', ['shared']),
+        errorDiagnostic('An iscsi storage domain is shared', 'Every host of the data center logs in to the target: remove shared (or set it to true).', [
+          'shared',
+        ]),
       );
     if (isSet(hostId))
       diagnostics.push(
@@ -516,9 +519,9 @@ export const storageDomainResource = defineResource<ProviderContext>()({
       !declaredBefore ||
       (['name', 'iscsi_target_id', 'chap_username', 'chap_password'] as const).some((key) => isUnknown(planned[key]) || planned[key] !== prior[key]);
     const expected = await provider.inventory.use(async (inventory) =>
-      (
-        await hostsOfStorageDomain(inventory, { datacenterId: String(planned.datacenter_id), shared: next.shared === true, hostId: plannedHostId ?? null })
-      ).map((host) => host.name),
+      (await hostsOfStorageDomain(inventory, { datacenterId: String(planned.datacenter_id), shared: next.shared === true, hostId: plannedHostId ?? null })).map(
+        (host) => host.name,
+      ),
     );
     const current = [...(prior.hosts ?? [])].sort();
     const drifted = expected.length !== current.length || expected.some((name, index) => name !== current[index]);

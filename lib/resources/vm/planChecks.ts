@@ -28,11 +28,24 @@ async function macChecks(provider: ProviderContext, inventory: Inventory, cluste
   for (const nic of nics) {
     const twin = nics.find((other) => other.index < nic.index && other.mac === nic.mac);
     if (twin !== undefined)
-      diagnostics.push(errorDiagnostic('MAC used twice', `NICs ${twin.index} and ${nic.index} of this VM both have MAC ${nic.mac}: give each its own (or leave mac unset).`, ['nic', nic.index, 'mac']));
+      diagnostics.push(
+        errorDiagnostic('MAC used twice', `NICs ${twin.index} and ${nic.index} of this VM both have MAC ${nic.mac}: give each its own (or leave mac unset).`, [
+          'nic',
+          nic.index,
+          'mac',
+        ]),
+      );
   }
   const vmId = str(planned.id)?.toLowerCase();
   const hosts = await hostsOfDatacenter(inventory, cluster.datacenterId);
-  const reads = await Promise.all(hosts.map((row) => provider.hostReads.read(datacenterHost(provider, row).endpoint).then((read) => ({ row, read }), () => undefined)));
+  const reads = await Promise.all(
+    hosts.map((row) =>
+      provider.hostReads.read(datacenterHost(provider, row).endpoint).then(
+        (read) => ({ row, read }),
+        () => undefined,
+      ),
+    ),
+  );
   for (const nic of nics) {
     const network = await inventory.networks.get(nic.networkId);
     if (network === undefined) continue;
@@ -41,7 +54,11 @@ async function macChecks(provider: ProviderContext, inventory: Inventory, cluste
       const holder = found.read.domains.find(
         (domain) =>
           domain.uuid.toLowerCase() !== vmId &&
-          domain.model?.interfaces.some((iface) => iface.mac?.toLowerCase() === nic.mac && iface.source.kind === 'network' && iface.source.network === network.name),
+          // The VM this one replaces (a new cluster) still has it until the replacement's apply.
+          domain.name !== planned.name &&
+          domain.model?.interfaces.some(
+            (iface) => iface.mac?.toLowerCase() === nic.mac && iface.source.kind === 'network' && iface.source.network === network.name,
+          ),
       );
       if (holder !== undefined) {
         diagnostics.push(
@@ -83,6 +100,12 @@ async function diskChecks(provider: ProviderContext, inventory: Inventory, plann
   return diagnostics;
 }
 
-export async function planDeviceChecks(provider: ProviderContext, inventory: Inventory, cluster: Cluster, planned: VmPlanned, config: VmPlanned): Promise<Diagnostic[]> {
+export async function planDeviceChecks(
+  provider: ProviderContext,
+  inventory: Inventory,
+  cluster: Cluster,
+  planned: VmPlanned,
+  config: VmPlanned,
+): Promise<Diagnostic[]> {
   return [...(await macChecks(provider, inventory, cluster, planned, config)), ...(await diskChecks(provider, inventory, planned))];
 }

@@ -26,7 +26,9 @@ function hostName(hosts: readonly Pick<Host, 'id' | 'name'>[], id: string | null
 }
 
 /** The disks among `domains` (by disk) that live on one host only. */
-function localDisks(disks: readonly { readonly diskId: string; readonly domain: Pick<StorageDomain, 'name' | 'shared' | 'hostId'> | undefined }[]): LocalDisk[] {
+function localDisks(
+  disks: readonly { readonly diskId: string; readonly domain: Pick<StorageDomain, 'name' | 'shared' | 'hostId'> | undefined }[],
+): LocalDisk[] {
   return disks.flatMap(({ diskId, domain }) => (domain !== undefined && !domain.shared ? [{ diskId, domain }] : []));
 }
 
@@ -59,7 +61,13 @@ export async function domainsOfDisks(
  * Why the VM cannot run on `hostId` because of its disks, in words (undefined: it can). `what` names the
  * change: "be pinned to", "move to", "run on".
  */
-export function storageRefusal(limit: StorageLimit, hostId: string, hosts: readonly Pick<Host, 'id' | 'name'>[], vmName: string, what: string): string | undefined {
+export function storageRefusal(
+  limit: StorageLimit,
+  hostId: string,
+  hosts: readonly Pick<Host, 'id' | 'name'>[],
+  vmName: string,
+  what: string,
+): string | undefined {
   if (limit.allowedHostIds === undefined || limit.allowedHostIds.includes(hostId)) return undefined;
   const where =
     limit.allowedHostIds.length === 0

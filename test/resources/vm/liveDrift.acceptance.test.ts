@@ -74,7 +74,7 @@ describe('drift from what runs, warnings once', () => {
     expectPlanChange(plan, 'virtplane_vm.vm', { actions: ['update'] });
     const text = (await tf.plan()).result.stdout;
     expect(text).toContain("The VM's next boot differs from what runs");
-    expect(text).toContain('the running guest is not restarted');
+    expect(text).toMatch(/the running guest is not\s+restarted/);
     expect(text).not.toContain('will be restarted');
     await tf.apply();
     expect(await qemuPid('kvm1')).toBe(pid);
