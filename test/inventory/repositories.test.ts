@@ -5,6 +5,7 @@ import {
   InUseError,
   InvalidValueError,
   NameTakenError,
+  LATEST_SCHEMA_VERSION,
   NotFoundError,
   type Cluster,
   type Datacenter,
@@ -30,7 +31,7 @@ describe.each(BACKENDS)('inventory repositories on %s', (backend) => {
 
   it('reports which backend it is', () => {
     expect(inventory.backend).toBe(backend);
-    expect(inventory.schemaVersion).toBe(2);
+    expect(inventory.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it('creates, reads, updates, lists and deletes data centers', async () => {
