@@ -145,7 +145,12 @@ describe('checks at plan', () => {
       /terraform\s+import\s+virtplane_host\.NAME\s+kvm1/,
     );
     expect(byName).toContain('name');
-    await refusedAtPlan(host(`other-${tag}`, kvm1.address), 'Host address already taken', 'virtplane_host.dup', /terraform\s+import\s+virtplane_host\.NAME\s+kvm1/);
+    await refusedAtPlan(
+      host(`other-${tag}`, kvm1.address),
+      'Host address already taken',
+      'virtplane_host.dup',
+      /terraform\s+import\s+virtplane_host\.NAME\s+kvm1/,
+    );
     await refusedAtPlan(
       `resource "virtplane_datacenter" "dup" {\n  name = ${hclString(names.dc)}\n}\n`,
       'Data center name already taken',

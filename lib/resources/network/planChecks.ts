@@ -30,7 +30,10 @@ const plannedSubnets = new Map<string, Map<string, string>>();
 const replacing = new Map<string, string>();
 
 /** Called with the prior state: a change of name, mode or data center replaces the network. */
-export function noteReplacement(prior: { readonly id: string | null; readonly name: string; readonly mode: string; readonly datacenter_id: string }, planned: PlannedNetwork): void {
+export function noteReplacement(
+  prior: { readonly id: string | null; readonly name: string; readonly mode: string; readonly datacenter_id: string },
+  planned: PlannedNetwork,
+): void {
   const { name, mode, datacenter_id: datacenterId } = planned;
   if (prior.id === null || typeof name !== 'string' || typeof datacenterId !== 'string') return;
   if (name !== prior.name || mode !== prior.mode || datacenterId !== prior.datacenter_id) replacing.set(`${datacenterId}/${name}`, prior.id);

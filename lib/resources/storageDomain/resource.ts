@@ -585,8 +585,10 @@ export const storageDomainResource = defineResource<ProviderContext>()({
     const chapUser = chapUserOnHosts(reads, row.id) ?? state.chap_username;
     const credentials = { chap_username: chapUser, chap_password: chapUser === state.chap_username ? state.chap_password : null };
     const read = stateOf(row, credentials, await hostsInSync(provider, reads, row, found.placement.datacenter, chapUser));
-    // Not yet declared in the state (written by an older virtplane): the configuration declares them.
-    return state.shared === null || state.shared === undefined ? { ...read, shared: null, host_id: null } : read;
+    // A state written by a virtplane before shared and host_id (it has a type, unlike an import's): the
+    // configuration declares them, in place.
+    const olderState = (state.shared === null || state.shared === undefined) && typeof state.type === 'string';
+    return olderState ? { ...read, shared: null, host_id: null } : read;
   },
 
   async update({ provider, prior, planned, signal }) {

@@ -27,6 +27,11 @@ export function withLiveFigures(read: VmState, found: Pick<FoundDomain, 'state' 
   return { ...read, vcpus: live.vcpus, memory_mib: live.memoryMib };
 }
 
+/** After an apply the definition is what the plan said: nothing pending until a read finds otherwise. */
+export function forgetPendingDefinition(privateData: PrivateData): void {
+  privateData.delete(PRIVATE_PENDING);
+}
+
 function pendingOf(privateData: PrivateData): Pending | undefined {
   const value = privateData.get(PRIVATE_PENDING);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;

@@ -12,7 +12,7 @@ import { createVm } from './create.js';
 import { deleteVm, updateVm } from './lifecycle.js';
 import { vmStateFromDomain } from './model.js';
 import { planVm, PRIVATE_VCPU_MAX } from './plan.js';
-import { planPendingDefinition, withLiveFigures } from './liveDrift.js';
+import { forgetPendingDefinition, planPendingDefinition, withLiveFigures } from './liveDrift.js';
 import { validateVmConfig, VM_RESOURCE_TYPE, vmSchema, type VmState } from './schema.js';
 
 function remember(privateData: PrivateData, vcpuMax: number): void {
@@ -21,6 +21,7 @@ function remember(privateData: PrivateData, vcpuMax: number): void {
 
 function finished(privateData: PrivateData, planned: VmState, result: Converged): VmState {
   remember(privateData, result.vcpuMax);
+  forgetPendingDefinition(privateData);
   return stateAfter(planned, result);
 }
 
