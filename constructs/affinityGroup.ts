@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { AffinityGroupResource, type AffinityGroupConfig } from './generated/affinity-group.js';
 import type { ICluster, IHost, IVm } from './references.js';

@@ -1,8 +1,9 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { ClusterDataSource } from './generated/cluster-data.js';
 import { ClusterResource, type ClusterConfig } from './generated/cluster.js';
 import { AffinityGroup, type AffinityGroupProps } from './affinityGroup.js';
+import { ClusterCapacity } from './clusterCapacity.js';
 import { Host, type HostProps } from './host.js';
 import { Vm, type VmProps } from './vm.js';
 import { hostsOfCluster, registerCluster, type ICluster, type IDataCenter, type IHost } from './references.js';
@@ -60,6 +61,11 @@ export class Cluster extends ClusterResource implements ICluster {
   /** An affinity rule between VMs of this cluster. */
   addAffinityGroup(id: string, props: Omit<AffinityGroupProps, 'cluster'>): AffinityGroup {
     return new AffinityGroup(this.node.scope!, id, { ...props, cluster: this });
+  }
+
+  /** The cluster's capacity (free memory and vCPUs per host, N+1 headroom), read at plan time: for checks and outputs. */
+  capacity(id: string): ClusterCapacity {
+    return new ClusterCapacity(this.node.scope!, id, { cluster: this });
   }
 
   /** The hosts this app declares in the cluster. */

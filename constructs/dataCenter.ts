@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { DatacenterDataSource } from './generated/datacenter-data.js';
 import { DatacenterResource, type DatacenterConfig } from './generated/datacenter.js';

@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { DiskResource, type DiskConfig } from './generated/disk.js';
 import type { IDisk, IImage, IStorageDomain, ITemplate } from './references.js';

@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { HostDataSource } from './generated/host-data.js';
 import { HostResource, type HostConfig } from './generated/host.js';

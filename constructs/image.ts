@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { ImageResource, type ImageConfig } from './generated/image.js';
 import type { IImage, IStorageDomain } from './references.js';

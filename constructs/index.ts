@@ -4,6 +4,7 @@ export * from './provider.js';
 export * from './references.js';
 export * from './dataCenter.js';
 export * from './cluster.js';
+export * from './clusterCapacity.js';
 export * from './host.js';
 export * from './network.js';
 export * from './iscsiTarget.js';

@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { IscsiTargetResource, type IscsiTargetConfig, type IscsiTargetLunConfig } from './generated/iscsi-target.js';
 import type { IIscsiTarget } from './references.js';

@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { NetworkResource, type NetworkConfig } from './generated/network.js';
 import type { IDataCenter, INetwork } from './references.js';

@@ -1,4 +1,4 @@
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { toTerraformAttributes, validateAtSynth } from './framework/constructSchema.js';
 import { providerSchema, type ProviderConfig } from './generated/provider.js';

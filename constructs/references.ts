@@ -1,4 +1,4 @@
-import type { ITerraformDependable } from 'cdktf';
+import type { ITerraformDependable } from './framework/cdk.js';
 
 /** Anything virtplane knows by an id: a construct of this app, or an object looked up or imported. */
 export interface IVirtplaneObject {

@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { StorageDomainResource, type StorageDomainConfig } from './generated/storage-domain.js';
 import { Disk, type DiskProps } from './disk.js';

@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { TemplateResource, type TemplateConfig } from './generated/template.js';
 import type { IDataCenter, IDisk, IImage, ITemplate } from './references.js';

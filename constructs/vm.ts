@@ -1,4 +1,4 @@
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { VmResource, type VmCloudInitConfig, type VmConfig, type VmDiskConfig, type VmNicConfig } from './generated/vm.js';
 import { hostsOfCluster, type ICluster, type IDisk, type IHost, type INetwork, type ITemplate, type IVm } from './references.js';

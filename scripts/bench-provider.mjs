@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// Measures the Terraform provider, from the compiled JavaScript, each figure beside its baseline:
+// Measures the Terraform provider as `npm run build` makes it (one bundle, started from V8's code cache),
+// each figure beside its baseline:
 //   1. process start -> handshake line -> first GetProviderSchema answer (mTLS), for the real provider
-//      (every resource registered) beside the protocol-only fixture provider;
+//      (every resource registered) beside the protocol-only fixture provider; then, in fresh processes,
+//      start -> ConfigureProvider answered after GetProviderSchema and ValidateProviderConfig (what a
+//      plan's provider process does before its first resource);
 //   2. a no-op `terraform plan`: an empty configuration (Terraform's own floor), one TEST-ONLY
 //      virtplane_test_file, and the lab's platform (1 data center, 1 cluster, 2 hosts: inventory + SSH).
 // The platform plan needs the lab up (`virtplane lab up`); without it that row is skipped.
-// Build first:  npx tsc -p test/provider/tsconfig.fixtures.json
+// Build first:  npx tsc -p test/provider/tsconfig.fixtures.json   (this script then bundles what is stale)
 // Run:          node scripts/bench-provider.mjs [--starts N] [--plans N]
+//               [--fixture FILE --provider FILE]   (entry points of another build, to compare builds)
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -15,9 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => join(root, 'dist', path);
-const entryPoint = dist('test/provider/fixtures/testProviderMain.js');
-const realEntryPoint = dist('lib/provider/main.js');
-for (const required of [entryPoint, dist('test/support/terraform.js'), dist('test/provider/helpers/providerClient.js')]) {
+for (const required of [dist('test/provider/helpers/fixtureBuild.js'), dist('test/support/terraform.js'), dist('test/provider/helpers/providerClient.js')]) {
   if (!existsSync(required)) {
     process.stderr.write(`missing ${required}: run \`npx tsc -p test/provider/tsconfig.fixtures.json\` first\n`);
     process.exit(2);
@@ -28,13 +30,26 @@ const { MAGIC_COOKIE_VALUE } = await import(dist('lib/provider/handshake.js'));
 const { generateServerCertificate } = await import(dist('lib/provider/tlsCertificate.js'));
 const { connectToProvider } = await import(dist('test/provider/helpers/providerClient.js'));
 const { createTerraformWorkspace } = await import(dist('test/support/terraform.js'));
+const { buildFixtureProvider, FIXTURE_ENTRY_POINT, PROVIDER_ENTRY_POINT } = await import(dist('test/provider/helpers/fixtureBuild.js'));
+const { encodeValue } = await import(dist('lib/provider/msgpackCodec.js'));
+const { blockType } = await import(dist('lib/framework/schema.js'));
+const { providerConfigSchema } = await import(dist('lib/resources/index.js'));
 
 const option = (name, fallback) => {
   const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  return index >= 0 ? process.argv[index + 1] : fallback;
 };
-const starts = option('--starts', 10);
-const plans = option('--plans', 5);
+const starts = Number(option('--starts', 10));
+const plans = Number(option('--plans', 5));
+await buildFixtureProvider();
+const entryPoint = option('--fixture', FIXTURE_ENTRY_POINT);
+const realEntryPoint = option('--provider', PROVIDER_ENTRY_POINT);
+// Every setting null, as Terraform sends an empty provider block.
+const providerConfig = {
+  msgpack: Buffer.from(
+    encodeValue(Object.fromEntries(Object.keys(providerConfigSchema.attributes).map((name) => [name, null])), blockType(providerConfigSchema)),
+  ),
+};
 
 const summary = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -42,7 +57,8 @@ const summary = (values) => {
   return `median ${median.toFixed(0)} ms (min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)}, n=${values.length})`;
 };
 
-async function measureStart(clientCertificate, entry) {
+/** Until the handshake line and the first answer; `configure` goes on as a plan's provider process does. */
+async function measureStart(clientCertificate, entry, { configure = false } = {}) {
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [entry], {
     env: {
@@ -66,10 +82,17 @@ async function measureStart(clientCertificate, entry) {
   const client = connectToProvider(line, clientCertificate);
   await client.call('GetProviderSchema');
   const schemaMs = performance.now() - spawnedAt;
+  let configureMs;
+  if (configure) {
+    await client.call('ValidateProviderConfig', { config: providerConfig });
+    const { diagnostics } = await client.call('ConfigureProvider', { terraform_version: '1.11.4', config: providerConfig });
+    if (diagnostics.length > 0) throw new Error(`ConfigureProvider: ${JSON.stringify(diagnostics)}`);
+    configureMs = performance.now() - spawnedAt;
+  }
   await client.shutdown();
   client.close();
   await exited;
-  return { handshakeMs, schemaMs };
+  return { handshakeMs, schemaMs, configureMs };
 }
 
 const clientCertificate = await generateServerCertificate();
@@ -77,6 +100,8 @@ for (const [label, entry] of [
   ['fixture provider (protocol only)', entryPoint],
   ['virtplane provider (all resources)', realEntryPoint],
 ]) {
+  // Not measured: the first start after a build writes the code cache every later start reads.
+  await measureStart(clientCertificate, entry, { configure: true });
   const handshakes = [];
   const schemas = [];
   for (let run = 0; run < starts; run++) {
@@ -86,6 +111,9 @@ for (const [label, entry] of [
   }
   console.log(`${label}: start -> handshake line:           ${summary(handshakes)}`);
   console.log(`${label}: start -> first GetProviderSchema:  ${summary(schemas)}`);
+  const configures = [];
+  for (let run = 0; run < starts; run++) configures.push((await measureStart(clientCertificate, entry, { configure: true })).configureMs);
+  console.log(`${label}: start -> ConfigureProvider answered: ${summary(configures)}`);
 }
 
 const tf = await createTerraformWorkspace({ entryPoint });

@@ -5,8 +5,8 @@
 //      connections the provider uses, 10 at a time like Terraform's default parallelism);
 //   2. a no-change `terraform plan` of those 20 VMs beside the same plan without VMs (the platform
 //      only) and one bulk read of both hosts (what a refresh of all the VMs costs on the wire).
-// Needs the lab up (`virtplane lab up`) and the compiled code:
-//   npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json
+// Needs the lab up (`virtplane lab up`) and the built code:
+//   npm run build && npx tsc -p test/provider/tsconfig.fixtures.json
 // Run: node scripts/bench-vm.mjs [--vms N] [--plans N]
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,13 +16,13 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => join(root, 'dist', path);
 for (const required of [
-  dist('lib/provider/main.js'),
+  dist('provider/virtplane-provider.cjs'),
   dist('test/support/terraform.js'),
   dist('test/support/platformHcl.js'),
   dist('test/support/tinyDomain.js'),
 ]) {
   if (!existsSync(required)) {
-    process.stderr.write(`missing ${required}: run \`npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json\` first\n`);
+    process.stderr.write(`missing ${required}: run \`npm run build && npx tsc -p test/provider/tsconfig.fixtures.json\` first\n`);
     process.exit(2);
   }
 }
@@ -77,7 +77,7 @@ function guestXml(name) {
   return tinyDomainXml(name, { memoryMib: 32, kvm, maxVcpus: 4 });
 }
 
-const tf = await createTerraformWorkspace({ entryPoint: dist('lib/provider/main.js') });
+const tf = await createTerraformWorkspace({ entryPoint: dist('provider/virtplane-provider.cjs') });
 const platform = tf.requiredProviders() + platformHcl(lab, { inventory: join(tf.root, 'inventory') });
 const vmNames = Array.from({ length: VM_COUNT }, (_, index) => `vpbench-${run}-${String(index + 1).padStart(2, '0')}`);
 const vmsHcl = vmNames

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Token, type TerraformMetaArguments, type TerraformResourceConfig } from 'cdktf';
+import { Token, type TerraformMetaArguments, type TerraformResourceConfig } from './cdk.js';
 import type { IConstruct } from 'constructs';
 
 /** How one block's props map onto Terraform names (generated from the provider schema). */

@@ -1,4 +1,4 @@
-import { TerraformDataSource } from 'cdktf';
+import { TerraformDataSource } from './cdk.js';
 import type { Construct } from 'constructs';
 import { splitElementConfig, toTerraformAttributes, validateAtSynth, type ConstructSchema } from './constructSchema.js';
 

@@ -1,4 +1,4 @@
-import { dependable, TerraformResource, type ITerraformDependable } from 'cdktf';
+import { dependable, TerraformResource, type ITerraformDependable } from './cdk.js';
 import type { Construct } from 'constructs';
 import { splitElementConfig, toTerraformAttributes, validateAtSynth, type ConstructSchema } from './constructSchema.js';
 

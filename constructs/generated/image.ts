@@ -1,5 +1,5 @@
 // Generated from the provider schema by `virtplane docs`: do not edit by hand.
-import type { TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from '../framework/cdk.js';
 import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';
@@ -25,7 +25,7 @@ export interface ImageConfig {
    */
   readonly storageDomainId: string;
   /**
-   * The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 changes nothing on the hosts.
+   * The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 copies nothing again (only the record beside the image, NAME.image.json, which an import reads).
    *
    * Valid values: An absolute path, e.g. /var/cache/images/debian-12.qcow2.
    * @default - unset
@@ -123,7 +123,7 @@ export class ImageResource extends SchemaResource {
     return this.getStringAttribute("storage_domain_id");
   }
 
-  /** The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 changes nothing on the hosts. */
+  /** The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 copies nothing again (only the record beside the image, NAME.image.json, which an import reads). */
   get source(): string {
     return this.getStringAttribute("source");
   }

@@ -14,3 +14,4 @@ export * from './affinity-group.js';
 export * from './datacenter-data.js';
 export * from './cluster-data.js';
 export * from './host-data.js';
+export * from './cluster-capacity-data.js';

@@ -1,5 +1,5 @@
 // Generated from the provider schema by `virtplane docs`: do not edit by hand.
-import type { IResolvable, TerraformMetaArguments } from 'cdktf';
+import type { IResolvable, TerraformMetaArguments } from '../framework/cdk.js';
 import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';

@@ -1,5 +1,5 @@
 // Generated from the provider schema by `virtplane docs`: do not edit by hand.
-import type { IResolvable, TerraformMetaArguments } from 'cdktf';
+import type { IResolvable, TerraformMetaArguments } from '../framework/cdk.js';
 import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';
@@ -169,7 +169,7 @@ export interface VmConfig {
    */
   readonly memoryMib?: number;
   /**
-   * The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them. Its disk comes from the template through a virtplane_disk with source_template_id.
+   * The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them, when it is made: as in oVirt, a later change of the template does not reach the VM. Its disk comes from the template through a virtplane_disk with source_template_id.
    *
    * Valid values: The id of a virtplane_template, e.g. virtplane_template.debian.id.
    * @default - unset
@@ -665,7 +665,7 @@ export class VmResource extends SchemaResource {
     return this.getNumberAttribute("memory_mib");
   }
 
-  /** The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them. Its disk comes from the template through a virtplane_disk with source_template_id. */
+  /** The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them, when it is made: as in oVirt, a later change of the template does not reach the VM. Its disk comes from the template through a virtplane_disk with source_template_id. */
   get templateId(): string {
     return this.getStringAttribute("template_id");
   }

@@ -9,7 +9,9 @@ const USAGE = `usage: virtplane <command>   (virtplane <command> --help for one 
          [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]  (default: .virtplane/lab.json's)
          [--offline]    the inventory only
   inventory rebuild      register again what a Terraform state names (--state F), reading hosts live (--ssh-key F)
+  inventory status|stop  the inventory server of an embedded folder (--inventory DIR): whether it runs; end it
   doctor                 check what virtplane needs on this machine
+  plan-report PLAN.json  Markdown for a pull-request comment from terraform show -json (--format json: as data)
   docs [--check]         write docs/reference.md, constructs/generated/ and README's table from the schemas (or check them)
   provider install|uninstall  register the Terraform provider (virtplane/virtplane) locally`;
 
@@ -28,6 +30,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./statusCommand.js')).statusCommand(rest);
     case 'inventory':
       return (await import('./inventoryCommand.js')).inventoryCommand(rest);
+    case 'plan-report':
+      return (await import('./planReportCommand.js')).planReportCommand(rest);
     case 'docs':
       return (await import('./docsCommand.js')).docsCommand(rest);
     case 'doctor':

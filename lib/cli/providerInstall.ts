@@ -74,8 +74,11 @@ export function providerLauncherPath(options: Pick<ProviderInstallOptions, 'plug
   );
 }
 
+/** The bundle's launcher in a package (one bundled file, started from V8's code cache: scripts/build-provider.mjs). */
+export const BUNDLE_ENTRY = join('dist', 'provider', 'virtplane-provider.cjs');
+
 export function defaultEntryPoint(): string {
-  return join(findPackageRoot(), 'dist', 'lib', 'provider', 'main.js');
+  return join(findPackageRoot(), BUNDLE_ENTRY);
 }
 
 /**
@@ -106,8 +109,8 @@ entry=
 dir=$(pwd -P)
 while :; do
   if [ -f "$dir/${PROJECT_POINTER}" ]; then entry=$(cat "$dir/${PROJECT_POINTER}"); break; fi
-  if [ -f "$dir/node_modules/virtplane/dist/lib/provider/main.js" ]; then entry="$dir/node_modules/virtplane/dist/lib/provider/main.js"; break; fi
-  if [ -f "$dir/dist/lib/provider/main.js" ] && grep -q '"name": *"virtplane"' "$dir/package.json" 2>/dev/null; then entry="$dir/dist/lib/provider/main.js"; break; fi
+  if [ -f "$dir/node_modules/virtplane/${BUNDLE_ENTRY}" ]; then entry="$dir/node_modules/virtplane/${BUNDLE_ENTRY}"; break; fi
+  if [ -f "$dir/${BUNDLE_ENTRY}" ] && grep -q '"name": *"virtplane"' "$dir/package.json" 2>/dev/null; then entry="$dir/${BUNDLE_ENTRY}"; break; fi
   [ "$dir" = / ] && break
   dir=$(dirname "$dir")
 done

@@ -12,9 +12,24 @@ export const COMMAND_USAGE = {
   --ssh-key F, --ssh-user U, --known-hosts F   credentials of your own (each wins over lab.json's)
   exit 0: all read; 1: the inventory could not be read, or a host did not answer (its line says why); 2: usage`,
   inventory: `usage: virtplane inventory rebuild [--state terraform.tfstate] [--inventory .virtplane/inventory|postgres://...]
-                                  --ssh-key FILE [--ssh-user root] [--known-hosts FILE]`,
+                                  --ssh-key FILE [--ssh-user root] [--known-hosts FILE]
+       virtplane inventory status [--inventory .virtplane/inventory]   whether the folder's inventory server runs (pid, socket, log)
+       virtplane inventory stop [--inventory .virtplane/inventory]     end it now (it lets the session in progress finish)
+  An embedded inventory folder is served by an inventory server of its own (PGlite behind a UNIX socket in
+  the folder), started by the first virtplane process that opens it; it exits after 60 s without a client
+  (VIRTPLANE_INVENTORY_IDLE_MS). VIRTPLANE_INVENTORY_SERVER=off opens the folder in each process instead.`,
   doctor: `usage: virtplane doctor
   checks root, KVM (or TCG), Node.js, the Debian packages and Terraform; exit 1 if something is missing`,
+  'plan-report': `usage: virtplane plan-report PLAN.json [--log PLAN.log] [--format markdown|json] [--inventory L]
+  a pull-request comment from a Terraform plan: changes by resource type, where new VMs land and which
+  move (live or cold), each host's memory and vCPUs before and after, N+1 headroom, destructive changes
+  and the provider's warnings. The inventory is read, never written.
+  PLAN.json       the output of terraform show -json PLANFILE
+  --log PLAN.log  the output of terraform plan -json -out=PLANFILE: adds the provider's warnings
+  --format json   the same report as data (default markdown)
+  --inventory L   the inventory folder or postgres:// URL the provider uses (default .virtplane/inventory)
+  exit 0: written; 1: the inventory or a file could not be read; 2: usage
+  example: terraform plan -json -out=tfplan > plan.log && terraform show -json tfplan > plan.json && virtplane plan-report plan.json --log plan.log`,
   docs: `usage: virtplane docs [--check]
   writes docs/reference.md, constructs/generated/ and README's reference table from the schemas (--check: only compare)`,
   provider: `usage: virtplane provider install [--project DIR] [--plugins-dir DIR] [--force]

@@ -258,7 +258,10 @@ export function constructSource(type: ConstructType): string {
   const parts = [GENERATED_MARK];
   if (element !== undefined) {
     const needsResolvable = Object.values(type.schema.attributes).some((attribute) => attribute.type === 'bool');
-    parts.push(`import type { ${needsResolvable ? 'IResolvable, ' : ''}TerraformMetaArguments } from 'cdktf';`, `import type { Construct } from 'constructs';`);
+    parts.push(
+      `import type { ${needsResolvable ? 'IResolvable, ' : ''}TerraformMetaArguments } from '../framework/cdk.js';`,
+      `import type { Construct } from 'constructs';`,
+    );
   }
   parts.push(`import type { ConstructSchema } from '../framework/constructSchema.js';`);
   if (element !== undefined) parts.push(`import { ${element.baseClass} } from '../framework/${element.module}.js';`);

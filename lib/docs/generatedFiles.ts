@@ -32,8 +32,14 @@ function constructClassName(type: ConstructType): string {
 /** README's index of every type: its construct, Terraform type and attributes, linking to the reference. */
 function readmeReference(types: readonly ConstructType[]): string {
   const rows = types.map((type) => {
+    // A data source that looks up a resource's object is that construct's fromName; any other is a construct of its own.
+    const lookup = types.some((other) => other.kind === 'resource' && other.typeName === type.typeName);
     const construct =
-      type.kind === 'provider' ? 'VirtplaneProvider' : type.kind === 'data source' ? `${constructClassName(type)}.fromName` : constructClassName(type);
+      type.kind === 'provider'
+        ? 'VirtplaneProvider'
+        : type.kind === 'data source' && lookup
+          ? `${constructClassName(type)}.fromName`
+          : constructClassName(type);
     const anchor = type.kind === 'provider' ? 'provider-virtplane' : `${type.kind.replace(' ', '-')}-${type.typeName}`;
     const attributes = [...Object.keys(type.schema.attributes), ...Object.keys(type.schema.blocks ?? {}).map((name) => `${name} {}`)];
     return `| [${type.kind === 'provider' ? 'provider' : type.kind} \`${type.typeName}\`](docs/reference.md#${anchor}) | \`${construct}\` | ${attributes.map((name) => `\`${name}\``).join(', ')} |`;

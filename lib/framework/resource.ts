@@ -71,7 +71,7 @@ export interface ResourceDefinition<B extends BlockSchema, Ctx> {
   /** upgraders[n] turns a version-n state into a version-(n+1) state. */
   readonly stateUpgraders?: { readonly [fromVersion: number]: StateUpgrader };
 
-  /** Checks across attributes that ajv constraints cannot express. Values may be unknown. */
+  /** Checks across attributes that the schema's constraints cannot express. Values may be unknown. */
   validate?(request: { readonly config: PlannedStateOf<B> }): readonly Diagnostic[];
   /** Adjusts the plan (optional). Return nothing to keep the default plan. */
   plan?(request: PlanRequest<B, Ctx>): Promise<PlanResponse<B> | undefined> | PlanResponse<B> | undefined;

@@ -3,8 +3,8 @@ import type { TerraformType, ValueOfType } from './terraformTypes.js';
 import type { Unknown } from './values.js';
 
 /**
- * Constraints checked (with ajv) on configured values. Unknown values are skipped: they are
- * checked again once known, at apply time.
+ * Constraints checked (validation.ts, as JSON schema) on configured values. Unknown values are
+ * skipped: they are checked again once known, at apply time.
  */
 export interface ValueConstraints {
   /** ECMAScript regular expression the whole string must match (anchor it yourself). */

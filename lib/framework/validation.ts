@@ -1,16 +1,13 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { formatPath, type AttributePath, type PathStep } from './attributePath.js';
 import { errorDiagnostic, warningDiagnostic, type Diagnostic } from './diagnostics.js';
 import type { AttributeSchema, BlockSchema, NestedBlockSchema, ValueConstraints } from './schema.js';
 import type { TerraformType } from './terraformTypes.js';
+import { checkJsonSchema, type SchemaError } from './jsonSchemaCheck.js';
 import { isPlainObject, isUnknown, type TerraformValue } from './values.js';
 
 type JsonSchema = { readonly [keyword: string]: unknown };
 
-// logger: false because ajv would otherwise print to the console, and a provider's stdout
-// belongs to the go-plugin handshake.
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, logger: false });
-const compiled = new WeakMap<BlockSchema, ValidateFunction>();
+const jsonSchemas = new WeakMap<BlockSchema, JsonSchema>();
 
 /**
  * Checks a configuration (as decoded from Terraform, possibly with unknowns) against the
@@ -18,15 +15,13 @@ const compiled = new WeakMap<BlockSchema, ValidateFunction>();
  * required attributes and types.
  */
 export function validateConfig(config: TerraformValue, block: BlockSchema): Diagnostic[] {
-  let validate = compiled.get(block);
-  if (validate === undefined) {
-    validate = ajv.compile(blockJsonSchema(block));
-    compiled.set(block, validate);
+  let jsonSchema = jsonSchemas.get(block);
+  if (jsonSchema === undefined) {
+    jsonSchema = blockJsonSchema(block);
+    jsonSchemas.set(block, jsonSchema);
   }
   const diagnostics: Diagnostic[] = [];
-  if (!validate(withoutUnknowns(config))) {
-    for (const error of validate.errors ?? []) diagnostics.push(diagnosticForError(error, block, config));
-  }
+  for (const error of checkJsonSchema(jsonSchema, withoutUnknowns(config))) diagnostics.push(diagnosticForError(error, block, config));
   diagnostics.push(...deprecationWarnings(config, block, []));
   return dedupe(diagnostics);
 }
@@ -101,7 +96,7 @@ export function valueJsonSchema(type: TerraformType, constraints: ValueConstrain
   }
 }
 
-/** Unknown object members are dropped and unknown elements become null, so ajv skips them. */
+/** Unknown object members are dropped and unknown elements become null, so they pass the check. */
 function withoutUnknowns(value: TerraformValue): unknown {
   if (Array.isArray(value)) return value.map((element) => (isUnknown(element) ? null : withoutUnknowns(element)));
   if (isPlainObject(value)) {
@@ -113,7 +108,7 @@ function withoutUnknowns(value: TerraformValue): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ajv errors -> diagnostics with attribute paths.
+// Schema errors -> diagnostics with attribute paths.
 
 interface Located {
   readonly path: AttributePath;
@@ -176,12 +171,12 @@ function locate(pointer: string, block: BlockSchema, config: TerraformValue): Lo
   return { path, attribute, nested, value: (value ?? null) as TerraformValue };
 }
 
-function diagnosticForError(error: ErrorObject, block: BlockSchema, config: TerraformValue): Diagnostic {
+function diagnosticForError(error: SchemaError, block: BlockSchema, config: TerraformValue): Diagnostic {
   const { path, attribute, value } = locate(error.instancePath, block, config);
   const name = path.length === 0 ? 'the configuration' : formatPath(path);
   const shown = attribute?.sensitive === true ? '' : ` (got ${JSON.stringify(value)})`;
   const hint = attribute?.validation?.hint !== undefined ? ` ${attribute.validation.hint}` : '';
-  const params = error.params as Record<string, unknown>;
+  const params = error.params;
   let problem: string;
   switch (error.keyword) {
     case 'pattern':
@@ -217,7 +212,7 @@ function diagnosticForError(error: ErrorObject, block: BlockSchema, config: Terr
       problem = `must be of type ${String(params.type)}`;
       break;
     default:
-      problem = error.message ?? `fails the ${error.keyword} constraint`;
+      problem = `fails the ${error.keyword} constraint`;
   }
   const countProblem = error.keyword === 'minItems' || error.keyword === 'maxItems';
   return errorDiagnostic(`Invalid value for ${name}`, `${name} ${problem}${countProblem ? '' : shown}.${hint}`, path);

@@ -1,62 +1,62 @@
-/** The embedded backend: PGlite (PostgreSQL compiled to WASM) with its data in a folder. */
+/**
+ * The embedded backend: PostgreSQL (PGlite, compiled to WASM) with its data in a folder. Reached
+ * through the folder's inventory server by default (embeddedClient.ts: a connection in milliseconds
+ * instead of opening PGlite in every short-lived provider process), or opened in this process
+ * (`server: false`, VIRTPLANE_INVENTORY_SERVER=off, or a build without the server's entry point).
+ * The data folder is the same either way; the folder's lock keeps the two ways from ever opening it at
+ * once.
+ */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { readTemplate, saveTemplate, templatePath } from './embeddedTemplate.js';
-import { acquireLock, type LockOptions } from './lockFile.js';
-import { transactionExecutor, type InventoryDriver, type QueryResult, type SqlExecutor, type SqlParam } from './sqlExecutor.js';
+import { resolve } from 'node:path';
+import { openEmbeddedClient, serverEntryPoint } from './embeddedClient.js';
+import { serverModeFromEnv } from './inventoryServerFiles.js';
+import { stopInventoryServer } from './inventoryServerControl.js';
+import { acquireLock, DEFAULT_LOCK_TIMEOUT_MS, readLock, type LockOptions } from './lockFile.js';
+import { openPgliteDatabase } from './pgliteDatabase.js';
+import type { InventoryDriver, SqlExecutor } from './sqlExecutor.js';
 
-const EMBEDDED_DATA_DIR_NAME = 'pgdata';
-
-interface EmbeddedOptions {
+export interface EmbeddedOptions {
   readonly lock?: LockOptions;
+  /** Through the folder's inventory server (default: unless VIRTPLANE_INVENTORY_SERVER=off), or PGlite in this process. */
+  readonly server?: boolean;
 }
 
-interface Queryable {
-  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
-  exec(text: string): Promise<unknown>;
-}
-
-function bind(target: Queryable) {
-  return {
-    query: async (text: string, params: readonly SqlParam[] = []): Promise<QueryResult> => {
-      const result = await target.query<Record<string, unknown>>(text, [...params]);
-      return { rows: result.rows };
-    },
-    script: async (text: string): Promise<void> => {
-      await target.exec(text);
-    },
-  };
-}
+let missingEntryReported = false;
 
 export async function openEmbedded(folder: string, options: EmbeddedOptions = {}): Promise<InventoryDriver> {
   const location = resolve(folder);
   await mkdir(location, { recursive: true });
-  const lock = await acquireLock(location, options.lock);
-  const dataDir = join(location, EMBEDDED_DATA_DIR_NAME);
-  const isNew = !existsSync(join(dataDir, 'PG_VERSION'));
-  const template = isNew ? templatePath() : undefined;
-  const templateTarball = template ? await readTemplate(template) : undefined;
-  let db: PGlite;
+  if (options.server ?? serverModeFromEnv()) {
+    const entry = serverEntryPoint();
+    if (existsSync(entry)) {
+      return openEmbeddedClient(location, {
+        waitMs: options.lock?.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+        ...(options.lock?.onWait ? { onWait: options.lock.onWait } : {}),
+      });
+    }
+    if (!missingEntryReported) {
+      missingEntryReported = true;
+      process.stderr.write(`virtplane: the inventory server's entry point ${entry} is missing (partial build?): opening ${location} in this process\n`);
+    }
+  }
+  return openEmbeddedInProcess(location, options.lock);
+}
+
+/** PGlite in this process, which holds the folder's lock until close(). */
+async function openEmbeddedInProcess(location: string, lockOptions: LockOptions = {}): Promise<InventoryDriver> {
+  // A server idling on the folder would hold its lock until it exits: ask it to go now (it finishes its session first).
+  const holder = await readLock(location);
+  if (holder?.live && holder.local && holder.role === 'server') await stopInventoryServer(location, { waitMs: 0 });
+  const lock = await acquireLock(location, lockOptions);
+  let database;
   try {
-    db = await PGlite.create(dataDir, templateTarball ? { loadDataDir: new Blob([templateTarball]) } : {});
+    database = await openPgliteDatabase(location);
   } catch (error) {
     await lock.release();
     throw error;
   }
-  const direct = bind(db);
-
-  const executor: SqlExecutor = {
-    query: direct.query as SqlExecutor['query'],
-    script: direct.script,
-    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
-      db.transaction(async (tx) => {
-        const bound = bind(tx);
-        return fn(transactionExecutor(bound.query, bound.script));
-      }),
-  };
-
+  const { db, executor } = database;
   let closed = false;
   return {
     ...executor,
@@ -64,10 +64,7 @@ export async function openEmbedded(folder: string, options: EmbeddedOptions = {}
     location,
     // The lock file already keeps every other process out of this folder.
     withMigrationLock: <T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T> => fn(executor),
-    async afterMigrate(): Promise<void> {
-      // A database just made from nothing and migrated is the template for the next new one.
-      if (template && !templateTarball) await saveTemplate(template, await db.dumpDataDir('none'));
-    },
+    afterMigrate: () => database.afterMigrate(),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -123,22 +123,48 @@ export interface LockHolder {
   readonly startedAt: string;
 }
 
-/** The embedded inventory is open in another process and did not become free in time. */
+/**
+ * The embedded inventory is open in another process and did not become free in time: found by the lock
+ * file (`through` 'lock-file'), or told by the folder's inventory server, which queued this process
+ * behind the holder's session ('server': the server sees a dead holder's socket close, so there is no
+ * file to delete by hand).
+ */
 export class InventoryLockedError extends InventoryError {
   constructor(
     readonly folder: string,
     readonly lockFile: string,
     readonly holder: LockHolder | undefined,
     readonly waitedMs: number,
+    readonly through: 'lock-file' | 'server' = 'lock-file',
   ) {
     const itself = holder?.pid === process.pid && holder.hostname === hostname() ? ', this very process' : '';
     const who = holder
       ? `process ${holder.pid} on ${holder.hostname}${itself} (since ${holder.startedAt})`
-      : 'another process (its lock file is still being written)';
+      : through === 'server'
+        ? 'another process'
+        : 'another process (its lock file is still being written)';
+    const advice =
+      through === 'server'
+        ? 'Wait for the other run to finish: the inventory server of that folder lets one process at a time in (`virtplane inventory status` shows it).'
+        : `Wait for the other run to finish, or delete ${lockFile} if that process is gone.`;
+    super('inventory_locked', `The inventory at ${folder} is in use by ${who}; gave up after waiting ${Math.round(waitedMs / 1000)} s. ${advice}`);
+  }
+}
+
+/**
+ * The embedded folder's inventory server ended this process's session (it was stopped, or died):
+ * whatever was not committed is gone. Closing the inventory and opening it again starts a new server.
+ */
+export class InventorySessionLostError extends InventoryError {
+  constructor(
+    readonly location: string,
+    cause: unknown,
+  ) {
     super(
-      'inventory_locked',
-      `The inventory at ${folder} is in use by ${who}; gave up after waiting ${Math.round(waitedMs / 1000)} s. ` +
-        `Wait for the other run to finish, or delete ${lockFile} if that process is gone.`,
+      'session_lost',
+      `The inventory server of ${location} closed this process's session (${(cause as Error | null)?.message ?? String(cause)}): ` +
+        'it was stopped or died, and what was not committed is gone; the next open of the inventory starts a new one',
+      { cause },
     );
   }
 }

@@ -18,4 +18,5 @@ export type { PermissionRepository, GrantInput, PermissionQuery } from './reposi
 export type { AuditRepository } from './repositories/audit.js';
 export type { StatisticsRepository } from './repositories/statistics.js';
 export { LOCK_FILE_NAME, DEFAULT_LOCK_TIMEOUT_MS } from './lockFile.js';
+export { inventoryServerStatus, stopInventoryServer, type InventoryServerStatus } from './inventoryServerControl.js';
 export { redactInventoryUrl, scrubInventoryUrl } from './postgres.js';

@@ -1,7 +1,9 @@
 /**
  * One process at a time in an embedded inventory folder: PGlite is single-process, and two writers
  * would corrupt its data directory. The lock is a file created with O_EXCL holding the owner's pid,
- * hostname and start time; a lock whose process is dead (on this host) is stale and taken over.
+ * hostname and start time; a lock whose process is dead (on this host) is stale and taken over. The
+ * owner is the folder's inventory server (role "server", which then hands its one session to one
+ * process at a time) or, with the server turned off, the process that opened PGlite itself.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
@@ -21,11 +23,19 @@ export interface LockOptions {
   readonly pollMs?: number;
   /** Called once when the lock is busy and this process starts waiting (e.g. to log why). */
   readonly onWait?: (holder: LockHolder | undefined, lockFile: string) => void;
+  /** Written into the lock, for those who find it held: "server" for an inventory server. */
+  readonly role?: LockRole;
+  /** Stop waiting at once (InventoryLockedError) when the live holder is one of these. */
+  readonly giveUpWhen?: (holder: LockHolder, role: LockRole | undefined) => boolean;
 }
+
+export type LockRole = 'server';
 
 interface HeldLock {
   readonly path: string;
   readonly holder: LockHolder;
+  /** False once the lock file is gone or someone else's (deleted by hand, the folder removed). */
+  stillHeld(): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -33,6 +43,17 @@ interface LockContent extends LockHolder {
   /** The kernel's start time of the process, to tell a live holder from a reused pid. */
   readonly processStart: string | null;
   readonly token: string;
+  readonly role?: LockRole;
+}
+
+/** Who holds a folder's lock now, as found on disk; `live` is false for a lock left by a dead process. */
+export interface LockState {
+  readonly path: string;
+  readonly holder: LockHolder;
+  readonly role: LockRole | undefined;
+  readonly live: boolean;
+  /** The holder runs on this machine (its pid can be signalled). */
+  readonly local: boolean;
 }
 
 type Observed =
@@ -90,6 +111,7 @@ function parseContent(raw: string): LockContent | undefined {
       startedAt: String(value.startedAt ?? ''),
       processStart: typeof value.processStart === 'string' ? value.processStart : null,
       token: value.token,
+      ...(value.role === 'server' ? { role: value.role } : {}),
     };
   } catch {
     return undefined;
@@ -159,6 +181,15 @@ async function takeOver(path: string, staleRaw: string): Promise<void> {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The lock of `folder` as it is now; undefined when nobody holds it (or its file is still being written). */
+export async function readLock(folder: string): Promise<LockState | undefined> {
+  const path = join(folder, LOCK_FILE_NAME);
+  const seen = await observe(path);
+  if (seen.state !== 'held') return undefined;
+  const { pid, hostname: host, startedAt, role } = seen.content;
+  return { path, holder: { pid, hostname: host, startedAt }, role, live: !isStale(seen), local: host === hostname() };
+}
+
 export async function acquireLock(folder: string, options: LockOptions = {}): Promise<HeldLock> {
   const path = join(folder, LOCK_FILE_NAME);
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
@@ -169,6 +200,7 @@ export async function acquireLock(folder: string, options: LockOptions = {}): Pr
     startedAt: new Date().toISOString(),
     processStart: procStat(process.pid)?.start ?? null,
     token: randomUUID(),
+    ...(options.role ? { role: options.role } : {}),
   };
   const text = `${JSON.stringify(content)}\n`;
   const began = Date.now();
@@ -184,7 +216,7 @@ export async function acquireLock(folder: string, options: LockOptions = {}): Pr
     }
     const holder = seen.state === 'held' ? seen.content : undefined;
     const waited = Date.now() - began;
-    if (waited >= timeoutMs) {
+    if (waited >= timeoutMs || (holder && options.giveUpWhen?.(holder, holder.role))) {
       throw new InventoryLockedError(folder, path, holder && { pid: holder.pid, hostname: holder.hostname, startedAt: holder.startedAt }, waited);
     }
     if (!waiting) {
@@ -203,6 +235,10 @@ export async function acquireLock(folder: string, options: LockOptions = {}): Pr
   return {
     path,
     holder: { pid: content.pid, hostname: content.hostname, startedAt: content.startedAt },
+    async stillHeld(): Promise<boolean> {
+      const current = await readFile(path, 'utf8').catch(() => undefined);
+      return !released && current !== undefined && parseContent(current)?.token === content.token;
+    },
     async release(): Promise<void> {
       if (released) return;
       released = true;

@@ -11,8 +11,13 @@ export const DEFAULT_INVENTORY_FOLDER = '.virtplane/inventory';
 export interface OpenInventoryOptions {
   /** Embedded: how long to wait for another process to close the folder; default 60 s. */
   readonly lockTimeoutMs?: number;
-  /** Embedded: called once if another process holds the folder and this one starts waiting. */
-  readonly onLockWait?: (holder: LockHolder | undefined, lockFile: string) => void;
+  /** Embedded: called once if another process holds the folder and this one starts waiting (where: its socket or lock file). */
+  readonly onLockWait?: (holder: LockHolder | undefined, where: string) => void;
+  /**
+   * Embedded: through the folder's inventory server, started on first use and shared by the processes
+   * that come after (default), or PGlite opened in this process (false; also VIRTPLANE_INVENTORY_SERVER=off).
+   */
+  readonly server?: boolean;
   /** PostgreSQL: connections in the pool; default 10. */
   readonly poolSize?: number;
   /** PostgreSQL: connect timeout; default 10 s. */
@@ -29,7 +34,7 @@ function isPostgresUrl(location: string): boolean {
 
 /**
  * Opens the inventory at `location`, migrating its schema to the latest version: a folder is an
- * embedded PGlite database (one process at a time: others wait, see lockFile.ts), a postgres:// or
+ * embedded PGlite database (one process at a time: others wait, see embedded.ts), a postgres:// or
  * postgresql:// URL a PostgreSQL server shared by a team.
  */
 export async function openInventory(location: string, options: OpenInventoryOptions = {}): Promise<Inventory> {
@@ -42,6 +47,7 @@ export async function openInventory(location: string, options: OpenInventoryOpti
         ...(options.rowLockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.rowLockTimeoutMs }),
       })
     : await openEmbedded(location, {
+        ...(options.server === undefined ? {} : { server: options.server }),
         lock: {
           timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
           ...(options.onLockWait ? { onWait: options.onLockWait } : {}),

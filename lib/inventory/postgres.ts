@@ -6,9 +6,10 @@
  * timeout, and TCP keepalive (a server that vanished is noticed). `cancel()` cancels every statement in
  * flight (pg_cancel_backend from a fresh connection): the provider calls it when Terraform stops it.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { InventoryTimeoutError } from './errors.js';
-import { transactionExecutor, type InventoryDriver, type QueryResult, type SqlExecutor, type SqlParam } from './sqlExecutor.js';
+import { bind, inTransaction, type Limits } from './pgExecution.js';
+import type { InventoryDriver, SqlExecutor, SqlParam } from './sqlExecutor.js';
 
 interface PostgresOptions {
   /** Connections in the pool; default 10. */
@@ -60,50 +61,11 @@ export function scrubInventoryUrl(text: string, url: string): string {
   return result;
 }
 
-interface Limits {
-  readonly location: string;
-  readonly statementTimeoutMs: number;
-  readonly lockTimeoutMs: number;
-  /** Set once cancel() ran: a 57014 is then the user's Ctrl-C, not the statement timeout. */
-  cancelled: boolean;
-}
-
-/** Timeouts and cancellation as typed errors (SQLSTATE 55P03 lock_not_available, 57014 query_canceled). */
-function timeoutError(error: unknown, limits: Limits): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = (error as Error | null)?.message ?? '';
-  if (code === '55P03' && /lock timeout/i.test(message)) return new InventoryTimeoutError('lock', limits.location, limits.lockTimeoutMs, { cause: error });
-  if (code === '57014') {
-    if (/statement timeout/i.test(message)) return new InventoryTimeoutError('statement', limits.location, limits.statementTimeoutMs, { cause: error });
-    return new InventoryTimeoutError(limits.cancelled ? 'cancelled' : 'statement', limits.location, undefined, { cause: error });
-  }
-  return error;
-}
-
-function bind(client: pg.Pool | pg.PoolClient, limits: Limits) {
-  return {
-    query: async (text: string, params: readonly SqlParam[] = []): Promise<QueryResult> => {
-      try {
-        const result = await client.query(text, [...params]);
-        return { rows: result.rows as Record<string, unknown>[] };
-      } catch (error) {
-        throw timeoutError(error, limits);
-      }
-    },
-    script: async (text: string): Promise<void> => {
-      // Without parameters pg uses the simple protocol, which accepts several statements.
-      try {
-        await client.query(text);
-      } catch (error) {
-        throw timeoutError(error, limits);
-      }
-    },
-  };
-}
-
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<InventoryDriver> {
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS_PG;
+  // Loaded here, not at import: only a PostgreSQL inventory needs it, and loading it costs every provider start.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -146,24 +108,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     }
   }
 
-  async function inTransaction<T>(client: pg.PoolClient, markBroken: (error: Error) => void, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const bound = bind(client, limits);
-    await client.query('BEGIN');
-    try {
-      const result = await fn(transactionExecutor(bound.query, bound.script));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(markBroken);
-      throw error;
-    }
-  }
-
   // Every statement runs on a tracked connection, so that cancel() reaches it.
   const executor: SqlExecutor = {
     query: ((text: string, params?: readonly SqlParam[]) => withClient((client) => bind(client, limits).query(text, params))) as SqlExecutor['query'],
     script: (text: string) => withClient((client) => bind(client, limits).script(text)),
-    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => withClient((client, markBroken) => inTransaction(client, markBroken, fn)),
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => withClient((client, markBroken) => inTransaction(client, limits, markBroken, fn)),
   };
 
   let closed = false;
@@ -180,7 +129,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
           return await fn({
             query: bound.query as SqlExecutor['query'],
             script: bound.script,
-            transaction: (inner) => inTransaction(client, markBroken, inner),
+            transaction: (inner) => inTransaction(client, limits, markBroken, inner),
           });
         } finally {
           await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`).catch(markBroken);

@@ -58,9 +58,10 @@ export type LabProgress = (message: string) => void;
 /**
  * Bump when what a machine is made of changes (mounts, daemons, configuration). 3: libvirtd must start
  * after iptables and dnsmasq are installed (it looks for them once, at start, and NAT and isolated
- * networks fail to start until it is restarted).
+ * networks fail to start until it is restarted). 5: the /dev/kvm stand-in is read-only (libvirtd
+ * re-probed QEMU at every lookup while it looked writable).
  */
-const LAB_LAYOUT = 4;
+const LAB_LAYOUT = 5;
 
 const REQUIRED_PROGRAMS = [
   'ip',

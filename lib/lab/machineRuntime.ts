@@ -32,9 +32,13 @@ if [ "$role" = hypervisor ]; then
   # guests that never boot. An empty file over /dev/kvm, in this host's mount namespace only, makes
   # the host report kvm=false exactly as a machine without KVM would; the product itself keeps KVM
   # wherever /dev/kvm is a real device. VIRTPLANE_LAB_KVM=1 keeps it (BIOS-only guests run on it).
+  # Read-only: libvirtd takes a /dev/kvm root can open for writing as "KVM usable", and would find its
+  # cached QEMU probe (made without KVM) stale at every lookup, probing QEMU again (3 s each, about
+  # 20 s per virsh define on two busy cores). A read-only file is "not usable", as the probe says.
   if [ -c /dev/kvm ] && [ "\${VIRTPLANE_LAB_KVM:-}" != 1 ]; then
     : > /run/no-kvm
     mount --bind /run/no-kvm /dev/kvm
+    mount -o remount,bind,ro /dev/kvm
   fi
   virtlogd -d
   libvirtd -d

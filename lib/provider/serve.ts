@@ -5,7 +5,7 @@ import { checkPluginEnvironment, handshakeLine, PluginEnvironmentError, portRang
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
 import { loadPluginProtocol } from './protocol.js';
 import { ProviderService } from './providerService.js';
-import type { ServerCertificate } from './tlsCertificate.js';
+import { generateServerCertificate } from './tlsCertificate.js';
 
 /** Terraform sends whole states and schemas in one message: allow big ones. */
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
@@ -15,8 +15,6 @@ interface ProviderServerOptions {
   readonly logger?: Logger;
   /** No TLS (debug/reattach mode, or TF_DISABLE_PLUGIN_TLS). */
   readonly plaintext?: boolean;
-  /** A certificate already being generated (see certificateWorker.ts); else generated here. */
-  readonly certificate?: Promise<ServerCertificate>;
 }
 
 export interface RunningProviderServer {
@@ -64,7 +62,7 @@ export async function startProviderServer<Ctx>(
   if (options.plaintext === true || clientCertificate === undefined || clientCertificate === '') {
     credentials = ServerCredentials.createInsecure();
   } else {
-    const generated = await obtainCertificate(options.certificate);
+    const generated = generateServerCertificate();
     certificate = generated.handshakeCertificate;
     credentials = ServerCredentials.createSsl(
       Buffer.from(clientCertificate),
@@ -83,19 +81,6 @@ export async function startProviderServer<Ctx>(
     shutdownRequested,
     close: () => closeServer(server),
   };
-}
-
-async function obtainCertificate(pending: Promise<ServerCertificate> | undefined): Promise<ServerCertificate> {
-  if (pending !== undefined) {
-    try {
-      return await pending;
-    } catch {
-      // The worker failed (unusual): generate here instead.
-    }
-  }
-  // Loaded only when needed: loading x509 is the slowest part of start-up.
-  const { generateServerCertificate } = await import('./tlsCertificate.js');
-  return generateServerCertificate();
 }
 
 async function bindLoopback(server: Server, credentials: ServerCredentials, range: { min: number; max: number } | undefined): Promise<number> {
@@ -136,8 +121,6 @@ function closeServer(server: Server): Promise<void> {
 interface ServeOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: Logger;
-  /** From startCertificateGeneration(), called before the heavy imports. */
-  readonly certificate?: Promise<ServerCertificate> | undefined;
 }
 
 /**
@@ -176,7 +159,6 @@ export async function serveProvider<Ctx>(provider: ProviderDefinition<BlockSchem
     env,
     logger,
     plaintext: debug,
-    ...(options.certificate !== undefined ? { certificate: options.certificate } : {}),
   });
   if (debug) {
     process.stdout.write(

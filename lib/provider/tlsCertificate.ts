@@ -1,7 +1,10 @@
-// reflect-metadata must be evaluated before @peculiar/x509, or the process dies at load time.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { randomBytes, webcrypto } from 'node:crypto';
+/**
+ * The AutoMTLS server certificate, built with node:crypto and a writer for the few DER shapes it
+ * needs. An X.509 library (with its ASN.1 schema machinery) cost about 200 ms to load on every
+ * provider start, on a path Terraform walks 2-3 times per command (it ran in a worker thread to
+ * overlap); this costs nothing to load and a few milliseconds to run, on the main thread.
+ */
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
 export interface ServerCertificate {
   readonly certificatePem: string;
@@ -10,45 +13,106 @@ export interface ServerCertificate {
   readonly handshakeCertificate: string;
 }
 
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-
 /**
- * A fresh self-signed certificate for go-plugin's AutoMTLS: Terraform dials TLS with server
- * name "localhost" and trusts exactly the certificate from the handshake line.
+ * A fresh self-signed certificate for go-plugin's AutoMTLS: Terraform dials TLS with server name
+ * "localhost" and trusts exactly the certificate from the handshake line (as a CA, so it must say it
+ * is one). The same shape as go-plugin's own generateCert, with an ECDSA P-256 key.
  */
-export async function generateServerCertificate(now: Date = new Date()): Promise<ServerCertificate> {
-  // The package declares DOM's Crypto type; Node's webcrypto is that implementation.
-  const crypto = webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0];
-  x509.cryptoProvider.set(crypto);
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      // A positive serial: clear the top bit of random bytes.
-      serialNumber: (randomBytes(16)[0]! & 0x7f).toString(16).padStart(2, '0') + randomBytes(15).toString('hex'),
-      name: 'CN=localhost, O=virtplane',
-      notBefore: new Date(now.getTime() - 5 * 60_000),
-      notAfter: new Date(now.getTime() + 30 * 24 * 3_600_000),
-      signingAlgorithm: ALGORITHM,
-      // Same objects, typed by the package's DOM declarations rather than node:crypto's.
-      keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
-      extensions: [
-        new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.keyCertSign, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-        new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'localhost' }]),
-      ],
-    },
-    crypto,
+export function generateServerCertificate(now: Date = new Date()): ServerCertificate {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const name = sequence(set(sequence(oid(OID.commonName), utf8String('localhost'))), set(sequence(oid(OID.organization), utf8String('virtplane'))));
+  const serial = randomBytes(16);
+  // A positive serial without a leading zero byte, as DER wants of an INTEGER.
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
+  const tbs = sequence(
+    explicit(0, integer(Buffer.from([2]))), // X.509 v3
+    integer(serial),
+    sequence(oid(OID.ecdsaWithSha256)),
+    name,
+    sequence(time(new Date(now.getTime() - 5 * 60_000)), time(new Date(now.getTime() + 30 * 24 * 3_600_000))),
+    name,
+    publicKey.export({ type: 'spki', format: 'der' }),
+    explicit(
+      3,
+      sequence(
+        extension(OID.basicConstraints, true, sequence(boolean(true))),
+        // digitalSignature (bit 0), keyEncipherment (bit 2), keyCertSign (bit 5): 0b10100100, 2 unused bits.
+        extension(OID.keyUsage, true, bitString(Buffer.from([0xa4]), 2)),
+        extension(OID.extendedKeyUsage, false, sequence(oid(OID.serverAuth), oid(OID.clientAuth))),
+        extension(OID.subjectAltName, false, sequence(der(0x82, Buffer.from('localhost', 'ascii')))),
+      ),
+    ),
   );
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  const signature = sign('sha256', tbs, privateKey);
+  const certificate = sequence(tbs, sequence(oid(OID.ecdsaWithSha256)), bitString(signature, 0));
   return {
-    certificatePem: certificate.toString('pem'),
-    privateKeyPem: toPem(Buffer.from(pkcs8), 'PRIVATE KEY'),
-    handshakeCertificate: Buffer.from(certificate.rawData).toString('base64').replace(/=+$/, ''),
+    certificatePem: toPem(certificate, 'CERTIFICATE'),
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    handshakeCertificate: certificate.toString('base64').replace(/=+$/, ''),
   };
 }
 
-function toPem(der: Buffer, label: string): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+const OID = {
+  commonName: '2.5.4.3',
+  organization: '2.5.4.10',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extendedKeyUsage: '2.5.29.37',
+  subjectAltName: '2.5.29.17',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// DER: tag, definite length, contents.
+
+function der(tag: number, contents: Buffer): Buffer {
+  const length = contents.length;
+  let header: Buffer;
+  if (length < 0x80) header = Buffer.from([tag, length]);
+  else {
+    const bytes: number[] = [];
+    for (let rest = length; rest > 0; rest >>>= 8) bytes.unshift(rest & 0xff);
+    header = Buffer.from([tag, 0x80 | bytes.length, ...bytes]);
+  }
+  return Buffer.concat([header, contents]);
+}
+
+const sequence = (...items: Buffer[]): Buffer => der(0x30, Buffer.concat(items));
+const set = (...items: Buffer[]): Buffer => der(0x31, Buffer.concat(items));
+const explicit = (tagNumber: number, inner: Buffer): Buffer => der(0xa0 | tagNumber, inner);
+const boolean = (value: boolean): Buffer => der(0x01, Buffer.from([value ? 0xff : 0x00]));
+const utf8String = (text: string): Buffer => der(0x0c, Buffer.from(text, 'utf8'));
+const bitString = (bits: Buffer, unusedBits: number): Buffer => der(0x03, Buffer.concat([Buffer.from([unusedBits]), bits]));
+const extension = (id: string, critical: boolean, value: Buffer): Buffer => sequence(oid(id), ...(critical ? [boolean(true)] : []), der(0x04, value));
+
+/** Unsigned big-endian magnitude; a leading 0 keeps a high first bit from reading as negative. */
+function integer(magnitude: Buffer): Buffer {
+  return der(0x02, magnitude[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), magnitude]) : magnitude);
+}
+
+function oid(dotted: string): Buffer {
+  const [first, second, ...rest] = dotted.split('.').map(Number) as [number, number, ...number[]];
+  const bytes = [first * 40 + second];
+  for (const arc of rest) {
+    const base128 = [arc & 0x7f];
+    for (let value = arc >>> 7; value > 0; value >>>= 7) base128.unshift(0x80 | (value & 0x7f));
+    bytes.push(...base128);
+  }
+  return der(0x06, Buffer.from(bytes));
+}
+
+/** UTCTime up to 2049, GeneralizedTime from 2050 (RFC 5280 4.1.2.5). */
+function time(date: Date): Buffer {
+  const digits = date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:T]/g, '');
+  return date.getUTCFullYear() < 2050 ? der(0x17, Buffer.from(digits.slice(2), 'ascii')) : der(0x18, Buffer.from(digits, 'ascii'));
+}
+
+function toPem(body: Buffer, label: string): string {
+  const lines = body.toString('base64').match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }

@@ -1,5 +1,5 @@
 /**
- * The protocol messages as @grpc/proto-loader presents them (snake_case, enums by name,
+ * The protocol messages as protocol.ts presents them (snake_case, enums by name,
  * bytes as Buffer, absent messages null). Only what virtplane reads or writes.
  */
 

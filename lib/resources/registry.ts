@@ -1,6 +1,7 @@
 import { withWarningsOncePerRun, type AnyDataSourceDefinition, type AnyResourceDefinition } from '../framework/index.js';
 import { affinityGroupResource } from './affinityGroup/index.js';
 import { clusterDataSource, clusterResource } from './cluster/index.js';
+import { clusterCapacityDataSource } from './clusterCapacity/index.js';
 import type { ProviderContext } from './context/index.js';
 import { datacenterDataSource, datacenterResource } from './datacenter/index.js';
 import { diskResource } from './disk/index.js';
@@ -35,4 +36,9 @@ export const resources: readonly AnyResourceDefinition<ProviderContext>[] = (
   // A plan's warnings once per Terraform run: the apply plans again, and would print them a second time.
   .map((definition) => withWarningsOncePerRun(definition));
 
-export const dataSources: readonly AnyDataSourceDefinition<ProviderContext>[] = [datacenterDataSource, clusterDataSource, hostDataSource];
+export const dataSources: readonly AnyDataSourceDefinition<ProviderContext>[] = [
+  datacenterDataSource,
+  clusterDataSource,
+  hostDataSource,
+  clusterCapacityDataSource,
+];

@@ -10,7 +10,7 @@ export interface HostLoad {
   readonly vcpus: number;
 }
 
-interface HostUsage extends HostLoad {
+export interface HostUsage extends HostLoad {
   readonly hostId: Uuid;
   readonly hostName: string;
   /** memoryMib x overcommit; 0 for a host whose memory is unknown. */

@@ -128,7 +128,11 @@ function placeTogether(unit: readonly SchedulingPlacement[], fromHostId: Uuid, s
   return 'moves' in step ? step : undefined;
 }
 
-export function planDrain(hostId: Uuid, snapshot: SchedulingSnapshot): DrainResult {
+/**
+ * `failure`: the host is lost rather than put in maintenance (it counts as unreachable): what N+1
+ * headroom asks (headroom.ts).
+ */
+export function planDrain(hostId: Uuid, snapshot: SchedulingSnapshot, options: { readonly failure?: boolean } = {}): DrainResult {
   const host = snapshot.hosts.find((candidate) => candidate.id === hostId);
   const clusterName = JSON.stringify(snapshot.cluster.name);
   if (!host) {
@@ -136,7 +140,7 @@ export function planDrain(hostId: Uuid, snapshot: SchedulingSnapshot): DrainResu
   }
   const leaving = snapshot.placements.filter((placement) => placement.hostId === hostId).sort(comparePlacements);
   let working: SchedulingSnapshot = {
-    ...withHostChanged(snapshot, hostId, { maintenance: true }),
+    ...withHostChanged(snapshot, hostId, options.failure === true ? { reachable: false } : { maintenance: true }),
     placements: snapshot.placements.filter((placement) => placement.hostId !== hostId),
   };
   const moves: VmMove[] = [];

@@ -24,7 +24,7 @@ function describeReason(reason: HostRejectionReason): string {
   }
 }
 
-function describeRejection(rejection: HostRejection): string {
+export function describeRejection(rejection: HostRejection): string {
   return `${rejection.hostName} ${rejection.reasons.map(describeReason).join(' and ')}`;
 }
 

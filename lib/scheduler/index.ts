@@ -25,7 +25,9 @@ export { SchedulerInputError, PlacementFailedError, ReservationFailedError } fro
 export { placeVm } from './place.js';
 export { planDrain, type DrainPlan, type DrainResult } from './drain.js';
 export { planBatch, batchOrder, type BatchPlan } from './batch.js';
-export { hostUsage, schedulableMib } from './capacity.js';
+export { placeSpread, formatMib, EQUAL_FREE_PERCENT, type SpreadCandidate, type SpreadPlacement } from './spread.js';
+export { nPlusOneHeadroom, type Headroom, type HostFailure, type StrandedVm } from './headroom.js';
+export { hostUsage, schedulableMib, type HostUsage } from './capacity.js';
 export { withPlacement } from './assign.js';
-export { loadSnapshot, type LoadSnapshotOptions, type SnapshotSource } from './snapshot.js';
+export { buildSnapshot, loadAllSnapshots, loadSnapshot, type ClusterRows, type LoadSnapshotOptions, type SnapshotSource } from './snapshot.js';
 export { reservePlacement, type ReservedPlacement } from './reserve.js';

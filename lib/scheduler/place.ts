@@ -20,7 +20,8 @@ import type {
   SchedulingSnapshot,
 } from './types.js';
 
-interface HostVerdict {
+/** One host judged for one VM: why it is refused (none: acceptable), and what placing the VM there means. */
+export interface HostVerdict {
   readonly host: SchedulingHost;
   readonly reasons: readonly HostRejectionReason[];
   readonly candidate: Candidate;
@@ -78,7 +79,13 @@ function rejectionOf(verdict: HostVerdict): HostRejection {
   return { hostId: verdict.host.id, hostName: verdict.host.name, reasons: verdict.reasons };
 }
 
-function placed(request: PlacementRequest, snapshot: SchedulingSnapshot, verdict: HostVerdict, decision: PlacementDecision, movedBecause?: string): Placement {
+export function placed(
+  request: PlacementRequest,
+  snapshot: SchedulingSnapshot,
+  verdict: HostVerdict,
+  decision: PlacementDecision,
+  movedBecause?: string,
+): Placement {
   return {
     ok: true,
     ...(request.vmId === undefined ? {} : { vmId: request.vmId }),
@@ -116,19 +123,24 @@ function failed(
   };
 }
 
+/** Every host of the snapshot judged for the request, by host name then id (the request is validated first). */
+export function judgeHosts(request: PlacementRequest, snapshot: SchedulingSnapshot): readonly HostVerdict[] {
+  validateRequest(request);
+  validateSnapshot(snapshot);
+  const others = placementsExcept(snapshot.placements, request);
+  const loads = loadsByHost(others);
+  const rules = affinityRules(request, snapshot.affinityGroups, others, snapshot.hosts);
+  return [...snapshot.hosts].sort(compareHosts).map((host) => judgeHost(host, loadOf(loads, host.id), request, snapshot, rules));
+}
+
 /**
  * Places one VM. Deterministic: the same request and the same snapshot (in any order) give the same
  * answer. The VM's own placement in the snapshot (same id, or same name when it has no id) does not
  * count against it, so a running VM that grows, or a re-plan after a reservation, is judged fairly.
  */
 export function placeVm(request: PlacementRequest, snapshot: SchedulingSnapshot): PlacementResult {
-  validateRequest(request);
-  validateSnapshot(snapshot);
   const clusterName = snapshot.cluster.name;
-  const others = placementsExcept(snapshot.placements, request);
-  const loads = loadsByHost(others);
-  const rules = affinityRules(request, snapshot.affinityGroups, others, snapshot.hosts);
-  const verdicts = [...snapshot.hosts].sort(compareHosts).map((host) => judgeHost(host, loadOf(loads, host.id), request, snapshot, rules));
+  const verdicts = judgeHosts(request, snapshot);
   const verdictOf = (hostId: string): HostVerdict | undefined => verdicts.find((verdict) => verdict.host.id === hostId);
 
   if (request.pinnedHostId !== undefined) {

@@ -1,6 +1,6 @@
 /** The scheduler's only read of the inventory: one cluster as a snapshot for the pure core. */
 import type { InventoryRepositories } from '../inventory/inventory.js';
-import type { Host, Uuid, VmPlacement } from '../inventory/types.js';
+import type { AffinityGroup, Cluster, Host, Uuid, VmPlacement } from '../inventory/types.js';
 import type { SchedulingSnapshot } from './types.js';
 
 export type SnapshotSource = Pick<InventoryRepositories, 'clusters' | 'hosts' | 'vmPlacements' | 'affinityGroups'>;
@@ -22,6 +22,20 @@ export async function loadSnapshot(inventory: SnapshotSource, clusterId: Uuid, o
   const placements: VmPlacement[] = [];
   for (const host of hosts) placements.push(...(await inventory.vmPlacements.list({ hostId: host.id })));
   const groups = await inventory.affinityGroups.list(clusterId);
+  return buildSnapshot({ cluster, hosts, placements, groups }, options);
+}
+
+/** The rows of one cluster as the inventory gives them (placements: those on its hosts). */
+export interface ClusterRows {
+  readonly cluster: Cluster;
+  readonly hosts: readonly Host[];
+  readonly placements: readonly VmPlacement[];
+  readonly groups: readonly AffinityGroup[];
+}
+
+/** A cluster's rows as the scheduler's snapshot. */
+export function buildSnapshot(rows: ClusterRows, options: LoadSnapshotOptions = {}): SchedulingSnapshot {
+  const { cluster, hosts, placements, groups } = rows;
   const unreachable = new Set(options.unreachableHostIds ?? []);
   return {
     cluster: {
@@ -55,4 +69,32 @@ export async function loadSnapshot(inventory: SnapshotSource, clusterId: Uuid, o
       hostIds: [...group.hostIds],
     })),
   };
+}
+
+/**
+ * Every cluster of the inventory as snapshots, in four reads: what a process sees at once (the
+ * scheduling baseline of a provider process, a plan report).
+ */
+export async function loadAllSnapshots(inventory: SnapshotSource): Promise<ReadonlyMap<Uuid, SchedulingSnapshot>> {
+  const [clusters, hosts, placements, groups] = [
+    await inventory.clusters.list(),
+    await inventory.hosts.list(),
+    await inventory.vmPlacements.list(),
+    await inventory.affinityGroups.list(),
+  ];
+  const snapshots = new Map<Uuid, SchedulingSnapshot>();
+  for (const cluster of clusters) {
+    const own = hosts.filter((host) => host.clusterId === cluster.id);
+    const ids = new Set(own.map((host) => host.id));
+    snapshots.set(
+      cluster.id,
+      buildSnapshot({
+        cluster,
+        hosts: own,
+        placements: placements.filter((placement) => ids.has(placement.hostId)),
+        groups: groups.filter((group) => group.clusterId === cluster.id),
+      }),
+    );
+  }
+  return snapshots;
 }

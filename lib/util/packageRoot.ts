@@ -15,12 +15,3 @@ export function findPackageRoot(fromUrl: string = import.meta.url): string {
     directory = parent;
   }
 }
-
-/** Where the project's own .proto files live. */
-export function protoDirectory(): string {
-  const directory = join(findPackageRoot(), 'proto');
-  if (!existsSync(join(directory, 'tfplugin6.proto'))) {
-    throw new Error(`The plugin protocol definitions are missing: expected ${join(directory, 'tfplugin6.proto')}`);
-  }
-  return directory;
-}

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installProvider, PROVIDER_VERSION, providerLauncherPath } from '../../lib/cli/providerInstall.js';
+import { BUNDLE_ENTRY, installProvider, PROVIDER_VERSION, providerLauncherPath } from '../../lib/cli/providerInstall.js';
 
 const run = promisify(execFile);
 let root: string;
@@ -20,9 +20,9 @@ let pluginsDir: string;
 /** A stand-in virtplane checkout whose provider prints its name and arguments. */
 async function fakeCheckout(name: string): Promise<string> {
   const dir = join(root, name);
-  await mkdir(join(dir, 'dist', 'lib', 'provider'), { recursive: true });
+  await mkdir(join(dir, 'dist', 'provider'), { recursive: true });
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'virtplane', version: PROVIDER_VERSION }, null, 2));
-  await writeFile(join(dir, 'dist', 'lib', 'provider', 'main.js'), `console.log(${JSON.stringify(name)}, process.argv.slice(2).join(' '));\n`);
+  await writeFile(join(dir, BUNDLE_ENTRY), `console.log(${JSON.stringify(name)}, process.argv.slice(2).join(' '));\n`);
   return dir;
 }
 
@@ -60,15 +60,15 @@ describe('provider install per project and per version', () => {
 
     // A project with the package installed runs that copy.
     const app = join(root, 'app');
-    await mkdir(join(app, 'node_modules', 'virtplane', 'dist', 'lib', 'provider'), { recursive: true });
-    await writeFile(join(app, 'node_modules', 'virtplane', 'dist', 'lib', 'provider', 'main.js'), 'console.log("installed package");\n');
+    await mkdir(join(app, 'node_modules', 'virtplane', 'dist', 'provider'), { recursive: true });
+    await writeFile(join(app, 'node_modules', 'virtplane', BUNDLE_ENTRY), 'console.log("installed package");\n');
     expect(await launch(join(app, 'cdktf.out', 'stacks', 'app'))).toBe('installed package');
 
     // A project outside any checkout, pointed at one (as `provider install --project DIR` does).
     const infra = join(root, 'infra');
     const pointed = await installProvider({ pluginsDir, project: infra });
     expect(pointed.changed).toBe(false);
-    await writeFile(pointed.pointerPath!, `${join(b, 'dist', 'lib', 'provider', 'main.js')}\n`);
+    await writeFile(pointed.pointerPath!, `${join(b, BUNDLE_ENTRY)}\n`);
     expect(await launch(join(infra, 'prod'))).toBe('checkout-b --x');
 
     // Nowhere to find one: a clear refusal, not someone else's code.

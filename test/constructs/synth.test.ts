@@ -179,6 +179,19 @@ describe('props are checked at synth against the provider schema', () => {
     expect(message).not.toContain('short');
   });
 
+  it("reads a cluster's capacity as a data source, for outputs and checks", () => {
+    const { stack, cluster } = platform();
+    const capacity = cluster.capacity('capacity');
+    new TerraformOutput(stack, 'n-plus-one', { value: capacity.nPlusOne });
+    new TerraformOutput(stack, 'kvm1-free', { value: capacity.hostFreeMemoryMib('kvm1') });
+    new TerraformOutput(stack, 'kvm1-stranded', { value: capacity.strandedIfHostFails('kvm1') });
+    const out = synth(stack) as Synthesized & { output: Record<string, { value: unknown }> };
+    expect(out.data?.virtplane_cluster_capacity?.capacity).toEqual({ cluster_id: '${virtplane_cluster.main.id}' });
+    expect(out.output['n-plus-one']?.value).toBe('${data.virtplane_cluster_capacity.capacity.n_plus_one}');
+    expect(out.output['kvm1-free']?.value).toBe('${data.virtplane_cluster_capacity.capacity.hosts.kvm1.free_memory_mib}');
+    expect(out.output['kvm1-stranded']?.value).toBe('${lookup(data.virtplane_cluster_capacity.capacity.stranded_if_host_fails, "kvm1", [])}');
+  });
+
   it('checks the provider block too, and a whole app fails to synth', () => {
     const app = new App({ outdir: Testing.app().outdir });
     const stack = new TerraformStack(app, 'platform');

@@ -1,6 +1,7 @@
 /**
- * The two real backends every repository test runs against: embedded PGlite in a temp folder, and a
- * real PostgreSQL 15 server (started once per test file, one fresh database per location).
+ * The two real backends every repository test runs against: embedded PGlite in a temp folder (through
+ * the folder's inventory server, as the provider reaches it), and a real PostgreSQL 15 server (started
+ * once per test file, one fresh database per location).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('provider install', () => {
   it("defaults to Terraform's implied local mirror and the built entry point", () => {
     expect(defaultPluginsDir('/home/u')).toBe('/home/u/.terraform.d/plugins');
-    expect(defaultEntryPoint()).toBe(join(REPO_ROOT, 'dist', 'lib', 'provider', 'main.js'));
+    expect(defaultEntryPoint()).toBe(join(REPO_ROOT, 'dist', 'provider', 'virtplane-provider.cjs'));
     expect(providerLauncherPath({ pluginsDir: '/p', platform: 'linux_amd64' })).toBe(
       '/p/registry.terraform.io/virtplane/virtplane/0.1.0/linux_amd64/terraform-provider-virtplane_v0.1.0',
     );

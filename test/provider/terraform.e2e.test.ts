@@ -276,4 +276,19 @@ provider "virtplane" {}
     expect(attributes.ssh_private_key).toMatchObject({ optional: true, sensitive: true });
     expect(attributes.inventory!.description).toContain('postgres://');
   });
+
+  it('keeps a data center in an embedded inventory (PGlite, which the bundle loads from node_modules on first use)', async () => {
+    await real.writeConfig(`${real.requiredProviders()}
+provider "virtplane" {
+  inventory = ${JSON.stringify(join(real.root, 'inventory'))}
+}
+
+resource "virtplane_datacenter" "dc" {
+  name = "dc1"
+}
+`);
+    await real.apply();
+    await real.expectEmptyPlan();
+    await real.destroy();
+  });
 });

@@ -1,9 +1,10 @@
 /**
  * Acceptance harness: runs the REAL terraform binary (1.11, from PATH) against the provider
- * built to JavaScript, in a throwaway folder with its own HOME, CLI config and plugins mirror.
+ * built as `npm run build` builds it (one bundle and its launcher), in a throwaway folder with its
+ * own HOME, CLI config and plugins mirror.
  * Nothing here depends on vitest: failures are thrown as errors with terraform's output.
  *
- *   const entry = await buildProvider();                       // tsc, once, if sources changed
+ *   const entry = await buildProvider();                       // tsc and the bundle, once, if sources changed
  *   const tf = await createTerraformWorkspace({ entryPoint: entry });
  *   await tf.writeConfig(`${tf.requiredProviders()} resource "virtplane_datacenter" "dc" { ... }`);
  *   await tf.init(); await tf.apply(); await tf.expectEmptyPlan(); await tf.destroy();
@@ -20,7 +21,24 @@ import { findPackageRoot } from '../../lib/util/packageRoot.js';
 /** The package root, from test/support (vitest) or dist/test/support (compiled, for scripts). */
 export const REPO_ROOT = findPackageRoot(import.meta.url);
 export const PROVIDER_SOURCE = 'registry.terraform.io/virtplane/virtplane';
-export const DEFAULT_ENTRY_POINT = join(REPO_ROOT, 'dist', 'lib', 'provider', 'main.js');
+
+/** One provider bundle (scripts/build-provider.mjs): OUT_DIR/NAME.cjs is the launcher Terraform runs. */
+export interface ProviderBundle {
+  /** The TypeScript entry point, relative to the repository. */
+  readonly source: string;
+  /** Relative to the repository. */
+  readonly outDir: string;
+  readonly name: string;
+}
+
+/** The provider as `npm run build` makes it and `virtplane provider install` runs it. */
+export const PROVIDER_BUNDLE: ProviderBundle = { source: 'lib/provider/main.ts', outDir: 'dist/provider', name: 'virtplane-provider' };
+
+export function launcherOf(bundle: ProviderBundle): string {
+  return join(REPO_ROOT, bundle.outDir, `${bundle.name}.cjs`);
+}
+
+export const DEFAULT_ENTRY_POINT = launcherOf(PROVIDER_BUNDLE);
 const SAVED_PLAN = 'virtplane-test.tfplan';
 
 export interface TerraformResult {
@@ -50,8 +68,8 @@ export class TerraformCommandError extends Error {
 export interface BuildProviderOptions {
   /** tsconfig to build with, relative to the repository; default the project's. */
   readonly tsconfig?: string;
-  /** The JS file the build must produce; default dist/lib/provider/main.js. */
-  readonly entryPoint?: string;
+  /** The bundles to make; the first one's launcher is returned. Default: the provider. */
+  readonly bundles?: readonly ProviderBundle[];
   /** Folders whose .ts files the entry depends on (for the staleness check). */
   readonly sourceDirs?: readonly string[];
 }
@@ -59,43 +77,53 @@ export interface BuildProviderOptions {
 const builds = new Map<string, Promise<string>>();
 
 /**
- * Compiles the provider with tsc unless the entry point is newer than every source. Type errors
- * elsewhere in the tree (other work in flux) do not stop tsc from emitting, so a non-zero tsc
- * exit is accepted when the entry point was written; it is reported on stderr.
+ * Compiles with tsc and bundles the provider (scripts/build-provider.mjs, as `npm run build` does)
+ * unless every launcher is newer than every source. Type errors elsewhere in the tree (other work in
+ * flux) do not stop tsc from emitting nor esbuild from bundling, so a non-zero tsc exit is only
+ * reported on stderr; a failed bundle is an error.
  */
 export function buildProvider(options: BuildProviderOptions = {}): Promise<string> {
   const tsconfig = options.tsconfig ?? 'tsconfig.json';
-  const entryPoint = options.entryPoint ?? DEFAULT_ENTRY_POINT;
-  const key = `${tsconfig}|${entryPoint}`;
+  const bundles = options.bundles ?? [PROVIDER_BUNDLE];
+  const key = `${tsconfig}|${bundles.map(launcherOf).join('|')}`;
   let build = builds.get(key);
   if (build === undefined) {
-    build = runBuild(tsconfig, entryPoint, options.sourceDirs ?? ['lib', 'proto']);
+    build = runBuild(tsconfig, bundles, options.sourceDirs ?? ['lib', 'proto']);
     builds.set(key, build);
   }
   return build;
 }
 
-async function runBuild(tsconfig: string, entryPoint: string, sourceDirs: readonly string[]): Promise<string> {
-  const newestSource = Math.max(...sourceDirs.map((dir) => newestMtime(join(REPO_ROOT, dir))));
-  if (existsSync(entryPoint) && statSync(entryPoint).mtimeMs >= newestSource) return entryPoint;
-  const started = Date.now();
+async function runBuild(tsconfig: string, bundles: readonly ProviderBundle[], sourceDirs: readonly string[]): Promise<string> {
+  const launchers = bundles.map(launcherOf);
+  const newestSource = Math.max(
+    ...[...sourceDirs, 'scripts/build-provider.mjs', 'scripts/provider-launcher.cjs'].map((dir) => newestMtime(join(REPO_ROOT, dir))),
+  );
+  if (launchers.every((launcher) => existsSync(launcher) && statSync(launcher).mtimeMs >= newestSource)) return launchers[0]!;
   const result = await runProcess(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], {
     cwd: REPO_ROOT,
     env: process.env,
     timeoutMs: 300_000,
   });
-  const written = existsSync(entryPoint) && statSync(entryPoint).mtimeMs >= started - 1000;
   if (result.exitCode !== 0) {
-    if (!written) throw new Error(`tsc -p ${tsconfig} failed and did not write ${entryPoint}:\n${result.stdout}${result.stderr}`);
     process.stderr.write(`[terraform harness] tsc -p ${tsconfig} reported errors (emitted anyway):\n${result.stdout.slice(0, 4000)}\n`);
   }
-  return entryPoint;
+  for (const bundle of bundles) {
+    const args = ['--entry', bundle.source, '--out', bundle.outDir, '--name', bundle.name];
+    const bundled = await runProcess(process.execPath, [join(REPO_ROOT, 'scripts', 'build-provider.mjs'), ...args], {
+      cwd: REPO_ROOT,
+      env: process.env,
+      timeoutMs: 120_000,
+    });
+    if (bundled.exitCode !== 0) throw new Error(`bundling ${bundle.source} failed:\n${bundled.stdout}${bundled.stderr}`);
+  }
+  return launchers[0]!;
 }
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
   const stats = statSync(path);
-  if (!stats.isDirectory()) return /\.(ts|proto)$/.test(path) && !path.endsWith('.d.ts') ? stats.mtimeMs : 0;
+  if (!stats.isDirectory()) return /\.(ts|proto|mjs|cjs)$/.test(path) && !path.endsWith('.d.ts') ? stats.mtimeMs : 0;
   let newest = 0;
   for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
@@ -306,6 +334,10 @@ export class TerraformWorkspace {
     const env: NodeJS.ProcessEnv = { ...process.env };
     // Nothing of the caller's terraform setup leaks in: this workspace is self-contained.
     for (const key of Object.keys(env)) if (key.startsWith('TF_') && key !== 'TF_LOG' && key !== 'TF_LOG_PATH') delete env[key];
+    // Node parses every certificate of that file when it starts (about 90 ms with a system bundle), and
+    // Terraform starts the provider 2-3 times per command. No test's provider makes a TLS connection
+    // that needs it (terraform itself, in Go, ignores it).
+    delete env.NODE_EXTRA_CA_CERTS;
     return {
       ...env,
       HOME: this.home,

@@ -49,6 +49,17 @@ export async function fileSha256(host: LibvirtHost, path: string, options: { rea
   return result.stdout.split(/\s/)[0] ?? '';
 }
 
+/**
+ * What identifies the file's current content without reading it: size, modification time (ns) and
+ * inode, or null when there is no such file. A copy replaced by a new one (a rename into place) or
+ * written in place changes it; only a deliberate reset of the time with the same size would not.
+ */
+export async function fileIdentity(host: LibvirtHost, path: string): Promise<string | null> {
+  checkPath(path);
+  const result = await host.exec(['stat', '-c', '%s:%.9Y:%i', '--', path], { allowExitCodes: [1] });
+  return result.exitCode === 0 ? result.stdout.trim() : null;
+}
+
 export interface UploadOptions {
   /** Bytes the stream will deliver (for progress). */
   readonly sizeBytes: number;

@@ -102,6 +102,7 @@ export {
   createFullCopy,
   createThinClone,
   domainAddresses,
+  fileIdentity,
   fileSha256,
   imageFileInfo,
   lunHeadIsBlank,

@@ -10,8 +10,22 @@
  * `serializeXml` compensates for both before handing the tree to xml-js, so every string round-trips
  * byte for byte and can never change the document's structure.
  */
-import { js2xml, xml2js, type Element as XmlJsNode } from 'xml-js';
+import { createRequire } from 'node:module';
+import type * as XmlJs from 'xml-js';
 import { LibvirtXmlParseError, LibvirtXmlSerializeError } from './errors.js';
+
+type XmlJsNode = XmlJs.Element;
+
+let xmlJs: typeof XmlJs | undefined;
+
+/**
+ * Loaded on first use: sax (under xml-js) builds its tables when loaded, several milliseconds of every
+ * provider start, and most provider processes (schema, validation) never read or write a host's XML.
+ */
+function xmlLibrary(): typeof XmlJs {
+  xmlJs ??= createRequire(import.meta.url)('xml-js') as typeof XmlJs;
+  return xmlJs;
+}
 
 export interface XmlElement {
   readonly type: 'element';
@@ -46,7 +60,7 @@ export function parseXml(text: string): XmlElement {
   let document: XmlJsNode;
   try {
     // sax in strict mode knows only the five predefined entities: no DTD entity is ever expanded.
-    document = xml2js(text, {
+    document = xmlLibrary().xml2js(text, {
       compact: false,
       captureSpacesBetweenElements: true,
       ignoreDeclaration: true,
@@ -116,7 +130,7 @@ interface SerializeOptions {
 
 export function serializeXml(root: XmlElement, options: SerializeOptions = {}): string {
   const prepared = { elements: [toXmlJs(root, root.name)] };
-  return js2xml(prepared, {
+  return xmlLibrary().js2xml(prepared, {
     compact: false,
     spaces: options.spaces ?? 2,
     // A literal CR would be turned into LF by any conforming reader; keep it as a reference.

@@ -2,7 +2,7 @@
  * One authenticated SSH connection to one endpoint: opened with the host key verified, then shared by
  * every command to that endpoint until it drops or the pool closes it.
  */
-import { Client } from 'ssh2';
+import type { Client } from 'ssh2';
 import { classifyConnectError, endpointAddress } from './classify.js';
 import { runCommand, type CommandRequest, type StoppableCommand } from './command.js';
 import { SshCancelledError, SshConfigurationError, SshUnreachableError, type HostKeyRefusedError, type SshError } from './errors.js';
@@ -56,6 +56,8 @@ export class SshConnection {
   static async open(endpoint: SshEndpoint, settings: ConnectionSettings): Promise<SshConnection> {
     const check = await hostKeyCheckFor(endpoint);
     const policyId = hostKeyPolicyId(endpoint.hostKey);
+    // Loaded on the first connection: a provider process that only answers schema or validation never needs it.
+    const { Client } = await import('ssh2');
     return new Promise<SshConnection>((resolve, reject) => {
       const client = new Client();
       let settled = false;

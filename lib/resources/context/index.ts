@@ -3,4 +3,5 @@ export * from './hostReads.js';
 export * from './inventoryAccess.js';
 export * from './providerConfig.js';
 export * from './providerContext.js';
+export * from './schedulingBaseline.js';
 export * from './workspace.js';

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { redactInventoryUrl, type Inventory, type OpenInventoryOptions } from '../../inventory/index.js';
+import { SchedulingBaseline } from './schedulingBaseline.js';
 
 /**
  * The provider's door to the inventory. The embedded store is locked while open, and Terraform runs
@@ -10,6 +11,8 @@ export class InventoryAccess {
   private opening: Promise<Inventory> | undefined;
   private users = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** The clusters as this process first found them, captured at the first open before any work runs. */
+  readonly baseline = new SchedulingBaseline();
 
   constructor(
     readonly location: string,
@@ -34,7 +37,12 @@ export class InventoryAccess {
     }
     try {
       // Loaded on first use: PGlite is heavy, and most provider processes (validate, schema) never need it.
-      this.opening ??= import('../../inventory/open.js').then(({ openInventory }) => openInventory(this.location, this.options));
+      this.opening ??= import('../../inventory/open.js')
+        .then(({ openInventory }) => openInventory(this.location, this.options))
+        .then(async (inventory) => {
+          await this.baseline.capture(inventory);
+          return inventory;
+        });
       const inventory = await this.opening.catch((error: unknown) => {
         this.opening = undefined;
         throw error;

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { fileSha256, imageFileInfo, refreshPool, removeImageFile, uploadImageFile } from '../../backends/libvirt/index.js';
+import {
+  fileIdentity,
+  fileSha256,
+  imageFileInfo,
+  readSmallFile,
+  refreshPool,
+  removeImageFile,
+  uploadImageFile,
+  writeSmallFile,
+  type LibvirtHost,
+} from '../../backends/libvirt/index.js';
 import {
   blockSchema,
   defineResource,
@@ -14,6 +24,7 @@ import {
   useStateForUnknown,
   type Diagnostic,
   type PlannedStateOf,
+  type PrivateData,
   type StateOf,
 } from '../../framework/index.js';
 import type { StorageDomain } from '../../inventory/index.js';
@@ -42,7 +53,7 @@ export const imageSchema = blockSchema({
     storage_domain_id: referenceAttribute('The dir storage domain that holds the image. Changing it replaces the image.', { forceNew: true }),
     source: stringAttribute({
       description:
-        'The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 changes nothing on the hosts.',
+        'The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 copies nothing again (only the record beside the image, NAME.image.json, which an import reads).',
       required: true,
       validation: { pattern: '^/.+', hint: 'An absolute path, e.g. /var/cache/images/debian-12.qcow2.' },
     }),
@@ -122,6 +133,45 @@ function dirOnly(domain: StorageDomain): Diagnostic[] {
   ];
 }
 
+/** Private data: the host copy's identity (see fileIdentity) when its checksum was last computed, and that checksum. */
+const PRIVATE_IDENTITY = 'fileIdentity';
+const PRIVATE_SHA256 = 'sha256';
+
+/**
+ * The host copy's SHA-256, computed again only when the file changed since the last refresh (hashing
+ * a cloud image costs about a second of the host's time at every plan otherwise). Null when it is gone.
+ */
+async function hostSha256(host: LibvirtHost, path: string, remembered: PrivateData): Promise<string | null> {
+  const identity = await fileIdentity(host, path);
+  if (identity === null) return null;
+  const known = remembered.get(PRIVATE_SHA256);
+  if (remembered.get(PRIVATE_IDENTITY) === identity && typeof known === 'string') return known;
+  const sum = await fileSha256(host, path);
+  if (sum === null) return null;
+  remembered.set(PRIVATE_IDENTITY, identity);
+  remembered.set(PRIVATE_SHA256, sum);
+  return sum;
+}
+
+/** Beside the image (NAME.image.json): where it was copied from, so that an import restores source too. */
+function recordPath(imagePath: string): string {
+  return `${imagePath}.json`;
+}
+
+async function writeRecord(host: LibvirtHost, imagePath: string, source: string): Promise<void> {
+  await writeSmallFile(host, recordPath(imagePath), Buffer.from(`${JSON.stringify({ source })}\n`));
+}
+
+async function recordedSource(host: LibvirtHost, imagePath: string): Promise<string | undefined> {
+  const text = await readSmallFile(host, recordPath(imagePath));
+  try {
+    const source = text === null ? undefined : (JSON.parse(text) as { source?: unknown }).source;
+    return typeof source === 'string' ? source : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function audit(provider: ProviderContext, action: 'create' | 'delete', state: Pick<ImageState, 'id' | 'name'>): Promise<unknown> {
   return changeInventory(provider.inventory, { resourceType: IMAGE_TYPE, action, apply: async () => ({ id: state.id ?? '', name: state.name }) });
 }
@@ -150,7 +200,7 @@ export const imageResource = defineResource<ProviderContext>()({
     return { planned: next, diagnostics };
   },
 
-  async create({ provider, planned, signal }) {
+  async create({ provider, planned, signal, private: remembered }) {
     const place = await requirePlace(provider, planned.storage_domain_id);
     const wrongDomain = dirOnly(place.domain);
     if (wrongDomain[0]) throw new DiagnosticError(wrongDomain[0].summary, wrongDomain[0].detail, wrongDomain[0].path);
@@ -160,7 +210,7 @@ export const imageResource = defineResource<ProviderContext>()({
     const path = imagePathOf(place.domain, location);
     const [carrier] = await carriersOf(provider, place, signal);
     const host = carrier!.host;
-    const existing = await onHost(host.row.name, `reading image ${planned.name}`, () => fileSha256(host.libvirt, path), ['name']);
+    const existing = await onHost(host.row.name, `reading image ${planned.name}`, () => hostSha256(host.libvirt, path, remembered), ['name']);
     if (existing !== null && existing !== planned.sha256) {
       throw new DiagnosticError(
         'Image file already exists',
@@ -185,7 +235,14 @@ export const imageResource = defineResource<ProviderContext>()({
         ['source'],
       );
       progress(`image ${planned.name}: copied and verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      // Verified on the host just now: the next refresh hashes it again only if it changes.
+      const identity = await onHost(host.row.name, `reading image ${planned.name}`, () => fileIdentity(host.libvirt, path));
+      if (identity !== null) {
+        remembered.set(PRIVATE_IDENTITY, identity);
+        remembered.set(PRIVATE_SHA256, planned.sha256);
+      }
     }
+    await onHost(host.row.name, `recording image ${planned.name}`, () => writeRecord(host.libvirt, path, planned.source));
     await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
     await refreshOthers(provider, place, carrier!);
     const info = await onHost(host.row.name, `reading image ${planned.name}`, () => imageFileInfo(host.libvirt, path));
@@ -201,7 +258,7 @@ export const imageResource = defineResource<ProviderContext>()({
     return state;
   },
 
-  async read({ provider, state, signal }) {
+  async read({ provider, state, signal, private: remembered }) {
     const location = parseImageId(state.id ?? '');
     if (location === undefined) return null;
     const place = await placeOf(provider, location.domainId);
@@ -211,14 +268,13 @@ export const imageResource = defineResource<ProviderContext>()({
     const host = carrier!.host;
     const info = await onHost(host.row.name, `reading image ${location.name}`, () => imageFileInfo(host.libvirt, path));
     if (info === null) return null;
-    const sum = await onHost(host.row.name, `reading image ${location.name}`, () => fileSha256(host.libvirt, path));
+    const sum = await onHost(host.row.name, `reading image ${location.name}`, () => hostSha256(host.libvirt, path, remembered));
     if (sum === null) return null;
     return {
       id: state.id,
       name: location.name,
       storage_domain_id: location.domainId,
-      // Unknown after an import: the configuration's path is taken as it is (it changes nothing on the hosts).
-      source: state.source ?? '',
+      source: (await onHost(host.row.name, `reading image ${location.name}`, () => recordedSource(host.libvirt, path))) ?? state.source ?? '',
       sha256: sum,
       format: info.format,
       size_mib: Math.ceil(info.actualSizeBytes / MIB),
@@ -226,8 +282,15 @@ export const imageResource = defineResource<ProviderContext>()({
     };
   },
 
-  async update({ planned, prior }) {
-    // Only source can change in place (sha256 and the rest replace the image): nothing to do on the hosts.
+  async update({ provider, planned, prior, signal }) {
+    // Only source can change in place (sha256 and the rest replace the image): the bytes stay, the record follows.
+    const location = parseImageId(prior.id ?? '');
+    const place = location === undefined ? undefined : await placeOf(provider, location.domainId);
+    if (location !== undefined && place !== undefined) {
+      const [carrier] = await carriersOf(provider, place, signal);
+      const host = carrier!.host;
+      await onHost(host.row.name, `recording image ${location.name}`, () => writeRecord(host.libvirt, imagePathOf(place.domain, location), planned.source));
+    }
     return { ...planned, id: prior.id, format: prior.format, size_mib: prior.size_mib, virtual_size_mib: prior.virtual_size_mib };
   },
 
@@ -238,7 +301,11 @@ export const imageResource = defineResource<ProviderContext>()({
     if (place !== undefined) {
       const [carrier] = await carriersOf(provider, place, signal);
       const host = carrier!.host;
-      await onHost(host.row.name, `deleting image ${location.name}`, () => removeImageFile(host.libvirt, imagePathOf(place.domain, location)));
+      const path = imagePathOf(place.domain, location);
+      await onHost(host.row.name, `deleting image ${location.name}`, async () => {
+        await removeImageFile(host.libvirt, recordPath(path));
+        await removeImageFile(host.libvirt, path);
+      });
       await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
       await refreshOthers(provider, place, carrier!);
     }

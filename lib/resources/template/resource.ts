@@ -112,9 +112,35 @@ function settingsPath(templatePath: string): string {
   return `${templatePath}.json`;
 }
 
+/** The settings file as written: the VM settings, and where the template came from (what an import restores). */
+interface TemplateRecord extends TemplateSettings {
+  readonly datacenter_id?: string;
+  readonly image_id?: string | null;
+  readonly disk_id?: string | null;
+}
+
 async function writeSettings(host: LibvirtHost, templatePath: string, state: TemplateState): Promise<void> {
-  const settings: TemplateSettings = { vcpus: state.vcpus, memory_mib: state.memory_mib, graphics: state.graphics, description: state.description };
-  await writeSmallFile(host, settingsPath(templatePath), Buffer.from(`${JSON.stringify(settings)}\n`));
+  const record: TemplateRecord = {
+    vcpus: state.vcpus,
+    memory_mib: state.memory_mib,
+    graphics: state.graphics,
+    description: state.description,
+    datacenter_id: state.datacenter_id,
+    image_id: state.image_id,
+    disk_id: state.disk_id,
+  };
+  await writeSmallFile(host, settingsPath(templatePath), Buffer.from(`${JSON.stringify(record)}\n`));
+}
+
+async function readRecord(host: LibvirtHost, templatePath: string): Promise<TemplateRecord | undefined> {
+  const text = await readSmallFile(host, settingsPath(templatePath));
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as TemplateRecord;
+  } catch {
+    // Not virtplane's (edited by hand into something else): the state's values stand, and an apply writes it again.
+    return undefined;
+  }
 }
 
 /**
@@ -249,9 +275,23 @@ export const templateResource = defineResource<ProviderContext>()({
     if (place === undefined) return null;
     const [carrier] = await carriersOf(provider, place, signal);
     const host = carrier!.host;
-    const info = await onHost(host.row.name, `reading template ${location.name}`, () => imageFileInfo(host.libvirt, templatePathOf(place.domain, location)));
+    const path = templatePathOf(place.domain, location);
+    const info = await onHost(host.row.name, `reading template ${location.name}`, () => imageFileInfo(host.libvirt, path));
     if (info === null) return null;
-    return { ...state, name: location.name, virtual_size_mib: Math.ceil(info.virtualSizeBytes / MIB) };
+    // The settings as the hosts keep them: a change made there shows in the plan, and an import gets them all.
+    const record = await onHost(host.row.name, `reading template ${location.name}`, () => readRecord(host.libvirt, path));
+    return {
+      ...state,
+      name: location.name,
+      datacenter_id: record?.datacenter_id ?? state.datacenter_id,
+      image_id: record?.image_id !== undefined ? record.image_id : (state.image_id ?? null),
+      disk_id: record?.disk_id !== undefined ? record.disk_id : (state.disk_id ?? null),
+      vcpus: record?.vcpus ?? state.vcpus,
+      memory_mib: record?.memory_mib ?? state.memory_mib,
+      graphics: record?.graphics ?? state.graphics,
+      description: record?.description ?? state.description,
+      virtual_size_mib: Math.ceil(info.virtualSizeBytes / MIB),
+    };
   },
 
   async update({ provider, planned, prior, signal }) {

@@ -5,13 +5,12 @@
  * - a VM pinned with host_id: current_host_id = host_id, known at plan; the apply reserves exactly that
  *   host or fails (it never goes elsewhere);
  * - an existing VM keeps its host (current_host_id = the prior value) unless host_id moves it;
- * - a new unpinned VM: current_host_id is "(known after apply)". The plan runs the placement anyway, as
- *   a batch with every other new VM planned by the same provider process, so a VM (or a set of VMs) that
- *   fits nowhere is a plan-time error naming the cluster and the shortfall. The apply places it again on
- *   the inventory as it is then, under the inventory's reservation (reservePlacement) and one in-process
- *   lock per cluster, so VMs applied together see each other's reservations: they spread by the
- *   cluster's policy and never overfill a host. A host chosen at plan time could not be kept honestly:
- *   another run, or the VMs of this apply, may have taken its memory by the time the apply gets there.
+ * - a new unpinned VM: current_host_id is chosen at plan time (plannedPlacement.ts, on the cluster as the
+ *   process first found it, so the apply's re-plan chooses the same) and the apply reserves exactly that
+ *   host or fails with "Host capacity taken since the plan", creating nothing (reservePlannedVm). Only
+ *   when the plan could not know the cluster (created in the same apply) is the host "(known after
+ *   apply)": the apply then places the VM on the inventory as it is, under the inventory's reservation
+ *   and one in-process lock per cluster, so VMs applied together see each other's reservations.
  */
 import type { Cluster, Inventory, InventoryScope } from '../../inventory/index.js';
 import { KeyedLock } from '../../util/keyedLock.js';
@@ -121,11 +120,17 @@ function placementDiagnostic(error: unknown, path: AttributePath): DiagnosticErr
 }
 
 /**
- * Apply-time placement of a new VM: the pinned host, or the cluster's policy on the inventory as it is
- * now; the memory is reserved atomically. Serialized per cluster in this process so that the VMs of one
- * apply see each other's reservations.
+ * Apply-time placement of a new VM: the host its plan showed (reserved exactly there, or a clear error:
+ * the apply never deviates from the plan), else the cluster's policy on the inventory as it is now; the
+ * memory is reserved atomically. Serialized per cluster in this process so that the VMs of one apply see
+ * each other's reservations.
  */
-export async function reserveNewVm(provider: ProviderContext, clusterId: string, request: PlacementRequest): Promise<ReservedPlacement> {
+export async function reserveNewVm(
+  provider: ProviderContext,
+  clusterId: string,
+  { plannedHostId, ...request }: PlacementRequest & { readonly plannedHostId?: string },
+): Promise<ReservedPlacement> {
+  if (plannedHostId !== undefined) return reservePlannedVm(provider, clusterId, request, plannedHostId);
   try {
     return await withClusterLock(clusterId, () => provider.inventory.use((inventory) => reservePlacement(inventory, clusterId, request)));
   } catch (error) {
@@ -145,4 +150,37 @@ export async function changePlacement(
   } catch (error) {
     throw placementDiagnostic(error, path) ?? error;
   }
+}
+
+/** The VM reserved on exactly the host its plan showed; the inventory's refusal as a diagnostic that says what changed. */
+async function reservePlannedVm(provider: ProviderContext, clusterId: string, request: PlacementRequest, hostId: string): Promise<ReservedPlacement> {
+  return withClusterLock(clusterId, () =>
+    provider.inventory.use(async (inventory) => {
+      try {
+        const reservation = await inventory.vmPlacements.reserve({
+          ...(request.vmId === undefined ? {} : { vmId: request.vmId }),
+          name: request.name,
+          clusterId,
+          hostId,
+          vcpus: request.vcpus,
+          memoryMib: request.memoryMib,
+        });
+        const host = await inventory.hosts.get(hostId);
+        return { reservation, hostId, hostName: host?.name ?? hostId, replanned: false, notice: null };
+      } catch (error) {
+        if (error instanceof InsufficientCapacityError || error instanceof HostUnavailableError || (error instanceof NotFoundError && error.kind === 'host')) {
+          const hostName = error instanceof NotFoundError ? hostId : error.hostName;
+          throw new DiagnosticError(
+            'Host capacity taken since the plan',
+            `VM ${JSON.stringify(request.name)} (${request.memoryMib} MiB) was planned on host ${hostName}, which cannot take it now: ${error.message}. ` +
+              'Something changed since the plan (another run placed VMs there, or the host left the cluster or entered maintenance). ' +
+              'Nothing was created: an apply never puts a VM elsewhere than its plan showed. Run terraform plan again to place it on the cluster as it is now.',
+            request.pinnedHostId !== undefined ? ['host_id'] : ['current_host_id'],
+            { cause: error },
+          );
+        }
+        throw inventoryDiagnostic(error, { cluster: ['cluster_id'], host: ['host_id'] }) ?? error;
+      }
+    }),
+  );
 }

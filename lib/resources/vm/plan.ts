@@ -23,6 +23,7 @@ import { findVmDomain, vmHost } from './hosts.js';
 import { MAX_UUID_ATTEMPTS, vmUuidCandidate } from './identity.js';
 import { vcpuCeiling } from './model.js';
 import { checkExistingVm, checkNewVm } from './placement.js';
+import { planNewVmHost, recordPlannedChange } from './plannedPlacement.js';
 import { domainsOfDisks, storageDiagnostic, storageLimitOf, storageRefusal } from './storagePlacement.js';
 import { planDeviceChecks } from './planChecks.js';
 import type { VmPlanned, VmState } from './schema.js';
@@ -67,6 +68,8 @@ export function isCandidateId(clusterId: string, name: string, vmId: string): bo
 interface IdChoice {
   readonly id: string;
   readonly diagnostics: Diagnostic[];
+  /** The host where a VM left by an interrupted apply of this workspace runs (it is adopted there). */
+  readonly adoptedOnHostId?: string;
 }
 
 /**
@@ -98,6 +101,7 @@ async function chooseVmId(provider: ProviderContext, inventory: Inventory, clust
     }
     return {
       id: sameName.vmId,
+      adoptedOnHostId: found.host.row.id,
       diagnostics: [
         warningDiagnostic(
           'Adopting a VM left by an interrupted apply',
@@ -270,11 +274,14 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
   const name = str(request.planned.name);
   const hostId = request.planned.host_id;
 
-  // A template's settings fill what the configuration leaves unset (unknown until the template exists).
+  // A template's settings fill what the configuration leaves unset (unknown until the template exists),
+  // when the VM is made from it. As in oVirt, a VM made from a template keeps those settings: a later
+  // change of the template (here, or on its hosts) does not reach existing VMs.
   const templateId = config.template_id;
   const inherited: Partial<Record<'vcpus' | 'memory_mib' | 'graphics' | 'description', unknown>> = {};
   if (templateId !== null) {
-    const settings = typeof templateId === 'string' ? await templateSettings(provider, templateId) : undefined;
+    const keepsPrior = prior !== null && prior.template_id === templateId;
+    const settings = keepsPrior ? prior : typeof templateId === 'string' ? await templateSettings(provider, templateId) : undefined;
     for (const key of ['vcpus', 'memory_mib', 'graphics', 'description'] as const) {
       if (config[key] === null) inherited[key] = settings === undefined ? unknown : settings[key];
     }
@@ -285,9 +292,11 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
     const context = clusterId === null ? null : await loadCluster(inventory, clusterId);
 
     let id: VmPlanned['id'] = prior?.id ?? unknown;
+    let adoptedOnHostId: string | undefined;
     if (prior === null && context !== null && name !== null) {
       const choice = await chooseVmId(provider, inventory, context.cluster, context.hosts, name);
       id = choice.id;
+      adoptedOnHostId = choice.adoptedOnHostId;
       diagnostics.push(...choice.diagnostics);
     }
     const vmId = str(id);
@@ -323,6 +332,7 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
         );
     }
 
+    let newHostId: string | undefined;
     if (context !== null) {
       const { cluster, hosts } = context;
       if (prior === null && name !== null && !diagnostics.some((d) => d.severity === 'error'))
@@ -339,8 +349,10 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
       diagnostics.push(...(await checkReferences(provider, inventory, cluster, result)));
       if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...(await planDeviceChecks(provider, inventory, cluster, result, config)));
       // A VM runs where all its disks are (a local storage domain is on one host).
-      const diskIds = (elementsOf<PlannedDisk>(result.disk) ?? []).map((disk) => str(disk.disk_id));
-      const storage = diskIds.every((id): id is string => id !== null) ? storageLimitOf(await domainsOfDisks(inventory, diskIds), hosts) : {};
+      const diskIds = elementsOf<PlannedDisk>(result.disk)?.map((disk) => str(disk.disk_id)) ?? null;
+      // Disks this apply makes have no id yet: which hosts have them is known only at the apply's re-plan.
+      const knownDiskIds = diskIds !== null && diskIds.every((id): id is string => id !== null) ? diskIds : null;
+      const storage = knownDiskIds !== null ? storageLimitOf(await domainsOfDisks(inventory, knownDiskIds), hosts) : {};
       const where = str(result.current_host_id);
       if (where !== null && name !== null && !diagnostics.some((d) => d.severity === 'error')) {
         const stays = prior !== null && where === prior.current_host_id;
@@ -358,14 +370,23 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
           ...(typeof hostId === 'string' ? { pinnedHostId: hostId } : {}),
           ...storage,
         };
-        if (prior === null) {
+        if (prior === null && knownDiskIds === null) {
+          // Its host must have all its disks, which are not made yet: the host stays unknown in the plan,
+          // and the apply's re-plan (the disks made by then) chooses it among the hosts that have them.
           diagnostics.push(...(await checkNewVm(inventory, cluster, placement)));
+        } else if (prior === null) {
+          // A new VM's host is known at plan time (plannedPlacement.ts): the apply creates it there or fails.
+          const chosen = await planNewVmHost(provider, inventory, cluster, placement, adoptedOnHostId);
+          diagnostics.push(...chosen.diagnostics);
+          if (chosen.hostId !== null) newHostId = chosen.hostId;
         } else {
           const target = str(result.current_host_id);
           const moves = target !== null && target !== prior.current_host_id;
           if (moves || memoryMib > prior.memory_mib || vcpus > prior.vcpus) {
             diagnostics.push(...(await checkExistingVm(inventory, cluster, { ...placement, pinnedHostId: target ?? prior.current_host_id ?? undefined })));
           }
+          const at = target ?? prior.current_host_id;
+          if (at !== null && (moves || memoryMib !== prior.memory_mib)) recordPlannedChange(cluster.id, { ...placement, hostId: at });
           // Said only when nothing forbids the move.
           if (moves && prior.running && result.running !== false && !diagnostics.some((d) => d.severity === 'error')) {
             const from = hosts.find((host) => host.id === prior.current_host_id)?.name ?? prior.current_host_id;
@@ -395,6 +416,6 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
         );
       }
     }
-    return { planned: result, diagnostics };
+    return { planned: newHostId === undefined ? result : { ...result, current_host_id: newHostId }, diagnostics };
   });
 }

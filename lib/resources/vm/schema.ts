@@ -172,7 +172,7 @@ export const vmSchema = blockSchema({
     }),
     template_id: stringAttribute({
       description:
-        'The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them. Its disk comes from the template through a virtplane_disk with source_template_id.',
+        'The virtplane_template whose VM settings (vcpus, memory_mib, graphics, description) this VM inherits where it does not set them, when it is made: as in oVirt, a later change of the template does not reach the VM. Its disk comes from the template through a virtplane_disk with source_template_id.',
       optional: true,
       validation: { pattern: TEMPLATE_ID_PATTERN, hint: 'The id of a virtplane_template, e.g. virtplane_template.debian.id.' },
     }),

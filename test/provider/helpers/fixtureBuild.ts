@@ -1,20 +1,21 @@
-import { join } from 'node:path';
-import { buildProvider, REPO_ROOT } from '../../support/terraform.js';
+import { buildProvider, launcherOf, PROVIDER_BUNDLE, type ProviderBundle } from '../../support/terraform.js';
 
-/** The compiled test provider: the real serve path with the virtplane_test_file fixtures. */
-export const FIXTURE_ENTRY_POINT = join(REPO_ROOT, 'dist', 'test', 'provider', 'fixtures', 'testProviderMain.js');
+/** The test provider: the real serve path with the virtplane_test_file fixtures, bundled as the real one is. */
+const FIXTURE_BUNDLE: ProviderBundle = { source: 'test/provider/fixtures/testProviderMain.ts', outDir: 'dist/test/provider/fixtures', name: 'test-provider' };
+export const FIXTURE_ENTRY_POINT = launcherOf(FIXTURE_BUNDLE);
 
-/** The real provider entry (registry of lib/resources/registry.ts), built by the same tsconfig. */
-export const PROVIDER_ENTRY_POINT = join(REPO_ROOT, 'dist', 'lib', 'provider', 'main.js');
+/** The real provider (registry of lib/resources/registry.ts), as `npm run build` makes it. */
+export const PROVIDER_ENTRY_POINT = launcherOf(PROVIDER_BUNDLE);
 
 /**
- * Builds only what the fixture provider and the real entry need (lib/provider, lib/framework, lib/resources, the
- * fixtures and the harness) with a dedicated tsconfig, so work in flux elsewhere cannot break it.
+ * Bundles the fixture provider and the real one, and compiles with a dedicated tsconfig only what the
+ * harness and the scripts that use it need (lib/provider, the fixtures, the harness), so work in flux
+ * elsewhere cannot break it.
  */
 export function buildFixtureProvider(): Promise<string> {
   return buildProvider({
     tsconfig: 'test/provider/tsconfig.fixtures.json',
-    entryPoint: FIXTURE_ENTRY_POINT,
+    bundles: [FIXTURE_BUNDLE, PROVIDER_BUNDLE],
     sourceDirs: ['lib', 'test/provider/fixtures', 'test/provider/helpers', 'test/support/terraform.ts', 'proto'],
   });
 }

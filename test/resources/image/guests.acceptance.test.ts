@@ -13,18 +13,18 @@
  * - destroy leaves nothing on the hosts (domain, seed, clones, image).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, type TestLab } from '../../support/lab.js';
 import { hclString, providerBlock } from '../../support/platformHcl.js';
-import { sshToGuestArgv, untilItWorks } from '../../support/guests.js';
+import { sshToGuestArgv } from '../../support/guests.js';
+import { labGuestImageEntry } from '../../../lib/lab/guestImage.js';
 
 const run = promisify(execFile);
-const IMAGE_DIR = process.env.VIRTPLANE_IMAGE_CACHE ?? '/var/cache/virtplane/images';
 const tag = Math.random().toString(16).slice(2, 8);
 const dirPath = `/tmp/vpimg-${tag}`;
 const names = { dir: `vpimg-${tag}`, net: `vpimg-${tag}-nat` };
@@ -36,15 +36,6 @@ let image: { path: string; sha256: string };
 let keyFile: string;
 let publicKey: string;
 const timings: Record<string, number> = {};
-
-function cachedImage(): { path: string; sha256: string } | undefined {
-  if (!existsSync(IMAGE_DIR)) return undefined;
-  const facts = readdirSync(IMAGE_DIR).find((file) => /^debian-12-[0-9a-f]+\.json$/.test(file));
-  if (facts === undefined) return undefined;
-  const recorded = JSON.parse(readFileSync(join(IMAGE_DIR, facts), 'utf8')) as { sha256: string };
-  const path = join(IMAGE_DIR, facts.replace(/\.json$/, '.qcow2'));
-  return existsSync(path) ? { path, sha256: recorded.sha256 } : undefined;
-}
 
 interface Options {
   readonly vm?: boolean;
@@ -183,16 +174,12 @@ async function guestSsh(address: string, command: string): Promise<string> {
   return inHostNamespace(sshToGuestArgv(keyFile, `tester@${address}`, command));
 }
 
-/** SSH to the guest, tried again while it is still booting (sshd not up yet). */
-function guestSshWhenUp(address: string, command: string, timeoutMs = 300_000): Promise<string> {
-  return untilItWorks(() => guestSsh(address, command), timeoutMs);
-}
-
 async function sha256OnHost(path: string): Promise<string> {
   return (await run('sha256sum', [path])).stdout.split(' ')[0] ?? '';
 }
 
-const available = cachedImage();
+// The image of the current recipe (several may be cached on this machine); undefined until `virtplane lab image` built it.
+const available = await labGuestImageEntry();
 
 describe.skipIf(available === undefined)('real guests: image, template, thin disks, cloud-init, addresses', () => {
   beforeAll(async () => {
@@ -318,6 +305,28 @@ describe.skipIf(available === undefined)('real guests: image, template, thin dis
     expect(await sha256OnHost(join(dirPath, 'base.template'))).toBe(templateSum);
     await tf.expectEmptyPlan();
   }, 600_000);
+
+  it('imports the image and the template to the same state, and shows a template setting changed on the host', async () => {
+    const imageBefore = await tf.stateAttributes('virtplane_image', 'debian');
+    const templateBefore = await tf.stateAttributes('virtplane_template', 'base');
+    await tf.run(['state', 'rm', 'virtplane_image.debian', 'virtplane_template.base']);
+    await tf.import('virtplane_image.debian', String(imageBefore.id));
+    await tf.import('virtplane_template.base', String(templateBefore.id));
+    expect(await tf.stateAttributes('virtplane_image', 'debian')).toEqual(imageBefore);
+    expect(await tf.stateAttributes('virtplane_template', 'base')).toEqual(templateBefore);
+    await tf.expectEmptyPlan();
+
+    // Out of band: the template's VM settings edited on the host.
+    const record = join(dirPath, 'base.template.json');
+    const original = await readFile(record, 'utf8');
+    await writeFile(record, JSON.stringify({ ...JSON.parse(original), vcpus: 3 }));
+    const { result, hasChanges } = await tf.plan();
+    expect(hasChanges).toBe(true);
+    expect(result.stdout).toMatch(/~ vcpus\s+= 3 -> 1/);
+    await tf.apply();
+    expect(JSON.parse(await readFile(record, 'utf8')).vcpus).toBe(1);
+    await tf.expectEmptyPlan();
+  }, 300_000);
 
   it('refuses at plan to destroy the template while clones use it, naming them', async () => {
     const templateId = String((await tf.stateAttributes('virtplane_template', 'base')).id);

@@ -278,8 +278,10 @@ describe('VMs, affinity and maintenance against the lab', () => {
     expect(text).toMatch(/~ update in-place/);
     expect(text).toMatch(/Live migration/);
     expect(text).toMatch(/The VM will be restarted[\s\S]*memory grows/);
-    // The new VM's id is known at plan time, so the group can already name it.
-    const d = expectPlanChange(json, 'virtplane_vm.d', { actions: ['create'], unknownAttributes: ['current_host_id'] });
+    // The new VM's id and host are known at plan time, so the group can already name it.
+    const d = expectPlanChange(json, 'virtplane_vm.d', { actions: ['create'] });
+    expect([ids.kvm1, ids.kvm2]).toContain(d.change.after?.current_host_id);
+    expect(text).toMatch(/Placement of VM "d"[\s\S]*d -> kvm[12]: evenly_distributed/);
     const dId = d.change.after?.id;
     expect(dId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const group = expectPlanChange(json, 'virtplane_affinity_group.together', { actions: ['create'] });

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// How long a fresh process (as Terraform starts the provider, 2-3 times per command) takes to have the
+// embedded inventory ready and to run one query, measured in the same run for:
+//   in-process   PGlite opened in the process itself (VIRTPLANE_INVENTORY_SERVER=off): the baseline
+//   server cold  through the folder's inventory server, which this process has to start first
+//   server warm  through the folder's inventory server, already running (every process after the first)
+// Each row is the median of --runs fresh node processes on one existing inventory folder. "import" is
+// loading lib/inventory, "open" openInventory (connect or open PGlite, schema check), "query" one list
+// of data centers, "close" closing it again; "process" the whole child process, start to exit.
+// Build first:  npx tsc -p tsconfig.json   (or set VIRTPLANE_DIST to another build's folder)
+// Run:          node scripts/bench-inventory.mjs [--runs 7]
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = process.env.VIRTPLANE_DIST ?? join(root, 'dist');
+const entry = join(dist, 'lib/inventory/index.js');
+if (!existsSync(entry)) {
+  process.stderr.write(`missing ${entry}: run \`npx tsc -p tsconfig.json\` first\n`);
+  process.exit(2);
+}
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
+const runs = Number(values.runs);
+const inventoryModule = await import(pathToFileURL(entry).href);
+
+// The child: every figure from its own clock, from its start (performance.now() counts from process start).
+const CHILD = `
+const started = performance.now();
+const { openInventory } = await import(${JSON.stringify(pathToFileURL(entry).href)});
+const imported = performance.now();
+const inventory = await openInventory(process.argv[1], { server: process.argv[2] === 'server' });
+const opened = performance.now();
+const rows = await inventory.datacenters.list();
+const queried = performance.now();
+await inventory.close();
+const closed = performance.now();
+if (rows.length !== 1) throw new Error('expected the one data center of the bench folder');
+process.stdout.write(JSON.stringify({ boot: started, import: imported - started, open: opened - imported, query: queried - opened, close: closed - queried }));
+`;
+
+function child(folder, mode) {
+  return new Promise((resolve, reject) => {
+    const began = performance.now();
+    const process_ = spawn(process.execPath, ['--input-type=module', '-e', CHILD, folder, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    process_.stdout.on('data', (chunk) => (out += chunk));
+    process_.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`bench child (${mode}) exited ${code}`));
+      resolve({ ...JSON.parse(out), process: performance.now() - began });
+    });
+  });
+}
+
+const median = (numbers) => {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+const folder = join(await mkdtemp(join(tmpdir(), 'virtplane-bench-inventory-')), 'inventory');
+try {
+  const setup = await inventoryModule.openInventory(folder, { server: false });
+  await setup.datacenters.create({ name: 'bench' });
+  await setup.close();
+
+  const results = { 'in-process': [], 'server cold': [], 'server warm': [] };
+  for (let run = 0; run < runs; run += 1) {
+    // Interleaved, so that a busy moment of the machine falls on every row alike.
+    await inventoryModule.stopInventoryServer(folder);
+    results['in-process'].push(await child(folder, 'in-process'));
+    results['server cold'].push(await child(folder, 'server'));
+    results['server warm'].push(await child(folder, 'server'));
+  }
+  await inventoryModule.stopInventoryServer(folder);
+
+  const columns = ['import', 'open', 'query', 'close', 'process'];
+  const ms = (value) => `${value.toFixed(1)} ms`.padStart(11);
+  process.stdout.write(`fresh process, embedded inventory: median of ${runs} (ready = open + query)\n`);
+  process.stdout.write(`${'mode'.padEnd(12)}${columns.map((column) => column.padStart(11)).join('')}${'ready'.padStart(11)}\n`);
+  for (const [mode, samples] of Object.entries(results)) {
+    const medians = Object.fromEntries(columns.map((column) => [column, median(samples.map((sample) => sample[column]))]));
+    const ready = median(samples.map((sample) => sample.open + sample.query));
+    process.stdout.write(`${mode.padEnd(12)}${columns.map((column) => ms(medians[column])).join('')}${ms(ready)}\n`);
+  }
+} finally {
+  await inventoryModule.stopInventoryServer(folder).catch(() => undefined);
+  await rm(dirname(folder), { recursive: true, force: true });
+}

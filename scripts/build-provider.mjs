@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Bundles the Terraform provider into one file with its source map, plus the launcher that starts it
+// (scripts/provider-launcher.cjs: V8's code cache, stack traces mapped back to lib/**.ts). Terraform starts
+// the provider 2-3 times per command; resolving, reading and compiling several hundred separate modules was
+// most of each start. `npm run build` runs this after tsc.
+//
+//   node scripts/build-provider.mjs                                   the provider: dist/provider/
+//   node scripts/build-provider.mjs --entry FILE.ts --out DIR --name NAME   another entry (test fixtures)
+//
+// Writes DIR/NAME.cjs (the launcher: what Terraform runs), DIR/NAME.bundle.cjs and DIR/NAME.bundle.cjs.map.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Left to node_modules at run time, all loaded lazily on first use: ssh2 has a native addon, PGlite
+ * reads its WebAssembly and data files beside itself; pg-native and cpu-features are optional
+ * dependencies that may be absent; gRPC loads proto-loader (with all of protobufjs) only for its
+ * channelz and ORCA services, which the provider does not serve: a third of the bundle otherwise.
+ */
+const EXTERNAL = ['ssh2', '@electric-sql/pglite', 'pg-native', 'cpu-features', '@grpc/proto-loader'];
+
+/**
+ * protobufjs uses long.js for 64-bit integers when it can load it, and loading it compiles a WebAssembly
+ * module (about 8 ms of every start). Without it protobufjs reads and writes int64 as JS numbers, which is
+ * what the provider asks for anyway (lib/provider/protocol.ts: longs: Number).
+ */
+const withoutLongJs = {
+  name: 'without-long.js',
+  setup(build) {
+    build.onResolve({ filter: /^long$/ }, () => ({ path: 'long', namespace: 'without-long.js' }));
+    build.onLoad({ filter: /.*/, namespace: 'without-long.js' }, () => ({ contents: 'module.exports = null;', loader: 'js' }));
+  },
+};
+
+export async function buildProvider({ entry, outDir, name }) {
+  await mkdir(outDir, { recursive: true });
+  const bundleFile = `${name}.bundle.cjs`;
+  const bundlePath = join(outDir, bundleFile);
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    outfile: bundlePath,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    // CommonJS, so the launcher can compile it through vm.Script with a code cache (Node 20 has no
+    // code cache for ES modules); dynamic import() of our own modules stays lazy inside the bundle.
+    format: 'cjs',
+    external: EXTERNAL,
+    // import() of an external package becomes require(): a vm.Script has no module loader of its own.
+    supported: { 'dynamic-import': false },
+    sourcemap: 'linked',
+    // Not in the map: the stack-trace mapper needs only positions, and reads the map only on a bug report.
+    sourcesContent: false,
+    // import.meta.url is how lib/util/packageRoot.ts finds the package: from the bundle, as from dist/.
+    define: { 'import.meta.url': '__virtplaneBundleUrl' },
+    banner: { js: "var __virtplaneBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // Whitespace and syntax only: names stay as written, for stack traces and profiles.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [withoutLongJs],
+  });
+  const bundle = await readFile(bundlePath);
+  const launcherTemplate = await readFile(join(root, 'scripts', 'provider-launcher.cjs'), 'utf8');
+  const launcher = launcherTemplate
+    .replace('__BUNDLE_FILE__', bundleFile)
+    .replace('__BUNDLE_HASH__', createHash('sha256').update(bundle).digest('hex').slice(0, 16));
+  const launcherPath = join(outDir, `${name}.cjs`);
+  await writeFile(launcherPath, launcher);
+  return { launcherPath, bundlePath, bytes: bundle.length, inputs: Object.keys(result.metafile.inputs).length };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { entry: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } } });
+  const built = await buildProvider({
+    entry: resolve(root, values.entry ?? 'lib/provider/main.ts'),
+    outDir: resolve(root, values.out ?? 'dist/provider'),
+    name: values.name ?? 'virtplane-provider',
+  });
+  process.stdout.write(`${relative(root, built.launcherPath)}: ${built.inputs} modules, ${(built.bytes / 1024).toFixed(0)} KiB bundled\n`);
+}
