@@ -15,7 +15,7 @@ import {
 import { changeInventory, idAttribute, nameAttribute, referenceAttribute, removeFromInventory, UUID_PATTERN, goneOrUnknown } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { planAffinityMoves, type AffinityMove } from '../../scheduler/affinityMoves.js';
-import { diskIdsOf, domainsOfDisks, moveVm, storageLimitOf, storageRefusal, vmsOn } from '../vm/index.js';
+import { diskIdsOf, domainsOfDisks, moveVm, storageLimitOf, storageRefusal, vmsOn, type FoundDomain, type StorageLimit } from '../vm/index.js';
 
 const uuidSet = (description: string, example: string) =>
   setAttribute('string', {
@@ -82,31 +82,37 @@ interface Enforcement {
 /** The migrations that bring the running members in line with the group, refused when a member is pinned elsewhere. */
 async function enforcementFor(provider: ProviderContext, inventory: Inventory, clusterId: string, group: SchedulingAffinityGroup): Promise<Enforcement> {
   const snapshot = await loadSnapshot(inventory, clusterId);
-  const plan = planAffinityMoves(group, snapshot);
+  const hosts = await inventory.hosts.list(clusterId);
+  // What runs of each member (its disks and pin), read on the hosts the members run on: a member on
+  // host-local storage is tied to its host, so the plan moves the others.
+  const running = new Map<string, FoundDomain>();
+  const memberHosts = new Set(
+    snapshot.placements.filter((placement) => placement.vmId !== undefined && group.vmIds.includes(placement.vmId)).map((p) => p.hostId),
+  );
+  for (const hostId of memberHosts) {
+    const row = hosts.find((host) => host.id === hostId);
+    if (!row) continue;
+    for (const [vmId, found] of await vmsOn(provider, row)) if (group.vmIds.includes(vmId)) running.set(vmId, found);
+  }
+  const limits = new Map<string, StorageLimit>();
+  for (const [vmId, found] of running) limits.set(vmId, storageLimitOf(await domainsOfDisks(inventory, diskIdsOf(found)), hosts));
+  const plan = planAffinityMoves(group, snapshot, limits);
   if (!plan.ok) {
     throw new DiagnosticError('Affinity group cannot be enforced', `${plan.message}. Nothing was moved.`, ['vm_ids']);
   }
-  const sources = [...new Set(plan.moves.map((move) => move.fromHostId))];
-  const hosts = await inventory.hosts.list(clusterId);
-  for (const hostId of sources) {
-    const row = hosts.find((host) => host.id === hostId);
-    if (!row) continue;
-    const vms = await vmsOn(provider, row);
-    for (const move of plan.moves.filter((candidate) => candidate.fromHostId === hostId)) {
-      const found = vms.get(move.vmId);
-      if (found !== undefined) {
-        const refusal = storageRefusal(storageLimitOf(await domainsOfDisks(inventory, diskIdsOf(found)), hosts), move.toHostId, hosts, move.name, 'move to');
-        if (refusal !== undefined)
-          throw new DiagnosticError('Affinity group conflicts with local storage', `Enforcing group ${JSON.stringify(group.name)}: ${refusal}`, ['vm_ids']);
-      }
-      const pin = found?.settings?.pinnedHostId;
-      if (pin !== undefined && pin !== null && pin !== move.toHostId) {
-        throw new DiagnosticError(
-          'Affinity group conflicts with a pinned VM',
-          `Enforcing group ${JSON.stringify(group.name)} would move VM ${move.name} to ${move.toHostName}, but it is pinned to its host with host_id. Change its host_id, or make the group non-enforcing.`,
-          ['vm_ids'],
-        );
-      }
+  for (const move of plan.moves) {
+    const found = running.get(move.vmId);
+    // The plan keeps tied members where they are; a refusal here is a member that can be nowhere else.
+    const refusal = storageRefusal(limits.get(move.vmId) ?? {}, move.toHostId, hosts, move.name, 'move to');
+    if (refusal !== undefined)
+      throw new DiagnosticError('Affinity group conflicts with local storage', `Enforcing group ${JSON.stringify(group.name)}: ${refusal}`, ['vm_ids']);
+    const pin = found?.settings?.pinnedHostId;
+    if (pin !== undefined && pin !== null && pin !== move.toHostId) {
+      throw new DiagnosticError(
+        'Affinity group conflicts with a pinned VM',
+        `Enforcing group ${JSON.stringify(group.name)} would move VM ${move.name} to ${move.toHostName}, but it is pinned to its host with host_id. Change its host_id, or make the group non-enforcing.`,
+        ['vm_ids'],
+      );
     }
   }
   return { moves: plan.moves };

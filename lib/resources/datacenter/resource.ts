@@ -1,6 +1,6 @@
 import type { Datacenter } from '../../inventory/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { blockSchema, defineResource, stringAttribute, type StateOf } from '../../framework/index.js';
+import { blockSchema, defineResource, errorDiagnostic, stringAttribute, type Diagnostic, type StateOf } from '../../framework/index.js';
 import {
   alreadyTaken,
   changeInventory,
@@ -38,12 +38,35 @@ export function datacenterToState(row: Datacenter): DatacenterState {
   return { id: row.id, name: row.name, description: row.description, storage_type: row.storageType };
 }
 
+/**
+ * A data center turned local (oVirt's local storage: host-local dir domains only) while it still has
+ * shared storage domains: refused at plan on storage_type, naming them (their own plan checks new ones).
+ */
+async function sharedStorageOfLocal(
+  provider: ProviderContext,
+  prior: StateOf<typeof datacenterSchema> | null,
+  planned: { readonly storage_type?: unknown },
+): Promise<Diagnostic | undefined> {
+  if (prior === null || planned.storage_type !== 'local' || prior.storage_type === 'local' || prior.id === null) return undefined;
+  const datacenterId = prior.id;
+  const domains = await provider.inventory.use((inventory) => inventory.storageDomains.list(datacenterId));
+  const shared = domains.filter((domain) => domain.type !== 'dir' || domain.shared).map((domain) => domain.name);
+  if (shared.length === 0) return undefined;
+  return errorDiagnostic(
+    'Shared storage in a local data center',
+    `Data center ${prior.name} has shared storage domains (${shared.join(', ')}); storage_type = "local" allows only host-local directories (type = "dir", shared = false, host_id). Remove or replace them first, or keep storage_type = "shared".`,
+    ['storage_type'],
+  );
+}
+
 export const datacenterResource = defineResource<ProviderContext>()({
   typeName: 'virtplane_datacenter',
   description: datacenterSchema.description,
   schema: datacenterSchema,
 
   async plan({ provider, prior, planned }) {
+    const shared = await sharedStorageOfLocal(provider, prior, planned);
+    if (shared !== undefined) return { diagnostics: [shared] };
     // A name the inventory already has (another state's data center, or one whose state was lost).
     if (typeof planned.name !== 'string' || planned.name === prior?.name) return undefined;
     const name = planned.name;

@@ -1,12 +1,14 @@
 /**
  * Local and shared dir storage on a 3-host lab, as a new user writes it (issue 19): a dir storage domain
  * local to kvm2 (each lab host's /var/lib/virtplane is its own directory) and one shared by every host
- * (the lab's shared directory, its stand-in for an NFS mount), a disk in each, three tiny VMs kept apart
- * by an anti-affinity group. It applies on the first try; then:
+ * (the lab's shared directory, its stand-in for an NFS mount), a disk in each, a NAT network, four tiny
+ * VMs on it, three of them kept apart by an anti-affinity group. It applies on the first try; then:
  * - the VM with the local disk lands on kvm2 (the scheduler's policy alone would not choose it), its
  *   file is on kvm2 only, the local pool only on kvm2;
  * - pinning it elsewhere is refused at plan on host_id, with no "Live migration" warning beside it;
- *   attaching the local disk to a VM on another host is refused at plan; so is maintenance of kvm2;
+ *   attaching the local disk to a VM on another host is refused at plan; so is maintenance of kvm2, and
+ *   storage_type = "local" on a data center with a shared domain; a new VM given an existing local disk
+ *   is planned on that disk's host (current_host_id known at plan);
  * - moving a VM whose disk is in the shared domain is announced as a live migration and works;
  * - destroy leaves no pool, domain or file on any host.
  */
@@ -22,7 +24,9 @@ import { hclString, platformHcl } from '../../support/platformHcl.js';
 
 const tag = randomBytes(3).toString('hex');
 const localPath = `/var/lib/virtplane/vpe-local-${tag}`;
-const names = { local: `loc-${tag}`, shared: `shr-${tag}`, vms: ['a', 'b', 'c'].map((vm) => `${vm}-${tag}`) };
+const names = { local: `loc-${tag}`, shared: `shr-${tag}`, vms: ['a', 'b', 'c'].map((vm) => `${vm}-${tag}`), free: `d-${tag}`, net: `nat-${tag}` };
+/** A subnet no other test's network takes (they use 10.2xx). */
+const subnet = `10.182.${parseInt(tag.slice(0, 2), 16)}.0/24`;
 const ssh = new SshPool();
 let lab: TestLab;
 let tf: TerraformWorkspace;
@@ -38,6 +42,10 @@ interface Scenario {
   readonly maintenanceKvm2?: boolean;
   /** Grow the running VMs' disks: a's qcow2 to 32 MiB, c's raw one to 24 MiB. */
   readonly grow?: boolean;
+  /** A new VM e with the (existing, unused) local disk spare. */
+  readonly newLocal?: boolean;
+  /** The data center as oVirt's local one (storage_type = "local"). */
+  readonly localDatacenter?: boolean;
 }
 
 function vm(name: string, disks: readonly string[], hostId?: string): string {
@@ -48,15 +56,31 @@ resource "virtplane_vm" ${hclString(name)} {
   memory_mib               = 32
   graphics                 = "none"
   shutdown_timeout_seconds = 0
-${hostId === undefined ? '' : `  host_id                  = ${hostId}\n`}${disks.map((disk) => `  disk {\n    disk_id = virtplane_disk.${disk}.id\n  }\n`).join('')}  depends_on               = [virtplane_host.kvm1, virtplane_host.kvm2, virtplane_host.kvm3]
+${hostId === undefined ? '' : `  host_id                  = ${hostId}\n`}${disks.map((disk) => `  disk {\n    disk_id = virtplane_disk.${disk}.id\n  }\n`).join('')}  nic {
+    network_id = virtplane_network.nat.id
+  }
+  depends_on               = [virtplane_host.kvm1, virtplane_host.kvm2, virtplane_host.kvm3]
 }
 `;
 }
 
 function config(scenario: Scenario = {}): string {
   const platform = platformHcl(lab.lab, { inventory: join(tf.root, 'inventory'), clusterArguments: '  scheduling_policy = "evenly_distributed"' });
-  const withMaintenance = scenario.maintenanceKvm2 ? platform.replace(/(resource "virtplane_host" "kvm2" \{\n)/, '$1  maintenance = true\n') : platform;
+  const withMaintenance = (
+    scenario.maintenanceKvm2 ? platform.replace(/(resource "virtplane_host" "kvm2" \{\n)/, '$1  maintenance = true\n') : platform
+  ).replace(
+    '  description = "lab data center"\n',
+    scenario.localDatacenter ? '  description = "lab data center"\n  storage_type = "local"\n' : '  description = "lab data center"\n',
+  );
   return `${tf.requiredProviders()}${withMaintenance}
+resource "virtplane_network" "nat" {
+  name          = ${hclString(names.net)}
+  datacenter_id = virtplane_datacenter.dc.id
+  mode          = "nat"
+  cidr          = ${hclString(subnet)}
+  depends_on    = [virtplane_host.kvm1, virtplane_host.kvm2, virtplane_host.kvm3]
+}
+
 resource "virtplane_storage_domain" "local" {
   name          = ${hclString(names.local)}
   datacenter_id = virtplane_datacenter.dc.id
@@ -98,7 +122,7 @@ resource "virtplane_disk" "shared_c" {
   size_mib          = ${scenario.grow ? 24 : 16}
   format            = "raw"
 }
-${vm(names.vms[0]!, ['local'], scenario.pinA)}${vm(names.vms[1]!, scenario.bTakesLocal ? ['shared_b', 'spare'] : ['shared_b'], scenario.pinB)}${vm(names.vms[2]!, ['shared_c'])}
+${vm(names.vms[0]!, ['local'], scenario.pinA)}${vm(names.vms[1]!, scenario.bTakesLocal ? ['shared_b', 'spare'] : ['shared_b'], scenario.pinB)}${vm(names.vms[2]!, ['shared_c'])}${vm(names.free, [])}${scenario.newLocal ? vm(`e-${tag}`, ['spare']) : ''}
 resource "virtplane_affinity_group" "apart" {
   name       = "apart-${tag}"
   cluster_id = virtplane_cluster.main.id
@@ -123,6 +147,14 @@ async function hostIdsByName(): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   for (const name of ['kvm1', 'kvm2', 'kvm3']) ids[name] = String((await tf.stateAttributes('virtplane_host', name)).id);
   return ids;
+}
+
+/** The one lab host where the VM runs, read with virsh. */
+async function runsOn(vm: string): Promise<string> {
+  const running: string[] = [];
+  for (const name of ['kvm1', 'kvm2', 'kvm3']) if ((await run(name, ['virsh', 'domstate', vm])).includes('running')) running.push(name);
+  expect(running).toHaveLength(1);
+  return running[0]!;
 }
 
 beforeAll(async () => {
@@ -154,8 +186,11 @@ describe('local and shared dir storage on three hosts', () => {
     const ids = await hostIdsByName();
     const a = await tf.stateAttributes('virtplane_vm', names.vms[0]!);
     expect(a.current_host_id).toBe(ids.kvm2);
-    const hostsOf = await Promise.all(names.vms.map(async (name) => String((await tf.stateAttributes('virtplane_vm', name)).current_host_id)));
-    expect(new Set(hostsOf).size).toBe(3);
+    // Where each VM runs, read on the hosts (the group may have live-migrated one the scheduler had put
+    // beside another: the VMs' state learns that at their next refresh).
+    const hostsOf = await Promise.all([...names.vms, names.free].map((name) => runsOn(name)));
+    expect(hostsOf[0]).toBe('kvm2');
+    expect(new Set(hostsOf.slice(0, 3)).size).toBe(3);
     const local = await tf.stateAttributes('virtplane_storage_domain', 'local');
     expect(local).toMatchObject({ shared: false, host_id: ids.kvm2, hosts: ['kvm2'] });
     expect(await tf.stateAttributes('virtplane_storage_domain', 'shared')).toMatchObject({ shared: true, host_id: null, hosts: ['kvm1', 'kvm2', 'kvm3'] });
@@ -165,11 +200,17 @@ describe('local and shared dir storage on three hosts', () => {
       expect(await run(other, ['virsh', '-q', 'pool-list', '--all', '--name'])).not.toContain(names.local);
     }
     expect(existsSync(join(sharedPath, 'b.qcow2'))).toBe(true);
+    // The fourth VM and the NAT network: on every host, each VM plugged into it.
+    expect(await tf.stateAttributes('virtplane_network', 'nat')).toMatchObject({ hosts: ['kvm1', 'kvm2', 'kvm3'] });
+    for (const [index, name] of [...names.vms, names.free].entries()) {
+      const where = hostsOf[index]!;
+      expect(await run(where, ['virsh', '-q', 'domiflist', name])).toContain(names.net);
+    }
   }, 900_000);
 
   it('refuses at plan a pin, an attachment and a maintenance that contradict the local disk, with no migration warning', async () => {
     const ids = await hostIdsByName();
-    const other = String((await tf.stateAttributes('virtplane_vm', names.vms[1]!)).current_host_id);
+    const other = await runsOn(names.vms[1]!);
     await tf.writeConfig(config({ pinA: `virtplane_host.kvm1.id` }));
     const pinned = await tf.plan([], { allowFailure: true });
     expect(pinned.result.exitCode).toBe(1);
@@ -182,7 +223,21 @@ describe('local and shared dir storage on three hosts', () => {
     const attached = await tf.plan([], { allowFailure: true });
     expect(attached.result.exitCode).toBe(1);
     expect(attached.result.stderr).toContain("The VM's disks are not on that host");
-    expect(other).not.toBe(ids.kvm2);
+    expect(other).not.toBe('kvm2');
+
+    // Placement at plan: a new VM with an existing local disk is planned on the disk's host, known in the plan.
+    await tf.writeConfig(config({ newLocal: true }));
+    const placed = (await tf.planJson()).resource_changes?.find((change) => change.address === `virtplane_vm.e-${tag}`);
+    expect(placed?.change.actions).toEqual(['create']);
+    expect(placed?.change.after?.current_host_id).toBe(ids.kvm2);
+
+    // storage_type = "local" as oVirt means it: host-local dir domains only; this one has a shared domain.
+    await tf.writeConfig(config({ localDatacenter: true }));
+    const local = await tf.plan([], { allowFailure: true });
+    expect(local.result.exitCode).toBe(1);
+    expect(local.result.stderr).toContain('Shared storage in a local data center');
+    expect(local.result.stderr).toContain(names.shared);
+    expect(local.result.stderr).toMatch(/storage_type/);
 
     await tf.writeConfig(config({ maintenanceKvm2: true }));
     const maintenance = await tf.plan([], { allowFailure: true });
@@ -238,7 +293,8 @@ describe('local and shared dir storage on three hosts', () => {
       expect(pools).not.toContain(names.local);
       expect(pools).not.toContain(names.shared);
       const domains = await run(name, ['virsh', '-q', 'list', '--all', '--name']);
-      for (const vmName of names.vms) expect(domains).not.toContain(vmName);
+      for (const vmName of [...names.vms, names.free]) expect(domains).not.toContain(vmName);
+      expect(await run(name, ['virsh', '-q', 'net-list', '--all', '--name'])).not.toContain(names.net);
     }
   }, 300_000);
 });
