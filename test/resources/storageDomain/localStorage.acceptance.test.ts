@@ -250,8 +250,7 @@ describe('local and shared dir storage on three hosts', () => {
 
   it('moves a VM with a shared disk by live migration, announced as such', async () => {
     const ids = await hostIdsByName();
-    const c = String((await tf.stateAttributes('virtplane_vm', names.vms[2]!)).current_host_id);
-    const to = Object.entries(ids).find(([, id]) => id === c)![0];
+    const to = await runsOn(names.vms[2]!);
     // b joins c's host: the group becomes a preference first (an enforcing one would refuse the move).
     const relaxed = (scenario: Scenario): string => config(scenario).replace('enforcing  = true', 'enforcing  = false');
     await tf.writeConfig(relaxed({}));
