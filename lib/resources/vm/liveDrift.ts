@@ -42,7 +42,8 @@ function pendingOf(privateData: PrivateData): Pending | undefined {
 /**
  * A running VM whose definition for the next boot differs from the plan while what runs matches it: an
  * update that rewrites the definition (its `state` is then known after apply, which is what makes
- * Terraform apply it), said as a warning. Nothing to do when the plan changes the VM anyway.
+ * Terraform apply it), said as a warning. Nothing to mark when the plan changes the VM anyway (a stop
+ * included: every update defines the VM from the plan), only said.
  */
 export function planPendingDefinition(
   prior: VmState | null,
@@ -52,9 +53,10 @@ export function planPendingDefinition(
   const pending = pendingOf(privateData);
   const { planned } = result;
   if (prior === null || pending === undefined || result.diagnostics.some((d) => d.severity === 'error')) return { ...result };
-  if (planned.running !== true || isUnknown(planned.vcpus) || isUnknown(planned.memory_mib)) return { ...result };
+  if (isUnknown(planned.vcpus) || isUnknown(planned.memory_mib)) return { ...result };
   if (pending.vcpus === planned.vcpus && pending.memoryMib === planned.memory_mib) return { ...result };
-  const alreadyChanges = planned.vcpus !== prior.vcpus || planned.memory_mib !== prior.memory_mib;
+  // Stopping the VM is an update too (and its next boot is the definition's): said, nothing more to mark.
+  const alreadyChanges = planned.vcpus !== prior.vcpus || planned.memory_mib !== prior.memory_mib || planned.running !== prior.running;
   const warning = warningDiagnostic(
     "The VM's next boot differs from what runs",
     `VM ${JSON.stringify(prior.name)} runs with ${prior.vcpus} vCPU(s) and ${prior.memory_mib} MiB, but its definition (changed outside virtplane) would boot it with ${pending.vcpus} vCPU(s) and ${pending.memoryMib} MiB. The apply writes the definition back to ${String(planned.vcpus)} vCPU(s) and ${String(planned.memory_mib)} MiB${alreadyChanges ? '' : '; the running guest is not restarted'}.`,
