@@ -101,6 +101,7 @@ resource "virtplane_storage_domain" "images" {
   datacenter_id = virtplane_datacenter.dc.id
   type          = "dir"
   path          = "${dir}"
+  host_id       = virtplane_host.kvm1.id
   depends_on    = [virtplane_host.kvm1]
 }
 resource "virtplane_network" "nat" {

@@ -66,7 +66,7 @@ export class DatacenterDataSource extends SchemaDataSource {
     return this.getStringAttribute("description");
   }
 
-  /** shared: storage domains are reachable from every host (iSCSI); local: each host has its own. */
+  /** shared: storage domains of any kind (iSCSI, and dir domains shared by every host or local to one). local: as oVirt's local storage, only host-local dir storage domains (shared = false, each on its host_id): a shared one is refused at plan. */
   get storageType(): string {
     return this.getStringAttribute("storage_type");
   }

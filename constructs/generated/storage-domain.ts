@@ -1,10 +1,10 @@
 // Generated from the provider schema by `virtplane docs`: do not edit by hand.
-import type { TerraformMetaArguments } from '../framework/cdk.js';
+import type { IResolvable, TerraformMetaArguments } from '../framework/cdk.js';
 import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';
 
-/** A storage domain of a data center: a libvirt pool of the same name on every host of the data center, either the LUNs of an iSCSI target (type iscsi, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir). Hosts that join the data center get it; hosts that leave lose it. Removing it never deletes the LUNs or the directory. */
+/** A storage domain of a data center: a libvirt pool of the same name on the hosts that reach it, either the LUNs of an iSCSI target (type iscsi, on every host of the data center, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir): on one host (host_id, its own directory: the default) or, with shared = true, on every host (a directory they all see, NFS-mounted say). Hosts that join the data center get the shared ones; hosts that leave lose them. A VM runs only on a host that has all its disks. Removing it never deletes the LUNs or the directory. */
 export interface StorageDomainConfig {
   /**
    * The storage domain's name, unique in its data center; also its pool's name on each host (renamed in place).
@@ -51,7 +51,7 @@ export interface StorageDomainConfig {
    */
   readonly iqn?: string;
   /**
-   * dir: the directory of the pool on every host (created when missing, never deleted). Changing it replaces the storage domain.
+   * dir: the directory of the pool on its host (or on every host when shared; created when missing, never deleted). Changing it replaces the storage domain.
    *
    * Valid values: An absolute path of letters, digits and . _ + @ : / -
    *
@@ -59,6 +59,18 @@ export interface StorageDomainConfig {
    * @default - unset
    */
   readonly path?: string;
+  /**
+   * dir: true when path is a directory every host of the data center sees (an NFS mount, say): the pool is on every host, and VMs using its disks run on any host and migrate live. false (the default for dir): a directory of host_id alone: the volumes are that host's files, so VMs using them are placed on that host only, and a move elsewhere is refused at plan. iscsi: always true. Changing it replaces the storage domain (except on a storage domain last applied by a virtplane that did not know it).
+   * @default - chosen by the provider (see the description)
+   */
+  readonly shared?: boolean;
+  /**
+   * dir with shared = false: the host (virtplane_host.NAME.id, a host of the data center) whose own directory holds the storage domain. Changing it replaces the storage domain (its files do not move).
+   *
+   * Valid values: The id of a virtplane_host, e.g. virtplane_host.kvm1.id.
+   * @default - unset
+   */
+  readonly hostId?: string;
   /**
    * iscsi: the CHAP user the hosts log in as, when the target requires CHAP (its chap_username).
    * @default - unset
@@ -85,6 +97,8 @@ export const storageDomainSchema: ConstructSchema = {
       "portal": "portal",
       "iqn": "iqn",
       "path": "path",
+      "shared": "shared",
+      "hostId": "host_id",
       "chapUsername": "chap_username",
       "chapPassword": "chap_password"
     },
@@ -152,6 +166,20 @@ export const storageDomainSchema: ConstructSchema = {
         "maxLength": 1000,
         "hint": "An absolute path of letters, digits and . _ + @ : / -"
       },
+      "shared": {
+        "type": [
+          "boolean",
+          "null"
+        ]
+      },
+      "hostId": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        "hint": "The id of a virtplane_host, e.g. virtplane_host.kvm1.id."
+      },
       "chapUsername": {
         "type": [
           "string",
@@ -175,7 +203,7 @@ export const storageDomainSchema: ConstructSchema = {
   }
 };
 
-/** The resource virtplane_storage_domain, with its attributes given by name as in Terraform. A storage domain of a data center: a libvirt pool of the same name on every host of the data center, either the LUNs of an iSCSI target (type iscsi, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir). Hosts that join the data center get it; hosts that leave lose it. Removing it never deletes the LUNs or the directory. */
+/** The resource virtplane_storage_domain, with its attributes given by name as in Terraform. A storage domain of a data center: a libvirt pool of the same name on the hosts that reach it, either the LUNs of an iSCSI target (type iscsi, on every host of the data center, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir): on one host (host_id, its own directory: the default) or, with shared = true, on every host (a directory they all see, NFS-mounted say). Hosts that join the data center get the shared ones; hosts that leave lose them. A VM runs only on a host that has all its disks. Removing it never deletes the LUNs or the directory. */
 export class StorageDomainResource extends SchemaResource {
   static readonly tfResourceType = "virtplane_storage_domain";
 
@@ -218,9 +246,19 @@ export class StorageDomainResource extends SchemaResource {
     return this.getStringAttribute("iqn");
   }
 
-  /** dir: the directory of the pool on every host (created when missing, never deleted). Changing it replaces the storage domain. */
+  /** dir: the directory of the pool on its host (or on every host when shared; created when missing, never deleted). Changing it replaces the storage domain. */
   get path(): string {
     return this.getStringAttribute("path");
+  }
+
+  /** dir: true when path is a directory every host of the data center sees (an NFS mount, say): the pool is on every host, and VMs using its disks run on any host and migrate live. false (the default for dir): a directory of host_id alone: the volumes are that host's files, so VMs using them are placed on that host only, and a move elsewhere is refused at plan. iscsi: always true. Changing it replaces the storage domain (except on a storage domain last applied by a virtplane that did not know it). */
+  get shared(): IResolvable {
+    return this.getBooleanAttribute("shared");
+  }
+
+  /** dir with shared = false: the host (virtplane_host.NAME.id, a host of the data center) whose own directory holds the storage domain. Changing it replaces the storage domain (its files do not move). */
+  get hostId(): string {
+    return this.getStringAttribute("host_id");
   }
 
   /** iscsi: the CHAP user the hosts log in as, when the target requires CHAP (its chap_username). */

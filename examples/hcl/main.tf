@@ -113,6 +113,9 @@ resource "virtplane_storage_domain" "images" {
   datacenter_id = virtplane_datacenter.default.id
   type          = "dir"
   path          = "${local.lab.sharedDirectory}/${var.name_prefix}images"
+  # A directory every host sees at that path (the lab's stand-in for an NFS mount): VMs using it run and
+  # migrate anywhere. Without shared = true a dir domain is one host's own directory (host_id).
+  shared = true
 
   depends_on = [virtplane_host.kvm]
 }

@@ -87,8 +87,14 @@ export class SeedLab extends TerraformStack {
       luns: [1, 2, 3].map((lun) => ({ lun, sizeMib: GUEST_DISK_MIB })),
     });
     const san = dataCenter.addStorageDomain('san', { name: `${prefix}seed-san`, type: 'iscsi', iscsiTarget: target });
-    // Images, templates and the guests' cloud-init seeds live in a directory all hosts share.
-    const images = dataCenter.addStorageDomain('images', { name: `${prefix}seed-images`, type: 'dir', path: `${sharedDirectory}/${prefix}seed-images` });
+    // Images, templates and the guests' cloud-init seeds live in a directory all hosts share (shared: true;
+    // without it a dir domain is one host's own directory, given as `host`).
+    const images = dataCenter.addStorageDomain('images', {
+      name: `${prefix}seed-images`,
+      type: 'dir',
+      path: `${sharedDirectory}/${prefix}seed-images`,
+      shared: true,
+    });
     const lan = dataCenter.addNetwork('lan', { name: `${prefix}seed-lan`, mode: 'nat', cidr: options.lanCidr });
 
     const debian = new Image(this, 'debian-12', { name: 'debian-12', storageDomain: images, source: guestImage.path, sha256: guestImage.sha256 });

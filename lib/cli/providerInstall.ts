@@ -1,5 +1,5 @@
 import { chmod, lstat, readFile, rename, rmdir, unlink, writeFile, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findPackageRoot } from '../util/packageRoot.js';
@@ -8,13 +8,22 @@ import { findPackageRoot } from '../util/packageRoot.js';
 export const PROVIDER_HOSTNAME = 'registry.terraform.io';
 export const PROVIDER_NAMESPACE = 'virtplane';
 export const PROVIDER_TYPE = 'virtplane';
-export const PROVIDER_VERSION = '0.1.0';
+/** This package's version: each version has its own launcher, so installing one never replaces another's. */
+export const PROVIDER_VERSION = (JSON.parse(readFileSync(join(findPackageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
+/** A project's pointer to the virtplane it uses (written by `provider install --project DIR`). */
+export const PROJECT_POINTER = join('.virtplane', 'provider-entry');
 
 interface ProviderInstallOptions {
   /** The plugins folder; default Terraform's implied local mirror, $HOME/.terraform.d/plugins. */
   readonly pluginsDir?: string;
-  /** The provider's entry point; default the launcher of the bundle `npm run build` makes (dist/provider/). */
+  /**
+   * A launcher pinned to this compiled provider entry point (a test's own mirror). Default: the launcher
+   * that finds the virtplane of Terraform's working directory at each start (see resolvingLauncherScript).
+   */
   readonly entryPoint?: string;
+  /** Also point the project in this folder (and its subfolders) at this package's provider. */
+  readonly project?: string;
   /** How the launcher starts node; default `node` from the PATH Terraform passes on. */
   readonly nodeCommand?: string;
   /** Replace a file at the launcher's path that virtplane did not write. */
@@ -25,7 +34,10 @@ interface ProviderInstallOptions {
 
 interface ProviderInstallResult {
   readonly launcherPath: string;
+  /** What the launcher runs: a path, or how it finds one. */
   readonly entryPoint: string;
+  /** The project pointer written (with `project`). */
+  readonly pointerPath?: string;
   /** False when an identical launcher was already there (Terraform's lock hash is unchanged). */
   readonly changed: boolean;
 }
@@ -62,9 +74,11 @@ export function providerLauncherPath(options: Pick<ProviderInstallOptions, 'plug
   );
 }
 
-/** One bundled file, started from V8's code cache (scripts/build-provider.mjs). */
+/** The bundle's launcher in a package (one bundled file, started from V8's code cache: scripts/build-provider.mjs). */
+export const BUNDLE_ENTRY = join('dist', 'provider', 'virtplane-provider.cjs');
+
 export function defaultEntryPoint(): string {
-  return join(findPackageRoot(), 'dist', 'provider', 'virtplane-provider.cjs');
+  return join(findPackageRoot(), BUNDLE_ENTRY);
 }
 
 /**
@@ -76,15 +90,55 @@ function launcherScript(entryPoint: string, nodeCommand = 'node'): string {
   return `#!/bin/sh\n${LAUNCHER_MARK}\nexec ${shellQuote(nodeCommand)} ${shellQuote(entryPoint)} "$@"\n`;
 }
 
+export const RESOLVING_ENTRY =
+  'the virtplane of the working directory (a .virtplane/provider-entry, node_modules/virtplane or a virtplane checkout, found upward)';
+
+/**
+ * The machine-wide launcher: the same bytes whichever checkout installs it (so a second checkout or
+ * project never changes the hash in another's lock file), and at each start it runs the provider of
+ * the virtplane Terraform's working directory belongs to (Terraform starts providers there; cdktf runs
+ * Terraform in cdktf.out/stacks/NAME, inside its project): the nearest folder upward with a
+ * .virtplane/provider-entry (`provider install --project DIR`), a node_modules/virtplane (the package
+ * installed in a project), or a virtplane checkout itself (its package.json and dist/). Two checkouts
+ * with different code thus each run their own.
+ */
+export function resolvingLauncherScript(nodeCommand = 'node'): string {
+  return `#!/bin/sh
+${LAUNCHER_MARK} (virtplane/virtplane ${PROVIDER_VERSION}): runs the virtplane of Terraform's working directory.
+entry=
+dir=$(pwd -P)
+while :; do
+  if [ -f "$dir/${PROJECT_POINTER}" ]; then entry=$(cat "$dir/${PROJECT_POINTER}"); break; fi
+  if [ -f "$dir/node_modules/virtplane/${BUNDLE_ENTRY}" ]; then entry="$dir/node_modules/virtplane/${BUNDLE_ENTRY}"; break; fi
+  if [ -f "$dir/${BUNDLE_ENTRY}" ] && grep -q '"name": *"virtplane"' "$dir/package.json" 2>/dev/null; then entry="$dir/${BUNDLE_ENTRY}"; break; fi
+  [ "$dir" = / ] && break
+  dir=$(dirname "$dir")
+done
+if [ -z "$entry" ] || [ ! -f "$entry" ]; then
+  echo "virtplane provider: no virtplane for $(pwd -P)\${entry:+ ($entry is missing: rebuild it with npm run build)}. Install virtplane in the project (npm install virtplane), or run 'virtplane provider install --project DIR' from the virtplane to use." >&2
+  exit 1
+fi
+exec ${shellQuote(nodeCommand)} "$entry" "$@"
+`;
+}
+
 export async function installProvider(options: ProviderInstallOptions = {}): Promise<ProviderInstallResult> {
   const entryPoint = resolve(options.entryPoint ?? defaultEntryPoint());
   if (!existsSync(entryPoint)) {
     throw new ProviderInstallError(`The provider is not built: ${entryPoint} does not exist. Run \`npm run build\` first.`);
   }
+  let pointerPath: string | undefined;
+  if (options.project !== undefined) {
+    pointerPath = join(resolve(options.project), PROJECT_POINTER);
+    await mkdir(dirname(pointerPath), { recursive: true });
+    await writeFile(pointerPath, `${entryPoint}\n`);
+  }
   const launcherPath = providerLauncherPath(options);
-  const script = launcherScript(entryPoint, options.nodeCommand);
+  const pinned = options.entryPoint !== undefined;
+  const script = pinned ? launcherScript(entryPoint, options.nodeCommand) : resolvingLauncherScript(options.nodeCommand);
+  const shown = pinned ? entryPoint : RESOLVING_ENTRY;
   const existing = await readIfFile(launcherPath);
-  if (existing === script) return { launcherPath, entryPoint, changed: false };
+  if (existing === script) return { launcherPath, entryPoint: shown, changed: false, ...(pointerPath === undefined ? {} : { pointerPath }) };
   if (existing !== undefined && !existing.includes(LAUNCHER_MARK) && options.force !== true) {
     throw new ProviderInstallError(`${launcherPath} exists and was not written by virtplane; pass force to replace it.`);
   }
@@ -94,7 +148,7 @@ export async function installProvider(options: ProviderInstallOptions = {}): Pro
   await writeFile(temporary, script, { mode: 0o755 });
   await chmod(temporary, 0o755);
   await rename(temporary, launcherPath);
-  return { launcherPath, entryPoint, changed: true };
+  return { launcherPath, entryPoint: shown, changed: true, ...(pointerPath === undefined ? {} : { pointerPath }) };
 }
 
 interface ProviderUninstallResult {

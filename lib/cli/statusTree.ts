@@ -100,7 +100,9 @@ export function renderStatusTree(snapshot: PlatformSnapshot, views: ReadonlyMap<
     for (const domain of datacenter.storageDomains) {
       const where = domain.type === 'dir' ? domain.path : `${domain.iqn} at ${domain.portal}`;
       const presence = options.readings ? live(storageDomainPresence(datacenter, domain, options.readings)) : '';
-      lines.push(`  storage domain ${domain.name}: ${domain.type} ${where ?? '?'}${presence}`);
+      const owner = datacenter.clusters.flatMap((cluster) => cluster.hosts).find((host) => host.row.id === domain.hostId)?.row.name ?? domain.hostId;
+      const local = domain.type === 'dir' && !domain.shared ? ` (local to ${owner ?? '?'})` : '';
+      lines.push(`  storage domain ${domain.name}: ${domain.type} ${where ?? '?'}${local}${presence}`);
     }
     for (const network of datacenter.networks) {
       const where = network.mode === 'bridge' ? `on ${network.bridge ?? '?'}` : (network.cidr ?? 'no subnet');

@@ -177,9 +177,11 @@ function presence<T>(
   objectsOf: (reading: Extract<HostReading, { kind: 'read' }>) => readonly T[],
   isFor: (object: T) => boolean,
   stateOf: (object: T) => string,
+  onHost: (hostId: string) => boolean = () => true,
 ): string {
   const groups = new Map<string, string[]>();
   for (const host of datacenter.clusters.flatMap((cluster) => cluster.hosts)) {
+    if (!onHost(host.row.id)) continue;
     const reading = readings.get(host.row.id);
     if (reading?.kind !== 'read') continue;
     const found = objectsOf(reading).find(isFor);
@@ -221,5 +223,7 @@ export function storageDomainPresence(datacenter: SnapshotDatacenter, domain: St
     (reading) => reading.inventory.pools,
     (found) => ownedBy(poolOwner(found), domain.id),
     (found) => (found.state === 'running' ? 'active' : found.state),
+    // A local dir domain belongs on its own host only.
+    (hostId) => domain.shared || domain.hostId === hostId,
   );
 }

@@ -32,8 +32,14 @@ export const COMMAND_USAGE = {
   example: terraform plan -json -out=tfplan > plan.log && terraform show -json tfplan > plan.json && virtplane plan-report plan.json --log plan.log`,
   docs: `usage: virtplane docs [--check]
   writes docs/reference.md, constructs/generated/ and README's reference table from the schemas (--check: only compare)`,
-  provider: `usage: virtplane provider install [--plugins-dir DIR] [--force]
-       virtplane provider uninstall [--plugins-dir DIR]`,
+  provider: `usage: virtplane provider install [--project DIR] [--plugins-dir DIR] [--force]
+       virtplane provider uninstall [--plugins-dir DIR]
+  install: registers virtplane/virtplane VERSION (this package's) in Terraform's implied local mirror
+  (~/.terraform.d/plugins), one launcher per version, the same bytes from every checkout: at each start it
+  runs the virtplane of Terraform's working directory (a virtplane checkout or node_modules/virtplane found
+  upward), so projects and checkouts never run each other's code nor break each other's lock files.
+  --project DIR   also points DIR (and its subfolders, cdktf.out too) at this virtplane: for a project
+                  outside any checkout (writes DIR/.virtplane/provider-entry)`,
 } as const;
 
 export type CommandName = keyof typeof COMMAND_USAGE;

@@ -11,3 +11,4 @@ export * from './schema.js';
 export * from './terraformTypes.js';
 export * from './validation.js';
 export * from './values.js';
+export * from './warningsOnce.js';

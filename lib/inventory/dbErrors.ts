@@ -40,6 +40,7 @@ const FOREIGN_KEYS: Readonly<Record<string, { readonly parent: EntityKind; reado
   clusters_datacenter_fk: { parent: 'datacenter', children: 'clusters' },
   networks_datacenter_fk: { parent: 'datacenter', children: 'networks' },
   storage_domains_datacenter_fk: { parent: 'datacenter', children: 'storage domains' },
+  storage_domains_host_fk: { parent: 'host', children: 'local storage domains' },
   hosts_cluster_fk: { parent: 'cluster', children: 'hosts' },
   vm_placements_cluster_fk: { parent: 'cluster', children: 'VMs' },
   vm_placements_host_fk: { parent: 'host', children: 'VMs' },

@@ -135,6 +135,10 @@ export interface StorageDomain extends Timestamps, WorkspaceMark {
   readonly portal: string | null;
   readonly iqn: string | null;
   readonly path: string | null;
+  /** dir: true when every host of the data center sees the directory; false: only `hostId` has it. iscsi: true. */
+  readonly shared: boolean;
+  /** The one host of a local (not shared) dir domain; null otherwise. */
+  readonly hostId: Uuid | null;
 }
 
 export interface StorageDomainInput extends WorkspaceMarkInput {
@@ -146,6 +150,8 @@ export interface StorageDomainInput extends WorkspaceMarkInput {
   readonly portal?: string | null;
   readonly iqn?: string | null;
   readonly path?: string | null;
+  readonly shared?: boolean;
+  readonly hostId?: Uuid | null;
 }
 
 /** A virtplane disk as the inventory knows it (its id is STORAGE_DOMAIN_ID/FILE or STORAGE_DOMAIN_ID/lun/N). */

@@ -1,4 +1,4 @@
-import type { AnyDataSourceDefinition, AnyResourceDefinition } from '../framework/index.js';
+import { withWarningsOncePerRun, type AnyDataSourceDefinition, type AnyResourceDefinition } from '../framework/index.js';
 import { affinityGroupResource } from './affinityGroup/index.js';
 import { clusterDataSource, clusterResource } from './cluster/index.js';
 import { clusterCapacityDataSource } from './clusterCapacity/index.js';
@@ -18,19 +18,23 @@ import { vmResource } from './vm/index.js';
  * index.ts of its folder, lib/resources/<type>/) and it appears in the provider schema, validation,
  * docs and constructs.
  */
-export const resources: readonly AnyResourceDefinition<ProviderContext>[] = [
-  datacenterResource,
-  clusterResource,
-  hostResource,
-  networkResource,
-  iscsiTargetResource,
-  storageDomainResource,
-  imageResource,
-  templateResource,
-  diskResource,
-  vmResource,
-  affinityGroupResource,
-];
+export const resources: readonly AnyResourceDefinition<ProviderContext>[] = (
+  [
+    datacenterResource,
+    clusterResource,
+    hostResource,
+    networkResource,
+    iscsiTargetResource,
+    storageDomainResource,
+    imageResource,
+    templateResource,
+    diskResource,
+    vmResource,
+    affinityGroupResource,
+  ] as AnyResourceDefinition<ProviderContext>[]
+)
+  // A plan's warnings once per Terraform run: the apply plans again, and would print them a second time.
+  .map((definition) => withWarningsOncePerRun(definition));
 
 export const dataSources: readonly AnyDataSourceDefinition<ProviderContext>[] = [
   datacenterDataSource,

@@ -4,7 +4,10 @@
  * on a scheduler snapshot, all or nothing. VMs created later are placed by the scheduler, which honours
  * the group from then on.
  */
-import { placeVm, withPlacement, type SchedulingAffinityGroup, type SchedulingPlacement, type SchedulingSnapshot } from './index.js';
+import { placeVm, withPlacement, type PlacementRequest, type SchedulingAffinityGroup, type SchedulingPlacement, type SchedulingSnapshot } from './index.js';
+
+/** Where a member may run at all (the hosts that have its disks), by VM id; absent: anywhere. */
+export type MemberLimits = ReadonlyMap<string, Pick<PlacementRequest, 'allowedHostIds' | 'storageNote'>>;
 
 export interface AffinityMove {
   readonly vmId: string;
@@ -32,12 +35,14 @@ function gatheringHosts(members: readonly SchedulingPlacement[], snapshot: Sched
 /**
  * The moves that make the placed members of `group` obey it (nothing for a non-enforcing group: a
  * preference only guides new placements). The snapshot's version of the group is replaced by `group`.
+ * `limits`: members that can run only where their disks are (host-local storage) never move off them.
  */
-export function planAffinityMoves(group: SchedulingAffinityGroup, snapshot: SchedulingSnapshot): AffinityMovePlan {
+export function planAffinityMoves(group: SchedulingAffinityGroup, snapshot: SchedulingSnapshot, limits: MemberLimits = new Map()): AffinityMovePlan {
   if (!group.enforcing) return { ok: true, moves: [] };
   const withGroup: SchedulingSnapshot = { ...snapshot, affinityGroups: [...snapshot.affinityGroups.filter((other) => other.id !== group.id), group] };
   const members = snapshot.placements.filter((placement) => placement.vmId !== undefined && group.vmIds.includes(placement.vmId)).sort(byName);
   const hostName = (id: string): string => snapshot.hosts.find((host) => host.id === id)?.name ?? id;
+  const limitOf = (member: SchedulingPlacement): Pick<PlacementRequest, 'allowedHostIds' | 'storageNote'> => limits.get(member.vmId ?? '') ?? {};
   const moveOf = (member: SchedulingPlacement, toHostId: string): AffinityMove => ({
     vmId: member.vmId ?? '',
     name: member.name,
@@ -54,7 +59,10 @@ export function planAffinityMoves(group: SchedulingAffinityGroup, snapshot: Sche
       const moves: AffinityMove[] = [];
       let failure: string | undefined;
       for (const member of members) {
-        const result = placeVm({ vmId: member.vmId, name: member.name, memoryMib: member.memoryMib, vcpus: member.vcpus, pinnedHostId: candidate }, working);
+        const result = placeVm(
+          { vmId: member.vmId, name: member.name, memoryMib: member.memoryMib, vcpus: member.vcpus, pinnedHostId: candidate, ...limitOf(member) },
+          working,
+        );
         if (!result.ok) {
           failure = result.message;
           break;
@@ -71,10 +79,19 @@ export function planAffinityMoves(group: SchedulingAffinityGroup, snapshot: Sche
     };
   }
 
-  let working = withGroup;
+  // Members tied to their hosts go first, judged without the free ones (which are placed after them,
+  // staying where they are when they can): so a free member moves, never a tied one. Without tied
+  // members, members are taken by name with the others where they run: the first that shares a host moves.
+  const tied = members.filter((member) => limitOf(member).allowedHostIds !== undefined);
+  const free = members.filter((member) => !tied.includes(member));
+  let working: SchedulingSnapshot =
+    tied.length === 0 ? withGroup : { ...withGroup, placements: withGroup.placements.filter((placement) => !free.includes(placement)) };
   const moves: AffinityMove[] = [];
-  for (const member of members) {
-    const result = placeVm({ vmId: member.vmId, name: member.name, memoryMib: member.memoryMib, vcpus: member.vcpus, currentHostId: member.hostId }, working);
+  for (const member of [...tied, ...free]) {
+    const result = placeVm(
+      { vmId: member.vmId, name: member.name, memoryMib: member.memoryMib, vcpus: member.vcpus, currentHostId: member.hostId, ...limitOf(member) },
+      working,
+    );
     if (!result.ok) return { ok: false, message: `negative group ${JSON.stringify(group.name)} cannot be enforced: ${result.message}` };
     working = withPlacement(working, result);
     if (result.hostId !== member.hostId) moves.push(moveOf(member, result.hostId));

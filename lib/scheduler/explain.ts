@@ -17,6 +17,8 @@ function describeReason(reason: HostRejectionReason): string {
       const kind = `enforcing ${reason.positive ? 'positive' : 'negative'} affinity group ${JSON.stringify(reason.groupName)}`;
       return `is excluded by ${kind} (${reason.detail})`;
     }
+    case 'storage':
+      return `lacks the VM's disks (${reason.detail})`;
     case 'memory':
       return reason.freeMib < 0 ? `has no memory free (already ${-reason.freeMib} MiB over)` : `has ${reason.freeMib} MiB free`;
   }

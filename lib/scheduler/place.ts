@@ -47,6 +47,8 @@ function judgeHost(host: SchedulingHost, load: HostLoad, request: PlacementReque
   if (host.maintenance) reasons.push({ kind: 'maintenance' });
   if (!host.reachable) reasons.push({ kind: 'unreachable' });
   if (host.memoryMib === null) reasons.push({ kind: 'no_facts' });
+  if (request.allowedHostIds !== undefined && !request.allowedHostIds.includes(host.id))
+    reasons.push({ kind: 'storage', detail: request.storageNote ?? "the VM's disks are not on it" });
   const usable = reasons.length === 0;
 
   const breaches = affinityBreaches(rules, host.id);

@@ -70,6 +70,12 @@ export interface PlacementRequest {
   readonly pinnedHostId?: Uuid;
   /** Where the VM runs now: it stays there unless it must move. */
   readonly currentHostId?: Uuid;
+  /**
+   * The only hosts the VM may run on (those that have all its disks: a host-local storage domain is on
+   * one host); absent: any host. `storageNote` says why, for the refusal of the others.
+   */
+  readonly allowedHostIds?: readonly Uuid[];
+  readonly storageNote?: string;
 }
 
 /** pinned: the user's host; stays: the host it runs on; scheduled: chosen by the cluster's policy. */
@@ -105,7 +111,9 @@ export type HostRejectionReason =
       /** The rule's explanation for this host, e.g. `it runs db1`. */
       readonly detail: string;
     }
-  | { readonly kind: 'memory'; readonly freeMib: number; readonly shortMib: number };
+  | { readonly kind: 'memory'; readonly freeMib: number; readonly shortMib: number }
+  /** The VM's disks are not on the host (`detail`: which storage domain is where). */
+  | { readonly kind: 'storage'; readonly detail: string };
 
 export interface HostRejection {
   readonly hostId: Uuid;

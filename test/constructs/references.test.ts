@@ -259,6 +259,7 @@ function wrongKindsDoNotCompile(): void {
     name: 'san2',
     type: 'dir',
     path: '/srv/san2',
+    shared: true,
   });
 
   // Objects of no kind: a bare id, the untyped fromId, a storage domain where a disk goes.

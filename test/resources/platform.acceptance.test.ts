@@ -195,12 +195,13 @@ output "policy" { value = data.virtplane_cluster.main.scheduling_policy }
   });
 
   it('refuses a host whose key is not the pinned one, on host_key, and creates nothing', async () => {
-    const kvm1 = lab.lab.hosts[0]!;
+    // A machine no host of the inventory is registered at (an address already taken is refused at plan).
+    const machine = lab.lab.storage;
     await tf.writeConfig(
       `resource "virtplane_host" "impostor" {
   name       = "impostor"
   cluster_id = virtplane_cluster.main.id
-  address    = ${hclString(kvm1.address)}
+  address    = ${hclString(machine.address)}
   port       = 22
   host_key   = ${hclString(lab.lab.hosts[1]!.hostKey)}
 }

@@ -125,7 +125,10 @@ describe('plan-time checks', () => {
       chap_username: null,
       chap_password: null,
       hosts: null,
+      shared: null,
+      host_id: null,
     };
+    const host = '11111111-2222-4333-8444-555555555555';
     expect(validateStorageDomainConfig(base)).toEqual([]);
     expect(validateStorageDomainConfig({ ...base, iscsi_target_id: null, portal: '10.0.0.2:3260', iqn: 'iqn.2025-01.com.example:s1' })).toEqual([]);
     expect(summaries(validateStorageDomainConfig({ ...base, iscsi_target_id: null }))).toEqual(['Missing target @ ["portal"]']);
@@ -134,10 +137,22 @@ describe('plan-time checks', () => {
       'Invalid value for iscsi_target_id @ ["iscsi_target_id"]',
     ]);
     expect(summaries(validateStorageDomainConfig({ ...base, chap_username: 'u' }))).toEqual(['Incomplete CHAP credentials @ ["chap_password"]']);
-    expect(summaries(validateStorageDomainConfig({ ...base, type: 'dir', iscsi_target_id: null }))).toEqual(['Missing path @ ["path"]']);
-    expect(summaries(validateStorageDomainConfig({ ...base, type: 'dir', path: '/srv/a//b' }))).toEqual([
+    expect(summaries(validateStorageDomainConfig({ ...base, type: 'dir', iscsi_target_id: null, host_id: host }))).toEqual(['Missing path @ ["path"]']);
+    expect(summaries(validateStorageDomainConfig({ ...base, type: 'dir', path: '/srv/a//b', shared: true }))).toEqual([
       'Invalid value for path @ ["path"]',
       'iscsi_target_id not used by a dir storage domain @ ["iscsi_target_id"]',
+    ]);
+    // A dir domain is one host's directory unless declared shared; iSCSI is always shared.
+    const dir = { ...base, type: 'dir', iscsi_target_id: null, path: '/srv/images' };
+    expect(summaries(validateStorageDomainConfig(dir))).toEqual(['Missing host_id @ ["host_id"]']);
+    expect(validateStorageDomainConfig({ ...dir, host_id: host })).toEqual([]);
+    expect(validateStorageDomainConfig({ ...dir, shared: true })).toEqual([]);
+    expect(summaries(validateStorageDomainConfig({ ...dir, shared: true, host_id: host }))).toEqual([
+      'host_id not used by a shared storage domain @ ["host_id"]',
+    ]);
+    expect(summaries(validateStorageDomainConfig({ ...base, shared: false, host_id: host }))).toEqual([
+      'An iscsi storage domain is shared @ ["shared"]',
+      'host_id not used by an iscsi storage domain @ ["host_id"]',
     ]);
   });
 

@@ -481,7 +481,31 @@ const TIE_CASES: readonly Case[] = [
   },
 ];
 
-const ALL_CASES = [...POLICY_CASES, ...CAPACITY_CASES, ...PIN_AND_CURRENT_CASES, ...AFFINITY_CASES, ...MESSAGE_CASES, ...TIE_CASES];
+const STORAGE_CASES: readonly Case[] = [
+  {
+    title: 'a VM with disks of a host-local storage domain goes to that host only, whatever the policy prefers',
+    snapshot: snapshot({ hosts: [host('kvm1', 4096), host('kvm2', 8192), host('kvm3', 8192)], placements: [vm('a', 'kvm1', 2048)] }),
+    request: request('web', 512, { allowedHostIds: [hostId('kvm1')], storageNote: 'storage domain local1 is local to kvm1' }),
+    host: 'kvm1',
+  },
+  {
+    title: "a pin to a host without the VM's disks is refused, saying where they are",
+    snapshot: snapshot({ hosts: [host('kvm1', 4096), host('kvm2', 4096)] }),
+    request: request('web', 512, { pinnedHostId: hostId('kvm2'), allowedHostIds: [hostId('kvm1')], storageNote: 'storage domain local1 is local to kvm1' }),
+    fails: {
+      code: 'pinned_host_unusable',
+      message: /pinned to host kvm2 .*lacks the VM's disks \(storage domain local1 is local to kvm1\)/,
+    },
+  },
+  {
+    title: 'disks on two hosts: no host has them all',
+    snapshot: snapshot({ hosts: [host('kvm1', 4096), host('kvm2', 4096)] }),
+    request: request('web', 512, { allowedHostIds: [], storageNote: 'storage domain a is local to kvm1, storage domain b is local to kvm2' }),
+    fails: { code: 'no_host', message: /kvm1 lacks the VM's disks .* kvm2 lacks the VM's disks/ },
+  },
+];
+
+const ALL_CASES = [...POLICY_CASES, ...CAPACITY_CASES, ...PIN_AND_CURRENT_CASES, ...AFFINITY_CASES, ...MESSAGE_CASES, ...TIE_CASES, ...STORAGE_CASES];
 
 function verify(testCase: Case, result: PlacementResult): void {
   if (testCase.host !== undefined) expect(placedOn(result).hostName).toBe(testCase.host);

@@ -13,8 +13,13 @@ export interface TestLab extends LabEndpoints {
 
 let shared: Promise<TestLab> | undefined;
 
-export function useLab(): Promise<TestLab> {
-  shared ??= labUp(labOptionsFromEnvironment(), (message) => process.stderr.write(`[lab] ${message}\n`)).then(({ lab }) => ({ lab, ...labEndpoints(lab) }));
+/**
+ * `hosts`: a test that needs more hypervisors than the default two brings the lab up with that many
+ * (the next file that asks for the default takes it back to two).
+ */
+export function useLab(options: { readonly hosts?: number } = {}): Promise<TestLab> {
+  const lab = { ...labOptionsFromEnvironment(), ...(options.hosts === undefined ? {} : { hosts: options.hosts }) };
+  shared ??= labUp(lab, (message) => process.stderr.write(`[lab] ${message}\n`)).then(({ lab }) => ({ lab, ...labEndpoints(lab) }));
   return shared;
 }
 

@@ -48,6 +48,12 @@ export interface BulkDomain {
   readonly xml: string;
   readonly model?: DomainModel;
   readonly parseError?: string;
+  /**
+   * What the running guest has now (`dominfo`), which live changes made outside the persistent
+   * definition (virsh setvcpus/setmem --live) make differ from `model`; absent for a domain that is
+   * not running.
+   */
+  readonly live?: { readonly vcpus: number; readonly memoryMiB: number };
 }
 
 /** An address libvirt's dnsmasq handed out on a network of this host. */
@@ -114,7 +120,7 @@ bulk_read() {
     fi
     case $word in *[!0-9a-f-]*) continue ;; esac
     case $kind in
-      domain) cmds="$cmds; echo $b domain $word; domstate --reason --domain $word; echo $b domain-xml $word; dumpxml --inactive --domain $word" ;;
+      domain) cmds="$cmds; echo $b domain $word; domstate --reason --domain $word; echo $b domain-xml $word; dumpxml --inactive --domain $word; echo $b domain-info $word; dominfo --domain $word" ;;
       network) cmds="$cmds; echo $b network $word; net-info --network $word; echo $b network-xml $word; net-dumpxml --inactive --network $word; echo $b network-leases $word; net-dhcp-leases --network $word" ;;
       pool) cmds="$cmds; echo $b pool $word; pool-info --bytes --pool $word; echo $b pool-xml $word; pool-dumpxml --inactive --pool $word" ;;
     esac
@@ -211,6 +217,14 @@ function nameIn(xml: string): string {
   }
 }
 
+/** `dominfo` of a running domain: its vCPUs and its memory now (KiB). */
+function liveFigures(text: string): { vcpus: number; memoryMiB: number } | undefined {
+  const info = infoFields(text);
+  const vcpus = Number(info.get('CPU(s)'));
+  const memoryKiB = Number(/^(\d+)/.exec(info.get('Used memory') ?? '')?.[1]);
+  return Number.isFinite(vcpus) && vcpus > 0 && Number.isFinite(memoryKiB) && memoryKiB > 0 ? { vcpus, memoryMiB: Math.floor(memoryKiB / 1024) } : undefined;
+}
+
 interface BulkReadOptions {
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
@@ -244,13 +258,16 @@ export async function readHostInventory(host: LibvirtHost, options: BulkReadOpti
     }
     const stateMatch = /^(.*?)(?: \((.*)\))?$/.exec(section.text.split('\n')[0] ?? '');
     const parsed = parseWith(() => parseDomainXml(xml).model);
+    const state = (stateMatch?.[1] ?? 'no state') as DomainState;
+    const live = state === 'shut off' ? undefined : liveFigures(find('domain-info', uuid)?.text ?? '');
     domains.push({
       uuid,
       name: parsed.model?.name ?? nameIn(xml),
-      state: (stateMatch?.[1] ?? 'no state') as DomainState,
+      state,
       ...(stateMatch?.[2] === undefined ? {} : { stateReason: stateMatch[2] }),
       xml,
       ...parsed,
+      ...(live === undefined ? {} : { live }),
     });
   }
 

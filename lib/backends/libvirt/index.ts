@@ -77,11 +77,20 @@ export { attachDisk, attachInterface, detachDisk, detachInterface } from './devi
 
 export { resizeRunningDomain } from './domainResources.js';
 
-export { defineNetwork, destroyNetwork, lookupNetwork, requireNetwork, setNetworkAutostart, startNetwork, undefineNetwork } from './networks.js';
+export {
+  defineNetwork,
+  destroyNetwork,
+  hostBridgeExists,
+  lookupNetwork,
+  requireNetwork,
+  setNetworkAutostart,
+  startNetwork,
+  undefineNetwork,
+} from './networks.js';
 
 export { buildPool, definePool, destroyPool, lookupPool, refreshPool, requirePool, setPoolAutostart, startPool, undefinePool } from './pools.js';
 export type { PoolState } from './pools.js';
-export { createVolume, deleteVolume, growVolume, lookupVolume } from './volumes.js';
+export { createVolume, deleteVolume, growVolume, growVolumeLive, lookupVolume } from './volumes.js';
 export { deleteIscsiSecret, findIscsiSecret, setIscsiSecret } from './secrets.js';
 
 export { parseDhcpLeases, readHostInventory } from './bulkRead.js';

@@ -47,6 +47,12 @@ interface LiveMigrationOptions {
   readonly encryption?: MigrationEncryption;
   /** The target host itself: lets a failed migration remove a half-made copy there. */
   readonly targetHost?: LibvirtHost;
+  /**
+   * The caller knows that the hosts see the same disk files (a directory declared shared, which libvirt
+   * cannot tell from a local one unless it is NFS and the like): `--unsafe` skips libvirt's refusal
+   * ("Unsafe migration: Migration without shared storage is unsafe").
+   */
+  readonly filesShared?: boolean;
 }
 
 /** Where the guest is after a failed migration was cleaned up. */
@@ -87,6 +93,7 @@ export async function migrateDomainLive(source: LibvirtHost, ref: string, target
   if (encryption === 'tunnelled') args.push('--p2p', '--tunnelled');
   else args.push('--migrateuri', `tcp://${hostForUri(target.migrationAddress)}`);
   if (encryption === 'tls') args.push('--tls');
+  if (options.filesShared === true) args.push('--unsafe');
   if (options.bandwidthMiBps !== undefined) {
     if (!Number.isInteger(options.bandwidthMiBps) || options.bandwidthMiBps < 1) {
       throw new LibvirtOperationError(source.name, `migration bandwidth must be a positive whole number of MiB/s, not ${options.bandwidthMiBps}`);

@@ -106,3 +106,14 @@ export async function undefineNetwork(host: LibvirtHost, ref: string): Promise<b
   await virsh(host, ['net-undefine', '--network', existing.uuid]);
   return true;
 }
+
+const INTERFACE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$/;
+
+/** True when the host has a network bridge of that name (a Linux bridge, or an Open vSwitch one seen by the kernel). */
+export async function hostBridgeExists(host: LibvirtHost, name: string): Promise<boolean> {
+  if (!INTERFACE_NAME.test(name)) return false;
+  const result = await host.exec(['sh', '-c', 'test -d "/sys/class/net/$1/bridge" || test -d "/sys/class/net/$1" -a -e "/sys/class/net/$1/ovs"', 'sh', name], {
+    allowExitCodes: [1],
+  });
+  return result.exitCode === 0;
+}

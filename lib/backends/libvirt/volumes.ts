@@ -49,6 +49,20 @@ export async function growVolume(host: LibvirtHost, pool: string, name: string, 
   return (await lookupVolume(host, pool, name)) ?? volume;
 }
 
+/**
+ * Grows a volume that a running domain has open, through that domain's QEMU (`virsh blockresize`): QEMU
+ * holds the image's write lock (qemu-img cannot touch a qcow2 in use) and the guest sees the new size at
+ * once. `path` is the volume's file as the domain opens it.
+ */
+export async function growVolumeLive(host: LibvirtHost, domainRef: string, pool: string, name: string, path: string, capacityMiB: number): Promise<void> {
+  const volume = await lookupVolume(host, pool, name);
+  if (volume === null) throw new VirshError(host.name, ['vol-dumpxml', name], 'not-found', `volume ${name} does not exist in ${pool}`, 'volume');
+  if (capacityMiB < volume.capacityMiB) {
+    throw new LibvirtOperationError(host.name, `volume ${name} is ${volume.capacityMiB} MiB: it cannot shrink to ${capacityMiB} MiB`);
+  }
+  await virsh(host, ['blockresize', '--domain', domainRef, '--path', path, '--size', `${capacityMiB}MiB`]);
+}
+
 /** Deletes the volume's storage; returns false when there was no such volume. */
 export async function deleteVolume(host: LibvirtHost, pool: string, name: string): Promise<boolean> {
   if ((await lookupVolume(host, pool, name)) === null) return false;

@@ -18,6 +18,8 @@ export const STORAGE_DOMAINS: TableSpec = {
     { field: 'portal', column: 'portal', writable: true },
     { field: 'iqn', column: 'iqn', writable: true },
     { field: 'path', column: 'path', writable: true },
+    { field: 'shared', column: 'shared', writable: true },
+    { field: 'hostId', column: 'host_id', writable: true },
     WORKSPACE_COLUMN,
     ...TIMESTAMP_COLUMNS,
   ],

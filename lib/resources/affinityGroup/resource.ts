@@ -24,7 +24,7 @@ import {
 } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { planAffinityMoves, type AffinityMove } from '../../scheduler/affinityMoves.js';
-import { moveVm, vmsOn } from '../vm/index.js';
+import { diskIdsOf, domainsOfDisks, moveVm, storageLimitOf, storageRefusal, vmsOn, type FoundDomain, type StorageLimit } from '../vm/index.js';
 
 const uuidSet = (description: string, example: string) =>
   setAttribute('string', {
@@ -91,25 +91,37 @@ interface Enforcement {
 /** The migrations that bring the running members in line with the group, refused when a member is pinned elsewhere. */
 async function enforcementFor(provider: ProviderContext, inventory: Inventory, clusterId: string, group: SchedulingAffinityGroup): Promise<Enforcement> {
   const snapshot = await loadSnapshot(inventory, clusterId);
-  const plan = planAffinityMoves(group, snapshot);
+  const hosts = await inventory.hosts.list(clusterId);
+  // What runs of each member (its disks and pin), read on the hosts the members run on: a member on
+  // host-local storage is tied to its host, so the plan moves the others.
+  const running = new Map<string, FoundDomain>();
+  const memberHosts = new Set(
+    snapshot.placements.filter((placement) => placement.vmId !== undefined && group.vmIds.includes(placement.vmId)).map((p) => p.hostId),
+  );
+  for (const hostId of memberHosts) {
+    const row = hosts.find((host) => host.id === hostId);
+    if (!row) continue;
+    for (const [vmId, found] of await vmsOn(provider, row)) if (group.vmIds.includes(vmId)) running.set(vmId, found);
+  }
+  const limits = new Map<string, StorageLimit>();
+  for (const [vmId, found] of running) limits.set(vmId, storageLimitOf(await domainsOfDisks(inventory, diskIdsOf(found)), hosts));
+  const plan = planAffinityMoves(group, snapshot, limits);
   if (!plan.ok) {
     throw new DiagnosticError('Affinity group cannot be enforced', `${plan.message}. Nothing was moved.`, ['vm_ids']);
   }
-  const sources = [...new Set(plan.moves.map((move) => move.fromHostId))];
-  const hosts = await inventory.hosts.list(clusterId);
-  for (const hostId of sources) {
-    const row = hosts.find((host) => host.id === hostId);
-    if (!row) continue;
-    const vms = await vmsOn(provider, row);
-    for (const move of plan.moves.filter((candidate) => candidate.fromHostId === hostId)) {
-      const pin = vms.get(move.vmId)?.settings?.pinnedHostId;
-      if (pin !== undefined && pin !== null && pin !== move.toHostId) {
-        throw new DiagnosticError(
-          'Affinity group conflicts with a pinned VM',
-          `Enforcing group ${JSON.stringify(group.name)} would move VM ${move.name} to ${move.toHostName}, but it is pinned to its host with host_id. Change its host_id, or make the group non-enforcing.`,
-          ['vm_ids'],
-        );
-      }
+  for (const move of plan.moves) {
+    const found = running.get(move.vmId);
+    // The plan keeps tied members where they are; a refusal here is a member that can be nowhere else.
+    const refusal = storageRefusal(limits.get(move.vmId) ?? {}, move.toHostId, hosts, move.name, 'move to');
+    if (refusal !== undefined)
+      throw new DiagnosticError('Affinity group conflicts with local storage', `Enforcing group ${JSON.stringify(group.name)}: ${refusal}`, ['vm_ids']);
+    const pin = found?.settings?.pinnedHostId;
+    if (pin !== undefined && pin !== null && pin !== move.toHostId) {
+      throw new DiagnosticError(
+        'Affinity group conflicts with a pinned VM',
+        `Enforcing group ${JSON.stringify(group.name)} would move VM ${move.name} to ${move.toHostName}, but it is pinned to its host with host_id. Change its host_id, or make the group non-enforcing.`,
+        ['vm_ids'],
+      );
     }
   }
   return { moves: plan.moves };
@@ -158,6 +170,52 @@ function groupFields(planned: {
   };
 }
 
+/** What kind of object an id of the inventory is, when it is not a VM (or, for host_ids, not a host). */
+async function kindOf(inventory: Inventory, id: string): Promise<string | undefined> {
+  const host = await inventory.hosts.get(id);
+  if (host !== undefined) return `host ${host.name}`;
+  const cluster = await inventory.clusters.get(id);
+  if (cluster !== undefined) return `cluster ${cluster.name}`;
+  const datacenter = await inventory.datacenters.get(id);
+  if (datacenter !== undefined) return `data center ${datacenter.name}`;
+  const network = await inventory.networks.get(id);
+  if (network !== undefined) return `network ${network.name}`;
+  const domain = await inventory.storageDomains.get(id);
+  if (domain !== undefined) return `storage domain ${domain.name}`;
+  const vm = await inventory.vmPlacements.get(id.toLowerCase());
+  if (vm !== undefined) return `VM ${vm.name}`;
+  return undefined;
+}
+
+/** Ids of the wrong kind: a host's id among vm_ids (both are UUIDs), a VM's among host_ids. */
+async function wrongKinds(inventory: Inventory, vmIds: unknown, hostIds: unknown): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const known = (value: unknown): string[] => (Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : []);
+  for (const id of known(vmIds)) {
+    const kind = await kindOf(inventory, id);
+    if (kind === undefined || kind.startsWith('VM ')) continue;
+    diagnostics.push(
+      errorDiagnostic(
+        'Not a VM id',
+        `${id} in vm_ids is the id of ${kind}, not of a VM. vm_ids takes VMs (virtplane_vm.NAME.id)${kind.startsWith('host ') ? '; hosts go in host_ids' : ''}.`,
+        ['vm_ids'],
+      ),
+    );
+  }
+  for (const id of known(hostIds)) {
+    const kind = await kindOf(inventory, id);
+    if (kind === undefined || kind.startsWith('host ')) continue;
+    diagnostics.push(
+      errorDiagnostic(
+        'Not a host id',
+        `${id} in host_ids is the id of ${kind}, not of a host. host_ids takes hosts (virtplane_host.NAME.id)${kind.startsWith('VM ') ? '; VMs go in vm_ids' : ''}.`,
+        ['host_ids'],
+      ),
+    );
+  }
+  return diagnostics;
+}
+
 export const affinityGroupResource = defineResource<ProviderContext>()({
   typeName: 'virtplane_affinity_group',
   description: affinityGroupSchema.description,
@@ -167,6 +225,8 @@ export const affinityGroupResource = defineResource<ProviderContext>()({
     const clusterId = planned.cluster_id;
     const vmIds = planned.vm_ids;
     const hostIds = planned.host_ids;
+    const kinds = await provider.inventory.use((inventory) => wrongKinds(inventory, vmIds, hostIds));
+    if (kinds.length > 0) return { diagnostics: kinds };
     if (planned.enforcing !== true || typeof clusterId !== 'string' || !Array.isArray(vmIds) || !Array.isArray(hostIds)) return undefined;
     if (
       ![...vmIds, ...hostIds].every((id): id is string => typeof id === 'string') ||

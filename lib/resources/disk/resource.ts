@@ -5,6 +5,7 @@ import {
   createVolume,
   deleteVolume,
   growVolume,
+  growVolumeLive,
   imageFileInfo,
   lookupVolume,
   lunHeadIsBlank,
@@ -36,6 +37,7 @@ import {
   hostDiagnostic,
   type HostRead,
   hostsOfDatacenter,
+  hostsOfStorageDomain,
   isOwnedBy,
   NAME_HINT,
   NAME_PATTERN,
@@ -230,13 +232,17 @@ export function shareableDiagnostic(planned: Pick<DiskPlanned, 'shareable' | 'na
 
 export interface DiskPlace {
   readonly domain: StorageDomain;
+  /** The hosts that carry the domain's pool: every host of the data center, or a local domain's one host. */
   readonly hosts: Host[];
+  /** Every host of the data center (where VMs that use the disk may be). */
+  readonly datacenterHosts: Host[];
 }
 
 export async function placeOf(provider: ProviderContext, domainId: string): Promise<DiskPlace | undefined> {
   return provider.inventory.use(async (inventory) => {
     const domain = await inventory.storageDomains.get(domainId);
-    return domain === undefined ? undefined : { domain, hosts: await hostsOfDatacenter(inventory, domain.datacenterId) };
+    if (domain === undefined) return undefined;
+    return { domain, hosts: await hostsOfStorageDomain(inventory, domain), datacenterHosts: await hostsOfDatacenter(inventory, domain.datacenterId) };
   });
 }
 
@@ -352,8 +358,8 @@ function lunNotFound(domain: StorageDomain, lun: number): DiagnosticError {
 }
 
 /**
- * A dir domain's directory is usually shared (NFS and the like): the other hosts' pools rescan it so
- * they list the change at once. Best effort: a pool rescans by itself whenever it starts.
+ * A shared dir domain's directory (NFS and the like): the other hosts' pools rescan it so they list the
+ * change at once. Best effort: a pool rescans by itself whenever it starts. A local domain has no others.
  */
 export async function refreshOthers(provider: ProviderContext, place: DiskPlace, carrier: HostRead): Promise<void> {
   await Promise.all(
@@ -361,6 +367,41 @@ export async function refreshOthers(provider: ProviderContext, place: DiskPlace,
       .filter((host) => host.id !== carrier.host.row.id)
       .map((host) => refreshPool(datacenterHost(provider, host).libvirt, place.domain.name).catch(() => undefined)),
   );
+}
+
+/**
+ * Grows a dir disk in one apply, whatever uses it: through the QEMU of each running VM that has it open
+ * (virsh blockresize: the guest sees the new size at once, and QEMU's write lock on the image is
+ * respected), else with the volume tools (qemu-img) when no VM runs it. Returns the size now.
+ */
+async function growDiskVolume(
+  provider: ProviderContext,
+  place: DiskPlace,
+  carrier: HostRead,
+  diskId: string,
+  volume: string,
+  sizeMiB: number,
+  signal: AbortSignal,
+): Promise<number> {
+  const running = (await usersOf(provider, diskId, signal, true)).filter((user) => user.state === 'running' || user.state === 'paused');
+  const location = parseDiskId(diskId);
+  if (running.length === 0 || location === undefined) {
+    const grown = await onHost(carrier.host.row.name, `growing volume ${volume}`, () => growVolume(carrier.host.libvirt, place.domain.name, volume, sizeMiB));
+    return Math.floor(grown.capacityMiB);
+  }
+  const path = diskPathOf(place.domain, location);
+  for (const user of running) {
+    const row = place.datacenterHosts.find((host) => host.id === user.hostId);
+    if (row === undefined) continue;
+    const host = datacenterHost(provider, row);
+    await onHost(row.name, `growing disk ${volume} of the running VM ${user.vmName}`, () =>
+      growVolumeLive(host.libvirt, user.vmId, place.domain.name, volume, path, sizeMiB),
+    );
+    progress(`disk ${volume}: grown to ${sizeMiB} MiB live under VM ${user.vmName} on ${row.name}`);
+  }
+  await refreshPool(carrier.host.libvirt, place.domain.name);
+  const found = await lookupVolume(carrier.host.libvirt, place.domain.name, volume);
+  return Math.floor(found?.capacityMiB ?? sizeMiB);
 }
 
 /**
@@ -391,8 +432,8 @@ async function usersOf(provider: ProviderContext, diskId: string, signal: AbortS
   if (location === undefined) return [];
   const place = await placeOf(provider, location.domainId);
   if (place === undefined) return [];
-  if (fresh) for (const host of place.hosts) provider.hostReads.forget(datacenterHost(provider, host).endpoint);
-  return diskUsers(await readHosts(provider, place.hosts, signal), diskId, place.domain);
+  if (fresh) for (const host of place.datacenterHosts) provider.hostReads.forget(datacenterHost(provider, host).endpoint);
+  return diskUsers(await readHosts(provider, place.datacenterHosts, signal), diskId, place.domain);
 }
 
 function refuseInUse(prior: Pick<DiskState, 'name'>, users: readonly DiskUser[]): void {
@@ -713,10 +754,7 @@ export const diskResource = defineResource<ProviderContext>()({
       if (location.kind === 'volume') {
         const { carrier, volume } = await lookUp(await carriersOf(provider, place, signal), place.domain, location.volume);
         if (volume === null) throw new DiagnosticError('Volume not found', `Storage domain ${place.domain.name} no longer has ${location.volume}.`, ['name']);
-        const grown = await onHost(carrier.host.row.name, `growing volume ${location.volume}`, () =>
-          growVolume(carrier.host.libvirt, place.domain.name, location.volume, planned.size_mib!),
-        );
-        size = Math.floor(grown.capacityMiB);
+        size = await growDiskVolume(provider, place, carrier, prior.id ?? '', location.volume, planned.size_mib, signal);
         await refreshOthers(provider, place, carrier);
       } else {
         const found = await lunSize(provider, place, location.lun, signal);

@@ -58,7 +58,9 @@ function chapUserFromPeers(domain: StorageDomain, peers: readonly HostRead[]): s
 export async function joinDatacenter(provider: ProviderContext, row: Host, datacenterId: string, signal?: AbortSignal): Promise<void> {
   const contents = await contentsOf(provider, datacenterId);
   if (contents === undefined || (contents.networks.length === 0 && contents.domains.length === 0)) return;
-  const { datacenter, networks, domains } = contents;
+  const { datacenter, networks } = contents;
+  // A local dir domain lives on its own host only.
+  const domains = contents.domains.filter((domain) => domain.shared || domain.hostId === row.id);
   const [self] = await readHosts(provider, [row], signal);
   const { host, read } = self!;
   // Another host's pools tell which CHAP user each iscsi domain logs in as; without one, none is assumed.

@@ -13,7 +13,7 @@ import type { Host } from '../../inventory/index.js';
 import { loadSnapshot, planDrain, type DrainPlan, type SchedulingSnapshot } from '../../scheduler/index.js';
 import { DiagnosticError, errorDiagnostic, warningDiagnostic, type Diagnostic } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { type FoundDomain, lookupVmOn, moveVm, vmHost, vmsOn } from '../vm/index.js';
+import { diskIdsOf, domainsOfDisks, type FoundDomain, lookupVmOn, moveVm, vmHost, vmsOn } from '../vm/index.js';
 
 const PATH = ['maintenance'];
 /** Live migrations of one drain running at once. */
@@ -47,6 +47,19 @@ async function checkDrain(provider: ProviderContext, host: Host, snapshot: Sched
   const vms = await vmsOn(provider, host, signal);
   const pinned = [...vms.values()].filter((vm) => vm.settings?.pinnedHostId === host.id);
   if (pinned.length > 0) throw new DiagnosticError('Host has pinned VMs', pinnedMessage(host, pinned), PATH);
+  // A VM with a disk of a host-local storage domain cannot leave: its files are this host's.
+  const bound: string[] = [];
+  for (const vm of vms.values()) {
+    const disks = await provider.inventory.use((inventory) => domainsOfDisks(inventory, diskIdsOf(vm)));
+    const local = disks.filter((disk) => disk.domain !== undefined && !disk.domain.shared).map((disk) => disk.domain!.name);
+    if (local.length > 0) bound.push(`${vm.name} (storage domain ${[...new Set(local)].join(', ')})`);
+  }
+  if (bound.length > 0)
+    throw new DiagnosticError(
+      'Host has VMs on its local storage',
+      `${host.name} cannot enter maintenance: ${bound.length} VM(s) use disks of storage domains local to it, whose files no other host has: ${bound.join(', ')}. Stop and remove those VMs first, or give them disks of a shared storage domain (iSCSI, or a dir domain with shared = true).`,
+      PATH,
+    );
   const plan = planDrain(host.id, snapshot);
   if (!plan.ok) {
     throw new DiagnosticError(

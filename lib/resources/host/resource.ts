@@ -1,7 +1,17 @@
 import type { HostFacts } from '../../backends/libvirt/index.js';
 import type { Host } from '../../inventory/index.js';
-import { boolAttribute, blockSchema, defineResource, DiagnosticError, numberAttribute, stringAttribute, type StateOf } from '../../framework/index.js';
 import {
+  boolAttribute,
+  blockSchema,
+  defineResource,
+  DiagnosticError,
+  numberAttribute,
+  stringAttribute,
+  type Diagnostic,
+  type StateOf,
+} from '../../framework/index.js';
+import {
+  alreadyTaken,
   changeInventory,
   createOrAdoptRow,
   findByIdOrName,
@@ -79,6 +89,57 @@ function address(state: Pick<HostState, 'name' | 'address' | 'port' | 'host_key'
   return { name: state.name, address: state.address, port: state.port, hostKey: state.host_key ?? pinned ?? null };
 }
 
+/**
+ * Hosts this process planned to replace (a new address), by the replacement's name: Terraform plans the
+ * replacement's create afterwards without its prior state, while the host it replaces is still in the
+ * inventory under that name.
+ */
+const replacing = new Map<string, string>();
+
+/** A name or an address (with its port) another host of the inventory already has: refused at plan, with the import command. */
+async function planDuplicates(
+  provider: ProviderContext,
+  prior: Pick<HostState, 'id' | 'name' | 'address' | 'port'> | null,
+  planned: { readonly name: unknown; readonly address: unknown; readonly port: unknown },
+): Promise<Diagnostic[]> {
+  const { name, address: plannedAddress, port } = planned;
+  if (prior?.id && typeof name === 'string' && plannedAddress !== prior.address) replacing.set(name, prior.id);
+  const replaced = typeof name === 'string' && prior === null ? replacing.get(name) : undefined;
+  return provider.inventory.use(async (inventory) => {
+    const diagnostics: Diagnostic[] = [];
+    // One an interrupted apply of this workspace left is adopted by the create (shared/adoption.ts).
+    const others = (await inventory.hosts.list()).filter(
+      (host) => host.id !== prior?.id && host.id !== replaced && host.createdByWorkspace !== provider.workspaceToken,
+    );
+    const sameName = typeof name === 'string' ? others.find((host) => host.name === name) : undefined;
+    if (sameName !== undefined)
+      diagnostics.push(
+        alreadyTaken({
+          kind: 'host',
+          resourceType: 'virtplane_host',
+          what: `the name ${JSON.stringify(sameName.name)}`,
+          holder: `host ${sameName.name} (${sameName.id}, ${sameName.address}:${sameName.port})`,
+          importId: sameName.name,
+          path: ['name'],
+        }),
+      );
+    const sameAddress =
+      typeof plannedAddress === 'string' && typeof port === 'number' ? others.find((host) => host.address === plannedAddress && host.port === port) : undefined;
+    if (sameAddress !== undefined && sameAddress !== sameName)
+      diagnostics.push(
+        alreadyTaken({
+          kind: 'host',
+          resourceType: 'virtplane_host',
+          what: `the address ${plannedAddress as string}:${port as number}`,
+          holder: `host ${sameAddress.name} (${sameAddress.id})`,
+          importId: sameAddress.name,
+          path: ['address'],
+        }),
+      );
+    return diagnostics;
+  });
+}
+
 export const hostResource = defineResource<ProviderContext>()({
   typeName: 'virtplane_host',
   description: hostSchema.description,
@@ -87,6 +148,8 @@ export const hostResource = defineResource<ProviderContext>()({
   async plan({ prior, planned, provider, signal }) {
     // A VM planned in this cluster next may count on this host (shared/plannedHosts.ts).
     if (prior === null && typeof planned.cluster_id === 'string' && typeof planned.name === 'string') recordPlannedHost(planned.cluster_id, planned.name);
+    const taken = await planDuplicates(provider, prior, planned);
+    if (taken.length > 0) return { diagnostics: taken };
     // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
     if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string') return undefined;
     return { diagnostics: await planMaintenance(provider, prior.id, signal) };

@@ -60,3 +60,12 @@ export function ipv4Of(cidr: string): NetworkIpv4 {
     dhcpRange: { start: toText(network + 2), end: toText(broadcast - 1) },
   };
 }
+
+/** True when the two subnets share an address (one contains the other, or they are the same). */
+export function cidrsOverlap(a: string, b: string): boolean {
+  if (cidrProblem(a) !== undefined || cidrProblem(b) !== undefined) return false;
+  const left = parseCidr(a);
+  const right = parseCidr(b);
+  const prefix = Math.min(left.prefix, right.prefix);
+  return (left.network & maskOf(prefix)) >>> 0 === (right.network & maskOf(prefix)) >>> 0;
+}

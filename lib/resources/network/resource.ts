@@ -8,6 +8,7 @@ import {
   isUnknown,
   numberAttribute,
   PartialApplyError,
+  diagnosticsFromError,
   setAttribute,
   stringAttribute,
   unknown,
@@ -37,6 +38,7 @@ import {
   unknownToInventoryError,
 } from '../shared/index.js';
 import { cidrProblem } from './addressing.js';
+import { noteReplacement, planNetworkChecks } from './planChecks.js';
 import { ensureNetworkOn, NETWORK_TYPE, networkModelFor, networkOnHost, removeNetworksFrom } from './onHosts.js';
 import type { ProviderContext } from '../context/index.js';
 
@@ -204,6 +206,40 @@ function forgetAll(provider: ProviderContext, reads: readonly HostRead[]): void 
   for (const { host } of reads) provider.hostReads.forget(host.endpoint);
 }
 
+/**
+ * A create that failed on a host: what it made is removed (from every host, then the inventory row), and
+ * the error says why, with the host's own words (dnsmasq's, libvirt's), and that nothing was left.
+ */
+async function undoCreate(provider: ProviderContext, hosts: readonly Host[], row: Network, error: unknown, signal: AbortSignal): Promise<unknown> {
+  const cause = diagnosticsFromError(error, `creating network ${row.name}`)
+    .map((diagnostic) => `${diagnostic.summary}: ${diagnostic.detail}`)
+    .join('; ');
+  try {
+    for (const host of hosts) provider.hostReads.forget(provider.endpointFor(host));
+    const reads = await readHosts(provider, hosts, signal);
+    await Promise.all(reads.map(({ host, read }) => removeNetworksFrom(host, read, row.id)));
+    forgetAll(provider, reads);
+    await removeFromInventory(provider.inventory, NETWORK_TYPE, { id: row.id, name: row.name }, async (tx) => {
+      if (await tx.networks.get(row.id)) await tx.networks.delete(row.id);
+    });
+  } catch (cleanup) {
+    // Could not undo everything: the state keeps the network so that the next apply (or destroy) finishes it.
+    return new PartialApplyError(
+      `network ${row.name} could not be created (${cause}) nor fully removed again (${(cleanup as Error).message})`,
+      stateOf(row, []),
+      {
+        cause: error,
+      },
+    );
+  }
+  return new DiagnosticError(
+    `Network ${row.name} not created`,
+    `${cause}. Nothing was left behind: the network was removed from every host and from the inventory.`,
+    ['name'],
+    { cause: error },
+  );
+}
+
 /** Import ids: the network's id, or "DATACENTER_NAME/NETWORK_NAME". */
 export const networkResource = defineResource<ProviderContext>()({
   typeName: NETWORK_TYPE,
@@ -213,6 +249,10 @@ export const networkResource = defineResource<ProviderContext>()({
   validate: ({ config }) => validateNetworkConfig(config),
 
   async plan({ provider, prior, planned }) {
+    const changedAddressing = prior === null || planned.cidr !== prior.cidr || planned.bridge !== prior.bridge || planned.mode !== prior.mode;
+    if (prior !== null) noteReplacement(prior, planned);
+    const checks = changedAddressing ? await planNetworkChecks(provider, planned, prior?.id ?? null) : [];
+    if (checks.length > 0) return { diagnostics: checks };
     if (prior === null || isUnknown(planned.datacenter_id)) return undefined;
     const reconfigured = (['cidr', 'bridge', 'vlan_id', 'mtu'] as const).some((key) => isUnknown(planned[key]) || planned[key] !== prior[key]);
     const expected = await provider.inventory.use(async (inventory) =>
@@ -255,7 +295,8 @@ export const networkResource = defineResource<ProviderContext>()({
       try {
         await ensureEverywhere(reads, row, found.datacenter, done);
       } catch (error) {
-        throw new PartialApplyError(`network ${row.name} is in the inventory but not on every host yet`, stateOf(row, done), { cause: error });
+        // Nothing half-made stays: the network goes from every host (defined or started) and from the inventory.
+        throw await undoCreate(provider, found.hosts, row, error, signal);
       } finally {
         forgetAll(provider, reads);
       }

@@ -133,6 +133,9 @@ export async function rebuildInventory(provider: ProviderContext, state: Terrafo
         portal: str(domain.portal),
         iqn: str(domain.iqn),
         path: str(domain.path),
+        // A state written before shared existed: as its pools were, on every host.
+        shared: str(domain.type) === 'iscsi' || domain.shared !== false,
+        hostId: str(domain.type) === 'iscsi' || domain.shared !== false ? null : str(domain.host_id),
       });
       await audited(inventory, 'virtplane_storage_domain', id, name);
       note('virtplane_storage_domain', name);

@@ -6,7 +6,7 @@
 import { sshLibvirtHost, VIRTPLANE_MANAGER, type HostInventory, type LibvirtHost, type OwnerMetadata } from '../../backends/libvirt/index.js';
 import { KeyedLock } from '../../util/keyedLock.js';
 import type { SshEndpoint } from '../../backends/ssh/index.js';
-import type { Datacenter, Host, InventoryRepositories } from '../../inventory/index.js';
+import type { Datacenter, Host, InventoryRepositories, StorageDomain } from '../../inventory/index.js';
 import { DiagnosticError, type AttributePath } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { onHost } from './hostDiagnostics.js';
@@ -27,6 +27,19 @@ export async function hostsOfDatacenter(inventory: InventoryRepositories, datace
   const hosts: Host[] = [];
   for (const cluster of await inventory.clusters.list(datacenterId)) hosts.push(...(await inventory.hosts.list(cluster.id)));
   return hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The hosts that carry a storage domain's pool: every host of its data center for a shared domain
+ * (iSCSI, or a dir domain whose directory every host sees), the one host of a local dir domain (none
+ * while that host is not in the data center).
+ */
+export async function hostsOfStorageDomain(
+  inventory: InventoryRepositories,
+  domain: Pick<StorageDomain, 'datacenterId' | 'shared' | 'hostId'>,
+): Promise<Host[]> {
+  const hosts = await hostsOfDatacenter(inventory, domain.datacenterId);
+  return domain.shared ? hosts : hosts.filter((host) => host.id === domain.hostId);
 }
 
 const datacenterLock = new KeyedLock();

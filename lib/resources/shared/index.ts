@@ -2,6 +2,7 @@
 export * from './adoption.js';
 export * from './commonAttributes.js';
 export * from './datacenterHosts.js';
+export * from './duplicates.js';
 export * from './hostDiagnostics.js';
 export * from './importById.js';
 export * from './inventoryChange.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Datacenter, Host, Inventory, InventoryRepositories, InventoryScope, StorageDomain, StorageDomainInput } from '../../inventory/index.js';
 import {
   blockSchema,
+  boolAttribute,
   defineResource,
   DiagnosticError,
   errorDiagnostic,
@@ -21,6 +22,7 @@ import {
   foreignObjectError,
   type HostRead,
   hostsOfDatacenter,
+  hostsOfStorageDomain,
   idAttribute,
   isOwnedBy,
   LIBVIRT_NAME_HINT,
@@ -55,7 +57,7 @@ const PATH_PATTERN = '^/[A-Za-z0-9._+@:/-]*$';
 
 export const storageDomainSchema = blockSchema({
   description:
-    "A storage domain of a data center: a libvirt pool of the same name on every host of the data center, either the LUNs of an iSCSI target (type iscsi, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir). Hosts that join the data center get it; hosts that leave lose it. Removing it never deletes the LUNs or the directory.",
+    "A storage domain of a data center: a libvirt pool of the same name on the hosts that reach it, either the LUNs of an iSCSI target (type iscsi, on every host of the data center, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir): on one host (host_id, its own directory: the default) or, with shared = true, on every host (a directory they all see, NFS-mounted say). Hosts that join the data center get the shared ones; hosts that leave lose them. A VM runs only on a host that has all its disks. Removing it never deletes the LUNs or the directory.",
   attributes: {
     id: idAttribute("The storage domain's id in the inventory."),
     name: stringAttribute({
@@ -90,10 +92,23 @@ export const storageDomainSchema = blockSchema({
       validation: { pattern: '^(iqn\\.|eui\\.|naa\\.)\\S+$', maxLength: 223, hint: 'An iSCSI name such as iqn.2025-01.com.example:storage1.' },
     }),
     path: stringAttribute({
-      description: 'dir: the directory of the pool on every host (created when missing, never deleted). Changing it replaces the storage domain.',
+      description:
+        'dir: the directory of the pool on its host (or on every host when shared; created when missing, never deleted). Changing it replaces the storage domain.',
       optional: true,
       forceNew: true,
       validation: { pattern: PATH_PATTERN, maxLength: 1000, hint: 'An absolute path of letters, digits and . _ + @ : / -' },
+    }),
+    shared: boolAttribute({
+      description:
+        "dir: true when path is a directory every host of the data center sees (an NFS mount, say): the pool is on every host, and VMs using its disks run on any host and migrate live. false (the default for dir): a directory of host_id alone: the volumes are that host's files, so VMs using them are placed on that host only, and a move elsewhere is refused at plan. iscsi: always true. Changing it replaces the storage domain (except on a storage domain last applied by a virtplane that did not know it).",
+      optional: true,
+      computed: true,
+    }),
+    host_id: stringAttribute({
+      description:
+        'dir with shared = false: the host (virtplane_host.NAME.id, a host of the data center) whose own directory holds the storage domain. Changing it replaces the storage domain (its files do not move).',
+      optional: true,
+      validation: { pattern: UUID_PATTERN, hint: 'The id of a virtplane_host, e.g. virtplane_host.kvm1.id.' },
     }),
     chap_username: stringAttribute({
       description: 'iscsi: the CHAP user the hosts log in as, when the target requires CHAP (its chap_username).',
@@ -163,8 +178,25 @@ export function validateStorageDomainConfig(config: DomainPlanned): Diagnostic[]
       ]),
     );
   }
+  const { shared, host_id: hostId } = config;
   if (type === 'dir') {
     if (path === null) diagnostics.push(errorDiagnostic('Missing path', 'A dir storage domain needs the directory of its pool: set path.', ['path']));
+    if (shared !== true && !isUnknown(shared) && hostId === null)
+      diagnostics.push(
+        errorDiagnostic(
+          'Missing host_id',
+          "A dir storage domain is a host's own directory unless declared shared: set host_id = virtplane_host.NAME.id (the host whose directory holds its files; its VMs then run there), or shared = true when path is a directory every host of the data center sees (an NFS mount, say).",
+          ['host_id'],
+        ),
+      );
+    if (shared === true && isSet(hostId))
+      diagnostics.push(
+        errorDiagnostic(
+          'host_id not used by a shared storage domain',
+          'shared = true puts the pool on every host of the data center: remove host_id (or set shared = false to keep the domain on that host only).',
+          ['host_id'],
+        ),
+      );
     for (const attribute of ['iscsi_target_id', 'portal', 'iqn', 'chap_username', 'chap_password'] as const) {
       if (isSet(config[attribute]))
         diagnostics.push(
@@ -174,6 +206,16 @@ export function validateStorageDomainConfig(config: DomainPlanned): Diagnostic[]
   }
   if (type === 'iscsi') {
     if (isSet(path)) diagnostics.push(errorDiagnostic('path not used by an iscsi storage domain', 'Remove path: it applies to type = "dir" only.', ['path']));
+    if (shared === false)
+      diagnostics.push(
+        errorDiagnostic('An iscsi storage domain is shared', 'Every host of the data center logs in to the target: remove shared (or set it to true).', [
+          'shared',
+        ]),
+      );
+    if (isSet(hostId))
+      diagnostics.push(
+        errorDiagnostic('host_id not used by an iscsi storage domain', 'Every host of the data center logs in to the target: remove host_id.', ['host_id']),
+      );
     if (isSet(targetId) && (isSet(portal) || isSet(iqn))) {
       diagnostics.push(
         errorDiagnostic('Conflicting target', 'Set either iscsi_target_id (a virtplane target) or portal and iqn (another target), not both.', [
@@ -194,7 +236,9 @@ function locationOfDomain(domain: Pick<StorageDomain, 'iscsiTargetId'>): TargetL
   return domain.iscsiTargetId === null ? undefined : parseTargetId(domain.iscsiTargetId);
 }
 
-function fieldsOf(state: DomainState): Omit<StorageDomainInput, 'id' | 'datacenterId'> {
+type DomainFields = Omit<StorageDomainInput, 'id' | 'datacenterId' | 'shared' | 'hostId'> & Pick<StorageDomain, 'shared' | 'hostId' | 'type'>;
+
+function fieldsOf(state: DomainState): DomainFields {
   return {
     name: state.name,
     type: state.type as StorageDomain['type'],
@@ -202,6 +246,8 @@ function fieldsOf(state: DomainState): Omit<StorageDomainInput, 'id' | 'datacent
     portal: state.portal,
     iqn: state.iqn,
     path: state.path,
+    shared: state.type === 'iscsi' || state.shared === true,
+    hostId: state.type === 'iscsi' || state.shared === true ? null : state.host_id,
   };
 }
 
@@ -215,6 +261,8 @@ function stateOf(row: StorageDomain, credentials: Pick<DomainState, 'chap_userna
     portal: row.portal,
     iqn: row.iqn,
     path: row.path,
+    shared: row.shared,
+    host_id: row.hostId,
     chap_username: credentials.chap_username,
     chap_password: credentials.chap_password,
     hosts: [...hosts].sort(),
@@ -223,12 +271,45 @@ function stateOf(row: StorageDomain, credentials: Pick<DomainState, 'chap_userna
 
 interface Placement {
   readonly datacenter: Datacenter;
+  /** Every host of the data center. */
   readonly hosts: Host[];
+  /** The hosts that carry the domain's pool (all of them, or a local domain's one host). */
+  readonly carriers: Host[];
 }
 
-async function placementOf(inventory: Inventory, datacenterId: string): Promise<Placement | undefined> {
+async function placementOf(
+  inventory: Inventory,
+  datacenterId: string,
+  domain: Pick<StorageDomain, 'shared' | 'hostId'> = { shared: true, hostId: null },
+): Promise<Placement | undefined> {
   const datacenter = await inventory.datacenters.get(datacenterId);
-  return datacenter === undefined ? undefined : { datacenter, hosts: await hostsOfDatacenter(inventory, datacenterId) };
+  if (datacenter === undefined) return undefined;
+  return {
+    datacenter,
+    hosts: await hostsOfDatacenter(inventory, datacenterId),
+    carriers: await hostsOfStorageDomain(inventory, { datacenterId, ...domain }),
+  };
+}
+
+/** A local domain's host must be a host of its data center (checked at plan when known, and at apply). */
+function localHostProblem(placement: Placement, domain: Pick<StorageDomain, 'shared' | 'hostId'>, known: boolean): Diagnostic | undefined {
+  if (domain.shared || domain.hostId === null || placement.carriers.length > 0) return undefined;
+  if (!known) return undefined;
+  return errorDiagnostic(
+    'Host not in the data center',
+    `host_id ${domain.hostId} is not a host of data center ${placement.datacenter.name}: a local storage domain lives on one of its hosts (${placement.hosts.map((host) => host.name).join(', ') || 'none yet'}). Use virtplane_host.NAME.id of one of them, and make the storage domain wait for it (depends_on).`,
+    ['host_id'],
+  );
+}
+
+/** oVirt's local data center: its storage is host-local dir domains only. */
+function datacenterKindProblem(datacenter: Datacenter, domain: Pick<StorageDomain, 'type' | 'shared'>): Diagnostic | undefined {
+  if (datacenter.storageType !== 'local' || (domain.type === 'dir' && !domain.shared)) return undefined;
+  return errorDiagnostic(
+    'Shared storage in a local data center',
+    `Data center ${datacenter.name} has storage_type = "local": its storage domains are host-local directories (type = "dir", shared = false, host_id). Use such a domain, or set storage_type = "shared" on the data center.`,
+    [domain.type === 'iscsi' ? 'type' : 'shared'],
+  );
 }
 
 async function freshReads(provider: ProviderContext, hosts: readonly Host[], signal: AbortSignal): Promise<HostRead[]> {
@@ -382,6 +463,22 @@ function sameTarget(a: string | null, b: unknown): boolean {
   return left !== undefined && right !== undefined && left.address === right.address && left.iqn === right.iqn;
 }
 
+/**
+ * Plan-time checks of where the domain lives: a local domain's host belongs to its data center, and a
+ * local data center (storage_type = "local") takes host-local dir domains only. Objects not in the
+ * inventory yet (created in the same apply) are checked by the apply.
+ */
+async function planPlacement(provider: ProviderContext, planned: DomainPlanned): Promise<Diagnostic[]> {
+  if (typeof planned.datacenter_id !== 'string' || typeof planned.shared !== 'boolean' || isUnknown(planned.host_id)) return [];
+  const domain = { type: planned.type as StorageDomain['type'], shared: planned.shared, hostId: planned.host_id ?? null };
+  const placement = await provider.inventory.use((inventory) => placementOf(inventory, String(planned.datacenter_id), domain));
+  if (placement === undefined) return [];
+  const known = domain.hostId === null || (await provider.inventory.use((inventory) => inventory.hosts.get(domain.hostId ?? ''))) !== undefined;
+  return [localHostProblem(placement, domain, known), datacenterKindProblem(placement.datacenter, domain)].filter(
+    (diagnostic): diagnostic is Diagnostic => diagnostic !== undefined,
+  );
+}
+
 export const storageDomainResource = defineResource<ProviderContext>()({
   typeName: STORAGE_DOMAIN_TYPE,
   description: storageDomainSchema.description,
@@ -400,20 +497,33 @@ export const storageDomainResource = defineResource<ProviderContext>()({
     } else if (planned.type === 'dir') {
       next = { ...next, portal: null, iqn: null };
     }
+    // An iscsi domain is shared; a dir domain is its host's own unless declared shared.
+    if (planned.type === 'iscsi') next = { ...next, shared: true };
+    else if (config.shared === null) next = { ...next, shared: planned.type === 'dir' ? false : unknown };
+    const placementDiagnostics = await planPlacement(provider, next);
     const chapChanged = prior !== null && (planned.chap_username !== prior.chap_username || planned.chap_password !== prior.chap_password);
     const chapDiagnostics = chapChanged ? [] : await planChap(provider, planned);
-    if (prior === null) return { planned: next, diagnostics: chapDiagnostics };
-    if (chapDiagnostics.length > 0) return { planned: next, diagnostics: chapDiagnostics };
+    const diagnostics = [...placementDiagnostics, ...chapDiagnostics];
+    if (prior === null) return { planned: next, diagnostics };
+    if (diagnostics.length > 0) return { planned: next, diagnostics };
     const requiresReplace: (readonly string[])[] = [];
     if (!isUnknown(targetId) && !sameTarget(prior.iscsi_target_id, targetId)) requiresReplace.push(['iscsi_target_id']);
     if (config.portal !== null && !isUnknown(next.portal) && next.portal !== prior.portal) requiresReplace.push(['portal']);
     if (config.iqn !== null && !isUnknown(next.iqn) && next.iqn !== prior.iqn) requiresReplace.push(['iqn']);
-    if (isUnknown(planned.datacenter_id)) return { planned: { ...next, hosts: unknown }, requiresReplace };
-    const reconfigured = (['name', 'iscsi_target_id', 'chap_username', 'chap_password'] as const).some(
-      (key) => isUnknown(planned[key]) || planned[key] !== prior[key],
-    );
+    // A state written before shared and host_id existed: they are declared in place (the pools follow).
+    const declaredBefore = prior.shared !== null;
+    if (declaredBefore && !isUnknown(next.shared) && next.shared !== prior.shared) requiresReplace.push(['shared']);
+    if (declaredBefore && !isUnknown(next.host_id) && (next.host_id ?? null) !== (prior.host_id ?? null)) requiresReplace.push(['host_id']);
+    const plannedHostId = next.host_id;
+    if (isUnknown(planned.datacenter_id) || isUnknown(next.shared) || isUnknown(plannedHostId))
+      return { planned: { ...next, hosts: unknown }, requiresReplace };
+    const reconfigured =
+      !declaredBefore ||
+      (['name', 'iscsi_target_id', 'chap_username', 'chap_password'] as const).some((key) => isUnknown(planned[key]) || planned[key] !== prior[key]);
     const expected = await provider.inventory.use(async (inventory) =>
-      (await hostsOfDatacenter(inventory, String(planned.datacenter_id))).map((host) => host.name),
+      (await hostsOfStorageDomain(inventory, { datacenterId: String(planned.datacenter_id), shared: next.shared === true, hostId: plannedHostId ?? null })).map(
+        (host) => host.name,
+      ),
     );
     const current = [...(prior.hosts ?? [])].sort();
     const drifted = expected.length !== current.length || expected.some((name, index) => name !== current[index]);
@@ -422,37 +532,40 @@ export const storageDomainResource = defineResource<ProviderContext>()({
 
   async create({ provider, planned, signal }) {
     return withDatacenterLock(planned.datacenter_id, async () => {
-      const placement = await provider.inventory.use((inventory) => placementOf(inventory, planned.datacenter_id));
+      const fields = fieldsOf(planned);
+      const placement = await provider.inventory.use((inventory) => placementOf(inventory, planned.datacenter_id, fields));
       if (placement === undefined)
         throw new DiagnosticError('Referenced object not found', `No data center ${planned.datacenter_id} in the inventory. Create it first.`, [
           'datacenter_id',
         ]);
+      const problem = localHostProblem(placement, fields, true) ?? datacenterKindProblem(placement.datacenter, fields);
+      if (problem !== undefined) throw new DiagnosticError(problem.summary, `${problem.detail} Nothing was created.`, problem.path);
       const creation = {
         resourceType: STORAGE_DOMAIN_TYPE,
         kind: 'storage domain',
         name: planned.name,
         where: `in data center ${JSON.stringify(placement.datacenter.name)}`,
         details: { ...planned, chap_password: undefined },
-        references: { datacenter: ['datacenter_id'] },
+        references: { datacenter: ['datacenter_id'], host: ['host_id'] },
         find: (inventory: InventoryRepositories) => inventory.storageDomains.getByName(planned.datacenter_id, planned.name),
         create: (tx: InventoryScope, mark: string) =>
-          tx.storageDomains.create({ id: draft.id, datacenterId: planned.datacenter_id, ...fieldsOf(planned), createdByWorkspace: mark }),
+          tx.storageDomains.create({ id: draft.id, datacenterId: planned.datacenter_id, ...fields, createdByWorkspace: mark }),
         // Left by an interrupted apply of this workspace: the row brought to the plan, the hosts admitted
         // and the pools put on every host (the killed apply may have stopped before some of them).
-        adopt: (tx: InventoryScope, existing: StorageDomain) => tx.storageDomains.update(existing.id, fieldsOf(planned)),
+        adopt: (tx: InventoryScope, existing: StorageDomain) => tx.storageDomains.update(existing.id, fields),
       };
       const leftover = await adoptableRow(provider, creation);
-      const reads = await freshReads(provider, placement.hosts, signal);
+      const reads = await freshReads(provider, placement.carriers, signal);
       const draft: StorageDomain = {
         id: leftover?.id ?? randomUUID(),
         datacenterId: planned.datacenter_id,
-        ...fieldsOf(planned),
+        ...fields,
         createdByWorkspace: provider.workspaceToken,
         createdAt: new Date(),
         updatedAt: new Date(),
       } as StorageDomain;
       refuseForeign(reads, draft, placement.datacenter, planned.chap_username);
-      await admitHosts(provider, draft, placement.hosts, planned);
+      await admitHosts(provider, draft, placement.carriers, planned);
       const { row } = await createOrAdoptRow(provider, creation, { row: leftover });
       const done: string[] = [];
       try {
@@ -469,10 +582,10 @@ export const storageDomainResource = defineResource<ProviderContext>()({
   async read({ provider, state, signal }) {
     const found = await provider.inventory.use(async (inventory) => {
       const row = await inventory.storageDomains.get(state.id!);
-      return { row, placement: await placementOf(inventory, row?.datacenterId ?? state.datacenter_id) };
+      return { row, placement: await placementOf(inventory, row?.datacenterId ?? state.datacenter_id, row ?? { shared: true, hostId: null }) };
     });
     if (found.placement === undefined) return null;
-    const reads = await readHosts(provider, found.placement.hosts, signal);
+    const reads = await readHosts(provider, found.placement.carriers, signal);
     let row = found.row;
     if (row === undefined) {
       // The inventory lost the row but the hosts still carry the pool: a wrong or lost inventory (refresh
@@ -483,7 +596,11 @@ export const storageDomainResource = defineResource<ProviderContext>()({
     }
     const chapUser = chapUserOnHosts(reads, row.id) ?? state.chap_username;
     const credentials = { chap_username: chapUser, chap_password: chapUser === state.chap_username ? state.chap_password : null };
-    return stateOf(row, credentials, await hostsInSync(provider, reads, row, found.placement.datacenter, chapUser));
+    const read = stateOf(row, credentials, await hostsInSync(provider, reads, row, found.placement.datacenter, chapUser));
+    // A state written by a virtplane before shared and host_id (it has a type, unlike an import's): the
+    // configuration declares them, in place.
+    const olderState = (state.shared === null || state.shared === undefined) && typeof state.type === 'string';
+    return olderState ? { ...read, shared: null, host_id: null } : read;
   },
 
   async update({ provider, prior, planned, signal }) {
@@ -492,17 +609,27 @@ export const storageDomainResource = defineResource<ProviderContext>()({
         resourceType: STORAGE_DOMAIN_TYPE,
         action: 'update',
         details: { ...planned, chap_password: undefined },
-        references: { datacenter: ['datacenter_id'] },
+        references: { datacenter: ['datacenter_id'], host: ['host_id'] },
         apply: (tx) => tx.storageDomains.update(prior.id!, fieldsOf(planned)),
       });
-      const placement = await provider.inventory.use((inventory) => placementOf(inventory, row.datacenterId));
+      const placement = await provider.inventory.use((inventory) => placementOf(inventory, row.datacenterId, row));
       if (placement === undefined)
         throw new DiagnosticError('Referenced object not found', `No data center ${row.datacenterId} in the inventory.`, ['datacenter_id']);
       const reads = await freshReads(provider, placement.hosts, signal);
+      const carrierIds = new Set(placement.carriers.map((host) => host.id));
+      const carried = reads.filter(({ host }) => carrierIds.has(host.row.id));
       const done: string[] = [];
       try {
-        await admitHosts(provider, row, placement.hosts, planned);
-        await ensureEverywhere(reads, row, placement.datacenter, planned, done);
+        // A domain that became local leaves the other hosts (its files stay where they are).
+        await Promise.all(
+          reads
+            .filter(({ host }) => !carrierIds.has(host.row.id))
+            .map(({ host, read }) =>
+              onHost(host.row.name, `removing storage pool ${row.name}`, () => removePoolsFrom(host, read, { id: row.id, type: row.type })),
+            ),
+        );
+        await admitHosts(provider, row, placement.carriers, planned);
+        await ensureEverywhere(carried, row, placement.datacenter, planned, done);
       } catch (error) {
         throw new PartialApplyError(`storage domain ${row.name} is not updated on every host yet`, stateOf(row, planned, done), { cause: error });
       } finally {

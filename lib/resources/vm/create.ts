@@ -18,6 +18,7 @@ import type { VmBuild } from './model.js';
 import { addressesOf, removeSeed, waitForAddresses, writeSeed } from './cloudInit.js';
 import { reserveNewVm } from './placement.js';
 import { buildOn, hostRow, resolveVm, virtTypeOf, type VmContext } from './resolve.js';
+import { storageLimitOf } from './storagePlacement.js';
 import { VM_RESOURCE_TYPE, type VmState } from './schema.js';
 
 export async function createVm(provider: ProviderContext, planned: VmState): Promise<Converged> {
@@ -35,6 +36,8 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
     memoryMib: planned.memory_mib,
     vcpus: planned.vcpus,
     ...(planned.host_id === null ? {} : { pinnedHostId: planned.host_id }),
+    // Only where all its disks are (a host-local storage domain is on one host).
+    ...storageLimitOf(context.disks, context.hosts),
     ...(planned.current_host_id === null ? {} : { plannedHostId: planned.current_host_id }),
   });
   const host = vmHost(provider, hostRow(context, reserved.hostId));

@@ -45,6 +45,8 @@ export interface FoundDomain {
   readonly xml: string;
   readonly model: NonNullable<BulkDomain['model']>;
   readonly settings: VmSettings | undefined;
+  /** What the running guest has now, when a bulk read found it (see BulkDomain.live). */
+  readonly live?: BulkDomain['live'];
 }
 
 function foundFromRecord(host: VmHost, record: DomainRecord): FoundDomain {
@@ -58,7 +60,16 @@ function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
       `Domain ${domain.name} (${domain.uuid}) on ${host.row.name} has a definition virtplane cannot read: ${domain.parseError ?? 'unknown reason'}.`,
     );
   }
-  return { host, uuid: domain.uuid, name: domain.name, state: domain.state, xml: domain.xml, model: domain.model, settings: parseVmSettings(domain.xml) };
+  return {
+    host,
+    uuid: domain.uuid,
+    name: domain.name,
+    state: domain.state,
+    xml: domain.xml,
+    model: domain.model,
+    settings: parseVmSettings(domain.xml),
+    ...(domain.live === undefined ? {} : { live: domain.live }),
+  };
 }
 
 /** An unreachable host, as a diagnostic that names it (a VM read must never turn that into "gone"). */

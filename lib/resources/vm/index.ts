@@ -2,3 +2,4 @@
 export { lookupVmOn, vmHost, vmsOn, type FoundDomain } from './hosts.js';
 export { moveVm } from './migration.js';
 export { vmResource } from './resource.js';
+export { diskIdsOf, domainsOfDisks, storageLimitOf, storageRefusal, type StorageLimit } from './storagePlacement.js';

@@ -14,6 +14,7 @@ import { assertOwned } from './domain.js';
 import { lookupVmOn, migrationTargetOf, vmHost, type FoundDomain } from './hosts.js';
 import { changePlacement } from './placement.js';
 import { carrySeed, removeSeed } from './cloudInit.js';
+import { diskIdsOf, domainsOfDisks, filesAreShared, storageLimitOf, storageRefusal } from './storagePlacement.js';
 
 type MoveKind = 'live' | 'cold';
 
@@ -55,6 +56,10 @@ export async function moveVm(provider: ProviderContext, request: VmMoveRequest):
     );
   }
   assertOwned(found, vmId);
+  // Its disks decide first: a VM with a host-local disk stays on that host (refused before anything moves).
+  const disks = await provider.inventory.use((inventory) => domainsOfDisks(inventory, diskIdsOf(found)));
+  const refusal = storageRefusal(storageLimitOf(disks, [from, to]), to.id, [from, to], found.name, 'move to');
+  if (refusal !== undefined) throw new DiagnosticError("The VM's disks are not on that host", `${refusal} Nothing was moved.`, path);
   if (!(await provider.inventory.use((inventory) => inventory.vmPlacements.get(vmId)))) await registerWhereItIs(provider, found, cluster.id);
   await provider.inventory.use((inventory) => changePlacement(inventory, vmId, { hostId: to.id }, path));
   let carriedSeed: string | undefined;
@@ -65,6 +70,7 @@ export async function moveVm(provider: ProviderContext, request: VmMoveRequest):
       await migrateDomainLive(source.libvirt, vmId, migrationTargetOf(provider, to), {
         timeoutMs: request.timeoutMs ?? 300_000,
         targetHost: target.libvirt,
+        filesShared: filesAreShared(disks),
         ...(cluster.migrationBandwidthMbps === null ? {} : { bandwidthMiBps: cluster.migrationBandwidthMbps }),
       });
       kind = 'live';

@@ -22,8 +22,10 @@ import { planDiskClaims } from './diskClaims.js';
 import { findVmDomain, vmHost, type FoundDomain } from './hosts.js';
 import { MAX_UUID_ATTEMPTS, vmUuidCandidate } from './identity.js';
 import { vcpuCeiling } from './model.js';
-import { checkExistingVm } from './placement.js';
+import { checkExistingVm, checkNewVm } from './placement.js';
 import { planNewVmHost, recordPlannedChange } from './plannedPlacement.js';
+import { domainsOfDisks, storageDiagnostic, storageLimitOf, storageRefusal } from './storagePlacement.js';
+import { planDeviceChecks } from './planChecks.js';
 import type { VmPlanned, VmState } from './schema.js';
 import { templateSettings } from '../template/index.js';
 
@@ -353,6 +355,18 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
         );
       }
       diagnostics.push(...(await checkReferences(provider, inventory, cluster, result)));
+      if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...(await planDeviceChecks(provider, inventory, cluster, result, config)));
+      // A VM runs where all its disks are (a local storage domain is on one host).
+      const diskIds = elementsOf<PlannedDisk>(result.disk)?.map((disk) => str(disk.disk_id)) ?? null;
+      // Disks this apply makes have no id yet: which hosts have them is known only at the apply's re-plan.
+      const knownDiskIds = diskIds !== null && diskIds.every((id): id is string => id !== null) ? diskIds : null;
+      const storage = knownDiskIds !== null ? storageLimitOf(await domainsOfDisks(inventory, knownDiskIds), hosts) : {};
+      const where = str(result.current_host_id);
+      if (where !== null && name !== null && !diagnostics.some((d) => d.severity === 'error')) {
+        const stays = prior !== null && where === prior.current_host_id;
+        const what = prior === null ? 'be pinned to' : stays ? 'use these disks on' : 'move to';
+        diagnostics.push(...storageDiagnostic(storageRefusal(storage, where, hosts, name, what), stays ? ['disk'] : ['host_id']));
+      }
       const memoryMib = num(result.memory_mib);
       const vcpus = num(result.vcpus);
       if (name !== null && memoryMib !== null && vcpus !== null && !isUnknown(hostId) && !diagnostics.some((d) => d.severity === 'error')) {
@@ -362,8 +376,13 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
           memoryMib,
           vcpus,
           ...(typeof hostId === 'string' ? { pinnedHostId: hostId } : {}),
+          ...storage,
         };
-        if (prior === null) {
+        if (prior === null && knownDiskIds === null) {
+          // Its host must have all its disks, which are not made yet: the host stays unknown in the plan,
+          // and the apply's re-plan (the disks made by then) chooses it among the hosts that have them.
+          diagnostics.push(...(await checkNewVm(inventory, cluster, placement)));
+        } else if (prior === null) {
           // A new VM's host is known at plan time (plannedPlacement.ts): the apply creates it there or fails.
           const chosen = await planNewVmHost(provider, inventory, cluster, placement, adoptedOnHostId);
           diagnostics.push(...chosen.diagnostics);
@@ -374,9 +393,10 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
           if (moves || memoryMib > prior.memory_mib || vcpus > prior.vcpus) {
             diagnostics.push(...(await checkExistingVm(inventory, cluster, { ...placement, pinnedHostId: target ?? prior.current_host_id ?? undefined })));
           }
-          const where = target ?? prior.current_host_id;
-          if (where !== null && (moves || memoryMib !== prior.memory_mib)) recordPlannedChange(cluster.id, { ...placement, hostId: where });
-          if (moves && prior.running && result.running !== false) {
+          const at = target ?? prior.current_host_id;
+          if (at !== null && (moves || memoryMib !== prior.memory_mib)) recordPlannedChange(cluster.id, { ...placement, hostId: at });
+          // Said only when nothing forbids the move.
+          if (moves && prior.running && result.running !== false && !diagnostics.some((d) => d.severity === 'error')) {
             const from = hosts.find((host) => host.id === prior.current_host_id)?.name ?? prior.current_host_id;
             const to = hosts.find((host) => host.id === target)?.name ?? target;
             diagnostics.push(
@@ -395,7 +415,7 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
       const recorded = request.private.get(PRIVATE_VCPU_MAX);
       const vcpuMax = typeof recorded === 'number' ? recorded : vcpuCeiling(prior.vcpus);
       const reasons = restartReasons(prior, result, vcpuMax);
-      if (reasons.length > 0) {
+      if (reasons.length > 0 && !diagnostics.some((d) => d.severity === 'error')) {
         diagnostics.push(
           warningDiagnostic(
             'The VM will be restarted',

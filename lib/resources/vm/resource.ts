@@ -12,6 +12,7 @@ import { createVm } from './create.js';
 import { deleteVm, updateVm } from './lifecycle.js';
 import { vmStateFromDomain } from './model.js';
 import { planVm, PRIVATE_VCPU_MAX } from './plan.js';
+import { forgetPendingDefinition, planPendingDefinition, withLiveFigures } from './liveDrift.js';
 import { validateVmConfig, VM_RESOURCE_TYPE, vmSchema, type VmState } from './schema.js';
 
 function remember(privateData: PrivateData, vcpuMax: number): void {
@@ -20,6 +21,7 @@ function remember(privateData: PrivateData, vcpuMax: number): void {
 
 function finished(privateData: PrivateData, planned: VmState, result: Converged): VmState {
   remember(privateData, result.vcpuMax);
+  forgetPendingDefinition(privateData);
   return stateAfter(planned, result);
 }
 
@@ -84,7 +86,7 @@ export const vmResource = defineResource<ProviderContext>()({
 
   async plan({ prior, config, planned, provider, private: privateData }) {
     const result = await planVm({ prior, config, planned, provider, private: privateData });
-    return { planned: result.planned, diagnostics: result.diagnostics };
+    return planPendingDefinition(prior, result, privateData);
   },
 
   async create({ provider, planned, private: privateData }) {
@@ -138,7 +140,8 @@ export const vmResource = defineResource<ProviderContext>()({
     // What the domain cannot tell: the seed's configuration (written by virtplane, kept in the state) and how long create waited.
     const read: VmState = { ...fromDomain, cloud_init: state.cloud_init ?? [], wait_for_ip: state.wait_for_ip ?? 0, template_id: state.template_id ?? null };
     remember(privateData, found.model.vcpu.max);
-    return read;
+    // What runs is what the state says; a definition that differs for the next boot is remembered for the plan.
+    return withLiveFigures(read, found, privateData);
   },
 
   async update({ provider, prior, planned, private: privateData }) {

@@ -124,6 +124,7 @@ resource "virtplane_storage_domain" "dir" {
   datacenter_id = virtplane_datacenter.dc.id
   type          = "dir"
   path          = ${hclString(dirPath)}
+  host_id       = virtplane_host.kvm1.id # a one-host data center: kvm1's own directory
   depends_on    = [virtplane_host.kvm1]
 }
 

@@ -88,6 +88,7 @@ resource "virtplane_storage_domain" "dir" {
   datacenter_id = virtplane_datacenter.dc.id
   type          = "dir"
   path          = ${hclString(dirPath)}
+  shared        = true # /tmp: every lab host sees it
 ${dependsOn}
 }
 
@@ -427,7 +428,7 @@ describe('storage and networks against the lab', () => {
         target('impostor', `  server_address = ${hclString(lab.lab.storage.address)}\n  server_host_key = ${hclString(lab.lab.hosts[0]!.hostKey)}\n`) +
         `resource "virtplane_iscsi_target" "taken" {\n  server_address = ${hclString(lab.lab.storage.address)}\n  server_host_key = ${hclString(lab.lab.storage.hostKey)}\n  iqn = ${hclString(foreignIqn)}\n}\n` +
         `resource "virtplane_network" "taken" {\n  name = ${hclString(`vpt-foreign-${tag}`)}\n  datacenter_id = virtplane_datacenter.dc.id\n  mode = "isolated"\n}\n` +
-        `resource "virtplane_storage_domain" "taken" {\n  name = ${hclString(`vpt-foreign-${tag}`)}\n  datacenter_id = virtplane_datacenter.dc.id\n  type = "dir"\n  path = ${hclString(`${dirPath}-taken`)}\n}\n`,
+        `resource "virtplane_storage_domain" "taken" {\n  name = ${hclString(`vpt-foreign-${tag}`)}\n  datacenter_id = virtplane_datacenter.dc.id\n  type = "dir"\n  path = ${hclString(`${dirPath}-taken`)}\n  shared = true\n}\n`,
       'bad.tf',
     );
     try {

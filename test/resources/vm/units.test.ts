@@ -272,6 +272,32 @@ describe('affinity enforcement moves', () => {
     ).toEqual({ ok: true, moves: [] });
   });
 
+  it('moves the free member, never one tied to its host by local disks', () => {
+    const placements = snapshot([
+      ['a', 'h1'],
+      ['b', 'h1'],
+    ]);
+    // Without limits a (first by name) would move; tied to h1, it stays and b moves.
+    const tied = new Map([['a', { allowedHostIds: ['h1'], storageNote: 'storage domain loc is local to kvm1' }]]);
+    const apart = planAffinityMoves(group(false, ['a', 'b']), placements, tied);
+    expect(apart.ok && apart.moves.map((move) => `${move.name}->${move.toHostName}`)).toEqual(['b->kvm2']);
+    // Both tied to h1: nothing can obey the group, said with the storage reason.
+    const both = planAffinityMoves(group(false, ['a', 'b']), placements, new Map([...tied, ['b', tied.get('a')!]]));
+    expect(both.ok).toBe(false);
+    expect(!both.ok && both.message).toMatch(/lacks the VM's disks \(storage domain loc is local to kvm1\)/);
+    // A positive group gathers on the tied member's host, not where most members are.
+    const together = planAffinityMoves(
+      group(true, ['a', 'b', 'c']),
+      snapshot([
+        ['a', 'h2'],
+        ['b', 'h1'],
+        ['c', 'h1'],
+      ]),
+      new Map([['a', { allowedHostIds: ['h2'] }]]),
+    );
+    expect(together.ok && together.moves.map((move) => `${move.name}->${move.toHostName}`)).toEqual(['b->kvm2', 'c->kvm2']);
+  });
+
   it('keeps a positive group on its hosts', () => {
     const plan = planAffinityMoves(
       group(true, ['a', 'b'], ['h1']),
