@@ -6,6 +6,7 @@
  */
 import * as initial from './0001_initial.js';
 import * as disks from './0002_disks.js';
+import * as highAvailability from './0003_high_availability.js';
 
 export interface Migration {
   readonly version: number;
@@ -13,6 +14,6 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, disks];
+export const MIGRATIONS: readonly Migration[] = [initial, disks, highAvailability];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

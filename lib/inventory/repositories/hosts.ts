@@ -23,6 +23,7 @@ export const HOSTS: TableSpec = {
     { field: 'kvm', column: 'kvm' },
     { field: 'libvirtVersion', column: 'libvirt_version' },
     { field: 'factsCollectedAt', column: 'facts_collected_at' },
+    { field: 'powerManagement', column: 'power_management', writable: true, json: true },
     ...TIMESTAMP_COLUMNS,
   ],
 };

@@ -5,6 +5,7 @@ import { changeInventory, findByIdOrName, HOST_KEY_PATTERN, idAttribute, nameAtt
 import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, leaveDatacenter, withDatacenterOfCluster } from './datacenterMembership.js';
 import { verifyHost } from './connection.js';
 import { drainHost, planMaintenance } from './maintenance.js';
+import { checkPowerManagement, powerManagementBlock, powerManagementOf, powerManagementState } from './powerManagement.js';
 import type { ProviderContext } from '../context/index.js';
 
 export const hostSchema = blockSchema({
@@ -40,6 +41,7 @@ export const hostSchema = blockSchema({
     kvm: boolAttribute({ description: 'Whether guests get KVM (/dev/kvm present); otherwise they run under QEMU TCG.', computed: true }),
     libvirt_version: stringAttribute({ description: 'The version of libvirtd on the host.', computed: true }),
   },
+  blocks: { power_management: powerManagementBlock },
 });
 
 type HostState = StateOf<typeof hostSchema>;
@@ -57,6 +59,7 @@ export function hostToState(row: Host, configuredHostKey: string | null = row.ho
     memory_mib: row.memoryMib,
     kvm: row.kvm,
     libvirt_version: row.libvirtVersion,
+    power_management: powerManagementState(row.powerManagement),
   };
 }
 
@@ -74,9 +77,13 @@ export const hostResource = defineResource<ProviderContext>()({
   schema: hostSchema,
 
   async plan({ prior, planned, provider, signal }) {
+    // The power controller is asked at every plan (a read): at create, and after every refresh.
+    const blocks = Array.isArray(planned.power_management) ? planned.power_management : [];
+    const known = blocks.every((block) => [block.address, block.port, block.username, block.password].every((value) => value === null || typeof value !== 'object'));
+    const power = known ? await checkPowerManagement(String(planned.name), powerManagementOf(blocks as never), signal) : [];
     // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
-    if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string') return undefined;
-    return { diagnostics: await planMaintenance(provider, prior.id, signal) };
+    if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string') return power.length > 0 ? { diagnostics: power } : undefined;
+    return { diagnostics: [...power, ...(await planMaintenance(provider, prior.id, signal))] };
   },
 
   async create({ provider, planned, signal }) {
@@ -96,6 +103,7 @@ export const hostResource = defineResource<ProviderContext>()({
             port: planned.port,
             hostKey: verified.hostKey,
             maintenance: planned.maintenance,
+            powerManagement: powerManagementOf(planned.power_management),
           });
           return tx.hosts.recordFacts(created.id, inventoryFacts(verified.facts));
         },
@@ -146,6 +154,7 @@ export const hostResource = defineResource<ProviderContext>()({
           name: planned.name,
           port: planned.port,
           maintenance: planned.maintenance,
+          powerManagement: powerManagementOf(planned.power_management),
           ...(verified ? { hostKey: verified.hostKey } : {}),
         });
         return verified ? tx.hosts.recordFacts(updated.id, inventoryFacts(verified.facts)) : updated;

@@ -53,7 +53,6 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
     throw error;
   }
   try {
-    if (build.settings.highAvailability) await setDomainAutostart(host.libvirt, vmId, true);
     if (planned.running) await startVm(host, vmId);
     await confirmCreate(provider, vmId, planned);
     const macs = planned.nic.map((nic) => nic.mac ?? '');
