@@ -23,7 +23,12 @@ export async function engineCommand(argv: readonly string[]): Promise<number> {
   if (!Number.isFinite(interval) || interval <= 0 || interval > 3600) throw new UsageError('engine: --interval is in seconds, more than 0 (default 5)');
   const misses = integerFlag(flags, 'misses') ?? 3;
   if (misses < 1) throw new UsageError('engine: --misses must be at least 1 (default 3)');
-  const credentials = resolveStatusCredentials({ sshKey: flags['ssh-key'], sshUser: flags['ssh-user'], knownHosts: flags['known-hosts'], labFile: flags['lab-file'] });
+  const credentials = resolveStatusCredentials({
+    sshKey: flags['ssh-key'],
+    sshUser: flags['ssh-user'],
+    knownHosts: flags['known-hosts'],
+    labFile: flags['lab-file'],
+  });
   if (credentials === null) throw new UsageError('engine: no SSH credentials: give --ssh-key (or run where a .virtplane/lab.json is)');
   const setting = flags.inventory ?? DEFAULT_INVENTORY_FOLDER;
   const isUrl = /^postgres(ql)?:\/\//.test(setting);
@@ -43,7 +48,9 @@ export async function engineCommand(argv: readonly string[]): Promise<number> {
     if (result.role === 'standby') process.stdout.write(`standby: the engine lease is held by ${result.holder ?? 'another engine'}\n`);
     return 0;
   }
-  process.stdout.write(`engine ${engine.name}: watching the hosts of ${isUrl ? 'the inventory' : location} every ${interval} s (non-responsive after ${misses} missed reads)\n`);
+  process.stdout.write(
+    `engine ${engine.name}: watching the hosts of ${isUrl ? 'the inventory' : location} every ${interval} s (non-responsive after ${misses} missed reads)\n`,
+  );
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGTERM', onSignal);

@@ -37,7 +37,14 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
       const lab = readLabFile(labFile ?? locateLabFile() ?? undefined);
       const host = lab.hosts.find((entry) => entry.name === hostName);
       if (host?.power === undefined) {
-        throw new UsageError(`lab power: no power controller for "${hostName}" in the lab file (hosts with one: ${lab.hosts.filter((entry) => entry.power).map((entry) => entry.name).join(', ') || 'none; run \`virtplane lab up\`'})`);
+        throw new UsageError(
+          `lab power: no power controller for "${hostName}" in the lab file (hosts with one: ${
+            lab.hosts
+              .filter((entry) => entry.power)
+              .map((entry) => entry.name)
+              .join(', ') || 'none; run \`virtplane lab up\`'
+          })`,
+        );
       }
       const started = Date.now();
       const state = await labPower(host.power, action);

@@ -184,7 +184,12 @@ export class Engine {
     if (status === 'up') {
       await this.#withInventory(async (inventory) => {
         await inventory.highAvailability.setHostHealth({ hostId: host.id, status: 'non_responsive', misses, reason: reading.reason });
-        await record(inventory, { kind: 'host_non_responsive', hostId: host.id, hostName: host.name, message: `${misses} reads missed in a row: ${reading.reason}` });
+        await record(inventory, {
+          kind: 'host_non_responsive',
+          hostId: host.id,
+          hostName: host.name,
+          message: `${misses} reads missed in a row: ${reading.reason}`,
+        });
       });
     }
     if (host.maintenance) return;
@@ -198,11 +203,23 @@ export class Engine {
     } else {
       const started = Date.now();
       try {
-        await this.#withInventory(async (inventory) => record(inventory, { kind: 'fencing', hostId: host.id, hostName: host.name, message: `powering ${host.name} off through ${host.powerManagement!.address}:${host.powerManagement!.port}` }));
+        await this.#withInventory(async (inventory) =>
+          record(inventory, {
+            kind: 'fencing',
+            hostId: host.id,
+            hostName: host.name,
+            message: `powering ${host.name} off through ${host.powerManagement!.address}:${host.powerManagement!.port}`,
+          }),
+        );
         const { wasOn } = await powerOffConfirmed(host.powerManagement);
         await this.#withInventory(async (inventory) => {
           await inventory.highAvailability.setHostHealth({ hostId: host.id, status: 'fenced', misses, reason: 'fenced' });
-          await record(inventory, { kind: 'fenced', hostId: host.id, hostName: host.name, message: `power confirmed off (${wasOn ? 'was on' : 'was off already'}) in ${Date.now() - started} ms` });
+          await record(inventory, {
+            kind: 'fenced',
+            hostId: host.id,
+            hostName: host.name,
+            message: `power confirmed off (${wasOn ? 'was on' : 'was off already'}) in ${Date.now() - started} ms`,
+          });
         });
       } catch (error) {
         failure = `fencing ${host.name} failed: ${firstLine(error)}; its HA VMs are NOT restarted elsewhere (they may still run there)`;
@@ -212,7 +229,8 @@ export class Engine {
       await this.#withInventory(async (inventory) => {
         await inventory.highAvailability.setHostHealth({ hostId: host.id, status: 'fence_failed', misses, reason: failure });
         // Tried again every pass; said again only when the reason changes.
-        if (previous?.status !== 'fence_failed' || previous.reason !== failure) await record(inventory, { kind: 'fence_failed', hostId: host.id, hostName: host.name, message: failure });
+        if (previous?.status !== 'fence_failed' || previous.reason !== failure)
+          await record(inventory, { kind: 'fence_failed', hostId: host.id, hostName: host.name, message: failure });
       });
       return;
     }
@@ -225,7 +243,14 @@ export class Engine {
       const haIds = new Set(ha.map((definition) => definition.vmId.toLowerCase()));
       const placed = await inventory.vmPlacements.list({ hostId: fenced.id });
       for (const vm of placed.filter((placement) => !haIds.has(placement.vmId.toLowerCase()))) {
-        await record(inventory, { kind: 'vm_down', hostId: fenced.id, hostName: fenced.name, vmId: vm.vmId, vmName: vm.name, message: `not highly available: down with ${fenced.name}` });
+        await record(inventory, {
+          kind: 'vm_down',
+          hostId: fenced.id,
+          hostName: fenced.name,
+          vmId: vm.vmId,
+          vmName: vm.name,
+          message: `not highly available: down with ${fenced.name}`,
+        });
       }
       return { definitions: ha, hosts: await inventory.hosts.list() };
     });
@@ -239,11 +264,22 @@ export class Engine {
       const health = new Map((await inventory.highAvailability.hostHealth()).map((row) => [row.hostId, row]));
       let snapshot = await loadSnapshot(inventory, definition.clusterId);
       // Only hosts that answer may take it: the fenced one and any other not up are out.
-      for (const host of snapshot.hosts) if (host.id === fenced.id || (health.get(host.id)?.status ?? 'up') !== 'up') snapshot = withHostChanged(snapshot, host.id, { reachable: false });
+      for (const host of snapshot.hosts)
+        if (host.id === fenced.id || (health.get(host.id)?.status ?? 'up') !== 'up') snapshot = withHostChanged(snapshot, host.id, { reachable: false });
       const memoryMib = placement?.memoryMib ?? 0;
-      const result = placeVm({ vmId: definition.vmId, name: definition.name, memoryMib: memoryMib || 1, vcpus: placement?.vcpus ?? 1, currentHostId: fenced.id }, snapshot);
+      const result = placeVm(
+        { vmId: definition.vmId, name: definition.name, memoryMib: memoryMib || 1, vcpus: placement?.vcpus ?? 1, currentHostId: fenced.id },
+        snapshot,
+      );
       if (!result.ok) {
-        await record(inventory, { kind: 'restart_failed', hostId: fenced.id, hostName: fenced.name, vmId: definition.vmId, vmName: definition.name, message: `no host can take it: ${result.message}` });
+        await record(inventory, {
+          kind: 'restart_failed',
+          hostId: fenced.id,
+          hostName: fenced.name,
+          vmId: definition.vmId,
+          vmName: definition.name,
+          message: `no host can take it: ${result.message}`,
+        });
         return undefined;
       }
       return hosts.find((host) => host.id === result.hostId);
@@ -279,7 +315,14 @@ export class Engine {
       });
     } catch (error) {
       await this.#withInventory((inventory) =>
-        record(inventory, { kind: 'restart_failed', hostId: target.id, hostName: target.name, vmId: definition.vmId, vmName: definition.name, message: `could not start it on ${target.name}: ${firstLine(error)}` }),
+        record(inventory, {
+          kind: 'restart_failed',
+          hostId: target.id,
+          hostName: target.name,
+          vmId: definition.vmId,
+          vmName: definition.name,
+          message: `could not start it on ${target.name}: ${firstLine(error)}`,
+        }),
       );
     } finally {
       await libvirt.close();
@@ -288,7 +331,11 @@ export class Engine {
 
   #libvirt(host: Host): { readonly host: LibvirtHost; close(): Promise<void> } {
     const { credentials } = this.#options;
-    const login: SshLogin = { username: credentials.sshUser, privateKey: readFileSync(credentials.privateKeyFile), knownHostsFile: credentials.knownHostsFile ?? undefined };
+    const login: SshLogin = {
+      username: credentials.sshUser,
+      privateKey: readFileSync(credentials.privateKeyFile),
+      knownHostsFile: credentials.knownHostsFile ?? undefined,
+    };
     const pool = new SshPool();
     const endpoint = sshEndpoint({ name: host.name, address: host.address, port: host.port, hostKey: host.hostKey === '' ? null : host.hostKey }, login);
     return { host: sshLibvirtHost(pool, endpoint), close: () => pool.close() };
@@ -300,7 +347,8 @@ export class Engine {
     while (!signal.aborted) {
       try {
         const result = await this.pass();
-        if (result.role === 'standby' && result.holder !== standbyHolder) this.#log(`standby: the engine lease is held by ${result.holder ?? 'another engine'}`);
+        if (result.role === 'standby' && result.holder !== standbyHolder)
+          this.#log(`standby: the engine lease is held by ${result.holder ?? 'another engine'}`);
         standbyHolder = result.role === 'standby' ? result.holder : undefined;
       } catch (error) {
         this.#log(`pass failed: ${firstLine(error)}`);

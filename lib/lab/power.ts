@@ -88,7 +88,13 @@ function lanConf(machine: LabMachinePlan, address: string, port: number, passwor
 }
 
 /** The emulator's commands: the BMC itself must come first, or ipmi_sim exits ("No bmc_ipmb specified"). */
-const SIM_EMU = ['mc_setbmc 0x20', 'mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr', 'sel_enable 0x20 1000 0x0a', 'mc_enable 0x20', ''].join('\n');
+const SIM_EMU = [
+  'mc_setbmc 0x20',
+  'mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr',
+  'sel_enable 0x20 1000 0x0a',
+  'mc_enable 0x20',
+  '',
+].join('\n');
 
 function deviceOf(entry: LabHostPower): PowerDevice {
   return { agent: 'ipmilan', address: entry.address, port: entry.port, username: entry.username, password: entry.password };
@@ -135,7 +141,8 @@ async function startBmc(plan: LabPlan, storage: LabMachinePlan, machine: LabMach
   }
   const deadline = Date.now() + 10_000;
   while (!(await answers(entry))) {
-    if (Date.now() > deadline) throw new Error(`${machine.name}: its BMC (ipmi_sim) did not answer at ${entry.address}:${entry.port}; see ${join(dir, 'ipmi_sim.log')}`);
+    if (Date.now() > deadline)
+      throw new Error(`${machine.name}: its BMC (ipmi_sim) did not answer at ${entry.address}:${entry.port}; see ${join(dir, 'ipmi_sim.log')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -16,6 +16,7 @@ import { openInventory, type HaEvent } from '../../lib/inventory/index.js';
 import type { LabHostEntry } from '../../lib/lab/labFile.js';
 import { labPower } from '../../lib/lab/power.js';
 import { waitForSshBanner } from '../../lib/lab/waitForSsh.js';
+import { runCli } from '../support/cli.js';
 import { useLab, type TestLab } from '../support/lab.js';
 import { hclString, providerBlock } from '../support/platformHcl.js';
 import { buildProvider, createTerraformWorkspace, findResourceChange, type TerraformWorkspace } from '../support/terraform.js';
@@ -121,7 +122,20 @@ function qemuGuests(hostName: string): string[] {
 function startEngine(name: string): ChildProcess {
   const child = spawn(
     process.execPath,
-    [MAIN, 'engine', '--inventory', inventoryDir, '--ssh-key', lab.lab.sshPrivateKeyFile, '--known-hosts', lab.lab.knownHostsFile, '--interval', '1', '--name', name],
+    [
+      MAIN,
+      'engine',
+      '--inventory',
+      inventoryDir,
+      '--ssh-key',
+      lab.lab.sshPrivateKeyFile,
+      '--known-hosts',
+      lab.lab.knownHostsFile,
+      '--interval',
+      '1',
+      '--name',
+      name,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   output.set(child, '');
@@ -246,11 +260,19 @@ describe('high availability (virtplane engine)', () => {
 
     // kvm1 comes back: its stale copies of the HA VMs go before it is up again; nothing starts there.
     await powerOn('kvm1');
-    await waitFor('kvm1 up again', 30_000, async () => ((await haEvents()).some((event) => event.kind === 'host_up' && event.hostName === 'kvm1') ? true : undefined));
+    await waitFor('kvm1 up again', 30_000, async () =>
+      (await haEvents()).some((event) => event.kind === 'host_up' && event.hostName === 'kvm1') ? true : undefined,
+    );
     const removed = (await haEvents()).filter((event) => event.kind === 'stale_copy_removed').map((event) => event.vmName);
     expect(removed.sort()).toEqual([vm.a, vm.b].sort());
     expect(qemuGuests('kvm1')).toEqual([]);
     expect(qemuGuests('kvm2').sort()).toEqual([vm.a, vm.b].sort());
+
+    // `virtplane status` shows each host's health and the engine's events.
+    const status = runCli(['status', '--inventory', inventoryDir, '--ssh-key', lab.lab.sshPrivateKeyFile, '--known-hosts', lab.lab.knownHostsFile]);
+    expect(status.stdout).toMatch(/host kvm1 .*; health up/);
+    expect(status.stdout).toMatch(/recent HA events/);
+    expect(status.stdout).toContain(`restarted host kvm2 vm ${vm.a}`);
 
     await stopEngines();
     expect([...output.values()].filter((text) => text.includes('stopped')).length).toBe(2);
@@ -277,6 +299,8 @@ describe('high availability (virtplane engine)', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(qemuGuests('kvm1')).toEqual([vm.plain]);
     expect((await haEvents()).filter((event) => event.kind === 'restarted' && event.hostName === 'kvm1')).toEqual([]);
+    const status = runCli(['status', '--inventory', inventoryDir, '--ssh-key', lab.lab.sshPrivateKeyFile, '--known-hosts', lab.lab.knownHostsFile]);
+    expect(status.stdout).toMatch(/host kvm2 .*; health FENCE FAILED/);
     await stopEngines();
     await powerOn('kvm2');
   }, 120_000);

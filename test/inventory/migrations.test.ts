@@ -79,7 +79,7 @@ describe('schema migrations on a shared PostgreSQL', () => {
     const inventories = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     try {
       expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
-      expect(inventories.map((inventory) => inventory.schemaVersion)).toEqual([2, 2, 2, 2]);
+      expect(inventories.map((inventory) => inventory.schemaVersion)).toEqual([3, 3, 3, 3]);
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
@@ -87,6 +87,7 @@ describe('schema migrations on a shared PostgreSQL', () => {
         expect(migrations.rows).toEqual([
           { version: 1, name: 'initial' },
           { version: 2, name: 'disks' },
+          { version: 3, name: 'high_availability' },
         ]);
         const roles = await client.query('SELECT count(*)::int AS n FROM roles WHERE builtin');
         expect(roles.rows[0].n).toBe(6);

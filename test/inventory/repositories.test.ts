@@ -30,7 +30,7 @@ describe.each(BACKENDS)('inventory repositories on %s', (backend) => {
 
   it('reports which backend it is', () => {
     expect(inventory.backend).toBe(backend);
-    expect(inventory.schemaVersion).toBe(2);
+    expect(inventory.schemaVersion).toBe(3);
   });
 
   it('creates, reads, updates, lists and deletes data centers', async () => {

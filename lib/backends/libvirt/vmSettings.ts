@@ -65,7 +65,8 @@ export function readVmSettings(domain: XmlElement): VmSettings | undefined {
   return {
     pinnedHostId: attr(pin, 'host') ?? null,
     highAvailability: attr(settings, 'highAvailability') === 'true',
-    haPriority: Number.isInteger(Number(attr(settings, 'haPriority'))) ? Number(attr(settings, 'haPriority') ?? 0) : 0,
+    // Written only when not 0, so settings of domains from before it read back as they were written.
+    ...(Number.isInteger(Number(attr(settings, 'haPriority') ?? 'none')) ? { haPriority: Number(attr(settings, 'haPriority')) } : {}),
     shutdownTimeoutSeconds: Number.isInteger(timeout) && timeout >= 0 ? timeout : DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
     workspaceToken: attr(settings, 'workspace') ?? null,
     disks: children

@@ -44,7 +44,23 @@ const TOOL_TIMEOUT_MS = 10_000;
  * ipmitool first tries suite 17, which many BMCs (and OpenIPMI's simulator) lack, and spends 10 s on it.
  */
 export function ipmitoolArgv(device: Omit<PowerDevice, 'password'>, action: 'status' | 'on' | 'off'): string[] {
-  return ['-I', 'lanplus', '-C', '3', ...SESSION_ARGS, '-H', device.address, '-p', String(device.port), '-U', device.username, '-E', 'chassis', 'power', action];
+  return [
+    '-I',
+    'lanplus',
+    '-C',
+    '3',
+    ...SESSION_ARGS,
+    '-H',
+    device.address,
+    '-p',
+    String(device.port),
+    '-U',
+    device.username,
+    '-E',
+    'chassis',
+    'power',
+    action,
+  ];
 }
 
 function classify(stderr: string, exitCode: number | null): PowerControlError {
@@ -86,7 +102,12 @@ function runIpmitool(device: PowerDevice, action: 'status' | 'on' | 'off', signa
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(stdout);
-      else reject(code === null ? new PowerControlError('unreachable', `the power controller did not answer within ${TOOL_TIMEOUT_MS / 1000} s`) : classify(stderr, code));
+      else
+        reject(
+          code === null
+            ? new PowerControlError('unreachable', `the power controller did not answer within ${TOOL_TIMEOUT_MS / 1000} s`)
+            : classify(stderr, code),
+        );
     });
   });
 }

@@ -133,7 +133,11 @@ export function highAvailabilityRepository(db: SqlExecutor): HighAvailabilityRep
     },
 
     async checkLease(name, holder, token) {
-      const { rows } = await db.query('SELECT 1 FROM engine_leases WHERE name = $1 AND holder = $2 AND token = $3 AND expires_at > now()', [name, holder, token]);
+      const { rows } = await db.query('SELECT 1 FROM engine_leases WHERE name = $1 AND holder = $2 AND token = $3 AND expires_at > now()', [
+        name,
+        holder,
+        token,
+      ]);
       return rows.length > 0;
     },
 

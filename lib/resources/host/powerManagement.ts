@@ -23,17 +23,31 @@ export const powerManagementBlock = nestedBlock(
         required: true,
         validation: { pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$', hint: 'An IPv4 or IPv6 address or a DNS name.' },
       }),
-      port: numberAttribute({ description: "The controller's UDP port (IPMI: 623).", optional: true, default: 623, validation: { integer: true, minimum: 1, maximum: 65535 } }),
-      username: stringAttribute({ description: 'The user to log in to the controller as.', required: true, validation: { pattern: '^[^\\u0000-\\u001f]{1,16}$', hint: '1 to 16 characters, no control characters (IPMI limit).' } }),
+      port: numberAttribute({
+        description: "The controller's UDP port (IPMI: 623).",
+        optional: true,
+        default: 623,
+        validation: { integer: true, minimum: 1, maximum: 65535 },
+      }),
+      username: stringAttribute({
+        description: 'The user to log in to the controller as.',
+        required: true,
+        validation: { pattern: '^[^\\u0000-\\u001f]{1,16}$', hint: '1 to 16 characters, no control characters (IPMI limit).' },
+      }),
       password: stringAttribute({
-        description: "The controller's password. It reaches ipmitool in its environment, never a command line; it is kept in the inventory, where the engine reads it.",
+        description:
+          "The controller's password. It reaches ipmitool in its environment, never a command line; it is kept in the inventory, where the engine reads it.",
         required: true,
         sensitive: true,
         validation: { minLength: 1, maxLength: 20, hint: '1 to 20 characters (IPMI 2.0 limit).' },
       }),
     },
   }),
-  { nesting: 'list', maxItems: 1, description: "How the HA engine fences this host (see docs/ha.md). Without it the host's HA VMs are never restarted elsewhere." },
+  {
+    nesting: 'list',
+    maxItems: 1,
+    description: "How the HA engine fences this host (see docs/ha.md). Without it the host's HA VMs are never restarted elsewhere.",
+  },
 );
 
 export interface PowerManagementState {

@@ -79,10 +79,13 @@ export const hostResource = defineResource<ProviderContext>()({
   async plan({ prior, planned, provider, signal }) {
     // The power controller is asked at every plan (a read): at create, and after every refresh.
     const blocks = Array.isArray(planned.power_management) ? planned.power_management : [];
-    const known = blocks.every((block) => [block.address, block.port, block.username, block.password].every((value) => value === null || typeof value !== 'object'));
+    const known = blocks.every((block) =>
+      [block.address, block.port, block.username, block.password].every((value) => value === null || typeof value !== 'object'),
+    );
     const power = known ? await checkPowerManagement(String(planned.name), powerManagementOf(blocks as never), signal) : [];
     // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
-    if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string') return power.length > 0 ? { diagnostics: power } : undefined;
+    if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string')
+      return power.length > 0 ? { diagnostics: power } : undefined;
     return { diagnostics: [...power, ...(await planMaintenance(provider, prior.id, signal))] };
   },
 
