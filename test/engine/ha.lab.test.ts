@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInventory, type HaEvent } from '../../lib/inventory/index.js';
 import type { LabHostEntry } from '../../lib/lab/labFile.js';
+import { runLocal } from '../../lib/lab/localCommand.js';
 import { labPower } from '../../lib/lab/power.js';
 import { waitForSshBanner } from '../../lib/lab/waitForSsh.js';
 import { runCli } from '../support/cli.js';
@@ -178,6 +179,36 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
+/** Cuts (or restores) SSH to a lab host while it keeps running: a firewall rule in its own namespace. */
+async function partition(name: string, cut: boolean): Promise<void> {
+  const rule = ['INPUT', '-p', 'tcp', '--dport', '22', '-j', 'DROP'];
+  const inside = ['netns', 'exec', `${prefix}-${name}`, 'iptables'];
+  if (cut) return void (await runLocal(['ip', ...inside, '-I', ...rule]));
+  // Removes every copy of the rule; -D fails (exit 1) once none is left.
+  while ((await runLocal(['ip', ...inside, '-D', ...rule], { allowExitCodes: [1] })).exitCode === 0);
+}
+
+/**
+ * Waits (60 s at most) until both HA VMs run on `target`, polling both hosts' QEMU processes every
+ * 100 ms; prints the time since `since`. `seenTwice` lists any VM seen running on both at one poll.
+ */
+async function haVmsRunningOn(target: 'kvm1' | 'kvm2', since: number, what: string): Promise<{ elapsed: number; seenTwice: string[] }> {
+  const seenTwice: string[] = [];
+  const elapsed = await waitFor(
+    `both HA VMs running on ${target}`,
+    60_000,
+    () => {
+      const [on1, on2] = [qemuGuests('kvm1'), qemuGuests('kvm2')];
+      seenTwice.push(...on1.filter((name) => on2.includes(name)));
+      const there = target === 'kvm1' ? on1 : on2;
+      return there.includes(vm.a) && there.includes(vm.b) ? Date.now() - since : undefined;
+    },
+    100,
+  );
+  process.stderr.write(`[ha] ${what} -> both HA VMs running on ${target} after ${(elapsed / 1000).toFixed(1)} s\n`);
+  return { elapsed, seenTwice };
+}
+
 async function powerOn(name: string): Promise<void> {
   await labPower(host(name).power!, 'on');
   await waitForSshBanner(host(name).address, 22, 30_000);
@@ -194,6 +225,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopEngines();
+  await partition('kvm2', false);
   for (const name of ['kvm1', 'kvm2']) if ((await labPower(host(name).power!, 'status')) === 'off') await powerOn(name);
   if (tf) {
     await tf.writeConfig(hcl({ maintenanceKvm2: false }));
@@ -227,19 +259,7 @@ describe('high availability (virtplane engine)', () => {
 
     const off = Date.now();
     expect(await labPower(host('kvm1').power!, 'off')).toBe('off');
-    const seenTwice: string[] = [];
-    const elapsed = await waitFor(
-      'both HA VMs running on kvm2',
-      60_000,
-      () => {
-        const on1 = qemuGuests('kvm1');
-        const on2 = qemuGuests('kvm2');
-        seenTwice.push(...on1.filter((name) => on2.includes(name)));
-        return on2.includes(vm.a) && on2.includes(vm.b) ? Date.now() - off : undefined;
-      },
-      100,
-    );
-    process.stderr.write(`[ha] kvm1 powered off -> both HA VMs running on kvm2 after ${(elapsed / 1000).toFixed(1)} s\n`);
+    const { elapsed, seenTwice } = await haVmsRunningOn('kvm2', off, 'kvm1 powered off');
     expect(elapsed).toBeLessThan(60_000);
     expect(seenTwice).toEqual([]);
     expect(qemuGuests('kvm2')).not.toContain(vm.plain);
@@ -303,5 +323,35 @@ describe('high availability (virtplane engine)', () => {
     expect(status.stdout).toMatch(/host kvm2 .*; health FENCE FAILED/);
     await stopEngines();
     await powerOn('kvm2');
+  }, 120_000);
+
+  it('fences a host that runs but cannot be reached, and its old QEMU is really gone', async () => {
+    // The controller's password is right again; the apply starts the HA VMs on kvm2 again (they went down with it).
+    await tf.writeConfig(hcl({ maintenanceKvm2: false }));
+    await tf.apply();
+    expect(qemuGuests('kvm2').sort()).toEqual([vm.a, vm.b].sort());
+    const before = (await haEvents()).length;
+    startEngine('engine-D');
+    await waitFor('the engine to see kvm2 up', 20_000, async () =>
+      (await haEvents()).slice(before).some((event) => event.kind === 'host_up' && event.hostName === 'kvm2') ? true : undefined,
+    );
+
+    const cut = Date.now();
+    await partition('kvm2', true);
+    const { elapsed, seenTwice } = await haVmsRunningOn('kvm1', cut, 'kvm2 partitioned (SSH dropped)');
+    expect(elapsed).toBeLessThan(60_000);
+    expect(seenTwice).toEqual([]);
+    expect(qemuGuests('kvm2')).toEqual([]);
+    const events = (await haEvents()).slice(before);
+    expect(events.filter((event) => event.kind === 'fenced').map((event) => event.hostName)).toEqual(['kvm2']);
+    // Healed and powered on: it rejoins only once its stale copies are gone.
+    await partition('kvm2', false);
+    await powerOn('kvm2');
+    await waitFor('kvm2 up again', 30_000, async () =>
+      (await haEvents()).slice(before).some((event) => event.kind === 'host_up' && event.hostName === 'kvm2' && event.at.getTime() > cut) ? true : undefined,
+    );
+    const removed = (await haEvents()).slice(before).filter((event) => event.kind === 'stale_copy_removed' && event.hostName === 'kvm2');
+    expect(removed.map((event) => event.vmName).sort()).toEqual([vm.a, vm.b].sort());
+    await stopEngines();
   }, 120_000);
 });
