@@ -68,7 +68,9 @@ export async function readHostsLive(hosts: readonly Host[], credentials: HostRea
     return new Map(hosts.map((host) => [host.id, { kind: 'failed', reason }]));
   }
   const login: SshLogin = { username: credentials.sshUser, privateKey, knownHostsFile: credentials.knownHostsFile ?? undefined };
-  const ssh = new SshPool();
+  // A connect that hangs (a partitioned host drops packets) ends with the read's deadline, not 10 s later
+  // when the pool is closed: the engine's passes keep their pace.
+  const ssh = new SshPool({ readyTimeoutMs: Math.min(options.timeoutMs, 10_000) });
   try {
     const readings = await Promise.all(hosts.map(async (host) => [host.id, await readHost(ssh, login, host, options)] as const));
     return new Map(readings);
