@@ -38,6 +38,8 @@ interface Scenario {
   readonly maintenanceKvm2: boolean;
   /** A wrong password for kvm2's power controller. */
   readonly brokenKvm2Power?: boolean;
+  /** VM a pinned to kvm1. */
+  readonly pinA?: boolean;
 }
 
 function host(name: string): LabHostEntry {
@@ -78,7 +80,7 @@ resource "virtplane_vm" ${hclString(String(name))} {
   graphics                 = "none"
   shutdown_timeout_seconds = 1
   high_availability        = ${ha}
-  ha_priority              = ${priority}
+  ha_priority              = ${priority}${scenario.pinA && name === vm.a ? '\n  host_id                  = virtplane_host.kvm1.id' : ''}
   depends_on               = [virtplane_host.kvm1, virtplane_host.kvm2]
 }
 `,
@@ -300,6 +302,13 @@ describe('high availability (virtplane engine)', () => {
     // Terraform stays calm: the unpinned HA VMs moved (current_host_id) and plan nothing.
     const plan = await tf.planJson();
     for (const name of [vm.a, vm.b]) expect(findResourceChange(plan, `virtplane_vm.${name}`).change.actions).toEqual(['no-op']);
+    // Pinned to kvm1: a live migration back, and the plan says why it is on kvm2.
+    await tf.writeConfig(hcl({ maintenanceKvm2: false, pinA: true }));
+    const pinned = await tf.plan();
+    expect(pinned.hasChanges).toBe(true);
+    const text = (pinned.result.stdout + pinned.result.stderr).replace(/\s+/g, ' ');
+    const warning = text.slice(text.indexOf('Warning: Live migration'), text.indexOf('Warning: Live migration') + 500);
+    expect(warning).toMatch(/moves from kvm2 to kvm1 by live migration.*because the HA engine restarted it there/);
   }, 240_000);
 
   it('restarts nothing when fencing fails, and says why', async () => {
