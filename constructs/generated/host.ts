@@ -4,6 +4,47 @@ import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';
 
+/** How the HA engine fences this host (see docs/ha.md). Without it the host's HA VMs are never restarted elsewhere. */
+export interface HostPowerManagementConfig {
+  /**
+   * The fence agent: `ipmilan` (IPMI over LAN, with ipmitool on the machine running the engine and Terraform).
+   *
+   * Valid values: one of `ipmilan`
+   * @default "ipmilan"
+   */
+  readonly agent?: "ipmilan";
+  /**
+   * The power controller's address (the BMC's, not the host's).
+   *
+   * Valid values: An IPv4 or IPv6 address or a DNS name.
+   * @default - unset
+   */
+  readonly address: string;
+  /**
+   * The controller's UDP port (IPMI: 623).
+   *
+   * Valid values: 1 to 65535; a whole number
+   * @default 623
+   */
+  readonly port?: number;
+  /**
+   * The user to log in to the controller as.
+   *
+   * Valid values: 1 to 16 characters, no control characters (IPMI limit).
+   * @default - unset
+   */
+  readonly username: string;
+  /**
+   * The controller's password. It reaches ipmitool in its environment, never a command line; it is kept in the inventory, where the engine reads it.
+   *
+   * Valid values: 1 to 20 characters (IPMI 2.0 limit).
+   *
+   * Sensitive: kept out of plans and logs.
+   * @default - unset
+   */
+  readonly password: string;
+}
+
 /** A KVM host reached over SSH: verified on create (pinned host key, libvirt answering), its facts read on every refresh. */
 export interface HostConfig {
   /**
@@ -48,6 +89,11 @@ export interface HostConfig {
    * @default false
    */
   readonly maintenance?: boolean;
+  /**
+   * How the HA engine fences this host (see docs/ha.md). Without it the host's HA VMs are never restarted elsewhere. (at most 1)
+   * @default - none
+   */
+  readonly powerManagement?: readonly HostPowerManagementConfig[];
 }
 
 /** How virtplane_host maps onto Terraform, and the JSON schema its props are checked against at synth. */
@@ -62,7 +108,22 @@ export const hostSchema: ConstructSchema = {
       "hostKey": "host_key",
       "maintenance": "maintenance"
     },
-    "blocks": {}
+    "blocks": {
+      "powerManagement": {
+        "name": "power_management",
+        "nesting": "list",
+        "block": {
+          "attributes": {
+            "agent": "agent",
+            "address": "address",
+            "port": "port",
+            "username": "username",
+            "password": "password"
+          },
+          "blocks": {}
+        }
+      }
+    }
   },
   "jsonSchema": {
     "type": "object",
@@ -112,6 +173,65 @@ export const hostSchema: ConstructSchema = {
           "boolean",
           "null"
         ]
+      },
+      "powerManagement": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "properties": {
+            "agent": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "enum": [
+                "ipmilan",
+                null
+              ]
+            },
+            "address": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "pattern": "^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$",
+              "hint": "An IPv4 or IPv6 address or a DNS name."
+            },
+            "port": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "minimum": 1,
+              "maximum": 65535
+            },
+            "username": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "pattern": "^[^\\u0000-\\u001f]{1,16}$",
+              "hint": "1 to 16 characters, no control characters (IPMI limit)."
+            },
+            "password": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "minLength": 1,
+              "maxLength": 20,
+              "hint": "1 to 20 characters (IPMI 2.0 limit).",
+              "sensitive": true
+            }
+          },
+          "required": [
+            "address",
+            "username",
+            "password"
+          ],
+          "additionalProperties": false
+        },
+        "maxItems": 1
       }
     },
     "required": [

@@ -195,10 +195,17 @@ export interface VmConfig {
    */
   readonly graphics?: "vnc" | "spice" | "none";
   /**
-   * Started again by libvirt when its host boots (libvirt autostart). Restarting it on another host when its host dies needs fencing, which virtplane does not do: such a VM is an error on refresh until its host answers again.
+   * Restarted on another host of the cluster by `virtplane engine` when its host stops answering and has been fenced (powered off through the host's power_management); never while fencing failed. Not libvirt autostart: a fenced host that comes back must not start a second copy (docs/ha.md).
    * @default false
    */
   readonly highAvailability?: boolean;
+  /**
+   * Restart order of HA VMs after their host is fenced: higher first (0 to 100).
+   *
+   * Valid values: 0 to 100; a whole number
+   * @default 0
+   */
+  readonly haPriority?: number;
   /**
    * Free text, stored byte for byte in the domain's <description> (tabs and newlines allowed; other control characters are refused).
    *
@@ -251,6 +258,7 @@ export const vmSchema: ConstructSchema = {
       "running": "running",
       "graphics": "graphics",
       "highAvailability": "high_availability",
+      "haPriority": "ha_priority",
       "description": "description",
       "shutdownTimeoutSeconds": "shutdown_timeout_seconds",
       "waitForIp": "wait_for_ip"
@@ -394,6 +402,14 @@ export const vmSchema: ConstructSchema = {
           "boolean",
           "null"
         ]
+      },
+      "haPriority": {
+        "type": [
+          "integer",
+          "null"
+        ],
+        "minimum": 0,
+        "maximum": 100
       },
       "description": {
         "type": [
@@ -685,9 +701,14 @@ export class VmResource extends SchemaResource {
     return this.getStringAttribute("graphics");
   }
 
-  /** Started again by libvirt when its host boots (libvirt autostart). Restarting it on another host when its host dies needs fencing, which virtplane does not do: such a VM is an error on refresh until its host answers again. */
+  /** Restarted on another host of the cluster by `virtplane engine` when its host stops answering and has been fenced (powered off through the host's power_management); never while fencing failed. Not libvirt autostart: a fenced host that comes back must not start a second copy (docs/ha.md). */
   get highAvailability(): IResolvable {
     return this.getBooleanAttribute("high_availability");
+  }
+
+  /** Restart order of HA VMs after their host is fenced: higher first (0 to 100). */
+  get haPriority(): number {
+    return this.getNumberAttribute("ha_priority");
   }
 
   /** Free text, stored byte for byte in the domain's <description> (tabs and newlines allowed; other control characters are refused). */

@@ -29,6 +29,28 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${describeGuestImage(result)}\n`);
       return 0;
     }
+    case 'power': {
+      const [, hostName, action] = words;
+      if (hostName === undefined || (action !== 'on' && action !== 'off' && action !== 'status')) throw new UsageError(COMMAND_USAGE.lab);
+      const { locateLabFile, readLabFile } = await import('../lab/labFile.js');
+      const { labPower } = await import('../lab/power.js');
+      const lab = readLabFile(labFile ?? locateLabFile() ?? undefined);
+      const host = lab.hosts.find((entry) => entry.name === hostName);
+      if (host?.power === undefined) {
+        throw new UsageError(
+          `lab power: no power controller for "${hostName}" in the lab file (hosts with one: ${
+            lab.hosts
+              .filter((entry) => entry.power)
+              .map((entry) => entry.name)
+              .join(', ') || 'none; run \`virtplane lab up\`'
+          })`,
+        );
+      }
+      const started = Date.now();
+      const state = await labPower(host.power, action);
+      process.stdout.write(`${hostName}: power ${state} (${Date.now() - started} ms, BMC ${host.power.address}:${host.power.port})\n`);
+      return 0;
+    }
     case 'status': {
       const { printLabStatus } = await import('./labStatusCommand.js');
       return printLabStatus(flags.prefix, labFile);

@@ -8,6 +8,8 @@ const USAGE = `usage: virtplane <command>   (virtplane <command> --help for one 
   status [--inventory L] the platform: data centers, clusters, hosts, VMs; hosts read live over SSH
          [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]  (default: .virtplane/lab.json's)
          [--offline]    the inventory only
+  engine [--once]        the HA engine: watch every host, fence a dead one, restart its HA VMs elsewhere
+         [--interval S] [--misses N]  (default 5 s, 3 missed reads; same connection flags as status)
   inventory rebuild      register again what a Terraform state names (--state F), reading hosts live (--ssh-key F)
   inventory status|stop  the inventory server of an embedded folder (--inventory DIR): whether it runs; end it
   doctor                 check what virtplane needs on this machine
@@ -28,6 +30,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./providerCommand.js')).providerCommand(rest);
     case 'status':
       return (await import('./statusCommand.js')).statusCommand(rest);
+    case 'engine':
+      return (await import('./engineCommand.js')).engineCommand(rest);
     case 'inventory':
       return (await import('./inventoryCommand.js')).inventoryCommand(rest);
     case 'plan-report':

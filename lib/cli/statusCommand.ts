@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_INVENTORY_FOLDER, openInventory, redactInventoryUrl } from '../inventory/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { resolveStatusCredentials } from './statusCredentials.js';
-import { readHostsLive, type HostReading } from './statusHostReads.js';
+import { readHostsLive, type HostReading } from '../engine/hostReads.js';
 import { hostsOf, readPlatformSnapshot, type PlatformSnapshot } from './statusSnapshot.js';
 import { renderStatusTree } from './statusTree.js';
 import { buildHostViews } from './statusView.js';

@@ -1,15 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { locateLabFile, readLabFile } from '../lab/labFile.js';
+import type { HostReadCredentials } from '../engine/hostReads.js';
 import { UsageError } from './args.js';
 
-/** How `virtplane status` logs in to hosts: the same three settings as the provider block. */
-export interface StatusCredentials {
-  readonly sshUser: string;
-  readonly privateKeyFile: string;
-  /** For hosts whose inventory row pins no key (inventory rows normally do). */
-  readonly knownHostsFile: string | null;
-}
+/** How `virtplane status` (and the engine) log in to hosts: the same three settings as the provider block. */
+export type StatusCredentials = HostReadCredentials;
 
 interface CredentialFlags {
   readonly sshKey?: string | undefined;

@@ -1,9 +1,11 @@
-import type { Cluster, Datacenter, Host, Inventory, Network, StorageDomain, VmPlacement } from '../inventory/index.js';
+import type { Cluster, Datacenter, HaEvent, Host, HostHealth, Inventory, Network, StorageDomain, VmPlacement } from '../inventory/index.js';
 
 export interface SnapshotHost {
   readonly row: Host;
   /** The VMs the inventory places on this host (placed, and reservations of creates in progress). */
   readonly placements: readonly VmPlacement[];
+  /** The HA engine's judgement of the host; undefined while no engine has watched it. */
+  readonly health?: HostHealth;
 }
 
 interface SnapshotCluster {
@@ -22,16 +24,23 @@ export interface SnapshotDatacenter {
 export interface PlatformSnapshot {
   readonly location: string;
   readonly datacenters: readonly SnapshotDatacenter[];
+  /** The HA engine's latest events, newest first. */
+  readonly haEvents: readonly HaEvent[];
 }
+
+/** How many of the HA engine's events `status` shows. */
+const RECENT_HA_EVENTS = 10;
 
 export async function readPlatformSnapshot(inventory: Inventory): Promise<PlatformSnapshot> {
   const datacenters: SnapshotDatacenter[] = [];
+  const health = new Map((await inventory.highAvailability.hostHealth()).map((row) => [row.hostId, row]));
   for (const datacenter of await inventory.datacenters.list()) {
     const clusters: SnapshotCluster[] = [];
     for (const cluster of await inventory.clusters.list(datacenter.id)) {
       const hosts: SnapshotHost[] = [];
       for (const host of await inventory.hosts.list(cluster.id)) {
-        hosts.push({ row: host, placements: await inventory.vmPlacements.list({ hostId: host.id }) });
+        const judged = health.get(host.id);
+        hosts.push({ row: host, placements: await inventory.vmPlacements.list({ hostId: host.id }), ...(judged === undefined ? {} : { health: judged }) });
       }
       clusters.push({ row: cluster, hosts });
     }
@@ -42,7 +51,7 @@ export async function readPlatformSnapshot(inventory: Inventory): Promise<Platfo
       networks: await inventory.networks.list(datacenter.id),
     });
   }
-  return { location: inventory.location, datacenters };
+  return { location: inventory.location, datacenters, haEvents: await inventory.highAvailability.events({ limit: RECENT_HA_EVENTS }) };
 }
 
 export function hostsOf(snapshot: PlatformSnapshot): SnapshotHost[] {

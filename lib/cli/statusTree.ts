@@ -2,7 +2,7 @@
  * The status tree as text: data center -> cluster -> host -> VMs (a table, columns aligned across the
  * whole output), then each data center's storage domains and networks.
  */
-import type { HostReading } from './statusHostReads.js';
+import type { HostReading } from '../engine/hostReads.js';
 import type { PlatformSnapshot } from './statusSnapshot.js';
 import { networkPresence, storageDomainPresence, type HostView, type VmRow } from './statusView.js';
 
@@ -18,7 +18,19 @@ function hostFlags(view: HostView, kvm: boolean | null): string {
   return flags.length === 0 ? '' : ` [${flags.join(', ')}]`;
 }
 
+/** The HA engine's judgement, when an engine watches the host: up, NON-RESPONSIVE, FENCED, FENCE FAILED. */
+function healthOf(view: HostView): string {
+  const health = view.host.health;
+  if (health === undefined) return '';
+  const label = { up: 'up', non_responsive: 'NON-RESPONSIVE', fenced: 'FENCED', fence_failed: 'FENCE FAILED' }[health.status];
+  return `; health ${label}${health.status === 'up' ? '' : ` since ${health.changedAt.toISOString()}`}`;
+}
+
 function hostLine(view: HostView): string {
+  return hostFacts(view) + healthOf(view);
+}
+
+function hostFacts(view: HostView): string {
   const { row, placements } = view.host;
   const head = `    host ${row.name} ${row.address}:`;
   const reading = view.reading;
@@ -108,6 +120,13 @@ export function renderStatusTree(snapshot: PlatformSnapshot, views: ReadonlyMap<
       const where = network.mode === 'bridge' ? `on ${network.bridge ?? '?'}` : (network.cidr ?? 'no subnet');
       const presence = options.readings ? live(networkPresence(datacenter, network, options.readings)) : '';
       lines.push(`  network ${network.name}: ${network.mode} ${where}${network.vlanId === null ? '' : `, VLAN ${network.vlanId}`}${presence}`);
+    }
+  }
+  if (snapshot.haEvents.length > 0) {
+    lines.push('recent HA events (virtplane engine), newest first:');
+    for (const event of snapshot.haEvents) {
+      const about = [event.hostName === null ? '' : `host ${event.hostName}`, event.vmName === null ? '' : `vm ${event.vmName}`].filter(Boolean).join(' ');
+      lines.push(`  ${event.at.toISOString()} ${event.kind}${about === '' ? '' : ` ${about}`}: ${event.message}`);
     }
   }
   const aligned = alignRows(vmRows);

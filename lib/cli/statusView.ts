@@ -8,7 +8,7 @@ import type { DiskSource, DomainDisk, DomainInterface } from '../backends/libvir
 import { readOwnerMetadata, readPoolOwner, VIRTPLANE_MANAGER, type OwnerMetadata } from '../backends/libvirt/metadata.js';
 import { firstChild, parseXml, type XmlElement } from '../backends/libvirt/xml.js';
 import type { Network, StorageDomain, VmPlacement } from '../inventory/index.js';
-import type { HostReading } from './statusHostReads.js';
+import type { HostReading } from '../engine/hostReads.js';
 import { hostsOf, type PlatformSnapshot, type SnapshotDatacenter, type SnapshotHost } from './statusSnapshot.js';
 
 export interface VmRow {

@@ -3,6 +3,7 @@ export const COMMAND_USAGE = {
   lab: `usage: virtplane lab up [--hosts N] [--subnet CIDR] [--prefix P]
        virtplane lab status [--prefix P]
        virtplane lab down [--prefix P]
+       virtplane lab power HOST on|off|status [--lab-file F]   through the host's BMC (IPMI), as fencing does
        virtplane lab image [--cache-dir DIR]   build (once per recipe) and show the guest image`,
   status: `usage: virtplane status [--inventory L] [--offline] [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]
   the platform: data centers, clusters, hosts (memory placed / total), VMs where they really run.
@@ -11,6 +12,17 @@ export const COMMAND_USAGE = {
   --lab-file F    SSH credentials from this lab.json (default: .virtplane/lab.json here or in a folder above)
   --ssh-key F, --ssh-user U, --known-hosts F   credentials of your own (each wins over lab.json's)
   exit 0: all read; 1: the inventory could not be read, or a host did not answer (its line says why); 2: usage`,
+  engine: `usage: virtplane engine [--once] [--interval S] [--misses N] [--name NAME] [--inventory L] [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]
+  the HA engine: reads every host each interval (one bulk read each); a host that misses N reads in a row is
+  fenced through its power_management (power off, confirmed off), then its high_availability VMs start on
+  other hosts of the cluster (the scheduler's choice, highest ha_priority first). Never restarts a VM whose
+  host could not be fenced. Every step is an event in the inventory (virtplane status shows them).
+  --once          one pass, then exit
+  --interval S    seconds between passes (default 5)
+  --misses N      missed reads before a host is non-responsive (default 3)
+  --name NAME     this engine's name in events and its lease (default host:pid:random)
+  Several engines may run on one inventory: the holder of the engine lease acts, the others wait.
+  SIGTERM/SIGINT: stops after the pass in progress and gives the lease up.`,
   inventory: `usage: virtplane inventory rebuild [--state terraform.tfstate] [--inventory .virtplane/inventory|postgres://...]
                                   --ssh-key FILE [--ssh-user root] [--known-hosts FILE]
        virtplane inventory status [--inventory .virtplane/inventory]   whether the folder's inventory server runs (pid, socket, log)

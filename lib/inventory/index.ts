@@ -17,6 +17,7 @@ export type { RoleRepository, RoleInput } from './repositories/roles.js';
 export type { PermissionRepository, GrantInput, PermissionQuery } from './repositories/permissions.js';
 export type { AuditRepository } from './repositories/audit.js';
 export type { StatisticsRepository } from './repositories/statistics.js';
+export type { HighAvailabilityRepository } from './repositories/highAvailability.js';
 export { LOCK_FILE_NAME, DEFAULT_LOCK_TIMEOUT_MS } from './lockFile.js';
 export { inventoryServerStatus, stopInventoryServer, type InventoryServerStatus } from './inventoryServerControl.js';
 export { redactInventoryUrl, scrubInventoryUrl } from './postgres.js';

@@ -5,6 +5,7 @@ import { auditRepository, type AuditRepository } from './repositories/audit.js';
 import { clusterRepository, type ClusterRepository } from './repositories/clusters.js';
 import { diskRepository, type DiskRepository } from './repositories/disks.js';
 import { datacenterRepository, type DatacenterRepository } from './repositories/datacenters.js';
+import { highAvailabilityRepository, type HighAvailabilityRepository } from './repositories/highAvailability.js';
 import { hostRepository, type HostRepository } from './repositories/hosts.js';
 import { networkRepository, type NetworkRepository } from './repositories/networks.js';
 import { permissionRepository, type PermissionRepository } from './repositories/permissions.js';
@@ -29,6 +30,7 @@ export interface InventoryRepositories {
   readonly permissions: PermissionRepository;
   readonly audit: AuditRepository;
   readonly statistics: StatisticsRepository;
+  readonly highAvailability: HighAvailabilityRepository;
 }
 
 export interface InventoryScope extends InventoryRepositories {
@@ -73,6 +75,7 @@ function scope(executor: SqlExecutor): InventoryScope {
     permissions: permissionRepository(executor),
     audit: auditRepository(executor),
     statistics: statisticsRepository(executor),
+    highAvailability: highAvailabilityRepository(executor),
     transaction: (fn) => executor.transaction((tx) => fn(scope(tx))),
   };
 }

@@ -88,6 +88,17 @@ export interface Host extends Timestamps, WorkspaceMark {
   readonly kvm: boolean | null;
   readonly libvirtVersion: string | null;
   readonly factsCollectedAt: Date | null;
+  /** How to fence the host (its power controller); null: it cannot be fenced, so HA never restarts its VMs. */
+  readonly powerManagement: HostPowerManagement | null;
+}
+
+/** A host's power controller, as the host's `power_management` block says. */
+export interface HostPowerManagement {
+  readonly agent: 'ipmilan';
+  readonly address: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
 }
 
 export interface HostInput extends WorkspaceMarkInput {
@@ -98,6 +109,7 @@ export interface HostInput extends WorkspaceMarkInput {
   readonly port?: number;
   readonly hostKey: string;
   readonly maintenance?: boolean;
+  readonly powerManagement?: HostPowerManagement | null;
 }
 
 export type NetworkMode = 'nat' | 'isolated' | 'bridge';
@@ -360,4 +372,71 @@ export interface HistoryQuery {
   readonly since?: Date;
   /** Newest first; default 100. */
   readonly limit?: number;
+}
+
+/** The engine's judgement of a host: answering, missing reads, or fenced (power confirmed off). */
+export type HostHealthStatus = 'up' | 'non_responsive' | 'fenced' | 'fence_failed';
+
+export interface HostHealth {
+  readonly hostId: Uuid;
+  readonly status: HostHealthStatus;
+  /** Bulk reads missed in a row. */
+  readonly misses: number;
+  readonly reason: string | null;
+  readonly lastAnswerAt: Date | null;
+  /** When the status last changed. */
+  readonly changedAt: Date;
+}
+
+export interface HostHealthInput {
+  readonly hostId: Uuid;
+  readonly status: HostHealthStatus;
+  readonly misses: number;
+  readonly reason?: string | null;
+  /** Set when the host answered this pass; absent keeps the previous one. */
+  readonly lastAnswerAt?: Date | null;
+}
+
+/** One step of the HA engine: a host missing reads, fenced, a VM restarted elsewhere, a refusal and why. */
+export interface HaEvent {
+  readonly id: number;
+  readonly at: Date;
+  /** The engine instance that recorded it. */
+  readonly engine: string;
+  readonly kind: string;
+  readonly hostId: Uuid | null;
+  readonly hostName: string | null;
+  readonly vmId: Uuid | null;
+  readonly vmName: string | null;
+  readonly message: string;
+}
+
+export interface HaEventInput {
+  readonly engine: string;
+  readonly kind: string;
+  readonly hostId?: Uuid;
+  readonly hostName?: string;
+  readonly vmId?: Uuid;
+  readonly vmName?: string;
+  readonly message: string;
+}
+
+export interface EngineLease {
+  readonly name: string;
+  readonly holder: string;
+  /** Grows by one each time the lease changes hands: a fencing token. */
+  readonly token: number;
+  readonly expiresAt: Date;
+}
+
+/** The last definition of an HA VM the engine read from its host (libvirt's persistent XML). */
+export interface HaVmDefinition {
+  readonly vmId: Uuid;
+  readonly name: string;
+  readonly hostId: Uuid;
+  readonly clusterId: Uuid;
+  readonly xml: string;
+  /** Higher restarts first. */
+  readonly haPriority: number;
+  readonly seenAt: Date;
 }

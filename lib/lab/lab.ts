@@ -16,6 +16,7 @@ import {
 } from './machineFiles.js';
 import { missingDaemons, startMachineDaemons } from './machineRuntime.js';
 import { createMachineNetwork, ensureBridge, listLinks, listNamespaces, removeBridge, removeMachineNetwork } from './network.js';
+import { ensureLabBmcs } from './power.js';
 import { planLab, type LabMachinePlan, type LabOptions, type LabPlan } from './labPlan.js';
 import { waitForSshBanner } from './waitForSsh.js';
 
@@ -78,6 +79,9 @@ const REQUIRED_PROGRAMS = [
   // libvirt's NAT and isolated networks: firewall rules and DHCP/DNS (dnsmasq drops to user nobody).
   'iptables',
   'dnsmasq',
+  // Every hypervisor's power controller (a BMC simulator) and the fence agent's client.
+  'ipmi_sim',
+  'ipmitool',
 ];
 
 function recordPath(plan: LabPlan): string {
@@ -223,6 +227,7 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
   await Promise.all(toBuild.map((machine) => waitForSshBanner(machine.address, 22, 20_000)));
 
   const storage = entries.find((entry) => entry.name === 'storage')!;
+  const bmcs = await ensureLabBmcs(plan);
   const guestImage = await labGuestImageEntry();
   progress(guestImage ? `guest image: ${guestImage.path}` : 'no guest image yet: `virtplane lab image` builds one (a few minutes, once per machine)');
   // Outside every machine's private bind mounts, so all of them see it (and this machine too).
@@ -232,7 +237,7 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
     sshUser: 'root',
     sshPrivateKeyFile: clientKeyPath,
     knownHostsFile,
-    hosts: entries.filter((entry) => entry.name !== 'storage'),
+    hosts: entries.filter((entry) => entry.name !== 'storage').map((entry) => ({ ...entry, ...(bmcs.has(entry.name) && { power: bmcs.get(entry.name)! }) })),
     storage,
     ...(guestImage && { guestImage }),
     sharedDirectory,

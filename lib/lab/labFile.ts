@@ -8,6 +8,17 @@ export interface LabHostEntry {
   readonly port: number;
   /** The host's public key, as in known_hosts: "ssh-ed25519 AAAA...". */
   readonly hostKey: string;
+  /** A hypervisor's power controller (its lab BMC), for `power_management` and fencing; absent for storage. */
+  readonly power?: LabHostPower;
+}
+
+/** How to reach a lab host's BMC (IPMI over LAN), as a `power_management` block takes it. */
+export interface LabHostPower {
+  readonly agent: 'ipmilan';
+  readonly address: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
 }
 
 /**

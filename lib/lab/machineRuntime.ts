@@ -66,30 +66,32 @@ export function requiredDaemons(machine: LabMachinePlan): readonly string[] {
   return machine.role === 'hypervisor' ? ['sshd', 'libvirtd', 'virtlogd'] : ['sshd', 'tgtd'];
 }
 
-export async function startMachineDaemons(machine: LabMachinePlan): Promise<void> {
+/** The argv that starts a machine's daemons (also what its lab power controller runs at "power on"). */
+export function machineStartArgv(machine: LabMachinePlan): string[] {
   const mountArgs = Object.entries(bindMountsOf(machine)).flatMap(([mountPoint, folder]) => [join(machine.dir, folder), mountPoint]);
-  await runLocal(
-    [
-      'ip',
-      'netns',
-      'exec',
-      machine.namespace,
-      'unshare',
-      '--mount',
-      '--uts',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      START_SCRIPT,
-      'virtplane-lab-start',
-      machine.dir,
-      machine.name,
-      machine.role,
-      ...mountArgs,
-    ],
-    { timeoutMs: 60_000 },
-  );
+  return [
+    'ip',
+    'netns',
+    'exec',
+    machine.namespace,
+    'unshare',
+    '--mount',
+    '--uts',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    START_SCRIPT,
+    'virtplane-lab-start',
+    machine.dir,
+    machine.name,
+    machine.role,
+    ...mountArgs,
+  ];
+}
+
+export async function startMachineDaemons(machine: LabMachinePlan): Promise<void> {
+  await runLocal(machineStartArgv(machine), { timeoutMs: 60_000 });
 }
 
 /** Names of the processes running in the machine's namespace (QEMU shows as qemu-system-x86). */

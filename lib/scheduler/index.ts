@@ -28,6 +28,6 @@ export { planBatch, batchOrder, type BatchPlan } from './batch.js';
 export { placeSpread, formatMib, EQUAL_FREE_PERCENT, type SpreadCandidate, type SpreadPlacement } from './spread.js';
 export { nPlusOneHeadroom, type Headroom, type HostFailure, type StrandedVm } from './headroom.js';
 export { hostUsage, schedulableMib, type HostUsage } from './capacity.js';
-export { withPlacement } from './assign.js';
+export { withHostChanged, withPlacement } from './assign.js';
 export { buildSnapshot, loadAllSnapshots, loadSnapshot, type ClusterRows, type LoadSnapshotOptions, type SnapshotSource } from './snapshot.js';
 export { reservePlacement, type ReservedPlacement } from './reserve.js';

@@ -68,7 +68,14 @@ describe('lab up and down', () => {
     ]);
     expect(written.guestImage).toEqual(image);
     expect(statSync(written.sharedDirectory!).isDirectory()).toBe(true);
-    expect(written.hosts[0]).toEqual({ name: 'kvm1', address: '10.78.0.11', port: 22, hostKey: expect.stringMatching(/^ssh-ed25519 /) });
+    expect(written.hosts[0]).toEqual({
+      name: 'kvm1',
+      address: '10.78.0.11',
+      port: 22,
+      hostKey: expect.stringMatching(/^ssh-ed25519 /),
+      // Its BMC, on the storage machine's address (it stays up while kvm1 is off).
+      power: { agent: 'ipmilan', address: '10.78.0.2', port: 6231, username: 'admin', password: expect.stringMatching(/^[0-9a-f]{16}$/) },
+    });
   });
 
   it('repairs a half-dead machine (daemons gone, namespace left) and keeps its host key', async () => {

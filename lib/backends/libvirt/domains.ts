@@ -146,6 +146,16 @@ export async function defineDomain(host: LibvirtHost, model: DomainModel): Promi
 }
 
 /**
+ * Defines on `host` a domain exactly as another host's libvirt wrote it (`dumpxml --inactive`): the HA
+ * engine's restart of a VM whose own host is fenced and cannot be asked. The XML is parsed first, so
+ * only a definition virtplane can read goes out.
+ */
+export async function defineDomainCopy(host: LibvirtHost, xml: string): Promise<void> {
+  parseDomainXml(xml);
+  await defineXml(host, xml);
+}
+
+/**
  * Rewrites only the VM settings element (vmSettings.ts) of a domain's definition: `current.xml` (its
  * `dumpxml --inactive`, as just read) goes back with `settings` in it and nothing else changed.
  */

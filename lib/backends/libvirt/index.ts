@@ -55,6 +55,7 @@ export type { LibvirtFailure, LibvirtFailureKind } from './failure.js';
 
 export {
   defineDomain,
+  defineDomainCopy,
   destroyDomain,
   domainState,
   isActive,

@@ -3,7 +3,7 @@
  * pinned to, high availability, its shutdown timeout, which virtplane disk and network each device
  * is), kept in the domain's own <metadata> under virtplane's VM namespace:
  *
- *   <vpvm:vm xmlns:vpvm="https://virtplane.dev/xmlns/vm/1" highAvailability="false" shutdownTimeoutSeconds="60"
+ *   <vpvm:vm xmlns:vpvm="https://virtplane.dev/xmlns/vm/1" highAvailability="false" haPriority="0" shutdownTimeoutSeconds="60"
  *            workspace="TOKEN">   (the Terraform workspace whose apply created it)
  *     <vpvm:pin host="HOST_ID"/>
  *     <vpvm:disk id="DISK_ID" dev="vda"/>
@@ -26,6 +26,8 @@ const PREFIX = 'vpvm';
 export interface VmSettings {
   readonly pinnedHostId: string | null;
   readonly highAvailability: boolean;
+  /** Restart order of HA VMs after their host is fenced: higher first. Absent: 0. */
+  readonly haPriority?: number;
   readonly shutdownTimeoutSeconds: number;
   /** Target device (vda ...) -> virtplane disk id. */
   readonly disks: readonly { readonly diskId: string; readonly dev: string }[];
@@ -63,6 +65,8 @@ export function readVmSettings(domain: XmlElement): VmSettings | undefined {
   return {
     pinnedHostId: attr(pin, 'host') ?? null,
     highAvailability: attr(settings, 'highAvailability') === 'true',
+    // Written only when not 0, so settings of domains from before it read back as they were written.
+    ...(Number.isInteger(Number(attr(settings, 'haPriority') ?? 'none')) ? { haPriority: Number(attr(settings, 'haPriority')) } : {}),
     shutdownTimeoutSeconds: Number.isInteger(timeout) && timeout >= 0 ? timeout : DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
     workspaceToken: attr(settings, 'workspace') ?? null,
     disks: children
@@ -88,6 +92,7 @@ function settingsElement(settings: VmSettings): XmlElement {
     {
       [`xmlns:${PREFIX}`]: VM_SETTINGS_NAMESPACE,
       highAvailability: settings.highAvailability,
+      haPriority: settings.haPriority === undefined || settings.haPriority === 0 ? undefined : settings.haPriority,
       shutdownTimeoutSeconds: settings.shutdownTimeoutSeconds,
       workspace: settings.workspaceToken ?? undefined,
     },

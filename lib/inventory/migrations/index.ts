@@ -8,6 +8,7 @@ import * as initial from './0001_initial.js';
 import * as disks from './0002_disks.js';
 import * as workspaceMarks from './0003_workspace_marks.js';
 import * as localStorage from './0004_local_storage.js';
+import * as highAvailability from './0005_high_availability.js';
 
 export interface Migration {
   readonly version: number;
@@ -15,6 +16,6 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage];
+export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage, highAvailability];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

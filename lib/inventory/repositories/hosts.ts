@@ -24,6 +24,7 @@ export const HOSTS: TableSpec = {
     { field: 'libvirtVersion', column: 'libvirt_version' },
     { field: 'factsCollectedAt', column: 'facts_collected_at' },
     WORKSPACE_COLUMN,
+    { field: 'powerManagement', column: 'power_management', writable: true, json: true },
     ...TIMESTAMP_COLUMNS,
   ],
 };

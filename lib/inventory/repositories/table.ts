@@ -13,6 +13,8 @@ export interface Column {
   readonly writable?: boolean;
   /** int8 columns arrive as strings from `pg`: read them back as numbers. */
   readonly int8?: boolean;
+  /** A jsonb column: written as JSON text (null stays SQL NULL), read back as the object. */
+  readonly json?: boolean;
 }
 
 export interface TableSpec {
@@ -65,10 +67,11 @@ function column(spec: TableSpec, field: string): Column {
 /** The writable fields present in `input`, as [column, value]. */
 function presentValues(spec: TableSpec, input: object): Array<[string, SqlParam]> {
   const values: Array<[string, SqlParam]> = [];
-  for (const { field, column: name, writable } of spec.columns) {
+  for (const { field, column: name, writable, json } of spec.columns) {
     if (!writable) continue;
     const value = (input as Record<string, unknown>)[field];
-    if (value !== undefined) values.push([name, value as SqlParam]);
+    if (value === undefined) continue;
+    values.push([name, json && value !== null ? JSON.stringify(value) : (value as SqlParam)]);
   }
   return values;
 }

@@ -11,6 +11,8 @@ export const hostDataSource = defineDataSource<ProviderContext>()({
   async read({ provider, config }) {
     const row = await provider.inventory.use((inventory) => inventory.hosts.getByName(String(config.name)));
     if (!row) throw notFound('host', ['name']);
-    return hostToState(row);
+    // The lookup has no blocks: the power controller (and its password) stays with the host's own state.
+    const { power_management: _power, ...state } = hostToState(row);
+    return state;
   },
 });

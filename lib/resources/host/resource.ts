@@ -26,6 +26,7 @@ import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, lea
 import { verifyHost } from './connection.js';
 import { drainHost, planMaintenance } from './maintenance.js';
 import { releaseVanishedPlacements } from './placements.js';
+import { checkPowerManagement, powerManagementBlock, powerManagementOf, powerManagementState } from './powerManagement.js';
 import type { ProviderContext } from '../context/index.js';
 
 export const hostSchema = blockSchema({
@@ -61,6 +62,7 @@ export const hostSchema = blockSchema({
     kvm: boolAttribute({ description: 'Whether guests get KVM (/dev/kvm present); otherwise they run under QEMU TCG.', computed: true }),
     libvirt_version: stringAttribute({ description: 'The version of libvirtd on the host.', computed: true }),
   },
+  blocks: { power_management: powerManagementBlock },
 });
 
 type HostState = StateOf<typeof hostSchema>;
@@ -78,6 +80,7 @@ export function hostToState(row: Host, configuredHostKey: string | null = row.ho
     memory_mib: row.memoryMib,
     kvm: row.kvm,
     libvirt_version: row.libvirtVersion,
+    power_management: powerManagementState(row.powerManagement),
   };
 }
 
@@ -150,16 +153,30 @@ export const hostResource = defineResource<ProviderContext>()({
     if (prior === null && typeof planned.cluster_id === 'string' && typeof planned.name === 'string') recordPlannedHost(planned.cluster_id, planned.name);
     const taken = await planDuplicates(provider, prior, planned);
     if (taken.length > 0) return { diagnostics: taken };
+    // The power controller is asked at every plan (a read): at create, and after every refresh.
+    const blocks = Array.isArray(planned.power_management) ? planned.power_management : [];
+    const known = blocks.every((block) =>
+      [block.address, block.port, block.username, block.password].every((value) => value === null || typeof value !== 'object'),
+    );
+    const power = known ? await checkPowerManagement(String(planned.name), powerManagementOf(blocks as never), signal) : [];
     // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
-    if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string') return undefined;
-    return { diagnostics: await planMaintenance(provider, prior.id, signal) };
+    if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string')
+      return power.length > 0 ? { diagnostics: power } : undefined;
+    return { diagnostics: [...power, ...(await planMaintenance(provider, prior.id, signal))] };
   },
 
   async create({ provider, planned, signal }) {
     const verified = await verifyHost(provider, address(planned), signal);
     // Under the data center's lock, so that networks and storage domains created meanwhile reach it too.
     return withDatacenterOfCluster(provider, planned.cluster_id, async () => {
-      const fields = { clusterId: planned.cluster_id, name: planned.name, port: planned.port, hostKey: verified.hostKey, maintenance: planned.maintenance };
+      const fields = {
+        clusterId: planned.cluster_id,
+        name: planned.name,
+        port: planned.port,
+        hostKey: verified.hostKey,
+        maintenance: planned.maintenance,
+        powerManagement: powerManagementOf(planned.power_management),
+      };
       let leftCluster: string | undefined;
       const { row } = await createOrAdoptRow(provider, {
         resourceType: 'virtplane_host',
@@ -241,6 +258,7 @@ export const hostResource = defineResource<ProviderContext>()({
           name: planned.name,
           port: planned.port,
           maintenance: planned.maintenance,
+          powerManagement: powerManagementOf(planned.power_management),
           ...(verified ? { hostKey: verified.hostKey } : {}),
         });
         return verified ? tx.hosts.recordFacts(updated.id, inventoryFacts(verified.facts)) : updated;

@@ -159,9 +159,10 @@ export async function convergeVm(provider: ProviderContext, context: VmContext, 
       }
     }
     if (!running && planned.running) await startVm(host, vmId);
-    // Autostart is not in the domain's XML (nor in the bulk read): set whenever HA is or was on.
-    if (build.settings.highAvailability || found.settings?.highAvailability === true)
-      await setDomainAutostart(host.libvirt, vmId, build.settings.highAvailability);
+    // HA is the engine's restart elsewhere, never libvirt autostart (a fenced host that boots again must
+    // not start a second copy): cleared on HA VMs that an earlier virtplane set it on. Autostart is not
+    // in the domain's XML (nor in the bulk read), so it is cleared whenever HA is or was on.
+    if (build.settings.highAvailability || found.settings?.highAvailability === true) await setDomainAutostart(host.libvirt, vmId, false);
     return await converged(host, vmId, model.vcpu.max);
   } finally {
     provider.hostReads.forget(host.endpoint);

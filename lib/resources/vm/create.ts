@@ -5,7 +5,7 @@
  * whose state was never saved (an apply killed before then) is adopted and brought to the plan instead
  * of created a second time; one of another workspace is refused (name taken).
  */
-import { setDomainAutostart, undefineDomain } from '../../backends/libvirt/index.js';
+import { undefineDomain } from '../../backends/libvirt/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import { changeInventory } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
@@ -56,7 +56,6 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
     throw error;
   }
   try {
-    if (build.settings.highAvailability) await setDomainAutostart(host.libvirt, vmId, true);
     if (planned.running) await startVm(host, vmId);
     await confirmCreate(provider, vmId, planned);
     const macs = planned.nic.map((nic) => nic.mac ?? '');

@@ -158,6 +158,7 @@ export function vmStateFromDomain(facts: DomainFacts): VmState {
     running: isActive(facts.state),
     graphics: graphicsState(model.graphics),
     high_availability: settings?.highAvailability ?? false,
+    ha_priority: settings?.haPriority ?? 0,
     description: model.description ?? '',
     shutdown_timeout_seconds: settings?.shutdownTimeoutSeconds ?? DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
     current_host_id: facts.hostId,

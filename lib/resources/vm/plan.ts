@@ -399,10 +399,17 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
           if (moves && prior.running && result.running !== false && !diagnostics.some((d) => d.severity === 'error')) {
             const from = hosts.find((host) => host.id === prior.current_host_id)?.name ?? prior.current_host_id;
             const to = hosts.find((host) => host.id === target)?.name ?? target;
+            // A pinned VM the HA engine restarted elsewhere goes back: the plan says why it is not where it was pinned.
+            const haEvents = vmId === null ? [] : await inventory.highAvailability.events({ vmId, limit: 10 });
+            const restarted = haEvents.find((event) => event.kind === 'restarted');
+            const why =
+              restarted?.hostId === prior.current_host_id
+                ? ` It runs on ${from} because the HA engine restarted it there at ${restarted.at.toISOString()} (${restarted.message}).`
+                : '';
             diagnostics.push(
               warningDiagnostic(
                 'Live migration',
-                `VM ${JSON.stringify(prior.name)} moves from ${from} to ${to} by live migration: it keeps running, with the same UUID and MACs.`,
+                `VM ${JSON.stringify(prior.name)} moves from ${from} to ${to} by live migration: it keeps running, with the same UUID and MACs.${why}`,
                 ['host_id'],
               ),
             );

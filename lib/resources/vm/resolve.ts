@@ -52,6 +52,7 @@ export async function resolveVm(provider: ProviderContext, planned: VmState): Pr
         const settings: VmSettings = {
           pinnedHostId: planned.host_id,
           highAvailability: planned.high_availability,
+          haPriority: planned.ha_priority,
           shutdownTimeoutSeconds: planned.shutdown_timeout_seconds,
           disks: planned.disk.map((disk) => ({ diskId: disk.disk_id, dev: disk.device ?? '' })),
           nics: planned.nic.map((nic) => ({ networkId: nic.network_id, mac: nic.mac ?? '' })),

@@ -192,9 +192,15 @@ export const vmSchema = blockSchema({
     }),
     high_availability: boolAttribute({
       description:
-        'Started again by libvirt when its host boots (libvirt autostart). Restarting it on another host when its host dies needs fencing, which virtplane does not do: such a VM is an error on refresh until its host answers again.',
+        "Restarted on another host of the cluster by `virtplane engine` when its host stops answering and has been fenced (powered off through the host's power_management); never while fencing failed. Not libvirt autostart: a fenced host that comes back must not start a second copy (docs/ha.md).",
       optional: true,
       default: false,
+    }),
+    ha_priority: numberAttribute({
+      description: 'Restart order of HA VMs after their host is fenced: higher first (0 to 100).',
+      optional: true,
+      default: 0,
+      validation: { integer: true, minimum: 0, maximum: 100 },
     }),
     description: stringAttribute({
       description: "Free text, stored byte for byte in the domain's <description> (tabs and newlines allowed; other control characters are refused).",

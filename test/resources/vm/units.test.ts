@@ -178,6 +178,7 @@ describe('what the plan says about restarts', () => {
     running: true,
     graphics: 'none',
     high_availability: false,
+    ha_priority: 0,
     description: '',
     shutdown_timeout_seconds: 60,
     current_host_id: 'h',

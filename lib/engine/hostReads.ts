@@ -1,8 +1,19 @@
+/**
+ * Every host of the inventory read live, one bulk read each, all at once: what `virtplane status` shows
+ * and what the HA engine's watch loop judges a host's health by (a host whose read fails missed one).
+ */
 import { readFileSync } from 'node:fs';
 import { describeLibvirtFailure, readHostInventory, sshLibvirtHost, type HostInventory } from '../backends/libvirt/index.js';
 import { describeSshFailure, SshCancelledError, SshPool, sshEndpoint, type SshLogin } from '../backends/ssh/index.js';
 import type { Host } from '../inventory/index.js';
-import type { StatusCredentials } from './statusCredentials.js';
+
+/** How hosts are logged in to: the same three settings as the provider block. */
+export interface HostReadCredentials {
+  readonly sshUser: string;
+  readonly privateKeyFile: string;
+  /** For hosts whose inventory row pins no key (inventory rows normally do). */
+  readonly knownHostsFile: string | null;
+}
 
 export type HostReading =
   | { readonly kind: 'read'; readonly inventory: HostInventory }
@@ -48,7 +59,7 @@ async function readHost(ssh: SshPool, login: SshLogin, host: Host, options: Live
  * Reads every host at once, each with ONE bulk read over SSH (facts and every domain, network and pool).
  * Never throws: a host that does not answer gets a reading that says why. Keyed by the host's id.
  */
-export async function readHostsLive(hosts: readonly Host[], credentials: StatusCredentials, options: LiveReadOptions): Promise<Map<string, HostReading>> {
+export async function readHostsLive(hosts: readonly Host[], credentials: HostReadCredentials, options: LiveReadOptions): Promise<Map<string, HostReading>> {
   let privateKey: Buffer;
   try {
     privateKey = readFileSync(credentials.privateKeyFile);
@@ -57,7 +68,9 @@ export async function readHostsLive(hosts: readonly Host[], credentials: StatusC
     return new Map(hosts.map((host) => [host.id, { kind: 'failed', reason }]));
   }
   const login: SshLogin = { username: credentials.sshUser, privateKey, knownHostsFile: credentials.knownHostsFile ?? undefined };
-  const ssh = new SshPool();
+  // A connect that hangs (a partitioned host drops packets) ends with the read's deadline, not 10 s later
+  // when the pool is closed: the engine's passes keep their pace.
+  const ssh = new SshPool({ readyTimeoutMs: Math.min(options.timeoutMs, 10_000) });
   try {
     const readings = await Promise.all(hosts.map(async (host) => [host.id, await readHost(ssh, login, host, options)] as const));
     return new Map(readings);

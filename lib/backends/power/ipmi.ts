@@ -1,0 +1,141 @@
+/**
+ * Power controllers (fence devices) over IPMI on the LAN, through ipmitool run on this machine: the
+ * fence agent of oVirt's model (fence_ipmilan). The password reaches ipmitool in its environment
+ * (`-E` reads IPMI_PASSWORD), never on a command line that `ps` would show.
+ */
+import { spawn } from 'node:child_process';
+
+export type PowerAgent = 'ipmilan';
+export const POWER_AGENTS: readonly PowerAgent[] = ['ipmilan'];
+
+/** How to reach one host's power controller. */
+export interface PowerDevice {
+  readonly agent: PowerAgent;
+  readonly address: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+}
+
+export type PowerState = 'on' | 'off';
+
+/** Why a power controller did not do what was asked; `kind` says what a person fixes. */
+export type PowerFailureKind = 'unreachable' | 'authentication' | 'tool-missing' | 'unexpected';
+
+export class PowerControlError extends Error {
+  override name = 'PowerControlError';
+  constructor(
+    readonly kind: PowerFailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One second per try, one try: a dead BMC is known in about 2 s, not 10. `-v` makes ipmitool say why a
+ * session failed ("RAKP 2 HMAC is invalid": a wrong password), which it otherwise keeps to itself.
+ */
+const SESSION_ARGS = ['-N', '1', '-R', '1', '-v'];
+const TOOL_TIMEOUT_MS = 10_000;
+
+/**
+ * ipmitool's argv for a chassis power command. Cipher suite 3 (RAKP-HMAC-SHA1, AES): without `-C`,
+ * ipmitool first tries suite 17, which many BMCs (and OpenIPMI's simulator) lack, and spends 10 s on it.
+ */
+export function ipmitoolArgv(device: Omit<PowerDevice, 'password'>, action: 'status' | 'on' | 'off'): string[] {
+  return [
+    '-I',
+    'lanplus',
+    '-C',
+    '3',
+    ...SESSION_ARGS,
+    '-H',
+    device.address,
+    '-p',
+    String(device.port),
+    '-U',
+    device.username,
+    '-E',
+    'chassis',
+    'power',
+    action,
+  ];
+}
+
+function classify(stderr: string, exitCode: number | null): PowerControlError {
+  // -v adds chatter ("Loading IANA PEN Registry..."); the lines that say why are kept.
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.replace(/^>\s*/, '').trim())
+    .filter((line) => line !== '' && !/^Loading IANA/i.test(line));
+  const text = lines.slice(-2).join('; ') || `ipmitool exited with ${exitCode}`;
+  if (/RAKP|password|unauthori[sz]ed|invalid user|Invalid role|authentication/i.test(stderr)) {
+    return new PowerControlError('authentication', `the power controller refused the login (wrong username or password?): ${text}`);
+  }
+  if (/Unable to establish|timeout|No response|Connection refused|Address lookup/i.test(stderr)) {
+    return new PowerControlError('unreachable', `the power controller did not answer: ${text}`);
+  }
+  return new PowerControlError('unexpected', text);
+}
+
+function runIpmitool(device: PowerDevice, action: 'status' | 'on' | 'off', signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ipmitool', ipmitoolArgv(device, action), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, IPMI_PASSWORD: device.password },
+      signal,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TOOL_TIMEOUT_MS);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(
+        error.code === 'ENOENT'
+          ? new PowerControlError('tool-missing', 'ipmitool is not installed on this machine (Debian package ipmitool)')
+          : new PowerControlError('unexpected', error.message),
+      );
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else
+        reject(
+          code === null
+            ? new PowerControlError('unreachable', `the power controller did not answer within ${TOOL_TIMEOUT_MS / 1000} s`)
+            : classify(stderr, code),
+        );
+    });
+  });
+}
+
+/** The chassis power as the controller reports it. */
+export async function powerStatus(device: PowerDevice, signal?: AbortSignal): Promise<PowerState> {
+  const out = await runIpmitool(device, 'status', signal);
+  const match = /Chassis Power is (on|off)/i.exec(out);
+  if (!match) throw new PowerControlError('unexpected', `unexpected answer from the power controller: ${out.trim()}`);
+  return match[1]!.toLowerCase() as PowerState;
+}
+
+/** Asks for the power to go off or on; confirm with powerStatus (see powerOffConfirmed). */
+export async function setPower(device: PowerDevice, state: PowerState, signal?: AbortSignal): Promise<void> {
+  await runIpmitool(device, state, signal);
+}
+
+/**
+ * Fencing's one question: is the machine off now? Powers it off, then polls until the controller
+ * says off (at most `timeoutMs`). Throws when it cannot be confirmed: a VM must then not start elsewhere.
+ */
+export async function powerOffConfirmed(device: PowerDevice, timeoutMs = 20_000, signal?: AbortSignal): Promise<{ readonly wasOn: boolean }> {
+  const before = await powerStatus(device, signal);
+  if (before === 'on') await setPower(device, 'off', signal);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await powerStatus(device, signal)) === 'off') return { wasOn: before === 'on' };
+    if (Date.now() > deadline) throw new PowerControlError('unexpected', `the power controller still reports power on ${timeoutMs / 1000} s after power off`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
