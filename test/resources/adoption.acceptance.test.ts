@@ -84,6 +84,7 @@ resource "virtplane_storage_domain" "dir" {
   datacenter_id = ${ref('virtplane_datacenter.dc')}
   type          = "dir"
   path          = ${hclString(names.dirPath)}
+  shared        = true
 }
 
 resource "virtplane_disk" "lun" {

@@ -148,6 +148,7 @@ resource "virtplane_storage_domain" "dir" {
   datacenter_id = virtplane_datacenter.dc.id
   type          = "dir"
   path          = ${hclString(names.dirPath)}
+  shared        = true
   depends_on    = [virtplane_host.kvm1, virtplane_host.kvm2]
 }
 

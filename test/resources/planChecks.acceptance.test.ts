@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshPool } from '../../lib/backends/ssh/index.js';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../support/terraform.js';
 import { useLab, type TestLab } from '../support/lab.js';
-import { hclString, platformHcl } from '../support/platformHcl.js';
+import { hclString, platformHcl, providerBlock } from '../support/platformHcl.js';
 
 const tag = randomBytes(3).toString('hex');
 const octet = 100 + (parseInt(tag.slice(0, 2), 16) % 100);
@@ -57,11 +57,11 @@ resource "virtplane_vm" "vm" {
 `;
 }
 
-/** Plans the base plus `extra`: the plan must fail with `summary` on `attribute` of `address`. */
-async function refusedAtPlan(extra: string, summary: string, address: string | RegExp, attribute: RegExp): Promise<string> {
-  await tf.writeConfig(extra, 'bad.tf');
+/** Plans the base plus `extra` (in `workspace`, this file's by default): the plan must fail with `summary` on `attribute` of `address`. */
+async function refusedAtPlan(extra: string, summary: string, address: string | RegExp, attribute: RegExp, workspace: TerraformWorkspace = tf): Promise<string> {
+  await workspace.writeConfig(extra, 'bad.tf');
   try {
-    const { result } = await tf.plan([], { allowFailure: true });
+    const { result } = await workspace.plan([], { allowFailure: true });
     expect(result.exitCode, result.stdout + result.stderr).toBe(1);
     const block = result.stderr.split('Error: ').find((part) => part.startsWith(summary));
     expect(block, result.stderr).toBeDefined();
@@ -70,7 +70,7 @@ async function refusedAtPlan(extra: string, summary: string, address: string | R
     expect(block).toMatch(attribute);
     return block!;
   } finally {
-    await rm(join(tf.dir, 'bad.tf'), { force: true });
+    await rm(join(workspace.dir, 'bad.tf'), { force: true });
   }
 }
 
@@ -134,29 +134,51 @@ describe('checks at plan', () => {
     );
   }, 300_000);
 
-  it('refuses a host name, a host address and a data center name the inventory already has, with the import command', async () => {
+  it('refuses a host name, a host address and a data center name another workspace has, with the import command; in its own workspace it warns', async () => {
     const kvm1 = lab.lab.hosts[0]!;
-    const host = (name: string, address: string): string =>
-      `resource "virtplane_host" "dup" {\n  name = ${hclString(name)}\n  cluster_id = virtplane_cluster.main.id\n  address = ${hclString(address)}\n  host_key = ${hclString(kvm1.hostKey)}\n}\n`;
-    const byName = await refusedAtPlan(
-      host('kvm1', '10.99.99.99'),
-      'Host name already taken',
-      'virtplane_host.dup',
-      /terraform\s+import\s+virtplane_host\.NAME\s+kvm1/,
-    );
-    expect(byName).toContain('name');
-    await refusedAtPlan(
-      host(`other-${tag}`, kvm1.address),
-      'Host address already taken',
-      'virtplane_host.dup',
-      /terraform\s+import\s+virtplane_host\.NAME\s+kvm1/,
-    );
-    await refusedAtPlan(
-      `resource "virtplane_datacenter" "dup" {\n  name = ${hclString(names.dc)}\n}\n`,
-      'Data center name already taken',
-      'virtplane_datacenter.dup',
-      new RegExp(`terraform\\s+import\\s+virtplane_datacenter\\.NAME\\s+${names.dc}`),
-    );
+    const clusterId = String((await tf.stateAttributes('virtplane_cluster', 'main')).id);
+    const host = (name: string, address: string, cluster: string): string =>
+      `resource "virtplane_host" "dup" {\n  name = ${hclString(name)}\n  cluster_id = ${cluster}\n  address = ${hclString(address)}\n  host_key = ${hclString(kvm1.hostKey)}\n}\n`;
+    // Another team's directory on the same inventory: another workspace, whose plans refuse what this one made.
+    const other = await createTerraformWorkspace({ entryPoint: await buildProvider() });
+    try {
+      await other.writeConfig(`${other.requiredProviders()}${providerBlock(lab.lab, join(tf.root, 'inventory'))}`);
+      await other.init();
+      const byName = await refusedAtPlan(
+        host('kvm1', '10.99.99.99', hclString(clusterId)),
+        'Host name already taken',
+        'virtplane_host.dup',
+        /terraform\s+import\s+virtplane_host\.NAME\s+kvm1/,
+        other,
+      );
+      expect(byName).toContain('name');
+      await refusedAtPlan(
+        host(`other-${tag}`, kvm1.address, hclString(clusterId)),
+        'Host address already taken',
+        'virtplane_host.dup',
+        /terraform\s+import\s+virtplane_host\.NAME\s+kvm1/,
+        other,
+      );
+      await refusedAtPlan(
+        `resource "virtplane_datacenter" "dup" {\n  name = ${hclString(names.dc)}\n}\n`,
+        'Data center name already taken',
+        'virtplane_datacenter.dup',
+        new RegExp(`terraform\\s+import\\s+virtplane_datacenter\\.NAME\\s+${names.dc}`),
+        other,
+      );
+    } finally {
+      await other.cleanup();
+    }
+    // The same name in this workspace may be what an interrupted apply of it left (adopted by the
+    // create): the plan goes through and says so, with the way out when another resource manages it.
+    await tf.writeConfig(host('kvm1', kvm1.address, 'virtplane_cluster.main.id'), 'bad.tf');
+    try {
+      const { result } = await tf.plan([], { allowFailure: true });
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout + result.stderr).toMatch(/Warning: Host taken over from an earlier apply[\s\S]*another resource of this\s+configuration manages it/);
+    } finally {
+      await rm(join(tf.dir, 'bad.tf'), { force: true });
+    }
   }, 300_000);
 
   it('leaves nothing behind when a network still fails at apply (a subnet the hosts use themselves)', async () => {

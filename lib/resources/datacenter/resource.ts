@@ -72,8 +72,7 @@ export const datacenterResource = defineResource<ProviderContext>()({
     if (typeof planned.name !== 'string' || planned.name === prior?.name) return undefined;
     const name = planned.name;
     const holder = await provider.inventory.use((inventory) => inventory.datacenters.getByName(name));
-    // One an interrupted apply of this workspace left is adopted by the create (shared/adoption.ts).
-    if (holder === undefined || holder.id === prior?.id || holder.createdByWorkspace === provider.workspaceToken) return undefined;
+    if (holder === undefined || holder.id === prior?.id) return undefined;
     return {
       diagnostics: [
         alreadyTaken({
@@ -83,6 +82,7 @@ export const datacenterResource = defineResource<ProviderContext>()({
           holder: `data center ${holder.name} (${holder.id})`,
           importId: holder.name,
           path: ['name'],
+          madeByThisWorkspace: holder.createdByWorkspace === provider.workspaceToken,
         }),
       ],
     };

@@ -5,6 +5,7 @@ import {
   blockSchema,
   defineResource,
   DiagnosticError,
+  hasErrors,
   numberAttribute,
   stringAttribute,
   type Diagnostic,
@@ -110,10 +111,7 @@ async function planDuplicates(
   const replaced = typeof name === 'string' && prior === null ? replacing.get(name) : undefined;
   return provider.inventory.use(async (inventory) => {
     const diagnostics: Diagnostic[] = [];
-    // One an interrupted apply of this workspace left is adopted by the create (shared/adoption.ts).
-    const others = (await inventory.hosts.list()).filter(
-      (host) => host.id !== prior?.id && host.id !== replaced && host.createdByWorkspace !== provider.workspaceToken,
-    );
+    const others = (await inventory.hosts.list()).filter((host) => host.id !== prior?.id && host.id !== replaced);
     const sameName = typeof name === 'string' ? others.find((host) => host.name === name) : undefined;
     if (sameName !== undefined)
       diagnostics.push(
@@ -124,6 +122,7 @@ async function planDuplicates(
           holder: `host ${sameName.name} (${sameName.id}, ${sameName.address}:${sameName.port})`,
           importId: sameName.name,
           path: ['name'],
+          madeByThisWorkspace: sameName.createdByWorkspace === provider.workspaceToken,
         }),
       );
     const sameAddress =
@@ -137,6 +136,8 @@ async function planDuplicates(
           holder: `host ${sameAddress.name} (${sameAddress.id})`,
           importId: sameAddress.name,
           path: ['address'],
+          // Taken over only under its own name (the name's warning says so): at another name, the address is taken.
+          madeByThisWorkspace: false,
         }),
       );
     return diagnostics;
@@ -152,13 +153,13 @@ export const hostResource = defineResource<ProviderContext>()({
     // A VM planned in this cluster next may count on this host (shared/plannedHosts.ts).
     if (prior === null && typeof planned.cluster_id === 'string' && typeof planned.name === 'string') recordPlannedHost(planned.cluster_id, planned.name);
     const taken = await planDuplicates(provider, prior, planned);
-    if (taken.length > 0) return { diagnostics: taken };
+    if (hasErrors(taken)) return { diagnostics: taken };
     // The power controller is asked at every plan (a read): at create, and after every refresh.
     const blocks = Array.isArray(planned.power_management) ? planned.power_management : [];
     const known = blocks.every((block) =>
       [block.address, block.port, block.username, block.password].every((value) => value === null || typeof value !== 'object'),
     );
-    const power = known ? await checkPowerManagement(String(planned.name), powerManagementOf(blocks as never), signal) : [];
+    const power = [...taken, ...(known ? await checkPowerManagement(String(planned.name), powerManagementOf(blocks as never), signal) : [])];
     // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
     if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string')
       return power.length > 0 ? { diagnostics: power } : undefined;
