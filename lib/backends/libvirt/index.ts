@@ -61,6 +61,7 @@ export {
   isActive,
   liveDomainModel,
   lookupDomain,
+  lookupDomainIfListed,
   requireDomain,
   resumeDomain,
   setDomainAutostart,
