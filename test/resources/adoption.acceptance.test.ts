@@ -143,7 +143,12 @@ resource "virtplane_vm" "vm" {
 }
 
 /** Another workspace declaring the same objects, naming the first one's parents by their ids. */
-function otherConfig(workspace: TerraformWorkspace, withTarget: boolean): string {
+/**
+ * This workspace's configuration as another workspace declares it. `planChecked`: with the objects a
+ * plan already refuses by name (data center, hosts: the inventory is read at plan); without them, the
+ * rest is refused by its create.
+ */
+function otherConfig(workspace: TerraformWorkspace, withTarget: boolean, planChecked = withTarget): string {
   const ref = (address: string): string => hclString(ids[address] ?? '');
   const hosts = lab.lab.hosts
     .map(
@@ -157,16 +162,17 @@ resource "virtplane_host" ${hclString(host.name)} {
 `,
     )
     .join('');
-  return `${workspace.requiredProviders()}${providerBlock(lab.lab, inventoryDir())}
+  const datacenter = `
 resource "virtplane_datacenter" "dc" {
   name = "Default"
 }
-
+`;
+  return `${workspace.requiredProviders()}${providerBlock(lab.lab, inventoryDir())}${planChecked ? datacenter : ''}
 resource "virtplane_cluster" "main" {
   name          = "main"
   datacenter_id = ${ref('virtplane_datacenter.dc')}
 }
-${hosts}${withTarget ? resources(ref) : resources(ref).replace(/resource "virtplane_iscsi_target" "san" \{[\s\S]*?\n\}\n/, '')}`;
+${planChecked ? hosts : ''}${withTarget ? resources(ref) : resources(ref).replace(/resource "virtplane_iscsi_target" "san" \{[\s\S]*?\n\}\n/, '')}`;
 }
 
 /** Terraform's output on one line (it wraps diagnostics in boxes). */
@@ -291,19 +297,25 @@ describe('adoption of what an interrupted apply of this workspace left, refusal 
     other = await createTerraformWorkspace({ entryPoint: await buildProvider() });
     await other.writeConfig(otherConfig(other, true));
     await other.init();
-    // The target is refused at plan already (its server is read there): nothing at all is applied.
+    // The target, the data center and the hosts are refused at plan already (the target's server and the
+    // inventory are read there): nothing at all is applied.
     const planned = await other.plan([], { allowFailure: true });
     expect(planned.result.exitCode).toBe(1);
-    expect(squashed(planned.result)).toMatch(/Target already managed .* created by another Terraform workspace/);
-    // Without it, the creates run, and each is refused.
+    const plannedOutput = squashed(planned.result);
+    expect(plannedOutput).toMatch(/Target already managed .* created by another Terraform workspace/);
+    expect(plannedOutput).toMatch(/Data center name already taken .* terraform import virtplane_datacenter\.NAME Default/);
+    for (const host of lab.lab.hosts)
+      expect(plannedOutput).toMatch(new RegExp(`Host name already taken .* terraform import virtplane_host\\.NAME ${host.name}`));
+    // Without them, the creates run, and each is refused.
     await other.writeConfig(otherConfig(other, false));
     const refused = await other.apply([], { allowFailure: true, timeoutMs: 600_000 });
     const output = squashed(refused);
     expect(refused.exitCode).toBe(1);
-    for (const kind of ['Data center', 'Cluster', 'Host', 'Network', 'Storage domain', 'Disk', 'Image', 'Template', 'Affinity group']) {
+    for (const kind of ['Cluster', 'Network', 'Storage domain', 'Disk', 'Image', 'Template', 'Affinity group']) {
       expect(output, kind).toContain(`${kind} name already taken`);
     }
-    expect(output.match(/created by another Terraform workspace/g)?.length).toBe(12);
+    // The cluster, the network, two storage domains, two disks, the image, the template, the group.
+    expect(output.match(/created by another Terraform workspace/g)?.length).toBe(9);
     expect(output).toContain(`A network named "${names.network}" already exists in data center "Default"`);
     expect(output).not.toMatch(/adopt/i);
     expect(await stateIds(other)).toEqual({});

@@ -175,7 +175,10 @@ describe('checks at plan', () => {
     try {
       const { result } = await tf.plan([], { allowFailure: true });
       expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-      expect(result.stdout + result.stderr).toMatch(/Warning: Host taken over from an earlier apply[\s\S]*another resource of this\s+configuration manages it/);
+      // Terraform wraps the detail: any whitespace between its words.
+      expect(result.stdout + result.stderr).toMatch(
+        /Warning: Host taken over from an earlier apply[\s\S]*another\s+resource\s+of\s+this\s+configuration\s+manages\s+it/,
+      );
     } finally {
       await rm(join(tf.dir, 'bad.tf'), { force: true });
     }
