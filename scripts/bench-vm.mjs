@@ -7,9 +7,12 @@
 //      only) and one bulk read of both hosts (what a refresh of all the VMs costs on the wire).
 // Needs the lab up (`virtplane lab up`) and the built code:
 //   npm run build && npx tsc -p test/provider/tsconfig.fixtures.json
-// Run: node scripts/bench-vm.mjs [--vms N] [--plans N]
+// Run: node scripts/bench-vm.mjs [--vms N] [--plans N] [--profile]
+//   --profile: the timed apply logs every remote command (TF_LOG_PROVIDER=DEBUG), and a table of them
+//   follows: what the apply ran on the hosts, per kind of command, beside the baseline's two per VM.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,6 +47,7 @@ const option = (name, fallback) => {
   return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 };
 const VM_COUNT = option('--vms', 20);
+const PROFILE = process.argv.includes('--profile');
 const PLANS = option('--plans', 3);
 const PARALLELISM = 10;
 const run = randomBytes(3).toString('hex');
@@ -117,7 +121,8 @@ try {
   });
 
   await tf.writeConfig(platform + vmsHcl);
-  const applyMs = await timed(() => tf.apply());
+  const logPath = join(tmpdir(), `bench-vm-${run}-apply.log`);
+  const applyMs = await timed(() => tf.apply([], PROFILE ? { env: { TF_LOG_PROVIDER: 'DEBUG', TF_LOG_PATH: logPath } } : {}));
   const spread = new Map();
   for (const host of libvirtHosts) {
     const inventory = await readHostInventory(host);
@@ -145,6 +150,7 @@ try {
   console.log(
     `| no-change plan with ${VM_COUNT} VMs | ${seconds(median(vmPlans))} (terraform plan) | ${seconds(median(platformPlans))} (same plan without VMs); ${seconds(median(bulkReads))} (bulk read of both hosts) |`,
   );
+  if (PROFILE) printProfile(readFileSync(logPath, 'utf8'));
 } finally {
   await tf.writeConfig(platform);
   await tf.apply([], { allowFailure: true }).catch(() => undefined);
@@ -159,4 +165,47 @@ try {
   }
   await tf.cleanup();
   await pool.close();
+}
+
+/**
+ * The remote commands of the profiled apply, from the provider's debug lines in Terraform's log (see
+ * lib/resources/context/providerLog.ts), grouped by program and subcommand.
+ */
+function printProfile(log) {
+  const kinds = new Map();
+  let count = 0;
+  for (const line of log.split('\n')) {
+    // Terraform prints the line's fields after the message, as key=value in any order.
+    const found = /virtplane: ran on \S+: (.*?): ((?:\w+=\S*\s*)+)$/.exec(line);
+    if (!found) continue;
+    const fields = Object.fromEntries(
+      found[2]
+        .trim()
+        .split(/\s+/)
+        .map((pair) => pair.split('=')),
+    );
+    count += 1;
+    const entry = kinds.get(commandKind(found[1])) ?? { count: 0, ranMs: 0, waitedMs: 0 };
+    entry.count += 1;
+    entry.ranMs += Number(fields.ran_ms);
+    entry.waitedMs += Number(fields.waited_ms);
+    kinds.set(commandKind(found[1]), entry);
+  }
+  console.log(`\nremote commands of the apply: ${count} (${(count / VM_COUNT).toFixed(1)} per VM; the baseline runs 2 per VM)`);
+  console.log('| command | count | per VM | run time, sum | mean | waited for a channel, sum |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [kind, entry] of [...kinds].sort((a, b) => b[1].ranMs - a[1].ranMs)) {
+    console.log(
+      `| ${kind} | ${entry.count} | ${(entry.count / VM_COUNT).toFixed(1)} | ${seconds(entry.ranMs)} | ${Math.round(entry.ranMs / entry.count)} ms | ${seconds(entry.waitedMs)} |`,
+    );
+  }
+}
+
+/** "sh -c 'cat | ...' sh env LC_ALL=C virsh -q -c qemu:///system define --validate /dev/stdin" -> "virsh define"; a script over stdin -> "sh (script)". */
+function commandKind(commandLine) {
+  const words = commandLine.split(' ').map((word) => word.replace(/^'|'$/g, ''));
+  const virsh = words.indexOf('virsh');
+  if (virsh >= 0) return `virsh ${words.slice(virsh + 1).find((word) => !word.startsWith('-') && !word.includes(':')) ?? ''}`;
+  if (words[0] === 'sh' && words[1] === '-s') return 'sh (script)';
+  return words.slice(0, 2).join(' ');
 }

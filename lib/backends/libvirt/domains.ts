@@ -47,10 +47,24 @@ export async function domainState(host: LibvirtHost, ref: string): Promise<Domai
  * only if a listing, which fails loudly when libvirtd is unreachable, does not show it either.
  */
 async function confirmAbsent(host: LibvirtHost, ref: string, lookupError: VirshError): Promise<void> {
+  if (await isListed(host, ref)) throw lookupError;
+}
+
+/** Whether the host's listing of all domains (running or not) shows ref; fails loudly when libvirtd is unreachable. */
+async function isListed(host: LibvirtHost, ref: string): Promise<boolean> {
   const byUuid = isUuid(ref);
   const listing = listingLines(await virsh(host, ['list', '--all', byUuid ? '--uuid' : '--name']));
-  const present = byUuid ? listing.some((uuid) => uuid.toLowerCase() === ref.toLowerCase()) : listing.includes(ref);
-  if (present) throw lookupError;
+  return byUuid ? listing.some((uuid) => uuid.toLowerCase() === ref.toLowerCase()) : listing.includes(ref);
+}
+
+/**
+ * lookupDomain for a domain that is most likely not there (a new VM's UUID, on every host it could have
+ * been left on): the listing alone answers for an absent domain, where lookupDomain needs a failed
+ * dumpxml and then the listing that confirms it.
+ */
+export async function lookupDomainIfListed(host: LibvirtHost, ref: string): Promise<DomainRecord | null> {
+  checkDomainRef(ref);
+  return (await isListed(host, ref)) ? lookupDomain(host, ref) : null;
 }
 
 /** The domain, or null when it certainly does not exist; any other failure throws (cannot tell). */

@@ -214,13 +214,15 @@ export interface InterfaceAddress {
 
 /**
  * The guest's addresses by MAC: from qemu-guest-agent when it answers, else from the DHCP leases of
- * libvirt's networks. Empty when neither knows any yet.
+ * libvirt's networks. Empty when neither knows any yet. `sources` narrows the search (the agent of a
+ * guest started a moment ago cannot answer yet; asking it costs a round trip).
  */
 export async function domainAddresses(
   host: LibvirtHost,
   domain: string,
+  sources: readonly ('agent' | 'lease')[] = ['agent', 'lease'],
 ): Promise<{ readonly source: 'agent' | 'lease' | 'none'; readonly interfaces: InterfaceAddress[] }> {
-  for (const source of ['agent', 'lease'] as const) {
+  for (const source of sources) {
     let listing: string;
     try {
       listing = await virsh(host, ['domifaddr', domain, '--source', source]);

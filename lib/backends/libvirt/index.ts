@@ -60,6 +60,7 @@ export {
   isActive,
   liveDomainModel,
   lookupDomain,
+  lookupDomainIfListed,
   requireDomain,
   resumeDomain,
   setDomainAutostart,

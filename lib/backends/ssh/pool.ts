@@ -8,7 +8,7 @@ import { ChannelLimiter } from './channelLimiter.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { CommandFailedError, CommandNotStartedError, SshCancelledError, SshConfigurationError } from './errors.js';
 import { quoteArgv } from './quote.js';
-import type { ExecOptions, ExecResult, SshEndpoint, SshPoolOptions } from './types.js';
+import type { ExecOptions, ExecResult, RemoteCommandEnded, SshEndpoint, SshPoolOptions } from './types.js';
 
 const DEFAULTS = {
   maxChannelsPerHost: 8,
@@ -32,6 +32,7 @@ export class SshPool {
   private readonly entries = new Map<string, HostEntry>();
   private readonly maxChannelsPerHost: number;
   private readonly settings: ConnectionSettings;
+  private readonly onCommandEnded: ((ended: RemoteCommandEnded) => void) | undefined;
   private closed = false;
 
   constructor(options: SshPoolOptions = {}) {
@@ -41,6 +42,7 @@ export class SshPool {
       keepaliveIntervalMs: positive('keepaliveIntervalMs', options.keepaliveIntervalMs ?? DEFAULTS.keepaliveIntervalMs),
       readyTimeoutMs: positive('readyTimeoutMs', options.readyTimeoutMs ?? DEFAULTS.readyTimeoutMs),
     };
+    this.onCommandEnded = options.onCommandEnded;
   }
 
   exec(endpoint: SshEndpoint, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -119,24 +121,33 @@ export class SshPool {
     cancelled: () => SshCancelledError,
   ): Promise<ExecResult> {
     const { signal } = options;
+    const queued = performance.now();
+    let started: number | undefined;
+    let exitCode: number | undefined;
     const release = await entry.limiter.acquire(signal, cancelled);
     let channelHandedOver = false;
     try {
       const connection = await untilAborted(this.connectionFor(entry, endpoint), signal, cancelled);
       await untilAborted(connection.admit(endpoint), signal, cancelled);
       channelHandedOver = true;
+      started = performance.now();
       const result = await connection.run({
         ...what,
         timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
         signal,
         onChannelClosed: release,
       });
+      exitCode = result.exitCode;
       if (result.exitCode !== 0 && !(options.allowExitCodes ?? []).includes(result.exitCode)) {
         throw new CommandFailedError(endpoint.name, what.argv, result.exitCode, result.stdout, result.stderr);
       }
       return result;
     } finally {
       if (!channelHandedOver) release();
+      if (this.onCommandEnded && started !== undefined) {
+        const ended = performance.now();
+        this.onCommandEnded({ host: endpoint.name, argv: what.argv, waitedMs: started - queued, ranMs: ended - started, exitCode });
+      }
     }
   }
 

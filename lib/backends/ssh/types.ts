@@ -50,4 +50,21 @@ export interface SshPoolOptions {
   readonly keepaliveIntervalMs?: number;
   /** Default 10_000: TCP connect, key exchange and authentication together. */
   readonly readyTimeoutMs?: number;
+  /**
+   * Told of every command that started, as it ends (failed or not): for debug logs and profiles of where an apply's
+   * time goes. Its argv is safe to log: data and secrets travel over stdin, never on the command line.
+   */
+  readonly onCommandEnded?: (ended: RemoteCommandEnded) => void;
+}
+
+/** One remote command as it ended. */
+export interface RemoteCommandEnded {
+  readonly host: string;
+  readonly argv: readonly string[];
+  /** Waiting for a free channel and for the connection (its login too, the first time). */
+  readonly waitedMs: number;
+  /** From the channel's opening to the command's end. */
+  readonly ranMs: number;
+  /** Undefined when it did not end by itself (timed out, cancelled, connection lost). */
+  readonly exitCode: number | undefined;
 }

@@ -3,5 +3,6 @@ export * from './hostReads.js';
 export * from './inventoryAccess.js';
 export * from './providerConfig.js';
 export * from './providerContext.js';
+export * from './providerLog.js';
 export * from './schedulingBaseline.js';
 export * from './workspace.js';

@@ -5,6 +5,7 @@ import { DiagnosticError } from '../../framework/index.js';
 import type { ProviderConfig } from './providerConfig.js';
 import { HostReads } from './hostReads.js';
 import { InventoryAccess } from './inventoryAccess.js';
+import { remoteCommandLog } from './providerLog.js';
 import { workspaceToken } from './workspace.js';
 
 interface HostReference {
@@ -50,7 +51,8 @@ function privateKeyOf(config: ProviderConfig): Buffer | undefined {
 export function createProviderContext(config: ProviderConfig): ProviderContext {
   const privateKey = privateKeyOf(config);
   const knownHostsFile = config.known_hosts_file ? resolve(config.known_hosts_file) : undefined;
-  const ssh = new SshPool();
+  const onCommandEnded = remoteCommandLog();
+  const ssh = new SshPool(onCommandEnded ? { onCommandEnded } : {});
   return {
     config,
     inventory: InventoryAccess.fromSetting(config.inventory ?? '.virtplane/inventory'),

@@ -75,9 +75,14 @@ export async function removeSeed(host: LibvirtHost, path: string): Promise<void>
   await removeImageFile(host, path).catch(() => undefined);
 }
 
-/** Each NIC's first IPv4 address in nic order ("" when unknown). */
-export async function addressesOf(host: LibvirtHost, vmId: string, macs: readonly string[]): Promise<string[]> {
-  const found = await domainAddresses(host, vmId).catch(() => ({ source: 'none' as const, interfaces: [] }));
+/**
+ * Each NIC's first IPv4 address in nic order ("" when unknown). A VM without NICs costs no round trip; one
+ * 'just started' is looked up in the leases only (a lease its MAC kept from before), as its guest agent
+ * cannot answer yet.
+ */
+export async function addressesOf(host: LibvirtHost, vmId: string, macs: readonly string[], guest: 'up' | 'just started' = 'up'): Promise<string[]> {
+  if (macs.length === 0) return [];
+  const found = await domainAddresses(host, vmId, guest === 'up' ? ['agent', 'lease'] : ['lease']).catch(() => ({ source: 'none' as const, interfaces: [] }));
   const byMac = new Map(found.interfaces.map((entry) => [entry.mac, entry.ipv4]));
   return macs.map((mac) => byMac.get(mac.toLowerCase())?.[0] ?? '');
 }

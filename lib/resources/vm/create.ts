@@ -57,10 +57,11 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
     if (planned.running) await startVm(host, vmId);
     await confirmCreate(provider, vmId, planned);
     const macs = planned.nic.map((nic) => nic.mac ?? '');
-    const addresses =
-      planned.running && planned.wait_for_ip > 0
+    const addresses = !planned.running
+      ? macs.map(() => '')
+      : planned.wait_for_ip > 0
         ? await waitForAddresses(host.libvirt, vmId, planned.name, macs, planned.wait_for_ip)
-        : await addressesOf(host.libvirt, vmId, macs);
+        : await addressesOf(host.libvirt, vmId, macs, 'just started');
     return { ...(await converged(host, vmId, vcpuMax)), addresses };
   } catch (error) {
     // Nothing half-made stays behind: the domain goes (its disks never do) and so does the reservation.

@@ -4,6 +4,7 @@
  */
 import {
   lookupDomain,
+  lookupDomainIfListed,
   parseVmSettings,
   sshLibvirtHost,
   type BulkDomain,
@@ -128,11 +129,14 @@ export async function readsOf(provider: ProviderContext, hosts: readonly Host[],
   return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
 }
 
-/** The domain on one host, read directly (not from the shared bulk read): for apply-time decisions. */
-export async function lookupVmOn(host: VmHost, vmId: string): Promise<FoundDomain | null> {
+/**
+ * The domain on one host, read directly (not from the shared bulk read): for apply-time decisions.
+ * 'unlikely' where the VM is most likely not on that host: one listing then answers for its absence.
+ */
+export async function lookupVmOn(host: VmHost, vmId: string, presence: 'expected' | 'unlikely' = 'expected'): Promise<FoundDomain | null> {
   let record: DomainRecord | null;
   try {
-    record = await lookupDomain(host.libvirt, vmId);
+    record = presence === 'expected' ? await lookupDomain(host.libvirt, vmId) : await lookupDomainIfListed(host.libvirt, vmId);
   } catch (error) {
     throw hostReadError(error, host.row);
   }
@@ -167,7 +171,7 @@ export async function lookupVmAnywhere(
   preferredHostId: string | null,
 ): Promise<FoundDomain | null> {
   const ordered = [...hosts].sort((a, b) => Number(b.id === preferredHostId) - Number(a.id === preferredHostId));
-  const results = await Promise.allSettled(ordered.map((row) => lookupVmOn(vmHost(provider, row), vmId)));
+  const results = await Promise.allSettled(ordered.map((row) => lookupVmOn(vmHost(provider, row), vmId, row.id === preferredHostId ? 'expected' : 'unlikely')));
   const found = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
   // Found on one host with another unreadable: that one (as the preferred host always was).
   if (found.length > 0) return onlyOne(found);

@@ -18,6 +18,7 @@ import {
   LibvirtModelError,
   liveDomainModel,
   lookupDomain,
+  lookupDomainIfListed,
   resizeRunningDomain,
   shutdownDomain,
   sshLibvirtHost,
@@ -52,6 +53,7 @@ describe('domain lifecycle on a lab host', () => {
     await startDomain(lab.kvm1, created.uuid);
     await startDomain(lab.kvm1, created.uuid);
     expect((await lookupDomain(lab.kvm1, name))?.state).toBe('running');
+    expect(await lookupDomainIfListed(lab.kvm1, created.uuid)).toMatchObject({ uuid: created.uuid, name, state: 'running' });
 
     const redefined = await defineDomain(
       lab.kvm1,
@@ -72,6 +74,7 @@ describe('domain lifecycle on a lab host', () => {
 
     expect(await undefineDomain(lab.kvm1, created.uuid)).toBe(true);
     expect(await lookupDomain(lab.kvm1, created.uuid)).toBeNull();
+    expect(await lookupDomainIfListed(lab.kvm1, created.uuid)).toBeNull();
     expect(await undefineDomain(lab.kvm1, created.uuid)).toBe(false);
   });
 
@@ -92,8 +95,10 @@ describe('domain lifecycle on a lab host', () => {
 
 describe('failures are classified: gone vs cannot tell vs refused', () => {
   it('a domain that does not exist is null', async () => {
-    expect(await lookupDomain(lab.kvm1, lab.name('never-defined'))).toBeNull();
-    expect(await lookupDomain(lab.kvm1, '0b5e0a52-5b8e-4f0e-9d0c-000000000000')).toBeNull();
+    for (const lookup of [lookupDomain, lookupDomainIfListed]) {
+      expect(await lookup(lab.kvm1, lab.name('never-defined'))).toBeNull();
+      expect(await lookup(lab.kvm1, '0b5e0a52-5b8e-4f0e-9d0c-000000000000')).toBeNull();
+    }
   });
 
   it('a host that does not answer throws a cannot-tell SSH error, never null', async () => {
@@ -105,10 +110,12 @@ describe('failures are classified: gone vs cannot tell vs refused', () => {
 
   it('a host whose libvirtd cannot be reached throws a cannot-tell VirshError, never null', async () => {
     const broken = sshLibvirtHost(lab.pool, lab.endpoints[0]!, { uri: 'qemu:///system?socket=/run/libvirt/no-such-socket' });
-    const error = await lookupDomain(broken, 'anything').catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(VirshError);
-    expect((error as VirshError).kind).toBe('connection');
-    expect((error as VirshError).cannotTell).toBe(true);
+    for (const lookup of [lookupDomain, lookupDomainIfListed]) {
+      const error = await lookup(broken, 'anything').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(VirshError);
+      expect((error as VirshError).kind).toBe('connection');
+      expect((error as VirshError).cannotTell).toBe(true);
+    }
   });
 
   it('a command libvirt refuses is a VirshError with its message', async () => {

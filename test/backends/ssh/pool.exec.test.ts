@@ -5,7 +5,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommandFailedError, SshCancelledError, SshConfigurationError, SshPool, SshTimeoutError, type SshEndpoint } from '../../../lib/backends/ssh/index.js';
+import {
+  CommandFailedError,
+  SshCancelledError,
+  SshConfigurationError,
+  SshPool,
+  SshTimeoutError,
+  type RemoteCommandEnded,
+  type SshEndpoint,
+} from '../../../lib/backends/ssh/index.js';
 import { startSshd, type RunningSshd } from '../../support/sshd.js';
 import { HOSTILE_ARGUMENTS } from './hostileArguments.js';
 
@@ -99,6 +107,29 @@ describe('exec', () => {
   it('refuses an argv that cannot be sent, before connecting', async () => {
     await expect(pool.exec(endpoint, [])).rejects.toBeInstanceOf(SshConfigurationError);
     await expect(pool.exec(endpoint, ['echo', 'a\0b'])).rejects.toBeInstanceOf(SshConfigurationError);
+  });
+});
+
+describe('the command log (onCommandEnded)', () => {
+  it('hears of every command that ran, failed or not, with its argv, time and exit code, and never of its stdin', async () => {
+    const ended: RemoteCommandEnded[] = [];
+    const logged = new SshPool({ onCommandEnded: (command) => ended.push(command) });
+    try {
+      await logged.exec(endpoint, ['sh', '-c', 'sleep 0.3; cat >/dev/null'], { stdin: 'stdin-secret-1' });
+      await expect(logged.exec(endpoint, ['sh', '-c', 'exit 3'])).rejects.toBeInstanceOf(CommandFailedError);
+      await expect(logged.exec(endpoint, ['sleep', '5'], { timeoutMs: 200 })).rejects.toBeInstanceOf(SshTimeoutError);
+    } finally {
+      await logged.close();
+    }
+    expect(ended.map((command) => [command.host, command.argv, command.exitCode])).toEqual([
+      ['kvm-test', ['sh', '-c', 'sleep 0.3; cat >/dev/null'], 0],
+      ['kvm-test', ['sh', '-c', 'exit 3'], 3],
+      ['kvm-test', ['sleep', '5'], undefined],
+    ]);
+    expect(ended[0]!.ranMs).toBeGreaterThanOrEqual(300);
+    // The first command waited for the connection (its login); the later ones reused it.
+    expect(ended[0]!.waitedMs).toBeGreaterThan(ended[1]!.waitedMs);
+    expect(JSON.stringify(ended)).not.toContain('stdin-secret-1');
   });
 });
 

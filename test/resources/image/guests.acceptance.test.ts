@@ -224,9 +224,10 @@ describe.skipIf(available === undefined)('real guests: image, template, thin dis
     const logged = (pattern: RegExp): number => Number(pattern.exec(applied.stderr)?.[1] ?? NaN);
     timings.imageCopySeconds = logged(/image debian-12: copied and verified in ([\d.]+) s/);
     timings.templateSeconds = logged(/template base: made in ([\d.]+) s/);
-    timings.thinCloneSeconds = logged(/disk root-\w+: thin clone of \S+ made in ([\d.]+) s/);
-    // The provider's own measure, when Terraform's log carried it (its format is Terraform's).
-    if (Number.isFinite(timings.thinCloneSeconds)) expect(timings.thinCloneSeconds).toBeLessThan(1);
+    timings.thinCloneSeconds = logged(/disk root-\w+: thin clone of image \S+ made in ([\d.]+) s/);
+    // The provider's progress lines reach Terraform's log at INFO (go-plugin parsed them), with its own measures.
+    expect(timings.imageCopySeconds).toBeGreaterThan(0);
+    expect(timings.thinCloneSeconds).toBeLessThan(1);
     const imageState = await tf.stateAttributes('virtplane_image', 'debian');
     expect(imageState).toMatchObject({ format: 'qcow2', sha256: image.sha256, id: expect.stringMatching(/\/image\/debian-12$/) });
     expect(imageState.virtual_size_mib).toBe(1024);

@@ -1,0 +1,46 @@
+/**
+ * The provider's own lines in Terraform's log. go-plugin reads the provider's stderr: a line of hclog JSON
+ * goes to Terraform's log at its level, with its extra fields as key-value pairs (a plain line would only
+ * show at DEBUG, unstructured). Never attribute values here: they may be secrets.
+ */
+import { quoteArgv, type RemoteCommandEnded } from '../../backends/ssh/index.js';
+
+type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+export function logLine(level: LogLevel, message: string, fields: Readonly<Record<string, string | number>> = {}): void {
+  process.stderr.write(`${hclogJson(level, message, fields, new Date())}\n`);
+}
+
+/**
+ * One line as go-plugin parses it. Its timestamp has exactly six fractional digits: go-plugin reads it
+ * with Go's layout "2006-01-02T15:04:05.000000Z07:00", and a line whose timestamp does not parse (an ISO
+ * string's three digits) is passed on as raw text at DEBUG, its level and fields lost.
+ */
+export function hclogJson(level: LogLevel, message: string, fields: Readonly<Record<string, string | number>>, at: Date): string {
+  const timestamp = at.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  return JSON.stringify({ '@level': level, '@message': `virtplane: ${message}`, '@timestamp': timestamp, ...fields });
+}
+
+/** The longest command line a log line shows (a long one is cut, and says so). */
+const LOGGED_COMMAND_CHARS = 300;
+
+/**
+ * Every remote command as a debug line (host, command line, time waited for a channel and time run)
+ * when Terraform's provider log is at DEBUG or TRACE (TF_LOG_PROVIDER, else TF_LOG), so that a slow apply
+ * can be read command by command; undefined otherwise, and nothing is formatted.
+ */
+export function remoteCommandLog(env: NodeJS.ProcessEnv = process.env): ((ended: RemoteCommandEnded) => void) | undefined {
+  const level = (env.TF_LOG_PROVIDER ?? env.TF_LOG ?? '').toUpperCase();
+  if (level !== 'DEBUG' && level !== 'TRACE' && level !== 'JSON') return undefined;
+  return (ended) => {
+    const line = quoteArgv(ended.argv);
+    const command = line.length > LOGGED_COMMAND_CHARS ? `${line.slice(0, LOGGED_COMMAND_CHARS)}... (${line.length} characters)` : line;
+    logLine('debug', `ran on ${ended.host}: ${command}`, {
+      host: ended.host,
+      program: ended.argv[0] ?? '',
+      waited_ms: Math.round(ended.waitedMs),
+      ran_ms: Math.round(ended.ranMs),
+      exit_code: ended.exitCode ?? 'none',
+    });
+  };
+}
