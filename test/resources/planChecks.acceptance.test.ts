@@ -174,7 +174,8 @@ describe('checks at plan', () => {
     await tf.writeConfig(host('kvm1', kvm1.address, 'virtplane_cluster.main.id'), 'bad.tf');
     try {
       const { result } = await tf.plan([], { allowFailure: true });
-      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      // -detailed-exitcode: 2 is a plan that succeeded with changes (the host to create).
+      expect(result.exitCode, result.stdout + result.stderr).toBe(2);
       // Terraform wraps the detail: any whitespace between its words.
       expect(result.stdout + result.stderr).toMatch(
         /Warning: Host taken over from an earlier apply[\s\S]*another\s+resource\s+of\s+this\s+configuration\s+manages\s+it/,
