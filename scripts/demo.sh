@@ -20,6 +20,9 @@ virtplane lab up
 step "3/6 provider: registering virtplane/virtplane with Terraform"
 virtplane provider install
 step "4/6 deploy examples/seed-lab with cdktf: data center, cluster, hosts, storage, network, image, template, 3 booted guests"
+# An earlier demo's lock file pins the launcher that demo installed; after an upgrade that changed the
+# launcher its checksum fails terraform init, so the generated lock is made anew.
+rm -f examples/seed-lab/cdktf.out/stacks/seed-lab/.terraform.lock.hcl
 (cd examples/seed-lab && npx cdktf deploy --auto-approve --skip-provider-lock --outputs-file ../../.virtplane/seed-lab-outputs.json)
 step "5/6 what runs where"
 virtplane status --inventory .virtplane/inventory
