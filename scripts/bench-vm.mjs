@@ -12,7 +12,6 @@
 //   follows: what the apply ran on the hosts, per kind of command, beside the baseline's two per VM.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -121,7 +120,8 @@ try {
   });
 
   await tf.writeConfig(platform + vmsHcl);
-  const logPath = join(tmpdir(), `bench-vm-${run}-apply.log`);
+  // In the workspace's folder: removed with it.
+  const logPath = join(tf.root, 'apply.log');
   const applyMs = await timed(() => tf.apply([], PROFILE ? { env: { TF_LOG_PROVIDER: 'DEBUG', TF_LOG_PATH: logPath } } : {}));
   const spread = new Map();
   for (const host of libvirtHosts) {

@@ -159,11 +159,11 @@ export const hostResource = defineResource<ProviderContext>()({
     const known = blocks.every((block) =>
       [block.address, block.port, block.username, block.password].every((value) => value === null || typeof value !== 'object'),
     );
-    const power = [...taken, ...(known ? await checkPowerManagement(String(planned.name), powerManagementOf(blocks as never), signal) : [])];
+    const warnings = [...taken, ...(known ? await checkPowerManagement(String(planned.name), powerManagementOf(blocks as never), signal) : [])];
     // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
     if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string')
-      return power.length > 0 ? { diagnostics: power } : undefined;
-    return { diagnostics: [...power, ...(await planMaintenance(provider, prior.id, signal))] };
+      return warnings.length > 0 ? { diagnostics: warnings } : undefined;
+    return { diagnostics: [...warnings, ...(await planMaintenance(provider, prior.id, signal))] };
   },
 
   async create({ provider, planned, signal }) {
