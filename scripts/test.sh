@@ -13,8 +13,14 @@ npx tsc -p tsconfig.test.json
 # One layout for all code (Prettier, pinned): `npm run format` fixes what this reports.
 npm run --silent format:check
 
-results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# VIRTPLANE_TEST_RESULTS=DIR keeps vitest's JSON results (per-file timings included) in DIR.
+if [ -n "${VIRTPLANE_TEST_RESULTS:-}" ]; then
+  results=$VIRTPLANE_TEST_RESULTS
+  mkdir -p "$results"
+else
+  results=$(mktemp -d)
+  trap 'rm -rf "$results"' EXIT
+fi
 summary() {
   node -e '
     const fs = require("fs");
@@ -40,6 +46,15 @@ summary() {
         }
       }
     }
+    // Where the time went: the suite has a 10-minute budget, so name its slowest files every run.
+    const files = [];
+    for (const file of process.argv.slice(1)) {
+      if (!fs.existsSync(file)) continue;
+      for (const suite of JSON.parse(fs.readFileSync(file, "utf8")).testResults) files.push({ name: suite.name.replace(process.cwd() + "/", ""), seconds: (suite.endTime - suite.startTime) / 1000 });
+    }
+    files.sort((a, b) => b.seconds - a.seconds);
+    console.log("\nslowest files:");
+    for (const file of files.slice(0, 10)) console.log(`  ${file.seconds.toFixed(0).padStart(5)} s  ${file.name}`);
     console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   ' "$@"
 }

@@ -1,6 +1,7 @@
 import { integerFlag, parseArgs, UsageError } from './args.js';
 import { COMMAND_USAGE } from './usage.js';
 import { labDown, labUp } from '../lab/lab.js';
+import { labOptionsFromEnvironment } from '../lab/labPlan.js';
 
 function progress(message: string): void {
   process.stderr.write(`  ${message}\n`);
@@ -9,9 +10,12 @@ function progress(message: string): void {
 export async function labCommand(argv: readonly string[]): Promise<number> {
   const { words, flags } = parseArgs(argv, ['hosts', 'subnet', 'prefix', 'lab-file', 'cache-dir']);
   const labFile = flags['lab-file'];
+  // A flag wins over the environment's lab.
+  const fromEnvironment = labOptionsFromEnvironment();
+  const prefix = flags.prefix ?? fromEnvironment.prefix;
   switch (words[0]) {
     case 'up': {
-      const result = await labUp({ hosts: integerFlag(flags, 'hosts'), subnet: flags.subnet, prefix: flags.prefix }, progress, labFile);
+      const result = await labUp({ hosts: integerFlag(flags, 'hosts'), subnet: flags.subnet ?? fromEnvironment.subnet, prefix }, progress, labFile);
       const what = result.built.length === 0 ? 'already up, nothing to do' : `built ${result.built.join(', ')}`;
       process.stdout.write(
         `lab up in ${(result.elapsedMs / 1000).toFixed(1)} s (${what}): ${result.lab.hosts.length} hypervisors + storage; wrote ${result.labFilePath}\n`,
@@ -19,7 +23,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'down': {
-      const result = await labDown({ prefix: flags.prefix }, progress, labFile);
+      const result = await labDown({ prefix }, progress, labFile);
       process.stdout.write(`lab down in ${(result.elapsedMs / 1000).toFixed(1)} s: removed ${result.removedNamespaces.length} machines\n`);
       return 0;
     }
@@ -53,7 +57,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
     }
     case 'status': {
       const { printLabStatus } = await import('./labStatusCommand.js');
-      return printLabStatus(flags.prefix, labFile);
+      return printLabStatus(prefix, labFile);
     }
     default:
       throw new UsageError(COMMAND_USAGE.lab);

@@ -4,7 +4,8 @@ export const COMMAND_USAGE = {
        virtplane lab status [--prefix P]
        virtplane lab down [--prefix P]
        virtplane lab power HOST on|off|status [--lab-file F]   through the host's BMC (IPMI), as fencing does
-       virtplane lab image [--cache-dir DIR]   build (once per recipe) and show the guest image`,
+       virtplane lab image [--cache-dir DIR]   build (once per recipe) and show the guest image
+  --prefix and --subnet default to VIRTPLANE_LAB_PREFIX and VIRTPLANE_LAB_SUBNET, then vp and 10.77.0.0/24`,
   status: `usage: virtplane status [--inventory L] [--offline] [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]
   the platform: data centers, clusters, hosts (memory placed / total), VMs where they really run.
   --inventory L   the inventory folder or postgres:// URL (default .virtplane/inventory, relative to here)

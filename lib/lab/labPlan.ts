@@ -26,6 +26,16 @@ export interface LabOptions {
   readonly stateDir?: string;
 }
 
+/**
+ * VIRTPLANE_LAB_PREFIX and VIRTPLANE_LAB_SUBNET: another lab for everything run in this environment
+ * (the `lab` commands as well as the tests), so that two checkouts testing at once never share one.
+ */
+export function labOptionsFromEnvironment(environment: NodeJS.ProcessEnv = process.env): Pick<LabOptions, 'prefix' | 'subnet'> {
+  const prefix = environment.VIRTPLANE_LAB_PREFIX;
+  const subnet = environment.VIRTPLANE_LAB_SUBNET;
+  return { ...(prefix ? { prefix } : {}), ...(subnet ? { subnet } : {}) };
+}
+
 export type LabRole = 'hypervisor' | 'storage';
 
 export interface LabMachinePlan {

@@ -5,6 +5,7 @@
  */
 import { labUp } from '../../lib/lab/lab.js';
 import { labEndpoints, type LabEndpoints } from '../../lib/lab/endpoints.js';
+import { labOptionsFromEnvironment } from '../../lib/lab/labPlan.js';
 import type { LabFile } from '../../lib/lab/labFile.js';
 
 export interface TestLab extends LabEndpoints {
@@ -23,8 +24,3 @@ export function useLab(options: { readonly hosts?: number } = {}): Promise<TestL
   return shared;
 }
 
-function labOptionsFromEnvironment(): { prefix?: string; subnet?: string } {
-  const prefix = process.env.VIRTPLANE_LAB_PREFIX;
-  const subnet = process.env.VIRTPLANE_LAB_SUBNET;
-  return { ...(prefix ? { prefix } : {}), ...(subnet ? { subnet } : {}) };
-}
