@@ -16,7 +16,7 @@ export type { UserRepository, UserInput } from './repositories/users.js';
 export type { RoleRepository, RoleInput } from './repositories/roles.js';
 export type { PermissionRepository, GrantInput, PermissionQuery } from './repositories/permissions.js';
 export type { GroupRepository, GroupInput } from './repositories/groups.js';
-export { scramVerifier, type AccessRepository } from './repositories/access.js';
+export { scramVerifier, objectLabel, type AccessRepository } from './repositories/access.js';
 export { PERMITS, PERMIT_NAMES, BUILTIN_ROLE_IDS, PERMISSION_OBJECT_TYPES, type Permit, type BuiltinRoleName } from './permits.js';
 export type { AuditRepository } from './repositories/audit.js';
 export type { StatisticsRepository } from './repositories/statistics.js';

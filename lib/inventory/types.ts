@@ -368,6 +368,8 @@ export interface AuditQuery {
   readonly resourceType?: string;
   readonly resourceId?: string;
   readonly actor?: string;
+  /** An object's id or name. */
+  readonly object?: string;
   readonly since?: Date;
   /** Newest first; default 100. */
   readonly limit?: number;

@@ -12,6 +12,8 @@ export interface AccessRepository {
   identity(): Promise<Identity>;
   /** Whether `login` may use `permit` on `object` (through a role on it or on what contains it). */
   permitted(login: string, permit: string, object: PermissionObject): Promise<boolean>;
+  /** "cluster main", "VM web", "the system": an object as messages name it (its id when the inventory has no name for it). */
+  describe(object: PermissionObject): Promise<string>;
   /** The roles `login` holds, directly or through groups, with the names of the objects they are on. */
   heldRoles(login: string): Promise<readonly HeldRole[]>;
   /**
@@ -41,6 +43,23 @@ const LOGIN_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 function loginIdentifier(name: string): string {
   if (!LOGIN_NAME.test(name)) throw new InvalidValueError(`A user name is lower-case letters, digits and _ (a PostgreSQL login); got ${JSON.stringify(name)}`);
   return `"${name}"`;
+}
+
+const OBJECT_LABELS: Readonly<Record<PermissionObjectType, string>> = {
+  system: 'the system',
+  datacenter: 'data center',
+  cluster: 'cluster',
+  host: 'host',
+  network: 'network',
+  storage_domain: 'storage domain',
+  disk: 'disk',
+  template: 'template',
+  vm: 'VM',
+};
+
+/** "cluster main" from a type and a name (or id). */
+export function objectLabel(type: PermissionObjectType, nameOrId: string | null): string {
+  return type === 'system' || nameOrId === null ? OBJECT_LABELS.system : `${OBJECT_LABELS[type]} ${nameOrId}`;
 }
 
 const OBJECT_NAME_SQL = `
@@ -87,6 +106,11 @@ export function accessRepository(db: SqlExecutor, backend: Backend): AccessRepos
         object.type === 'system' ? null : (object.id ?? null),
       ]);
       return rows[0]?.allowed === true;
+    },
+
+    async describe(object) {
+      const id = object.type === 'system' ? null : (object.id ?? null);
+      return objectLabel(object.type, (await objectName(object.type, id)) ?? id);
     },
 
     async heldRoles(login) {
