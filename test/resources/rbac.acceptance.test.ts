@@ -1,21 +1,24 @@
 /**
- * Users, roles and permissions end to end with the real terraform and the suite's PostgreSQL: the
+ * Users, roles and permissions end to end with the real terraform, the suite's PostgreSQL and the states of
+ * examples/rbac: the
  * administrator's state makes the users (database logins), a group and the permissions; an application
  * team's state, connecting as its own login, is refused at plan with the exact missing permit; a member
  * of a group given DataCenterAdmin applies a cluster and the audit log names them; a revoked permission
  * refuses the next plan. No lab host is needed: every refusal comes before any host is asked.
  */
 import { randomBytes } from 'node:crypto';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInventory, type Inventory } from '../../lib/inventory/index.js';
 import { runCli } from '../support/cli.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
-import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../support/terraform.js';
+import { REPO_ROOT, buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../support/terraform.js';
 
+const alice = { name: 'alice', password: randomBytes(12).toString('base64url') };
+const olivia = { name: 'olivia', password: randomBytes(12).toString('base64url') };
 const suffix = randomBytes(3).toString('hex');
-const alice = { name: `alice_${suffix}`, password: randomBytes(12).toString('base64url') };
-const bob = { name: `bob_${suffix}`, password: randomBytes(12).toString('base64url') };
 
 let server: PostgresServer;
 let adminUrl: string;
@@ -29,93 +32,18 @@ function urlAs(user: { name: string; password: string }): string {
   return url.toString();
 }
 
-async function workspace(inventory: string, hcl: string): Promise<TerraformWorkspace> {
-  const tf = await createTerraformWorkspace({ entryPoint: await buildProvider() });
+/** A workspace with one of examples/rbac's states (or `hcl`), its variables from the environment. */
+async function workspace(env: Record<string, string>, source: { readonly example: 'platform' | 'team' } | { readonly hcl: string }): Promise<TerraformWorkspace> {
+  const tf = await createTerraformWorkspace({ entryPoint: await buildProvider(), env });
   workspaces.push(tf);
-  await tf.writeConfig(`${tf.requiredProviders()}provider "virtplane" {\n  inventory = ${JSON.stringify(inventory)}\n}\n${hcl}`);
+  if ('example' in source) await copyFile(join(REPO_ROOT, 'examples', 'rbac', source.example, 'main.tf'), join(tf.dir, 'main.tf'));
+  else await tf.writeConfig(tf.requiredProviders() + source.hcl);
   await tf.init();
   return tf;
 }
 
-/** The platform state: data center, two clusters, two users, a group, and who holds what. */
-function platform(options: { readonly aliceGrant: boolean }): string {
-  return `
-resource "virtplane_datacenter" "dc" {
-  name = "Default"
-}
-resource "virtplane_cluster" "main" {
-  name          = "main"
-  datacenter_id = virtplane_datacenter.dc.id
-}
-resource "virtplane_cluster" "apps" {
-  name          = "apps"
-  datacenter_id = virtplane_datacenter.dc.id
-}
-resource "virtplane_user" "alice" {
-  name     = "${alice.name}"
-  password = "${alice.password}"
-}
-resource "virtplane_user" "bob" {
-  name     = "${bob.name}"
-  password = "${bob.password}"
-}
-resource "virtplane_group" "ops" {
-  name       = "ops"
-  member_ids = [virtplane_user.bob.id]
-}
-data "virtplane_role" "user_vm_manager" {
-  name = "UserVmManager"
-}
-data "virtplane_role" "auditor" {
-  name = "Auditor"
-}
-data "virtplane_role" "datacenter_admin" {
-  name = "DataCenterAdmin"
-}
-resource "virtplane_permission" "ops_dc" {
-  group_id    = virtplane_group.ops.id
-  role_id     = data.virtplane_role.datacenter_admin.id
-  object_type = "datacenter"
-  object_id   = virtplane_datacenter.dc.id
-}
-resource "virtplane_permission" "alice_reads" {
-  user_id     = virtplane_user.alice.id
-  role_id     = data.virtplane_role.auditor.id
-  object_type = "datacenter"
-  object_id   = virtplane_datacenter.dc.id
-}
-${
-  options.aliceGrant
-    ? `resource "virtplane_permission" "alice_apps" {
-  user_id     = virtplane_user.alice.id
-  role_id     = data.virtplane_role.user_vm_manager.id
-  object_type = "cluster"
-  object_id   = virtplane_cluster.apps.id
-}`
-    : ''
-}
-`;
-}
-
-/** The application team's state: one VM in a cluster of the platform, found by name. */
-function teamVm(cluster: string): string {
-  return `
-data "virtplane_datacenter" "dc" {
-  name = "Default"
-}
-data "virtplane_cluster" "target" {
-  name          = "${cluster}"
-  datacenter_id = data.virtplane_datacenter.dc.id
-}
-resource "virtplane_vm" "web" {
-  name       = "web"
-  cluster_id = data.virtplane_cluster.target.id
-  memory_mib = 32
-  running    = false
-  graphics   = "none"
-}
-`;
-}
+/** Terraform's diagnostics as one line: its box drawing and wrapping removed. */
+const oneLine = (text: string): string => text.replace(/[\s│]+/g, ' ');
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -129,16 +57,17 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('users, roles and permissions through terraform', () => {
+describe('users, roles and permissions through terraform (examples/rbac)', () => {
   let platformTf: TerraformWorkspace;
-  let aliceTf: TerraformWorkspace;
+  let teamTf: TerraformWorkspace;
 
-  it("the administrator's apply makes the logins, the group and the permissions; a second plan is empty", async () => {
-    platformTf = await workspace(adminUrl, platform({ aliceGrant: true }));
+  it("the administrator's apply makes the logins, the groups and the permissions; a second plan is empty", async () => {
+    platformTf = await workspace({ TF_VAR_inventory: adminUrl, TF_VAR_alice_password: alice.password, TF_VAR_olivia_password: olivia.password }, { example: 'platform' });
     await platformTf.apply();
     await platformTf.expectEmptyPlan();
-    expect((await admin.users.list()).map((user) => user.name).sort()).toEqual([alice.name, bob.name].sort());
-    expect(await admin.access.permitted(alice.name, 'vm.create', { type: 'cluster', id: (await platformTf.stateAttributes('virtplane_cluster', 'apps')).id as string })).toBe(true);
+    expect((await admin.users.list()).map((user) => user.name)).toEqual(['alice', 'olivia']);
+    const apps = (await platformTf.stateAttributes('virtplane_cluster', 'apps')).id as string;
+    expect(await admin.access.permitted('alice', 'vm.create', { type: 'cluster', id: apps })).toBe(true);
     // The password is nowhere in the inventory (the audit keeps only that one was set).
     const entries = await admin.audit.list({ resourceType: 'virtplane_user' });
     expect(JSON.stringify(entries)).not.toContain(alice.password);
@@ -146,57 +75,59 @@ describe('users, roles and permissions through terraform', () => {
   });
 
   it("refuses the team's VM in a cluster where its login holds no role, at plan, naming exactly what is missing", async () => {
-    aliceTf = await workspace(urlAs(alice), teamVm('main'));
-    const { result } = await aliceTf.plan([], { allowFailure: true });
+    teamTf = await workspace({ TF_VAR_inventory: urlAs(alice) }, { example: 'team' });
+    const { result } = await teamTf.plan(['-var', 'cluster=main'], { allowFailure: true });
     expect(result.exitCode).toBe(1);
-    const output = result.stderr.replace(/[\s│]+/g, ' ');
-    expect(output).toContain('Permission denied');
-    expect(output).toContain(`${alice.name} lacks vm.create on cluster main: their roles are Auditor on data center Default, UserVmManager on cluster apps.`);
-    expect(output).toContain('with virtplane_vm.web');
+    const output = oneLine(result.stderr);
+    expect(output).toContain('Error: Permission denied with virtplane_vm.web');
+    expect(output).toContain(
+      'alice lacks vm.create on cluster main: their roles are Auditor on data center Default (through group apps_team), UserVmManager on cluster apps (through group apps_team).',
+    );
   });
 
-  it('lets the same VM past the permission check in the cluster where the login is UserVmManager', async () => {
-    await aliceTf.writeConfig(`${aliceTf.requiredProviders()}provider "virtplane" {\n  inventory = ${JSON.stringify(urlAs(alice))}\n}\n${teamVm('apps')}`);
-    const { result } = await aliceTf.plan([], { allowFailure: true });
-    // The cluster has no host to place it on: a refusal of its own, not of permissions.
+  it('lets the same VM past the permission check in the cluster where the team is UserVmManager', async () => {
+    const { result } = await teamTf.plan([], { allowFailure: true });
+    // The example's cluster has no host without a lab: a refusal of its own, not of permissions.
     expect(result.stdout + result.stderr).not.toContain('Permission denied');
   });
 
   it('a member of a group given DataCenterAdmin applies a cluster in the data center; the audit names that login', async () => {
-    const bobTf = await workspace(
-      urlAs(bob),
-      `
+    const oliviaTf = await workspace(
+      {},
+      {
+        hcl: `
+provider "virtplane" {
+  inventory = ${JSON.stringify(urlAs(olivia))}
+}
 data "virtplane_datacenter" "dc" {
   name = "Default"
 }
-resource "virtplane_cluster" "bobs" {
-  name          = "bobs"
+resource "virtplane_cluster" "batch" {
+  name          = "batch"
   datacenter_id = data.virtplane_datacenter.dc.id
 }
 `,
+      },
     );
-    await bobTf.apply();
-    await bobTf.expectEmptyPlan();
-    const [created] = await admin.audit.list({ resourceType: 'virtplane_cluster', actor: bob.name });
-    expect(created).toMatchObject({ actor: bob.name, action: 'create', resourceName: 'bobs' });
-    await bobTf.destroy();
-    expect((await admin.audit.list({ resourceType: 'virtplane_cluster', actor: bob.name }))[0]).toMatchObject({ action: 'delete', resourceName: 'bobs' });
+    await oliviaTf.apply();
+    await oliviaTf.expectEmptyPlan();
+    const [created] = await admin.audit.list({ resourceType: 'virtplane_cluster', actor: 'olivia' });
+    expect(created).toMatchObject({ actor: 'olivia', action: 'create', resourceName: 'batch' });
+    await oliviaTf.destroy();
+    expect((await admin.audit.list({ resourceType: 'virtplane_cluster', actor: 'olivia' }))[0]).toMatchObject({ action: 'delete', resourceName: 'batch' });
 
-    const listing = runCli(['audit', '--inventory', adminUrl, '--user', bob.name]);
+    const listing = runCli(['audit', '--inventory', adminUrl, '--user', 'olivia']);
     expect(listing.status).toBe(0);
-    expect(listing.stdout).toMatch(new RegExp(`${bob.name}\\s+delete\\s+virtplane_cluster\\s+bobs`));
-    expect(listing.stdout).toMatch(new RegExp(`${bob.name}\\s+create\\s+virtplane_cluster\\s+bobs`));
+    expect(listing.stdout).toMatch(/olivia\s+delete\s+virtplane_cluster\s+batch/);
+    expect(listing.stdout).toMatch(/olivia\s+create\s+virtplane_cluster\s+batch/);
     expect(listing.stdout).not.toContain('postgres');
   });
 
   it('a revoked permission refuses the very next plan', async () => {
-    await platformTf.writeConfig(
-      `${platformTf.requiredProviders()}provider "virtplane" {\n  inventory = ${JSON.stringify(adminUrl)}\n}\n${platform({ aliceGrant: false })}`,
-    );
-    await platformTf.apply();
-    const { result } = await aliceTf.plan([], { allowFailure: true });
+    await platformTf.apply(['-var', 'grant_apps_team=false']);
+    const { result } = await teamTf.plan([], { allowFailure: true });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr.replace(/[\s│]+/g, ' ')).toContain(`${alice.name} lacks vm.create on cluster apps: their roles are Auditor on data center Default.`);
+    expect(oneLine(result.stderr)).toContain('alice lacks vm.create on cluster apps: their roles are Auditor on data center Default (through group apps_team).');
   });
 
   it("the administrator's destroy removes the users and their logins", async () => {
@@ -205,7 +136,7 @@ resource "virtplane_cluster" "bobs" {
     const sql = new pg.Client({ connectionString: adminUrl });
     await sql.connect();
     try {
-      const { rows } = await sql.query('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [[alice.name, bob.name]]);
+      const { rows } = await sql.query('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [['alice', 'olivia']]);
       expect(rows).toEqual([]);
     } finally {
       await sql.end();
