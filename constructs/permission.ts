@@ -1,19 +1,7 @@
 import type { TerraformMetaArguments } from './framework/cdk.js';
 import type { Construct } from 'constructs';
 import { PermissionResource } from './generated/permission.js';
-import type {
-  ICluster,
-  IDataCenter,
-  IDisk,
-  IGroup,
-  IHost,
-  INetwork,
-  IRole,
-  IStorageDomain,
-  ITemplate,
-  IUser,
-  IVm,
-} from './references.js';
+import type { ICluster, IDataCenter, IDisk, IGroup, IHost, INetwork, IRole, IStorageDomain, ITemplate, IUser, IVm } from './references.js';
 
 /** What a role can be given on: one of these objects, or 'system' (everything). */
 export type PermissionObject = IDataCenter | ICluster | IHost | INetwork | IStorageDomain | IDisk | ITemplate | IVm | 'system';

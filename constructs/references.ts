@@ -11,19 +11,7 @@ export interface IVirtplaneObject {
  * Every id is a string, so the kind is what tells a cluster from a host to the type checker.
  */
 export type VirtplaneKind =
-  | 'datacenter'
-  | 'cluster'
-  | 'host'
-  | 'network'
-  | 'iscsi_target'
-  | 'storage_domain'
-  | 'disk'
-  | 'vm'
-  | 'image'
-  | 'template'
-  | 'user'
-  | 'group'
-  | 'role';
+  'datacenter' | 'cluster' | 'host' | 'network' | 'iscsi_target' | 'storage_domain' | 'disk' | 'vm' | 'image' | 'template' | 'user' | 'group' | 'role';
 
 /**
  * An object of one kind: a construct of this app, a data source of `X.fromName`, or `X.fromId`.

@@ -36,7 +36,14 @@ export function auditTable(entries: readonly AuditEntry[]): string {
   ]);
   const header = ['TIME (UTC)', 'USER', 'ACTION', 'TYPE', 'NAME', 'ID'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export async function auditCommand(argv: readonly string[]): Promise<number> {
@@ -49,7 +56,9 @@ export async function auditCommand(argv: readonly string[]): Promise<number> {
   const inventory = await openInventory(/^postgres(ql)?:\/\//i.test(setting) ? setting : resolve(setting));
   try {
     const entries = await inventory.audit.list(query);
-    process.stdout.write(flags.format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : entries.length === 0 ? 'no changes recorded\n' : `${auditTable(entries)}\n`);
+    process.stdout.write(
+      flags.format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : entries.length === 0 ? 'no changes recorded\n' : `${auditTable(entries)}\n`,
+    );
     return 0;
   } finally {
     await inventory.close();

@@ -16,7 +16,7 @@ export const PERMITS = {
   'disk.delete': 'delete disks',
   'disk.attach': 'attach a disk to a VM',
   'template.use': 'clone disks or VMs from the template',
-  'vm.create': "create VMs and change their definition",
+  'vm.create': 'create VMs and change their definition',
   'vm.delete': 'delete VMs',
   'vm.migrate': 'move a VM to another host (live or cold)',
   'vm.power': 'start and stop VMs (the running attribute)',

@@ -2,7 +2,8 @@
 
 export type Uuid = string;
 
-export type EntityKind = 'datacenter' | 'cluster' | 'host' | 'network' | 'storage_domain' | 'disk' | 'vm' | 'affinity_group' | 'user' | 'group' | 'role' | 'permission';
+export type EntityKind =
+  'datacenter' | 'cluster' | 'host' | 'network' | 'storage_domain' | 'disk' | 'vm' | 'affinity_group' | 'user' | 'group' | 'role' | 'permission';
 
 /** Changes to an existing row: `undefined` keeps a value, `null` clears a nullable one. */
 export type Changes<Input> = { readonly [K in keyof Input]?: Input[K] | undefined };

@@ -20,7 +20,11 @@ interface PermitRule {
 const onSystem = (permit: PermitNeed['permit']): PermitNeed => ({ permit, type: 'system', id: null });
 
 /** The same permit on the parent for a create and on the object itself for a change or a destroy. */
-function managed(permit: PermitNeed['permit'], parent: { readonly type: PermitNeed['type']; readonly attribute: string } | 'system', self: PermitNeed['type']): PermitRule {
+function managed(
+  permit: PermitNeed['permit'],
+  parent: { readonly type: PermitNeed['type']; readonly attribute: string } | 'system',
+  self: PermitNeed['type'],
+): PermitRule {
   const own = (values: Values): PermitNeed[] => [{ permit, type: self, id: values.id }];
   return {
     create: (planned) => (parent === 'system' ? [onSystem(permit)] : [{ permit, type: parent.type, id: planned[parent.attribute], path: [parent.attribute] }]),
@@ -53,7 +57,8 @@ const VM_COMPUTED = new Set(['id', 'current_host_id', 'state', 'macs', 'ip_addre
 function vmUses(prior: Values | null, planned: Values, where: { readonly type: PermitNeed['type']; readonly id: unknown }): PermitNeed[] {
   const needs: PermitNeed[] = [];
   for (const diskId of newReferences(prior, planned, 'disk', 'disk_id')) needs.push({ permit: 'disk.attach', type: 'disk', id: diskId, path: ['disk'] });
-  for (const networkId of newReferences(prior, planned, 'nic', 'network_id')) needs.push({ permit: 'network.use', type: 'network', id: networkId, path: ['nic'] });
+  for (const networkId of newReferences(prior, planned, 'nic', 'network_id'))
+    needs.push({ permit: 'network.use', type: 'network', id: networkId, path: ['nic'] });
   if (typeof planned.template_id === 'string' && planned.template_id !== prior?.template_id) {
     needs.push({ permit: 'template.use', type: 'template', id: planned.template_id, path: ['template_id'] });
   }

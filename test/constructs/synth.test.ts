@@ -8,7 +8,20 @@ import { RESERVED_MEMBERS } from '../../lib/docs/constructCode.js';
 import { ClusterDataSource, DatacenterDataSource, VmResource } from '../../constructs/index.js';
 import '../support/cdktfMatchers.js';
 import { describe, expect, it } from 'vitest';
-import { AffinityGroup, Cluster, DataCenter, Group, Host, IscsiTarget, Permission, Role, User, VirtplaneProvider, Vm, type VmProps } from '../../constructs/index.js';
+import {
+  AffinityGroup,
+  Cluster,
+  DataCenter,
+  Group,
+  Host,
+  IscsiTarget,
+  Permission,
+  Role,
+  User,
+  VirtplaneProvider,
+  Vm,
+  type VmProps,
+} from '../../constructs/index.js';
 
 interface Synthesized {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -126,12 +139,20 @@ describe('constructs synthesize Terraform configuration', () => {
       object_id: '${virtplane_cluster.main.id}',
     });
     expect(out.resource.virtplane_permission?.['alice-moves']).toMatchObject({ user_id: '${virtplane_user.alice.id}', object_type: 'datacenter' });
-    expect(out.resource.virtplane_permission?.['alice-everywhere']).toEqual({ user_id: '${virtplane_user.alice.id}', role_id: '${data.virtplane_role.uvm.id}', object_type: 'system' });
-    expect(() => synth((() => {
-      const bad = platform().stack;
-      new Role(bad, 'bad', { name: 'Bad', permits: ['vm.fly'] });
-      return bad;
-    })())).toThrow(/permits/);
+    expect(out.resource.virtplane_permission?.['alice-everywhere']).toEqual({
+      user_id: '${virtplane_user.alice.id}',
+      role_id: '${data.virtplane_role.uvm.id}',
+      object_type: 'system',
+    });
+    expect(() =>
+      synth(
+        (() => {
+          const bad = platform().stack;
+          new Role(bad, 'bad', { name: 'Bad', permits: ['vm.fly'] });
+          return bad;
+        })(),
+      ),
+    ).toThrow(/permits/);
   });
 
   it('exposes computed attributes as tokens that synthesize to references', () => {

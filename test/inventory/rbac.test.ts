@@ -117,7 +117,14 @@ describe('permissions enforced by PostgreSQL', () => {
     expect((await asAlice.clusters.list()).map((cluster) => cluster.name).sort()).toEqual(['apps', 'main']);
     expect(await asBob.clusters.list()).toEqual([]);
     expect(await asAlice.access.heldRoles(alice.name)).toEqual([
-      { roleName: 'UserVmManager', permits: expect.arrayContaining(['vm.create']), objectType: 'cluster', objectId: clusterA.id, objectName: 'apps', viaGroup: null },
+      {
+        roleName: 'UserVmManager',
+        permits: expect.arrayContaining(['vm.create']),
+        objectType: 'cluster',
+        objectId: clusterA.id,
+        objectName: 'apps',
+        viaGroup: null,
+      },
     ]);
   });
 
@@ -139,13 +146,19 @@ describe('permissions enforced by PostgreSQL', () => {
 
     // UserVmManager may not migrate, even its own VM.
     const ownVm = await placedVm(clusterA, hostA, 'web');
-    await expect(sql.query('UPDATE vm_placements SET host_id = $2 WHERE vm_id = $1', [ownVm, hostA2.id])).rejects.toThrow(`${alice.name} lacks vm.migrate on VM web`);
+    await expect(sql.query('UPDATE vm_placements SET host_id = $2 WHERE vm_id = $1', [ownVm, hostA2.id])).rejects.toThrow(
+      `${alice.name} lacks vm.migrate on VM web`,
+    );
     await sql.query('UPDATE vm_placements SET memory_mib = 64 WHERE vm_id = $1', [ownVm]);
     expect((await sql.query('DELETE FROM vm_placements WHERE vm_id = $1', [ownVm])).rowCount).toBe(1);
 
     // No way up: no grant to oneself, no change of a built-in role, no new data center, no engine tables.
     await expect(
-      sql.query(`INSERT INTO permissions (id, user_id, role_id, object_type) VALUES ($1, $2, $3, 'system')`, [randomUUID(), alice.id, BUILTIN_ROLE_IDS.SuperUser]),
+      sql.query(`INSERT INTO permissions (id, user_id, role_id, object_type) VALUES ($1, $2, $3, 'system')`, [
+        randomUUID(),
+        alice.id,
+        BUILTIN_ROLE_IDS.SuperUser,
+      ]),
     ).rejects.toThrow(/row-level security/);
     await expect(sql.query(`UPDATE roles SET permits = permits || '{vm.migrate}' WHERE name = 'UserVmManager'`)).resolves.toMatchObject({ rowCount: 0 });
     await expect(sql.query(`INSERT INTO datacenters (id, name) VALUES ($1, 'mine')`, [randomUUID()])).rejects.toThrow(/row-level security/);

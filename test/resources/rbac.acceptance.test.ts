@@ -1,10 +1,10 @@
 /**
- * Users, roles and permissions end to end with the real terraform, the suite's PostgreSQL and the states of
- * examples/rbac: the
- * administrator's state makes the users (database logins), a group and the permissions; an application
- * team's state, connecting as its own login, is refused at plan with the exact missing permit; a member
- * of a group given DataCenterAdmin applies a cluster and the audit log names them; a revoked permission
- * refuses the next plan. No lab host is needed: every refusal comes before any host is asked.
+ * Users, roles and permissions end to end with the real terraform, the suite's PostgreSQL and the two
+ * states of examples/rbac: the administrator's state makes the users (database logins), the groups and
+ * the permissions; the application team's state, connecting as its own login, is refused at plan with
+ * the exact missing permit; a member of a group given DataCenterAdmin applies a cluster and the audit
+ * log names them; a revoked permission refuses the next plan. No lab host is needed: every refusal comes
+ * before any host is asked.
  */
 import { randomBytes } from 'node:crypto';
 import { copyFile } from 'node:fs/promises';
@@ -33,7 +33,10 @@ function urlAs(user: { name: string; password: string }): string {
 }
 
 /** A workspace with one of examples/rbac's states (or `hcl`), its variables from the environment. */
-async function workspace(env: Record<string, string>, source: { readonly example: 'platform' | 'team' } | { readonly hcl: string }): Promise<TerraformWorkspace> {
+async function workspace(
+  env: Record<string, string>,
+  source: { readonly example: 'platform' | 'team' } | { readonly hcl: string },
+): Promise<TerraformWorkspace> {
   const tf = await createTerraformWorkspace({ entryPoint: await buildProvider(), env });
   workspaces.push(tf);
   if ('example' in source) await copyFile(join(REPO_ROOT, 'examples', 'rbac', source.example, 'main.tf'), join(tf.dir, 'main.tf'));
@@ -62,7 +65,10 @@ describe('users, roles and permissions through terraform (examples/rbac)', () =>
   let teamTf: TerraformWorkspace;
 
   it("the administrator's apply makes the logins, the groups and the permissions; a second plan is empty", async () => {
-    platformTf = await workspace({ TF_VAR_inventory: adminUrl, TF_VAR_alice_password: alice.password, TF_VAR_olivia_password: olivia.password }, { example: 'platform' });
+    platformTf = await workspace(
+      { TF_VAR_inventory: adminUrl, TF_VAR_alice_password: alice.password, TF_VAR_olivia_password: olivia.password },
+      { example: 'platform' },
+    );
     await platformTf.apply();
     await platformTf.expectEmptyPlan();
     expect((await admin.users.list()).map((user) => user.name)).toEqual(['alice', 'olivia']);
@@ -127,7 +133,9 @@ resource "virtplane_cluster" "batch" {
     await platformTf.apply(['-var', 'grant_apps_team=false']);
     const { result } = await teamTf.plan([], { allowFailure: true });
     expect(result.exitCode).toBe(1);
-    expect(oneLine(result.stderr)).toContain('alice lacks vm.create on cluster apps: their roles are Auditor on data center Default (through group apps_team).');
+    expect(oneLine(result.stderr)).toContain(
+      'alice lacks vm.create on cluster apps: their roles are Auditor on data center Default (through group apps_team).',
+    );
   });
 
   it("the administrator's destroy removes the users and their logins", async () => {

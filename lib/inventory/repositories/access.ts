@@ -93,7 +93,9 @@ export function accessRepository(db: SqlExecutor, backend: Backend): AccessRepos
 
   return {
     async identity() {
-      const { rows } = await db.query<{ login: string; administrator: boolean }>('SELECT current_user::text AS login, virtplane_is_admin(current_user) AS administrator');
+      const { rows } = await db.query<{ login: string; administrator: boolean }>(
+        'SELECT current_user::text AS login, virtplane_is_admin(current_user) AS administrator',
+      );
       const row = rows[0];
       return { login: row?.login ?? '', administrator: row?.administrator === true };
     },
@@ -114,10 +116,13 @@ export function accessRepository(db: SqlExecutor, backend: Backend): AccessRepos
     },
 
     async heldRoles(login) {
-      const { rows } = await db.query<{ role_name: string; permits: string[]; object_type: PermissionObjectType; object_id: string | null; via_group: string | null }>(
-        'SELECT * FROM virtplane_grants_of($1::name) ORDER BY role_name, object_type, object_id',
-        [login],
-      );
+      const { rows } = await db.query<{
+        role_name: string;
+        permits: string[];
+        object_type: PermissionObjectType;
+        object_id: string | null;
+        via_group: string | null;
+      }>('SELECT * FROM virtplane_grants_of($1::name) ORDER BY role_name, object_type, object_id', [login]);
       const held: HeldRole[] = [];
       for (const row of rows) {
         held.push({

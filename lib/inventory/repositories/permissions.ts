@@ -76,7 +76,9 @@ export function permissionRepository(db: SqlExecutor): PermissionRepository {
 
     async revoke(id) {
       if (!isUuid(id)) return false;
-      const { rows } = await translated({ kind: 'permission', operation: 'delete', id }, () => db.query('DELETE FROM permissions WHERE id = $1 RETURNING id', [id]));
+      const { rows } = await translated({ kind: 'permission', operation: 'delete', id }, () =>
+        db.query('DELETE FROM permissions WHERE id = $1 RETURNING id', [id]),
+      );
       return rows.length > 0;
     },
 

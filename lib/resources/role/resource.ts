@@ -6,7 +6,16 @@
 import { PERMIT_NAMES, PERMITS, type Role } from '../../inventory/index.js';
 import { blockSchema, boolAttribute, defineResource, setAttribute, type StateOf } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { changeInventory, createOrAdoptRow, descriptionAttribute, findByIdOrName, goneOrUnknown, idAttribute, nameAttribute, removeFromInventory } from '../shared/index.js';
+import {
+  changeInventory,
+  createOrAdoptRow,
+  descriptionAttribute,
+  findByIdOrName,
+  goneOrUnknown,
+  idAttribute,
+  nameAttribute,
+  removeFromInventory,
+} from '../shared/index.js';
 
 export const roleSchema = blockSchema({
   description: 'A role: a named set of permits, given to users and groups on objects with virtplane_permission.',

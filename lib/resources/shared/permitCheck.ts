@@ -21,7 +21,10 @@ export interface PermitNeed {
 
 function heldText(held: readonly HeldRole[]): string {
   if (held.length === 0) return 'they hold no role';
-  const roles = held.map((role) => `${role.roleName} on ${objectLabel(role.objectType, role.objectName ?? role.objectId)}${role.viaGroup ? ` (through group ${role.viaGroup})` : ''}`);
+  const roles = held.map(
+    (role) =>
+      `${role.roleName} on ${objectLabel(role.objectType, role.objectName ?? role.objectId)}${role.viaGroup ? ` (through group ${role.viaGroup})` : ''}`,
+  );
   return `their roles are ${roles.join(', ')}`;
 }
 
