@@ -3,16 +3,17 @@
  * states of examples/rbac: the administrator's state makes the users (database logins), the groups and
  * the permissions; the application team's state, connecting as its own login, is refused at plan with
  * the exact missing permit; a member of a group given DataCenterAdmin applies a cluster and the audit
- * log names them; a revoked permission refuses the next plan. No lab host is needed: every refusal comes
- * before any host is asked.
+ * log names them; a revoked permission refuses the next plan. Every refusal comes before any host is asked;
+ * one diskless VM on the lab proves the team's own apply and destroy under the database's rules.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInventory, type Inventory } from '../../lib/inventory/index.js';
 import { runCli } from '../support/cli.js';
+import { useLab } from '../support/lab.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { REPO_ROOT, buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../support/terraform.js';
 
@@ -63,6 +64,7 @@ afterAll(async () => {
 describe('users, roles and permissions through terraform (examples/rbac)', () => {
   let platformTf: TerraformWorkspace;
   let teamTf: TerraformWorkspace;
+  let platformEnv: { readonly env: Record<string, string> } = { env: {} };
 
   it("the administrator's apply makes the logins, the groups and the permissions; a second plan is empty", async () => {
     platformTf = await workspace(
@@ -95,6 +97,26 @@ describe('users, roles and permissions through terraform (examples/rbac)', () =>
     const { result } = await teamTf.plan([], { allowFailure: true });
     // The example's cluster has no host without a lab: a refusal of its own, not of permissions.
     expect(result.stdout + result.stderr).not.toContain('Permission denied');
+  });
+
+  it('on the lab: the team applies its VM in cluster apps as its own login, and destroys it; the audit names the login', async () => {
+    const { lab } = await useLab();
+    const labFile = join(platformTf.root, 'lab.json');
+    await writeFile(labFile, JSON.stringify(lab));
+    // From now on the platform has hosts, which its every plan reads over SSH.
+    platformEnv = { env: { TF_VAR_lab_file: labFile } };
+    await platformTf.apply([], platformEnv);
+    const team = { env: { TF_VAR_ssh_private_key_file: lab.sshPrivateKeyFile } };
+    await teamTf.apply([], team);
+    const { hasChanges } = await teamTf.plan([], team);
+    expect(hasChanges).toBe(false);
+    const vm = await teamTf.stateAttributes('virtplane_vm', 'web');
+    const apps = (await platformTf.stateAttributes('virtplane_cluster', 'apps')).id as string;
+    expect((await admin.vmPlacements.get(vm.id as string))?.clusterId).toBe(apps);
+    expect((await admin.audit.list({ resourceType: 'virtplane_vm', resourceId: vm.id as string }))[0]).toMatchObject({ actor: 'alice', action: 'create' });
+    await teamTf.destroy(team);
+    expect(await admin.vmPlacements.get(vm.id as string)).toBeUndefined();
+    expect((await admin.audit.list({ resourceType: 'virtplane_vm', resourceId: vm.id as string }))[0]).toMatchObject({ actor: 'alice', action: 'delete' });
   });
 
   it('a member of a group given DataCenterAdmin applies a cluster in the data center; the audit names that login', async () => {
@@ -130,7 +152,7 @@ resource "virtplane_cluster" "batch" {
   });
 
   it('a revoked permission refuses the very next plan', async () => {
-    await platformTf.apply(['-var', 'grant_apps_team=false']);
+    await platformTf.apply(['-var', 'grant_apps_team=false'], platformEnv);
     const { result } = await teamTf.plan([], { allowFailure: true });
     expect(result.exitCode).toBe(1);
     expect(oneLine(result.stderr)).toContain(
@@ -139,7 +161,7 @@ resource "virtplane_cluster" "batch" {
   });
 
   it("the administrator's destroy removes the users and their logins", async () => {
-    await platformTf.destroy();
+    await platformTf.destroy(platformEnv);
     expect(await admin.users.list()).toEqual([]);
     const sql = new pg.Client({ connectionString: adminUrl });
     await sql.connect();

@@ -4,7 +4,7 @@
  * never disagree; and the PostgreSQL logins of users, which only the administrator makes.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { AccessDeniedError, InvalidValueError } from '../errors.js';
+import { AccessDeniedError, InvalidValueError, kindLabel } from '../errors.js';
 import type { Backend, SqlExecutor } from '../sqlExecutor.js';
 import type { HeldRole, Identity, PermissionObject, PermissionObjectType } from '../types.js';
 
@@ -45,21 +45,10 @@ function loginIdentifier(name: string): string {
   return `"${name}"`;
 }
 
-const OBJECT_LABELS: Readonly<Record<PermissionObjectType, string>> = {
-  system: 'the system',
-  datacenter: 'data center',
-  cluster: 'cluster',
-  host: 'host',
-  network: 'network',
-  storage_domain: 'storage domain',
-  disk: 'disk',
-  template: 'template',
-  vm: 'VM',
-};
-
 /** "cluster main" from a type and a name (or id). */
 export function objectLabel(type: PermissionObjectType, nameOrId: string | null): string {
-  return type === 'system' || nameOrId === null ? OBJECT_LABELS.system : `${OBJECT_LABELS[type]} ${nameOrId}`;
+  if (type === 'system' || nameOrId === null) return 'the system';
+  return `${type === 'template' ? 'template' : kindLabel(type)} ${nameOrId}`;
 }
 
 const OBJECT_NAME_SQL = `
