@@ -342,6 +342,29 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   SELECT * FROM hosts WHERE id = host FOR UPDATE
 $$;
 
+-- Permissions given on an object go with it, whoever deletes it (a login that may delete a cluster may
+-- not be one that may revoke roles on it). VMs keep theirs: a placement row comes and goes with moves.
+CREATE FUNCTION virtplane_forget_permissions() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  DELETE FROM permissions WHERE object_type = TG_ARGV[0] AND object_id = OLD.id::text;
+  RETURN OLD;
+END
+$$;
+${[
+  ['datacenters', 'datacenter'],
+  ['clusters', 'cluster'],
+  ['hosts', 'host'],
+  ['networks', 'network'],
+  ['storage_domains', 'storage_domain'],
+  ['disks', 'disk'],
+]
+  .map(
+    ([table, type]) =>
+      `CREATE TRIGGER ${table}_forget_permissions AFTER DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION virtplane_forget_permissions('${type}');`,
+  )
+  .join('\n')}
+
 -- Reading and writing, per table.
 GRANT SELECT ON schema_migrations TO virtplane_user;
 ${RULES.map(tablePolicies).join('\n')}
