@@ -132,6 +132,19 @@ function changedAttributes(prior: Values, planned: Values): Set<string> {
   return new Set(Object.keys(planned).filter((key) => !isUnknown(planned[key]) && !sameValue(prior[key], planned[key])));
 }
 
+/**
+ * What a planned change needs: a create (prior null), a change (both), or a destroy (planned null).
+ * Undefined for a type without a rule.
+ */
+export function permitNeeds(typeName: string, prior: Values | null, planned: Values | null): PermitNeed[] | undefined {
+  const rule = RULES[typeName];
+  if (rule === undefined) return undefined;
+  if (planned === null) return prior === null ? [] : rule.delete(prior);
+  if (prior === null) return rule.create(planned);
+  const changed = changedAttributes(prior, planned);
+  return changed.size === 0 ? [] : rule.update(prior, planned, changed);
+}
+
 /** The resource, its plan and destroy plan first checking the acting login's permits (resource types without a rule: unchecked). */
 export function withPermitChecks(definition: AnyResourceDefinition<ProviderContext>): AnyResourceDefinition<ProviderContext> {
   const rule = RULES[definition.typeName];
@@ -141,15 +154,13 @@ export function withPermitChecks(definition: AnyResourceDefinition<ProviderConte
   return {
     ...definition,
     async plan(request) {
-      const prior = request.prior as Values | null;
-      const planned = request.planned as Values;
-      const needs = prior === null ? rule.create(planned) : rule.update(prior, planned, changedAttributes(prior, planned));
+      const needs = permitNeeds(definition.typeName, request.prior as Values | null, request.planned as Values) ?? [];
       const denied = needs.length === 0 ? [] : await missingPermits(request.provider, needs);
       if (denied.length > 0) return { diagnostics: denied };
       return plan?.(request);
     },
     async planDestroy(request) {
-      const denied = await missingPermits(request.provider, rule.delete(request.prior as Values));
+      const denied = await missingPermits(request.provider, permitNeeds(definition.typeName, request.prior as Values, null) ?? []);
       if (denied.length > 0) throw new DiagnosticsError(denied);
       await planDestroy?.(request);
     },
