@@ -14,4 +14,8 @@ export * from './template.js';
 export * from './disk.js';
 export * from './vm.js';
 export * from './affinityGroup.js';
+export * from './user.js';
+export * from './group.js';
+export * from './role.js';
+export * from './permission.js';
 export * from './generated/index.js';

@@ -10,7 +10,8 @@ export interface IVirtplaneObject {
  * Which kind of object a reference names: the Terraform type without its `virtplane_` prefix.
  * Every id is a string, so the kind is what tells a cluster from a host to the type checker.
  */
-export type VirtplaneKind = 'datacenter' | 'cluster' | 'host' | 'network' | 'iscsi_target' | 'storage_domain' | 'disk' | 'vm' | 'image' | 'template';
+export type VirtplaneKind =
+  'datacenter' | 'cluster' | 'host' | 'network' | 'iscsi_target' | 'storage_domain' | 'disk' | 'vm' | 'image' | 'template' | 'user' | 'group' | 'role';
 
 /**
  * An object of one kind: a construct of this app, a data source of `X.fromName`, or `X.fromId`.
@@ -44,6 +45,15 @@ export interface IImage extends IVirtplaneReference<'image'> {}
 
 /** A template (a sealed base disk plus VM settings): Template or Template.fromId. */
 export interface ITemplate extends IVirtplaneReference<'template'> {}
+
+/** A user: User or User.fromId. */
+export interface IUser extends IVirtplaneReference<'user'> {}
+
+/** A group of users: Group or Group.fromId. */
+export interface IGroup extends IVirtplaneReference<'group'> {}
+
+/** A role: Role, Role.fromName (the built-in ones: UserVmManager ...) or Role.fromId. */
+export interface IRole extends IVirtplaneReference<'role'> {}
 
 /**
  * An object known only by its id, of no kind: no construct prop takes it, since nothing says it is

@@ -10,6 +10,7 @@ const USAGE = `usage: virtplane <command>   (virtplane <command> --help for one 
          [--offline]    the inventory only
   engine [--once]        the HA engine: watch every host, fence a dead one, restart its HA VMs elsewhere
          [--interval S] [--misses N]  (default 5 s, 3 missed reads; same connection flags as status)
+  audit [--user U]       who changed what, when: the audit log (--object X, --type T, --since T, --inventory L)
   inventory rebuild      register again what a Terraform state names (--state F), reading hosts live (--ssh-key F)
   inventory status|stop  the inventory server of an embedded folder (--inventory DIR): whether it runs; end it
   doctor                 check what virtplane needs on this machine
@@ -32,6 +33,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./statusCommand.js')).statusCommand(rest);
     case 'engine':
       return (await import('./engineCommand.js')).engineCommand(rest);
+    case 'audit':
+      return (await import('./auditCommand.js')).auditCommand(rest);
     case 'inventory':
       return (await import('./inventoryCommand.js')).inventoryCommand(rest);
     case 'plan-report':

@@ -24,6 +24,17 @@ export const COMMAND_USAGE = {
   --name NAME     this engine's name in events and its lease (default host:pid:random)
   Several engines may run on one inventory: the holder of the engine lease acts, the others wait.
   SIGTERM/SIGINT: stops after the pass in progress and gives the lease up.`,
+  audit: `usage: virtplane audit [--inventory L] [--user U] [--object ID|NAME] [--type T] [--since TIME] [--limit N] [--format json]
+  Every change applied, newest first: when, who (on PostgreSQL the database login that made it), what
+  (create, update, delete, adopt ...), the resource type, its name and id.
+  --inventory L   the inventory folder or postgres:// URL (default .virtplane/inventory, relative to here)
+  --user U        only the changes this user (login) made
+  --object X      only the changes of this object (its id or its name)
+  --type T        only this resource type (virtplane_vm, virtplane_permission ...)
+  --since TIME    only changes at or after TIME (ISO 8601, e.g. 2026-12-06 or 2026-12-06T15:00Z)
+  --limit N       at most N entries (default 100)
+  --format json   the entries as JSON, one array
+  exit 0: listed; 1: the inventory could not be read; 2: usage`,
   inventory: `usage: virtplane inventory rebuild [--state terraform.tfstate] [--inventory .virtplane/inventory|postgres://...]
                                   --ssh-key FILE [--ssh-user root] [--known-hosts FILE]
        virtplane inventory status [--inventory .virtplane/inventory]   whether the folder's inventory server runs (pid, socket, log)

@@ -1,5 +1,5 @@
 /** PostgreSQL errors (same SQLSTATEs from PGlite and from a server) turned into the inventory's typed errors. */
-import { ConflictError, InUseError, InvalidValueError, NameTakenError, NotFoundError, kindLabel } from './errors.js';
+import { AccessDeniedError, ConflictError, InUseError, InvalidValueError, NameTakenError, NotFoundError, kindLabel } from './errors.js';
 import type { EntityKind } from './types.js';
 
 interface DatabaseErrorShape {
@@ -27,12 +27,13 @@ const NAME_SCOPES: Readonly<Record<string, string>> = {
   vm_placements_name_unique: 'in this cluster',
   affinity_groups_name_unique: 'in this cluster',
   users_name_unique: '',
+  groups_name_unique: '',
   roles_name_unique: '',
 };
 
 const OTHER_UNIQUE_MESSAGES: Readonly<Record<string, string>> = {
   hosts_address_unique: 'Another host is already registered at this address and port',
-  permissions_grant_unique: 'This user already has this role on this object',
+  permissions_grant_unique: 'This user or group already has this role on this object',
 };
 
 /** The kind a foreign key points at, and what the rows that reference it are called. */
@@ -50,6 +51,9 @@ const FOREIGN_KEYS: Readonly<Record<string, { readonly parent: EntityKind; reado
   affinity_group_hosts_group_fk: { parent: 'affinity_group', children: 'host memberships' },
   permissions_user_fk: { parent: 'user', children: 'permissions' },
   permissions_role_fk: { parent: 'role', children: 'permissions' },
+  permissions_group_fk: { parent: 'group', children: 'permissions' },
+  group_members_group_fk: { parent: 'group', children: 'members' },
+  group_members_user_fk: { parent: 'user', children: 'group memberships' },
   host_statistics_host_fk: { parent: 'host', children: 'statistics' },
   vm_statistics_host_fk: { parent: 'host', children: 'statistics' },
 };
@@ -90,6 +94,8 @@ function translateDatabaseError(error: unknown, context: ErrorContext): unknown 
       }
       return foreignKey ? new NotFoundError(foreignKey.parent, keyValue(db.detail)) : new InvalidValueError(db.message, options);
     }
+    case '42501':
+      return new AccessDeniedError(`${db.message}: the inventory's permissions do not allow this ${kindLabel(context.kind)} change`, options);
     case '23514':
       return new InvalidValueError(`Invalid ${kindLabel(context.kind)}: the value breaks rule ${constraint} (${db.message})`, options);
     case '23502':

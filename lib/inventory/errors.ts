@@ -11,6 +11,7 @@ const KIND_LABELS: Readonly<Record<EntityKind, string>> = {
   vm: 'VM',
   affinity_group: 'affinity group',
   user: 'user',
+  group: 'group',
   role: 'role',
   permission: 'permission',
 };
@@ -204,5 +205,15 @@ export class InventoryTimeoutError extends InventoryError {
       cancelled: `The statement on the inventory database at ${location} was cancelled: Terraform stopped the provider (Ctrl-C). Nothing was changed by this step.`,
     } as const;
     super(`inventory_${reason}_timeout`, messages[reason], options);
+  }
+}
+
+/**
+ * PostgreSQL refused the change (SQLSTATE 42501): the acting login lacks a permit there (row-level
+ * security, 0006_rbac) or the privilege on the table.
+ */
+export class AccessDeniedError extends InventoryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('access_denied', message, options);
   }
 }

@@ -1,11 +1,13 @@
 /** The typed repositories over one backend, and transactions that span several of them. */
 import { InventoryClosedError } from './errors.js';
+import { accessRepository, type AccessRepository } from './repositories/access.js';
 import { affinityGroupRepository, type AffinityGroupRepository } from './repositories/affinityGroups.js';
 import { auditRepository, type AuditRepository } from './repositories/audit.js';
 import { clusterRepository, type ClusterRepository } from './repositories/clusters.js';
 import { diskRepository, type DiskRepository } from './repositories/disks.js';
 import { datacenterRepository, type DatacenterRepository } from './repositories/datacenters.js';
 import { highAvailabilityRepository, type HighAvailabilityRepository } from './repositories/highAvailability.js';
+import { groupRepository, type GroupRepository } from './repositories/groups.js';
 import { hostRepository, type HostRepository } from './repositories/hosts.js';
 import { networkRepository, type NetworkRepository } from './repositories/networks.js';
 import { permissionRepository, type PermissionRepository } from './repositories/permissions.js';
@@ -26,8 +28,11 @@ export interface InventoryRepositories {
   readonly vmPlacements: VmPlacementRepository;
   readonly affinityGroups: AffinityGroupRepository;
   readonly users: UserRepository;
+  readonly groups: GroupRepository;
   readonly roles: RoleRepository;
   readonly permissions: PermissionRepository;
+  /** Who this connection acts as and what it may do (RBAC, enforced by the database). */
+  readonly access: AccessRepository;
   readonly audit: AuditRepository;
   readonly statistics: StatisticsRepository;
   readonly highAvailability: HighAvailabilityRepository;
@@ -60,7 +65,7 @@ export interface Inventory extends InventoryScope {
   close(): Promise<void>;
 }
 
-function scope(executor: SqlExecutor): InventoryScope {
+function scope(executor: SqlExecutor, backend: Backend): InventoryScope {
   return {
     datacenters: datacenterRepository(executor),
     clusters: clusterRepository(executor),
@@ -71,12 +76,14 @@ function scope(executor: SqlExecutor): InventoryScope {
     vmPlacements: vmPlacementRepository(executor),
     affinityGroups: affinityGroupRepository(executor),
     users: userRepository(executor),
+    groups: groupRepository(executor),
     roles: roleRepository(executor),
     permissions: permissionRepository(executor),
+    access: accessRepository(executor, backend),
     audit: auditRepository(executor),
     statistics: statisticsRepository(executor),
     highAvailability: highAvailabilityRepository(executor),
-    transaction: (fn) => executor.transaction((tx) => fn(scope(tx))),
+    transaction: (fn) => executor.transaction((tx) => fn(scope(tx, backend))),
   };
 }
 
@@ -100,7 +107,7 @@ export function createInventory(driver: InventoryDriver, schemaVersion: number):
     },
   };
   return {
-    ...scope(guarded),
+    ...scope(guarded, driver.backend),
     backend: driver.backend,
     location: driver.location,
     schemaVersion,

@@ -16,12 +16,17 @@ interface MigrationOutcome {
 export async function migrate(driver: InventoryDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationOutcome> {
   const known = migrations.length ? Math.max(...migrations.map((migration) => migration.version)) : 0;
   return driver.withMigrationLock(async (executor) => {
-    await executor.script(`
+    // Checked before creating: a login that is not the administrator (RBAC, 0006) may not create tables,
+    // not even "IF NOT EXISTS", but opens a current inventory all the same.
+    const { rows: present } = await executor.query<{ found: string | null }>("SELECT to_regclass('schema_migrations')::text AS found");
+    if (present[0]?.found == null) {
+      await executor.script(`
       CREATE TABLE IF NOT EXISTS schema_migrations (
         version integer PRIMARY KEY,
         name text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
+    }
     const { rows } = await executor.query<{ version: number }>('SELECT version FROM schema_migrations');
     const done = new Set(rows.map((row) => Number(row.version)));
     const newest = Math.max(0, ...done);

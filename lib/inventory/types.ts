@@ -2,7 +2,8 @@
 
 export type Uuid = string;
 
-export type EntityKind = 'datacenter' | 'cluster' | 'host' | 'network' | 'storage_domain' | 'disk' | 'vm' | 'affinity_group' | 'user' | 'role' | 'permission';
+export type EntityKind =
+  'datacenter' | 'cluster' | 'host' | 'network' | 'storage_domain' | 'disk' | 'vm' | 'affinity_group' | 'user' | 'group' | 'role' | 'permission';
 
 /** Changes to an existing row: `undefined` keeps a value, `null` clears a nullable one. */
 export type Changes<Input> = { readonly [K in keyof Input]?: Input[K] | undefined };
@@ -270,37 +271,68 @@ export interface AffinityGroupInput extends WorkspaceMarkInput {
   readonly hostIds?: readonly Uuid[];
 }
 
-export interface User {
+export interface User extends WorkspaceMark {
   readonly id: Uuid;
+  /** Also the user's PostgreSQL login on a shared inventory. */
   readonly name: string;
   readonly createdAt: Date;
 }
 
-export interface Role {
+export interface Group extends WorkspaceMark {
   readonly id: Uuid;
   readonly name: string;
-  /** "vm.create", "vm.*", "*.read", "*"; `builtin` roles come with the schema. */
-  readonly actions: readonly string[];
+  readonly description: string;
+  readonly memberIds: readonly Uuid[];
+  readonly createdAt: Date;
+}
+
+export interface Role extends WorkspaceMark {
+  readonly id: Uuid;
+  readonly name: string;
+  readonly description: string;
+  /** Permits such as "vm.create" (PERMITS lists them); `builtin` roles come with the schema and never change. */
+  readonly permits: readonly string[];
   readonly builtin: boolean;
   readonly createdAt: Date;
 }
 
 /** What a permission is granted on: everything (system) or one object and what it contains. */
-export type PermissionObjectType = 'system' | 'datacenter' | 'cluster' | 'host' | 'network' | 'storage_domain' | 'vm';
+export type PermissionObjectType = 'system' | 'datacenter' | 'cluster' | 'host' | 'network' | 'storage_domain' | 'disk' | 'template' | 'vm';
 
 export interface PermissionObject {
   readonly type: PermissionObjectType;
-  /** Absent for `system`. */
-  readonly id?: Uuid;
+  /** Absent for `system`. Disks and templates have text ids ("SD_ID/..."), everything else a UUID. */
+  readonly id?: string;
 }
 
-export interface Permission {
+export interface Permission extends WorkspaceMark {
   readonly id: Uuid;
-  readonly userId: Uuid;
+  /** Exactly one of userId and groupId is set. */
+  readonly userId: Uuid | null;
+  readonly groupId: Uuid | null;
   readonly roleId: Uuid;
   readonly objectType: PermissionObjectType;
-  readonly objectId: Uuid | null;
+  readonly objectId: string | null;
   readonly createdAt: Date;
+}
+
+/** One role a login holds, with where it was given and, when through a group, which. */
+export interface HeldRole {
+  readonly roleName: string;
+  readonly permits: readonly string[];
+  readonly objectType: PermissionObjectType;
+  readonly objectId: string | null;
+  /** The object's name when the inventory has it (the id otherwise). */
+  readonly objectName: string | null;
+  readonly viaGroup: string | null;
+}
+
+/** Who this connection acts as. */
+export interface Identity {
+  /** The PostgreSQL login (embedded: PGlite's single user). */
+  readonly login: string;
+  /** The administrator (owner of the inventory or superuser) is not subject to permissions. */
+  readonly administrator: boolean;
 }
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -337,6 +369,8 @@ export interface AuditQuery {
   readonly resourceType?: string;
   readonly resourceId?: string;
   readonly actor?: string;
+  /** An object's id or name. */
+  readonly object?: string;
   readonly since?: Date;
   /** Newest first; default 100. */
   readonly limit?: number;

@@ -8,9 +8,14 @@ import { diskResource } from './disk/index.js';
 import { hostDataSource, hostResource } from './host/index.js';
 import { imageResource } from './image/index.js';
 import { iscsiTargetResource } from './iscsiTarget/index.js';
+import { groupResource } from './group/index.js';
 import { networkResource } from './network/index.js';
+import { permissionResource } from './permission/index.js';
+import { withPermitChecks } from './permits.js';
+import { roleDataSource, roleResource } from './role/index.js';
 import { storageDomainResource } from './storageDomain/index.js';
 import { templateResource } from './template/index.js';
+import { userResource } from './user/index.js';
 import { vmResource } from './vm/index.js';
 
 /**
@@ -31,14 +36,20 @@ export const resources: readonly AnyResourceDefinition<ProviderContext>[] = (
     diskResource,
     vmResource,
     affinityGroupResource,
+    userResource,
+    groupResource,
+    roleResource,
+    permissionResource,
   ] as AnyResourceDefinition<ProviderContext>[]
 )
   // A plan's warnings once per Terraform run: the apply plans again, and would print them a second time.
-  .map((definition) => withWarningsOncePerRun(definition));
+  // Permits first: a login refused at plan gets only that (permits.ts).
+  .map((definition) => withWarningsOncePerRun(withPermitChecks(definition)));
 
 export const dataSources: readonly AnyDataSourceDefinition<ProviderContext>[] = [
   datacenterDataSource,
   clusterDataSource,
   hostDataSource,
   clusterCapacityDataSource,
+  roleDataSource,
 ];

@@ -8,7 +8,20 @@ import { RESERVED_MEMBERS } from '../../lib/docs/constructCode.js';
 import { ClusterDataSource, DatacenterDataSource, VmResource } from '../../constructs/index.js';
 import '../support/cdktfMatchers.js';
 import { describe, expect, it } from 'vitest';
-import { AffinityGroup, Cluster, DataCenter, Host, IscsiTarget, VirtplaneProvider, Vm, type VmProps } from '../../constructs/index.js';
+import {
+  AffinityGroup,
+  Cluster,
+  DataCenter,
+  Group,
+  Host,
+  IscsiTarget,
+  Permission,
+  Role,
+  User,
+  VirtplaneProvider,
+  Vm,
+  type VmProps,
+} from '../../constructs/index.js';
 
 interface Synthesized {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -105,6 +118,41 @@ describe('constructs synthesize Terraform configuration', () => {
       positive: false,
       vm_ids: ['${virtplane_vm.web.id}', '6d1f0a4e-3f0b-5c2e-9a8d-1b2c3d4e5f60'],
     });
+  });
+
+  it('gives roles to users and groups on objects: the holder, the role and the object become the right attributes', () => {
+    const { stack, cluster, dataCenter } = platform();
+    const alice = new User(stack, 'alice', { name: 'alice', password: 'correct horse battery' });
+    const team = new Group(stack, 'team', { name: 'team', members: [alice] });
+    const uvm = Role.fromName(stack, 'uvm', 'UserVmManager');
+    const migrator = new Role(stack, 'migrator', { name: 'Migrator', permits: ['vm.migrate'] });
+    new Permission(stack, 'team-vms', { holder: team, role: uvm, on: cluster });
+    new Permission(stack, 'alice-moves', { holder: alice, role: migrator, on: dataCenter });
+    new Permission(stack, 'alice-everywhere', { holder: alice, role: uvm, on: 'system' });
+    const out = synth(stack);
+    expect(out.resource.virtplane_group?.team?.member_ids).toEqual(['${virtplane_user.alice.id}']);
+    expect(out.data?.virtplane_role?.uvm).toEqual({ name: 'UserVmManager' });
+    expect(out.resource.virtplane_permission?.['team-vms']).toEqual({
+      group_id: '${virtplane_group.team.id}',
+      role_id: '${data.virtplane_role.uvm.id}',
+      object_type: 'cluster',
+      object_id: '${virtplane_cluster.main.id}',
+    });
+    expect(out.resource.virtplane_permission?.['alice-moves']).toMatchObject({ user_id: '${virtplane_user.alice.id}', object_type: 'datacenter' });
+    expect(out.resource.virtplane_permission?.['alice-everywhere']).toEqual({
+      user_id: '${virtplane_user.alice.id}',
+      role_id: '${data.virtplane_role.uvm.id}',
+      object_type: 'system',
+    });
+    expect(() =>
+      synth(
+        (() => {
+          const bad = platform().stack;
+          new Role(bad, 'bad', { name: 'Bad', permits: ['vm.fly'] });
+          return bad;
+        })(),
+      ),
+    ).toThrow(/permits/);
   });
 
   it('exposes computed attributes as tokens that synthesize to references', () => {

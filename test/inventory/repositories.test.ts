@@ -10,6 +10,7 @@ import {
   type Cluster,
   type Datacenter,
   type Inventory,
+  type PermissionObject,
 } from '../../lib/inventory/index.js';
 import { BACKENDS, unique, useBackendLocations } from './backends.js';
 
@@ -291,47 +292,52 @@ describe.each(BACKENDS)('inventory repositories on %s', (backend) => {
     await inventory.hosts.delete(host.id);
   });
 
-  it('grants roles on objects and answers permission checks through containment', async () => {
+  it('grants roles on objects to users and groups, and answers permission checks through containment', async () => {
     const dc = await datacenter();
     const clusterA = await cluster(dc.id);
     const clusterB = await cluster(dc.id);
     const hostA = await inventory.hosts.create({ clusterId: clusterA.id, name: unique('kvm'), address: unique('203.0.113'), hostKey: 'k' });
-    const alice = await inventory.users.create({ name: unique('alice') });
+    const alice = await inventory.users.create({ name: unique('alice').replace('-', '_') });
+    await expect(inventory.users.create({ name: 'Not A Login' })).rejects.toBeInstanceOf(InvalidValueError);
     const roles = await inventory.roles.list();
-    expect(roles.map((role) => role.name)).toEqual(expect.arrayContaining(['SuperUser', 'ClusterAdmin', 'ReadOnlyAdmin']));
+    expect(roles.map((role) => role.name)).toEqual(expect.arrayContaining(['SuperUser', 'ClusterAdmin', 'UserVmManager', 'Auditor']));
     const clusterAdmin = (await inventory.roles.getByName('ClusterAdmin'))!;
 
     await inventory.permissions.grant({ userId: alice.id, roleId: clusterAdmin.id, object: { type: 'cluster', id: clusterA.id } });
-    expect(await inventory.permissions.isAllowed(alice.id, 'host.update', { type: 'host', id: hostA.id })).toBe(true);
-    expect(await inventory.permissions.isAllowed(alice.id, 'vm.create', { type: 'cluster', id: clusterA.id })).toBe(true);
-    expect(await inventory.permissions.isAllowed(alice.id, 'vm.create', { type: 'cluster', id: clusterB.id })).toBe(false);
-    expect(await inventory.permissions.isAllowed(alice.id, 'datacenter.update', { type: 'datacenter', id: dc.id })).toBe(false);
+    const allowed = (permit: string, object: PermissionObject) => inventory.access.permitted(alice.name, permit, object);
+    expect(await allowed('host.manage', { type: 'host', id: hostA.id })).toBe(true);
+    expect(await allowed('vm.create', { type: 'cluster', id: clusterA.id })).toBe(true);
+    expect(await allowed('vm.create', { type: 'cluster', id: clusterB.id })).toBe(false);
+    expect(await allowed('datacenter.manage', { type: 'datacenter', id: dc.id })).toBe(false);
     await expect(
       inventory.permissions.grant({ userId: alice.id, roleId: clusterAdmin.id, object: { type: 'cluster', id: clusterA.id } }),
     ).rejects.toBeInstanceOf(ConflictError);
 
-    const bob = await inventory.users.create({ name: unique('bob') });
-    const readOnly = (await inventory.roles.getByName('ReadOnlyAdmin'))!;
-    const systemGrant = await inventory.permissions.grant({ userId: bob.id, roleId: readOnly.id, object: { type: 'system' } });
-    await expect(inventory.permissions.grant({ userId: bob.id, roleId: readOnly.id, object: { type: 'system' } })).rejects.toBeInstanceOf(ConflictError);
-    expect(await inventory.permissions.isAllowed(bob.id, 'vm.read', { type: 'cluster', id: clusterB.id })).toBe(true);
-    expect(await inventory.permissions.isAllowed(bob.id, 'vm.create', { type: 'cluster', id: clusterB.id })).toBe(false);
+    const bob = await inventory.users.create({ name: unique('bob').replace('-', '_') });
+    const team = await inventory.groups.create({ name: unique('team'), memberIds: [bob.id] });
+    expect(team.memberIds).toEqual([bob.id]);
+    const dcAdmin = (await inventory.roles.getByName('DataCenterAdmin'))!;
+    const systemGrant = await inventory.permissions.grant({ groupId: team.id, roleId: dcAdmin.id, object: { type: 'system' } });
+    await expect(inventory.permissions.grant({ groupId: team.id, roleId: dcAdmin.id, object: { type: 'system' } })).rejects.toBeInstanceOf(ConflictError);
+    expect(await inventory.access.permitted(bob.name, 'vm.migrate', { type: 'cluster', id: clusterB.id })).toBe(true);
+    expect(await inventory.access.permitted(bob.name, 'user.manage', { type: 'system' })).toBe(false);
     expect(await inventory.permissions.revoke(systemGrant.id)).toBe(true);
-    expect(await inventory.permissions.isAllowed(bob.id, 'vm.read', { type: 'cluster', id: clusterB.id })).toBe(false);
+    expect(await inventory.access.permitted(bob.name, 'vm.migrate', { type: 'cluster', id: clusterB.id })).toBe(false);
 
-    const custom = await inventory.roles.create({ name: unique('Migrator'), actions: ['vm.migrate'] });
+    const custom = await inventory.roles.create({ name: unique('Migrator'), permits: ['vm.migrate'] });
     await inventory.permissions.grant({ userId: bob.id, roleId: custom.id, object: { type: 'datacenter', id: dc.id } });
-    expect(await inventory.permissions.isAllowed(bob.id, 'vm.migrate', { type: 'host', id: hostA.id })).toBe(true);
+    expect(await inventory.access.permitted(bob.name, 'vm.migrate', { type: 'host', id: hostA.id })).toBe(true);
     await expect(inventory.roles.delete(custom.id)).rejects.toBeInstanceOf(InUseError);
     await expect(inventory.roles.delete(clusterAdmin.id)).rejects.toBeInstanceOf(InvalidValueError);
-    await expect(inventory.roles.create({ name: unique('Bad'), actions: ['create vms'] })).rejects.toBeInstanceOf(InvalidValueError);
+    await expect(inventory.roles.create({ name: unique('Bad'), permits: ['create vms'] })).rejects.toBeInstanceOf(InvalidValueError);
 
-    // Permissions on a deleted object go with it; a deleted user takes theirs along.
+    // Permissions on a deleted object go with it; a deleted user or group takes theirs along.
     await inventory.hosts.delete(hostA.id);
     await inventory.clusters.delete(clusterA.id);
     expect(await inventory.permissions.list({ userId: alice.id })).toEqual([]);
     await inventory.users.delete(bob.id);
     expect(await inventory.permissions.list({ userId: bob.id })).toEqual([]);
+    await inventory.groups.delete(team.id);
   });
 
   it('keeps host and VM statistics as time series', async () => {

@@ -54,6 +54,10 @@ export function auditRepository(db: SqlExecutor): AuditRepository {
         params.push(value);
         conditions.push(`${condition}${params.length}`);
       }
+      if (query.object !== undefined) {
+        params.push(query.object);
+        conditions.push(`(resource_id = $${params.length} OR resource_name = $${params.length})`);
+      }
       params.push(query.limit ?? DEFAULT_AUDIT_LIMIT);
       const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
       const { rows } = await db.query(`SELECT * FROM audit_log${where} ORDER BY id DESC LIMIT $${params.length}`, params);

@@ -8,7 +8,6 @@ export const CLUSTERS: TableSpec = {
   hasUpdatedAt: true,
   scopeField: 'datacenterId',
   parentField: 'datacenterId',
-  permissionObjectType: 'cluster',
   columns: [
     { field: 'id', column: 'id' },
     { field: 'datacenterId', column: 'datacenter_id', writable: true },

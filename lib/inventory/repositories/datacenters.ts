@@ -6,7 +6,6 @@ export const DATACENTERS: TableSpec = {
   table: 'datacenters',
   kind: 'datacenter',
   hasUpdatedAt: true,
-  permissionObjectType: 'datacenter',
   columns: [
     { field: 'id', column: 'id' },
     { field: 'name', column: 'name', writable: true },

@@ -9,7 +9,6 @@ export const HOSTS: TableSpec = {
   kind: 'host',
   hasUpdatedAt: true,
   parentField: 'clusterId',
-  permissionObjectType: 'host',
   columns: [
     { field: 'id', column: 'id' },
     { field: 'clusterId', column: 'cluster_id', writable: true },

@@ -8,7 +8,6 @@ export const NETWORKS: TableSpec = {
   hasUpdatedAt: true,
   scopeField: 'datacenterId',
   parentField: 'datacenterId',
-  permissionObjectType: 'network',
   columns: [
     { field: 'id', column: 'id' },
     { field: 'datacenterId', column: 'datacenter_id', writable: true },

@@ -1,7 +1,9 @@
+/** Roles: named sets of permits. The built-in ones come with the schema (0006) and never change. */
 import { InvalidValueError } from '../errors.js';
+import { PERMIT_NAMES } from '../permits.js';
 import type { SqlExecutor } from '../sqlExecutor.js';
 import type { Role, Uuid } from '../types.js';
-import { tableOperations, type TableSpec } from './table.js';
+import { tableOperations, WORKSPACE_COLUMN, type TableSpec } from './table.js';
 
 export const ROLES: TableSpec = {
   table: 'roles',
@@ -10,19 +12,20 @@ export const ROLES: TableSpec = {
   columns: [
     { field: 'id', column: 'id' },
     { field: 'name', column: 'name', writable: true },
-    { field: 'actions', column: 'actions', writable: true },
+    { field: 'description', column: 'description', writable: true },
+    { field: 'permits', column: 'permits', writable: true },
     { field: 'builtin', column: 'builtin' },
     { field: 'createdAt', column: 'created_at' },
+    WORKSPACE_COLUMN,
   ],
 };
-
-/** "kind.verb" with * for any part: "vm.create", "vm.*", "*.read", "*". */
-const ACTION_PATTERN = /^(\*|[a-z_]+)\.(\*|[a-z_]+)$|^\*$/;
 
 export interface RoleInput {
   readonly id?: Uuid;
   readonly name: string;
-  readonly actions: readonly string[];
+  readonly description?: string;
+  readonly permits: readonly string[];
+  readonly createdByWorkspace?: string | null;
 }
 
 export interface RoleRepository {
@@ -30,17 +33,17 @@ export interface RoleRepository {
   get(id: Uuid): Promise<Role | undefined>;
   require(id: Uuid): Promise<Role>;
   getByName(name: string): Promise<Role | undefined>;
-  /** Built-in roles (SuperUser, DataCenterAdmin, ClusterAdmin, HostAdmin, UserVmManager, ReadOnlyAdmin) first come with the schema. */
+  /** The built-in roles (SuperUser, DataCenterAdmin, ClusterAdmin, UserVmManager, TemplateUser, Auditor) and the custom ones. */
   list(): Promise<readonly Role[]>;
-  setActions(id: Uuid, actions: readonly string[]): Promise<Role>;
+  update(id: Uuid, changes: { readonly name?: string; readonly description?: string; readonly permits?: readonly string[] }): Promise<Role>;
   /** InUseError while granted; built-in roles cannot be deleted. */
   delete(id: Uuid): Promise<void>;
 }
 
-function checkActions(actions: readonly string[]): void {
-  const bad = actions.filter((action) => !ACTION_PATTERN.test(action));
-  if (bad.length > 0 || actions.length === 0) {
-    throw new InvalidValueError(`Role actions must be "kind.verb" patterns such as "vm.create", "vm.*" or "*.read"; got ${JSON.stringify(actions)}`);
+function checkPermits(permits: readonly string[]): void {
+  const unknown = permits.filter((permit) => !(PERMIT_NAMES as readonly string[]).includes(permit));
+  if (unknown.length > 0 || permits.length === 0) {
+    throw new InvalidValueError(`A role's permits are one or more of ${PERMIT_NAMES.join(', ')}; got ${JSON.stringify(permits)}`);
   }
 }
 
@@ -52,17 +55,17 @@ export function roleRepository(db: SqlExecutor): RoleRepository {
   }
   return {
     async create(input) {
-      checkActions(input.actions);
+      checkPermits(input.permits);
       return table.create(input);
     },
     get: table.get,
     require: table.require,
     getByName: (name) => table.findByName(name),
     list: () => table.list(),
-    async setActions(id, actions) {
-      checkActions(actions);
+    async update(id, changes) {
+      if (changes.permits !== undefined) checkPermits(changes.permits);
       await requireCustom(id);
-      return table.update(id, { actions });
+      return table.update(id, changes);
     },
     async delete(id) {
       await requireCustom(id);

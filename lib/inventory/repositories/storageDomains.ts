@@ -8,7 +8,6 @@ export const STORAGE_DOMAINS: TableSpec = {
   hasUpdatedAt: true,
   scopeField: 'datacenterId',
   parentField: 'datacenterId',
-  permissionObjectType: 'storage_domain',
   columns: [
     { field: 'id', column: 'id' },
     { field: 'datacenterId', column: 'datacenter_id', writable: true },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { translated } from '../dbErrors.js';
 import { NotFoundError } from '../errors.js';
 import type { DbRow, SqlExecutor, SqlParam } from '../sqlExecutor.js';
-import type { Changes, EntityKind, PermissionObjectType, Uuid } from '../types.js';
+import type { Changes, EntityKind, Uuid } from '../types.js';
 
 export interface Column {
   /** The camelCase property of the row object. */
@@ -26,8 +26,6 @@ export interface TableSpec {
   /** The field `list(parentId)` filters on (e.g. clusterId for hosts). */
   readonly parentField?: string;
   readonly hasUpdatedAt: boolean;
-  /** Permissions granted on a deleted row go with it. */
-  readonly permissionObjectType?: PermissionObjectType;
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -155,15 +153,11 @@ export function tableOperations<Row, Input extends { readonly id?: Uuid; readonl
 
     async delete(id) {
       if (!isUuid(id)) throw new NotFoundError(spec.kind, id);
-      const deleted = await translated({ kind: spec.kind, operation: 'delete', id }, () =>
-        db.transaction(async (tx) => {
-          if (spec.permissionObjectType) {
-            await tx.query('DELETE FROM permissions WHERE object_type = $1 AND object_id = $2', [spec.permissionObjectType, id]);
-          }
-          const { rows } = await tx.query(`DELETE FROM ${spec.table} WHERE id = $1 RETURNING id`, [id]);
-          return rows.length;
-        }),
-      );
+      // Permissions given on the row go with it: a trigger of the database does that (0006_rbac).
+      const deleted = await translated({ kind: spec.kind, operation: 'delete', id }, async () => {
+        const { rows } = await db.query(`DELETE FROM ${spec.table} WHERE id = $1 RETURNING id`, [id]);
+        return rows.length;
+      });
       if (deleted === 0) throw new NotFoundError(spec.kind, id);
     },
   };

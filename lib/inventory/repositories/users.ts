@@ -1,21 +1,19 @@
+/** Users: on a shared PostgreSQL inventory, each one's name is a database login (access.ts makes it). */
 import type { SqlExecutor } from '../sqlExecutor.js';
 import type { Uuid, User } from '../types.js';
-import { tableOperations, type TableSpec } from './table.js';
+import { tableOperations, WORKSPACE_COLUMN, type TableSpec } from './table.js';
 
 export const USERS: TableSpec = {
   table: 'users',
   kind: 'user',
   hasUpdatedAt: false,
-  columns: [
-    { field: 'id', column: 'id' },
-    { field: 'name', column: 'name', writable: true },
-    { field: 'createdAt', column: 'created_at' },
-  ],
+  columns: [{ field: 'id', column: 'id' }, { field: 'name', column: 'name', writable: true }, { field: 'createdAt', column: 'created_at' }, WORKSPACE_COLUMN],
 };
 
 export interface UserInput {
   readonly id?: Uuid;
   readonly name: string;
+  readonly createdByWorkspace?: string | null;
 }
 
 export interface UserRepository {
@@ -25,8 +23,7 @@ export interface UserRepository {
   require(id: Uuid): Promise<User>;
   getByName(name: string): Promise<User | undefined>;
   list(): Promise<readonly User[]>;
-  rename(id: Uuid, name: string): Promise<User>;
-  /** Also removes the user's permissions. */
+  /** Also removes the user's permissions and group memberships. */
   delete(id: Uuid): Promise<void>;
 }
 
@@ -39,7 +36,6 @@ export function userRepository(db: SqlExecutor): UserRepository {
     require: table.require,
     getByName: (name) => table.findByName(name),
     list: () => table.list(),
-    rename: (id, name) => table.update(id, { name }),
     delete: table.delete,
   };
 }

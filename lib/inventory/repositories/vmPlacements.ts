@@ -117,7 +117,7 @@ interface LockedHost {
 
 async function lockHost(tx: SqlExecutor, hostId: Uuid): Promise<LockedHost> {
   if (!isUuid(hostId)) throw new NotFoundError('host', hostId);
-  const { rows } = await tx.query<LockedHost>('SELECT id, name, cluster_id, maintenance, memory_mib FROM hosts WHERE id = $1 FOR UPDATE', [hostId]);
+  const { rows } = await tx.query<LockedHost>('SELECT id, name, cluster_id, maintenance, memory_mib FROM virtplane_lock_host($1)', [hostId]);
   if (!rows[0]) throw new NotFoundError('host', hostId);
   return rows[0];
 }

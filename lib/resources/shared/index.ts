@@ -11,3 +11,4 @@ export * from './lookupSchema.js';
 export * from './missingFromInventory.js';
 export * from './plannedHosts.js';
 export * from './progress.js';
+export * from './permitCheck.js';

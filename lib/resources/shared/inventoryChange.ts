@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import type { InventoryScope } from '../../inventory/index.js';
+import type { Inventory, InventoryScope } from '../../inventory/index.js';
 import type { AttributePath } from '../../framework/index.js';
 import type { InventoryAccess } from '../context/index.js';
 import { withInventoryDiagnostics } from './inventoryDiagnostics.js';
@@ -16,12 +16,21 @@ interface InventoryChange<Row> {
   readonly apply: (tx: InventoryScope) => Promise<Row>;
 }
 
-function actor(): string {
+function osUser(): string {
   try {
     return userInfo().username;
   } catch {
     return `uid ${process.getuid?.() ?? '?'}`;
   }
+}
+
+/**
+ * Who the audit entry names: on PostgreSQL the database login (the acting virtplane user; the database
+ * refuses any other name from a user that is not the administrator); embedded, the account running
+ * Terraform (the embedded inventory has one local administrator).
+ */
+async function actorOf(inventory: Inventory, tx: InventoryScope): Promise<string> {
+  return inventory.backend === 'postgres' ? (await tx.access.identity()).login : osUser();
 }
 
 /**
@@ -38,7 +47,7 @@ export function changeInventory<Row extends { readonly id: string; readonly name
         inventory.transaction(async (tx) => {
           const row = await change.apply(tx);
           await tx.audit.record({
-            actor: actor(),
+            actor: await actorOf(inventory, tx),
             source: 'terraform-provider-virtplane',
             resourceType: change.resourceType,
             resourceId: row.id,

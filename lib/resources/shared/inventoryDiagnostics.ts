@@ -1,4 +1,4 @@
-import { ConflictError, InUseError, InvalidValueError, NameTakenError, NotFoundError } from '../../inventory/errors.js';
+import { AccessDeniedError, ConflictError, InUseError, InvalidValueError, NameTakenError, NotFoundError } from '../../inventory/errors.js';
 import { DiagnosticError, type AttributePath } from '../../framework/index.js';
 
 /**
@@ -17,6 +17,16 @@ export function inventoryDiagnostic(error: unknown, references: Readonly<Record<
     );
   }
   if (error instanceof InUseError) return new DiagnosticError('Still in use', error.message, undefined, { cause: error });
+  // The database refused the change (row-level security, migration 0006): the plan-time check passed,
+  // so a role was revoked between plan and apply, or the object is outside what the plan could check.
+  if (error instanceof AccessDeniedError || (error as { code?: unknown } | null)?.code === '42501') {
+    return new DiagnosticError(
+      'Permission denied',
+      `The inventory refused the change: ${(error as Error).message}. Run terraform plan again: it names the permit that is missing.`,
+      undefined,
+      { cause: error },
+    );
+  }
   if (error instanceof InvalidValueError || error instanceof ConflictError)
     return new DiagnosticError('Invalid value', error.message, undefined, { cause: error });
   return undefined;

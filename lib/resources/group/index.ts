@@ -1,0 +1,2 @@
+/** The group: users who hold the roles given to it. */
+export { groupResource } from './resource.js';

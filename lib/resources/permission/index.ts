@@ -1,0 +1,2 @@
+/** The permission: a role given to a user or group on an object. */
+export { permissionResource } from './resource.js';
