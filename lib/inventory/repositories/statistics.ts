@@ -181,6 +181,8 @@ export interface StatisticsRepository {
   latestHosts(clusterId?: Uuid): Promise<readonly HostStatistics[]>;
   /** Each VM's newest sample taken in the newest sample of its host (VMs that stopped since drop out). */
   latestVms(): Promise<readonly VmStatistics[]>;
+  /** The name each VM had in its newest sample. */
+  vmNames(): Promise<ReadonlyMap<string, string>>;
   /** Each storage domain's newest sample, and each LUN's. */
   latestStorageDomains(): Promise<readonly StorageDomainStatisticsSample[]>;
   latestLuns(): Promise<readonly LunStatisticsSample[]>;
@@ -294,6 +296,11 @@ export function statisticsRepository(db: SqlExecutor): StatisticsRepository {
          ORDER BY v.vm_name, v.vm_id`,
       );
       return rows.map((row) => mapRow<VmStatistics>(VM_TABLE, row));
+    },
+
+    async vmNames() {
+      const { rows } = await db.query('SELECT DISTINCT ON (vm_id) vm_id, vm_name FROM vm_statistics WHERE vm_name IS NOT NULL ORDER BY vm_id, collected_at DESC');
+      return new Map(rows.map((row) => [String(row.vm_id), String(row.vm_name)]));
     },
 
     async latestStorageDomains() {
