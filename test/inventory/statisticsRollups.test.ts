@@ -59,7 +59,13 @@ describe.each(BACKENDS)('statistics rollups and retention on %s', (backend) => {
         netTxBytes: 0,
       });
     await inventory.statistics.recordStorageDomain({ storageDomainId, collectedAt: at(10, 0), capacityBytes: 1000, allocationBytes: 100, availableBytes: 900 });
-    await inventory.statistics.recordStorageDomain({ storageDomainId, collectedAt: at(10, 30), capacityBytes: 1000, allocationBytes: 300, availableBytes: 700 });
+    await inventory.statistics.recordStorageDomain({
+      storageDomainId,
+      collectedAt: at(10, 30),
+      capacityBytes: 1000,
+      allocationBytes: 300,
+      availableBytes: 700,
+    });
     await inventory.statistics.recordLun({ storageDomainId, lun: 'unit:0:0:1', collectedAt: at(10, 30), sizeBytes: 67_108_864 });
 
     const first = await inventory.statistics.rollUp();
@@ -133,10 +139,14 @@ describe.each(BACKENDS)('statistics rollups and retention on %s', (backend) => {
     const raw = await inventory.statistics.hostHistory(hostId, { limit: 1000 });
     expect(raw.length).toBe(24);
     expect(raw.at(-1)?.collectedAt.toISOString()).toBe('2026-01-12T00:30:00.000Z');
-    const hours = (await inventory.statistics.rollups({ kind: 'host', resolution: 'hour', metrics: ['cpu_percent'] })).map((rollup) => rollup.periodStart.toISOString());
+    const hours = (await inventory.statistics.rollups({ kind: 'host', resolution: 'hour', metrics: ['cpu_percent'] })).map((rollup) =>
+      rollup.periodStart.toISOString(),
+    );
     expect(hours.length).toBe(48);
     expect(hours[0]).toBe('2026-01-11T00:00:00.000Z');
-    const days = (await inventory.statistics.rollups({ kind: 'host', resolution: 'day', metrics: ['cpu_percent'] })).map((rollup) => rollup.periodStart.toISOString());
+    const days = (await inventory.statistics.rollups({ kind: 'host', resolution: 'day', metrics: ['cpu_percent'] })).map((rollup) =>
+      rollup.periodStart.toISOString(),
+    );
     expect(days).toEqual(['2026-01-12T00:00:00.000Z']);
   });
 });

@@ -106,7 +106,10 @@ export interface HostStatisticsRead {
   /** Running domains only, keyed by UUID (domstats names them; the listing maps names to UUIDs). */
   readonly domains: ReadonlyMap<string, DomainCounters>;
   /** Active pools, keyed by UUID: their sizes and volumes (an iSCSI pool's volumes are its LUNs). */
-  readonly pools: ReadonlyMap<string, { readonly capacityBytes: number; readonly allocationBytes: number; readonly availableBytes: number; readonly volumes: readonly PoolVolumeSize[] }>;
+  readonly pools: ReadonlyMap<
+    string,
+    { readonly capacityBytes: number; readonly allocationBytes: number; readonly availableBytes: number; readonly volumes: readonly PoolVolumeSize[] }
+  >;
 }
 
 export interface HostInventory {
@@ -374,7 +377,12 @@ export async function readHostInventory(host: LibvirtHost, options: BulkReadOpti
   return { host: host.name, facts, domains, networks, pools, ...(statistics === undefined ? {} : { statistics }) };
 }
 
-function statisticsOf(factValues: ReadonlyMap<string, string>, sections: readonly Section[], domains: readonly BulkDomain[], pools: readonly BulkPool[]): HostStatisticsRead | undefined {
+function statisticsOf(
+  factValues: ReadonlyMap<string, string>,
+  sections: readonly Section[],
+  domains: readonly BulkDomain[],
+  pools: readonly BulkPool[],
+): HostStatisticsRead | undefined {
   const counters = parseHostCounters(factValues);
   if (counters === undefined) return undefined;
   const uuidByName = new Map(domains.map((domain) => [domain.name, domain.uuid]));

@@ -134,7 +134,9 @@ export class StatisticsCollector {
           if (counters === undefined) continue;
           const previous = previousVms.get(domain.uuid.toLowerCase());
           const previousCpu =
-            previous?.cpuTimeNs === null || previous?.cpuTimeNs === undefined ? undefined : { value: previous.cpuTimeNs, over: previous.collectedAt.getTime() * 1e6 };
+            previous?.cpuTimeNs === null || previous?.cpuTimeNs === undefined
+              ? undefined
+              : { value: previous.cpuTimeNs, over: previous.collectedAt.getTime() * 1e6 };
           await inventory.statistics.recordVm({
             vmId: domain.uuid,
             hostId: host.id,

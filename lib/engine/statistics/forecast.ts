@@ -82,6 +82,7 @@ export function describeForecast(what: string, forecast: Forecast, windowDays: n
   const rate = `${forecast.slopePerDay >= 0 ? '+' : '-'}${unit(Math.abs(forecast.slopePerDay))}/day, fit R² ${forecast.rSquared.toFixed(2)} over ${forecast.points} points`;
   const days = Math.max(1, windowDays).toFixed(0);
   if (forecast.daysUntilFull === 0) return `${what}: at capacity now (${unit(forecast.fittedNow)} of ${unit(forecast.capacity)}; ${rate})`;
-  if (forecast.daysUntilFull === null) return `${what}: not growing at the last ${days} days' rate (${unit(forecast.fittedNow)} of ${unit(forecast.capacity)}; ${rate})`;
+  if (forecast.daysUntilFull === null)
+    return `${what}: not growing at the last ${days} days' rate (${unit(forecast.fittedNow)} of ${unit(forecast.capacity)}; ${rate})`;
   return `${what}: runs out in ${Math.floor(forecast.daysUntilFull)} days at the last ${days} days' rate (${unit(forecast.fittedNow)} of ${unit(forecast.capacity)}; ${rate})`;
 }

@@ -94,8 +94,17 @@ export async function buildReport(inventory: Inventory, options: ReportOptions):
       const memoryTotal = members.reduce((sum, host) => sum + (latestHosts.get(host.id)?.memoryTotalMib ?? 0), 0);
       const cpus = members.reduce((sum, host) => sum + (latestHosts.get(host.id)?.cpus ?? 0), 0);
       const clusterMemory = summedSeries(pick(hostRollups, ids, 'memory_used_mib', windowStart));
-      const memoryUse = clusterMemory.length === 0 ? undefined : { samples: clusterMemory.length, average: clusterMemory.reduce((sum, point) => sum + point.value, 0) / clusterMemory.length, peak: Math.max(...clusterMemory.map((point) => point.value)) };
-      lines.push(`  cluster ${cluster.name}: CPU ${percent(useOf(pick(hostRollups, ids, 'cpu_percent', windowStart)))}; memory ${memory(memoryUse, memoryTotal || undefined)}`);
+      const memoryUse =
+        clusterMemory.length === 0
+          ? undefined
+          : {
+              samples: clusterMemory.length,
+              average: clusterMemory.reduce((sum, point) => sum + point.value, 0) / clusterMemory.length,
+              peak: Math.max(...clusterMemory.map((point) => point.value)),
+            };
+      lines.push(
+        `  cluster ${cluster.name}: CPU ${percent(useOf(pick(hostRollups, ids, 'cpu_percent', windowStart)))}; memory ${memory(memoryUse, memoryTotal || undefined)}`,
+      );
       for (const host of members) {
         const one = new Set([host.id]);
         lines.push(
@@ -117,7 +126,9 @@ export async function buildReport(inventory: Inventory, options: ReportOptions):
       );
       const memoryTrend = summedSeries(pick(hostRollups, ids, 'memory_used_mib', trendStart));
       const vcpuTrend = summedSeries(pick(hostRollups, ids, 'vcpus_allocated', trendStart));
-      lines.push(`    forecast ${describeForecast(`memory of cluster ${cluster.name}`, forecastExhaustion(memoryTrend, memoryTotal, forecastOptions), options.trendDays, formatMib)}`);
+      lines.push(
+        `    forecast ${describeForecast(`memory of cluster ${cluster.name}`, forecastExhaustion(memoryTrend, memoryTotal, forecastOptions), options.trendDays, formatMib)}`,
+      );
       lines.push(
         `    forecast ${describeForecast(`vCPUs of cluster ${cluster.name} (against ${cpus} host CPUs, no overcommit)`, forecastExhaustion(vcpuTrend, cpus, forecastOptions), options.trendDays, (value) => value.toFixed(1))}`,
       );
@@ -134,7 +145,9 @@ export async function buildReport(inventory: Inventory, options: ReportOptions):
         `  storage domain ${domain.name} (${domain.type}): allocated ${use === undefined ? 'no history' : `avg ${formatBytes(use.average)}, peak ${formatBytes(use.peak)}`} of ${formatBytes(latest.capacityBytes)}`,
       );
       const trend = pick(storageRollups, one, 'allocation_bytes', trendStart).map((rollup) => ({ at: rollup.periodStart, value: rollup.average }));
-      lines.push(`    forecast ${describeForecast(`storage of ${domain.name}`, forecastExhaustion(trend, latest.capacityBytes, forecastOptions), options.trendDays, formatBytes)}`);
+      lines.push(
+        `    forecast ${describeForecast(`storage of ${domain.name}`, forecastExhaustion(trend, latest.capacityBytes, forecastOptions), options.trendDays, formatBytes)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

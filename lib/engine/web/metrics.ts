@@ -59,25 +59,61 @@ export function renderMetrics(overview: Overview): string {
     const sample = overview.hostSamples.get(host.id);
     if (sample === undefined) continue;
     add('virtplane_host_cpus', 'gauge', 'Logical CPUs of the host.', labels, sample.cpus);
-    add('virtplane_host_cpu_usage_ratio', 'gauge', 'Busy share of all the host CPUs since the previous sample (0..1).', labels, sample.cpuPercent === null ? null : sample.cpuPercent / 100);
+    add(
+      'virtplane_host_cpu_usage_ratio',
+      'gauge',
+      'Busy share of all the host CPUs since the previous sample (0..1).',
+      labels,
+      sample.cpuPercent === null ? null : sample.cpuPercent / 100,
+    );
     add('virtplane_host_memory_total_bytes', 'gauge', 'Memory of the host.', labels, sample.memoryTotalMib * MIB);
     add('virtplane_host_memory_used_bytes', 'gauge', 'Memory in use on the host (total less available).', labels, sample.memoryUsedMib * MIB);
-    add('virtplane_host_memory_free_bytes', 'gauge', 'Free memory of the host (MemFree).', labels, sample.memoryFreeMib === null ? null : sample.memoryFreeMib * MIB);
+    add(
+      'virtplane_host_memory_free_bytes',
+      'gauge',
+      'Free memory of the host (MemFree).',
+      labels,
+      sample.memoryFreeMib === null ? null : sample.memoryFreeMib * MIB,
+    );
     add('virtplane_host_ksm_shared_pages', 'gauge', 'Pages KSM shares on the host.', labels, sample.ksmSharedPages);
     add('virtplane_host_load1', 'gauge', 'One-minute load average of the host.', labels, sample.loadAverage);
     add('virtplane_host_vms', 'gauge', 'VMs running on the host.', labels, sample.vmCount);
     add('virtplane_host_vcpus_allocated', 'gauge', 'vCPUs of the VMs running on the host.', labels, sample.vcpusAllocated);
-    add('virtplane_host_memory_allocated_bytes', 'gauge', 'Memory of the VMs running on the host.', labels, sample.memoryAllocatedMib === null ? null : sample.memoryAllocatedMib * MIB);
-    add('virtplane_host_sample_timestamp_seconds', 'gauge', 'When the newest sample of the host was taken (Unix time).', labels, sample.collectedAt.getTime() / 1000);
+    add(
+      'virtplane_host_memory_allocated_bytes',
+      'gauge',
+      'Memory of the VMs running on the host.',
+      labels,
+      sample.memoryAllocatedMib === null ? null : sample.memoryAllocatedMib * MIB,
+    );
+    add(
+      'virtplane_host_sample_timestamp_seconds',
+      'gauge',
+      'When the newest sample of the host was taken (Unix time).',
+      labels,
+      sample.collectedAt.getTime() / 1000,
+    );
   }
 
   for (const vm of overview.vmSamples) {
     const labels = { vm: vm.vmName ?? vm.vmId, vm_id: vm.vmId, ...(vm.hostId === null ? {} : hostLabels(vm.hostId)) };
     add('virtplane_vm_cpu_seconds_total', 'counter', 'CPU time the VM used since it started.', labels, vm.cpuTimeNs === null ? null : vm.cpuTimeNs / 1e9);
-    add('virtplane_vm_cpu_usage_ratio', 'gauge', 'CPU the VM used since the previous sample, in CPUs (1 = one CPU busy).', labels, vm.cpuPercent === null ? null : vm.cpuPercent / 100);
+    add(
+      'virtplane_vm_cpu_usage_ratio',
+      'gauge',
+      'CPU the VM used since the previous sample, in CPUs (1 = one CPU busy).',
+      labels,
+      vm.cpuPercent === null ? null : vm.cpuPercent / 100,
+    );
     add('virtplane_vm_vcpus', 'gauge', 'vCPUs of the VM.', labels, vm.vcpus);
     add('virtplane_vm_memory_balloon_bytes', 'gauge', 'Memory the VM has now (balloon).', labels, vm.memoryUsedMib * MIB);
-    add('virtplane_vm_memory_resident_bytes', 'gauge', 'Memory its QEMU process holds in RAM.', labels, vm.memoryResidentMib === null ? null : vm.memoryResidentMib * MIB);
+    add(
+      'virtplane_vm_memory_resident_bytes',
+      'gauge',
+      'Memory its QEMU process holds in RAM.',
+      labels,
+      vm.memoryResidentMib === null ? null : vm.memoryResidentMib * MIB,
+    );
     add('virtplane_vm_disk_read_bytes_total', 'counter', 'Bytes read from the VM disks.', labels, vm.diskReadBytes);
     add('virtplane_vm_disk_written_bytes_total', 'counter', 'Bytes written to the VM disks.', labels, vm.diskWriteBytes);
     add('virtplane_vm_disk_read_requests_total', 'counter', 'Read requests of the VM disks.', labels, vm.diskReadRequests);
@@ -89,7 +125,11 @@ export function renderMetrics(overview: Overview): string {
   const domains = new Map(overview.storageDomains.map((domain) => [domain.id, domain]));
   const domainLabels = (id: string): Labels => {
     const domain = domains.get(id);
-    return { storage_domain: domain?.name ?? id, datacenter: domain === undefined ? '' : (datacenters.get(domain.datacenterId)?.name ?? ''), type: domain?.type ?? '' };
+    return {
+      storage_domain: domain?.name ?? id,
+      datacenter: domain === undefined ? '' : (datacenters.get(domain.datacenterId)?.name ?? ''),
+      type: domain?.type ?? '',
+    };
   };
   for (const [id, sample] of overview.storageSamples) {
     const labels = domainLabels(id);
@@ -97,7 +137,14 @@ export function renderMetrics(overview: Overview): string {
     add('virtplane_storage_domain_allocation_bytes', 'gauge', 'Space allocated in the storage domain.', labels, sample.allocationBytes);
     add('virtplane_storage_domain_available_bytes', 'gauge', 'Space still available in the storage domain.', labels, sample.availableBytes);
   }
-  for (const lun of overview.lunSamples) add('virtplane_lun_size_bytes', 'gauge', 'Size of a LUN of an iSCSI storage domain.', { ...domainLabels(lun.storageDomainId), lun: lun.lun }, lun.sizeBytes);
+  for (const lun of overview.lunSamples)
+    add(
+      'virtplane_lun_size_bytes',
+      'gauge',
+      'Size of a LUN of an iSCSI storage domain.',
+      { ...domainLabels(lun.storageDomainId), lun: lun.lun },
+      lun.sizeBytes,
+    );
 
   const lines: string[] = [];
   for (const family of families.values()) {

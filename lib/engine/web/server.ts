@@ -79,7 +79,13 @@ async function overviewJson(inventory: Inventory, overview: Overview, historyHou
               memoryAllocatedMib: sample.memoryAllocatedMib,
               loadAverage: sample.loadAverage,
             },
-      vms: (vmsByHost.get(host.id) ?? []).map((vm) => ({ name: vm.vmName ?? vm.vmId, id: vm.vmId, vcpus: vm.vcpus, memoryMib: vm.memoryUsedMib, cpuPercent: vm.cpuPercent })),
+      vms: (vmsByHost.get(host.id) ?? []).map((vm) => ({
+        name: vm.vmName ?? vm.vmId,
+        id: vm.vmId,
+        vcpus: vm.vcpus,
+        memoryMib: vm.memoryUsedMib,
+        cpuPercent: vm.cpuPercent,
+      })),
     };
   };
   const history = [];
@@ -87,7 +93,9 @@ async function overviewJson(inventory: Inventory, overview: Overview, historyHou
     const samples = await inventory.statistics.hostHistory(host.id, { since, limit: 5000 });
     history.push({
       host: host.name,
-      points: [...samples].reverse().map((sample) => ({ t: sample.collectedAt.toISOString(), cpuPercent: sample.cpuPercent, memoryUsedMib: sample.memoryUsedMib })),
+      points: [...samples]
+        .reverse()
+        .map((sample) => ({ t: sample.collectedAt.toISOString(), cpuPercent: sample.cpuPercent, memoryUsedMib: sample.memoryUsedMib })),
     });
   }
   const domainSamples = overview.storageDomains
@@ -103,7 +111,12 @@ async function overviewJson(inventory: Inventory, overview: Overview, historyHou
         .filter((cluster) => cluster.datacenterId === datacenter.id)
         .map((cluster) => ({ name: cluster.name, hosts: overview.hosts.filter((host) => host.clusterId === cluster.id).map((host) => hostJson(host.id)) })),
     })),
-    storage: domainSamples.map((domain) => ({ name: domain.name, type: domain.type, capacityBytes: domain.capacityBytes, allocationBytes: domain.allocationBytes })),
+    storage: domainSamples.map((domain) => ({
+      name: domain.name,
+      type: domain.type,
+      capacityBytes: domain.capacityBytes,
+      allocationBytes: domain.allocationBytes,
+    })),
     history,
     timeline: timeline(await inventory.highAvailability.events({ limit: 100 }), await inventory.audit.list({ limit: 100 }), 100),
   };
@@ -111,7 +124,9 @@ async function overviewJson(inventory: Inventory, overview: Overview, historyHou
 
 export async function startWebServer(options: WebOptions): Promise<WebServer> {
   if (!isLoopback(options.host) && (options.token === undefined || options.token.length < 16))
-    throw new Error(`the engine's web side listens on ${options.host}, beyond this machine: give a token of at least 16 characters (--token or VIRTPLANE_ENGINE_TOKEN)`);
+    throw new Error(
+      `the engine's web side listens on ${options.host}, beyond this machine: give a token of at least 16 characters (--token or VIRTPLANE_ENGINE_TOKEN)`,
+    );
   const chartScript = chartScriptPath();
   const withInventory = async <T>(fn: (inventory: Inventory) => Promise<T>): Promise<T> => {
     const inventory = await openInventory(options.inventory);

@@ -98,7 +98,12 @@ const LUN_TABLE: SampleTable = {
  * What is rolled up, per kind: the gauges (cumulative counters are not averaged: their rates are).
  * The SQL expression of each metric over the raw table's row `s`.
  */
-const ROLLED_UP: readonly { readonly kind: StatisticsKind; readonly table: string; readonly objectId: string; readonly metrics: Readonly<Record<string, string>> }[] = [
+const ROLLED_UP: readonly {
+  readonly kind: StatisticsKind;
+  readonly table: string;
+  readonly objectId: string;
+  readonly metrics: Readonly<Record<string, string>>;
+}[] = [
   {
     kind: 'host',
     table: 'host_statistics',
@@ -299,7 +304,9 @@ export function statisticsRepository(db: SqlExecutor): StatisticsRepository {
     },
 
     async vmNames() {
-      const { rows } = await db.query('SELECT DISTINCT ON (vm_id) vm_id, vm_name FROM vm_statistics WHERE vm_name IS NOT NULL ORDER BY vm_id, collected_at DESC');
+      const { rows } = await db.query(
+        'SELECT DISTINCT ON (vm_id) vm_id, vm_name FROM vm_statistics WHERE vm_name IS NOT NULL ORDER BY vm_id, collected_at DESC',
+      );
       return new Map(rows.map((row) => [String(row.vm_id), String(row.vm_name)]));
     },
 
@@ -351,7 +358,13 @@ export function statisticsRepository(db: SqlExecutor): StatisticsRepository {
       const { rows } = await db.query(`SELECT * FROM statistics_rollups WHERE ${conditions.join(' AND ')} ORDER BY object_id, metric, period_start`, params);
       return rows.map((row) => {
         const rollup = mapRow<StatisticsRollup>(ROLLUP_COLUMNS, row);
-        return { ...rollup, periodStart: new Date(rollup.periodStart), samples: Number(rollup.samples), average: Number(rollup.average), maximum: Number(rollup.maximum) };
+        return {
+          ...rollup,
+          periodStart: new Date(rollup.periodStart),
+          samples: Number(rollup.samples),
+          average: Number(rollup.average),
+          maximum: Number(rollup.maximum),
+        };
       });
     },
 
@@ -367,7 +380,8 @@ export function statisticsRepository(db: SqlExecutor): StatisticsRepository {
       const hoursBack = (hours: number): Date => new Date(now.getTime() - hours * 3_600_000);
       const raw = await repository.prune(hoursBack(retention.rawHours));
       const dropRollups = async (resolution: RollupResolution, days: number): Promise<number> =>
-        (await db.query(`DELETE FROM statistics_rollups WHERE resolution = $1 AND period_start < $2 RETURNING 1`, [resolution, hoursBack(days * 24)])).rows.length;
+        (await db.query(`DELETE FROM statistics_rollups WHERE resolution = $1 AND period_start < $2 RETURNING 1`, [resolution, hoursBack(days * 24)])).rows
+          .length;
       return { raw, hourly: await dropRollups('hour', retention.hourlyDays), daily: await dropRollups('day', retention.dailyDays) };
     },
   };

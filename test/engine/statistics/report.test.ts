@@ -43,9 +43,26 @@ describe('virtplane report', () => {
         [web, 'web', 12],
         [db, 'db', 55],
       ] as const)
-        await inventory.statistics.recordVm({ vmId, vmName: name, hostId: kvm1.id, collectedAt, cpuPercent, memoryUsedMib: 512, diskReadBytes: 0, diskWriteBytes: 0, netRxBytes: 0, netTxBytes: 0 });
+        await inventory.statistics.recordVm({
+          vmId,
+          vmName: name,
+          hostId: kvm1.id,
+          collectedAt,
+          cpuPercent,
+          memoryUsedMib: 512,
+          diskReadBytes: 0,
+          diskWriteBytes: 0,
+          netRxBytes: 0,
+          netTxBytes: 0,
+        });
     }
-    await inventory.statistics.recordStorageDomain({ storageDomainId: san.id, collectedAt: new Date(START), capacityBytes: 10 * 2 ** 30, allocationBytes: 2 ** 30, availableBytes: 9 * 2 ** 30 });
+    await inventory.statistics.recordStorageDomain({
+      storageDomainId: san.id,
+      collectedAt: new Date(START),
+      capacityBytes: 10 * 2 ** 30,
+      allocationBytes: 2 ** 30,
+      availableBytes: 9 * 2 ** 30,
+    });
     await inventory.statistics.rollUp();
 
     const report = await buildReport(inventory, { windowDays: 7, trendDays: 7, topVms: 5, now: new Date(START + (HOURS - 1) * 3_600_000) });
@@ -58,8 +75,12 @@ describe('virtplane report', () => {
       "    forecast vCPUs of cluster main (against 4 host CPUs, no overcommit): not growing at the last 7 days' rate (3.0 of 4.0; +0.0/day, fit R² 1.00 over 72 points)",
     );
     // kvm2's last hour peaks at 95 %: the cluster's CPU average is (20 * 72 + 40 * 71 + 95) / 144.
-    expect(lines).toContain(`  cluster main: CPU avg ${((20 * 72 + 40 * 71 + 95) / 144).toFixed(1)} %, peak 95.0 %; memory avg 3.6 GiB, peak 4.3 GiB of 8.0 GiB`);
-    expect(lines.find((line) => line.startsWith('    host kvm1:'))).toBe('    host kvm1: CPU avg 20.0 %, peak 20.0 %; memory avg 1.3 GiB, peak 1.7 GiB of 4.0 GiB; load avg 0.50');
+    expect(lines).toContain(
+      `  cluster main: CPU avg ${((20 * 72 + 40 * 71 + 95) / 144).toFixed(1)} %, peak 95.0 %; memory avg 3.6 GiB, peak 4.3 GiB of 8.0 GiB`,
+    );
+    expect(lines.find((line) => line.startsWith('    host kvm1:'))).toBe(
+      '    host kvm1: CPU avg 20.0 %, peak 20.0 %; memory avg 1.3 GiB, peak 1.7 GiB of 4.0 GiB; load avg 0.50',
+    );
     expect(lines).toContain('    top VMs by CPU: db 55.0 % (peak 55.0 %), web 12.0 % (peak 12.0 %)');
     expect(lines).toContain('  storage domain san (dir): allocated avg 1.0 GiB, peak 1.0 GiB of 10.0 GiB');
     expect(lines).toContain('    forecast storage of san: not enough history (1 points over 0 h; a forecast needs 12 over 24 h)');
