@@ -7,7 +7,7 @@
  * cause, and never stops the engine.
  */
 import type { BulkPool, HostInventory } from '../../backends/libvirt/index.js';
-import type { HaEventInput, Host, HostStatistics, Inventory, StatisticsRetention, StorageDomain, VmStatistics } from '../../inventory/index.js';
+import type { HaEventInput, Host, HostStatistics, InventoryScope, StatisticsRetention, StorageDomain, VmStatistics } from '../../inventory/index.js';
 import type { HostReading } from '../hostReads.js';
 
 export interface StatisticsSettings {
@@ -92,7 +92,7 @@ export class StatisticsCollector {
    * same instant), then rolls up and prunes. Never throws: a failure is an event.
    */
   async collect(
-    inventory: Inventory,
+    inventory: InventoryScope,
     hosts: readonly Host[],
     readings: ReadonlyMap<string, HostReading>,
     record: (event: StatisticsEvent) => Promise<void>,
@@ -102,84 +102,89 @@ export class StatisticsCollector {
     let vms = 0;
     let failedHosts = 0;
     const storageSeen = new Set<string>();
+    const pending: StatisticsEvent[] = [];
     try {
-      const previousHosts = new Map((await inventory.statistics.latestHosts()).map((sample) => [sample.hostId, sample]));
-      const previousVms = new Map<string, VmStatistics>((await inventory.statistics.latestVms()).map((sample) => [sample.vmId.toLowerCase(), sample]));
-      const storageDomains = new Map((await inventory.storageDomains.list()).map((domain) => [domain.id.toLowerCase(), domain]));
-      for (const host of hosts) {
-        const reading = readings.get(host.id);
-        const failure =
-          reading === undefined
-            ? 'not read in this pass'
-            : reading.kind === 'failed'
-              ? reading.reason
-              : reading.inventory.statistics === undefined
-                ? 'the host answered without its counters (/proc/stat unreadable)'
-                : undefined;
-        if (failure !== undefined) {
-          failedHosts += 1;
-          if (this.#failing.get(host.id) !== failure) {
-            this.#failing.set(host.id, failure);
-            await record({ kind: 'statistics_failed', hostId: host.id, hostName: host.name, message: `no statistics from ${host.name}: ${failure}` });
+      // One transaction for the whole sample: one commit (PGlite syncs once), and a reader never sees half a sample.
+      await inventory.transaction(async (tx) => {
+        const previousHosts = new Map((await tx.statistics.latestHosts()).map((sample) => [sample.hostId, sample]));
+        const previousVms = new Map<string, VmStatistics>((await tx.statistics.latestVms()).map((sample) => [sample.vmId.toLowerCase(), sample]));
+        const storageDomains = new Map((await tx.storageDomains.list()).map((domain) => [domain.id.toLowerCase(), domain]));
+        for (const host of hosts) {
+          const reading = readings.get(host.id);
+          const failure =
+            reading === undefined
+              ? 'not read in this pass'
+              : reading.kind === 'failed'
+                ? reading.reason
+                : reading.inventory.statistics === undefined
+                  ? 'the host answered without its counters (/proc/stat unreadable)'
+                  : undefined;
+          if (failure !== undefined) {
+            failedHosts += 1;
+            if (this.#failing.get(host.id) !== failure) {
+              this.#failing.set(host.id, failure);
+              pending.push({ kind: 'statistics_failed', hostId: host.id, hostName: host.name, message: `no statistics from ${host.name}: ${failure}` });
+            }
+            continue;
           }
-          continue;
+          if (this.#failing.delete(host.id))
+            pending.push({ kind: 'statistics_resumed', hostId: host.id, hostName: host.name, message: `statistics from ${host.name} again` });
+          const read = (reading as Extract<HostReading, { kind: 'read' }>).inventory;
+          const statistics = read.statistics!;
+          await tx.statistics.recordHost(hostSample(host, read, previousHosts.get(host.id), collectedAt));
+          for (const domain of read.domains) {
+            const counters = statistics.domains.get(domain.uuid);
+            if (counters === undefined) continue;
+            const previous = previousVms.get(domain.uuid.toLowerCase());
+            const previousCpu =
+              previous?.cpuTimeNs === null || previous?.cpuTimeNs === undefined
+                ? undefined
+                : { value: previous.cpuTimeNs, over: previous.collectedAt.getTime() * 1e6 };
+            await tx.statistics.recordVm({
+              vmId: domain.uuid,
+              hostId: host.id,
+              vmName: domain.name,
+              collectedAt,
+              cpuPercent: ratePercent(previousCpu, { value: counters.cpuTimeNs, over: collectedAt.getTime() * 1e6 }),
+              cpuTimeNs: counters.cpuTimeNs,
+              vcpus: counters.vcpus,
+              memoryUsedMib: counters.balloonMiB,
+              memoryResidentMib: counters.residentMiB,
+              diskReadBytes: counters.diskReadBytes,
+              diskWriteBytes: counters.diskWriteBytes,
+              diskReadRequests: counters.diskReadRequests,
+              diskWriteRequests: counters.diskWriteRequests,
+              netRxBytes: counters.netRxBytes,
+              netTxBytes: counters.netTxBytes,
+            });
+            vms += 1;
+          }
+          for (const pool of read.pools) {
+            const figures = statistics.pools.get(pool.uuid);
+            const storageDomain = storageDomainOf(pool, storageDomains);
+            // A shared domain is seen by every host: one sample per pass.
+            if (figures === undefined || storageDomain === undefined || storageSeen.has(storageDomain.id)) continue;
+            storageSeen.add(storageDomain.id);
+            await tx.statistics.recordStorageDomain({
+              storageDomainId: storageDomain.id,
+              collectedAt,
+              capacityBytes: figures.capacityBytes,
+              allocationBytes: figures.allocationBytes,
+              availableBytes: figures.availableBytes,
+            });
+            if (storageDomain.type === 'iscsi')
+              for (const volume of figures.volumes)
+                await tx.statistics.recordLun({ storageDomainId: storageDomain.id, lun: volume.name, collectedAt, sizeBytes: volume.capacityBytes });
+          }
         }
-        if (this.#failing.delete(host.id))
-          await record({ kind: 'statistics_resumed', hostId: host.id, hostName: host.name, message: `statistics from ${host.name} again` });
-        const read = (reading as Extract<HostReading, { kind: 'read' }>).inventory;
-        const statistics = read.statistics!;
-        await inventory.statistics.recordHost(hostSample(host, read, previousHosts.get(host.id), collectedAt));
-        for (const domain of read.domains) {
-          const counters = statistics.domains.get(domain.uuid);
-          if (counters === undefined) continue;
-          const previous = previousVms.get(domain.uuid.toLowerCase());
-          const previousCpu =
-            previous?.cpuTimeNs === null || previous?.cpuTimeNs === undefined
-              ? undefined
-              : { value: previous.cpuTimeNs, over: previous.collectedAt.getTime() * 1e6 };
-          await inventory.statistics.recordVm({
-            vmId: domain.uuid,
-            hostId: host.id,
-            vmName: domain.name,
-            collectedAt,
-            cpuPercent: ratePercent(previousCpu, { value: counters.cpuTimeNs, over: collectedAt.getTime() * 1e6 }),
-            cpuTimeNs: counters.cpuTimeNs,
-            vcpus: counters.vcpus,
-            memoryUsedMib: counters.balloonMiB,
-            memoryResidentMib: counters.residentMiB,
-            diskReadBytes: counters.diskReadBytes,
-            diskWriteBytes: counters.diskWriteBytes,
-            diskReadRequests: counters.diskReadRequests,
-            diskWriteRequests: counters.diskWriteRequests,
-            netRxBytes: counters.netRxBytes,
-            netTxBytes: counters.netTxBytes,
-          });
-          vms += 1;
-        }
-        for (const pool of read.pools) {
-          const figures = statistics.pools.get(pool.uuid);
-          const storageDomain = storageDomainOf(pool, storageDomains);
-          // A shared domain is seen by every host: one sample per pass.
-          if (figures === undefined || storageDomain === undefined || storageSeen.has(storageDomain.id)) continue;
-          storageSeen.add(storageDomain.id);
-          await inventory.statistics.recordStorageDomain({
-            storageDomainId: storageDomain.id,
-            collectedAt,
-            capacityBytes: figures.capacityBytes,
-            allocationBytes: figures.allocationBytes,
-            availableBytes: figures.availableBytes,
-          });
-          if (storageDomain.type === 'iscsi')
-            for (const volume of figures.volumes)
-              await inventory.statistics.recordLun({ storageDomainId: storageDomain.id, lun: volume.name, collectedAt, sizeBytes: volume.capacityBytes });
-        }
-      }
-      await inventory.statistics.rollUp();
-      await inventory.statistics.applyRetention(this.settings.retention, collectedAt);
+        await tx.statistics.rollUp();
+        await tx.statistics.applyRetention(this.settings.retention, collectedAt);
+      });
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
-      await record({ kind: 'statistics_failed', message: `storing statistics failed: ${text.split('\n')[0]}` }).catch(() => undefined);
+      pending.push({ kind: 'statistics_failed', message: `storing statistics failed: ${text.split('\n')[0]}` });
     }
+    for (const event of pending) await record(event).catch(() => undefined);
     return { collectedAt, hosts: hosts.length - failedHosts, vms, storageDomains: storageSeen.size, failedHosts };
   }
 }

@@ -64,7 +64,7 @@ export function renderMetrics(overview: Overview): string {
       'gauge',
       'Busy share of all the host CPUs since the previous sample (0..1).',
       labels,
-      sample.cpuPercent === null ? null : sample.cpuPercent / 100,
+      sample.cpuPercent === null ? null : Math.round(sample.cpuPercent * 1e4) / 1e6,
     );
     add('virtplane_host_memory_total_bytes', 'gauge', 'Memory of the host.', labels, sample.memoryTotalMib * MIB);
     add('virtplane_host_memory_used_bytes', 'gauge', 'Memory in use on the host (total less available).', labels, sample.memoryUsedMib * MIB);
@@ -103,7 +103,7 @@ export function renderMetrics(overview: Overview): string {
       'gauge',
       'CPU the VM used since the previous sample, in CPUs (1 = one CPU busy).',
       labels,
-      vm.cpuPercent === null ? null : vm.cpuPercent / 100,
+      vm.cpuPercent === null ? null : Math.round(vm.cpuPercent * 1e4) / 1e6,
     );
     add('virtplane_vm_vcpus', 'gauge', 'vCPUs of the VM.', labels, vm.vcpus);
     add('virtplane_vm_memory_balloon_bytes', 'gauge', 'Memory the VM has now (balloon).', labels, vm.memoryUsedMib * MIB);
