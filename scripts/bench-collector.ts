@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     const hostRow = await inventory.hosts.create({
       clusterId: cluster.id,
       name: endpoint.name,
-      address: endpoint.address,
+      address: endpoint.host,
       port: endpoint.port,
       hostKey: 'bench',
     });
