@@ -1,12 +1,13 @@
 /**
  * Monitoring against the lab, end to end: an inventory that knows the lab's two hosts, a diskless
- * 32 MiB VM on kvm2 and one real Debian guest on kvm1 (the lab's image, TCG), and `virtplane engine
- * --listen 127.0.0.1:0` collecting every 2 s. `/metrics` is read by a Prometheus text-format parser
- * with the hosts and both VMs in it; kvm2 cut off by a firewall rule gives a statistics event and drops
- * out of `virtplane_host_up`; the web page, in headless Chromium, shows the hosts, the VMs, a chart
- * with data points and those events (screenshot kept in test-artifacts/monitoring/); and the guest, once it burns CPU
- * (a busy loop started through its guest agent), uses more CPU in the stored history than it did idle,
- * its counter rising, within what the host's own counters saw.
+ * 32 MiB VM on kvm2, one real Debian guest on kvm1 (the lab's image, TCG) and a dir storage domain
+ * whose pool both hosts have, and `virtplane engine --listen 127.0.0.1:0` collecting every 2 s.
+ * `/metrics` is read by a Prometheus text-format parser with the hosts, both VMs and the storage domain
+ * in it; kvm2 cut off by a firewall rule gives a statistics event and drops out of `virtplane_host_up`;
+ * the web page, in headless Chromium, shows the hosts, the VMs, a chart with data points and those
+ * events (screenshot kept in test-artifacts/monitoring/); and the guest, once it burns CPU (a busy loop
+ * started through its guest agent), uses more CPU in the stored history than it did idle, its counter
+ * rising, within what the host's own counters saw.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDomainXml } from '../../lib/backends/libvirt/domainXml.js';
+import { definePool, destroyPool, sshLibvirtHost, startPool, undefinePool } from '../../lib/backends/libvirt/index.js';
 import { SshPool, type SshEndpoint } from '../../lib/backends/ssh/index.js';
 import { openInventory, type Inventory, type VmStatistics } from '../../lib/inventory/index.js';
 import { runLocal } from '../../lib/lab/localCommand.js';
@@ -28,6 +30,7 @@ const prefix = process.env.VIRTPLANE_LAB_PREFIX || 'vp';
 const tag = uniqueName('vpt-mon');
 const guestName = `${tag}-guest`;
 const tinyName = `${tag}-tiny`;
+const poolName = `${tag}-images`;
 
 let lab: TestLab;
 let pool: SshPool;
@@ -102,6 +105,22 @@ describe('monitoring on the lab: collection, /metrics, the web page, failures', 
       const cluster = await inventory.clusters.create({ datacenterId: datacenter.id, name: 'main' });
       for (const host of lab.lab.hosts.slice(0, 2))
         await inventory.hosts.create({ clusterId: cluster.id, name: host.name, address: host.address, port: host.port, hostKey: host.hostKey });
+      // A dir storage domain both hosts see, its pool marked as the storage domain resource marks it.
+      const shared = lab.lab.sharedDirectory ?? expect.fail('lab.json has no sharedDirectory: lab up is older than this test');
+      const path = join(shared, poolName);
+      mkdirSync(path, { recursive: true });
+      writeFileSync(join(path, 'filler.raw'), Buffer.alloc(1024 * 1024, 1));
+      const domain = await inventory.storageDomains.create({ datacenterId: datacenter.id, name: poolName, type: 'dir', path });
+      for (const name of ['kvm1', 'kvm2']) {
+        const libvirt = sshLibvirtHost(pool, endpoint(name));
+        await definePool(libvirt, {
+          type: 'dir',
+          name: poolName,
+          path,
+          owner: { managedBy: 'virtplane', resourceType: 'virtplane_storage_domain', resourceId: domain.id },
+        });
+        await startPool(libvirt, poolName);
+      }
     });
 
     // The real guest: a qcow2 overlay on the lab's image, in the folder both hosts see; its guest agent
@@ -158,9 +177,17 @@ describe('monitoring on the lab: collection, /metrics, the web page, failures', 
     if (pool) {
       await removeDomainEverywhere(pool, lab.hosts, guestName).catch(() => undefined);
       await removeDomainEverywhere(pool, lab.hosts, tinyName).catch(() => undefined);
+      for (const name of ['kvm1', 'kvm2']) {
+        const libvirt = sshLibvirtHost(pool, endpoint(name));
+        await destroyPool(libvirt, poolName).catch(() => undefined);
+        await undefinePool(libvirt, poolName).catch(() => undefined);
+      }
       await pool.close();
     }
-    if (lab?.lab.sharedDirectory) rmSync(join(lab.lab.sharedDirectory, `${guestName}.qcow2`), { force: true });
+    if (lab?.lab.sharedDirectory) {
+      rmSync(join(lab.lab.sharedDirectory, `${guestName}.qcow2`), { force: true });
+      rmSync(join(lab.lab.sharedDirectory, poolName), { recursive: true, force: true });
+    }
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   }, 120_000);
 
@@ -189,6 +216,10 @@ describe('monitoring on the lab: collection, /metrics, the web page, failures', 
     const balloon = family('virtplane_vm_memory_balloon_bytes').metrics.find((metric) => metric.labels?.vm === tinyName);
     expect(Number(balloon?.value)).toBe(32 * 1024 * 1024);
     expect(family('virtplane_host_up').metrics.map((metric) => metric.value)).toEqual(['1', '1']);
+    // The storage domain, sampled once per pass though both hosts have its pool.
+    const allocation = family('virtplane_storage_domain_allocation_bytes').metrics;
+    expect(allocation.map((metric) => metric.labels)).toEqual([{ storage_domain: poolName, datacenter: 'Default', type: 'dir' }]);
+    expect(Number(family('virtplane_storage_domain_capacity_bytes').metrics[0]?.value)).toBeGreaterThan(Number(allocation[0]?.value));
   }, 120_000);
 
   it('records an event when a host stops answering, and /metrics says it is not up', async () => {
