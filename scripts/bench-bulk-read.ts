@@ -17,6 +17,7 @@ import { defineDomain, readHostInventory, sshLibvirtHost, undefineDomain, VirshE
 import { parseDomainXml } from '../lib/backends/libvirt/domainXml.js';
 import { listingLines, virsh } from '../lib/backends/libvirt/virsh.js';
 import { tinyDomainModel } from '../test/support/tinyDomain.js';
+import { median, time } from './benchTiming.js';
 
 const { values } = parseArgs({
   options: { domains: { type: 'string', default: '24' }, runs: { type: 'string', default: '3' }, host: { type: 'string', default: 'kvm1' } },
@@ -72,17 +73,6 @@ function retryingChannelOpen(host: LibvirtHost): LibvirtHost {
     exec: (argv, options) => again(() => host.exec(argv, options)),
     script: (text, args, options) => again(() => host.script(text, args, options)),
   };
-}
-
-async function time<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = process.hrtime.bigint();
-  const value = await work();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
-}
-
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 async function main(): Promise<void> {

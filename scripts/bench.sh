@@ -12,6 +12,8 @@ echo "== provider: start and no-op plans (scripts/bench-provider.mjs)"
 node scripts/bench-provider.mjs
 echo "== libvirt: one bulk read per host vs one call per domain (scripts/bench-bulk-read.ts)"
 npx vite-node scripts/bench-bulk-read.ts
+echo "== statistics: the collector's cost per host per sample, 20 and 200 VMs, against the bulk read alone (scripts/bench-collector.ts)"
+npx vite-node scripts/bench-collector.ts
 echo "== scheduler: placement on a large synthetic cluster (scripts/bench-scheduler.mjs)"
 node scripts/bench-scheduler.mjs
 echo "== VMs: 20 VMs through terraform vs virsh over SSH (scripts/bench-vm.mjs)"

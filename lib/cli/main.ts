@@ -10,6 +10,8 @@ const USAGE = `usage: virtplane <command>   (virtplane <command> --help for one 
          [--offline]    the inventory only
   engine [--once]        the HA engine: watch every host, fence a dead one, restart its HA VMs elsewhere
          [--interval S] [--misses N]  (default 5 s, 3 missed reads; same connection flags as status)
+         [--listen A:P] also collects statistics; serves a web page and Prometheus /metrics
+  report                 average and peak use, top VMs, capacity forecast from the engine's history
   audit [--user U]       who changed what, when: the audit log (--object X, --type T, --since T, --inventory L)
   inventory rebuild      register again what a Terraform state names (--state F), reading hosts live (--ssh-key F)
   inventory status|stop  the inventory server of an embedded folder (--inventory DIR): whether it runs; end it
@@ -37,6 +39,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./auditCommand.js')).auditCommand(rest);
     case 'inventory':
       return (await import('./inventoryCommand.js')).inventoryCommand(rest);
+    case 'report':
+      return (await import('./reportCommand.js')).reportCommand(rest);
     case 'plan-report':
       return (await import('./planReportCommand.js')).planReportCommand(rest);
     case 'docs':

@@ -14,6 +14,7 @@ export const COMMAND_USAGE = {
   --ssh-key F, --ssh-user U, --known-hosts F   credentials of your own (each wins over lab.json's)
   exit 0: all read; 1: the inventory could not be read, or a host did not answer (its line says why); 2: usage`,
   engine: `usage: virtplane engine [--once] [--interval S] [--misses N] [--name NAME] [--inventory L] [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]
+                        [--listen ADDR:PORT] [--statistics-interval S] [--raw-hours H] [--hourly-days D] [--daily-days D]
   the HA engine: reads every host each interval (one bulk read each); a host that misses N reads in a row is
   fenced through its power_management (power off, confirmed off), then its high_availability VMs start on
   other hosts of the cluster (the scheduler's choice, highest ha_priority first). Never restarts a VM whose
@@ -22,6 +23,11 @@ export const COMMAND_USAGE = {
   --interval S    seconds between passes (default 5)
   --misses N      missed reads before a host is non-responsive (default 3)
   --name NAME     this engine's name in events and its lease (default host:pid:random)
+  --listen A:P    serve the web page (/) and Prometheus metrics (/metrics) there (127.0.0.1 unless given; elsewhere
+                  a token is required: VIRTPLANE_ENGINE_TOKEN, or one is made and printed)
+  --statistics-interval S  seconds between statistics samples, read in the same bulk read (default 60)
+  --raw-hours H, --hourly-days D, --daily-days D  how long raw samples and hourly and daily rollups are kept
+                  (default 24 h, 365 days, 365 days)
   Several engines may run on one inventory: the holder of the engine lease acts, the others wait.
   SIGTERM/SIGINT: stops after the pass in progress and gives the lease up.`,
   audit: `usage: virtplane audit [--inventory L] [--user U] [--object ID|NAME] [--type T] [--since TIME] [--limit N] [--format json]
@@ -35,6 +41,10 @@ export const COMMAND_USAGE = {
   --limit N       at most N entries (default 100)
   --format json   the entries as JSON, one array
   exit 0: listed; 1: the inventory could not be read; 2: usage`,
+  report: `usage: virtplane report [--inventory L] [--window-days 7] [--trend-days 7] [--top 5]
+  per data center, cluster and host: average and peak use over the window, the top VMs by CPU, and a capacity
+  forecast (memory, vCPUs, storage) from a line fitted through the last days' hourly history, with its R²
+  ("not enough history" under 12 hourly points over 24 h). The history is what \`virtplane engine\` collects.`,
   inventory: `usage: virtplane inventory rebuild [--state terraform.tfstate] [--inventory .virtplane/inventory|postgres://...]
                                   --ssh-key FILE [--ssh-user root] [--known-hosts FILE]
        virtplane inventory status [--inventory .virtplane/inventory]   whether the folder's inventory server runs (pid, socket, log)

@@ -32,6 +32,7 @@ import { SshPool, sshEndpoint, type SshLogin } from '../backends/ssh/index.js';
 import { openInventory, type HaEventInput, type HaVmDefinition, type Host, type HostHealth, type Inventory } from '../inventory/index.js';
 import { loadSnapshot, placeVm, withHostChanged } from '../scheduler/index.js';
 import { readHostsLive, type HostReadCredentials, type HostReading } from './hostReads.js';
+import type { StatisticsCollector } from './statistics/collector.js';
 import { readFileSync } from 'node:fs';
 
 export const ENGINE_LEASE = 'ha-engine';
@@ -50,6 +51,8 @@ export interface EngineOptions {
   readonly name?: string;
   /** Each event and notice, as one line. */
   readonly log?: (line: string) => void;
+  /** Collects statistics in the same bulk reads (lib/engine/statistics). */
+  readonly statistics?: StatisticsCollector;
 }
 
 export interface PassResult {
@@ -112,7 +115,12 @@ export class Engine {
       return { role: 'standby', ...(start.holder === undefined ? {} : { holder: start.holder }), events };
     }
     const { hosts, health } = start;
-    const readings = await readHostsLive(hosts, this.#options.credentials, { timeoutMs: Math.max(2000, Math.min(this.#options.intervalMs, 10_000)) });
+    const collector = this.#options.statistics;
+    const collecting = collector?.due() === true;
+    const readings = await readHostsLive(hosts, this.#options.credentials, {
+      timeoutMs: Math.max(2000, Math.min(this.#options.intervalMs, 10_000)),
+      statistics: collecting,
+    });
 
     for (const host of hosts) {
       const reading = readings.get(host.id)!;
@@ -120,6 +128,7 @@ export class Engine {
       if (reading.kind === 'read') await this.#answered(host, reading.inventory, previous, record);
       else await this.#missed(host, reading, previous, record);
     }
+    if (collecting) await this.#withInventory((inventory) => collector!.collect(inventory, hosts, readings, (event) => record(inventory, event)));
     return { role: 'active', events };
   }
 

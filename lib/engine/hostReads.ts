@@ -23,6 +23,8 @@ export type HostReading =
 interface LiveReadOptions {
   /** Per host, connecting included. */
   readonly timeoutMs: number;
+  /** Add the statistics collector's figures to each host's read (same round trip). */
+  readonly statistics?: boolean;
 }
 
 function firstLine(text: string): string {
@@ -48,7 +50,7 @@ async function readHost(ssh: SshPool, login: SshLogin, host: Host, options: Live
   try {
     // As the provider does: the inventory's pinned key when the row has one, else known_hosts.
     const endpoint = sshEndpoint({ name: host.name, address: host.address, port: host.port, hostKey: host.hostKey === '' ? null : host.hostKey }, login);
-    const inventory = await readHostInventory(sshLibvirtHost(ssh, endpoint), { timeoutMs: options.timeoutMs, signal });
+    const inventory = await readHostInventory(sshLibvirtHost(ssh, endpoint), { timeoutMs: options.timeoutMs, signal, statistics: options.statistics === true });
     return { kind: 'read', inventory };
   } catch (error) {
     return { kind: 'failed', reason: whyNotRead(error, signal.aborted, options.timeoutMs) };

@@ -379,11 +379,21 @@ export interface AuditQuery {
 export interface HostStatisticsSample {
   readonly hostId: Uuid;
   readonly collectedAt?: Date;
-  readonly cpuPercent: number;
+  /** Busy share of all CPUs since the previous sample; null for the first one (no rate yet). */
+  readonly cpuPercent: number | null;
   readonly memoryUsedMib: number;
   readonly memoryTotalMib: number;
   readonly loadAverage: number;
   readonly vmCount: number;
+  readonly cpus?: number | null;
+  readonly memoryFreeMib?: number | null;
+  readonly ksmSharedPages?: number | null;
+  /** /proc/stat's cumulative ticks: the next sample's CPU percent comes from them. */
+  readonly cpuBusyTicks?: number | null;
+  readonly cpuTotalTicks?: number | null;
+  /** What the running VMs hold: their vCPUs and memory, summed. */
+  readonly vcpusAllocated?: number | null;
+  readonly memoryAllocatedMib?: number | null;
 }
 
 export type HostStatistics = Required<HostStatisticsSample>;
@@ -392,15 +402,64 @@ export interface VmStatisticsSample {
   readonly vmId: Uuid;
   readonly hostId?: Uuid | null;
   readonly collectedAt?: Date;
-  readonly cpuPercent: number;
+  /** Of one CPU (200 = two vCPUs busy) since the previous sample; null for the first one. */
+  readonly cpuPercent: number | null;
+  /** Balloon: what the guest has now. */
   readonly memoryUsedMib: number;
+  /** Cumulative counters since the VM started. */
   readonly diskReadBytes: number;
   readonly diskWriteBytes: number;
   readonly netRxBytes: number;
   readonly netTxBytes: number;
+  readonly vmName?: string | null;
+  readonly vcpus?: number | null;
+  readonly cpuTimeNs?: number | null;
+  /** What its QEMU process holds in RAM. */
+  readonly memoryResidentMib?: number | null;
+  readonly diskReadRequests?: number | null;
+  readonly diskWriteRequests?: number | null;
 }
 
 export type VmStatistics = Required<VmStatisticsSample>;
+
+export interface StorageDomainStatisticsSample {
+  readonly storageDomainId: Uuid;
+  readonly collectedAt: Date;
+  readonly capacityBytes: number;
+  readonly allocationBytes: number;
+  readonly availableBytes: number;
+}
+
+export interface LunStatisticsSample {
+  readonly storageDomainId: Uuid;
+  /** The LUN as its pool names it (libvirt's iscsi-direct volume, e.g. unit:0:0:1). */
+  readonly lun: string;
+  readonly collectedAt: Date;
+  readonly sizeBytes: number;
+}
+
+export type StatisticsKind = 'host' | 'vm' | 'storage_domain' | 'lun';
+export type RollupResolution = 'hour' | 'day';
+
+/** One metric of one object over one hour or day: oVirt's data warehouse's hourly and daily history. */
+export interface StatisticsRollup {
+  readonly kind: StatisticsKind;
+  /** A host, VM or storage domain id; a LUN is "domainId/lun". */
+  readonly objectId: string;
+  readonly metric: string;
+  readonly resolution: RollupResolution;
+  readonly periodStart: Date;
+  readonly samples: number;
+  readonly average: number;
+  readonly maximum: number;
+}
+
+/** How long each level of history is kept (the data warehouse's defaults: raw a day, rollups a year). */
+export interface StatisticsRetention {
+  readonly rawHours: number;
+  readonly hourlyDays: number;
+  readonly dailyDays: number;
+}
 
 export interface HistoryQuery {
   readonly since?: Date;

@@ -19,6 +19,17 @@ import { lookupNetwork } from './networks.js';
 import type { PoolModel } from './poolModel.js';
 import { parsePoolXml } from './poolXml.js';
 import { lookupPool, type PoolState } from './pools.js';
+import {
+  DOMAIN_STATS_COMMAND,
+  HOST_COUNTER_SCRIPT,
+  parseDomainStats,
+  parseHostCounters,
+  parseVolumeList,
+  poolSizes,
+  type DomainCounters,
+  type HostCounters,
+  type PoolVolumeSize,
+} from './statisticsRead.js';
 import { classifyVirshFailure, LibvirtOperationError } from './virshErrors.js';
 import { childText, parseXml } from './xml.js';
 
@@ -89,6 +100,18 @@ export interface BulkPool {
   readonly parseError?: string;
 }
 
+/** What a bulk read with `statistics: true` adds: the figures the engine's collector stores. */
+export interface HostStatisticsRead {
+  readonly host: HostCounters;
+  /** Running domains only, keyed by UUID (domstats names them; the listing maps names to UUIDs). */
+  readonly domains: ReadonlyMap<string, DomainCounters>;
+  /** Active pools, keyed by UUID: their sizes and volumes (an iSCSI pool's volumes are its LUNs). */
+  readonly pools: ReadonlyMap<
+    string,
+    { readonly capacityBytes: number; readonly allocationBytes: number; readonly availableBytes: number; readonly volumes: readonly PoolVolumeSize[] }
+  >;
+}
+
 export interface HostInventory {
   /** The LibvirtHost's name (e.g. "kvm1"). */
   readonly host: string;
@@ -96,22 +119,29 @@ export interface HostInventory {
   readonly domains: readonly BulkDomain[];
   readonly networks: readonly BulkNetwork[];
   readonly pools: readonly BulkPool[];
+  /** Only when the read asked for statistics (and the host's counters could be read). */
+  readonly statistics?: HostStatisticsRead;
 }
 
 /**
- * $1 libvirt URI, $2 boundary. Wrapped in a function called with stdin from /dev/null: the script
+ * $1 libvirt URI, $2 boundary, $3 "stats" to add the statistics (statisticsRead.ts). Wrapped in a function called with stdin from /dev/null: the script
  * itself arrives on stdin (sh -s), which no command inside may read.
  */
 const BULK_READ_SCRIPT = `set -u
 bulk_read() {
   uri=$1
   b=$2
+  stats=$3
   printf '%s facts\\n' "$b"
   printf 'hostname=%s\\n' "$(uname -n)"
   if [ -c /dev/kvm ]; then echo kvm=yes; else echo kvm=no; fi
   awk '$1 == "MemTotal:" { print "memTotalKiB=" $2 } $1 == "MemAvailable:" { print "memAvailableKiB=" $2 }' /proc/meminfo
+  if [ "$stats" = stats ]; then
+  ${HOST_COUNTER_SCRIPT}
+  fi
   lists=$(LC_ALL=C virsh -c "$uri" "list --all --uuid; echo $b; net-list --all --uuid; echo $b; pool-list --all --uuid") || exit 3
   cmds="echo $b nodeinfo; nodeinfo; echo $b version; version --daemon"
+  if [ "$stats" = stats ]; then cmds="$cmds; echo $b domstats; ${DOMAIN_STATS_COMMAND}"; fi
   kind=domain
   for word in $lists; do
     if [ "$word" = "$b" ]; then
@@ -122,7 +152,9 @@ bulk_read() {
     case $kind in
       domain) cmds="$cmds; echo $b domain $word; domstate --reason --domain $word; echo $b domain-xml $word; dumpxml --inactive --domain $word; echo $b domain-info $word; dominfo --domain $word" ;;
       network) cmds="$cmds; echo $b network $word; net-info --network $word; echo $b network-xml $word; net-dumpxml --inactive --network $word; echo $b network-leases $word; net-dhcp-leases --network $word" ;;
-      pool) cmds="$cmds; echo $b pool $word; pool-info --bytes --pool $word; echo $b pool-xml $word; pool-dumpxml --inactive --pool $word" ;;
+      pool)
+        cmds="$cmds; echo $b pool $word; pool-info --bytes --pool $word; echo $b pool-xml $word; pool-dumpxml --inactive --pool $word"
+        if [ "$stats" = stats ]; then cmds="$cmds; echo $b pool-volumes $word; vol-list --details --pool $word"; fi ;;
     esac
   done
   printf '%s batch\\n' "$b"
@@ -228,11 +260,13 @@ function liveFigures(text: string): { vcpus: number; memoryMiB: number } | undef
 interface BulkReadOptions {
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Add the statistics (host counters, domstats, pool volumes) to the same round trip. */
+  readonly statistics?: boolean;
 }
 
 export async function readHostInventory(host: LibvirtHost, options: BulkReadOptions = {}): Promise<HostInventory> {
   const boundary = `VPB${randomBytes(12).toString('hex')}`;
-  const result = await host.script(BULK_READ_SCRIPT, [host.uri, boundary], {
+  const result = await host.script(BULK_READ_SCRIPT, [host.uri, boundary, options.statistics === true ? 'stats' : 'plain'], {
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     // 3: listing failed; 1: the last command of the batch failed (the sections say what is missing).
@@ -245,7 +279,8 @@ export async function readHostInventory(host: LibvirtHost, options: BulkReadOpti
   if (result.exitCode === 3 || !find('batch') || !nodeinfo?.text || !version?.text) {
     throw classifyVirshFailure(host.name, ['bulk-read'], result.stderr || 'the bulk read printed no inventory');
   }
-  const facts = parseFacts(keyValues(find('facts')?.text ?? ''), infoFields(nodeinfo.text), version.text);
+  const factValues = keyValues(find('facts')?.text ?? '');
+  const facts = parseFacts(factValues, infoFields(nodeinfo.text), version.text);
 
   const domains: BulkDomain[] = [];
   for (const section of sections.filter((s) => s.label === 'domain')) {
@@ -338,5 +373,30 @@ export async function readHostInventory(host: LibvirtHost, options: BulkReadOpti
   if (!Number.isFinite(facts.cpus) || facts.hostname === '') {
     throw new LibvirtOperationError(host.name, 'the bulk read returned incomplete host facts');
   }
-  return { host: host.name, facts, domains, networks, pools };
+  const statistics = options.statistics === true ? statisticsOf(factValues, sections, domains, pools) : undefined;
+  return { host: host.name, facts, domains, networks, pools, ...(statistics === undefined ? {} : { statistics }) };
+}
+
+function statisticsOf(
+  factValues: ReadonlyMap<string, string>,
+  sections: readonly Section[],
+  domains: readonly BulkDomain[],
+  pools: readonly BulkPool[],
+): HostStatisticsRead | undefined {
+  const counters = parseHostCounters(factValues);
+  if (counters === undefined) return undefined;
+  const uuidByName = new Map(domains.map((domain) => [domain.name, domain.uuid]));
+  const domainCounters = new Map<string, DomainCounters>();
+  for (const stats of parseDomainStats(sections.find((section) => section.label === 'domstats')?.text ?? '')) {
+    const uuid = uuidByName.get(stats.name);
+    if (uuid !== undefined) domainCounters.set(uuid, stats);
+  }
+  const poolFigures = new Map<string, HostStatisticsRead['pools'] extends ReadonlyMap<string, infer V> ? V : never>();
+  for (const pool of pools) {
+    const sizes = poolSizes(sections.find((section) => section.label === 'pool' && section.id === pool.uuid)?.text ?? '');
+    if (pool.state !== 'running' || sizes === undefined) continue;
+    const volumes = parseVolumeList(sections.find((section) => section.label === 'pool-volumes' && section.id === pool.uuid)?.text ?? '');
+    poolFigures.set(pool.uuid, { ...sizes, volumes });
+  }
+  return { host: counters, domains: domainCounters, pools: poolFigures };
 }

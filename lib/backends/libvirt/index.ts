@@ -95,7 +95,8 @@ export { createVolume, deleteVolume, growVolume, growVolumeLive, lookupVolume } 
 export { deleteIscsiSecret, findIscsiSecret, setIscsiSecret } from './secrets.js';
 
 export { parseDhcpLeases, readHostInventory } from './bulkRead.js';
-export type { BulkDomain, BulkNetwork, BulkPool, DhcpLease, HostFacts, HostInventory } from './bulkRead.js';
+export type { BulkDomain, BulkNetwork, BulkPool, DhcpLease, HostFacts, HostInventory, HostStatisticsRead } from './bulkRead.js';
+export type { DomainCounters, HostCounters, PoolVolumeSize } from './statisticsRead.js';
 
 export {
   copyImageOntoLun,

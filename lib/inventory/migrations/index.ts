@@ -10,6 +10,7 @@ import * as workspaceMarks from './0003_workspace_marks.js';
 import * as localStorage from './0004_local_storage.js';
 import * as highAvailability from './0005_high_availability.js';
 import * as rbac from './0006_rbac.js';
+import * as statistics from './0007_statistics.js';
 
 export interface Migration {
   readonly version: number;
@@ -17,6 +18,6 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage, highAvailability, rbac];
+export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage, highAvailability, rbac, statistics];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));
