@@ -12,7 +12,7 @@ export const COMMAND_USAGE = {
   --lab-file F    SSH credentials from this lab.json (default: .virtplane/lab.json here or in a folder above)
   --ssh-key F, --ssh-user U, --known-hosts F   credentials of your own (each wins over lab.json's)
   exit 0: all read; 1: the inventory could not be read, or a host did not answer (its line says why); 2: usage`,
-  engine: `usage: virtplane engine [--once] [--interval S] [--misses N] [--name NAME] [--inventory L] [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]
+  engine: `usage: virtplane engine [--once] [--interval S] [--misses N] [--name NAME] [--inventory L] [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F] [--power-secrets F]
   the HA engine: reads every host each interval (one bulk read each); a host that misses N reads in a row is
   fenced through its power_management (power off, confirmed off), then its high_availability VMs start on
   other hosts of the cluster (the scheduler's choice, highest ha_priority first). Never restarts a VM whose
@@ -21,6 +21,8 @@ export const COMMAND_USAGE = {
   --interval S    seconds between passes (default 5)
   --misses N      missed reads before a host is non-responsive (default 3)
   --name NAME     this engine's name in events and its lease (default host:pid:random)
+  --power-secrets F  a JSON file (mode 600) { "HOST NAME": "POWER CONTROLLER PASSWORD", ... }: the inventory
+                  keeps no password (default: lab.json's controllers)
   Several engines may run on one inventory: the holder of the engine lease acts, the others wait.
   SIGTERM/SIGINT: stops after the pass in progress and gives the lease up.`,
   inventory: `usage: virtplane inventory rebuild [--state terraform.tfstate] [--inventory .virtplane/inventory|postgres://...]
