@@ -288,15 +288,16 @@ export class Engine {
    * Starts one HA VM elsewhere: on the host the scheduler chooses, and when the start fails there, on the
    * next one it chooses without that host, until one starts it or none is left. A lease held elsewhere
    * (the second guard) ends the attempt: a copy of the VM still runs somewhere, and no host may start it.
-   * On a retry (a later pass), a failure already recorded with the same words is not recorded again.
+   * On a retry (a later pass), a failure recorded lately with the same words is not recorded again.
    */
   async #restart(fenced: Host, definition: HaVmDefinition, hosts: readonly Host[], record: Recorder, retry: boolean): Promise<void> {
     const started = Date.now();
     const failedHosts = new Set<string>();
     const failed = async (hostOfEvent: Host, message: string): Promise<void> =>
       this.#withInventory(async (inventory) => {
-        const [last] = await inventory.highAvailability.events({ vmId: definition.vmId, limit: 1 });
-        if (retry && last?.kind === 'restart_failed' && last.message === message) return;
+        // A pass may say two things (a start failed on one host, then none was left): both are compared.
+        const recent = retry ? await inventory.highAvailability.events({ vmId: definition.vmId, limit: 5 }) : [];
+        if (recent.some((event) => event.kind === 'restart_failed' && event.message === message)) return;
         await record(inventory, {
           kind: 'restart_failed',
           hostId: hostOfEvent.id,
