@@ -172,7 +172,7 @@ describe('the HA lease (libvirt lockd)', () => {
     await tf.apply();
     await tf.writeConfig(hcl(false));
     await tf.apply();
-    expect(qemuGuests('kvm1')).toEqual([vmName]);
+    expect(qemuGuests('kvm1')).toContain(vmName);
     const vmId = String((await tf.stateAttributes('virtplane_vm', 'guarded')).id);
     expect(existsSync(join(lab.lab.haLeaseDirectory!, vmId.toLowerCase()))).toBe(true);
 
@@ -195,8 +195,8 @@ describe('the HA lease (libvirt lockd)', () => {
     const events = await haEvents(inventoryDir);
     expect(events.filter((event) => event.kind === 'restart_failed' && event.vmName === vmName)).toHaveLength(1);
     expect(events.filter((event) => event.kind === 'restarted')).toEqual([]);
-    expect(qemuGuests('kvm1')).toEqual([vmName]);
-    expect(qemuGuests('kvm2')).toEqual([]);
+    expect(qemuGuests('kvm1')).toContain(vmName);
+    expect(qemuGuests('kvm2')).not.toContain(vmName);
 
     // The truth: the BMC tells it, and a real power-off ends kvm1's QEMU and its virtlockd with it.
     await setLabBmcLying(stateDir, 'kvm1', false);
