@@ -107,4 +107,9 @@ export class ClusterDataSource extends SchemaDataSource {
   get migrationBandwidthMbps(): number {
     return this.getNumberAttribute("migration_bandwidth_mbps");
   }
+
+  /** A directory on storage every host of the cluster shares (the same path on each, with working POSIX locks: a local filesystem in the lab, NFS in production) that each host's libvirt lock manager uses: qemu.conf `lock_manager = "lockd"`, qemu-lockd.conf `auto_disk_leases = 1` and `file_lockspace_dir` set to this directory, virtlockd running. Every high_availability VM then carries a lease there, held while it runs, so a second copy can never start on another host, even when fencing reports success falsely (docs/ha.md). Unset: no leases; HA relies on fencing alone. */
+  get haLeaseDirectory(): string {
+    return this.getStringAttribute("ha_lease_directory");
+  }
 }

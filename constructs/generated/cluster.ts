@@ -55,6 +55,13 @@ export interface ClusterConfig {
    * @default - unset
    */
   readonly migrationBandwidthMbps?: number;
+  /**
+   * A directory on storage every host of the cluster shares (the same path on each, with working POSIX locks: a local filesystem in the lab, NFS in production) that each host's libvirt lock manager uses: qemu.conf `lock_manager = "lockd"`, qemu-lockd.conf `auto_disk_leases = 1` and `file_lockspace_dir` set to this directory, virtlockd running. Every high_availability VM then carries a lease there, held while it runs, so a second copy can never start on another host, even when fencing reports success falsely (docs/ha.md). Unset: no leases; HA relies on fencing alone.
+   *
+   * Valid values: An absolute path, such as "/mnt/shared/ha-leases".
+   * @default - unset
+   */
+  readonly haLeaseDirectory?: string;
 }
 
 /** How virtplane_cluster maps onto Terraform, and the JSON schema its props are checked against at synth. */
@@ -68,7 +75,8 @@ export const clusterSchema: ConstructSchema = {
       "cpuModel": "cpu_model",
       "memoryOvercommitPercent": "memory_overcommit_percent",
       "schedulingPolicy": "scheduling_policy",
-      "migrationBandwidthMbps": "migration_bandwidth_mbps"
+      "migrationBandwidthMbps": "migration_bandwidth_mbps",
+      "haLeaseDirectory": "ha_lease_directory"
     },
     "blocks": {}
   },
@@ -133,6 +141,14 @@ export const clusterSchema: ConstructSchema = {
         ],
         "minimum": 1,
         "maximum": 100000
+      },
+      "haLeaseDirectory": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^/[A-Za-z0-9._/-]{0,254}[A-Za-z0-9._-]$",
+        "hint": "An absolute path, such as \"/mnt/shared/ha-leases\"."
       }
     },
     "required": [
@@ -189,5 +205,10 @@ export class ClusterResource extends SchemaResource {
   /** The bandwidth cap of a live migration in this cluster, in MiB/s (virsh migrate --bandwidth). Unset: no cap. */
   get migrationBandwidthMbps(): number {
     return this.getNumberAttribute("migration_bandwidth_mbps");
+  }
+
+  /** A directory on storage every host of the cluster shares (the same path on each, with working POSIX locks: a local filesystem in the lab, NFS in production) that each host's libvirt lock manager uses: qemu.conf `lock_manager = "lockd"`, qemu-lockd.conf `auto_disk_leases = 1` and `file_lockspace_dir` set to this directory, virtlockd running. Every high_availability VM then carries a lease there, held while it runs, so a second copy can never start on another host, even when fencing reports success falsely (docs/ha.md). Unset: no leases; HA relies on fencing alone. */
+  get haLeaseDirectory(): string {
+    return this.getStringAttribute("ha_lease_directory");
   }
 }

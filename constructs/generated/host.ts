@@ -7,12 +7,12 @@ import { SchemaResource } from '../framework/schemaResource.js';
 /** How the HA engine fences this host (see docs/ha.md). Without it the host's HA VMs are never restarted elsewhere. */
 export interface HostPowerManagementConfig {
   /**
-   * The fence agent: `ipmilan` (IPMI over LAN, with ipmitool on the machine running the engine and Terraform).
+   * The fence agent: `ipmilan` (IPMI over LAN, with ipmitool on the machine running the engine and Terraform) or `ssh` (a command on a power controller reached over SSH, its host key pinned, logged in to with the SSH key that reaches the hosts).
    *
-   * Valid values: one of `ipmilan`
+   * Valid values: one of `ipmilan`, `ssh`
    * @default "ipmilan"
    */
-  readonly agent?: "ipmilan";
+  readonly agent?: "ipmilan" | "ssh";
   /**
    * The power controller's address (the BMC's, not the host's).
    *
@@ -21,7 +21,7 @@ export interface HostPowerManagementConfig {
    */
   readonly address: string;
   /**
-   * The controller's UDP port (IPMI: 623).
+   * The controller's port: IPMI's UDP port (623, the default), or for the ssh agent its SSH port (give it: usually 22).
    *
    * Valid values: 1 to 65535; a whole number
    * @default 623
@@ -30,19 +30,33 @@ export interface HostPowerManagementConfig {
   /**
    * The user to log in to the controller as.
    *
-   * Valid values: 1 to 16 characters, no control characters (IPMI limit).
+   * Valid values: 1 to 32 characters, no control characters (IPMI allows 16).
    * @default - unset
    */
   readonly username: string;
   /**
-   * The controller's password. It reaches ipmitool in its environment, never a command line; it is kept in the inventory, where the engine reads it.
+   * ipmilan: the controller's password (required). It reaches ipmitool in its environment, never a command line. Not kept in the inventory: `virtplane engine` reads it from its own credentials file (--power-secrets, docs/ha.md). The ssh agent takes none.
    *
    * Valid values: 1 to 20 characters (IPMI 2.0 limit).
    *
    * Sensitive: kept out of plans and logs.
    * @default - unset
    */
-  readonly password: string;
+  readonly password?: string;
+  /**
+   * ssh: the power controller's host key ("ssh-ed25519 AAAA...") or its SHA256 fingerprint, always verified (required).
+   *
+   * Valid values: A public key as in known_hosts, or SHA256:...
+   * @default - unset
+   */
+  readonly hostKey?: string;
+  /**
+   * ssh: the command run on the controller, words separated by spaces (no shell), the action (`status`, `on`, `off`) appended; it prints the power state (`on` or `off`) as its last word.
+   *
+   * Valid values: Words of letters, digits and _./=:- separated by single spaces.
+   * @default "power"
+   */
+  readonly command?: string;
 }
 
 /** A KVM host reached over SSH: verified on create (pinned host key, libvirt answering), its facts read on every refresh. */
@@ -118,7 +132,9 @@ export const hostSchema: ConstructSchema = {
             "address": "address",
             "port": "port",
             "username": "username",
-            "password": "password"
+            "password": "password",
+            "hostKey": "host_key",
+            "command": "command"
           },
           "blocks": {}
         }
@@ -186,6 +202,7 @@ export const hostSchema: ConstructSchema = {
               ],
               "enum": [
                 "ipmilan",
+                "ssh",
                 null
               ]
             },
@@ -210,8 +227,8 @@ export const hostSchema: ConstructSchema = {
                 "string",
                 "null"
               ],
-              "pattern": "^[^\\u0000-\\u001f]{1,16}$",
-              "hint": "1 to 16 characters, no control characters (IPMI limit)."
+              "pattern": "^[^\\u0000-\\u001f]{1,32}$",
+              "hint": "1 to 32 characters, no control characters (IPMI allows 16)."
             },
             "password": {
               "type": [
@@ -222,12 +239,27 @@ export const hostSchema: ConstructSchema = {
               "maxLength": 20,
               "hint": "1 to 20 characters (IPMI 2.0 limit).",
               "sensitive": true
+            },
+            "hostKey": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "pattern": "^(ssh-[a-z0-9-]+ [A-Za-z0-9+/=]+|ecdsa-sha2-[a-z0-9-]+ [A-Za-z0-9+/=]+|SHA256:[A-Za-z0-9+/=]+)$",
+              "hint": "A public key as in known_hosts, or SHA256:..."
+            },
+            "command": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "pattern": "^[A-Za-z0-9_./=:-]+( [A-Za-z0-9_./=:-]+)*$",
+              "hint": "Words of letters, digits and _./=:- separated by single spaces."
             }
           },
           "required": [
             "address",
-            "username",
-            "password"
+            "username"
           ],
           "additionalProperties": false
         },

@@ -1,6 +1,7 @@
 /**
  * `virtplane engine`: the HA engine (lib/engine) as a long-running process, with the same connection
- * flags and lab.json defaults as `virtplane status`. SIGTERM or SIGINT ends it after the pass in
+ * flags and lab.json defaults as `virtplane status`; the power controllers' passwords from its own
+ * --power-secrets file (or lab.json's), since the inventory keeps none. SIGTERM or SIGINT ends it after the pass in
  * progress, giving its lease up so a standby engine takes over at once.
  */
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { DEFAULT_STATISTICS_SETTINGS, StatisticsCollector } from '../engine/stat
 import { isLoopback, startWebServer, type WebServer } from '../engine/web/server.js';
 import { DEFAULT_INVENTORY_FOLDER } from '../inventory/index.js';
 import { integerFlag, parseArgs, UsageError } from './args.js';
+import { resolvePowerSecrets } from './powerSecrets.js';
 import { resolveStatusCredentials } from './statusCredentials.js';
 
 const VALUE_FLAGS = [
@@ -19,6 +21,7 @@ const VALUE_FLAGS = [
   'ssh-key',
   'ssh-user',
   'known-hosts',
+  'power-secrets',
   'interval',
   'misses',
   'name',
@@ -67,9 +70,11 @@ export async function engineCommand(argv: readonly string[]): Promise<number> {
   const location = isUrl ? setting : resolve(setting);
   if (!isUrl && !existsSync(location)) throw new Error(`no inventory at ${location}: give the folder or postgres:// URL the provider uses (--inventory)`);
 
+  const powerPasswords = resolvePowerSecrets({ powerSecrets: flags['power-secrets'], labFile: flags['lab-file'] });
   const engine = new Engine({
     inventory: location,
     credentials,
+    powerPasswords,
     intervalMs: interval * 1000,
     misses,
     ...(flags.name === undefined ? {} : { name: flags.name }),

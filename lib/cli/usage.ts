@@ -13,7 +13,7 @@ export const COMMAND_USAGE = {
   --lab-file F    SSH credentials from this lab.json (default: .virtplane/lab.json here or in a folder above)
   --ssh-key F, --ssh-user U, --known-hosts F   credentials of your own (each wins over lab.json's)
   exit 0: all read; 1: the inventory could not be read, or a host did not answer (its line says why); 2: usage`,
-  engine: `usage: virtplane engine [--once] [--interval S] [--misses N] [--name NAME] [--inventory L] [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F]
+  engine: `usage: virtplane engine [--once] [--interval S] [--misses N] [--name NAME] [--inventory L] [--lab-file F] [--ssh-key F] [--ssh-user U] [--known-hosts F] [--power-secrets F]
                         [--listen ADDR:PORT] [--statistics-interval S] [--raw-hours H] [--hourly-days D] [--daily-days D]
   the HA engine: reads every host each interval (one bulk read each); a host that misses N reads in a row is
   fenced through its power_management (power off, confirmed off), then its high_availability VMs start on
@@ -23,6 +23,8 @@ export const COMMAND_USAGE = {
   --interval S    seconds between passes (default 5)
   --misses N      missed reads before a host is non-responsive (default 3)
   --name NAME     this engine's name in events and its lease (default host:pid:random)
+  --power-secrets F  a JSON file (mode 600) { "HOST NAME": "POWER CONTROLLER PASSWORD", ... }: the inventory
+                  keeps no password (default: lab.json's controllers)
   --listen A:P    serve the web page (/) and Prometheus metrics (/metrics) there (127.0.0.1 unless given; elsewhere
                   a token is required: VIRTPLANE_ENGINE_TOKEN, or one is made and printed)
   --statistics-interval S  seconds between statistics samples, read in the same bulk read (default 60)

@@ -18,16 +18,18 @@ import { hostname } from 'node:os';
 import {
   defineDomainCopy,
   destroyDomain,
+  haLeaseDirectoryOf,
   isActive,
   lookupDomain,
   parseVmSettings,
+  prepareHaLease,
   sshLibvirtHost,
   startDomain,
   undefineDomain,
   type HostInventory,
   type LibvirtHost,
 } from '../backends/libvirt/index.js';
-import { powerOffConfirmed } from '../backends/power/index.js';
+import { powerDeviceOf, powerOffConfirmed } from '../backends/power/index.js';
 import { SshPool, sshEndpoint, type SshLogin } from '../backends/ssh/index.js';
 import { openInventory, type HaEventInput, type HaVmDefinition, type Host, type HostHealth, type Inventory } from '../inventory/index.js';
 import { loadSnapshot, placeVm, withHostChanged } from '../scheduler/index.js';
@@ -41,6 +43,8 @@ export interface EngineOptions {
   /** The embedded folder or postgres:// URL. */
   readonly inventory: string;
   readonly credentials: HostReadCredentials;
+  /** Each host's power controller password, by host name: the inventory keeps none (docs/ha.md). */
+  readonly powerPasswords: ReadonlyMap<string, string>;
   /** Between passes. */
   readonly intervalMs: number;
   /** Reads missed in a row before a host is non-responsive. */
@@ -183,7 +187,9 @@ export class Engine {
   async #missed(host: Host, reading: Extract<HostReading, { kind: 'failed' }>, previous: HostHealth | undefined, record: Recorder): Promise<void> {
     const misses = (previous?.misses ?? 0) + 1;
     const status = previous?.status ?? 'up';
-    if (status === 'fenced') return;
+    // Fenced already: HA VMs whose restart failed (no room, a start refused, a lease still held) are
+    // tried again every pass; those that run elsewhere are no longer the fenced host's.
+    if (status === 'fenced') return this.#restartVmsOf(host, record, { retry: true });
     if (misses < this.#options.misses) {
       await this.#withInventory((inventory) =>
         inventory.highAvailability.setHostHealth({ hostId: host.id, status: status === 'fence_failed' ? status : 'up', misses, reason: reading.reason }),
@@ -201,14 +207,34 @@ export class Engine {
         });
       });
     }
-    if (host.maintenance) return;
+    if (host.maintenance && !(await this.#hasHaVms(host))) {
+      // Drained for maintenance: an administrator may be working on it (rebooting it, say), and it has
+      // no HA VM to restart, so powering it off would only get in the way. Said once.
+      if (status === 'up')
+        await this.#withInventory((inventory) =>
+          record(inventory, {
+            kind: 'not_fenced',
+            hostId: host.id,
+            hostName: host.name,
+            message: `${host.name} is in maintenance and has no HA VM: not fenced`,
+          }),
+        );
+      return;
+    }
     await this.#fence(host, misses, previous, record);
+  }
+
+  async #hasHaVms(host: Host): Promise<boolean> {
+    return this.#withInventory(async (inventory) => (await inventory.highAvailability.definitions(host.id)).length > 0);
   }
 
   async #fence(host: Host, misses: number, previous: HostHealth | undefined, record: Recorder): Promise<void> {
     let failure: string | undefined;
+    const password = this.#options.powerPasswords.get(host.name);
     if (host.powerManagement === null) {
       failure = `${host.name} has no power_management: it cannot be fenced, so its HA VMs are NOT restarted elsewhere (they may still run there)`;
+    } else if (host.powerManagement.agent === 'ipmilan' && password === undefined) {
+      failure = `the engine has no password for ${host.name}'s power controller (its --power-secrets file names no ${host.name}): it cannot be fenced, so its HA VMs are NOT restarted elsewhere (they may still run there)`;
     } else {
       const started = Date.now();
       try {
@@ -220,7 +246,8 @@ export class Engine {
             message: `powering ${host.name} off through ${host.powerManagement!.address}:${host.powerManagement!.port}`,
           }),
         );
-        const { wasOn } = await powerOffConfirmed(host.powerManagement);
+        const device = powerDeviceOf(host.powerManagement, { password: password ?? null, privateKey: readFileSync(this.#options.credentials.privateKeyFile) });
+        const { wasOn } = await powerOffConfirmed(device);
         await this.#withInventory(async (inventory) => {
           await inventory.highAvailability.setHostHealth({ hostId: host.id, status: 'fenced', misses, reason: 'fenced' });
           await record(inventory, {
@@ -246,11 +273,11 @@ export class Engine {
     await this.#restartVmsOf(host, record);
   }
 
-  async #restartVmsOf(fenced: Host, record: Recorder): Promise<void> {
+  async #restartVmsOf(fenced: Host, record: Recorder, options: { readonly retry?: boolean } = {}): Promise<void> {
     const { definitions, hosts } = await this.#withInventory(async (inventory) => {
       const ha = await inventory.highAvailability.definitions(fenced.id);
       const haIds = new Set(ha.map((definition) => definition.vmId.toLowerCase()));
-      const placed = await inventory.vmPlacements.list({ hostId: fenced.id });
+      const placed = options.retry ? [] : await inventory.vmPlacements.list({ hostId: fenced.id });
       for (const vm of placed.filter((placement) => !haIds.has(placement.vmId.toLowerCase()))) {
         await record(inventory, {
           kind: 'vm_down',
@@ -263,76 +290,126 @@ export class Engine {
       }
       return { definitions: ha, hosts: await inventory.hosts.list() };
     });
-    for (const definition of definitions) await this.#restart(fenced, definition, hosts, record);
+    for (const definition of definitions) await this.#restart(fenced, definition, hosts, record, options.retry === true);
   }
 
-  async #restart(fenced: Host, definition: HaVmDefinition, hosts: readonly Host[], record: Recorder): Promise<void> {
+  /**
+   * Starts one HA VM elsewhere: on the host the scheduler chooses, and when the start fails there, on the
+   * next one it chooses without that host, until one starts it or none is left. A lease held elsewhere
+   * (the second guard) ends the attempt: a copy of the VM still runs somewhere, and no host may start it.
+   * On a retry (a later pass), a failure recorded lately with the same words is not recorded again.
+   */
+  async #restart(fenced: Host, definition: HaVmDefinition, hosts: readonly Host[], record: Recorder, retry: boolean): Promise<void> {
     const started = Date.now();
-    const target = await this.#withInventory(async (inventory) => {
+    const failedHosts = new Set<string>();
+    const failed = async (hostOfEvent: Host, message: string): Promise<void> =>
+      this.#withInventory(async (inventory) => {
+        // A pass may say two things (a start failed on one host, then none was left): both are compared.
+        const recent = retry ? await inventory.highAvailability.events({ vmId: definition.vmId, limit: 5 }) : [];
+        if (recent.some((event) => event.kind === 'restart_failed' && event.message === message)) return;
+        await record(inventory, {
+          kind: 'restart_failed',
+          hostId: hostOfEvent.id,
+          hostName: hostOfEvent.name,
+          vmId: definition.vmId,
+          vmName: definition.name,
+          message,
+        });
+      });
+    for (;;) {
+      const choice = await this.#chooseHost(fenced, definition, hosts, failedHosts);
+      if ('message' in choice) {
+        const tried =
+          failedHosts.size === 0 ? '' : ` (its start failed on ${[...failedHosts].map((id) => hosts.find((host) => host.id === id)?.name ?? id).join(', ')})`;
+        await failed(fenced, `no host can take it${tried}: ${choice.message}; tried again at every pass`);
+        return;
+      }
+      const target = choice.host;
+      const outcome = await this.#startOn(target, definition);
+      if (outcome === 'lost-lease') return;
+      if (outcome === 'started') {
+        await this.#withInventory(async (inventory) => {
+          const placement = await inventory.vmPlacements.get(definition.vmId);
+          if (placement !== undefined) await inventory.vmPlacements.change(definition.vmId, { hostId: target.id });
+          await inventory.highAvailability.saveDefinition({ ...definition, hostId: target.id, clusterId: target.clusterId });
+          await record(inventory, {
+            kind: 'restarted',
+            hostId: target.id,
+            hostName: target.name,
+            vmId: definition.vmId,
+            vmName: definition.name,
+            message: `restarted on ${target.name} (its host ${fenced.name} is fenced) in ${Date.now() - started} ms`,
+          });
+        });
+        return;
+      }
+      if (/Lockspace resource .* is locked|resource busy/i.test(outcome.error)) {
+        await failed(
+          target,
+          `NOT started on ${target.name}: its HA lease is held, so a copy of it still runs on another host (${fenced.name} was reported off, but its VM still holds the lease); tried again at every pass`,
+        );
+        return;
+      }
+      failedHosts.add(target.id);
+      await failed(target, `could not start it on ${target.name}: ${outcome.error}; trying the next host`);
+    }
+  }
+
+  /** The host the scheduler chooses among those up, the fenced one and `excluded` left out. */
+  async #chooseHost(
+    fenced: Host,
+    definition: HaVmDefinition,
+    hosts: readonly Host[],
+    excluded: ReadonlySet<string>,
+  ): Promise<{ readonly host: Host } | { readonly message: string }> {
+    return this.#withInventory(async (inventory) => {
       const placement = await inventory.vmPlacements.get(definition.vmId);
       const health = new Map((await inventory.highAvailability.hostHealth()).map((row) => [row.hostId, row]));
       let snapshot = await loadSnapshot(inventory, definition.clusterId);
-      // Only hosts that answer may take it: the fenced one and any other not up are out.
       for (const host of snapshot.hosts)
-        if (host.id === fenced.id || (health.get(host.id)?.status ?? 'up') !== 'up') snapshot = withHostChanged(snapshot, host.id, { reachable: false });
+        if (host.id === fenced.id || excluded.has(host.id) || (health.get(host.id)?.status ?? 'up') !== 'up')
+          snapshot = withHostChanged(snapshot, host.id, { reachable: false });
       const memoryMib = placement?.memoryMib ?? 0;
       const result = placeVm(
         { vmId: definition.vmId, name: definition.name, memoryMib: memoryMib || 1, vcpus: placement?.vcpus ?? 1, currentHostId: fenced.id },
         snapshot,
       );
-      if (!result.ok) {
-        await record(inventory, {
-          kind: 'restart_failed',
-          hostId: fenced.id,
-          hostName: fenced.name,
-          vmId: definition.vmId,
-          vmName: definition.name,
-          message: `no host can take it: ${result.message}`,
-        });
-        return undefined;
-      }
-      return hosts.find((host) => host.id === result.hostId);
+      if (!result.ok) return { message: result.message };
+      const host = hosts.find((candidate) => candidate.id === result.hostId);
+      return host === undefined ? { message: `host ${result.hostId} is not in the inventory any more` } : { host };
     });
-    if (target === undefined) return;
+  }
+
+  /** Defines (when missing) and starts the VM on `target`, right after checking this engine still holds the lease. */
+  async #startOn(target: Host, definition: HaVmDefinition): Promise<'started' | 'lost-lease' | { readonly error: string }> {
     const libvirt = this.#libvirt(target);
+    let defined = false;
     try {
       // The second look before a start: this engine must still hold the lease it fenced under.
       const stillHolder = await this.#withInventory((inventory) => inventory.highAvailability.checkLease(ENGINE_LEASE, this.name, this.#token ?? -1));
       if (!stillHolder) {
         this.#log(`lost the engine lease: not starting ${definition.name}`);
-        return;
+        return 'lost-lease';
       }
       const existing = await lookupDomain(libvirt.host, definition.vmId);
       if (existing !== null && isActive(existing.state)) {
         this.#log(`${definition.name} already runs on ${target.name}`);
-      } else {
-        if (existing === null) await defineDomainCopy(libvirt.host, definition.xml);
-        await startDomain(libvirt.host, definition.vmId);
+        return 'started';
       }
-      await this.#withInventory(async (inventory) => {
-        const placement = await inventory.vmPlacements.get(definition.vmId);
-        if (placement !== undefined) await inventory.vmPlacements.change(definition.vmId, { hostId: target.id });
-        await inventory.highAvailability.saveDefinition({ ...definition, hostId: target.id, clusterId: target.clusterId });
-        await record(inventory, {
-          kind: 'restarted',
-          hostId: target.id,
-          hostName: target.name,
-          vmId: definition.vmId,
-          vmName: definition.name,
-          message: `restarted on ${target.name} (its host ${fenced.name} is fenced) in ${Date.now() - started} ms`,
-        });
-      });
+      // The VM's lease file, and the target's lock manager checked: a host that would hold no lease
+      // does not start it.
+      const leaseDirectory = haLeaseDirectoryOf(definition.xml);
+      if (leaseDirectory !== null) await prepareHaLease(libvirt.host, leaseDirectory, definition.vmId);
+      if (existing === null) {
+        await defineDomainCopy(libvirt.host, definition.xml);
+        defined = true;
+      }
+      await startDomain(libvirt.host, definition.vmId);
+      return 'started';
     } catch (error) {
-      await this.#withInventory((inventory) =>
-        record(inventory, {
-          kind: 'restart_failed',
-          hostId: target.id,
-          hostName: target.name,
-          vmId: definition.vmId,
-          vmName: definition.name,
-          message: `could not start it on ${target.name}: ${firstLine(error)}`,
-        }),
-      );
+      // A copy defined for a start that failed goes: nothing half-made stays on a host that does not run it.
+      if (defined) await undefineDomain(libvirt.host, definition.vmId).catch(() => undefined);
+      return { error: firstLine(error) };
     } finally {
       await libvirt.close();
     }

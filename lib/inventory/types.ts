@@ -54,6 +54,8 @@ export interface Cluster extends Timestamps, WorkspaceMark {
   readonly memoryOvercommitPercent: number;
   readonly schedulingPolicy: SchedulingPolicy;
   readonly migrationBandwidthMbps: number | null;
+  /** Where the hosts' lock manager keeps a lease per HA VM (shared by all the cluster's hosts); null: no leases. */
+  readonly haLeaseDirectory: string | null;
 }
 
 export interface ClusterInput extends WorkspaceMarkInput {
@@ -65,6 +67,7 @@ export interface ClusterInput extends WorkspaceMarkInput {
   readonly memoryOvercommitPercent?: number;
   readonly schedulingPolicy?: SchedulingPolicy;
   readonly migrationBandwidthMbps?: number | null;
+  readonly haLeaseDirectory?: string | null;
 }
 
 /** What a host reported when last read. */
@@ -93,13 +96,20 @@ export interface Host extends Timestamps, WorkspaceMark {
   readonly powerManagement: HostPowerManagement | null;
 }
 
-/** A host's power controller, as the host's `power_management` block says. */
+/**
+ * A host's power controller, as the host's `power_management` block says, without its password: like
+ * every secret, that is kept out of the inventory (Terraform's state keeps it for plans; the engine reads
+ * it from its own credentials file, docs/ha.md).
+ */
 export interface HostPowerManagement {
-  readonly agent: 'ipmilan';
+  readonly agent: 'ipmilan' | 'ssh';
   readonly address: string;
   readonly port: number;
   readonly username: string;
-  readonly password: string;
+  /** ssh: the controller's pinned host key. */
+  readonly hostKey?: string | null;
+  /** ssh: the command run on it, the action (status, on, off) appended. */
+  readonly command?: string | null;
 }
 
 export interface HostInput extends WorkspaceMarkInput {

@@ -13,10 +13,13 @@ import {
   publicKeyOf,
   seedCapabilitiesCache,
   writeKnownHosts,
+  sharedDirectoryOf,
+  haLeaseDirectoryOf,
 } from './machineFiles.js';
 import { missingDaemons, startMachineDaemons } from './machineRuntime.js';
 import { createMachineNetwork, ensureBridge, listLinks, listNamespaces, removeBridge, removeMachineNetwork } from './network.js';
 import { ensureLabBmcs } from './power.js';
+import { ensureLabSshPowerController } from './sshPowerController.js';
 import { planLab, type LabMachinePlan, type LabOptions, type LabPlan } from './labPlan.js';
 import { waitForSshBanner } from './waitForSsh.js';
 
@@ -62,7 +65,7 @@ export type LabProgress = (message: string) => void;
  * networks fail to start until it is restarted). 5: the /dev/kvm stand-in is read-only (libvirtd
  * re-probed QEMU at every lookup while it looked writable).
  */
-const LAB_LAYOUT = 5;
+const LAB_LAYOUT = 6;
 
 const REQUIRED_PROGRAMS = [
   'ip',
@@ -71,6 +74,7 @@ const REQUIRED_PROGRAMS = [
   'sshd',
   'libvirtd',
   'virtlogd',
+  'virtlockd',
   'virsh',
   'tgtd',
   'tgtadm',
@@ -228,19 +232,27 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
 
   const storage = entries.find((entry) => entry.name === 'storage')!;
   const bmcs = await ensureLabBmcs(plan);
+  const sshPower = await ensureLabSshPowerController(plan, clientKeyPath);
   const guestImage = await labGuestImageEntry();
   progress(guestImage ? `guest image: ${guestImage.path}` : 'no guest image yet: `virtplane lab image` builds one (a few minutes, once per machine)');
   // Outside every machine's private bind mounts, so all of them see it (and this machine too).
-  const sharedDirectory = join(plan.stateDir, 'shared');
+  const sharedDirectory = sharedDirectoryOf(plan);
   await mkdir(sharedDirectory, { recursive: true, mode: 0o755 });
   const lab: LabFile = {
     sshUser: 'root',
     sshPrivateKeyFile: clientKeyPath,
     knownHostsFile,
-    hosts: entries.filter((entry) => entry.name !== 'storage').map((entry) => ({ ...entry, ...(bmcs.has(entry.name) && { power: bmcs.get(entry.name)! }) })),
+    hosts: entries
+      .filter((entry) => entry.name !== 'storage')
+      .map((entry) => ({
+        ...entry,
+        ...(bmcs.has(entry.name) && { power: bmcs.get(entry.name)! }),
+        ...(sshPower.has(entry.name) && { sshPower: sshPower.get(entry.name)! }),
+      })),
     storage,
     ...(guestImage && { guestImage }),
     sharedDirectory,
+    haLeaseDirectory: haLeaseDirectoryOf(plan),
   };
   const record: LabRecord = {
     layout: LAB_LAYOUT,

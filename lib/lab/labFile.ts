@@ -10,6 +10,19 @@ export interface LabHostEntry {
   readonly hostKey: string;
   /** A hypervisor's power controller (its lab BMC), for `power_management` and fencing; absent for storage. */
   readonly power?: LabHostPower;
+  /** The same host's power through the lab's ssh power controller (the `ssh` fence agent); absent for storage. */
+  readonly sshPower?: LabHostSshPower;
+}
+
+/** How to reach a lab host's power over SSH, as a `power_management` block with agent "ssh" takes it. */
+export interface LabHostSshPower {
+  readonly agent: 'ssh';
+  readonly address: string;
+  readonly port: number;
+  readonly username: string;
+  /** The controller's public key, as in known_hosts. */
+  readonly hostKey: string;
+  readonly command: string;
 }
 
 /** How to reach a lab host's BMC (IPMI over LAN), as a `power_management` block takes it. */
@@ -47,6 +60,11 @@ export interface LabFile {
    * domains that several hosts share, such as the examples' images. Absent in labs from before it.
    */
   readonly sharedDirectory?: string;
+  /**
+   * The hosts' lock manager directory (qemu-lockd.conf file_lockspace_dir) inside sharedDirectory: a
+   * cluster's `ha_lease_directory` in the lab. Absent in labs from before it.
+   */
+  readonly haLeaseDirectory?: string;
 }
 
 export const DEFAULT_LAB_FILE = '.virtplane/lab.json';

@@ -92,11 +92,27 @@ export async function prepareMachineFiles(plan: LabPlan, machine: LabMachinePlan
     ['127.0.0.1 localhost', `${plan.bridgeAddress} engine`, ...plan.machines.map((m) => `${m.address} ${m.name}`), ''].join('\n'),
   );
   await writeFile(join(machine.dir, 'root-bashrc'), '# virtplane lab machine: intentionally empty\n');
-  if (machine.role === 'hypervisor') await prepareLibvirtConfig(machine);
+  if (machine.role === 'hypervisor') await prepareLibvirtConfig(machine, haLeaseDirectoryOf(plan));
   else await prepareTgtConfig(machine);
 }
 
-async function prepareLibvirtConfig(machine: LabMachinePlan): Promise<void> {
+/**
+ * A directory every hypervisor of the lab sees at the same path, as if one NFS export were mounted on
+ * all of them (outside every machine's private bind mounts): lab.json's `sharedDirectory`.
+ */
+export function sharedDirectoryOf(plan: LabPlan): string {
+  return join(plan.stateDir, 'shared');
+}
+
+/**
+ * Where the hosts' lock manager keeps its leases (qemu-lockd.conf's file_lockspace_dir), on the shared
+ * directory: a cluster's `ha_lease_directory` in the lab (docs/ha.md, "The second guard").
+ */
+export function haLeaseDirectoryOf(plan: LabPlan): string {
+  return join(sharedDirectoryOf(plan), 'ha-leases');
+}
+
+async function prepareLibvirtConfig(machine: LabMachinePlan, haLeaseDirectory: string): Promise<void> {
   const etcLibvirt = join(machine.dir, 'etc-libvirt');
   const confPath = join(etcLibvirt, 'libvirtd.conf');
   // libvirt refuses to migrate between hosts that share a host UUID, so every machine gets its own.
@@ -116,8 +132,19 @@ async function prepareLibvirtConfig(machine: LabMachinePlan): Promise<void> {
       'swtpm_user = "root"',
       'swtpm_group = "root"',
       'namespaces = [ ]',
+      // libvirt's lock manager (virtlockd, started beside virtlogd): an HA VM's <lease> is held while
+      // its QEMU runs, so a second copy cannot start on another host (docs/ha.md, "The second guard").
+      'lock_manager = "lockd"',
       '',
     ].join('\n'),
+  );
+  // auto_disk_leases is what makes lockd register file_lockspace_dir with virtlockd (explicit leases
+  // need a registered lockspace); it also gives every read-write disk with a path a lock there, keyed
+  // by the path's SHA-256: one writer per disk file across the hosts. Network (iSCSI) disks get none.
+  await mkdir(haLeaseDirectory, { recursive: true, mode: 0o755 });
+  await writeFile(
+    join(etcLibvirt, 'qemu-lockd.conf'),
+    ['auto_disk_leases = 1', 'require_lease_for_disks = 0', `file_lockspace_dir = "${haLeaseDirectory}"`, ''].join('\n'),
   );
   if (existsSync('/etc/libvirt/libvirt.conf')) await copyFile('/etc/libvirt/libvirt.conf', join(etcLibvirt, 'libvirt.conf'));
 }

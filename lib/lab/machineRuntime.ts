@@ -41,6 +41,7 @@ if [ "$role" = hypervisor ]; then
     mount -o remount,bind,ro /dev/kvm
   fi
   virtlogd -d
+  virtlockd -d
   libvirtd -d
   # libvirtd forks before its drivers start, and a driver that fails ends it later: wait for an answer.
   tries=0
@@ -63,7 +64,7 @@ fi
 
 /** Daemons a machine needs, by the process name the kernel shows in /proc/PID/comm. */
 export function requiredDaemons(machine: LabMachinePlan): readonly string[] {
-  return machine.role === 'hypervisor' ? ['sshd', 'libvirtd', 'virtlogd'] : ['sshd', 'tgtd'];
+  return machine.role === 'hypervisor' ? ['sshd', 'libvirtd', 'virtlogd', 'virtlockd'] : ['sshd', 'tgtd'];
 }
 
 /** The argv that starts a machine's daemons (also what its lab power controller runs at "power on"). */

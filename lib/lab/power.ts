@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { powerStatus, setPower, type PowerDevice, type PowerState } from '../backends/power/index.js';
 import { quoteArgv } from '../backends/ssh/index.js';
@@ -22,8 +22,21 @@ import { isRunning, signalAll, waitForExit } from './processes.js';
 const BMC_PORT_BASE = 6230;
 const BMC_USER = 'admin';
 
-function bmcDir(plan: LabPlan, machine: LabMachinePlan): string {
+function bmcDir(plan: Pick<LabPlan, 'stateDir'>, machine: Pick<LabMachinePlan, 'name'>): string {
   return join(plan.stateDir, 'bmc', machine.name);
+}
+
+/** While this file is in a BMC's folder, the BMC lies: power off does nothing and power status says off. */
+const LYING_FLAG = 'lying';
+
+/**
+ * Makes a lab host's BMC report success falsely (or tell the truth again): the fault the second guard
+ * against two running copies exists for (docs/ha.md). `stateDir`: the lab's, where lab.json's key is.
+ */
+export async function setLabBmcLying(stateDir: string, hostName: string, lying: boolean): Promise<void> {
+  const flag = join(bmcDir({ stateDir }, { name: hostName }), LYING_FLAG);
+  if (lying) await writeFile(flag, 'power status says off, power off does nothing\n');
+  else await rm(flag, { force: true });
 }
 
 async function labBmcPassword(plan: LabPlan): Promise<string> {
@@ -47,6 +60,11 @@ function chassisScript(machine: LabMachinePlan, logPath: string): string {
 # Power of lab host ${machine.name} for its BMC (written by virtplane lab up).
 ns=${quoteArgv([machine.namespace])}
 pids() { ip netns pids "$ns" 2>/dev/null; }
+# A lying BMC (setLabBmcLying): reports off and leaves the host running.
+if [ -e "$(dirname "$0")/${LYING_FLAG}" ]; then
+  case "$2 $3" in "get power") echo "power: 0" ;; esac
+  exit 0
+fi
 case "$2 $3" in
   "get power")
     if [ -n "$(pids)" ]; then echo "power: 1"; else echo "power: 0"; fi ;;
@@ -109,12 +127,19 @@ async function answers(entry: LabHostPower): Promise<boolean> {
   }
 }
 
-async function startBmc(plan: LabPlan, storage: LabMachinePlan, machine: LabMachinePlan, entry: LabHostPower): Promise<void> {
+/** Written at every `lab up`, running BMCs included: ipmi_sim runs the script anew for each command. */
+async function writeChassisScript(plan: LabPlan, machine: LabMachinePlan): Promise<string> {
   const dir = bmcDir(plan, machine);
   await mkdir(join(dir, 'state'), { recursive: true, mode: 0o700 });
   const script = join(dir, 'chassis.sh');
   await writeFile(script, chassisScript(machine, join(dir, 'power-on.log')));
   await chmod(script, 0o700);
+  return script;
+}
+
+async function startBmc(plan: LabPlan, storage: LabMachinePlan, machine: LabMachinePlan, entry: LabHostPower): Promise<void> {
+  const dir = bmcDir(plan, machine);
+  const script = await writeChassisScript(plan, machine);
   await writeFile(join(dir, 'lan.conf'), lanConf(machine, entry.address, entry.port, entry.password, script), { mode: 0o600 });
   await writeFile(join(dir, 'sim.emu'), SIM_EMU);
   // A BMC of an earlier run (its pid recorded here) that no longer answers goes first.
@@ -159,6 +184,7 @@ export async function ensureLabBmcs(plan: LabPlan): Promise<Map<string, LabHostP
   await Promise.all(
     hypervisors.map(async (machine, index) => {
       const entry: LabHostPower = { agent: 'ipmilan', address: storage.address, port: BMC_PORT_BASE + index + 1, username: BMC_USER, password };
+      await writeChassisScript(plan, machine);
       if (!(await answers(entry))) await startBmc(plan, storage, machine, entry);
       entries.set(machine.name, entry);
     }),

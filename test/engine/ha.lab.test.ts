@@ -7,32 +7,27 @@
  * back with its stale copies removed, and `terraform plan` leaves the HA VMs alone. Then fencing fails
  * (kvm2's controller given a wrong password): nothing is restarted, and an event says why.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openInventory, type HaEvent } from '../../lib/inventory/index.js';
+import type { HaEvent } from '../../lib/inventory/index.js';
 import type { LabHostEntry } from '../../lib/lab/labFile.js';
-import { runLocal } from '../../lib/lab/localCommand.js';
 import { labPower } from '../../lib/lab/power.js';
 import { waitForSshBanner } from '../../lib/lab/waitForSsh.js';
 import { runCli } from '../support/cli.js';
+import { Engines, haEvents as eventsOf, knownHaVms, partition, qemuGuests } from '../support/haLab.js';
 import { useLab, type TestLab } from '../support/lab.js';
 import { hclString, providerBlock } from '../support/platformHcl.js';
 import { buildProvider, createTerraformWorkspace, findResourceChange, type TerraformWorkspace } from '../support/terraform.js';
 import { uniqueName } from '../support/tinyDomain.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url));
-const prefix = process.env.VIRTPLANE_LAB_PREFIX || 'vp';
 const tag = uniqueName('vpt-ha');
 const vm = { a: `${tag}-a`, b: `${tag}-b`, plain: `${tag}-plain` };
 
 let lab: TestLab;
 let tf: TerraformWorkspace;
 let inventoryDir: string;
-const engines: ChildProcess[] = [];
-const output = new Map<ChildProcess, string>();
+let engines: Engines;
 
 interface Scenario {
   readonly maintenanceKvm2: boolean;
@@ -97,99 +92,6 @@ resource "virtplane_cluster" "main" {
 ${hosts.join('')}${vms.join('')}`;
 }
 
-/** The guests whose QEMU runs in a lab host's namespace, read from this machine (no SSH: works while the host is off). */
-function qemuGuests(hostName: string): string[] {
-  let namespace: number;
-  try {
-    // statSync follows the nsfs link to the namespace itself, whose inode names it.
-    namespace = statSync(`/run/netns/${prefix}-${hostName}`).ino;
-  } catch {
-    return [];
-  }
-  const guests: string[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'qemu-system-x86') continue;
-      if (statSync(`/proc/${entry}/ns/net`).ino !== namespace) continue;
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const name = argv[argv.indexOf('-name') + 1] ?? '';
-      guests.push(/guest=([^,]+)/.exec(name)?.[1] ?? name);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return guests;
-}
-
-function startEngine(name: string): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      MAIN,
-      'engine',
-      '--inventory',
-      inventoryDir,
-      '--ssh-key',
-      lab.lab.sshPrivateKeyFile,
-      '--known-hosts',
-      lab.lab.knownHostsFile,
-      '--interval',
-      '1',
-      '--name',
-      name,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  output.set(child, '');
-  const append = (chunk: Buffer): void => void output.set(child, output.get(child)! + chunk.toString());
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
-  engines.push(child);
-  return child;
-}
-
-async function stopEngines(): Promise<void> {
-  await Promise.all(
-    engines.splice(0).map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-}
-
-async function haEvents(): Promise<HaEvent[]> {
-  const inventory = await openInventory(inventoryDir);
-  try {
-    return [...(await inventory.highAvailability.events({ limit: 200 }))].reverse();
-  } finally {
-    await inventory.close();
-  }
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; engines said:\n${[...output.values()].join('\n---\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
-/** Cuts (or restores) SSH to a lab host while it keeps running: a firewall rule in its own namespace. */
-async function partition(name: string, cut: boolean): Promise<void> {
-  const rule = ['INPUT', '-p', 'tcp', '--dport', '22', '-j', 'DROP'];
-  const inside = ['netns', 'exec', `${prefix}-${name}`, 'iptables'];
-  if (cut) return void (await runLocal(['ip', ...inside, '-I', ...rule]));
-  // Removes every copy of the rule; -D fails (exit 1) once none is left.
-  while ((await runLocal(['ip', ...inside, '-D', ...rule], { allowExitCodes: [1] })).exitCode === 0);
-}
-
 /**
  * Waits (60 s at most) until both HA VMs run on `target`, polling both hosts' QEMU processes every
  * 100 ms; prints the time since `since`. `seenTwice` lists any VM seen running on both at one poll.
@@ -223,10 +125,17 @@ beforeAll(async () => {
   await buildProvider();
   tf = await createTerraformWorkspace();
   inventoryDir = join(tf.root, 'inventory');
+  engines = new Engines(lab.lab, inventoryDir);
 }, 180_000);
 
+const haEvents = (): Promise<HaEvent[]> => eventsOf(inventoryDir);
+const waitFor = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs?: number): Promise<T> =>
+  engines.waitFor(what, timeoutMs, probe, everyMs);
+const startEngine = (name: string): void => void engines.start(name);
+const stopEngines = (): Promise<void> => engines.stopAll();
+
 afterAll(async () => {
-  await stopEngines();
+  await engines?.stopAll();
   await partition('kvm2', false);
   for (const name of ['kvm1', 'kvm2']) if ((await labPower(host(name).power!, 'status')) === 'off') await powerOn(name);
   if (tf) {
@@ -250,13 +159,8 @@ describe('high availability (virtplane engine)', () => {
     startEngine('engine-B');
     // The active engine has read kvm1 once: it knows the HA VMs' definitions.
     await waitFor('the engine to know both HA VMs', 20_000, async () => {
-      const inventory = await openInventory(inventoryDir);
-      try {
-        const names = (await inventory.highAvailability.definitions()).map((definition) => definition.name);
-        return names.includes(vm.a) && names.includes(vm.b) ? true : undefined;
-      } finally {
-        await inventory.close();
-      }
+      const names = await knownHaVms(inventoryDir);
+      return names.includes(vm.a) && names.includes(vm.b) ? true : undefined;
     });
 
     const off = Date.now();
@@ -297,7 +201,7 @@ describe('high availability (virtplane engine)', () => {
     expect(status.stdout).toContain(`restarted host kvm2 vm ${vm.a}`);
 
     await stopEngines();
-    expect([...output.values()].filter((text) => text.includes('stopped')).length).toBe(2);
+    expect([...engines.output.values()].filter((text) => text.includes('stopped')).length).toBe(2);
 
     // Terraform stays calm: the unpinned HA VMs moved (current_host_id) and plan nothing.
     const plan = await tf.planJson();
@@ -317,7 +221,10 @@ describe('high availability (virtplane engine)', () => {
     const applied = await tf.apply();
     expect(applied.stdout + applied.stderr).toMatch(/Power controller not answering/);
 
-    startEngine('engine-C');
+    // The engine's own secrets (the inventory keeps no password) give it the same wrong password.
+    const secrets = join(tf.root, 'power-secrets.json');
+    await writeFile(secrets, JSON.stringify({ kvm1: host('kvm1').power!.password, kvm2: 'not-the-password' }), { mode: 0o600 });
+    engines.start('engine-C', ['--power-secrets', secrets]);
     await labPower(host('kvm2').power!, 'off');
     const failed = await waitFor('a fence_failed event for kvm2', 30_000, async () =>
       (await haEvents()).find((event) => event.kind === 'fence_failed' && event.hostName === 'kvm2'),

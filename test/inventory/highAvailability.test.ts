@@ -38,7 +38,7 @@ describe.each(BACKENDS)('HA engine rows on %s', (backend) => {
   it('keeps host health, its power controller, and events newest first', async () => {
     const datacenter = await inventory.datacenters.create({ name: unique('dc') });
     const cluster = await inventory.clusters.create({ datacenterId: datacenter.id, name: unique('cluster') });
-    const power = { agent: 'ipmilan', address: '10.0.0.2', port: 6231, username: 'admin', password: 'secret-pw' } as const;
+    const power = { agent: 'ipmilan', address: '10.0.0.2', port: 6231, username: 'admin' } as const;
     const host = await inventory.hosts.create({
       clusterId: cluster.id,
       name: unique('kvm'),

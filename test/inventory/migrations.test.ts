@@ -69,6 +69,32 @@ describe.each(BACKENDS)('schema migrations on %s', (backend) => {
     await cleanup.close();
     await (await openInventory(location)).close();
   });
+  // A fresh embedded inventory is a copy of a migrated template, so only PostgreSQL starts from version 5 here.
+  it.runIf(backend === 'postgres')('takes power controller passwords out of the inventory (migration 10), keeping the rest of the block', async () => {
+    const driver = await openDriver(backend, await locations.fresh(backend));
+    try {
+      await migrate(
+        driver,
+        MIGRATIONS.filter((migration) => migration.version < 10),
+      );
+      await driver.query("INSERT INTO datacenters (id, name) VALUES ('00000000-0000-4000-8000-000000000001', 'dc')");
+      await driver.query(
+        "INSERT INTO clusters (id, datacenter_id, name) VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'c')",
+      );
+      await driver.query(
+        `INSERT INTO hosts (id, cluster_id, name, address, host_key, power_management) VALUES ('00000000-0000-4000-8000-000000000003',
+          '00000000-0000-4000-8000-000000000002', 'kvm1', '10.0.0.11', 'SHA256:x',
+          '{"agent":"ipmilan","address":"10.0.0.2","port":6231,"username":"admin","password":"s3cret"}')`,
+      );
+      await migrate(driver);
+      const { rows } = await driver.query<{ power_management: unknown }>('SELECT power_management FROM hosts');
+      expect(rows.map((row) => (typeof row.power_management === 'string' ? JSON.parse(row.power_management) : row.power_management))).toEqual([
+        { agent: 'ipmilan', address: '10.0.0.2', port: 6231, username: 'admin' },
+      ]);
+    } finally {
+      await driver.close();
+    }
+  });
 });
 
 describe('schema migrations on a shared PostgreSQL', () => {

@@ -33,6 +33,7 @@ import {
 import type { DomainDisk, DomainInterface } from './domainModel.js';
 import { applyOwnerMetadata, readOwnerMetadata } from './metadata.js';
 import { applyVmSettings, type VmSettings } from './vmSettings.js';
+import { applyHaLease } from './leases.js';
 import { bytesToMiB, mibToKiB, toBytes } from './units.js';
 import {
   attr,
@@ -243,6 +244,8 @@ interface DomainDefinitionExtras {
   readonly vmSettings?: VmSettings;
   /** `<rom enabled='no'/>` on every NIC without a <rom> (guests that never boot from the network). */
   readonly noNicOptionRoms?: boolean;
+  /** The directory of the VM's HA lease (leases.ts); null removes it; undefined keeps what the domain has. */
+  readonly haLeaseDirectory?: string | null;
 }
 
 /** A new domain's extras: also the CPU model, which a defined domain keeps as it is. */
@@ -266,6 +269,7 @@ function applyExtras(root: XmlElement, extras: DomainDefinitionExtras): void {
   const devices = firstChild(root, 'devices');
   if (extras.noNicOptionRoms === true && devices !== undefined) disableInterfaceRoms(devices);
   if (extras.vmSettings !== undefined) applyVmSettings(root, extras.vmSettings);
+  if (extras.haLeaseDirectory !== undefined) applyHaLease(root, extras.haLeaseDirectory);
 }
 
 /** XML for a new domain. */

@@ -46,6 +46,7 @@ export { LibvirtModelError, LibvirtXmlParseError, LibvirtXmlSerializeError } fro
 
 export type { LibvirtHost } from './host.js';
 export { sshLibvirtHost } from './host.js';
+export { haLeaseDirectoryOf, prepareHaLease, removeHaLease } from './leases.js';
 export { virsh } from './virsh.js';
 
 export { LibvirtOperationError, VirshError, classifyVirshFailure } from './virshErrors.js';

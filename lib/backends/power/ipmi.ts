@@ -4,33 +4,7 @@
  * (`-E` reads IPMI_PASSWORD), never on a command line that `ps` would show.
  */
 import { spawn } from 'node:child_process';
-
-export type PowerAgent = 'ipmilan';
-export const POWER_AGENTS: readonly PowerAgent[] = ['ipmilan'];
-
-/** How to reach one host's power controller. */
-export interface PowerDevice {
-  readonly agent: PowerAgent;
-  readonly address: string;
-  readonly port: number;
-  readonly username: string;
-  readonly password: string;
-}
-
-export type PowerState = 'on' | 'off';
-
-/** Why a power controller did not do what was asked; `kind` says what a person fixes. */
-export type PowerFailureKind = 'unreachable' | 'authentication' | 'tool-missing' | 'unexpected';
-
-export class PowerControlError extends Error {
-  override name = 'PowerControlError';
-  constructor(
-    readonly kind: PowerFailureKind,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { PowerControlError, type IpmiPowerDevice, type PowerState } from './powerDevice.js';
 
 /**
  * One second per try, one try: a dead BMC is known in about 2 s, not 10. `-v` makes ipmitool say why a
@@ -43,7 +17,7 @@ const TOOL_TIMEOUT_MS = 10_000;
  * ipmitool's argv for a chassis power command. Cipher suite 3 (RAKP-HMAC-SHA1, AES): without `-C`,
  * ipmitool first tries suite 17, which many BMCs (and OpenIPMI's simulator) lack, and spends 10 s on it.
  */
-export function ipmitoolArgv(device: Omit<PowerDevice, 'password'>, action: 'status' | 'on' | 'off'): string[] {
+export function ipmitoolArgv(device: Omit<IpmiPowerDevice, 'password'>, action: 'status' | 'on' | 'off'): string[] {
   return [
     '-I',
     'lanplus',
@@ -79,7 +53,7 @@ function classify(stderr: string, exitCode: number | null): PowerControlError {
   return new PowerControlError('unexpected', text);
 }
 
-function runIpmitool(device: PowerDevice, action: 'status' | 'on' | 'off', signal?: AbortSignal): Promise<string> {
+function runIpmitool(device: IpmiPowerDevice, action: 'status' | 'on' | 'off', signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('ipmitool', ipmitoolArgv(device, action), {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,29 +87,14 @@ function runIpmitool(device: PowerDevice, action: 'status' | 'on' | 'off', signa
 }
 
 /** The chassis power as the controller reports it. */
-export async function powerStatus(device: PowerDevice, signal?: AbortSignal): Promise<PowerState> {
+export async function ipmiPowerStatus(device: IpmiPowerDevice, signal?: AbortSignal): Promise<PowerState> {
   const out = await runIpmitool(device, 'status', signal);
   const match = /Chassis Power is (on|off)/i.exec(out);
   if (!match) throw new PowerControlError('unexpected', `unexpected answer from the power controller: ${out.trim()}`);
   return match[1]!.toLowerCase() as PowerState;
 }
 
-/** Asks for the power to go off or on; confirm with powerStatus (see powerOffConfirmed). */
-export async function setPower(device: PowerDevice, state: PowerState, signal?: AbortSignal): Promise<void> {
+/** Asks for the power to go off or on; confirm with ipmiPowerStatus. */
+export async function ipmiSetPower(device: IpmiPowerDevice, state: PowerState, signal?: AbortSignal): Promise<void> {
   await runIpmitool(device, state, signal);
-}
-
-/**
- * Fencing's one question: is the machine off now? Powers it off, then polls until the controller
- * says off (at most `timeoutMs`). Throws when it cannot be confirmed: a VM must then not start elsewhere.
- */
-export async function powerOffConfirmed(device: PowerDevice, timeoutMs = 20_000, signal?: AbortSignal): Promise<{ readonly wasOn: boolean }> {
-  const before = await powerStatus(device, signal);
-  if (before === 'on') await setPower(device, 'off', signal);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await powerStatus(device, signal)) === 'off') return { wasOn: before === 'on' };
-    if (Date.now() > deadline) throw new PowerControlError('unexpected', `the power controller still reports power on ${timeoutMs / 1000} s after power off`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }

@@ -17,6 +17,7 @@ export const CLUSTERS: TableSpec = {
     { field: 'memoryOvercommitPercent', column: 'memory_overcommit_percent', writable: true },
     { field: 'schedulingPolicy', column: 'scheduling_policy', writable: true },
     { field: 'migrationBandwidthMbps', column: 'migration_bandwidth_mbps', writable: true },
+    { field: 'haLeaseDirectory', column: 'ha_lease_directory', writable: true },
     WORKSPACE_COLUMN,
     ...TIMESTAMP_COLUMNS,
   ],

@@ -48,6 +48,12 @@ export const clusterSchema = blockSchema({
       optional: true,
       validation: { integer: true, minimum: 1, maximum: 100000 },
     }),
+    ha_lease_directory: stringAttribute({
+      description:
+        'A directory on storage every host of the cluster shares (the same path on each, with working POSIX locks: a local filesystem in the lab, NFS in production) that each host\'s libvirt lock manager uses: qemu.conf `lock_manager = "lockd"`, qemu-lockd.conf `auto_disk_leases = 1` and `file_lockspace_dir` set to this directory, virtlockd running. Every high_availability VM then carries a lease there, held while it runs, so a second copy can never start on another host, even when fencing reports success falsely (docs/ha.md). Unset: no leases; HA relies on fencing alone.',
+      optional: true,
+      validation: { pattern: '^/[A-Za-z0-9._/-]{0,254}[A-Za-z0-9._-]$', hint: 'An absolute path, such as "/mnt/shared/ha-leases".' },
+    }),
   },
 });
 
@@ -63,6 +69,7 @@ export function clusterToState(row: Cluster): ClusterState {
     memory_overcommit_percent: row.memoryOvercommitPercent,
     scheduling_policy: row.schedulingPolicy,
     migration_bandwidth_mbps: row.migrationBandwidthMbps,
+    ha_lease_directory: row.haLeaseDirectory,
   };
 }
 
@@ -74,6 +81,7 @@ function fields(planned: ClusterState) {
     memoryOvercommitPercent: planned.memory_overcommit_percent,
     schedulingPolicy: planned.scheduling_policy as Cluster['schedulingPolicy'],
     migrationBandwidthMbps: planned.migration_bandwidth_mbps,
+    haLeaseDirectory: planned.ha_lease_directory,
   };
 }
 

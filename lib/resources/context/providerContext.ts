@@ -36,7 +36,8 @@ export interface ProviderContext {
   endpointFor(host: HostReference): SshEndpoint;
 }
 
-function privateKeyOf(config: ProviderConfig): Buffer | undefined {
+/** The provider's SSH private key (hosts, and power controllers of the ssh agent log in with it). */
+export function privateKeyOf(config: ProviderConfig): Buffer | undefined {
   if (config.ssh_private_key) return Buffer.from(config.ssh_private_key);
   if (!config.ssh_private_key_file) return undefined;
   const path = resolve(config.ssh_private_key_file);

@@ -27,8 +27,15 @@ import { datacenterOfCluster, joinDatacenter, joinFailed, leaveBeforeDelete, lea
 import { verifyHost } from './connection.js';
 import { drainHost, planMaintenance } from './maintenance.js';
 import { releaseVanishedPlacements } from './placements.js';
-import { checkPowerManagement, powerManagementBlock, powerManagementOf, powerManagementState } from './powerManagement.js';
-import type { ProviderContext } from '../context/index.js';
+import {
+  checkPowerManagement,
+  powerManagementBlock,
+  powerManagementErrors,
+  powerManagementOf,
+  powerManagementState,
+  powerPasswordOf,
+} from './powerManagement.js';
+import { privateKeyOf, type ProviderContext } from '../context/index.js';
 
 export const hostSchema = blockSchema({
   description: 'A KVM host reached over SSH: verified on create (pinned host key, libvirt answering), its facts read on every refresh.',
@@ -68,7 +75,8 @@ export const hostSchema = blockSchema({
 
 type HostState = StateOf<typeof hostSchema>;
 
-export function hostToState(row: Host, configuredHostKey: string | null = row.hostKey): HostState {
+/** `powerPassword`: the power controller's password from the configuration or prior state (the inventory has none). */
+export function hostToState(row: Host, configuredHostKey: string | null = row.hostKey, powerPassword: string | null = null): HostState {
   return {
     id: row.id,
     name: row.name,
@@ -81,7 +89,7 @@ export function hostToState(row: Host, configuredHostKey: string | null = row.ho
     memory_mib: row.memoryMib,
     kvm: row.kvm,
     libvirt_version: row.libvirtVersion,
-    power_management: powerManagementState(row.powerManagement),
+    power_management: powerManagementState(row.powerManagement, powerPassword),
   };
 }
 
@@ -157,9 +165,13 @@ export const hostResource = defineResource<ProviderContext>()({
     // The power controller is asked at every plan (a read): at create, and after every refresh.
     const blocks = Array.isArray(planned.power_management) ? planned.power_management : [];
     const known = blocks.every((block) =>
-      [block.address, block.port, block.username, block.password].every((value) => value === null || typeof value !== 'object'),
+      [block.agent, block.address, block.port, block.username, block.password, block.host_key, block.command].every(
+        (value) => value === null || typeof value !== 'object',
+      ),
     );
-    const warnings = [...taken, ...(known ? await checkPowerManagement(String(planned.name), powerManagementOf(blocks as never), signal) : [])];
+    const invalid = known ? powerManagementErrors(blocks as never) : [];
+    if (invalid.length > 0) return { diagnostics: [...taken, ...invalid] };
+    const warnings = [...taken, ...(known ? await checkPowerManagement(String(planned.name), blocks as never, privateKeyOf(provider.config), signal) : [])];
     // Entering maintenance drains the host in the same apply: refused here already when it cannot be.
     if (prior === null || prior.maintenance || planned.maintenance !== true || typeof prior.id !== 'string')
       return warnings.length > 0 ? { diagnostics: warnings } : undefined;
@@ -216,10 +228,10 @@ export const hostResource = defineResource<ProviderContext>()({
       if (leaving !== undefined && leaving !== datacenterId) await leaveDatacenter(provider, row, leaving, signal);
       if (datacenterId !== undefined) {
         await joinDatacenter(provider, row, datacenterId, signal).catch((error: unknown) => {
-          throw joinFailed(error, row.name, hostToState(row, planned.host_key));
+          throw joinFailed(error, row.name, hostToState(row, planned.host_key, powerPasswordOf(planned.power_management)));
         });
       }
-      return hostToState(row, planned.host_key);
+      return hostToState(row, planned.host_key, powerPasswordOf(planned.power_management));
     });
   },
 
@@ -230,7 +242,7 @@ export const hostResource = defineResource<ProviderContext>()({
     const verified = await verifyHost(provider, address(hostToState(row, state.host_key), row.hostKey), signal);
     // Refresh never writes: the state shows the facts as read, the inventory records them at the next
     // apply that touches the host, or at `virtplane inventory rebuild`.
-    return hostToState({ ...row, ...inventoryFacts(verified.facts) }, state.host_key);
+    return hostToState({ ...row, ...inventoryFacts(verified.facts) }, state.host_key, powerPasswordOf(state.power_management));
   },
 
   async update({ provider, prior, planned, signal }) {
@@ -270,7 +282,7 @@ export const hostResource = defineResource<ProviderContext>()({
       if (leaving !== undefined) await leaveDatacenter(provider, row, leaving, signal);
       if (joining !== undefined) await joinDatacenter(provider, row, joining, signal);
     }
-    return hostToState(row, planned.host_key);
+    return hostToState(row, planned.host_key, powerPasswordOf(planned.power_management));
   },
 
   async delete({ provider, prior, signal }) {

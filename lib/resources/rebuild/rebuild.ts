@@ -80,6 +80,7 @@ export async function rebuildInventory(provider: ProviderContext, state: Terrafo
         ...(num(cluster.memory_overcommit_percent) === null ? {} : { memoryOvercommitPercent: num(cluster.memory_overcommit_percent)! }),
         ...(str(cluster.scheduling_policy) === null ? {} : { schedulingPolicy: str(cluster.scheduling_policy) as SchedulingPolicy }),
         migrationBandwidthMbps: num(cluster.migration_bandwidth_mbps),
+        haLeaseDirectory: str(cluster.ha_lease_directory),
       });
       await audited(inventory, 'virtplane_cluster', id, name);
       note('virtplane_cluster', name);

@@ -150,7 +150,7 @@ export async function convergeVm(provider: ProviderContext, context: VmContext, 
       await hotplugDevices(host, found, build);
       found = await lookupOrFail(host, vmId);
     }
-    const model = await defineVm(host, build, found);
+    const model = await defineVm(host, build, found, { haLeaseDirectory: context.cluster.haLeaseDirectory });
     if (running) {
       const reasons = await resizeRunningDomain(host.libvirt, vmId, { vcpus: build.vcpus, memoryMiB: build.memoryMib });
       if (reasons.length > 0) {

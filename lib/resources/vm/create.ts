@@ -47,7 +47,7 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
     build = await buildOn(provider, context, host.row, virtTypeOf(host.row));
     if (context.seed !== undefined) await writeSeed(host.libvirt, context.seed.path, vmId, context.seed.config);
     const defined = await withDiskClaims(provider, context.cluster.datacenterId, context.disks, vmId, () =>
-      defineVm(host, build, null, { cpuModel: context.cluster.cpuModel }),
+      defineVm(host, build, null, { cpuModel: context.cluster.cpuModel, haLeaseDirectory: context.cluster.haLeaseDirectory }),
     );
     vcpuMax = defined.vcpu.max;
   } catch (error) {

@@ -6,6 +6,9 @@
 import {
   destroyDomain,
   domainState,
+  haLeaseDirectoryOf,
+  prepareHaLease,
+  removeHaLease,
   shutdownDomain,
   startDomain,
   validateDomain,
@@ -30,6 +33,8 @@ export function assertOwned(found: FoundDomain, vmId: string): void {
 interface DefineOptions {
   /** The cluster's CPU model, written when the domain is created. */
   readonly cpuModel?: string | null;
+  /** The cluster's ha_lease_directory: an HA VM gets its lease there (the second guard, docs/ha.md). */
+  readonly haLeaseDirectory: string | null;
 }
 
 /**
@@ -38,11 +43,20 @@ interface DefineOptions {
  * from the network. A rename needs the domain shut off (libvirt renames only stopped domains): the
  * caller stops it first. Returns the model written.
  */
-export async function defineVm(host: VmHost, build: VmBuild, existing: FoundDomain | null, options: DefineOptions = {}): Promise<DomainModel> {
+export async function defineVm(host: VmHost, build: VmBuild, existing: FoundDomain | null, options: DefineOptions): Promise<DomainModel> {
   const model = domainModelOf(build, existing?.model);
   validateDomain(model);
   if (existing !== null) assertOwned(existing, build.id);
-  await writeDomainDefinition(host.libvirt, existing, model, { vmSettings: build.settings, noNicOptionRoms: true, cpuModel: options.cpuModel ?? null });
+  const haLeaseDirectory = build.settings.highAvailability ? options.haLeaseDirectory : null;
+  if (haLeaseDirectory !== null) await prepareHaLease(host.libvirt, haLeaseDirectory, build.id);
+  await writeDomainDefinition(host.libvirt, existing, model, {
+    vmSettings: build.settings,
+    noNicOptionRoms: true,
+    cpuModel: options.cpuModel ?? null,
+    haLeaseDirectory,
+  });
+  const leaseBefore = existing === null ? null : haLeaseDirectoryOf(existing.xml);
+  if (leaseBefore !== null && leaseBefore !== haLeaseDirectory) await removeHaLease(host.libvirt, leaseBefore, build.id);
   return model;
 }
 

@@ -2,7 +2,7 @@
  * Updating and deleting a VM: found where it is, moved when its host changes (live migration, or a cold
  * move when stopped), converged to the plan; deleted gracefully, never touching its disks.
  */
-import { isActive, undefineDomain } from '../../backends/libvirt/index.js';
+import { haLeaseDirectoryOf, isActive, removeHaLease, undefineDomain } from '../../backends/libvirt/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import { changeInventory } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
@@ -65,6 +65,8 @@ export async function deleteVm(provider: ProviderContext, prior: VmState): Promi
     // Disks are never touched: undefine leaves every volume and LUN where it is.
     if (isActive(found.state)) await stopVm(found.host, vmId, prior.shutdown_timeout_seconds);
     await undefineDomain(found.host.libvirt, vmId);
+    const leaseDirectory = haLeaseDirectoryOf(found.xml);
+    if (leaseDirectory !== null) await removeHaLease(found.host.libvirt, leaseDirectory, vmId);
     // The seed is the VM's own (its disks are not): it goes with the VM.
     const seed = found.model.disks.find(isSeedDisk);
     if (seed !== undefined && seed.source.kind === 'file') await removeSeed(found.host.libvirt, seed.source.path);
