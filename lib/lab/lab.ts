@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { labGuestImageEntry } from './guestImage.js';
-import { DEFAULT_LAB_FILE, type LabFile, type LabHostEntry } from './labFile.js';
+import { DEFAULT_LAB_FILE, type LabFile, type LabHostEntry, type LabStorageEntry } from './labFile.js';
 import { runLocal } from './localCommand.js';
 import {
   bindMountsOf,
   generateKey,
   hasCapabilitiesCache,
   hostKeyPath,
+  LAB_NFS_EXPORT,
   prepareMachineFiles,
   publicKeyOf,
   seedCapabilitiesCache,
@@ -60,9 +61,10 @@ export type LabProgress = (message: string) => void;
  * Bump when what a machine is made of changes (mounts, daemons, configuration). 3: libvirtd must start
  * after iptables and dnsmasq are installed (it looks for them once, at start, and NAT and isolated
  * networks fail to start until it is restarted). 5: the /dev/kvm stand-in is read-only (libvirtd
- * re-probed QEMU at every lookup while it looked writable).
+ * re-probed QEMU at every lookup while it looked writable). 6: the storage machine serves NFS
+ * (rpcbind and nfs-ganesha).
  */
-const LAB_LAYOUT = 5;
+const LAB_LAYOUT = 6;
 
 const REQUIRED_PROGRAMS = [
   'ip',
@@ -75,6 +77,11 @@ const REQUIRED_PROGRAMS = [
   'tgtd',
   'tgtadm',
   'tgt-admin',
+  // The storage machine's NFS server, and the hosts' user-space NFS client tools.
+  'rpcbind',
+  'rpcinfo',
+  'ganesha.nfsd',
+  'nfs-ls',
   'qemu-system-x86_64',
   // libvirt's NAT and isolated networks: firewall rules and DHCP/DNS (dnsmasq drops to user nobody).
   'iptables',
@@ -226,7 +233,7 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
   }
   await Promise.all(toBuild.map((machine) => waitForSshBanner(machine.address, 22, 20_000)));
 
-  const storage = entries.find((entry) => entry.name === 'storage')!;
+  const storage: LabStorageEntry = { ...entries.find((entry) => entry.name === 'storage')!, nfsExport: LAB_NFS_EXPORT };
   const bmcs = await ensureLabBmcs(plan);
   const guestImage = await labGuestImageEntry();
   progress(guestImage ? `guest image: ${guestImage.path}` : 'no guest image yet: `virtplane lab image` builds one (a few minutes, once per machine)');

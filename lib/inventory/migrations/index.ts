@@ -9,6 +9,7 @@ import * as disks from './0002_disks.js';
 import * as workspaceMarks from './0003_workspace_marks.js';
 import * as localStorage from './0004_local_storage.js';
 import * as highAvailability from './0005_high_availability.js';
+import * as nfsStorage from './0008_nfs_storage.js';
 
 export interface Migration {
   readonly version: number;
@@ -16,6 +17,6 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage, highAvailability];
+export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage, highAvailability, nfsStorage];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));
