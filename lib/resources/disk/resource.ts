@@ -52,6 +52,7 @@ import {
 } from './location.js';
 import type { ProviderContext } from '../context/index.js';
 import { hostInitiatorIqn, parsePortal, parseTargetId, readTarget } from '../iscsiTarget/index.js';
+import { reachesExport } from '../storageDomain/index.js';
 import { describeUsers, diskUsers, type DiskUser } from './usage.js';
 import { adoptsLeftoverDisk, recordNewDisk } from './adoption.js';
 import { hasFileVolumes, volumeStoreOf, type FoundVolume } from './volumeStore.js';
@@ -61,7 +62,7 @@ const IMAGE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 
 export const diskSchema = blockSchema({
   description:
-    "A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to.",
+    "A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an nfs domain, such a file on the export, made and opened over NFS; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to.",
   attributes: {
     id: stringAttribute({
       description: 'STORAGE_DOMAIN_ID/FILE for a volume, STORAGE_DOMAIN_ID/lun/N for a LUN: where the disk lives (VMs attach it by this id).',
@@ -128,7 +129,7 @@ export const diskSchema = blockSchema({
       default: false,
     }),
     path: stringAttribute({
-      description: "Where QEMU opens the disk: the volume's file, or iscsi://PORTAL/IQN/LUN.",
+      description: "Where QEMU opens the disk: the volume's file, nfs://SERVER/EXPORT/FILE on an nfs domain, or iscsi://PORTAL/IQN/LUN.",
       computed: true,
       planModifiers: [useStateForUnknown()],
     }),
@@ -255,10 +256,16 @@ export async function requirePlace(provider: ProviderContext, domainId: string):
 /** The hosts (by name) whose pool of the domain runs: where the disk is created and read. */
 export async function carriersOf(provider: ProviderContext, place: DiskPlace, signal: AbortSignal): Promise<HostRead[]> {
   const reads = await readHosts(provider, place.hosts, signal);
-  // An nfs domain has no pool: every host of the data center reaches the export (the store tries each).
+  // An nfs domain has no pool: its carriers are the hosts that reach the export now (one listing each).
+  const reached =
+    place.domain.type === 'nfs'
+      ? await Promise.all(
+          reads.map(({ host }) => onHost(host.row.name, `reaching the export of ${place.domain.name}`, () => reachesExport(host, place.domain))),
+        )
+      : [];
   const carriers =
     place.domain.type === 'nfs'
-      ? reads
+      ? reads.filter((_, index) => reached[index])
       : reads.filter(({ read }) =>
           read.pools.some((pool) => pool.name === place.domain.name && isOwnedBy(pool.model?.owner, place.domain.id) && pool.state === 'running'),
         );
@@ -272,7 +279,9 @@ export async function carriersOf(provider: ProviderContext, place: DiskPlace, si
   if (carriers.length === 0) {
     throw new DiagnosticError(
       'No host carries the storage domain',
-      `No host of the data center has the pool of storage domain ${place.domain.name} running, so its disks cannot be reached. Apply the virtplane_storage_domain (its plan shows the hosts missing it).`,
+      place.domain.type === 'nfs'
+        ? `No host of the data center reaches the NFS export of storage domain ${place.domain.name} (${place.domain.nfsServer}:${place.domain.path}), so its files cannot be reached. Check the server and its export, then refresh again.`
+        : `No host of the data center has the pool of storage domain ${place.domain.name} running, so its disks cannot be reached. Apply the virtplane_storage_domain (its plan shows the hosts missing it).`,
       ['storage_domain_id'],
     );
   }
@@ -689,10 +698,14 @@ export const diskResource = defineResource<ProviderContext>()({
       const carriers = await carriersOf(provider, place, signal);
       const { volume } = await lookUp(provider, carriers, place, location.volume);
       if (volume === null) {
-        const missing = cannotTellWhy(
-          place.hosts.map((host) => host.name),
-          carriers.map((carrier) => carrier.host.row.name),
-        );
+        // One export seen by every host: a host that reached it and lacks the file can tell.
+        const missing =
+          place.domain.type === 'nfs'
+            ? undefined
+            : cannotTellWhy(
+                place.hosts.map((host) => host.name),
+                carriers.map((carrier) => carrier.host.row.name),
+              );
         if (missing !== undefined) {
           throw new DiagnosticError(
             'Cannot tell whether the disk still exists',

@@ -49,7 +49,7 @@ const MIB = 1024 * 1024;
 
 export const imageSchema = blockSchema({
   description:
-    'A disk image (qcow2 or raw, e.g. a cloud image) copied from a file on the machine that runs Terraform into a dir storage domain, checked against its SHA-256 first. Disks are made from it (virtplane_disk source_image_id, thin or full) and templates are based on it; the image itself is never attached to a VM, and clones only read it.',
+    'A disk image (qcow2 or raw, e.g. a cloud image) copied from a file on the machine that runs Terraform into a dir or nfs storage domain, checked against its SHA-256 first. Disks are made from it (virtplane_disk source_image_id, thin or full) and templates are based on it; the image itself is never attached to a VM, and clones only read it.',
   attributes: {
     id: stringAttribute({
       description: 'STORAGE_DOMAIN_ID/image/NAME: the file NAME.image in the domain.',
@@ -62,7 +62,7 @@ export const imageSchema = blockSchema({
       forceNew: true,
       validation: { pattern: NAME_PATTERN, hint: NAME_HINT },
     }),
-    storage_domain_id: referenceAttribute('The dir storage domain that holds the image. Changing it replaces the image.', { forceNew: true }),
+    storage_domain_id: referenceAttribute('The dir or nfs storage domain that holds the image. Changing it replaces the image.', { forceNew: true }),
     source: stringAttribute({
       description:
         'The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 copies nothing again (only the record beside the image, NAME.image.json, which an import reads).',
