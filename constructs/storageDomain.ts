@@ -21,7 +21,8 @@ export interface StorageDomainProps extends Omit<StorageDomainConfig, 'datacente
 
 /**
  * A storage domain: a libvirt pool of the same name on every host of the data center (iSCSI, or a dir
- * domain with shared: true), or on one host (a dir domain's `host`). Created after the data center's
+ * domain with shared: true), or on one host (a dir domain's `host`); or an NFS export (type "nfs",
+ * server and export) every host reaches without a pool. Created after the data center's
  * hosts of this app, since its pools live on them.
  */
 export class StorageDomain extends StorageDomainResource implements IStorageDomain {

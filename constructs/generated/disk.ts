@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';
 
-/** A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to. */
+/** A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an nfs domain, such a file on the export, made and opened over NFS; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to. */
 export interface DiskConfig {
   /**
    * The disk's name. On a dir domain the volume's file is named after it when created (NAME.qcow2, NAME.img for raw); renaming changes the name only, never the file.
@@ -198,7 +198,7 @@ export const diskSchema: ConstructSchema = {
   }
 };
 
-/** The resource virtplane_disk, with its attributes given by name as in Terraform. A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to. */
+/** The resource virtplane_disk, with its attributes given by name as in Terraform. A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an nfs domain, such a file on the export, made and opened over NFS; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to. */
 export class DiskResource extends SchemaResource {
   static readonly tfResourceType = "virtplane_disk";
 
@@ -261,7 +261,7 @@ export class DiskResource extends SchemaResource {
     return this.getBooleanAttribute("shareable");
   }
 
-  /** Where QEMU opens the disk: the volume's file, or iscsi://PORTAL/IQN/LUN. */
+  /** Where QEMU opens the disk: the volume's file, nfs://SERVER/EXPORT/FILE on an nfs domain, or iscsi://PORTAL/IQN/LUN. */
   get path(): string {
     return this.getStringAttribute("path");
   }

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';
 
-/** A disk image (qcow2 or raw, e.g. a cloud image) copied from a file on the machine that runs Terraform into a dir storage domain, checked against its SHA-256 first. Disks are made from it (virtplane_disk source_image_id, thin or full) and templates are based on it; the image itself is never attached to a VM, and clones only read it. */
+/** A disk image (qcow2 or raw, e.g. a cloud image) copied from a file on the machine that runs Terraform into a dir or nfs storage domain, checked against its SHA-256 first. Disks are made from it (virtplane_disk source_image_id, thin or full) and templates are based on it; the image itself is never attached to a VM, and clones only read it. */
 export interface ImageConfig {
   /**
    * The image's name, unique in its storage domain (its file is NAME.image). Changing it replaces the image.
@@ -16,7 +16,7 @@ export interface ImageConfig {
    */
   readonly name: string;
   /**
-   * The dir storage domain that holds the image. Changing it replaces the image.
+   * The dir or nfs storage domain that holds the image. Changing it replaces the image.
    *
    * Valid values: The id of a virtplane object, e.g. virtplane_datacenter.main.id.
    *
@@ -100,7 +100,7 @@ export const imageSchema: ConstructSchema = {
   }
 };
 
-/** The resource virtplane_image, with its attributes given by name as in Terraform. A disk image (qcow2 or raw, e.g. a cloud image) copied from a file on the machine that runs Terraform into a dir storage domain, checked against its SHA-256 first. Disks are made from it (virtplane_disk source_image_id, thin or full) and templates are based on it; the image itself is never attached to a VM, and clones only read it. */
+/** The resource virtplane_image, with its attributes given by name as in Terraform. A disk image (qcow2 or raw, e.g. a cloud image) copied from a file on the machine that runs Terraform into a dir or nfs storage domain, checked against its SHA-256 first. Disks are made from it (virtplane_disk source_image_id, thin or full) and templates are based on it; the image itself is never attached to a VM, and clones only read it. */
 export class ImageResource extends SchemaResource {
   static readonly tfResourceType = "virtplane_image";
 
@@ -118,7 +118,7 @@ export class ImageResource extends SchemaResource {
     return this.getStringAttribute("name");
   }
 
-  /** The dir storage domain that holds the image. Changing it replaces the image. */
+  /** The dir or nfs storage domain that holds the image. Changing it replaces the image. */
   get storageDomainId(): string {
     return this.getStringAttribute("storage_domain_id");
   }

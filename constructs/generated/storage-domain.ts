@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';
 
-/** A storage domain of a data center: a libvirt pool of the same name on the hosts that reach it, either the LUNs of an iSCSI target (type iscsi, on every host of the data center, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir): on one host (host_id, its own directory: the default) or, with shared = true, on every host (a directory they all see, NFS-mounted say). Hosts that join the data center get the shared ones; hosts that leave lose them. A VM runs only on a host that has all its disks. Removing it never deletes the LUNs or the directory. */
+/** A storage domain of a data center: a libvirt pool of the same name on the hosts that reach it, either the LUNs of an iSCSI target (type iscsi, on every host of the data center, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir): on one host (host_id, its own directory: the default) or, with shared = true, on every host (a directory they all see, NFS-mounted say). Type nfs is an NFS export (server, export) every host of the data center reaches in user space, without a mount and without a pool: its volumes are files on the export that QEMU and qemu-img open over NFS, and VMs using them migrate live. Hosts that join the data center get the shared ones; hosts that leave lose them. A VM runs only on a host that has all its disks. Removing it never deletes the LUNs, the directory or the export's files. */
 export interface StorageDomainConfig {
   /**
    * The storage domain's name, unique in its data center; also its pool's name on each host (renamed in place).
@@ -23,14 +23,14 @@ export interface StorageDomainConfig {
    */
   readonly datacenterId: string;
   /**
-   * iscsi: the LUNs of an iSCSI target (iscsi_target_id, or portal and iqn); dir: a directory (path) on every host. Changing it replaces the storage domain.
+   * iscsi: the LUNs of an iSCSI target (iscsi_target_id, or portal and iqn); dir: a directory (path) on every host; nfs: an NFS export (server, export). Changing it replaces the storage domain.
    *
-   * Valid values: one of `iscsi`, `dir`
+   * Valid values: one of `iscsi`, `dir`, `nfs`
    *
    * Changing it replaces the object.
    * @default - unset
    */
-  readonly type: "iscsi" | "dir";
+  readonly type: "iscsi" | "dir" | "nfs";
   /**
    * iscsi: a virtplane_iscsi_target's id. virtplane then admits every host of the data center on the target (a target with allowed_initiators). Another target replaces the storage domain; a new SSH port or key of the same target does not.
    * @default - unset
@@ -59,6 +59,33 @@ export interface StorageDomainConfig {
    * @default - unset
    */
   readonly path?: string;
+  /**
+   * nfs: the NFS server's address (an IP address or a name the hosts resolve). Changing it replaces the storage domain.
+   *
+   * Valid values: An address or host name, e.g. "10.0.0.2".
+   *
+   * Changing it replaces the object.
+   * @default - unset
+   */
+  readonly server?: string;
+  /**
+   * nfs: the export's path on the server (what an NFSv3 client mounts, e.g. "/srv/vms"). The domain's volumes are files at its top; the export is never created nor deleted. Changing it replaces the storage domain.
+   *
+   * Valid values: An absolute path of letters, digits and . _ + @ : / -
+   *
+   * Changing it replaces the object.
+   * @default - unset
+   */
+  readonly export?: string;
+  /**
+   * nfs: the NFS protocol version the hosts speak to the server: 3 (the default, and the only one for now: QEMU's libnfs driver, which opens the VMs' disks, speaks NFSv3). Changing it replaces the storage domain.
+   *
+   * Valid values: 3 to 4; a whole number
+   *
+   * Changing it replaces the object.
+   * @default - chosen by the provider (see the description)
+   */
+  readonly nfsVersion?: number;
   /**
    * dir: true when path is a directory every host of the data center sees (an NFS mount, say): the pool is on every host, and VMs using its disks run on any host and migrate live. false (the default for dir): a directory of host_id alone: the volumes are that host's files, so VMs using them are placed on that host only, and a move elsewhere is refused at plan. iscsi: always true. Changing it replaces the storage domain (except on a storage domain last applied by a virtplane that did not know it).
    * @default - chosen by the provider (see the description)
@@ -97,6 +124,9 @@ export const storageDomainSchema: ConstructSchema = {
       "portal": "portal",
       "iqn": "iqn",
       "path": "path",
+      "server": "server",
+      "export": "export",
+      "nfsVersion": "nfs_version",
       "shared": "shared",
       "hostId": "host_id",
       "chapUsername": "chap_username",
@@ -131,6 +161,7 @@ export const storageDomainSchema: ConstructSchema = {
         "enum": [
           "iscsi",
           "dir",
+          "nfs",
           null
         ]
       },
@@ -165,6 +196,32 @@ export const storageDomainSchema: ConstructSchema = {
         "pattern": "^/[A-Za-z0-9._+@:/-]*$",
         "maxLength": 1000,
         "hint": "An absolute path of letters, digits and . _ + @ : / -"
+      },
+      "server": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^(\\[[0-9A-Fa-f:.]+\\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]+|[A-Za-z0-9][A-Za-z0-9.-]*)$",
+        "maxLength": 253,
+        "hint": "An address or host name, e.g. \"10.0.0.2\"."
+      },
+      "export": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^/[A-Za-z0-9._+@:/-]*$",
+        "maxLength": 1000,
+        "hint": "An absolute path of letters, digits and . _ + @ : / -"
+      },
+      "nfsVersion": {
+        "type": [
+          "integer",
+          "null"
+        ],
+        "minimum": 3,
+        "maximum": 4
       },
       "shared": {
         "type": [
@@ -203,7 +260,7 @@ export const storageDomainSchema: ConstructSchema = {
   }
 };
 
-/** The resource virtplane_storage_domain, with its attributes given by name as in Terraform. A storage domain of a data center: a libvirt pool of the same name on the hosts that reach it, either the LUNs of an iSCSI target (type iscsi, on every host of the data center, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir): on one host (host_id, its own directory: the default) or, with shared = true, on every host (a directory they all see, NFS-mounted say). Hosts that join the data center get the shared ones; hosts that leave lose them. A VM runs only on a host that has all its disks. Removing it never deletes the LUNs or the directory. */
+/** The resource virtplane_storage_domain, with its attributes given by name as in Terraform. A storage domain of a data center: a libvirt pool of the same name on the hosts that reach it, either the LUNs of an iSCSI target (type iscsi, on every host of the data center, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir): on one host (host_id, its own directory: the default) or, with shared = true, on every host (a directory they all see, NFS-mounted say). Type nfs is an NFS export (server, export) every host of the data center reaches in user space, without a mount and without a pool: its volumes are files on the export that QEMU and qemu-img open over NFS, and VMs using them migrate live. Hosts that join the data center get the shared ones; hosts that leave lose them. A VM runs only on a host that has all its disks. Removing it never deletes the LUNs, the directory or the export's files. */
 export class StorageDomainResource extends SchemaResource {
   static readonly tfResourceType = "virtplane_storage_domain";
 
@@ -226,7 +283,7 @@ export class StorageDomainResource extends SchemaResource {
     return this.getStringAttribute("datacenter_id");
   }
 
-  /** iscsi: the LUNs of an iSCSI target (iscsi_target_id, or portal and iqn); dir: a directory (path) on every host. Changing it replaces the storage domain. */
+  /** iscsi: the LUNs of an iSCSI target (iscsi_target_id, or portal and iqn); dir: a directory (path) on every host; nfs: an NFS export (server, export). Changing it replaces the storage domain. */
   get type(): string {
     return this.getStringAttribute("type");
   }
@@ -249,6 +306,21 @@ export class StorageDomainResource extends SchemaResource {
   /** dir: the directory of the pool on its host (or on every host when shared; created when missing, never deleted). Changing it replaces the storage domain. */
   get path(): string {
     return this.getStringAttribute("path");
+  }
+
+  /** nfs: the NFS server's address (an IP address or a name the hosts resolve). Changing it replaces the storage domain. */
+  get server(): string {
+    return this.getStringAttribute("server");
+  }
+
+  /** nfs: the export's path on the server (what an NFSv3 client mounts, e.g. "/srv/vms"). The domain's volumes are files at its top; the export is never created nor deleted. Changing it replaces the storage domain. */
+  get export(): string {
+    return this.getStringAttribute("export");
+  }
+
+  /** nfs: the NFS protocol version the hosts speak to the server: 3 (the default, and the only one for now: QEMU's libnfs driver, which opens the VMs' disks, speaks NFSv3). Changing it replaces the storage domain. */
+  get nfsVersion(): number {
+    return this.getNumberAttribute("nfs_version");
   }
 
   /** dir: true when path is a directory every host of the data center sees (an NFS mount, say): the pool is on every host, and VMs using its disks run on any host and migrate live. false (the default for dir): a directory of host_id alone: the volumes are that host's files, so VMs using them are placed on that host only, and a move elsewhere is refused at plan. iscsi: always true. Changing it replaces the storage domain (except on a storage domain last applied by a virtplane that did not know it). */

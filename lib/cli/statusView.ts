@@ -56,6 +56,8 @@ function sourceText(source: DiskSource): string {
   switch (source.kind) {
     case 'iscsi':
       return `iscsi://${source.host}:${source.port}/${source.targetIqn}/${source.lun}`;
+    case 'nfs':
+      return `nfs://${source.host}${source.path}`;
     case 'file':
     case 'block':
       return source.path;

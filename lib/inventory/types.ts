@@ -147,7 +147,7 @@ export interface NetworkInput extends WorkspaceMarkInput {
   readonly mtu?: number | null;
 }
 
-export type StorageDomainType = 'iscsi' | 'dir';
+export type StorageDomainType = 'iscsi' | 'dir' | 'nfs';
 
 export interface StorageDomain extends Timestamps, WorkspaceMark {
   readonly id: Uuid;
@@ -157,7 +157,12 @@ export interface StorageDomain extends Timestamps, WorkspaceMark {
   readonly iscsiTargetId: string | null;
   readonly portal: string | null;
   readonly iqn: string | null;
+  /** dir: the directory; nfs: the export's path on its server. */
   readonly path: string | null;
+  /** nfs: the server's address. */
+  readonly nfsServer: string | null;
+  /** nfs: the NFS protocol version the hosts speak to the server. */
+  readonly nfsVersion: number | null;
   /** dir: true when every host of the data center sees the directory; false: only `hostId` has it. iscsi: true. */
   readonly shared: boolean;
   /** The one host of a local (not shared) dir domain; null otherwise. */
@@ -173,6 +178,8 @@ export interface StorageDomainInput extends WorkspaceMarkInput {
   readonly portal?: string | null;
   readonly iqn?: string | null;
   readonly path?: string | null;
+  readonly nfsServer?: string | null;
+  readonly nfsVersion?: number | null;
   readonly shared?: boolean;
   readonly hostId?: Uuid | null;
 }

@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { labGuestImageEntry } from './guestImage.js';
-import { DEFAULT_LAB_FILE, type LabFile, type LabHostEntry } from './labFile.js';
+import { DEFAULT_LAB_FILE, type LabFile, type LabHostEntry, type LabStorageEntry } from './labFile.js';
 import { runLocal } from './localCommand.js';
 import {
   bindMountsOf,
   generateKey,
   hasCapabilitiesCache,
   hostKeyPath,
+  LAB_NFS_EXPORT,
   prepareMachineFiles,
   publicKeyOf,
   seedCapabilitiesCache,
@@ -63,9 +64,11 @@ export type LabProgress = (message: string) => void;
  * Bump when what a machine is made of changes (mounts, daemons, configuration). 3: libvirtd must start
  * after iptables and dnsmasq are installed (it looks for them once, at start, and NAT and isolated
  * networks fail to start until it is restarted). 5: the /dev/kvm stand-in is read-only (libvirtd
- * re-probed QEMU at every lookup while it looked writable).
+ * re-probed QEMU at every lookup while it looked writable). 6: the storage machine serves NFS
+ * (rpcbind and nfs-ganesha). 7: hypervisors run virtlockd with lockd leases on the shared directory, and the
+ * storage machine runs an SSH power controller (both layouts of 6 merged).
  */
-const LAB_LAYOUT = 6;
+const LAB_LAYOUT = 7;
 
 const REQUIRED_PROGRAMS = [
   'ip',
@@ -79,6 +82,11 @@ const REQUIRED_PROGRAMS = [
   'tgtd',
   'tgtadm',
   'tgt-admin',
+  // The storage machine's NFS server, and the hosts' user-space NFS client tools.
+  'rpcbind',
+  'rpcinfo',
+  'ganesha.nfsd',
+  'nfs-ls',
   'qemu-system-x86_64',
   // libvirt's NAT and isolated networks: firewall rules and DHCP/DNS (dnsmasq drops to user nobody).
   'iptables',
@@ -230,7 +238,7 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
   }
   await Promise.all(toBuild.map((machine) => waitForSshBanner(machine.address, 22, 20_000)));
 
-  const storage = entries.find((entry) => entry.name === 'storage')!;
+  const storage: LabStorageEntry = { ...entries.find((entry) => entry.name === 'storage')!, nfsExport: LAB_NFS_EXPORT };
   const bmcs = await ensureLabBmcs(plan);
   const sshPower = await ensureLabSshPowerController(plan, clientKeyPath);
   const guestImage = await labGuestImageEntry();

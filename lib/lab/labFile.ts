@@ -25,6 +25,12 @@ export interface LabHostSshPower {
   readonly command: string;
 }
 
+/** The storage machine: SSH for tgt, and its NFS export (absent in labs from before it). */
+export interface LabStorageEntry extends LabHostEntry {
+  /** The path NFS clients name the export by (nfs://ADDRESS/EXPORT/FILE). */
+  readonly nfsExport?: string;
+}
+
 /** How to reach a lab host's BMC (IPMI over LAN), as a `power_management` block takes it. */
 export interface LabHostPower {
   readonly agent: 'ipmilan';
@@ -51,7 +57,7 @@ export interface LabFile {
   readonly sshPrivateKeyFile: string;
   readonly knownHostsFile: string;
   readonly hosts: readonly LabHostEntry[];
-  readonly storage: LabHostEntry;
+  readonly storage: LabStorageEntry;
   /** Absent until `virtplane lab image` has built the image (`lab up` does not build it: it takes minutes). */
   readonly guestImage?: LabGuestImage;
   /**

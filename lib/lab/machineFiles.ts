@@ -14,7 +14,16 @@ export const HYPERVISOR_BIND_MOUNTS: Readonly<Record<string, string>> = {
 };
 export const STORAGE_BIND_MOUNTS: Readonly<Record<string, string>> = {
   '/etc/tgt': 'etc-tgt',
+  '/etc/ganesha': 'etc-ganesha',
 };
+
+/** The storage host's NFS export as clients name it (ganesha's pseudo path, also used by NFSv3 mounts). */
+export const LAB_NFS_EXPORT = '/virtplane';
+
+/** The folder of the storage machine that nfs-ganesha serves (a plain directory of this machine). */
+export function nfsExportFolder(machine: LabMachinePlan): string {
+  return join(machine.dir, 'nfs-export');
+}
 export const COMMON_BIND_MOUNTS: Readonly<Record<string, string>> = {
   '/etc/ssh': 'etc-ssh',
   '/var/lib/virtplane': 'var-lib-virtplane',
@@ -93,7 +102,10 @@ export async function prepareMachineFiles(plan: LabPlan, machine: LabMachinePlan
   );
   await writeFile(join(machine.dir, 'root-bashrc'), '# virtplane lab machine: intentionally empty\n');
   if (machine.role === 'hypervisor') await prepareLibvirtConfig(machine, haLeaseDirectoryOf(plan));
-  else await prepareTgtConfig(machine);
+  else {
+    await prepareTgtConfig(machine);
+    await prepareGaneshaConfig(machine);
+  }
 }
 
 /**
@@ -153,6 +165,37 @@ async function prepareTgtConfig(machine: LabMachinePlan): Promise<void> {
   const etcTgt = join(machine.dir, 'etc-tgt');
   await mkdir(join(etcTgt, 'conf.d'), { recursive: true });
   await writeFile(join(etcTgt, 'targets.conf'), 'include /etc/tgt/conf.d/*.conf\n');
+}
+
+/**
+ * nfs-ganesha's configuration (LAB-NOTES "NFS without a kernel client"): one export of a folder of
+ * the storage machine, NFSv3 and v4 over TCP, root not squashed (the hosts' QEMU and qemu-img run as
+ * root). Mount_Path_Pseudo: NFSv3 clients (QEMU's libnfs driver speaks v3) name the export by its
+ * pseudo path too, so one path serves both versions. No Bind_addr: 127.0.0.1 failed to resolve.
+ */
+async function prepareGaneshaConfig(machine: LabMachinePlan): Promise<void> {
+  const exportFolder = nfsExportFolder(machine);
+  const recovery = join(machine.dir, 'ganesha-recovery');
+  await mkdir(exportFolder, { recursive: true, mode: 0o755 });
+  await mkdir(recovery, { recursive: true, mode: 0o755 });
+  await writeFile(
+    join(machine.dir, 'etc-ganesha', 'ganesha.conf'),
+    [
+      'NFS_CORE_PARAM { Protocols = 3, 4; Mount_Path_Pseudo = true; }',
+      `NFSV4 { Graceless = true; RecoveryRoot = "${recovery}"; }`,
+      'EXPORT {',
+      '  Export_Id = 1;',
+      `  Path = "${exportFolder}";`,
+      `  Pseudo = "${LAB_NFS_EXPORT}";`,
+      '  Access_Type = RW;',
+      '  Squash = No_Root_Squash;',
+      '  Protocols = 3, 4;',
+      '  Transports = TCP;',
+      '  FSAL { Name = VFS; }',
+      '}',
+      '',
+    ].join('\n'),
+  );
 }
 
 export async function writeKnownHosts(path: string, entries: readonly { names: readonly string[]; key: string }[]): Promise<void> {

@@ -58,13 +58,22 @@ else
     sleep 0.05
   done
   tgt-admin -e -c /etc/tgt/targets.conf >/dev/null
+  # NFS (LAB-NOTES): rpcbind first (NFSv3 clients find mountd and nfsd through it), then ganesha.
+  mkdir -p /run/rpcbind /run/ganesha
+  rpcbind -w
+  ganesha.nfsd -f /etc/ganesha/ganesha.conf -L "$dir/ganesha.log" -p /run/ganesha/ganesha.pid
+  tries=0
+  until rpcinfo -p 127.0.0.1 2>/dev/null | grep -q nfs; do
+    tries=$((tries + 1)); [ "$tries" -lt 200 ] || { echo "nfs-ganesha did not register; see $dir/ganesha.log" >&2; exit 1; }
+    sleep 0.05
+  done
 fi
 "$(command -v sshd)"
 `;
 
 /** Daemons a machine needs, by the process name the kernel shows in /proc/PID/comm. */
 export function requiredDaemons(machine: LabMachinePlan): readonly string[] {
-  return machine.role === 'hypervisor' ? ['sshd', 'libvirtd', 'virtlogd', 'virtlockd'] : ['sshd', 'tgtd'];
+  return machine.role === 'hypervisor' ? ['sshd', 'libvirtd', 'virtlogd', 'virtlockd'] : ['sshd', 'tgtd', 'rpcbind', 'ganesha.nfsd'];
 }
 
 /** The argv that starts a machine's daemons (also what its lab power controller runs at "power on"). */

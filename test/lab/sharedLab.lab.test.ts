@@ -28,6 +28,23 @@ describe('the lab', () => {
     }
   });
 
+  it('serves an NFS export from the storage host (nfs-ganesha) that every hypervisor reaches in user space, without a mount', async () => {
+    const exportPath = lab.lab.storage.nfsExport;
+    expect(exportPath).toMatch(/^\//);
+    const file = `${uniqueName('nfs')}.qcow2`;
+    const url = `nfs://${lab.lab.storage.address}${exportPath ?? ''}/${file}`;
+    const [kvm1, kvm2] = lab.hosts;
+    await pool.exec(kvm1!, ['qemu-img', 'create', '-q', '-f', 'qcow2', url, '8M']);
+    try {
+      // Written from kvm1, read from kvm2: one export, seen by both.
+      expect(JSON.parse((await pool.exec(kvm2!, ['qemu-img', 'info', '--output=json', url])).stdout)).toMatchObject({ 'virtual-size': 8 * 1024 * 1024 });
+      expect((await pool.exec(kvm2!, ['nfs-ls', `nfs://${lab.lab.storage.address}${exportPath ?? ''}/`])).stdout).toContain(file);
+      expect((await pool.exec(kvm1!, ['grep', '-c', ' nfs', '/proc/mounts'], { allowExitCodes: [1] })).stdout.trim()).toBe('0');
+    } finally {
+      await pool.exec(lab.storage, ['sh', '-c', 'rm -f -- /var/lib/virtplane-lab/*/machines/storage/nfs-export/"$1"', 'sh', file]).catch(() => undefined);
+    }
+  });
+
   it('`lab status` reports every machine healthy, with its service and workload', () => {
     const result = runCli(['lab', 'status']);
     expect(result.stdout).toMatch(/^kvm1\s+10\.77\.0\.11\s+ok\s+libvirt \d+\.\d+\.\d+\s+\d+ running \/ \d+ defined$/m);

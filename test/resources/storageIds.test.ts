@@ -122,6 +122,9 @@ describe('plan-time checks', () => {
       portal: null,
       iqn: null,
       path: null,
+      server: null,
+      export: null,
+      nfs_version: null,
       chap_username: null,
       chap_password: null,
       hosts: null,
@@ -153,6 +156,23 @@ describe('plan-time checks', () => {
     expect(summaries(validateStorageDomainConfig({ ...base, shared: false, host_id: host }))).toEqual([
       'An iscsi storage domain is shared @ ["shared"]',
       'host_id not used by an iscsi storage domain @ ["host_id"]',
+    ]);
+    // nfs: a server and an export, shared by every host; NFSv3 (what QEMU's libnfs driver speaks).
+    const nfs = { ...base, type: 'nfs', iscsi_target_id: null, server: '10.0.0.2', export: '/srv/vms' };
+    expect(validateStorageDomainConfig(nfs)).toEqual([]);
+    expect(validateStorageDomainConfig({ ...nfs, nfs_version: 3, shared: true })).toEqual([]);
+    expect(summaries(validateStorageDomainConfig({ ...nfs, server: null, export: '/srv//vms' }))).toEqual([
+      'Missing server @ ["server"]',
+      'Invalid value for export @ ["export"]',
+    ]);
+    expect(summaries(validateStorageDomainConfig({ ...nfs, nfs_version: 4, shared: false, path: '/srv', host_id: host }))).toEqual([
+      'NFS version not supported @ ["nfs_version"]',
+      'An nfs storage domain is shared @ ["shared"]',
+      'host_id not used by an nfs storage domain @ ["host_id"]',
+      'path not used by an nfs storage domain @ ["path"]',
+    ]);
+    expect(summaries(validateStorageDomainConfig({ ...dir, shared: true, server: '10.0.0.2' }))).toEqual([
+      'server not used by a dir storage domain @ ["server"]',
     ]);
   });
 

@@ -52,6 +52,11 @@ function parseDiskSource(disk: XmlElement): DiskSource {
   if (!source) return { kind: 'unsupported', type };
   switch (type) {
     case 'network': {
+      if (attr(source, 'protocol') === 'nfs') {
+        const path = attr(source, 'name');
+        const host = attr(firstChild(source, 'host'), 'name');
+        return path === undefined || host === undefined ? { kind: 'unsupported', type } : { kind: 'nfs', host, path };
+      }
       if (attr(source, 'protocol') !== 'iscsi') return { kind: 'unsupported', type };
       const name = attr(source, 'name') ?? '';
       const slash = name.lastIndexOf('/');
@@ -118,6 +123,7 @@ export function parseDisk(disk: XmlElement): DomainDisk {
 function diskTypeOf(source: DiskSource): string {
   switch (source.kind) {
     case 'iscsi':
+    case 'nfs':
       return 'network';
     case 'unsupported':
       return source.type;
@@ -136,6 +142,10 @@ function sourceElement(source: Exclude<DiskSource, { kind: 'unsupported' }>): Xm
           ? undefined
           : el('auth', { username: source.auth.username }, [el('secret', { type: 'iscsi', usage: source.auth.secretUsage })]),
       ]);
+    case 'nfs':
+      // The identity QEMU presents to the server (AUTH_UNIX): root, as the volume tools that made the
+      // files (qemu-img over SSH); libvirt's schema requires the element. The export must not squash root.
+      return el('source', { protocol: 'nfs', name: source.path }, [el('host', { name: source.host }), el('identity', { user: 'root', group: 'root' })]);
     case 'file':
       return el('source', { file: source.path });
     case 'block':

@@ -33,6 +33,17 @@ export interface IscsiDiskSource {
   readonly auth?: { readonly username: string; readonly secretUsage: string };
 }
 
+/**
+ * A file of an NFS export, opened by QEMU's own NFS client (libnfs; no mount on the host). QEMU 7.2's
+ * driver speaks NFSv3.
+ */
+export interface NfsDiskSource {
+  readonly kind: 'nfs';
+  readonly host: string;
+  /** The file's path on the server: the export's path, then the file ("/srv/vms/data.qcow2"). */
+  readonly path: string;
+}
+
 export interface FileDiskSource {
   readonly kind: 'file';
   readonly path: string;
@@ -56,7 +67,7 @@ export interface UnsupportedDiskSource {
   readonly type: string;
 }
 
-export type DiskSource = IscsiDiskSource | FileDiskSource | BlockDiskSource | VolumeDiskSource | UnsupportedDiskSource;
+export type DiskSource = IscsiDiskSource | NfsDiskSource | FileDiskSource | BlockDiskSource | VolumeDiskSource | UnsupportedDiskSource;
 
 export interface DomainDisk {
   readonly device: DiskDevice;
@@ -180,6 +191,11 @@ export function validateDomainDisk(disk: DomainDisk, path = 'disk'): void {
       if (source.initiatorIqn !== undefined) validateIqn(source.initiatorIqn, `${path}.source.initiatorIqn`);
       checkText(source.auth?.username, `${path}.source.auth.username`);
       checkText(source.auth?.secretUsage, `${path}.source.auth.secretUsage`);
+      break;
+    case 'nfs':
+      validateHostAddress(source.host, `${path}.source.host`);
+      if (!source.path.startsWith('/')) throw new LibvirtModelError(`${path}.source.path`, 'must be an absolute path on the server');
+      checkText(source.path, `${path}.source.path`);
       break;
     case 'file':
     case 'block':

@@ -24,6 +24,15 @@ function checkPath(path: string): void {
   }
 }
 
+/**
+ * What qemu-img reads from: a file of the host, or a file of an NFS export by its nfs:// URL (QEMU's
+ * own NFS client: an nfs storage domain's image is a clone's or a copy's source like a local one).
+ */
+function checkImageSource(source: string): void {
+  if (/^nfs:\/\/[A-Za-z0-9.:[\]-]+\/[A-Za-z0-9._+@:/-]+$/.test(source) && !source.split('/').includes('..')) return;
+  checkPath(source);
+}
+
 /** What `qemu-img info` says of the file, or null when there is no such file. */
 export async function imageFileInfo(host: LibvirtHost, path: string): Promise<ImageFileInfo | null> {
   checkPath(path);
@@ -118,7 +127,7 @@ export async function uploadImageFile(host: LibvirtHost, path: string, source: R
 
 /** A qcow2 overlay on `base` (which it never writes): created in well under a second whatever the base's size. */
 export async function createThinClone(host: LibvirtHost, base: string, baseFormat: string, path: string, sizeMiB?: number): Promise<void> {
-  checkPath(base);
+  checkImageSource(base);
   checkPath(path);
   const size = sizeMiB === undefined ? [] : [`${sizeMiB}M`];
   await host.exec(['qemu-img', 'create', '-q', '-f', 'qcow2', '-F', baseFormat, '-b', base, path, ...size]);
@@ -129,7 +138,7 @@ export async function createThinClone(host: LibvirtHost, base: string, baseForma
  * name and moved into place whole, so `path` never holds half a copy (an apply killed mid-copy).
  */
 export async function createFullCopy(host: LibvirtHost, base: string, path: string, format: 'raw' | 'qcow2', sizeMiB?: number): Promise<void> {
-  checkPath(base);
+  checkImageSource(base);
   checkPath(path);
   const slash = path.lastIndexOf('/');
   const partial = `${path.slice(0, slash)}/.${path.slice(slash + 1)}.part`;
@@ -186,7 +195,7 @@ export async function lunHeadIsBlank(host: LibvirtHost, lun: LunAddress): Promis
  * image left as it was (zeros on a new LUN). The LUN must be at least the image's virtual size.
  */
 export async function copyImageOntoLun(host: LibvirtHost, base: string, baseFormat: string, lun: LunAddress, signal?: AbortSignal): Promise<void> {
-  checkPath(base);
+  checkImageSource(base);
   await host.exec(['qemu-img', 'convert', '-U', '-f', baseFormat, '-n', '--target-image-opts', base, lunImageOptions(lun)], {
     timeoutMs: 3_600_000,
     ...(signal === undefined ? {} : { signal }),

@@ -17,6 +17,7 @@ export type {
   InterfaceSource,
   IscsiDiskSource,
   NetworkInterfaceSource,
+  NfsDiskSource,
   NicModel,
   UnsupportedDiskSource,
   UnsupportedInterfaceSource,
@@ -92,7 +93,7 @@ export {
 
 export { buildPool, definePool, destroyPool, lookupPool, refreshPool, requirePool, setPoolAutostart, startPool, undefinePool } from './pools.js';
 export type { PoolState } from './pools.js';
-export { createVolume, deleteVolume, growVolume, growVolumeLive, lookupVolume } from './volumes.js';
+export { blockResize, createVolume, deleteVolume, growVolume, growVolumeLive, lookupVolume } from './volumes.js';
 export { deleteIscsiSecret, findIscsiSecret, setIscsiSecret } from './secrets.js';
 
 export { parseDhcpLeases, readHostInventory } from './bulkRead.js';

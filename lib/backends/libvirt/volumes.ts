@@ -60,6 +60,14 @@ export async function growVolumeLive(host: LibvirtHost, domainRef: string, pool:
   if (capacityMiB < volume.capacityMiB) {
     throw new LibvirtOperationError(host.name, `volume ${name} is ${volume.capacityMiB} MiB: it cannot shrink to ${capacityMiB} MiB`);
   }
+  await blockResize(host, domainRef, path, capacityMiB);
+}
+
+/**
+ * Grows a disk of a running domain through its QEMU. `path`: the disk's source as libvirt names it (a
+ * file's path, a network disk's source name) or its target ("vda").
+ */
+export async function blockResize(host: LibvirtHost, domainRef: string, path: string, capacityMiB: number): Promise<void> {
   await virsh(host, ['blockresize', '--domain', domainRef, '--path', path, '--size', `${capacityMiB}MiB`]);
 }
 

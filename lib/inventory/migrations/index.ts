@@ -11,6 +11,7 @@ import * as localStorage from './0004_local_storage.js';
 import * as highAvailability from './0005_high_availability.js';
 import * as rbac from './0006_rbac.js';
 import * as statistics from './0007_statistics.js';
+import * as nfsStorage from './0008_nfs_storage.js';
 import * as haLeases from './0010_ha_leases.js';
 
 export interface Migration {
@@ -19,6 +20,6 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage, highAvailability, rbac, statistics, haLeases];
+export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage, highAvailability, rbac, statistics, nfsStorage, haLeases];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

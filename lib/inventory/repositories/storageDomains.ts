@@ -17,6 +17,8 @@ export const STORAGE_DOMAINS: TableSpec = {
     { field: 'portal', column: 'portal', writable: true },
     { field: 'iqn', column: 'iqn', writable: true },
     { field: 'path', column: 'path', writable: true },
+    { field: 'nfsServer', column: 'nfs_server', writable: true },
+    { field: 'nfsVersion', column: 'nfs_version', writable: true },
     { field: 'shared', column: 'shared', writable: true },
     { field: 'hostId', column: 'host_id', writable: true },
     WORKSPACE_COLUMN,

@@ -5,9 +5,21 @@
  * attach the disk on any host of the data center.
  */
 import type { DiskSource, IscsiDiskSource } from '../../backends/libvirt/index.js';
+import { nfsUrl } from '../../backends/nfs/index.js';
 import type { StorageDomain } from '../../inventory/index.js';
 import { hostInitiatorIqn, parsePortal } from '../iscsiTarget/index.js';
-import { chapSecretUsage } from '../storageDomain/index.js';
+import { chapSecretUsage, nfsExportOf } from '../storageDomain/index.js';
+
+type DomainFiles = Pick<StorageDomain, 'type' | 'path' | 'nfsServer'>;
+
+/**
+ * Where QEMU and qemu-img open a file of a file-based domain: its path in a dir domain's directory, or
+ * "nfs://SERVER/EXPORT/FILE" on an nfs domain (opened over NFS by QEMU's own client, no mount).
+ */
+export function domainFileOf(domain: DomainFiles, file: string): string {
+  if (domain.type === 'nfs') return nfsUrl(nfsExportOf(domain), file);
+  return `${(domain.path ?? '').replace(/\/+$/, '')}/${file}`;
+}
 
 export const DISK_FORMATS = ['raw', 'qcow2'] as const;
 export type DiskFormat = (typeof DISK_FORMATS)[number];
@@ -50,9 +62,9 @@ export function lunVolumeName(lun: number): string {
   return `unit:0:0:${lun}`;
 }
 
-/** What QEMU opens: "iscsi://PORTAL/IQN/LUN" for a LUN, the file's path for a volume. */
-export function diskPathOf(domain: Pick<StorageDomain, 'path' | 'portal' | 'iqn'>, location: DiskLocation): string {
-  if (location.kind === 'volume') return `${(domain.path ?? '').replace(/\/+$/, '')}/${location.volume}`;
+/** What QEMU opens: "iscsi://PORTAL/IQN/LUN" for a LUN, the file's path (or nfs:// URL) for a volume. */
+export function diskPathOf(domain: DomainFiles & Pick<StorageDomain, 'portal' | 'iqn'>, location: DiskLocation): string {
+  if (location.kind === 'volume') return domainFileOf(domain, location.volume);
   return `iscsi://${domain.portal ?? ''}/${domain.iqn ?? ''}/${location.lun}`;
 }
 
@@ -67,6 +79,11 @@ export function diskSourceOf(
   hostId: string,
   chapUsername?: string,
 ): { readonly source: DiskSource; readonly format: DiskFormat } {
+  if (location.kind === 'volume' && domain.type === 'nfs')
+    return {
+      source: { kind: 'nfs', host: domain.nfsServer ?? '', path: `${(domain.path ?? '').replace(/\/+$/, '')}/${location.volume}` },
+      format: formatOfVolume(location.volume),
+    };
   if (location.kind === 'volume') return { source: { kind: 'file', path: diskPathOf(domain, location) }, format: formatOfVolume(location.volume) };
   const portal = parsePortal(domain.portal ?? '');
   const source: IscsiDiskSource = {
@@ -106,8 +123,8 @@ export function imageVolumeName(name: string): string {
   return `${name}.image`;
 }
 
-export function imagePathOf(domain: Pick<StorageDomain, 'path'>, location: ImageLocation): string {
-  return `${(domain.path ?? '').replace(/\/+$/, '')}/${imageVolumeName(location.name)}`;
+export function imagePathOf(domain: DomainFiles, location: ImageLocation): string {
+  return domainFileOf(domain, imageVolumeName(location.name));
 }
 
 /** A template's sealed base disk: "SD_ID/template/NAME", the file NAME.template (qcow2, read-only) in the domain. */
@@ -122,6 +139,10 @@ export function parseTemplateId(id: string): ImageLocation | undefined {
   return match ? { domainId: match[1]!, name: match[2]! } : undefined;
 }
 
-export function templatePathOf(domain: Pick<StorageDomain, 'path'>, location: ImageLocation): string {
-  return `${(domain.path ?? '').replace(/\/+$/, '')}/${location.name}.template`;
+export function templateVolumeName(name: string): string {
+  return `${name}.template`;
+}
+
+export function templatePathOf(domain: DomainFiles, location: ImageLocation): string {
+  return domainFileOf(domain, templateVolumeName(location.name));
 }

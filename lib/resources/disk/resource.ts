@@ -1,19 +1,4 @@
-import {
-  copyImageOntoLun,
-  createFullCopy,
-  createThinClone,
-  createVolume,
-  deleteVolume,
-  growVolume,
-  growVolumeLive,
-  imageFileInfo,
-  lookupVolume,
-  lunHeadIsBlank,
-  refreshPool,
-  VirshError,
-  type ImageFileInfo,
-  type VolumeInfo,
-} from '../../backends/libvirt/index.js';
+import { copyImageOntoLun, lunHeadIsBlank, type ImageFileInfo, type VolumeInfo } from '../../backends/libvirt/index.js';
 import type { Host, StorageDomain } from '../../inventory/index.js';
 import {
   blockSchema,
@@ -34,7 +19,6 @@ import {
   changeInventory,
   datacenterHost,
   deletedByVirtplane,
-  hostDiagnostic,
   type HostRead,
   hostsOfDatacenter,
   hostsOfStorageDomain,
@@ -54,27 +38,31 @@ import {
   formatDiskId,
   formatOfVolume,
   imagePathOf,
+  imageVolumeName,
   lunVolumeName,
   nameOfVolume,
   parseDiskId,
   parseImageId,
   parseTemplateId,
   templatePathOf,
+  templateVolumeName,
   volumeNameOf,
   type DiskFormat,
   type DiskLocation,
 } from './location.js';
 import type { ProviderContext } from '../context/index.js';
 import { hostInitiatorIqn, parsePortal, parseTargetId, readTarget } from '../iscsiTarget/index.js';
+import { reachesExport } from '../storageDomain/index.js';
 import { describeUsers, diskUsers, type DiskUser } from './usage.js';
 import { adoptsLeftoverDisk, recordNewDisk } from './adoption.js';
+import { hasFileVolumes, volumeStoreOf, type FoundVolume } from './volumeStore.js';
 
 const TEMPLATE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 const IMAGE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/image/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 
 export const diskSchema = blockSchema({
   description:
-    "A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to.",
+    "A disk in a storage domain: on a dir domain, a volume (a raw or qcow2 file) virtplane creates; on an nfs domain, such a file on the export, made and opened over NFS; on an iscsi domain, one LUN of the domain's target (declared on the target, or provided by whoever runs it). Disks outlive the VMs they are attached to.",
   attributes: {
     id: stringAttribute({
       description: 'STORAGE_DOMAIN_ID/FILE for a volume, STORAGE_DOMAIN_ID/lun/N for a LUN: where the disk lives (VMs attach it by this id).',
@@ -141,7 +129,7 @@ export const diskSchema = blockSchema({
       default: false,
     }),
     path: stringAttribute({
-      description: "Where QEMU opens the disk: the volume's file, or iscsi://PORTAL/IQN/LUN.",
+      description: "Where QEMU opens the disk: the volume's file, nfs://SERVER/EXPORT/FILE on an nfs domain, or iscsi://PORTAL/IQN/LUN.",
       computed: true,
       planModifiers: [useStateForUnknown()],
     }),
@@ -157,7 +145,8 @@ const MIB = 1024 * 1024;
 /** What the plan decides from the storage domain's type: the id, path, format (and for a LUN, nothing about size). */
 export function plannedFor(domain: StorageDomain, planned: DiskPlanned): { planned: DiskPlanned; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const shareableProblem = shareableDiagnostic(planned, domain.type === 'dir' ? (planned.format ?? 'qcow2') : 'raw');
+  const fileVolumes = hasFileVolumes(domain);
+  const shareableProblem = shareableDiagnostic(planned, fileVolumes ? (planned.format ?? 'qcow2') : 'raw');
   if (shareableProblem !== undefined) diagnostics.push(shareableProblem);
   if (planned.source_image_id !== null && planned.source_template_id !== null)
     diagnostics.push(
@@ -171,13 +160,19 @@ export function plannedFor(domain: StorageDomain, planned: DiskPlanned): { plann
     diagnostics.push(
       errorDiagnostic('clone without a source', 'clone says how a disk is made from an image: set source_image_id, or remove clone.', ['clone']),
     );
-  if (domain.type === 'dir') {
+  if (fileVolumes) {
     if (planned.lun !== null && !isUnknown(planned.lun))
       diagnostics.push(
-        errorDiagnostic('lun not used on a dir storage domain', `${domain.name} is a dir storage domain: a disk there is a file. Remove lun.`, ['lun']),
+        errorDiagnostic(
+          `lun not used on a ${domain.type} storage domain`,
+          `${domain.name} is a ${domain.type} storage domain: a disk there is a file. Remove lun.`,
+          ['lun'],
+        ),
       );
     if (planned.size_mib === null && !fromImage)
-      diagnostics.push(errorDiagnostic('Missing size_mib', `A disk on the dir storage domain ${domain.name} needs its size: set size_mib.`, ['size_mib']));
+      diagnostics.push(
+        errorDiagnostic('Missing size_mib', `A disk on the ${domain.type} storage domain ${domain.name} needs its size: set size_mib.`, ['size_mib']),
+      );
     const format = isUnknown(planned.format) ? undefined : ((planned.format ?? 'qcow2') as DiskFormat);
     const clone = fromImage ? (isUnknown(planned.clone) ? unknown : (planned.clone ?? 'thin')) : null;
     if (clone === 'thin' && format === 'raw')
@@ -261,9 +256,19 @@ export async function requirePlace(provider: ProviderContext, domainId: string):
 /** The hosts (by name) whose pool of the domain runs: where the disk is created and read. */
 export async function carriersOf(provider: ProviderContext, place: DiskPlace, signal: AbortSignal): Promise<HostRead[]> {
   const reads = await readHosts(provider, place.hosts, signal);
-  const carriers = reads.filter(({ read }) =>
-    read.pools.some((pool) => pool.name === place.domain.name && isOwnedBy(pool.model?.owner, place.domain.id) && pool.state === 'running'),
-  );
+  // An nfs domain has no pool: its carriers are the hosts that reach the export now (one listing each).
+  const reached =
+    place.domain.type === 'nfs'
+      ? await Promise.all(
+          reads.map(({ host }) => onHost(host.row.name, `reaching the export of ${place.domain.name}`, () => reachesExport(host, place.domain))),
+        )
+      : [];
+  const carriers =
+    place.domain.type === 'nfs'
+      ? reads.filter((_, index) => reached[index])
+      : reads.filter(({ read }) =>
+          read.pools.some((pool) => pool.name === place.domain.name && isOwnedBy(pool.model?.owner, place.domain.id) && pool.state === 'running'),
+        );
   if (carriers.length === 0 && place.hosts.length === 0) {
     throw new DiagnosticError(
       'The data center has no host yet',
@@ -274,40 +279,18 @@ export async function carriersOf(provider: ProviderContext, place: DiskPlace, si
   if (carriers.length === 0) {
     throw new DiagnosticError(
       'No host carries the storage domain',
-      `No host of the data center has the pool of storage domain ${place.domain.name} running, so its disks cannot be reached. Apply the virtplane_storage_domain (its plan shows the hosts missing it).`,
+      place.domain.type === 'nfs'
+        ? `No host of the data center reaches the NFS export of storage domain ${place.domain.name} (${place.domain.nfsServer}:${place.domain.path}), so its files cannot be reached. Check the server and its export, then refresh again.`
+        : `No host of the data center has the pool of storage domain ${place.domain.name} running, so its disks cannot be reached. Apply the virtplane_storage_domain (its plan shows the hosts missing it).`,
       ['storage_domain_id'],
     );
   }
   return carriers;
 }
 
-interface Found {
-  readonly carrier: HostRead;
-  readonly volume: VolumeInfo | null;
-}
-
-/**
- * The volume as the first carrier that has it sees it. A host whose pool cannot rescan (its login
- * refused, say) is passed over for the next one; a carrier whose pool lacks the volume too (its
- * directory not mounted there, say). Null only when every carrier rescanned and none has it.
- */
-async function lookUp(carriers: readonly HostRead[], domain: StorageDomain, volume: string): Promise<Found> {
-  let failure: unknown;
-  let absent: HostRead | undefined;
-  for (const carrier of carriers) {
-    try {
-      await refreshPool(carrier.host.libvirt, domain.name);
-      const found = await lookupVolume(carrier.host.libvirt, domain.name, volume);
-      if (found !== null) return { carrier, volume: found };
-      absent ??= carrier;
-    } catch (error) {
-      if (!(error instanceof VirshError) || error.kind === 'connection')
-        throw hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`) ?? error;
-      failure = hostDiagnostic(error, carrier.host.row.name, `reading disk ${volume} of ${domain.name}`) ?? error;
-    }
-  }
-  if (failure !== undefined || absent === undefined) throw failure;
-  return { carrier: absent, volume: null };
+/** The volume (or a LUN, by its libvirt name) as the domain's store reads it (volumeStore.ts). */
+function lookUp(provider: ProviderContext, carriers: readonly HostRead[], place: DiskPlace, volume: string): Promise<FoundVolume> {
+  return volumeStoreOf(provider, place).lookUp(carriers, volume);
 }
 
 /**
@@ -334,7 +317,7 @@ async function lunSize(provider: ProviderContext, place: DiskPlace, lun: number,
     const served = found?.target.luns.find((candidate) => candidate.lun === lun && candidate.served && candidate.sizeBytes !== undefined);
     return served === undefined ? null : Math.floor((served.sizeBytes ?? 0) / MIB);
   }
-  const { volume } = await lookUp(await carriersOf(provider, place, signal), place.domain, lunVolumeName(lun));
+  const { volume } = await lookUp(provider, await carriersOf(provider, place, signal), place, lunVolumeName(lun));
   return volume === null ? null : Math.ceil(volume.capacityMiB - 1e-6);
 }
 
@@ -357,16 +340,9 @@ function lunNotFound(domain: StorageDomain, lun: number): DiagnosticError {
   );
 }
 
-/**
- * A shared dir domain's directory (NFS and the like): the other hosts' pools rescan it so they list the
- * change at once. Best effort: a pool rescans by itself whenever it starts. A local domain has no others.
- */
+/** After a change to a volume: the other hosts see it at once (volumeStore.ts). */
 export async function refreshOthers(provider: ProviderContext, place: DiskPlace, carrier: HostRead): Promise<void> {
-  await Promise.all(
-    place.hosts
-      .filter((host) => host.id !== carrier.host.row.id)
-      .map((host) => refreshPool(datacenterHost(provider, host).libvirt, place.domain.name).catch(() => undefined)),
-  );
+  await volumeStoreOf(provider, place).changed(carrier);
 }
 
 /**
@@ -384,23 +360,24 @@ async function growDiskVolume(
   signal: AbortSignal,
 ): Promise<number> {
   const running = (await usersOf(provider, diskId, signal, true)).filter((user) => user.state === 'running' || user.state === 'paused');
-  const location = parseDiskId(diskId);
-  if (running.length === 0 || location === undefined) {
-    const grown = await onHost(carrier.host.row.name, `growing volume ${volume}`, () => growVolume(carrier.host.libvirt, place.domain.name, volume, sizeMiB));
+  const store = volumeStoreOf(provider, place);
+  if (running.length === 0) {
+    const grown = await onHost(carrier.host.row.name, `growing volume ${volume}`, () => store.grow(carrier, volume, sizeMiB));
     return Math.floor(grown.capacityMiB);
   }
-  const path = diskPathOf(place.domain, location);
   for (const user of running) {
     const row = place.datacenterHosts.find((host) => host.id === user.hostId);
     if (row === undefined) continue;
     const host = datacenterHost(provider, row);
-    await onHost(row.name, `growing disk ${volume} of the running VM ${user.vmName}`, () =>
-      growVolumeLive(host.libvirt, user.vmId, place.domain.name, volume, path, sizeMiB),
-    );
+    await onHost(row.name, `growing disk ${volume} of the running VM ${user.vmName}`, async () => {
+      const { volume: found } = await store.lookUp([carrier], volume);
+      if (found !== null && sizeMiB < found.capacityMiB)
+        throw new DiagnosticError('A disk never shrinks', `${volume} is ${found.capacityMiB} MiB: it cannot shrink to ${sizeMiB} MiB.`, ['size_mib']);
+      await store.growLive(host, user.vmId, volume, sizeMiB);
+    });
     progress(`disk ${volume}: grown to ${sizeMiB} MiB live under VM ${user.vmName} on ${row.name}`);
   }
-  await refreshPool(carrier.host.libvirt, place.domain.name);
-  const found = await lookupVolume(carrier.host.libvirt, place.domain.name, volume);
+  const { volume: found } = await store.lookUp([carrier], volume);
   return Math.floor(found?.capacityMiB ?? sizeMiB);
 }
 
@@ -461,10 +438,16 @@ function audit(
 
 /** A disk made from an image: a thin overlay on it or a full copy, grown to size_mib when that is larger. */
 async function cloneImage(provider: ProviderContext, carrier: HostRead, place: DiskPlace, volume: string, planned: DiskState): Promise<VolumeInfo> {
-  const { name, path: base, attribute } = await sourceOf(provider, planned);
+  const source = await sourceOf(provider, planned);
+  const { name, path: base, attribute } = source;
   const image = { name };
   const host = carrier.host;
-  const baseInfo = await onHost(host.row.name, `reading ${image.name}`, () => imageFileInfo(host.libvirt, base), [attribute]);
+  const baseInfo = await onHost(
+    host.row.name,
+    `reading ${image.name}`,
+    () => volumeStoreOf(provider, source.place).fileInfo(carrier.host.libvirt, source.file),
+    [attribute],
+  );
   if (baseInfo === null) throw new DiagnosticError('Source not found', `${base} is not on ${host.row.name}: apply ${image.name} first.`, [attribute]);
   const baseMiB = Math.ceil(baseInfo.virtualSizeBytes / MIB);
   const wanted = planned.size_mib ?? baseMiB;
@@ -474,22 +457,22 @@ async function cloneImage(provider: ProviderContext, carrier: HostRead, place: D
       `Image ${image.name} holds a ${baseMiB} MiB disk; size_mib ${wanted} would cut it off. Set size_mib to ${baseMiB} or more.`,
       ['size_mib'],
     );
-  const path = `${(place.domain.path ?? '').replace(/\/+$/, '')}/${volume}`;
+  const store = volumeStoreOf(provider, place);
   const started = Date.now();
-  await onHost(host.row.name, `cloning image ${image.name} into ${volume}`, () =>
+  const created = await onHost(host.row.name, `cloning image ${image.name} into ${volume}`, () =>
     planned.clone === 'full'
-      ? createFullCopy(host.libvirt, base, path, formatOfVolume(volume), wanted > baseMiB ? wanted : undefined)
-      : createThinClone(host.libvirt, base, baseInfo.format, path, wanted),
+      ? store.fullCopy(carrier, volume, base, formatOfVolume(volume), wanted > baseMiB ? wanted : undefined)
+      : store.thinClone(carrier, volume, base, baseInfo.format, wanted),
   );
   progress(`disk ${planned.name}: ${planned.clone ?? 'thin'} clone of image ${image.name} made in ${((Date.now() - started) / 1000).toFixed(2)} s`);
-  await refreshPool(host.libvirt, place.domain.name);
-  const created = await lookupVolume(host.libvirt, place.domain.name, volume);
-  if (created === null) throw new DiagnosticError('Volume vanished', `${volume} is gone right after it was made.`, ['name']);
   return created;
 }
 
 /** The image or template a disk is made from: its file on the hosts, and which attribute named it. */
-async function sourceOf(provider: ProviderContext, planned: DiskState): Promise<{ readonly name: string; readonly path: string; readonly attribute: string }> {
+async function sourceOf(
+  provider: ProviderContext,
+  planned: DiskState,
+): Promise<{ readonly name: string; readonly path: string; readonly attribute: string; readonly place: DiskPlace; readonly file: string }> {
   const fromTemplate = planned.source_template_id !== null;
   const attribute = fromTemplate ? 'source_template_id' : 'source_image_id';
   const image = fromTemplate ? parseTemplateId(planned.source_template_id ?? '') : parseImageId(planned.source_image_id ?? '');
@@ -498,7 +481,13 @@ async function sourceOf(provider: ProviderContext, planned: DiskState): Promise<
     throw new DiagnosticError('Source not found', `No storage domain holds ${planned.source_template_id ?? planned.source_image_id}. Create it first.`, [
       attribute,
     ]);
-  return { name: image.name, path: fromTemplate ? templatePathOf(imagePlace.domain, image) : imagePathOf(imagePlace.domain, image), attribute };
+  return {
+    name: image.name,
+    path: fromTemplate ? templatePathOf(imagePlace.domain, image) : imagePathOf(imagePlace.domain, image),
+    attribute,
+    place: imagePlace,
+    file: fromTemplate ? templateVolumeName(image.name) : imageVolumeName(image.name),
+  };
 }
 
 /** Deleted by virtplane (its row gone, its deletion the newest audit entry): gone, hosts unasked. */
@@ -525,7 +514,12 @@ async function writeImageOntoLun(
   const carriers = await carriersOf(provider, place, signal);
   let chosen: { readonly carrier: HostRead; readonly info: ImageFileInfo } | undefined;
   for (const carrier of carriers) {
-    const info = await onHost(carrier.host.row.name, `reading ${source.name}`, () => imageFileInfo(carrier.host.libvirt, source.path), [source.attribute]);
+    const info = await onHost(
+      carrier.host.row.name,
+      `reading ${source.name}`,
+      () => volumeStoreOf(provider, source.place).fileInfo(carrier.host.libvirt, source.file),
+      [source.attribute],
+    );
     if (info !== null) {
       chosen = { carrier, info };
       break;
@@ -647,7 +641,8 @@ export const diskResource = defineResource<ProviderContext>()({
     const disk = { id: String(decided.id), name: planned.name };
     if (location.kind === 'volume') {
       const carriers = await carriersOf(provider, place, signal);
-      const { carrier, volume: existing } = await lookUp(carriers, place.domain, location.volume);
+      const store = volumeStoreOf(provider, place);
+      const { carrier, volume: existing } = await store.lookUp(carriers, location.volume);
       const file = existing === null ? undefined : { file: location.volume, host: carrier.host.row.name };
       adopting = await adoptsLeftoverDisk(provider, place.domain, disk, file);
       // The row first, marked with this workspace's token: a kill at any later step leaves a disk the
@@ -658,9 +653,7 @@ export const diskResource = defineResource<ProviderContext>()({
       if (existing !== null) {
         created =
           planned.size_mib !== null && existing.capacityMiB < planned.size_mib
-            ? await onHost(carrier.host.row.name, `growing volume ${location.volume}`, () =>
-                growVolume(carrier.host.libvirt, place.domain.name, location.volume, planned.size_mib!),
-              )
+            ? await onHost(carrier.host.row.name, `growing volume ${location.volume}`, () => store.grow(carrier, location.volume, planned.size_mib!))
             : existing;
       } else {
         try {
@@ -668,11 +661,7 @@ export const diskResource = defineResource<ProviderContext>()({
             planned.source_image_id !== null || planned.source_template_id !== null
               ? await cloneImage(provider, carrier, place, location.volume, planned)
               : await onHost(carrier.host.row.name, `creating volume ${location.volume}`, () =>
-                  createVolume(carrier.host.libvirt, place.domain.name, {
-                    name: location.volume,
-                    capacityMiB: planned.size_mib!,
-                    format: formatOfVolume(location.volume),
-                  }),
+                  store.create(carrier, location.volume, planned.size_mib!, formatOfVolume(location.volume)),
                 );
         } catch (error) {
           // A create that failed (not one killed) leaves no row behind for a volume that was never made.
@@ -707,12 +696,16 @@ export const diskResource = defineResource<ProviderContext>()({
     let format: DiskFormat = 'raw';
     if (location.kind === 'volume') {
       const carriers = await carriersOf(provider, place, signal);
-      const { volume } = await lookUp(carriers, place.domain, location.volume);
+      const { volume } = await lookUp(provider, carriers, place, location.volume);
       if (volume === null) {
-        const missing = cannotTellWhy(
-          place.hosts.map((host) => host.name),
-          carriers.map((carrier) => carrier.host.row.name),
-        );
+        // One export seen by every host: a host that reached it and lacks the file can tell.
+        const missing =
+          place.domain.type === 'nfs'
+            ? undefined
+            : cannotTellWhy(
+                place.hosts.map((host) => host.name),
+                carriers.map((carrier) => carrier.host.row.name),
+              );
         if (missing !== undefined) {
           throw new DiagnosticError(
             'Cannot tell whether the disk still exists',
@@ -752,7 +745,7 @@ export const diskResource = defineResource<ProviderContext>()({
     if (planned.size_mib !== null && planned.size_mib !== prior.size_mib) {
       const place = await requirePlace(provider, location.domainId);
       if (location.kind === 'volume') {
-        const { carrier, volume } = await lookUp(await carriersOf(provider, place, signal), place.domain, location.volume);
+        const { carrier, volume } = await lookUp(provider, await carriersOf(provider, place, signal), place, location.volume);
         if (volume === null) throw new DiagnosticError('Volume not found', `Storage domain ${place.domain.name} no longer has ${location.volume}.`, ['name']);
         size = await growDiskVolume(provider, place, carrier, prior.id ?? '', location.volume, planned.size_mib, signal);
         await refreshOthers(provider, place, carrier);
@@ -783,12 +776,9 @@ export const diskResource = defineResource<ProviderContext>()({
     if (location !== undefined && location.kind === 'volume') {
       const place = await placeOf(provider, location.domainId);
       if (place !== undefined) {
-        const { carrier, volume } = await lookUp(await carriersOf(provider, place, signal), place.domain, location.volume);
-        if (volume !== null) {
-          await onHost(carrier.host.row.name, `deleting volume ${location.volume}`, () =>
-            deleteVolume(carrier.host.libvirt, place.domain.name, location.volume),
-          );
-        }
+        const store = volumeStoreOf(provider, place);
+        const { carrier, volume } = await store.lookUp(await carriersOf(provider, place, signal), location.volume);
+        if (volume !== null) await onHost(carrier.host.row.name, `deleting volume ${location.volume}`, () => store.remove(carrier, location.volume));
         await refreshOthers(provider, place, carrier);
       }
     }

@@ -59,8 +59,8 @@ export async function joinDatacenter(provider: ProviderContext, row: Host, datac
   const contents = await contentsOf(provider, datacenterId);
   if (contents === undefined || (contents.networks.length === 0 && contents.domains.length === 0)) return;
   const { datacenter, networks } = contents;
-  // A local dir domain lives on its own host only.
-  const domains = contents.domains.filter((domain) => domain.shared || domain.hostId === row.id);
+  // A local dir domain lives on its own host only; an nfs domain has no pool (the host reaches the export).
+  const domains = contents.domains.filter((domain) => domain.type !== 'nfs' && (domain.shared || domain.hostId === row.id));
   const [self] = await readHosts(provider, [row], signal);
   const { host, read } = self!;
   // Another host's pools tell which CHAP user each iscsi domain logs in as; without one, none is assumed.

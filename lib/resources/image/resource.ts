@@ -1,17 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import {
-  fileIdentity,
-  fileSha256,
-  imageFileInfo,
-  readSmallFile,
-  refreshPool,
-  removeImageFile,
-  uploadImageFile,
-  writeSmallFile,
-  type LibvirtHost,
-} from '../../backends/libvirt/index.js';
+import { refreshPool, type LibvirtHost } from '../../backends/libvirt/index.js';
 import {
   blockSchema,
   defineResource,
@@ -29,7 +19,18 @@ import {
 } from '../../framework/index.js';
 import type { StorageDomain } from '../../inventory/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { carriersOf, formatImageId, imagePathOf, parseImageId, placeOf, refreshOthers, requirePlace } from '../disk/index.js';
+import {
+  carriersOf,
+  formatImageId,
+  imagePathOf,
+  imageVolumeName,
+  parseImageId,
+  placeOf,
+  refreshOthers,
+  requirePlace,
+  volumeStoreOf,
+  type VolumeStore,
+} from '../disk/index.js';
 import {
   changeInventory,
   deletedByVirtplane,
@@ -48,7 +49,7 @@ const MIB = 1024 * 1024;
 
 export const imageSchema = blockSchema({
   description:
-    'A disk image (qcow2 or raw, e.g. a cloud image) copied from a file on the machine that runs Terraform into a dir storage domain, checked against its SHA-256 first. Disks are made from it (virtplane_disk source_image_id, thin or full) and templates are based on it; the image itself is never attached to a VM, and clones only read it.',
+    'A disk image (qcow2 or raw, e.g. a cloud image) copied from a file on the machine that runs Terraform into a dir or nfs storage domain, checked against its SHA-256 first. Disks are made from it (virtplane_disk source_image_id, thin or full) and templates are based on it; the image itself is never attached to a VM, and clones only read it.',
   attributes: {
     id: stringAttribute({
       description: 'STORAGE_DOMAIN_ID/image/NAME: the file NAME.image in the domain.',
@@ -61,7 +62,7 @@ export const imageSchema = blockSchema({
       forceNew: true,
       validation: { pattern: NAME_PATTERN, hint: NAME_HINT },
     }),
-    storage_domain_id: referenceAttribute('The dir storage domain that holds the image. Changing it replaces the image.', { forceNew: true }),
+    storage_domain_id: referenceAttribute('The dir or nfs storage domain that holds the image. Changing it replaces the image.', { forceNew: true }),
     source: stringAttribute({
       description:
         'The image file on the machine that runs Terraform (an absolute path). It is read at plan (checksum) and at create (copy), streamed over SSH, never held in memory whole. A new path with the same sha256 copies nothing again (only the record beside the image, NAME.image.json, which an import reads).',
@@ -134,11 +135,11 @@ async function checkSource(source: string, sha256: string): Promise<{ readonly s
 }
 
 function dirOnly(domain: StorageDomain): Diagnostic[] {
-  if (domain.type === 'dir') return [];
+  if (domain.type === 'dir' || domain.type === 'nfs') return [];
   return [
     errorDiagnostic(
-      'Images need a dir storage domain',
-      `${domain.name} is a ${domain.type} storage domain. virtplane keeps images in dir storage domains for now (a disk on a LUN is then made from the image with clone = "full"): choose a dir storage domain.`,
+      'Images need a dir or nfs storage domain',
+      `${domain.name} is a ${domain.type} storage domain. virtplane keeps images as files, in dir and nfs storage domains (a disk on a LUN is then made from the image with clone = "full"): choose one of those.`,
       ['storage_domain_id'],
     ),
   ];
@@ -152,12 +153,12 @@ const PRIVATE_SHA256 = 'sha256';
  * The host copy's SHA-256, computed again only when the file changed since the last refresh (hashing
  * a cloud image costs about a second of the host's time at every plan otherwise). Null when it is gone.
  */
-async function hostSha256(host: LibvirtHost, path: string, remembered: PrivateData): Promise<string | null> {
-  const identity = await fileIdentity(host, path);
+async function hostSha256(files: VolumeStore, host: LibvirtHost, file: string, remembered: PrivateData): Promise<string | null> {
+  const identity = await files.fileIdentity(host, file);
   if (identity === null) return null;
   const known = remembered.get(PRIVATE_SHA256);
   if (remembered.get(PRIVATE_IDENTITY) === identity && typeof known === 'string') return known;
-  const sum = await fileSha256(host, path);
+  const sum = await files.fileSha256(host, file);
   if (sum === null) return null;
   remembered.set(PRIVATE_IDENTITY, identity);
   remembered.set(PRIVATE_SHA256, sum);
@@ -170,8 +171,8 @@ async function hostSha256(host: LibvirtHost, path: string, remembered: PrivateDa
  * and kept by every later write (images carry no metadata of their own), it lets the next apply of
  * that workspace adopt an image an interrupted apply left, and refuse anyone else's.
  */
-function recordPath(imagePath: string): string {
-  return `${imagePath}.json`;
+function recordFile(imageFile: string): string {
+  return `${imageFile}.json`;
 }
 
 interface ImageRecord {
@@ -179,13 +180,13 @@ interface ImageRecord {
   readonly workspace?: string;
 }
 
-async function writeRecord(host: LibvirtHost, imagePath: string, record: ImageRecord): Promise<void> {
-  await writeSmallFile(host, recordPath(imagePath), Buffer.from(`${JSON.stringify(record)}\n`));
+async function writeRecord(files: VolumeStore, host: LibvirtHost, imageFile: string, record: ImageRecord): Promise<void> {
+  await files.writeSmall(host, recordFile(imageFile), Buffer.from(`${JSON.stringify(record)}\n`));
 }
 
 /** The record; undefined when there is none, null when it cannot be read. */
-async function readRecord(host: LibvirtHost, imagePath: string): Promise<ImageRecord | null | undefined> {
-  const text = await readSmallFile(host, recordPath(imagePath));
+async function readRecord(files: VolumeStore, host: LibvirtHost, imageFile: string): Promise<ImageRecord | null | undefined> {
+  const text = await files.readSmall(host, recordFile(imageFile));
   if (text === null) return undefined;
   try {
     const { source, workspace } = JSON.parse(text) as { source?: unknown; workspace?: unknown };
@@ -195,8 +196,8 @@ async function readRecord(host: LibvirtHost, imagePath: string): Promise<ImageRe
   }
 }
 
-async function recordedSource(host: LibvirtHost, imagePath: string): Promise<string | undefined> {
-  return (await readRecord(host, imagePath))?.source;
+async function recordedSource(files: VolumeStore, host: LibvirtHost, imageFile: string): Promise<string | undefined> {
+  return (await readRecord(files, host, imageFile))?.source;
 }
 
 /**
@@ -206,11 +207,12 @@ async function recordedSource(host: LibvirtHost, imagePath: string): Promise<str
  */
 async function checkLeftoverImage(
   provider: ProviderContext,
+  files: VolumeStore,
   host: LibvirtHost,
   image: { readonly id: string; readonly name: string; readonly path: string; readonly domain: string },
   fileExists: boolean,
 ): Promise<void> {
-  const mark = (await readRecord(host, image.path))?.workspace;
+  const mark = (await readRecord(files, host, imageVolumeName(image.name)))?.workspace;
   if (!fileExists && (mark === undefined || mark === provider.workspaceToken)) return;
   const verdict = leftoverVerdict(provider, IMAGE_TYPE, image.id, mark);
   if (verdict === 'adopt') return;
@@ -257,11 +259,13 @@ export const imageResource = defineResource<ProviderContext>()({
     if (checked.diagnostics[0]) throw new DiagnosticError(checked.diagnostics[0].summary, checked.diagnostics[0].detail, checked.diagnostics[0].path);
     const location = { domainId: place.domain.id, name: planned.name };
     const path = imagePathOf(place.domain, location);
+    const file = imageVolumeName(planned.name);
+    const files = volumeStoreOf(provider, place);
     const [carrier] = await carriersOf(provider, place, signal);
     const host = carrier!.host;
-    const existing = await onHost(host.row.name, `reading image ${planned.name}`, () => hostSha256(host.libvirt, path, remembered), ['name']);
+    const existing = await onHost(host.row.name, `reading image ${planned.name}`, () => hostSha256(files, host.libvirt, file, remembered), ['name']);
     const id = formatImageId(location);
-    await checkLeftoverImage(provider, host.libvirt, { id, name: planned.name, path, domain: place.domain.name }, existing !== null);
+    await checkLeftoverImage(provider, files, host.libvirt, { id, name: planned.name, path, domain: place.domain.name }, existing !== null);
     if (existing !== null && existing !== planned.sha256) {
       throw new DiagnosticError(
         'Image file already exists',
@@ -272,7 +276,7 @@ export const imageResource = defineResource<ProviderContext>()({
     // The record, with this workspace's mark, first: a kill at any later step leaves an image the next
     // apply of this workspace adopts.
     await onHost(host.row.name, `recording image ${planned.name}`, () =>
-      writeRecord(host.libvirt, path, { source: planned.source, workspace: provider.workspaceToken }),
+      writeRecord(files, host.libvirt, file, { source: planned.source, workspace: provider.workspaceToken }),
     );
     recordMadeByThisApply(provider, IMAGE_TYPE, id);
     // Not there yet: copied. (There already: an apply killed after the copy left it, its record this
@@ -284,7 +288,7 @@ export const imageResource = defineResource<ProviderContext>()({
         host.row.name,
         `copying image ${planned.name}`,
         () =>
-          uploadImageFile(host.libvirt, path, createReadStream(planned.source, { highWaterMark: 1024 * 1024 }), {
+          files.upload(host.libvirt, file, createReadStream(planned.source, { highWaterMark: 1024 * 1024 }), {
             sizeBytes: checked.sizeBytes,
             sha256: planned.sha256,
             signal,
@@ -293,20 +297,20 @@ export const imageResource = defineResource<ProviderContext>()({
         ['source'],
       ).catch(async (error: unknown) => {
         // A copy that failed (not one killed) leaves no record behind for an image that is not there.
-        await removeImageFile(host.libvirt, recordPath(path)).catch(() => undefined);
+        await files.removeFile(host.libvirt, recordFile(file)).catch(() => undefined);
         throw error;
       });
       progress(`image ${planned.name}: copied and verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       // Verified on the host just now: the next refresh hashes it again only if it changes.
-      const identity = await onHost(host.row.name, `reading image ${planned.name}`, () => fileIdentity(host.libvirt, path));
+      const identity = await onHost(host.row.name, `reading image ${planned.name}`, () => files.fileIdentity(host.libvirt, file));
       if (identity !== null) {
         remembered.set(PRIVATE_IDENTITY, identity);
         remembered.set(PRIVATE_SHA256, planned.sha256);
       }
     }
-    await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
+    if (place.domain.type !== 'nfs') await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
     await refreshOthers(provider, place, carrier!);
-    const info = await onHost(host.row.name, `reading image ${planned.name}`, () => imageFileInfo(host.libvirt, path));
+    const info = await onHost(host.row.name, `reading image ${planned.name}`, () => files.fileInfo(host.libvirt, file));
     if (info === null) throw new DiagnosticError('Image vanished', `${path} is gone right after it was copied.`, ['name']);
     const state: ImageState = {
       ...planned,
@@ -324,18 +328,19 @@ export const imageResource = defineResource<ProviderContext>()({
     if (location === undefined || (await deletedByVirtplane(provider.inventory, state.id ?? ''))) return null;
     const place = await placeOf(provider, location.domainId);
     if (place === undefined) return null;
-    const path = imagePathOf(place.domain, location);
+    const file = imageVolumeName(location.name);
+    const files = volumeStoreOf(provider, place);
     const [carrier] = await carriersOf(provider, place, signal);
     const host = carrier!.host;
-    const info = await onHost(host.row.name, `reading image ${location.name}`, () => imageFileInfo(host.libvirt, path));
+    const info = await onHost(host.row.name, `reading image ${location.name}`, () => files.fileInfo(host.libvirt, file));
     if (info === null) return null;
-    const sum = await onHost(host.row.name, `reading image ${location.name}`, () => hostSha256(host.libvirt, path, remembered));
+    const sum = await onHost(host.row.name, `reading image ${location.name}`, () => hostSha256(files, host.libvirt, file, remembered));
     if (sum === null) return null;
     return {
       id: state.id,
       name: location.name,
       storage_domain_id: location.domainId,
-      source: (await onHost(host.row.name, `reading image ${location.name}`, () => recordedSource(host.libvirt, path))) ?? state.source ?? '',
+      source: (await onHost(host.row.name, `reading image ${location.name}`, () => recordedSource(files, host.libvirt, file))) ?? state.source ?? '',
       sha256: sum,
       format: info.format,
       size_mib: Math.ceil(info.actualSizeBytes / MIB),
@@ -350,10 +355,11 @@ export const imageResource = defineResource<ProviderContext>()({
     if (location !== undefined && place !== undefined) {
       const [carrier] = await carriersOf(provider, place, signal);
       const host = carrier!.host;
-      const path = imagePathOf(place.domain, location);
+      const file = imageVolumeName(location.name);
+      const files = volumeStoreOf(provider, place);
       await onHost(host.row.name, `recording image ${location.name}`, async () => {
-        const { workspace } = (await readRecord(host.libvirt, path)) ?? {};
-        await writeRecord(host.libvirt, path, { source: planned.source, ...(workspace === undefined ? {} : { workspace }) });
+        const { workspace } = (await readRecord(files, host.libvirt, file)) ?? {};
+        await writeRecord(files, host.libvirt, file, { source: planned.source, ...(workspace === undefined ? {} : { workspace }) });
       });
     }
     return { ...planned, id: prior.id, format: prior.format, size_mib: prior.size_mib, virtual_size_mib: prior.virtual_size_mib };
@@ -366,12 +372,13 @@ export const imageResource = defineResource<ProviderContext>()({
     if (place !== undefined) {
       const [carrier] = await carriersOf(provider, place, signal);
       const host = carrier!.host;
-      const path = imagePathOf(place.domain, location);
+      const file = imageVolumeName(location.name);
+      const files = volumeStoreOf(provider, place);
       await onHost(host.row.name, `deleting image ${location.name}`, async () => {
-        await removeImageFile(host.libvirt, recordPath(path));
-        await removeImageFile(host.libvirt, path);
+        await files.removeFile(host.libvirt, recordFile(file));
+        await files.removeFile(host.libvirt, file);
       });
-      await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
+      if (place.domain.type !== 'nfs') await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
       await refreshOthers(provider, place, carrier!);
     }
     await audit(provider, 'delete', prior);

@@ -10,6 +10,7 @@
  */
 import { describeIscsiFailure } from '../../backends/iscsi/index.js';
 import { describeLibvirtFailure, type LibvirtFailureKind } from '../../backends/libvirt/index.js';
+import { NfsError } from '../../backends/nfs/index.js';
 import { describeSshFailure, type FailureDescription, type SshFailureKind } from '../../backends/ssh/index.js';
 import { DiagnosticError, DiagnosticsError, OperationCancelledError, PartialApplyError, type AttributePath } from '../../framework/index.js';
 
@@ -176,6 +177,15 @@ export async function onStorageServer<T>(server: string, at: ServerAttributes, s
  */
 export function hostDiagnostic(error: unknown, host: string, doing: string, path?: AttributePath): DiagnosticError | undefined {
   if (isPassThrough(error)) return passedThrough(error);
+  if (error instanceof NfsError) {
+    const unreachable = error.kind === 'unreachable';
+    return new DiagnosticError(
+      unreachable ? `NFS export unreachable (${host})` : `NFS operation failed (${host})`,
+      `${capitalized(doing)} on ${host}: ${error.message}.${unreachable ? ` Check that the server exports this path to ${host} (read-write, root not squashed) and answers NFSv3 over TCP (rpcbind, mountd, nfsd).` : ''}`,
+      path,
+      { cause: error },
+    );
+  }
   const described = describedForHost(error);
   if (described === undefined) return undefined;
   const { failure, title } = described;

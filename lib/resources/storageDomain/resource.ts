@@ -4,6 +4,7 @@ import {
   blockSchema,
   boolAttribute,
   defineResource,
+  numberAttribute,
   DiagnosticError,
   errorDiagnostic,
   isUnknown,
@@ -51,13 +52,15 @@ import {
   type TargetLocation,
 } from '../iscsiTarget/index.js';
 import { ensurePoolOn, poolModelFor, poolOnHost, removePoolsFrom, STORAGE_DOMAIN_TYPE } from './pools.js';
+import { NFS_VERSIONS, nfsExportOf, reachesExport } from './nfs.js';
+import { nfsUrl } from '../../backends/nfs/index.js';
 
-const STORAGE_DOMAIN_TYPES = ['iscsi', 'dir'] as const;
+const STORAGE_DOMAIN_TYPES = ['iscsi', 'dir', 'nfs'] as const;
 const PATH_PATTERN = '^/[A-Za-z0-9._+@:/-]*$';
 
 export const storageDomainSchema = blockSchema({
   description:
-    "A storage domain of a data center: a libvirt pool of the same name on the hosts that reach it, either the LUNs of an iSCSI target (type iscsi, on every host of the data center, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir): on one host (host_id, its own directory: the default) or, with shared = true, on every host (a directory they all see, NFS-mounted say). Hosts that join the data center get the shared ones; hosts that leave lose them. A VM runs only on a host that has all its disks. Removing it never deletes the LUNs or the directory.",
+    "A storage domain of a data center: a libvirt pool of the same name on the hosts that reach it, either the LUNs of an iSCSI target (type iscsi, on every host of the data center, libvirt's user-space initiator: each host logs in with its own initiator name) or a directory (type dir): on one host (host_id, its own directory: the default) or, with shared = true, on every host (a directory they all see, NFS-mounted say). Type nfs is an NFS export (server, export) every host of the data center reaches in user space, without a mount and without a pool: its volumes are files on the export that QEMU and qemu-img open over NFS, and VMs using them migrate live. Hosts that join the data center get the shared ones; hosts that leave lose them. A VM runs only on a host that has all its disks. Removing it never deletes the LUNs, the directory or the export's files.",
   attributes: {
     id: idAttribute("The storage domain's id in the inventory."),
     name: stringAttribute({
@@ -68,7 +71,7 @@ export const storageDomainSchema = blockSchema({
     datacenter_id: referenceAttribute('The data center whose hosts carry the storage domain. Changing it replaces the storage domain.', { forceNew: true }),
     type: stringAttribute({
       description:
-        'iscsi: the LUNs of an iSCSI target (iscsi_target_id, or portal and iqn); dir: a directory (path) on every host. Changing it replaces the storage domain.',
+        'iscsi: the LUNs of an iSCSI target (iscsi_target_id, or portal and iqn); dir: a directory (path) on every host; nfs: an NFS export (server, export). Changing it replaces the storage domain.',
       required: true,
       forceNew: true,
       validation: { enum: [...STORAGE_DOMAIN_TYPES] },
@@ -97,6 +100,31 @@ export const storageDomainSchema = blockSchema({
       optional: true,
       forceNew: true,
       validation: { pattern: PATH_PATTERN, maxLength: 1000, hint: 'An absolute path of letters, digits and . _ + @ : / -' },
+    }),
+    server: stringAttribute({
+      description: "nfs: the NFS server's address (an IP address or a name the hosts resolve). Changing it replaces the storage domain.",
+      optional: true,
+      forceNew: true,
+      validation: {
+        pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]+|[A-Za-z0-9][A-Za-z0-9.-]*)$',
+        maxLength: 253,
+        hint: 'An address or host name, e.g. "10.0.0.2".',
+      },
+    }),
+    export: stringAttribute({
+      description:
+        'nfs: the export\'s path on the server (what an NFSv3 client mounts, e.g. "/srv/vms"). The domain\'s volumes are files at its top; the export is never created nor deleted. Changing it replaces the storage domain.',
+      optional: true,
+      forceNew: true,
+      validation: { pattern: PATH_PATTERN, maxLength: 1000, hint: 'An absolute path of letters, digits and . _ + @ : / -' },
+    }),
+    nfs_version: numberAttribute({
+      description:
+        "nfs: the NFS protocol version the hosts speak to the server: 3 (the default, and the only one for now: QEMU's libnfs driver, which opens the VMs' disks, speaks NFSv3). Changing it replaces the storage domain.",
+      optional: true,
+      computed: true,
+      forceNew: true,
+      validation: { integer: true, minimum: 3, maximum: 4 },
     }),
     shared: boolAttribute({
       description:
@@ -179,6 +207,15 @@ export function validateStorageDomainConfig(config: DomainPlanned): Diagnostic[]
     );
   }
   const { shared, host_id: hostId } = config;
+  if (type === 'nfs') diagnostics.push(...nfsConfigProblems(config));
+  else {
+    for (const attribute of ['server', 'export', 'nfs_version'] as const) {
+      if (isSet(config[attribute]) && typeof type === 'string')
+        diagnostics.push(
+          errorDiagnostic(`${attribute} not used by a ${type} storage domain`, `Remove ${attribute}: it applies to type = "nfs" only.`, [attribute]),
+        );
+    }
+  }
   if (type === 'dir') {
     if (path === null) diagnostics.push(errorDiagnostic('Missing path', 'A dir storage domain needs the directory of its pool: set path.', ['path']));
     if (shared !== true && !isUnknown(shared) && hostId === null)
@@ -232,6 +269,52 @@ export function validateStorageDomainConfig(config: DomainPlanned): Diagnostic[]
   return diagnostics;
 }
 
+function nfsConfigProblems(config: DomainPlanned): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const { server, export: exportPath, nfs_version: version, shared, host_id: hostId } = config;
+  if (server === null) diagnostics.push(errorDiagnostic('Missing server', "An nfs storage domain needs its NFS server's address: set server.", ['server']));
+  if (exportPath === null)
+    diagnostics.push(errorDiagnostic('Missing export', 'An nfs storage domain needs the path of its export on the server: set export.', ['export']));
+  if (
+    typeof exportPath === 'string' &&
+    exportPath !== '/' &&
+    exportPath
+      .split('/')
+      .slice(1)
+      .some((segment) => segment === '' || segment === '.' || segment === '..')
+  )
+    diagnostics.push(
+      errorDiagnostic('Invalid value for export', `"${exportPath}" must be a normalized absolute path (no "//", "/./", "/../" nor trailing "/").`, ['export']),
+    );
+  if (typeof version === 'number' && !(NFS_VERSIONS as readonly number[]).includes(version))
+    diagnostics.push(
+      errorDiagnostic(
+        'NFS version not supported',
+        `nfs_version ${version}: the hosts open an nfs domain's disks with QEMU's libnfs driver, which speaks NFSv${NFS_VERSIONS.join(', v')} only. Set nfs_version = 3 (an NFSv4 server almost always serves v3 too), or remove it.`,
+        ['nfs_version'],
+      ),
+    );
+  if (shared === false)
+    diagnostics.push(
+      errorDiagnostic('An nfs storage domain is shared', 'Every host of the data center reaches the export: remove shared (or set it to true).', ['shared']),
+    );
+  if (isSet(hostId))
+    diagnostics.push(
+      errorDiagnostic('host_id not used by an nfs storage domain', 'Every host of the data center reaches the export: remove host_id.', ['host_id']),
+    );
+  for (const attribute of ['path', 'iscsi_target_id', 'portal', 'iqn', 'chap_username', 'chap_password'] as const) {
+    if (isSet(config[attribute]))
+      diagnostics.push(
+        errorDiagnostic(
+          `${attribute} not used by an nfs storage domain`,
+          `Remove ${attribute}: ${attribute === 'path' ? 'an nfs domain names its directory with server and export' : 'it applies to type = "iscsi" only'}.`,
+          [attribute],
+        ),
+      );
+  }
+  return diagnostics;
+}
+
 function locationOfDomain(domain: Pick<StorageDomain, 'iscsiTargetId'>): TargetLocation | undefined {
   return domain.iscsiTargetId === null ? undefined : parseTargetId(domain.iscsiTargetId);
 }
@@ -245,9 +328,11 @@ function fieldsOf(state: DomainState): DomainFields {
     iscsiTargetId: state.iscsi_target_id,
     portal: state.portal,
     iqn: state.iqn,
-    path: state.path,
-    shared: state.type === 'iscsi' || state.shared === true,
-    hostId: state.type === 'iscsi' || state.shared === true ? null : state.host_id,
+    path: state.type === 'nfs' ? state.export : state.path,
+    nfsServer: state.type === 'nfs' ? state.server : null,
+    nfsVersion: state.type === 'nfs' ? state.nfs_version : null,
+    shared: state.type !== 'dir' || state.shared === true,
+    hostId: state.type !== 'dir' || state.shared === true ? null : state.host_id,
   };
 }
 
@@ -260,7 +345,10 @@ function stateOf(row: StorageDomain, credentials: Pick<DomainState, 'chap_userna
     iscsi_target_id: row.iscsiTargetId,
     portal: row.portal,
     iqn: row.iqn,
-    path: row.path,
+    path: row.type === 'nfs' ? null : row.path,
+    server: row.nfsServer,
+    export: row.type === 'nfs' ? row.path : null,
+    nfs_version: row.nfsVersion,
     shared: row.shared,
     host_id: row.hostId,
     chap_username: credentials.chap_username,
@@ -308,7 +396,7 @@ function datacenterKindProblem(datacenter: Datacenter, domain: Pick<StorageDomai
   return errorDiagnostic(
     'Shared storage in a local data center',
     `Data center ${datacenter.name} has storage_type = "local": its storage domains are host-local directories (type = "dir", shared = false, host_id). Use such a domain, or set storage_type = "shared" on the data center.`,
-    [domain.type === 'iscsi' ? 'type' : 'shared'],
+    [domain.type === 'dir' ? 'shared' : 'type'],
   );
 }
 
@@ -318,6 +406,7 @@ async function freshReads(provider: ProviderContext, hosts: readonly Host[], sig
 }
 
 function refuseForeign(reads: readonly HostRead[], domain: StorageDomain, datacenter: Datacenter, chapUser: string | null): void {
+  if (domain.type === 'nfs') return; // no pool on the hosts
   for (const { host, read } of reads) {
     const current = poolOnHost(read, domain.name, domain.id, poolModelFor(domain, datacenter, host.row.id, chapUser));
     if (current.presence === 'foreign') throw foreignObjectError('storage pool', domain.name, host.row.name, current.found?.model?.owner, ['name']);
@@ -355,6 +444,7 @@ async function admitHosts(provider: ProviderContext, domain: StorageDomain, host
 
 /** Puts the pool on every host (in parallel); `done` tells which hosts have it when one fails. */
 async function ensureEverywhere(reads: readonly HostRead[], domain: StorageDomain, datacenter: Datacenter, state: DomainState, done: string[]): Promise<void> {
+  if (domain.type === 'nfs') return requireReachEverywhere(reads, domain, done);
   refuseForeign(reads, domain, datacenter, state.chap_username);
   await Promise.all(
     reads.map(async ({ host, read }) => {
@@ -372,6 +462,23 @@ async function ensureEverywhere(reads: readonly HostRead[], domain: StorageDomai
   );
 }
 
+/** An nfs domain has nothing to set up on a host: each must reach the export, or the apply says which cannot. */
+async function requireReachEverywhere(reads: readonly HostRead[], domain: StorageDomain, done: string[]): Promise<void> {
+  const url = nfsUrl(nfsExportOf(domain));
+  await Promise.all(
+    reads.map(async ({ host }) => {
+      const reached = await onHost(host.row.name, `reaching ${url}`, () => reachesExport(host, domain), ['export']);
+      if (!reached)
+        throw new DiagnosticError(
+          `NFS export unreachable (${host.row.name})`,
+          `${host.row.name} cannot mount ${url} over NFSv3 (in user space, as its QEMU will). Check that ${domain.nfsServer} exports ${domain.path} to ${host.row.address} read-write with root not squashed, and that rpcbind, mountd and nfsd answer over TCP.`,
+          ['export'],
+        );
+      done.push(host.row.name);
+    }),
+  );
+}
+
 function forgetAll(provider: ProviderContext, reads: readonly HostRead[]): void {
   for (const { host } of reads) provider.hostReads.forget(host.endpoint);
 }
@@ -384,6 +491,12 @@ async function hostsInSync(
   datacenter: Datacenter,
   chapUser: string | null,
 ): Promise<string[]> {
+  if (domain.type === 'nfs') {
+    const reached = await Promise.all(
+      reads.map(({ host }) => onHost(host.row.name, `reaching the export of ${domain.name}`, () => reachesExport(host, domain))),
+    );
+    return reads.filter((_, index) => reached[index]).map(({ host }) => host.row.name);
+  }
   let inSync = reads.filter(
     ({ host, read }) => poolOnHost(read, domain.name, domain.id, poolModelFor(domain, datacenter, host.row.id, chapUser)).presence === 'in-sync',
   );
@@ -494,11 +607,12 @@ export const storageDomainResource = defineResource<ProviderContext>()({
       if (location !== undefined) next = { ...next, portal: portalOf(location.address), iqn: location.iqn };
     } else if (isUnknown(targetId) && config.portal === null) {
       next = { ...next, portal: unknown, iqn: unknown };
-    } else if (planned.type === 'dir') {
+    } else if (planned.type === 'dir' || planned.type === 'nfs') {
       next = { ...next, portal: null, iqn: null };
     }
-    // An iscsi domain is shared; a dir domain is its host's own unless declared shared.
-    if (planned.type === 'iscsi') next = { ...next, shared: true };
+    next = { ...next, nfs_version: planned.type === 'nfs' ? (config.nfs_version ?? prior?.nfs_version ?? 3) : null };
+    // An iscsi or nfs domain is shared; a dir domain is its host's own unless declared shared.
+    if (planned.type === 'iscsi' || planned.type === 'nfs') next = { ...next, shared: true };
     else if (config.shared === null) next = { ...next, shared: planned.type === 'dir' ? false : unknown };
     const placementDiagnostics = await planPlacement(provider, next);
     const chapChanged = prior !== null && (planned.chap_username !== prior.chap_username || planned.chap_password !== prior.chap_password);
@@ -565,6 +679,8 @@ export const storageDomainResource = defineResource<ProviderContext>()({
         updatedAt: new Date(),
       } as StorageDomain;
       refuseForeign(reads, draft, placement.datacenter, planned.chap_username);
+      // An export a host cannot reach: refused before anything is recorded.
+      if (draft.type === 'nfs') await requireReachEverywhere(reads, draft, []);
       await admitHosts(provider, draft, placement.carriers, planned);
       const { row } = await createOrAdoptRow(provider, creation, { row: leftover });
       const done: string[] = [];
@@ -618,6 +734,16 @@ export const storageDomainResource = defineResource<ProviderContext>()({
       const reads = await freshReads(provider, placement.hosts, signal);
       const carrierIds = new Set(placement.carriers.map((host) => host.id));
       const carried = reads.filter(({ host }) => carrierIds.has(host.row.id));
+      // Nothing to change on the hosts of an nfs domain: each must reach the export, or the apply says which cannot.
+      if (row.type === 'nfs') {
+        const done: string[] = [];
+        try {
+          await requireReachEverywhere(carried, row, done);
+        } finally {
+          forgetAll(provider, reads);
+        }
+        return stateOf(row, planned, done);
+      }
       const done: string[] = [];
       try {
         // A domain that became local leaves the other hosts (its files stay where they are).

@@ -196,6 +196,18 @@ async function sourceOf(provider: ProviderContext, state: Pick<TemplateState, 'i
   return { place, path: diskPathOf(place.domain, disk), kind: 'disk' };
 }
 
+/**
+ * A template's base is sealed on a loop device of its host and kept beside its source: a file of an
+ * NFS export cannot be either yet (nothing mounts it), so its source must be in a dir storage domain.
+ */
+function nfsNotYet(domainName: string, attribute: string): Diagnostic {
+  return errorDiagnostic(
+    'Templates on an nfs storage domain: not yet',
+    `The template's source is in the nfs storage domain ${domainName}; a template is sealed and kept beside its source, which virtplane does on dir storage domains only for now. Make the template from an image or a disk of a dir storage domain (disks made from it may still be full copies on any domain).`,
+    [attribute],
+  );
+}
+
 function audit(provider: ProviderContext, action: 'create' | 'adopt' | 'update' | 'delete', state: Pick<TemplateState, 'id' | 'name'>): Promise<unknown> {
   return changeInventory(provider.inventory, { resourceType: TEMPLATE_TYPE, action, apply: async () => ({ id: state.id ?? '', name: state.name }) });
 }
@@ -244,6 +256,7 @@ export const templateResource = defineResource<ProviderContext>()({
         ],
       };
     }
+    if (place?.domain.type === 'nfs') return { diagnostics: [nfsNotYet(place.domain.name, planned.image_id === null ? 'disk_id' : 'image_id')] };
     return { planned: { ...planned, id: formatTemplateId({ domainId: source.domainId, name: planned.name }) } };
   },
 
@@ -262,6 +275,10 @@ export const templateResource = defineResource<ProviderContext>()({
 
   async create({ provider, planned, signal }) {
     const source = await sourceOf(provider, planned);
+    if (source.place.domain.type === 'nfs') {
+      const problem = nfsNotYet(source.place.domain.name, planned.image_id === null ? 'disk_id' : 'image_id');
+      throw new DiagnosticError(problem.summary, problem.detail, problem.path);
+    }
     const location = { domainId: source.place.domain.id, name: planned.name };
     const target = templatePathOf(source.place.domain, location);
     const [carrier] = await carriersOf(provider, source.place, signal);

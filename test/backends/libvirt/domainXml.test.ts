@@ -157,6 +157,22 @@ describe('applyDomainModel: an update keeps what virtplane does not model', () =
     expect(moved && firstChild(moved, 'address')).toBeUndefined();
   });
 
+  it('writes an NFS volume as a network disk (protocol nfs, the root identity the schema requires) and reads it back', () => {
+    const disk = {
+      device: 'disk',
+      format: 'qcow2',
+      source: { kind: 'nfs', host: '10.0.0.2', path: '/srv/vms/data.qcow2' },
+      target: { dev: 'vdb', bus: 'virtio' },
+    } as const;
+    const xml = buildDomainXml({ ...minimalDomain(), disks: [disk] });
+    const element = descend(parseXml(xml), 'devices', 'disk')!;
+    expect(attr(element, 'type')).toBe('network');
+    const source = firstChild(element, 'source')!;
+    expect([attr(source, 'protocol'), attr(source, 'name'), attr(firstChild(source, 'host'), 'name')]).toEqual(['nfs', '/srv/vms/data.qcow2', '10.0.0.2']);
+    expect(attr(firstChild(source, 'identity'), 'user')).toBe('root');
+    expect(parseDomainXml(xml).model.disks).toEqual([disk]);
+  });
+
   it('refuses to change a UUID', () => {
     expect(() => applyDomainModel(tree, { ...model, uuid: '00000000-0000-4000-8000-000000000001' })).toThrow(LibvirtModelError);
   });

@@ -1,0 +1,289 @@
+/**
+ * Files of an NFS export, reached from a host in user space only: this project's machines have no
+ * kernel NFS client, so nothing is mounted. QEMU's libnfs driver (qemu-img with nfs:// URLs) creates,
+ * grows, reads and copies images; libnfs-utils' nfs-cp and nfs-cat move bytes; what no tool does
+ * (listing with sizes, unlink, rename) runs through libnfs itself from python3's ctypes. Every command
+ * is an argv; file names are checked before they reach one.
+ */
+import type { ExecOptions, ExecResult } from '../ssh/index.js';
+
+/** Where commands run: a host reached over SSH (a LibvirtHost fits). */
+export interface NfsClientHost {
+  readonly name: string;
+  exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  script(scriptText: string, args: readonly string[], options?: Omit<ExecOptions, 'stdin'>): Promise<ExecResult>;
+}
+
+/** An export as clients name it: the server's address and the export's path ("/srv/vms"). */
+export interface NfsExport {
+  readonly server: string;
+  readonly exportPath: string;
+}
+
+export class NfsError extends Error {
+  override name = 'NfsError';
+  constructor(
+    readonly hostName: string,
+    message: string,
+    /** 'unreachable': the export could not be mounted from the host (server down, not exported, refused). */
+    readonly kind: 'unreachable' | 'failed' = 'failed',
+  ) {
+    super(`${hostName}: ${message}`);
+  }
+}
+
+const FILE_NAME = /^[A-Za-z0-9._][A-Za-z0-9._+-]{0,127}$/;
+
+function checkFileName(name: string): void {
+  if (!FILE_NAME.test(name) || name === '.' || name === '..') throw new Error(`"${name}" is not a file name of an NFS export`);
+}
+
+/** "nfs://SERVER/EXPORT/FILE" (an IPv6 server in brackets), what QEMU and libnfs-utils open. */
+export function nfsUrl(target: NfsExport, file?: string): string {
+  if (file !== undefined) checkFileName(file);
+  const server = target.server.includes(':') ? `[${target.server}]` : target.server;
+  const base = `nfs://${server}${target.exportPath.replace(/\/+$/, '')}`;
+  return file === undefined ? `${base}/` : `${base}/${file}`;
+}
+
+/**
+ * The helper libnfs has no command for. Arguments: server, export, operation, names. Prints JSON for
+ * "list"; exit 3 when the export cannot be mounted, 4 when the file is not there.
+ */
+const LIBNFS_HELPER = `
+import ctypes, ctypes.util, json, sys
+lib = ctypes.CDLL(ctypes.util.find_library("nfs") or "libnfs.so.13")
+P = ctypes.c_void_p
+lib.nfs_init_context.restype = P
+lib.nfs_get_error.restype = ctypes.c_char_p
+lib.nfs_get_error.argtypes = [P]
+lib.nfs_mount.argtypes = [P, ctypes.c_char_p, ctypes.c_char_p]
+lib.nfs_unlink.argtypes = [P, ctypes.c_char_p]
+lib.nfs_rename.argtypes = [P, ctypes.c_char_p, ctypes.c_char_p]
+lib.nfs_opendir.argtypes = [P, ctypes.c_char_p, ctypes.POINTER(P)]
+lib.nfs_readdir.argtypes = [P, P]
+lib.nfs_readdir.restype = P
+lib.nfs_closedir.argtypes = [P, P]
+lib.nfs_destroy_context.argtypes = [P]
+server, export, op = sys.argv[1], sys.argv[2], sys.argv[3]
+names = [("/" + n).encode() for n in sys.argv[4:]]
+nfs = lib.nfs_init_context()
+def fail(code):
+    sys.stderr.write(lib.nfs_get_error(nfs).decode(errors="replace") + "\\n")
+    sys.exit(code)
+if lib.nfs_mount(nfs, server.encode(), export.encode()) != 0:
+    fail(3)
+if op == "list":
+    handle = P()
+    if lib.nfs_opendir(nfs, b"/", ctypes.byref(handle)) != 0:
+        fail(1)
+    out = []
+    while True:
+        entry = lib.nfs_readdir(nfs, handle)
+        if not entry:
+            break
+        # struct nfsdirent: next, name, inode (u64), type (u32), mode (u32), size (u64), ...
+        name = ctypes.cast(ctypes.c_void_p.from_address(entry + 8).value, ctypes.c_char_p).value.decode(errors="replace")
+        kind = ctypes.c_uint32.from_address(entry + 24).value
+        size = ctypes.c_uint64.from_address(entry + 32).value
+        if kind == 1:
+            out.append({"name": name, "size": size})
+    lib.nfs_closedir(nfs, handle)
+    print(json.dumps(out))
+elif op == "unlink":
+    for name in names:
+        if lib.nfs_unlink(nfs, name) != 0:
+            fail(4 if b"NOENT" in lib.nfs_get_error(nfs) or b"No such" in lib.nfs_get_error(nfs) else 1)
+elif op == "stat":
+    # struct nfs_stat_64: 17 uint64 (dev, ino, mode, nlink, uid, gid, rdev, size, blksize, blocks,
+    # atime, mtime, ctime, atime_nsec, mtime_nsec, ctime_nsec, used); room to spare.
+    st = (ctypes.c_uint64 * 32)()
+    lib.nfs_stat64.argtypes = [P, ctypes.c_char_p, P]
+    if lib.nfs_stat64(nfs, names[0], ctypes.cast(st, P)) != 0:
+        fail(4)
+    print("%d:%d.%09d:%d" % (st[7], st[11], st[14], st[1]))
+elif op == "rename":
+    if lib.nfs_rename(nfs, names[0], names[1]) != 0:
+        fail(1)
+else:
+    sys.exit(2)
+lib.nfs_destroy_context(nfs)
+`;
+
+async function helper(host: NfsClientHost, target: NfsExport, operation: string, names: readonly string[], allowNotFound = false): Promise<ExecResult> {
+  for (const name of names) checkFileName(name);
+  const result = await host.exec(['python3', '-c', LIBNFS_HELPER, target.server, target.exportPath, operation, ...names], {
+    allowExitCodes: [1, 3, 4],
+  });
+  if (result.exitCode === 3)
+    throw new NfsError(host.name, `cannot mount ${nfsUrl(target)} over NFS: ${result.stderr.trim() || 'no reason given'}`, 'unreachable');
+  if (result.exitCode === 4 && allowNotFound) return result;
+  if (result.exitCode !== 0) throw new NfsError(host.name, `${operation} ${names.join(' ')} on ${nfsUrl(target)} failed: ${result.stderr.trim()}`);
+  return result;
+}
+
+export interface NfsFile {
+  readonly name: string;
+  readonly sizeBytes: number;
+}
+
+/** The regular files at the top of the export (one round trip); throws NfsError 'unreachable' when it cannot be mounted. */
+export async function listExport(host: NfsClientHost, target: NfsExport): Promise<NfsFile[]> {
+  const result = await helper(host, target, 'list', []);
+  return (JSON.parse(result.stdout) as { name: string; size: number }[]).map((entry) => ({ name: entry.name, sizeBytes: entry.size }));
+}
+
+/** Deletes the file; false when there was none. */
+export async function removeFile(host: NfsClientHost, target: NfsExport, name: string): Promise<boolean> {
+  const result = await helper(host, target, 'unlink', [name], true);
+  return result.exitCode === 0;
+}
+
+/**
+ * What identifies the file's content without reading it (size, modification time in ns, file id), or
+ * null when there is no such file: as `stat` gives it for a local file.
+ */
+export async function fileIdentity(host: NfsClientHost, target: NfsExport, name: string): Promise<string | null> {
+  const result = await helper(host, target, 'stat', [name], true);
+  return result.exitCode === 0 ? result.stdout.trim() : null;
+}
+
+export async function renameFile(host: NfsClientHost, target: NfsExport, from: string, to: string): Promise<void> {
+  await helper(host, target, 'rename', [from, to]);
+}
+
+export interface NfsImageInfo {
+  readonly format: string;
+  readonly virtualSizeBytes: number;
+  readonly actualSizeBytes: number;
+  readonly backingFile?: string;
+}
+
+/** What `qemu-img info` says of the file over NFS, or null when there is no such file. */
+export async function imageInfo(host: NfsClientHost, target: NfsExport, name: string): Promise<NfsImageInfo | null> {
+  // -U: a file a running guest holds open is read without its lock.
+  const result = await host.exec(['env', 'LC_ALL=C', 'qemu-img', 'info', '-U', '--output=json', nfsUrl(target, name)], { allowExitCodes: [1] });
+  if (result.exitCode !== 0) {
+    if (/No such file|NFS3ERR_NOENT|ENOENT/i.test(result.stderr)) return null;
+    if (/mount/i.test(result.stderr)) throw new NfsError(host.name, `cannot mount ${nfsUrl(target)}: ${result.stderr.trim()}`, 'unreachable');
+    throw new NfsError(host.name, `qemu-img info ${nfsUrl(target, name)} failed: ${result.stderr.trim()}`);
+  }
+  const info = JSON.parse(result.stdout) as { format?: string; 'virtual-size'?: number; 'actual-size'?: number; 'backing-filename'?: string };
+  return {
+    format: info.format ?? 'raw',
+    virtualSizeBytes: info['virtual-size'] ?? 0,
+    actualSizeBytes: info['actual-size'] ?? 0,
+    ...(info['backing-filename'] === undefined ? {} : { backingFile: info['backing-filename'] }),
+  };
+}
+
+/** A hidden name beside `name`: what a copy is written to before it is renamed into place whole. */
+function partialName(name: string): string {
+  return `.${name}.part`;
+}
+
+/** A new empty image (qcow2 or raw) of `sizeMiB`. */
+export async function createImage(host: NfsClientHost, target: NfsExport, name: string, format: 'raw' | 'qcow2', sizeMiB: number): Promise<void> {
+  await host.exec(['qemu-img', 'create', '-q', '-f', format, nfsUrl(target, name), `${sizeMiB}M`]);
+}
+
+/**
+ * A qcow2 overlay on `baseUrl` (any URL or path QEMU opens on every host: an nfs:// URL). The overlay
+ * records the base's absolute URL: QEMU's NFS driver does not resolve a relative backing file name.
+ */
+export async function createOverlay(
+  host: NfsClientHost,
+  target: NfsExport,
+  name: string,
+  baseUrl: string,
+  baseFormat: string,
+  sizeMiB?: number,
+): Promise<void> {
+  const size = sizeMiB === undefined ? [] : [`${sizeMiB}M`];
+  await host.exec(['qemu-img', 'create', '-q', '-f', 'qcow2', '-F', baseFormat, '-b', baseUrl, nfsUrl(target, name), ...size]);
+}
+
+/** An independent copy of `source` (a URL or a host path) in `format`, grown to sizeMiB, renamed into place whole. */
+export async function copyImage(
+  host: NfsClientHost,
+  source: string,
+  target: NfsExport,
+  name: string,
+  format: 'raw' | 'qcow2',
+  options: { readonly sizeMiB?: number; readonly signal?: AbortSignal } = {},
+): Promise<void> {
+  const partial = partialName(name);
+  try {
+    await host.exec(['qemu-img', 'convert', '-U', '-O', format, source, nfsUrl(target, partial)], {
+      timeoutMs: 3_600_000,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    if (options.sizeMiB !== undefined) await host.exec(['qemu-img', 'resize', '-q', '-f', format, nfsUrl(target, partial), `${options.sizeMiB}M`]);
+    await renameFile(host, target, partial, name);
+  } catch (error) {
+    await removeFile(host, target, partial).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Grows the image to `sizeMiB` (qemu-img resize; the caller refuses a shrink and an image a running VM holds). */
+export async function resizeImage(host: NfsClientHost, target: NfsExport, name: string, format: string, sizeMiB: number): Promise<void> {
+  await host.exec(['qemu-img', 'resize', '-q', '-f', format, nfsUrl(target, name), `${sizeMiB}M`]);
+}
+
+/**
+ * Copies a file of the host (byte for byte, whatever its format) onto the export under a hidden name,
+ * then renames it into place: `name` only ever holds a whole file.
+ */
+export async function putFile(
+  host: NfsClientHost,
+  localPath: string,
+  target: NfsExport,
+  name: string,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<void> {
+  const partial = partialName(name);
+  try {
+    await host.exec(['nfs-cp', localPath, nfsUrl(target, partial)], {
+      timeoutMs: 3_600_000,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    await renameFile(host, target, partial, name);
+  } catch (error) {
+    await removeFile(host, target, partial).catch(() => undefined);
+    throw error;
+  }
+}
+
+const SHA256_SCRIPT = `
+set -eu
+# POSIX sh has no pipefail: a read cut short gives another checksum, which the callers compare.
+nfs-cat "$1" | sha256sum
+`;
+
+/** The file's SHA-256 (hex) read over NFS, or null when there is no such file. */
+export async function fileSha256(host: NfsClientHost, target: NfsExport, name: string): Promise<string | null> {
+  if ((await fileIdentity(host, target, name)) === null) return null;
+  const result = await host.script(SHA256_SCRIPT, [nfsUrl(target, name)], { timeoutMs: 600_000 });
+  return result.stdout.split(/\s/)[0] ?? '';
+}
+
+/** A small file's content read over NFS, or null when there is none. */
+export async function readSmallFile(host: NfsClientHost, target: NfsExport, name: string): Promise<string | null> {
+  if ((await fileIdentity(host, target, name)) === null) return null;
+  return (await host.exec(['nfs-cat', nfsUrl(target, name)])).stdout;
+}
+
+/**
+ * Runs `step` with a private folder of the host's /var/tmp (removed after): where bytes bound for the
+ * export are staged, since nothing can stream onto an export but from a file (nfs-cp).
+ */
+export async function withStagingFolder<T>(host: NfsClientHost, step: (folder: string) => Promise<T>): Promise<T> {
+  const folder = (await host.exec(['mktemp', '-d', '/var/tmp/virtplane-nfs-XXXXXXXX'])).stdout.trim();
+  if (!/^\/var\/tmp\/virtplane-nfs-[A-Za-z0-9]+$/.test(folder)) throw new NfsError(host.name, `mktemp gave "${folder}"`);
+  try {
+    return await step(folder);
+  } finally {
+    await host.exec(['rm', '-rf', '--', folder]).catch(() => undefined);
+  }
+}

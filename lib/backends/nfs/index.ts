@@ -1,0 +1,22 @@
+/** The NFS backend: files of an export reached from a host in user space (no mounts). */
+export {
+  copyImage,
+  createImage,
+  createOverlay,
+  fileIdentity,
+  fileSha256,
+  imageInfo,
+  listExport,
+  NfsError,
+  nfsUrl,
+  putFile,
+  readSmallFile,
+  removeFile,
+  renameFile,
+  resizeImage,
+  withStagingFolder,
+  type NfsClientHost,
+  type NfsExport,
+  type NfsFile,
+  type NfsImageInfo,
+} from './files.js';
