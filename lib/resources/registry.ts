@@ -9,6 +9,7 @@ import { hostDataSource, hostResource } from './host/index.js';
 import { imageResource } from './image/index.js';
 import { iscsiTargetResource } from './iscsiTarget/index.js';
 import { networkResource } from './network/index.js';
+import { snapshotResource } from './snapshot/index.js';
 import { storageDomainResource } from './storageDomain/index.js';
 import { templateResource } from './template/index.js';
 import { vmResource } from './vm/index.js';
@@ -30,6 +31,7 @@ export const resources: readonly AnyResourceDefinition<ProviderContext>[] = (
     templateResource,
     diskResource,
     vmResource,
+    snapshotResource,
     affinityGroupResource,
   ] as AnyResourceDefinition<ProviderContext>[]
 )

@@ -11,6 +11,7 @@ import { assertOwned, stopVm } from './domain.js';
 import { lookupVmAnywhere, vmHost } from './hosts.js';
 import { withDiskClaims } from './diskClaims.js';
 import { moveVm } from './migration.js';
+import { isRevert, revertVm } from './revert.js';
 import { isSeedDisk, type VmBuild } from './model.js';
 import { removeSeed, writeSeed } from './cloudInit.js';
 import { buildOn, hostRow, resolveVm } from './resolve.js';
@@ -33,6 +34,7 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
     await moveVm(provider, { vmId, from: found.host.row, to, cluster: context.cluster });
     found = await lookupOrFail(vmHost(provider, to), vmId);
   }
+  if (isRevert(prior, planned)) found = await revertVm(found, planned.revert_to_snapshot ?? '', planned.shutdown_timeout_seconds);
   if (context.seed !== undefined && JSON.stringify(prior.cloud_init) !== JSON.stringify(planned.cloud_init))
     await writeSeed(found.host.libvirt, context.seed.path, vmId, context.seed.config);
   const onHost = await buildOn(provider, context, found.host.row, found.model.type);
