@@ -18,6 +18,7 @@
  * network layer (an nfs:// volume) would be recorded the same way and committed by its index.
  */
 import type { DiskFormat } from './domainModel.js';
+import { requireDomain, writeDomainDefinition } from './domains.js';
 import type { LibvirtHost } from './host.js';
 import { virsh } from './virsh.js';
 import { attr, childElements, el, localName, namespaceOf, parseDocument, serializeXml, textEl, type XmlElement } from './xml.js';
@@ -170,4 +171,26 @@ export async function liveDiskChain(host: LibvirtHost, uuid: string, dev: string
     layer = childElements(layer, 'backingStore')[0];
   }
   return chain;
+}
+
+/**
+ * The same merge on a stopped domain, with QEMU's image tools: the overlay's data written into the
+ * layer below it (`qemu-img commit`), then what read the overlay reads that layer instead: the
+ * definition (the active layer) or the next overlay's backing file (`qemu-img rebase -u`: its data
+ * is unchanged, only the name of its backing file). `above`: the overlay on top of this one, if any.
+ */
+export async function commitLayerOffline(host: LibvirtHost, uuid: string, layer: SnapshotLayer, above: string | undefined): Promise<void> {
+  for (const path of [layer.overlay, layer.below, above ?? '/']) {
+    if (!path.startsWith('/')) throw new Error(`Snapshot layer path ${JSON.stringify(path)} is not absolute`);
+  }
+  await host.exec(['qemu-img', 'commit', '-q', '-f', 'qcow2', layer.overlay], { timeoutMs: COMMIT_TIMEOUT_MS });
+  if (above !== undefined) {
+    await host.exec(['qemu-img', 'rebase', '-u', '-f', 'qcow2', '-F', layer.belowFormat, '-b', layer.below, above]);
+    return;
+  }
+  const current = await requireDomain(host, uuid);
+  const disks = current.model.disks.map((disk) =>
+    disk.target.dev === layer.dev ? { ...disk, format: layer.belowFormat, source: { kind: 'file' as const, path: layer.below } } : disk,
+  );
+  await writeDomainDefinition(host, current, { ...current.model, disks });
 }

@@ -8,6 +8,8 @@
 import {
   activeLayers,
   commitLayer,
+  commitLayerOffline,
+  fileIdentity,
   createExternalSnapshot,
   isActive,
   liveDiskChain,
@@ -31,7 +33,7 @@ import {
   type Diagnostic,
   type StateOf,
 } from '../../framework/index.js';
-import { changeInventory, NAME_HINT, NAME_PATTERN, progress, UUID_PATTERN } from '../shared/index.js';
+import { changeInventory, NAME_HINT, NAME_PATTERN, onHost, progress, UUID_PATTERN } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { findVmDomain, isSeedDisk, lookupVmAnywhere, type FoundDomain } from '../vm/index.js';
 import { parseDiskId } from '../disk/index.js';
@@ -104,6 +106,10 @@ function oneAtATime<T>(vmId: string, change: () => Promise<T>): Promise<T> {
     next.catch(() => undefined),
   );
   return next;
+}
+
+async function fileExists(host: FoundDomain['host']['libvirt'], path: string): Promise<boolean> {
+  return (await fileIdentity(host, path)) !== null;
 }
 
 /** The hosts the VM can be on: its cluster's (from its placement), else every host. */
@@ -341,21 +347,26 @@ async function deleteSnapshot(provider: ProviderContext, prior: SnapshotState): 
   const index = records.findIndex((record) => record.name === prior.name);
   const record = records[index];
   if (record === undefined) return;
-  if (!isActive(found.state))
-    throw new DiagnosticError(
-      'Merging a snapshot of a stopped VM: not yet',
-      `Snapshot ${prior.name} is merged into VM ${found.name}'s disks by a block commit, which needs the VM running. Start it (running = true) and apply again. Nothing was changed.`,
-      ['vm_id'],
-    );
   const host = found.host;
+  const running = isActive(found.state);
   const top = activeLayers(records);
   const later = records.slice(index + 1);
   for (const layer of record.layers) {
-    const chain = await liveDiskChain(host.libvirt, vmId, layer.dev);
-    // Already merged by an apply killed before it could rewrite the record: nothing left to commit.
-    if (chain.includes(layer.overlay)) {
+    // The overlay of the next snapshot of this disk, which reads this one.
+    const above = later.flatMap((next) => next.layers).find((candidate) => candidate.dev === layer.dev && candidate.below === layer.overlay)?.overlay;
+    if (running) {
+      const chain = await liveDiskChain(host.libvirt, vmId, layer.dev);
+      // Already merged by an apply killed before it could rewrite the record: nothing left to commit.
+      if (!chain.includes(layer.overlay)) continue;
       progress(`snapshot ${prior.name}: merging ${layer.dev} of VM ${found.name} (block commit, the VM keeps running)`);
-      await commitLayer(host.libvirt, vmId, layer, top.get(layer.dev) === layer.overlay);
+      await onHost(host.row.name, `merging snapshot ${prior.name} (${layer.dev})`, () =>
+        commitLayer(host.libvirt, vmId, layer, top.get(layer.dev) === layer.overlay),
+      );
+    } else {
+      // An overlay already deleted was merged by an apply killed before it could rewrite the record.
+      if (!(await fileExists(host.libvirt, layer.overlay))) continue;
+      progress(`snapshot ${prior.name}: merging ${layer.dev} of stopped VM ${found.name} (qemu-img commit)`);
+      await onHost(host.row.name, `merging snapshot ${prior.name} (${layer.dev})`, () => commitLayerOffline(host.libvirt, vmId, layer, above));
     }
   }
   // The next snapshot of each disk now sits on the layer this one sat on.
@@ -369,9 +380,10 @@ async function deleteSnapshot(provider: ProviderContext, prior: SnapshotState): 
       }),
     })),
   ];
-  await writeSnapshotRecords(host.libvirt, vmId, rewritten, true);
-  // The overlay goes only once no chain reads it: after the commit (and its pivot) succeeded.
+  // The overlay goes only once no chain reads it: after the commit (and its pivot) succeeded. Before the
+  // record: an apply killed in between finds it merged (not in the chain, or no file) and only rewrites it.
   for (const layer of record.layers) await removeImageFile(host.libvirt, layer.overlay);
+  await writeSnapshotRecords(host.libvirt, vmId, rewritten, running);
   provider.hostReads.forget(host.endpoint);
   await audit(provider, 'delete', prior);
 }

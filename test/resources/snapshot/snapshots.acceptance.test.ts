@@ -8,6 +8,8 @@
  * - snapshots survive a live migration (kvm1 -> kvm2); deleting two snapshots of the running guest in
  *   one apply merges them (block commits, one at a time), the guest keeps running, its data intact, and
  *   the disk is its own file again;
+ * - a snapshot of a stopped VM is merged with qemu-img (the definition back on the disk's file, no
+ *   stale backing chain); the guest boots with every write;
  * - destroy leaves no file and no domain.
  */
 import { execFile } from 'node:child_process';
@@ -40,6 +42,7 @@ interface Options {
   readonly snapshots?: readonly { readonly name: string; readonly description?: string; readonly includeMemory?: boolean }[];
   readonly revertTo?: string;
   readonly host?: 'kvm1' | 'kvm2';
+  readonly running?: boolean;
 }
 
 function hcl(options: Options): string {
@@ -116,7 +119,7 @@ resource "virtplane_vm" "guest" {
   graphics    = "none"
   wait_for_ip = 300
   shutdown_timeout_seconds = 30
-${options.revertTo === undefined ? '' : `  revert_to_snapshot = ${hclString(options.revertTo)}\n`}  disk {
+${options.running === false ? '  running     = false\n' : ''}${options.revertTo === undefined ? '' : `  revert_to_snapshot = ${hclString(options.revertTo)}\n`}  disk {
     disk_id = virtplane_disk.root.id
   }
   nic {
@@ -313,6 +316,32 @@ describe.skipIf(available === undefined)('virtplane_snapshot: snapshot, revert, 
     expect(await diskSourceOf('kvm2')).toBe(join(dirPath, `root-${tag}.qcow2`));
     expect(readdirSync(dirPath).filter((file) => file.endsWith('.overlay'))).toEqual([]);
     await tf.expectEmptyPlan();
+  }, 900_000);
+
+  it('merges a snapshot of a stopped VM with qemu-img; the guest boots with every write', async () => {
+    await tf.writeConfig(hcl({ snapshots: [{ name: 's3' }], revertTo: 's1', host: 'kvm2' }));
+    await tf.apply();
+    const sumC = await writeData('c');
+    await tf.writeConfig(hcl({ snapshots: [{ name: 's3' }], revertTo: 's1', host: 'kvm2', running: false }));
+    await tf.apply();
+    expect(await diskSourceOf('kvm2')).toBe(join(dirPath, `root-${tag}.qcow2.s3.overlay`));
+
+    await tf.writeConfig(hcl({ revertTo: 's1', host: 'kvm2', running: false }));
+    let started = Date.now();
+    await tf.apply();
+    timings.stoppedMergeApplySeconds = (Date.now() - started) / 1000;
+    expect((await virshOn('kvm2', ['domstate', names.vm])).trim()).toBe('shut off');
+    expect(await diskSourceOf('kvm2')).toBe(join(dirPath, `root-${tag}.qcow2`));
+    expect(await virshOn('kvm2', ['dumpxml', '--inactive', names.vm])).not.toContain('backingStore');
+    expect(readdirSync(dirPath).filter((file) => file.endsWith('.overlay'))).toEqual([]);
+    await tf.expectEmptyPlan();
+
+    await tf.writeConfig(hcl({ revertTo: 's1', host: 'kvm2' }));
+    started = Date.now();
+    await tf.apply();
+    expect(await checksum('c')).toBe(sumC);
+    timings.bootAfterStoppedMergeSeconds = (Date.now() - started) / 1000;
+    expect(await checksum('a')).toBe(sumBefore);
   }, 900_000);
 
   it('destroys everything it made on the hosts', async () => {
