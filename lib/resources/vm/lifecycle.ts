@@ -11,7 +11,7 @@ import { assertOwned, stopVm } from './domain.js';
 import { lookupVmAnywhere, vmHost } from './hosts.js';
 import { withDiskClaims } from './diskClaims.js';
 import { moveVm } from './migration.js';
-import { isRevert, revertVm } from './revert.js';
+import { isRevert, refuseWithSnapshots, revertVm } from './revert.js';
 import { isSeedDisk, type VmBuild } from './model.js';
 import { removeSeed, writeSeed } from './cloudInit.js';
 import { buildOn, hostRow, resolveVm } from './resolve.js';
@@ -64,6 +64,7 @@ export async function deleteVm(provider: ProviderContext, prior: VmState): Promi
   const found = await lookupVmAnywhere(provider, hosts, vmId, row?.hostId ?? prior.current_host_id);
   if (found !== null) {
     assertOwned(found, vmId);
+    refuseWithSnapshots(found);
     // Disks are never touched: undefine leaves every volume and LUN where it is.
     if (isActive(found.state)) await stopVm(found.host, vmId, prior.shutdown_timeout_seconds);
     await undefineDomain(found.host.libvirt, vmId);

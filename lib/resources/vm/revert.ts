@@ -91,3 +91,18 @@ export async function revertVm(found: FoundDomain, name: string, shutdownTimeout
   }
   return lookupOrFail(host, found.uuid);
 }
+
+/**
+ * A VM whose disks still have snapshots is not undefined: its disks' latest writes live in the overlays,
+ * which nothing would know of afterwards (the disk resource knows only its own file). Its snapshots are
+ * destroyed first (merged into the disks); one Terraform configuration does that by itself, since a
+ * snapshot depends on its VM.
+ */
+export function refuseWithSnapshots(found: Pick<FoundDomain, 'xml' | 'name'>): void {
+  const names = parseSnapshotRecords(found.xml).map((record) => record.name);
+  if (names.length === 0) return;
+  throw new DiagnosticError(
+    'VM has snapshots',
+    `VM ${found.name} still has snapshots (${names.join(', ')}): its disks' newest writes are in their overlays. Destroy those virtplane_snapshot resources first (each is merged into the disks, nothing is lost), then the VM. Nothing was changed.`,
+  );
+}
