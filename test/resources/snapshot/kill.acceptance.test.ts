@@ -4,19 +4,16 @@
  * the first overlay file appears is finished by the next apply, with no duplicate overlay, no overlay
  * without its record and none missing; the plan is empty; destroy merges them all while the VM runs.
  */
-import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
-import { useLab, type TestLab } from '../../support/lab.js';
+import { useLab, virshOnLabHost, type TestLab } from '../../support/lab.js';
 import { hclString, providerBlock } from '../../support/platformHcl.js';
 import { alive, childrenOf } from '../../support/processes.js';
 import { parseSnapshotRecords } from '../../../lib/backends/libvirt/index.js';
 
-const run = promisify(execFile);
 const tag = Math.random().toString(16).slice(2, 8);
 const dirPath = `/tmp/vpsnapk-${tag}`;
 const vmName = `snapk-${tag}`;
@@ -81,20 +78,8 @@ resource "virtplane_snapshot" "${name}" {
   .join('')}`;
 }
 
-async function virsh(args: readonly string[]): Promise<string> {
-  const kvm1 = lab.lab.hosts[0]!;
-  const quoted = args.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
-  const { stdout } = await run('ssh', [
-    '-i',
-    lab.lab.sshPrivateKeyFile,
-    '-o',
-    `UserKnownHostsFile=${lab.lab.knownHostsFile}`,
-    '-o',
-    'BatchMode=yes',
-    `root@${kvm1.address}`,
-    `virsh -q -c qemu:///system ${quoted}`,
-  ]);
-  return stdout;
+function virsh(args: readonly string[]): Promise<string> {
+  return virshOnLabHost(lab, lab.lab.hosts[0]!.name, args);
 }
 
 function overlays(): string[] {

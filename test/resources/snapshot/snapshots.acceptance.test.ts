@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
-import { useLab, type TestLab } from '../../support/lab.js';
+import { useLab, virshOnLabHost, type TestLab } from '../../support/lab.js';
 import { hclString, providerBlock } from '../../support/platformHcl.js';
 import { sshToGuestArgv, untilItWorks } from '../../support/guests.js';
 import { labGuestImageEntry } from '../../../lib/lab/guestImage.js';
@@ -141,21 +141,8 @@ async function onLabHost(host: 'kvm1' | 'kvm2', argv: readonly string[]): Promis
   return stdout;
 }
 
-/** virsh on a lab host (argv quoted for the remote shell by hand: the test's own words only). */
-async function virshOn(host: 'kvm1' | 'kvm2', args: readonly string[]): Promise<string> {
-  const address = lab.lab.hosts.find((candidate) => candidate.name === host)!.address;
-  const quoted = args.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
-  const { stdout } = await run('ssh', [
-    '-i',
-    lab.lab.sshPrivateKeyFile,
-    '-o',
-    `UserKnownHostsFile=${lab.lab.knownHostsFile}`,
-    '-o',
-    'BatchMode=yes',
-    `root@${address}`,
-    `virsh -q -c qemu:///system ${quoted}`,
-  ]);
-  return stdout;
+function virshOn(host: 'kvm1' | 'kvm2', args: readonly string[]): Promise<string> {
+  return virshOnLabHost(lab, host, args);
 }
 
 let guestHost: 'kvm1' | 'kvm2' = 'kvm1';
