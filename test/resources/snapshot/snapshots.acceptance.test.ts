@@ -147,8 +147,13 @@ function virshOn(host: 'kvm1' | 'kvm2', args: readonly string[]): Promise<string
 
 let guestHost: 'kvm1' | 'kvm2' = 'kvm1';
 
+let lastAddress = '';
+
+/** The guest's address from the state; a stopped VM's state has none, and its DHCP lease keeps the last one. */
 async function guestAddress(): Promise<string> {
-  return String(((await tf.stateAttributes('virtplane_vm', 'guest')).ip_addresses as string[])[0] ?? '');
+  const address = String(((await tf.stateAttributes('virtplane_vm', 'guest')).ip_addresses as string[])[0] ?? '');
+  if (address !== '') lastAddress = address;
+  return lastAddress;
 }
 
 /** A command in the guest as root, over SSH from its host's namespace; retried while the guest boots. */
