@@ -77,7 +77,14 @@ describe('lab up and down', () => {
       // Its BMC, on the storage machine's address (it stays up while kvm1 is off).
       power: { agent: 'ipmilan', address: '10.78.0.2', port: 6231, username: 'admin', password: expect.stringMatching(/^[0-9a-f]{16}$/) },
       // The same power through the SSH power controller on the storage machine (the `ssh` fence agent).
-      sshPower: { agent: 'ssh', address: '10.78.0.2', port: expect.any(Number), username: 'root', hostKey: expect.stringMatching(/^ssh-ed25519 /), command: 'power kvm1' },
+      sshPower: {
+        agent: 'ssh',
+        address: '10.78.0.2',
+        port: expect.any(Number),
+        username: 'root',
+        hostKey: expect.stringMatching(/^ssh-ed25519 /),
+        command: 'power kvm1',
+      },
     });
     expect(written.haLeaseDirectory).toBe(join(written.sharedDirectory!, 'ha-leases'));
   });

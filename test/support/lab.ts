@@ -23,4 +23,3 @@ export function useLab(options: { readonly hosts?: number } = {}): Promise<TestL
   shared ??= labUp(lab, (message) => process.stderr.write(`[lab] ${message}\n`)).then(({ lab }) => ({ lab, ...labEndpoints(lab) }));
   return shared;
 }
-
