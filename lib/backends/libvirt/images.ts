@@ -40,7 +40,12 @@ export async function imageFileInfo(host: LibvirtHost, path: string): Promise<Im
   if (exists.exitCode !== 0) return null;
   // -U: a file a running guest holds open (a base under overlays, a disk) is read without its lock.
   const result = await host.exec(['env', 'LC_ALL=C', 'qemu-img', 'info', '-U', '--output=json', path]);
-  const info = JSON.parse(result.stdout) as { format?: string; 'virtual-size'?: number; 'actual-size'?: number; 'backing-filename'?: string };
+  return imageFileInfoFromJson(result.stdout);
+}
+
+/** `qemu-img info --output=json` of one file, whichever way it was reached (a host's path, an nfs:// URL). */
+export function imageFileInfoFromJson(json: string): ImageFileInfo {
+  const info = JSON.parse(json) as { format?: string; 'virtual-size'?: number; 'actual-size'?: number; 'backing-filename'?: string };
   return {
     format: info.format ?? 'raw',
     virtualSizeBytes: info['virtual-size'] ?? 0,

@@ -110,6 +110,7 @@ export {
   fileIdentity,
   fileSha256,
   imageFileInfo,
+  imageFileInfoFromJson,
   lunHeadIsBlank,
   overlaysOf,
   readSmallFile,

@@ -5,6 +5,7 @@
  * (listing with sizes, unlink, rename) runs through libnfs itself from python3's ctypes. Every command
  * is an argv; file names are checked before they reach one.
  */
+import { imageFileInfoFromJson, type ImageFileInfo } from '../libvirt/index.js';
 import type { ExecOptions, ExecResult } from '../ssh/index.js';
 
 /** Where commands run: a host reached over SSH (a LibvirtHost fits). */
@@ -152,12 +153,8 @@ export async function renameFile(host: NfsClientHost, target: NfsExport, from: s
   await helper(host, target, 'rename', [from, to]);
 }
 
-export interface NfsImageInfo {
-  readonly format: string;
-  readonly virtualSizeBytes: number;
-  readonly actualSizeBytes: number;
-  readonly backingFile?: string;
-}
+/** The same facts a dir pool's file gives (qemu-img reads both). */
+export type NfsImageInfo = ImageFileInfo;
 
 /** What `qemu-img info` says of the file over NFS, or null when there is no such file. */
 export async function imageInfo(host: NfsClientHost, target: NfsExport, name: string): Promise<NfsImageInfo | null> {
@@ -168,13 +165,7 @@ export async function imageInfo(host: NfsClientHost, target: NfsExport, name: st
     if (/mount/i.test(result.stderr)) throw new NfsError(host.name, `cannot mount ${nfsUrl(target)}: ${result.stderr.trim()}`, 'unreachable');
     throw new NfsError(host.name, `qemu-img info ${nfsUrl(target, name)} failed: ${result.stderr.trim()}`);
   }
-  const info = JSON.parse(result.stdout) as { format?: string; 'virtual-size'?: number; 'actual-size'?: number; 'backing-filename'?: string };
-  return {
-    format: info.format ?? 'raw',
-    virtualSizeBytes: info['virtual-size'] ?? 0,
-    actualSizeBytes: info['actual-size'] ?? 0,
-    ...(info['backing-filename'] === undefined ? {} : { backingFile: info['backing-filename'] }),
-  };
+  return imageFileInfoFromJson(result.stdout);
 }
 
 /** A hidden name beside `name`: what a copy is written to before it is renamed into place whole. */
