@@ -21,12 +21,12 @@ import { definePool, destroyPool, sshLibvirtHost, startPool, undefinePool } from
 import { SshPool, type SshEndpoint } from '../../lib/backends/ssh/index.js';
 import { openInventory, type Inventory, type VmStatistics } from '../../lib/inventory/index.js';
 import { runLocal } from '../../lib/lab/localCommand.js';
+import { partition } from '../support/haLab.js';
 import { useLab, type TestLab } from '../support/lab.js';
 import { removeDomainEverywhere, tinyDomainModel, uniqueName } from '../support/tinyDomain.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/monitoring/', import.meta.url));
-const prefix = process.env.VIRTPLANE_LAB_PREFIX || 'vp';
 const tag = uniqueName('vpt-mon');
 const guestName = `${tag}-guest`;
 const tinyName = `${tag}-tiny`;
@@ -61,14 +61,6 @@ async function waitFor<T>(what: string, timeoutMs: number, attempt: () => Promis
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nengine output:\n${engineOutput.slice(-3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-}
-
-/** Cuts (or restores) SSH to a lab host while it keeps running: a firewall rule in its own namespace. */
-async function partition(name: string, cut: boolean): Promise<void> {
-  const rule = ['INPUT', '-p', 'tcp', '--dport', '22', '-j', 'DROP'];
-  const inside = ['netns', 'exec', `${prefix}-${name}`, 'iptables'];
-  if (cut) return void (await runLocal(['ip', ...inside, '-I', ...rule]));
-  while ((await runLocal(['ip', ...inside, '-D', ...rule], { allowExitCodes: [1] })).exitCode === 0);
 }
 
 async function guestAgent(command: object): Promise<string> {
