@@ -9,7 +9,7 @@
 //
 // Writes DIR/NAME.cjs (the launcher: what Terraform runs), DIR/NAME.bundle.cjs and DIR/NAME.bundle.cjs.map.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -66,16 +66,29 @@ export async function buildProvider({ entry, outDir, name }) {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
+    // Written below, each file whole: a provider Terraform starts meanwhile runs the old bundle or the new one.
+    write: false,
     plugins: [withoutLongJs],
   });
+  for (const output of result.outputFiles) await writeWhole(output.path, output.contents);
   const bundle = await readFile(bundlePath);
   const launcherTemplate = await readFile(join(root, 'scripts', 'provider-launcher.cjs'), 'utf8');
   const launcher = launcherTemplate
     .replace('__BUNDLE_FILE__', bundleFile)
     .replace('__BUNDLE_HASH__', createHash('sha256').update(bundle).digest('hex').slice(0, 16));
   const launcherPath = join(outDir, `${name}.cjs`);
-  await writeFile(launcherPath, launcher);
+  await writeWhole(launcherPath, launcher);
   return { launcherPath, bundlePath, bytes: bundle.length, inputs: Object.keys(result.metafile.inputs).length };
+}
+
+/**
+ * A temporary file renamed over the old one: tests build while other tests' Terraform starts the provider
+ * (a fresh checkout builds the fixture provider mid-suite), and a reader must never see half a file.
+ */
+async function writeWhole(path, contents) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, path);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -34,15 +34,22 @@ summary() {
       failed += r.numFailedTests > 0 ? r.numFailedTests : r.numFailedTestSuites;
       skipped += r.numPendingTests + r.numTodoTests;
     }
-    // CI shows only the end of the output: name every failure there, with the first lines of its error.
+    // CI shows only the end of the output: name every failure there, with the first lines of its error and,
+    // further down (the message holds a whole command output), the lines that say what went wrong.
+    const excerpt = (message) => {
+      const lines = message.split("\n");
+      const head = lines.slice(0, 6);
+      const telling = lines.slice(6).filter((line) => /error|failed|refused|denied|cannot|no such/i.test(line) && !/^\s+at /.test(line)).slice(0, 12);
+      return [...head, ...(telling.length > 0 ? ["...", ...telling] : [])].map((line) => line.slice(0, 400)).join("\n  ");
+    };
     for (const file of process.argv.slice(1)) {
       if (!fs.existsSync(file)) { console.log(`\nFAILED: no results in ${file} (that vitest run died)`); continue; }
       for (const suite of JSON.parse(fs.readFileSync(file, "utf8")).testResults) {
         const failures = suite.assertionResults.filter((test) => test.status === "failed");
-        if (failures.length === 0 && suite.status === "failed") console.log(`\nFAILED ${suite.name}\n  ${String(suite.message).split("\n").slice(0, 8).join("\n  ")}`);
+        if (failures.length === 0 && suite.status === "failed") console.log(`\nFAILED ${suite.name}\n  ${excerpt(String(suite.message))}`);
         for (const test of failures) {
           console.log(`\nFAILED ${suite.name} > ${test.fullName}`);
-          console.log(`  ${(test.failureMessages[0] ?? "").split("\n").slice(0, 8).join("\n  ")}`);
+          console.log(`  ${excerpt(test.failureMessages[0] ?? "")}`);
         }
       }
     }
