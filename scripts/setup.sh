@@ -13,9 +13,21 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 bash scripts/install-packages.sh
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# By content, not age: a git checkout or a new worktree (sharing node_modules) touches package-lock.json
+# without changing it, and a needless npm ci empties node_modules under whatever else is running.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+installed_record=node_modules/.virtplane-installed-lock
+if [ -f "$installed_record" ]; then
+  [ "$(cat "$installed_record")" = "$lock_hash" ] && npm_stale=0 || npm_stale=1
+elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm_stale=1
+else
+  npm_stale=0
+fi
+if [ "$npm_stale" -eq 1 ]; then
   echo "npm packages: installing (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > "$installed_record"
 else
   echo "npm packages: up to date"
 fi
