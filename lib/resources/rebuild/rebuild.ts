@@ -12,6 +12,7 @@
  */
 import type { Inventory, NetworkMode, SchedulingPolicy, StorageDomainType, StorageType } from '../../inventory/index.js';
 import type { ProviderContext } from '../context/index.js';
+import { storageDomainFieldsOf } from '../storageDomain/index.js';
 
 interface StateInstance {
   readonly attributes: Readonly<Record<string, unknown>>;
@@ -127,16 +128,21 @@ export async function rebuildInventory(provider: ProviderContext, state: Terrafo
       const name = str(domain.name)!;
       await inventory.storageDomains.upsert({
         id,
-        name,
         datacenterId: str(domain.datacenter_id)!,
-        type: str(domain.type) as StorageDomainType,
-        iscsiTargetId: str(domain.iscsi_target_id),
-        portal: str(domain.portal),
-        iqn: str(domain.iqn),
-        path: str(domain.path),
-        // A state written before shared existed: as its pools were, on every host.
-        shared: str(domain.type) === 'iscsi' || domain.shared !== false,
-        hostId: str(domain.type) === 'iscsi' || domain.shared !== false ? null : str(domain.host_id),
+        ...storageDomainFieldsOf({
+          name,
+          type: str(domain.type) as StorageDomainType,
+          iscsi_target_id: str(domain.iscsi_target_id),
+          portal: str(domain.portal),
+          iqn: str(domain.iqn),
+          path: str(domain.path),
+          export: str(domain.export),
+          server: str(domain.server),
+          nfs_version: num(domain.nfs_version),
+          // A state written before shared existed: as its pools were, on every host.
+          shared: domain.shared !== false,
+          host_id: str(domain.host_id),
+        }),
       });
       await audited(inventory, 'virtplane_storage_domain', id, name);
       note('virtplane_storage_domain', name);

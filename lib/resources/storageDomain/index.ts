@@ -4,4 +4,4 @@
  */
 export { chapSecretUsage, ensurePoolOn, poolModelFor, poolOnHost, removePoolsFrom, type Presence } from './pools.js';
 export { nfsExportOf, NFS_VERSIONS, reachesExport } from './nfs.js';
-export { storageDomainResource, validateStorageDomainConfig } from './resource.js';
+export { fieldsOf as storageDomainFieldsOf, storageDomainResource, validateStorageDomainConfig, type DomainRowAttributes } from './resource.js';

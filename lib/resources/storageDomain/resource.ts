@@ -321,7 +321,14 @@ function locationOfDomain(domain: Pick<StorageDomain, 'iscsiTargetId'>): TargetL
 
 type DomainFields = Omit<StorageDomainInput, 'id' | 'datacenterId' | 'shared' | 'hostId'> & Pick<StorageDomain, 'shared' | 'hostId' | 'type'>;
 
-function fieldsOf(state: DomainState): DomainFields {
+/** The attributes that make a storage domain's inventory row. */
+export type DomainRowAttributes = Pick<
+  DomainState,
+  'name' | 'type' | 'iscsi_target_id' | 'portal' | 'iqn' | 'path' | 'export' | 'server' | 'nfs_version' | 'shared' | 'host_id'
+>;
+
+/** The inventory row's fields from the resource's attributes (an apply, or `inventory rebuild` from a state). */
+export function fieldsOf(state: DomainRowAttributes): DomainFields {
   return {
     name: state.name,
     type: state.type as StorageDomain['type'],

@@ -15,6 +15,8 @@ import { SshPool, type SshEndpoint } from '../../../lib/backends/ssh/index.js';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, type TestLab } from '../../support/lab.js';
 import { hclString, platformHcl } from '../../support/platformHcl.js';
+import { runCli } from '../../support/cli.js';
+import { openInventory } from '../../../lib/inventory/index.js';
 
 const tag = randomBytes(3).toString('hex');
 const names = { domain: `nfs-${tag}`, vm: `vm-${tag}`, image: `img-${tag}` };
@@ -30,11 +32,13 @@ let imageSha256 = '';
 interface Scenario {
   readonly vmHost?: 'kvm1' | 'kvm2';
   readonly dataMiB?: number;
+  /** Another inventory folder than the test's own. */
+  readonly inventory?: string;
 }
 
 function config(scenario: Scenario = {}): string {
   const storage = lab.lab.storage;
-  return `${tf.requiredProviders()}${platformHcl(lab.lab, { inventory: join(tf.root, 'inventory') })}
+  return `${tf.requiredProviders()}${platformHcl(lab.lab, { inventory: scenario.inventory ?? join(tf.root, 'inventory') })}
 resource "virtplane_storage_domain" "nfs" {
   name          = ${hclString(names.domain)}
   datacenter_id = virtplane_datacenter.dc.id
@@ -262,6 +266,33 @@ describe('an NFS storage domain on two hosts', () => {
     }
     await tf.writeConfig(good);
     await tf.expectEmptyPlan();
+  }, 300_000);
+
+  it('is registered again, server and export included, by `virtplane inventory rebuild` into an empty inventory', async () => {
+    const rebuiltInventory = join(tf.root, 'rebuilt-inventory');
+    const rebuilt = runCli([
+      'inventory',
+      'rebuild',
+      '--state',
+      join(tf.dir, 'terraform.tfstate'),
+      '--inventory',
+      rebuiltInventory,
+      '--ssh-key',
+      lab.lab.sshPrivateKeyFile,
+    ]);
+    expect(rebuilt.status, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toContain(`registered virtplane_storage_domain ${names.domain}`);
+    const inventory = await openInventory(rebuiltInventory);
+    try {
+      const domain = (await inventory.storageDomains.list()).find((candidate) => candidate.name === names.domain);
+      expect(domain).toMatchObject({ type: 'nfs', nfsServer: lab.lab.storage.address, path: lab.lab.storage.nfsExport, shared: true });
+    } finally {
+      await inventory.close();
+    }
+    // The disks, the image and the VM are read through the rebuilt domain: nothing to change.
+    await tf.writeConfig(config({ vmHost: 'kvm2', dataMiB: 24, inventory: rebuiltInventory }));
+    await tf.expectEmptyPlan();
+    await tf.writeConfig(config({ vmHost: 'kvm2', dataMiB: 24 }));
   }, 300_000);
 
   it('destroys everything: no VM on the hosts, none of its files left on the export', async () => {
