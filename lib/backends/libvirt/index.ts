@@ -120,3 +120,13 @@ export {
   writeSmallFile,
 } from './images.js';
 export type { ImageFileInfo, InterfaceAddress, LunAddress, UploadOptions } from './images.js';
+export {
+  activeLayers,
+  commitLayer,
+  commitLayerOffline,
+  createExternalSnapshot,
+  liveDiskChain,
+  parseSnapshotRecords,
+  writeSnapshotRecords,
+} from './snapshots.js';
+export type { ExternalSnapshotRequest, SnapshotLayer, SnapshotRecord } from './snapshots.js';
