@@ -168,7 +168,7 @@ export function withPermitChecks(definition: AnyResourceDefinition<ProviderConte
     async planDestroy(request) {
       const denied = await missingPermits(request.provider, permitNeeds(definition.typeName, request.prior as Values, null) ?? []);
       if (denied.length > 0) throw new DiagnosticsError(denied);
-      await planDestroy?.(request);
+      return planDestroy?.(request);
     },
   } as AnyResourceDefinition<ProviderContext>;
 }

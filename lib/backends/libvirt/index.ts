@@ -125,8 +125,15 @@ export {
   commitLayer,
   commitLayerOffline,
   createExternalSnapshot,
+  deletionOf,
+  findSnapshotRecord,
+  isOnActiveLayers,
   liveDiskChain,
+  nextPendingMerge,
   parseSnapshotRecords,
+  unusedOverlayPath,
+  withoutMergedRecord,
+  withPendingMerge,
   writeSnapshotRecords,
 } from './snapshots.js';
 export type { ExternalSnapshotRequest, SnapshotLayer, SnapshotRecord } from './snapshots.js';

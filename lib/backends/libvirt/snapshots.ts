@@ -8,13 +8,17 @@
  * redefinitions and live migrations, so snapshots follow the VM to any host):
  *
  *   <vpsnap:snapshots xmlns:vpsnap="https://virtplane.dev/xmlns/snapshots/1">
- *     <snapshot name="before-upgrade" description="..." createdAt="2026-12-06T15:00:00.000Z" workspace="TOKEN">
+ *     <snapshot name="before-upgrade" description="..." createdAt="2026-12-06T15:00:00.000Z" workspace="TOKEN" [pending="merge"]>
  *       <layer dev="vda" overlay="/dir/root.qcow2.before-upgrade.overlay" below="/dir/root.qcow2" belowFormat="qcow2"/>
  *     </snapshot>
  *   </vpsnap:snapshots>
  *
  * Records are in creation order: a disk's chain is its base, then the overlays of the snapshots that
- * cover it, oldest first; the newest overlay is what the guest writes. Layers are files for now; a
+ * cover it, oldest first; the newest overlay is what the guest writes. A record marked pending="merge"
+ * is a deleted snapshot whose layer is still in the chain: on a running guest only the active layer is
+ * merged (libvirt 9.0 with lockd's disk leases leaks the base's lease on an intermediate block commit,
+ * and the next commit into that base then fails), so an older snapshot waits until the snapshots above
+ * it are merged, or the VM is stopped (qemu-img). Layers are files for now; a
  * network layer (an nfs:// volume) would be recorded the same way and committed by its index.
  */
 import type { DiskFormat } from './domainModel.js';
@@ -46,6 +50,8 @@ export interface SnapshotRecord {
   /** The Terraform workspace whose apply made it (adoption after an interrupted apply). */
   readonly workspaceToken: string | null;
   readonly layers: readonly SnapshotLayer[];
+  /** Deleted, its layer still in the chain until it can be merged (see the header): no longer a snapshot. */
+  readonly pendingMerge: boolean;
 }
 
 function recordOf(element: XmlElement): SnapshotRecord | undefined {
@@ -63,6 +69,7 @@ function recordOf(element: XmlElement): SnapshotRecord | undefined {
       if (localName(layer) !== 'layer' || dev === undefined || overlay === undefined || below === undefined) return [];
       return [{ dev, overlay, below, belowFormat: attr(layer, 'belowFormat') === 'raw' ? ('raw' as const) : ('qcow2' as const) }];
     }),
+    pendingMerge: attr(element, 'pending') === 'merge',
   };
 }
 
@@ -87,7 +94,13 @@ function recordsXml(records: readonly SnapshotRecord[]): string {
       records.map((record) =>
         el(
           'snapshot',
-          { name: record.name, description: record.description, createdAt: record.createdAt, workspace: record.workspaceToken ?? undefined },
+          {
+            name: record.name,
+            description: record.description,
+            createdAt: record.createdAt,
+            workspace: record.workspaceToken ?? undefined,
+            pending: record.pendingMerge ? 'merge' : undefined,
+          },
           record.layers.map((layer) => el('layer', { dev: layer.dev, overlay: layer.overlay, below: layer.below, belowFormat: layer.belowFormat })),
         ),
       ),
@@ -110,6 +123,69 @@ export function activeLayers(records: readonly SnapshotRecord[]): Map<string, st
   const top = new Map<string, string>();
   for (const record of records) for (const layer of record.layers) top.set(layer.dev, layer.overlay);
   return top;
+}
+
+/** The snapshot of that name, pending merges left out (they are gone for everyone but the chain). */
+export function findSnapshotRecord(records: readonly SnapshotRecord[], name: string): SnapshotRecord | undefined {
+  return records.find((record) => record.name === name && !record.pendingMerge);
+}
+
+/** True when every layer of the record is what its disk writes now: an active commit can merge it. */
+export function isOnActiveLayers(records: readonly SnapshotRecord[], record: SnapshotRecord): boolean {
+  const top = activeLayers(records);
+  return record.layers.every((layer) => top.get(layer.dev) === layer.overlay);
+}
+
+/** How deleting the record goes now: merged (the newest, or any of a stopped VM), or left pending. */
+export function deletionOf(records: readonly SnapshotRecord[], record: SnapshotRecord, running: boolean): 'merge' | 'pending' {
+  return !running || isOnActiveLayers(records, record) ? 'merge' : 'pending';
+}
+
+/** The records with this one (by position) marked merge-pending. */
+export function withPendingMerge(records: readonly SnapshotRecord[], index: number): SnapshotRecord[] {
+  return records.map((record, at) => (at === index ? { ...record, pendingMerge: true } : record));
+}
+
+/**
+ * The records once the one at `index` is merged into the layers below it: gone, and the next snapshot of
+ * each of its disks now sits on the layer it sat on.
+ */
+export function withoutMergedRecord(records: readonly SnapshotRecord[], index: number): SnapshotRecord[] {
+  const merged = records[index];
+  if (merged === undefined) return [...records];
+  return [
+    ...records.slice(0, index),
+    ...records.slice(index + 1).map((next) => ({
+      ...next,
+      layers: next.layers.map((layer) => {
+        const below = merged.layers.find((candidate) => candidate.dev === layer.dev && candidate.overlay === layer.below);
+        return below === undefined ? layer : { ...layer, below: below.below, belowFormat: below.belowFormat };
+      }),
+    })),
+  ];
+}
+
+/**
+ * The pending merge that can be done now, by position (-1: none): on a running guest one whose layers are
+ * all active (an active commit; never an intermediate one); on a stopped VM any, the newest first.
+ */
+export function nextPendingMerge(records: readonly SnapshotRecord[], running: boolean): number {
+  for (let index = records.length - 1; index >= 0; index--) {
+    const record = records[index]!;
+    if (record.pendingMerge && (!running || isOnActiveLayers(records, record))) return index;
+  }
+  return -1;
+}
+
+/**
+ * The overlay file for a new snapshot's layer: DIR/FILE.NAME.overlay, unless a pending record (a deleted
+ * snapshot of the same name, its layer still in the chain) has it: then DIR/FILE.NAME.N.overlay, N from 2.
+ */
+export function unusedOverlayPath(dir: string, baseFile: string, snapshotName: string, records: readonly SnapshotRecord[]): string {
+  const used = new Set(records.flatMap((record) => record.layers.map((layer) => layer.overlay)));
+  let path = `${dir}/${baseFile}.${snapshotName}.overlay`;
+  for (let n = 2; used.has(path); n++) path = `${dir}/${baseFile}.${snapshotName}.${n}.overlay`;
+  return path;
 }
 
 export interface ExternalSnapshotRequest {

@@ -2,19 +2,21 @@
  * virtplane_snapshot: an external qcow2 snapshot of a VM's disks (oVirt's VM snapshot). Creating it puts
  * an overlay on each disk (the guest keeps running, now writing into the overlays); destroying it merges
  * its overlay into the layer below with a block commit while the guest runs, so no write is lost and
- * nothing stops. Reverting is the VM's `revert_to_snapshot` (vm/revert.ts). The record of each snapshot
+ * nothing stops; an older snapshot of a running guest waits, merge-pending, for the ones above it or for
+ * the VM to stop (vm/snapshotMerges.ts says why). Reverting is the VM's `revert_to_snapshot` (vm/revert.ts). The record of each snapshot
  * lives in the VM's domain (backends/libvirt/snapshots.ts), so it moves with the VM on live migration.
  */
 import {
   activeLayers,
-  commitLayer,
-  commitLayerOffline,
-  fileIdentity,
   createExternalSnapshot,
+  deletionOf,
+  findSnapshotRecord,
   isActive,
   liveDiskChain,
   parseSnapshotRecords,
   removeImageFile,
+  unusedOverlayPath,
+  withPendingMerge,
   writeSnapshotRecords,
   type SnapshotLayer,
   type SnapshotRecord,
@@ -30,19 +32,20 @@ import {
   listAttribute,
   stringAttribute,
   useStateForUnknown,
+  warningDiagnostic,
   type Diagnostic,
   type StateOf,
 } from '../../framework/index.js';
 import { changeInventory, NAME_HINT, NAME_PATTERN, onHost, progress, UUID_PATTERN } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { findVmDomain, isSeedDisk, lookupVmAnywhere, type FoundDomain } from '../vm/index.js';
+import { findVmDomain, isSeedDisk, lookupVmAnywhere, mergeSnapshotRecord, settlePendingMerges, type FoundDomain } from '../vm/index.js';
 import { parseDiskId } from '../disk/index.js';
 
 const SNAPSHOT_TYPE = 'virtplane_snapshot';
 
 export const snapshotSchema = blockSchema({
   description:
-    "A snapshot of a VM's disks: external qcow2 overlays on its dir-domain disks, taken while the VM runs or is stopped. Destroying it merges it away (a block commit, the VM keeps running); reverting to it is the VM's revert_to_snapshot. It follows the VM through live migrations. A VM with a disk on an iSCSI LUN cannot be snapshotted (a LUN is one raw block device: no room for an overlay chain); the plan says so.",
+    "A snapshot of a VM's disks: external qcow2 overlays on its dir-domain disks, taken while the VM runs or is stopped. Destroying it merges it away (a block commit, the VM keeps running; an older snapshot of a running VM waits, merge-pending, until the newer ones are destroyed or the VM is stopped, its layer still in the chain); reverting to it is the VM's revert_to_snapshot. It follows the VM through live migrations. A VM with a disk on an iSCSI LUN cannot be snapshotted (a LUN is one raw block device: no room for an overlay chain); the plan says so.",
   attributes: {
     id: stringAttribute({
       description: 'VM_ID/snapshot/NAME.',
@@ -108,10 +111,6 @@ function oneAtATime<T>(vmId: string, change: () => Promise<T>): Promise<T> {
   return next;
 }
 
-async function fileExists(host: FoundDomain['host']['libvirt'], path: string): Promise<boolean> {
-  return (await fileIdentity(host, path)) !== null;
-}
-
 /** The hosts the VM can be on: its cluster's (from its placement), else every host. */
 async function hostsOfVm(provider: ProviderContext, vmId: string): Promise<{ hosts: readonly Host[]; preferred: string | null }> {
   return provider.inventory.use(async (inventory) => {
@@ -175,12 +174,6 @@ function stateOf(vmId: string, record: SnapshotRecord, found: FoundDomain, inclu
   };
 }
 
-/** The overlay a snapshot puts on a disk: beside the layer it covers, named after the disk's file and the snapshot. */
-function overlayPath(currentTop: string, baseFile: string, snapshotName: string): string {
-  const dir = currentTop.slice(0, currentTop.lastIndexOf('/'));
-  return `${dir}/${baseFile}.${snapshotName}.overlay`;
-}
-
 /** The layers a new snapshot adds: one per writable file disk, on top of what the guest writes now. */
 function plannedLayers(found: FoundDomain, records: readonly SnapshotRecord[], name: string): { layers: SnapshotLayer[]; excluded: string[] } {
   const top = activeLayers(records);
@@ -195,7 +188,8 @@ function plannedLayers(found: FoundDomain, records: readonly SnapshotRecord[], n
     const location = diskId === undefined ? undefined : parseDiskId(diskId);
     const baseFile = location?.kind === 'volume' ? location.volume : disk.target.dev;
     const current = disk.source.path;
-    const overlay = overlayPath(current, baseFile, name);
+    // Beside the layer it covers, named after the disk's file and the snapshot.
+    const overlay = unusedOverlayPath(current.slice(0, current.lastIndexOf('/')), baseFile, name, records);
     // What the definition says the disk is now, unless that is this very snapshot's overlay (an
     // interrupted create): then the layer below is the last recorded overlay, or the disk's own file.
     const below = top.get(disk.target.dev) ?? (current === overlay ? `${current.slice(0, current.lastIndexOf('/'))}/${baseFile}` : current);
@@ -234,7 +228,7 @@ export const snapshotResource = defineResource<ProviderContext>()({
     const found = await readVm(provider, vmId, signal).catch(() => null);
     if (found !== null) {
       diagnostics.push(...snapshotRefusals(found));
-      const taken = parseSnapshotRecords(found.xml).find((record) => record.name === planned.name);
+      const taken = findSnapshotRecord(parseSnapshotRecords(found.xml), planned.name);
       if (taken !== undefined && taken.workspaceToken !== provider.workspaceToken)
         diagnostics.push(
           errorDiagnostic(
@@ -256,13 +250,30 @@ export const snapshotResource = defineResource<ProviderContext>()({
     const vmId = (state.vm_id ?? '').toLowerCase();
     const found = await readVm(provider, vmId, signal);
     if (found === null) return null;
-    const record = parseSnapshotRecords(found.xml).find((candidate) => candidate.name === state.name);
+    // A snapshot deleted while its merge waits is gone: only its layer is still in the chain.
+    const record = findSnapshotRecord(parseSnapshotRecords(found.xml), state.name);
     if (record === undefined) return null;
     return stateOf(vmId, record, found, state.include_memory ?? false);
   },
 
   async update({ provider, prior, planned }) {
     return oneAtATime(prior.vm_id.toLowerCase(), () => describeSnapshot(provider, prior, planned.description));
+  },
+
+  async planDestroy({ provider, prior, signal }) {
+    const vmId = (prior.vm_id ?? '').toLowerCase();
+    const found = await readVm(provider, vmId, signal).catch(() => null);
+    if (found === null) return [];
+    const records = parseSnapshotRecords(found.xml);
+    const record = findSnapshotRecord(records, prior.name);
+    if (record === undefined || deletionOf(records, record, isActive(found.state)) === 'merge') return [];
+    const newer = records.slice(records.indexOf(record) + 1).filter((candidate) => !candidate.pendingMerge);
+    return [
+      warningDiagnostic(
+        'Snapshot merge deferred',
+        `VM ${found.name} runs and has newer snapshots (${newer.map((candidate) => candidate.name).join(', ')}): unless this apply destroys them too, the merge of snapshot ${prior.name} waits until the newer snapshots are deleted or the VM is stopped: its layer keeps using space until then. The snapshot itself is gone from this apply on.`,
+      ),
+    ];
   },
 
   async delete({ provider, prior }) {
@@ -281,8 +292,11 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
   const refusals = snapshotRefusals(found);
   if (refusals.length > 0) throw new DiagnosticError(refusals[0]!.summary, refusals[0]!.detail, refusals[0]!.path);
   const host = found.host;
-  const records = parseSnapshotRecords(found.xml);
-  const existing = records.find((record) => record.name === planned.name);
+  const running = isActive(found.state);
+  // Merges left pending that can be done now (all of them on a stopped VM): before the chain grows.
+  const records = await settlePendingMerges(found, parseSnapshotRecords(found.xml), running);
+  if (records.length !== parseSnapshotRecords(found.xml).length) found = await requireVm(provider, vmId);
+  const existing = findSnapshotRecord(records, planned.name);
   if (existing !== undefined) {
     if (existing.workspaceToken !== provider.workspaceToken)
       throw new DiagnosticError('Snapshot name taken', `VM ${found.name} already has a snapshot ${JSON.stringify(planned.name)}.`, ['name']);
@@ -291,7 +305,6 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     await audit(provider, 'adopt', state);
     return { ...state, description: planned.description };
   }
-  const running = isActive(found.state);
   const { layers, excluded } = plannedLayers(found, records, planned.name);
   if (layers.length === 0) throw new DiagnosticError('Nothing to snapshot', `VM ${found.name} has no disk a snapshot can cover.`, ['vm_id']);
   // An apply killed after libvirt switched the guest onto the overlays, before the record was written,
@@ -315,6 +328,7 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     createdAt: new Date().toISOString(),
     workspaceToken: provider.workspaceToken,
     layers,
+    pendingMerge: false,
   };
   await writeSnapshotRecords(host.libvirt, vmId, [...records, record], running);
   provider.hostReads.forget(host.endpoint);
@@ -328,9 +342,10 @@ async function describeSnapshot(provider: ProviderContext, prior: SnapshotState,
   const vmId = prior.vm_id.toLowerCase();
   const found = await requireVm(provider, vmId);
   const records = parseSnapshotRecords(found.xml);
-  if (!records.some((record) => record.name === prior.name))
+  const described = findSnapshotRecord(records, prior.name);
+  if (described === undefined)
     throw new DiagnosticError('Snapshot not found', `VM ${found.name} no longer has snapshot ${prior.name}. Run plan again.`, ['name']);
-  const changed = records.map((record) => (record.name === prior.name ? { ...record, description: description } : record));
+  const changed = records.map((record) => (record === described ? { ...record, description: description } : record));
   await writeSnapshotRecords(found.host.libvirt, vmId, changed, isActive(found.state));
   provider.hostReads.forget(found.host.endpoint);
   const state: SnapshotState = { ...prior, description: description };
@@ -338,52 +353,33 @@ async function describeSnapshot(provider: ProviderContext, prior: SnapshotState,
   return state;
 }
 
+/**
+ * Deletes the snapshot: merged now when it can be (the active layer of a running guest, or any layer of
+ * a stopped VM), else marked merge-pending; then every pending merge that has become possible is done
+ * (a newest snapshot deleted may uncover pending ones below it). Repeating it after a kill finishes it.
+ */
 async function deleteSnapshot(provider: ProviderContext, prior: SnapshotState): Promise<void> {
   const vmId = prior.vm_id.toLowerCase();
   const { hosts, preferred } = await hostsOfVm(provider, vmId);
   const found = await lookupVmAnywhere(provider, hosts, vmId, preferred);
   if (found === null) return;
-  const records = parseSnapshotRecords(found.xml);
-  const index = records.findIndex((record) => record.name === prior.name);
-  const record = records[index];
-  if (record === undefined) return;
-  const host = found.host;
+  let records = parseSnapshotRecords(found.xml);
   const running = isActive(found.state);
-  const top = activeLayers(records);
-  const later = records.slice(index + 1);
-  for (const layer of record.layers) {
-    // The overlay of the next snapshot of this disk, which reads this one.
-    const above = later.flatMap((next) => next.layers).find((candidate) => candidate.dev === layer.dev && candidate.below === layer.overlay)?.overlay;
-    if (running) {
-      const chain = await liveDiskChain(host.libvirt, vmId, layer.dev);
-      // Already merged by an apply killed before it could rewrite the record: nothing left to commit.
-      if (!chain.includes(layer.overlay)) continue;
-      progress(`snapshot ${prior.name}: merging ${layer.dev} of VM ${found.name} (block commit, the VM keeps running)`);
-      await onHost(host.row.name, `merging snapshot ${prior.name} (${layer.dev})`, () =>
-        commitLayer(host.libvirt, vmId, layer, top.get(layer.dev) === layer.overlay),
+  const record = findSnapshotRecord(records, prior.name);
+  if (record !== undefined) {
+    const index = records.indexOf(record);
+    if (deletionOf(records, record, running) === 'pending') {
+      const newer = records.slice(index + 1).filter((candidate) => !candidate.pendingMerge);
+      progress(
+        `snapshot ${prior.name}: deleted, its merge waits (VM ${found.name} runs and has newer snapshots: ${newer.map((candidate) => candidate.name).join(', ')}); its layer keeps using space until they are deleted or the VM is stopped`,
       );
+      records = withPendingMerge(records, index);
+      await writeSnapshotRecords(found.host.libvirt, vmId, records, running);
     } else {
-      // An overlay already deleted was merged by an apply killed before it could rewrite the record.
-      if (!(await fileExists(host.libvirt, layer.overlay))) continue;
-      progress(`snapshot ${prior.name}: merging ${layer.dev} of stopped VM ${found.name} (qemu-img commit)`);
-      await onHost(host.row.name, `merging snapshot ${prior.name} (${layer.dev})`, () => commitLayerOffline(host.libvirt, vmId, layer, above));
+      records = await mergeSnapshotRecord(found, records, index, running);
     }
   }
-  // The next snapshot of each disk now sits on the layer this one sat on.
-  const rewritten = [
-    ...records.slice(0, index),
-    ...later.map((next) => ({
-      ...next,
-      layers: next.layers.map((layer) => {
-        const merged = record.layers.find((candidate) => candidate.dev === layer.dev && candidate.overlay === layer.below);
-        return merged === undefined ? layer : { ...layer, below: merged.below, belowFormat: merged.belowFormat };
-      }),
-    })),
-  ];
-  // The overlay goes only once no chain reads it: after the commit (and its pivot) succeeded. Before the
-  // record: an apply killed in between finds it merged (not in the chain, or no file) and only rewrites it.
-  for (const layer of record.layers) await removeImageFile(host.libvirt, layer.overlay);
-  await writeSnapshotRecords(host.libvirt, vmId, rewritten, running);
-  provider.hostReads.forget(host.endpoint);
+  await settlePendingMerges(found, records, running);
+  provider.hostReads.forget(found.host.endpoint);
   await audit(provider, 'delete', prior);
 }

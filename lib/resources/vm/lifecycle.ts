@@ -11,6 +11,7 @@ import { assertOwned, stopVm } from './domain.js';
 import { lookupVmAnywhere, vmHost } from './hosts.js';
 import { withDiskClaims } from './diskClaims.js';
 import { moveVm } from './migration.js';
+import { settlePendingMergesOffline } from './snapshotMerges.js';
 import { isRevert, refuseWithSnapshots, revertVm } from './revert.js';
 import { isSeedDisk, type VmBuild } from './model.js';
 import { removeSeed, writeSeed } from './cloudInit.js';
@@ -67,6 +68,9 @@ export async function deleteVm(provider: ProviderContext, prior: VmState): Promi
     refuseWithSnapshots(found);
     // Disks are never touched: undefine leaves every volume and LUN where it is.
     if (isActive(found.state)) await stopVm(found.host, vmId, prior.shutdown_timeout_seconds);
+    // Deleted snapshots whose merge was pending: merged into the disks now that nothing runs, before the
+    // definition that records them goes.
+    await settlePendingMergesOffline(found);
     await undefineDomain(found.host.libvirt, vmId);
     const leaseDirectory = haLeaseDirectoryOf(found.xml);
     if (leaseDirectory !== null) await removeHaLease(found.host.libvirt, leaseDirectory, vmId);

@@ -5,13 +5,14 @@
  * empty overlay on the snapshot's layer (the writes since the snapshot are discarded, the snapshot
  * itself stays) and lets the converge start the VM again.
  */
-import { activeLayers, createThinClone, isActive, parseSnapshotRecords, type SnapshotRecord } from '../../backends/libvirt/index.js';
+import { createThinClone, findSnapshotRecord, isActive, parseSnapshotRecords, type SnapshotRecord } from '../../backends/libvirt/index.js';
 import { DiagnosticError, errorDiagnostic, isUnknown, warningDiagnostic, type Diagnostic } from '../../framework/index.js';
 import { onHost } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { lookupOrFail } from './converge.js';
 import { stopVm } from './domain.js';
 import { findVmDomain, type FoundDomain } from './hosts.js';
+import { settlePendingMergesOffline } from './snapshotMerges.js';
 import type { VmPlanned, VmState } from './schema.js';
 
 const PATH = ['revert_to_snapshot'];
@@ -21,10 +22,14 @@ export function isRevert(prior: Pick<VmState, 'revert_to_snapshot'>, planned: Pi
   return planned.revert_to_snapshot !== null && planned.revert_to_snapshot !== prior.revert_to_snapshot;
 }
 
-/** The snapshot to revert to, or why the VM cannot be reverted to it (only its newest snapshot can). */
-function revertTarget(found: Pick<FoundDomain, 'xml' | 'name'>, name: string): SnapshotRecord | Diagnostic {
-  const records = parseSnapshotRecords(found.xml);
-  const record = records.find((candidate) => candidate.name === name);
+/**
+ * The snapshot to revert to, or why the VM cannot be reverted to it (only its newest snapshot can).
+ * Deleted snapshots whose merge is pending do not count: the revert merges them first (the VM is
+ * stopped by then), whether they are below the snapshot or not.
+ */
+export function revertTarget(found: Pick<FoundDomain, 'xml' | 'name'>, name: string): SnapshotRecord | Diagnostic {
+  const records = parseSnapshotRecords(found.xml).filter((candidate) => !candidate.pendingMerge);
+  const record = findSnapshotRecord(records, name);
   if (record === undefined) {
     const known = records.map((candidate) => candidate.name).join(', ') || 'none';
     return errorDiagnostic(
@@ -33,9 +38,8 @@ function revertTarget(found: Pick<FoundDomain, 'xml' | 'name'>, name: string): S
       PATH,
     );
   }
-  const top = activeLayers(records);
   const later = records.slice(records.indexOf(record) + 1).map((candidate) => candidate.name);
-  if (later.length > 0 || record.layers.some((layer) => top.get(layer.dev) !== layer.overlay)) {
+  if (later.length > 0) {
     return errorDiagnostic(
       'Only the newest snapshot can be reverted to',
       `VM ${found.name} has snapshots taken after ${name} (${later.join(', ')}): reverting past them would throw their overlays away, and a revert never deletes a snapshot. Destroy those virtplane_snapshot resources first (they are merged, nothing is lost), then revert.`,
@@ -74,12 +78,19 @@ export async function planRevert(provider: ProviderContext, prior: VmState | nul
   ];
 }
 
-/** Stops the VM, gives each disk of the snapshot a fresh overlay; returns the domain as it is now (stopped). */
+/**
+ * Stops the VM, does its pending merges (qemu-img: a pending layer below the snapshot moves the layer
+ * the snapshot sits on), gives each disk of the snapshot a fresh overlay; returns the domain as it is
+ * now (stopped).
+ */
 export async function revertVm(found: FoundDomain, name: string, shutdownTimeoutSeconds: number): Promise<FoundDomain> {
-  const target = revertTarget(found, name);
-  if (!('layers' in target)) throw new DiagnosticError(target.summary, target.detail, target.path);
+  const checked = revertTarget(found, name);
+  if (!('layers' in checked)) throw new DiagnosticError(checked.summary, checked.detail, checked.path);
   const host = found.host;
   if (isActive(found.state)) await stopVm(host, found.uuid, found.state === 'running' ? shutdownTimeoutSeconds : 0);
+  if (await settlePendingMergesOffline(found)) found = await lookupOrFail(host, found.uuid);
+  const target = revertTarget(found, name);
+  if (!('layers' in target)) throw new DiagnosticError(target.summary, target.detail, target.path);
   for (const layer of target.layers) {
     // qemu-img writes a new, empty overlay over the old one: the definition already points at it.
     await onHost(
@@ -96,13 +107,20 @@ export async function revertVm(found: FoundDomain, name: string, shutdownTimeout
  * A VM whose disks still have snapshots is not undefined: its disks' latest writes live in the overlays,
  * which nothing would know of afterwards (the disk resource knows only its own file). Its snapshots are
  * destroyed first (merged into the disks); one Terraform configuration does that by itself, since a
- * snapshot depends on its VM.
+ * snapshot depends on its VM. Deleted snapshots whose merge is still pending (an apply killed half way
+ * through their merges) do not stop the destroy: it stops the VM, then merges them (deleteVm).
  */
 export function refuseWithSnapshots(found: Pick<FoundDomain, 'xml' | 'name'>): void {
-  const names = parseSnapshotRecords(found.xml).map((record) => record.name);
+  const records = parseSnapshotRecords(found.xml);
+  const names = records.filter((record) => !record.pendingMerge).map((record) => record.name);
   if (names.length === 0) return;
+  const pending = records.filter((record) => record.pendingMerge).map((record) => record.name);
+  const pendingNote =
+    pending.length === 0
+      ? ''
+      : ` The merges of deleted snapshots ${pending.join(', ')} are pending (their layers are still in the chain): they are done with the newer snapshots' deletion, or with the VM's destroy once no snapshot is left (the VM is stopped first, then qemu-img merges them).`;
   throw new DiagnosticError(
     'VM has snapshots',
-    `VM ${found.name} still has snapshots (${names.join(', ')}): its disks' newest writes are in their overlays. Destroy those virtplane_snapshot resources first (each is merged into the disks, nothing is lost), then the VM. Nothing was changed.`,
+    `VM ${found.name} still has snapshots (${names.join(', ')}): its disks' newest writes are in their overlays. Destroy those virtplane_snapshot resources first (each is merged into the disks, nothing is lost), then the VM; in one configuration Terraform does that by itself.${pendingNote} Nothing was changed.`,
   );
 }
