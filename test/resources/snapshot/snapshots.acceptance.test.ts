@@ -6,10 +6,12 @@
  * - a revert to an unknown snapshot and include_memory are refused at plan, on the attribute;
  * - import gives the same state; a description changed on the host shows in the plan;
  * - snapshots survive a live migration (kvm1 -> kvm2); deleting two snapshots of the running guest in
- *   one apply merges them (block commits, one at a time), the guest keeps running, its data intact, and
- *   the disk is its own file again;
- * - a snapshot of a stopped VM is merged with qemu-img (the definition back on the disk's file, no
- *   stale backing chain); the guest boots with every write;
+ *   one apply merges them (active block commits only, in whichever order Terraform deletes them), the
+ *   guest keeps running, its data intact, and the disk is its own file again (a chain of one);
+ * - an older snapshot deleted alone while the guest runs is gone from the state but merge-pending (its
+ *   layer still in the chain, the plan warned and is empty afterwards); a new snapshot of the same name
+ *   gets its own overlay; once the VM is stopped the next snapshot deletion merges the pending layer
+ *   too (qemu-img), the last one leaves the disk its own file, and the guest boots with every write;
  * - destroy leaves no file and no domain.
  */
 import { execFile } from 'node:child_process';
@@ -176,6 +178,12 @@ async function bootId(): Promise<string> {
   return (await inGuest('cat /proc/sys/kernel/random/boot_id')).trim();
 }
 
+/** The files the running root disk reads, top first (its live backing chain). */
+async function liveChain(host: 'kvm1' | 'kvm2'): Promise<string[]> {
+  const xml = await virshOn(host, ['dumpxml', names.vm]);
+  return [...xml.matchAll(/<source file='([^']+)'/g)].map((match) => match[1]!).filter((file) => file.startsWith(join(dirPath, `root-${tag}.qcow2`)));
+}
+
 async function diskSourceOf(host: 'kvm1' | 'kvm2'): Promise<string> {
   const xml = await virshOn(host, ['dumpxml', names.vm]);
   return /<disk type='file' device='disk'>[\s\S]*?<source file='([^']+)'/.exec(xml)?.[1] ?? '';
@@ -305,36 +313,72 @@ describe.skipIf(available === undefined)('virtplane_snapshot: snapshot, revert, 
     expect((await virshOn('kvm2', ['domstate', names.vm])).trim()).toBe('running');
     expect(await checksum('a')).toBe(sumBefore);
     expect(await checksum('b')).toBe(sumB);
-    expect(await diskSourceOf('kvm2')).toBe(join(dirPath, `root-${tag}.qcow2`));
+    expect(await liveChain('kvm2')).toEqual([join(dirPath, `root-${tag}.qcow2`)]);
     expect(readdirSync(dirPath).filter((file) => file.endsWith('.overlay'))).toEqual([]);
     await tf.expectEmptyPlan();
   }, 900_000);
 
-  it('merges a snapshot of a stopped VM with qemu-img; the guest boots with every write', async () => {
-    await tf.writeConfig(hcl({ snapshots: [{ name: 's3' }], revertTo: 's1', host: 'kvm2' }));
+  it('defers the merge of an older snapshot of the running guest; the next deletion on the stopped VM finishes it', async () => {
+    const base = join(dirPath, `root-${tag}.qcow2`);
+    const overlay = (name: string): string => join(dirPath, `root-${tag}.qcow2.${name}.overlay`);
+    const on = { revertTo: 's1', host: 'kvm2' } as const;
+    await tf.writeConfig(hcl({ ...on, snapshots: [{ name: 's3' }] }));
     await tf.apply();
     const sumC = await writeData('c');
-    await tf.writeConfig(hcl({ snapshots: [{ name: 's3' }], revertTo: 's1', host: 'kvm2', running: false }));
+    await tf.writeConfig(hcl({ ...on, snapshots: [{ name: 's3' }, { name: 's4' }] }));
     await tf.apply();
-    expect(await diskSourceOf('kvm2')).toBe(join(dirPath, `root-${tag}.qcow2.s3.overlay`));
+    const bootBefore = await bootId();
 
-    await tf.writeConfig(hcl({ revertTo: 's1', host: 'kvm2', running: false }));
+    await tf.writeConfig(hcl({ ...on, snapshots: [{ name: 's4' }] }));
+    const planned = await tf.plan();
+    expect(planned.result.stdout + planned.result.stderr).toContain('Snapshot merge deferred');
     let started = Date.now();
     await tf.apply();
-    timings.stoppedMergeApplySeconds = (Date.now() - started) / 1000;
+    timings.deferredDeleteApplySeconds = (Date.now() - started) / 1000;
+    expect(await bootId()).toBe(bootBefore);
+    // Nothing moved: s3's layer is still in the chain, its record pending, and it is no snapshot any more.
+    expect(await liveChain('kvm2')).toEqual([overlay('s4'), overlay('s3'), base]);
+    const records = await virshOn('kvm2', ['metadata', names.vm, '--uri', SNAPSHOTS_NS, '--config']);
+    expect(records).toMatch(/name="s3"[^>]*pending="merge"/);
+    await tf.expectEmptyPlan();
+    const sumD = await writeData('d');
+
+    // A new snapshot of the same name: its own overlay, the pending layer untouched.
+    await tf.writeConfig(hcl({ ...on, snapshots: [{ name: 's4' }, { name: 's3' }] }));
+    await tf.apply();
+    const again = join(dirPath, `root-${tag}.qcow2.s3.2.overlay`);
+    expect(await liveChain('kvm2')).toEqual([again, overlay('s4'), overlay('s3'), base]);
+    await tf.expectEmptyPlan();
+
+    await tf.writeConfig(hcl({ ...on, snapshots: [{ name: 's4' }, { name: 's3' }], running: false }));
+    await tf.apply();
+    // The next operation on the stopped VM (deleting s4) merges s4, then the pending s3, with qemu-img.
+    await tf.writeConfig(hcl({ ...on, snapshots: [{ name: 's3' }], running: false }));
+    started = Date.now();
+    await tf.apply();
+    timings.stoppedMergeWithPendingApplySeconds = (Date.now() - started) / 1000;
+    expect(await diskSourceOf('kvm2')).toBe(again);
+    const info = JSON.parse((await run('qemu-img', ['info', '--output=json', again])).stdout) as Record<string, unknown>;
+    expect(info['backing-filename']).toBe(base);
+    expect(await virshOn('kvm2', ['metadata', names.vm, '--uri', SNAPSHOTS_NS, '--config'])).not.toContain('pending');
+    await tf.expectEmptyPlan();
+
+    await tf.writeConfig(hcl({ ...on, running: false }));
+    await tf.apply();
     expect((await virshOn('kvm2', ['domstate', names.vm])).trim()).toBe('shut off');
-    expect(await diskSourceOf('kvm2')).toBe(join(dirPath, `root-${tag}.qcow2`));
+    expect(await diskSourceOf('kvm2')).toBe(base);
     expect(await virshOn('kvm2', ['dumpxml', '--inactive', names.vm])).not.toContain('backingStore');
     expect(readdirSync(dirPath).filter((file) => file.endsWith('.overlay'))).toEqual([]);
     await tf.expectEmptyPlan();
 
-    await tf.writeConfig(hcl({ revertTo: 's1', host: 'kvm2' }));
+    await tf.writeConfig(hcl(on));
     started = Date.now();
     await tf.apply();
-    expect(await checksum('c')).toBe(sumC);
+    expect(await checksum('d')).toBe(sumD);
     timings.bootAfterStoppedMergeSeconds = (Date.now() - started) / 1000;
+    expect(await checksum('c')).toBe(sumC);
     expect(await checksum('a')).toBe(sumBefore);
-  }, 900_000);
+  }, 1_200_000);
 
   it('destroys everything it made on the hosts', async () => {
     await tf.destroy();
