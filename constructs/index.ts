@@ -13,6 +13,7 @@ export * from './image.js';
 export * from './template.js';
 export * from './disk.js';
 export * from './vm.js';
+export * from './snapshot.js';
 export * from './affinityGroup.js';
 export * from './user.js';
 export * from './group.js';

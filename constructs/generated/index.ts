@@ -10,6 +10,7 @@ export * from './image.js';
 export * from './template.js';
 export * from './disk.js';
 export * from './vm.js';
+export * from './snapshot.js';
 export * from './affinity-group.js';
 export * from './user.js';
 export * from './group.js';

@@ -221,6 +221,13 @@ export interface VmConfig {
    */
   readonly shutdownTimeoutSeconds?: number;
   /**
+   * The name of a virtplane_snapshot of this VM to revert its disks to. Setting it (or changing it to another name) reverts once, at that apply: a running VM is stopped gracefully, every write since the snapshot is discarded, and the VM starts again from the snapshot's disks; the plan warns which writes are lost. Only the VM's newest snapshot can be reverted to (delete the later ones first: a revert never deletes a snapshot). Keeping the same value, or removing it, does nothing.
+   *
+   * Valid values: The name of one of the VM's snapshots (virtplane_snapshot name), as a literal: a reference would make a cycle.
+   * @default - unset
+   */
+  readonly revertToSnapshot?: string;
+  /**
    * Seconds create waits for every NIC to have an IPv4 address (from the guest agent, else the network's DHCP leases), so outputs can use ip_addresses at once; 0: do not wait. A timeout is an error that says what was seen.
    *
    * Valid values: 0 to 3600; a whole number
@@ -261,6 +268,7 @@ export const vmSchema: ConstructSchema = {
       "haPriority": "ha_priority",
       "description": "description",
       "shutdownTimeoutSeconds": "shutdown_timeout_seconds",
+      "revertToSnapshot": "revert_to_snapshot",
       "waitForIp": "wait_for_ip"
     },
     "blocks": {
@@ -427,6 +435,14 @@ export const vmSchema: ConstructSchema = {
         ],
         "minimum": 0,
         "maximum": 3600
+      },
+      "revertToSnapshot": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+        "hint": "The name of one of the VM's snapshots (virtplane_snapshot name), as a literal: a reference would make a cycle."
       },
       "waitForIp": {
         "type": [
@@ -719,6 +735,11 @@ export class VmResource extends SchemaResource {
   /** How long a graceful stop or restart waits for the guest to power off (ACPI) before pulling the plug. */
   get shutdownTimeoutSeconds(): number {
     return this.getNumberAttribute("shutdown_timeout_seconds");
+  }
+
+  /** The name of a virtplane_snapshot of this VM to revert its disks to. Setting it (or changing it to another name) reverts once, at that apply: a running VM is stopped gracefully, every write since the snapshot is discarded, and the VM starts again from the snapshot's disks; the plan warns which writes are lost. Only the VM's newest snapshot can be reverted to (delete the later ones first: a revert never deletes a snapshot). Keeping the same value, or removing it, does nothing. */
+  get revertToSnapshot(): string {
+    return this.getStringAttribute("revert_to_snapshot");
   }
 
   /** The host the VM is on. Known at plan time when pinned or already placed; for a new unpinned VM it is chosen at apply time by the scheduler, under the inventory's reservation. */

@@ -75,8 +75,8 @@ export interface ResourceDefinition<B extends BlockSchema, Ctx> {
   validate?(request: { readonly config: PlannedStateOf<B> }): readonly Diagnostic[];
   /** Adjusts the plan (optional). Return nothing to keep the default plan. */
   plan?(request: PlanRequest<B, Ctx>): Promise<PlanResponse<B> | undefined> | PlanResponse<B> | undefined;
-  /** Refuses a planned destroy by throwing (deletion protection). */
-  planDestroy?(request: DeleteRequest<B, Ctx>): Promise<void> | void;
+  /** Refuses a planned destroy by throwing (deletion protection); may return warnings about it. */
+  planDestroy?(request: DeleteRequest<B, Ctx>): Promise<readonly Diagnostic[] | void> | readonly Diagnostic[] | void;
   create(request: CreateRequest<B, Ctx>): Promise<StateOf<B>>;
   /** Null when the object is gone; throw when it cannot tell (host unreachable). */
   read(request: ReadRequest<B, Ctx>): Promise<StateOf<B> | null>;

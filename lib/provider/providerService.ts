@@ -44,7 +44,7 @@ interface UntypedResource {
   plan?(
     request: UntypedOperation & { prior: TerraformObject | null; config: TerraformObject; planned: TerraformObject },
   ): Promise<UntypedPlanResponse | undefined> | UntypedPlanResponse | undefined;
-  planDestroy?(request: UntypedOperation & { prior: TerraformObject }): Promise<void> | void;
+  planDestroy?(request: UntypedOperation & { prior: TerraformObject }): Promise<readonly Diagnostic[] | void> | readonly Diagnostic[] | void;
   create(request: UntypedOperation & { planned: TerraformObject; config: TerraformObject }): Promise<TerraformObject>;
   read(request: UntypedOperation & { state: TerraformObject }): Promise<TerraformObject | null>;
   update(request: UntypedOperation & { prior: TerraformObject; planned: TerraformObject; config: TerraformObject }): Promise<TerraformObject>;
@@ -284,13 +284,14 @@ export class ProviderService<Ctx> {
       const proposed = this.#decodeObjectOrNull(request.proposed_new_state, type, 'proposed new state');
       const privateData = PrivateData.fromBytes(request.prior_private);
       if (proposed === null) {
+        let warnings: readonly Diagnostic[] = [];
         if (prior !== null && definition.planDestroy !== undefined) {
           const provider = this.#configuredContext();
           const planDestroy = definition.planDestroy.bind(definition);
-          await this.#tracker.run(async (signal) => planDestroy({ prior, provider, signal, private: privateData }));
+          warnings = (await this.#tracker.run(async (signal) => planDestroy({ prior, provider, signal, private: privateData }))) ?? [];
         }
         planned = NULL_VALUE;
-        return [];
+        return [...warnings];
       }
       const config = this.#decodeObject(request.config, type, 'configuration');
       const defaults = planDefaults({ block: definition.schema, prior, proposed, config });

@@ -108,6 +108,12 @@ const RULES: Readonly<Record<string, PermitRule>> = {
   virtplane_template: managed('storage.manage', { type: 'datacenter', attribute: 'datacenter_id' }, 'template'),
   virtplane_disk: DISK_RULE,
   virtplane_vm: VM_RULE,
+  // A snapshot changes the VM's disks (an overlay each), a merge or revert too: a change of its definition.
+  virtplane_snapshot: {
+    create: (planned) => [{ permit: 'vm.create', type: 'vm', id: planned.vm_id, path: ['vm_id'] }],
+    update: (prior) => [{ permit: 'vm.create', type: 'vm', id: prior.vm_id }],
+    delete: (prior) => [{ permit: 'vm.create', type: 'vm', id: prior.vm_id }],
+  },
   virtplane_affinity_group: {
     create: (planned) => [{ permit: 'cluster.manage', type: 'cluster', id: planned.cluster_id, path: ['cluster_id'] }],
     update: (prior) => [{ permit: 'cluster.manage', type: 'cluster', id: prior.cluster_id }],
@@ -162,7 +168,7 @@ export function withPermitChecks(definition: AnyResourceDefinition<ProviderConte
     async planDestroy(request) {
       const denied = await missingPermits(request.provider, permitNeeds(definition.typeName, request.prior as Values, null) ?? []);
       if (denied.length > 0) throw new DiagnosticsError(denied);
-      await planDestroy?.(request);
+      return planDestroy?.(request);
     },
   } as AnyResourceDefinition<ProviderContext>;
 }

@@ -12,6 +12,7 @@ import { groupResource } from './group/index.js';
 import { networkResource } from './network/index.js';
 import { permissionResource } from './permission/index.js';
 import { withPermitChecks } from './permits.js';
+import { snapshotResource } from './snapshot/index.js';
 import { roleDataSource, roleResource } from './role/index.js';
 import { storageDomainResource } from './storageDomain/index.js';
 import { templateResource } from './template/index.js';
@@ -35,6 +36,7 @@ export const resources: readonly AnyResourceDefinition<ProviderContext>[] = (
     templateResource,
     diskResource,
     vmResource,
+    snapshotResource,
     affinityGroupResource,
     userResource,
     groupResource,

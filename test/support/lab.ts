@@ -3,6 +3,8 @@
  * when it is half-dead) and hands out SSH endpoints pinned to its host keys. VIRTPLANE_LAB_PREFIX and
  * VIRTPLANE_LAB_SUBNET choose another lab (two checkouts testing at once each keep their own).
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { labUp } from '../../lib/lab/lab.js';
 import { labEndpoints, type LabEndpoints } from '../../lib/lab/endpoints.js';
 import { labOptionsFromEnvironment } from '../../lib/lab/labPlan.js';
@@ -22,4 +24,26 @@ export function useLab(options: { readonly hosts?: number } = {}): Promise<TestL
   const lab = { ...labOptionsFromEnvironment(), ...(options.hosts === undefined ? {} : { hosts: options.hosts }) };
   shared ??= labUp(lab, (message) => process.stderr.write(`[lab] ${message}\n`)).then(({ lab }) => ({ lab, ...labEndpoints(lab) }));
   return shared;
+}
+
+/**
+ * `virsh ARGS` on a lab host through the ssh client (the lab's key and known_hosts): for tests that
+ * look at a host as an operator would. The arguments are the test's own words, each quoted for the
+ * remote shell.
+ */
+export async function virshOnLabHost(lab: TestLab, hostName: string, args: readonly string[]): Promise<string> {
+  const host = lab.lab.hosts.find((candidate) => candidate.name === hostName);
+  if (host === undefined) throw new Error(`The lab has no host ${hostName}`);
+  const quoted = args.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+  const { stdout } = await promisify(execFile)('ssh', [
+    '-i',
+    lab.lab.sshPrivateKeyFile,
+    '-o',
+    `UserKnownHostsFile=${lab.lab.knownHostsFile}`,
+    '-o',
+    'BatchMode=yes',
+    `root@${host.address}`,
+    `virsh -q -c qemu:///system ${quoted}`,
+  ]);
+  return stdout;
 }

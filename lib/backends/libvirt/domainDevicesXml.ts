@@ -178,7 +178,8 @@ function applyDisk(element: XmlElement, disk: DomainDisk): void {
   // Keep the existing <source> (and whatever libvirt hung on it) when it already says the same thing.
   const existingSource = firstChild(element, 'source');
   if (!existingSource || !isDeepStrictEqual(parseDiskSource(element), disk.source)) {
-    removeChildren(element, (child) => child.name === 'auth');
+    // The old source's backing chain is not the new one's: libvirt reads a new source's chain itself.
+    removeChildren(element, (child) => child.name === 'auth' || child.name === 'backingStore');
     replaceOrAppend(element, existingSource, sourceElement(disk.source));
   }
 

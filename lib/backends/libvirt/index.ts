@@ -120,3 +120,20 @@ export {
   writeSmallFile,
 } from './images.js';
 export type { ImageFileInfo, InterfaceAddress, LunAddress, UploadOptions } from './images.js';
+export {
+  activeLayers,
+  commitLayer,
+  commitLayerOffline,
+  createExternalSnapshot,
+  deletionOf,
+  findSnapshotRecord,
+  isOnActiveLayers,
+  liveDiskChain,
+  nextPendingMerge,
+  parseSnapshotRecords,
+  unusedOverlayPath,
+  withoutMergedRecord,
+  withPendingMerge,
+  writeSnapshotRecords,
+} from './snapshots.js';
+export type { ExternalSnapshotRequest, SnapshotLayer, SnapshotRecord } from './snapshots.js';

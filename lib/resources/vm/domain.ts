@@ -4,7 +4,9 @@
  * operation is a libvirt backend call; what is decided here is the VM's (ownership, when to stop).
  */
 import {
+  activeLayers,
   destroyDomain,
+  parseSnapshotRecords,
   domainState,
   haLeaseDirectoryOf,
   prepareHaLease,
@@ -44,7 +46,7 @@ interface DefineOptions {
  * caller stops it first. Returns the model written.
  */
 export async function defineVm(host: VmHost, build: VmBuild, existing: FoundDomain | null, options: DefineOptions): Promise<DomainModel> {
-  const model = domainModelOf(build, existing?.model);
+  const model = domainModelOf(existing === null ? build : onActiveLayers(build, existing.xml), existing?.model);
   validateDomain(model);
   if (existing !== null) assertOwned(existing, build.id);
   const haLeaseDirectory = build.settings.highAvailability ? options.haLeaseDirectory : null;
@@ -58,6 +60,23 @@ export async function defineVm(host: VmHost, build: VmBuild, existing: FoundDoma
   const leaseBefore = existing === null ? null : haLeaseDirectoryOf(existing.xml);
   if (leaseBefore !== null && leaseBefore !== haLeaseDirectory) await removeHaLease(host.libvirt, leaseBefore, build.id);
   return model;
+}
+
+/**
+ * A disk with snapshots is written through its newest overlay (virtplane_snapshot): a redefinition keeps
+ * the guest on that overlay, never back on the disk's base file, which would drop every write made
+ * since the first snapshot and let the guest write under the overlays.
+ */
+export function onActiveLayers(build: VmBuild, domainXml: string): VmBuild {
+  const top = activeLayers(parseSnapshotRecords(domainXml));
+  if (top.size === 0) return build;
+  return {
+    ...build,
+    disks: build.disks.map((disk) => {
+      const overlay = top.get(disk.target.dev);
+      return overlay === undefined || disk.source.kind !== 'file' ? disk : { ...disk, format: 'qcow2', source: { kind: 'file', path: overlay } };
+    }),
+  };
 }
 
 export async function startVm(host: VmHost, vmId: string): Promise<void> {

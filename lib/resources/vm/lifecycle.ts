@@ -11,6 +11,8 @@ import { assertOwned, stopVm } from './domain.js';
 import { lookupVmAnywhere, vmHost } from './hosts.js';
 import { withDiskClaims } from './diskClaims.js';
 import { moveVm } from './migration.js';
+import { settlePendingMergesOffline } from './snapshotMerges.js';
+import { isRevert, refuseWithSnapshots, revertVm } from './revert.js';
 import { isSeedDisk, type VmBuild } from './model.js';
 import { removeSeed, writeSeed } from './cloudInit.js';
 import { buildOn, hostRow, resolveVm } from './resolve.js';
@@ -33,6 +35,7 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
     await moveVm(provider, { vmId, from: found.host.row, to, cluster: context.cluster });
     found = await lookupOrFail(vmHost(provider, to), vmId);
   }
+  if (isRevert(prior, planned)) found = await revertVm(found, planned.revert_to_snapshot ?? '', planned.shutdown_timeout_seconds);
   if (context.seed !== undefined && JSON.stringify(prior.cloud_init) !== JSON.stringify(planned.cloud_init))
     await writeSeed(found.host.libvirt, context.seed.path, vmId, context.seed.config);
   const onHost = await buildOn(provider, context, found.host.row, found.model.type);
@@ -62,8 +65,12 @@ export async function deleteVm(provider: ProviderContext, prior: VmState): Promi
   const found = await lookupVmAnywhere(provider, hosts, vmId, row?.hostId ?? prior.current_host_id);
   if (found !== null) {
     assertOwned(found, vmId);
+    refuseWithSnapshots(found);
     // Disks are never touched: undefine leaves every volume and LUN where it is.
     if (isActive(found.state)) await stopVm(found.host, vmId, prior.shutdown_timeout_seconds);
+    // Deleted snapshots whose merge was pending: merged into the disks now that nothing runs, before the
+    // definition that records them goes.
+    await settlePendingMergesOffline(found);
     await undefineDomain(found.host.libvirt, vmId);
     const leaseDirectory = haLeaseDirectoryOf(found.xml);
     if (leaseDirectory !== null) await removeHaLease(found.host.libvirt, leaseDirectory, vmId);

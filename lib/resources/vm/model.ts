@@ -165,6 +165,7 @@ export function vmStateFromDomain(facts: DomainFacts): VmState {
     state: facts.state,
     macs: nic.map((entry) => entry.mac ?? ''),
     template_id: null,
+    revert_to_snapshot: null,
     wait_for_ip: 0,
     ip_addresses: nic.map((entry) => facts.addresses?.get(entry.mac ?? '')?.[0] ?? ''),
     disk,

@@ -12,6 +12,7 @@ import { createVm } from './create.js';
 import { deleteVm, updateVm } from './lifecycle.js';
 import { vmStateFromDomain } from './model.js';
 import { planVm, PRIVATE_VCPU_MAX } from './plan.js';
+import { planRevert } from './revert.js';
 import { forgetPendingDefinition, planPendingDefinition, withLiveFigures } from './liveDrift.js';
 import { validateVmConfig, VM_RESOURCE_TYPE, vmSchema, type VmState } from './schema.js';
 
@@ -86,7 +87,8 @@ export const vmResource = defineResource<ProviderContext>()({
 
   async plan({ prior, config, planned, provider, private: privateData }) {
     const result = await planVm({ prior, config, planned, provider, private: privateData });
-    return planPendingDefinition(prior, result, privateData);
+    const reverting = await planRevert(provider, prior, result.planned);
+    return planPendingDefinition(prior, { ...result, diagnostics: [...result.diagnostics, ...reverting] }, privateData);
   },
 
   async create({ provider, planned, private: privateData }) {
@@ -138,7 +140,13 @@ export const vmResource = defineResource<ProviderContext>()({
       networkIdByName: await networkIdsByName(provider, found),
     });
     // What the domain cannot tell: the seed's configuration (written by virtplane, kept in the state) and how long create waited.
-    const read: VmState = { ...fromDomain, cloud_init: state.cloud_init ?? [], wait_for_ip: state.wait_for_ip ?? 0, template_id: state.template_id ?? null };
+    const read: VmState = {
+      ...fromDomain,
+      cloud_init: state.cloud_init ?? [],
+      wait_for_ip: state.wait_for_ip ?? 0,
+      template_id: state.template_id ?? null,
+      revert_to_snapshot: state.revert_to_snapshot ?? null,
+    };
     remember(privateData, found.model.vcpu.max);
     // What runs is what the state says; a definition that differs for the next boot is remembered for the plan.
     return withLiveFigures(read, found, privateData);

@@ -214,6 +214,15 @@ export const vmSchema = blockSchema({
       default: 60,
       validation: { integer: true, minimum: 0, maximum: 3600 },
     }),
+    revert_to_snapshot: stringAttribute({
+      description:
+        "The name of a virtplane_snapshot of this VM to revert its disks to. Setting it (or changing it to another name) reverts once, at that apply: a running VM is stopped gracefully, every write since the snapshot is discarded, and the VM starts again from the snapshot's disks; the plan warns which writes are lost. Only the VM's newest snapshot can be reverted to (delete the later ones first: a revert never deletes a snapshot). Keeping the same value, or removing it, does nothing.",
+      optional: true,
+      validation: {
+        pattern: NAME_PATTERN,
+        hint: "The name of one of the VM's snapshots (virtplane_snapshot name), as a literal: a reference would make a cycle.",
+      },
+    }),
     current_host_id: stringAttribute({
       description:
         "The host the VM is on. Known at plan time when pinned or already placed; for a new unpinned VM it is chosen at apply time by the scheduler, under the inventory's reservation.",

@@ -187,6 +187,7 @@ describe('what the plan says about restarts', () => {
     wait_for_ip: 0,
     ip_addresses: [],
     template_id: null,
+    revert_to_snapshot: null,
     disk: [{ disk_id: 'd1', bus: 'virtio', boot_order: null, device: 'vda' }],
     nic: [{ network_id: NETWORK, mac: '52:54:00:01:02:03', model: 'virtio' }],
     cloud_init: [],

@@ -1,0 +1,272 @@
+/**
+ * External disk snapshots of a domain, kept without libvirt's snapshot metadata (libvirt 9.0 can
+ * neither revert nor delete external snapshots, and its metadata stays on the host a domain leaves on
+ * migration). A snapshot puts a new qcow2 overlay on top of each disk it covers: from then on the guest
+ * writes into the overlay, and the layer below it is the snapshot's frozen content.
+ *
+ * virtplane's record of them lives in the domain's own <metadata> (libvirt carries it through
+ * redefinitions and live migrations, so snapshots follow the VM to any host):
+ *
+ *   <vpsnap:snapshots xmlns:vpsnap="https://virtplane.dev/xmlns/snapshots/1">
+ *     <snapshot name="before-upgrade" description="..." createdAt="2026-12-06T15:00:00.000Z" workspace="TOKEN" [pending="merge"]>
+ *       <layer dev="vda" overlay="/dir/root.qcow2.before-upgrade.overlay" below="/dir/root.qcow2" belowFormat="qcow2"/>
+ *     </snapshot>
+ *   </vpsnap:snapshots>
+ *
+ * Records are in creation order: a disk's chain is its base, then the overlays of the snapshots that
+ * cover it, oldest first; the newest overlay is what the guest writes. A record marked pending="merge"
+ * is a deleted snapshot whose layer is still in the chain: on a running guest only the active layer is
+ * merged (libvirt 9.0 with lockd's disk leases leaks the base's lease on an intermediate block commit,
+ * and the next commit into that base then fails), so an older snapshot waits until the snapshots above
+ * it are merged, or the VM is stopped (qemu-img). Layers are files for now; a
+ * network layer (an nfs:// volume) would be recorded the same way and committed by its index.
+ */
+import type { DiskFormat } from './domainModel.js';
+import { requireDomain, writeDomainDefinition } from './domains.js';
+import type { LibvirtHost } from './host.js';
+import { virsh } from './virsh.js';
+import { attr, childElements, el, localName, namespaceOf, parseDocument, serializeXml, textEl, type XmlElement } from './xml.js';
+
+const SNAPSHOTS_NAMESPACE = 'https://virtplane.dev/xmlns/snapshots/1';
+const SNAPSHOTS_KEY = 'vpsnap';
+/** A block commit copies the overlay's data into the layer below: allow for large disks. */
+const COMMIT_TIMEOUT_MS = 3_600_000;
+
+export interface SnapshotLayer {
+  /** The disk's target device (vda ...). */
+  readonly dev: string;
+  /** The overlay the snapshot created: what the guest wrote after the snapshot. */
+  readonly overlay: string;
+  /** The layer below the overlay: the snapshot's content (with its own backing chain). */
+  readonly below: string;
+  readonly belowFormat: DiskFormat;
+}
+
+export interface SnapshotRecord {
+  readonly name: string;
+  readonly description: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  /** The Terraform workspace whose apply made it (adoption after an interrupted apply). */
+  readonly workspaceToken: string | null;
+  readonly layers: readonly SnapshotLayer[];
+  /** Deleted, its layer still in the chain until it can be merged (see the header): no longer a snapshot. */
+  readonly pendingMerge: boolean;
+}
+
+function recordOf(element: XmlElement): SnapshotRecord | undefined {
+  const name = attr(element, 'name');
+  if (name === undefined) return undefined;
+  return {
+    name,
+    description: attr(element, 'description') ?? '',
+    createdAt: attr(element, 'createdAt') ?? '',
+    workspaceToken: attr(element, 'workspace') ?? null,
+    layers: childElements(element).flatMap((layer) => {
+      const dev = attr(layer, 'dev');
+      const overlay = attr(layer, 'overlay');
+      const below = attr(layer, 'below');
+      if (localName(layer) !== 'layer' || dev === undefined || overlay === undefined || below === undefined) return [];
+      return [{ dev, overlay, below, belowFormat: attr(layer, 'belowFormat') === 'raw' ? ('raw' as const) : ('qcow2' as const) }];
+    }),
+    pendingMerge: attr(element, 'pending') === 'merge',
+  };
+}
+
+/** The snapshot records in a domain's XML (as `dumpxml` prints it), oldest first; none when it has none. */
+export function parseSnapshotRecords(domainXml: string): SnapshotRecord[] {
+  const domain = parseDocument(domainXml, 'domain');
+  const metadata = childElements(domain, 'metadata')[0];
+  if (metadata === undefined) return [];
+  const root = childElements(metadata).find((child) => localName(child) === 'snapshots' && namespaceOf(child, [domain, metadata]) === SNAPSHOTS_NAMESPACE);
+  if (root === undefined) return [];
+  return childElements(root).flatMap((child) => {
+    const record = localName(child) === 'snapshot' ? recordOf(child) : undefined;
+    return record === undefined ? [] : [record];
+  });
+}
+
+function recordsXml(records: readonly SnapshotRecord[]): string {
+  return serializeXml(
+    el(
+      'snapshots',
+      {},
+      records.map((record) =>
+        el(
+          'snapshot',
+          {
+            name: record.name,
+            description: record.description,
+            createdAt: record.createdAt,
+            workspace: record.workspaceToken ?? undefined,
+            pending: record.pendingMerge ? 'merge' : undefined,
+          },
+          record.layers.map((layer) => el('layer', { dev: layer.dev, overlay: layer.overlay, below: layer.below, belowFormat: layer.belowFormat })),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Replaces the domain's snapshot records (its definition, and the running guest's when it runs, so a
+ * live migration carries them). libvirt's metadata API: nothing else in the domain is touched.
+ */
+export async function writeSnapshotRecords(host: LibvirtHost, uuid: string, records: readonly SnapshotRecord[], running: boolean): Promise<void> {
+  const scope = running ? ['--live', '--config'] : ['--config'];
+  const change = records.length === 0 ? ['--remove'] : ['--set', recordsXml(records)];
+  await virsh(host, ['metadata', uuid, '--uri', SNAPSHOTS_NAMESPACE, '--key', SNAPSHOTS_KEY, ...change, ...scope]);
+}
+
+/** The file each disk's guest writes now (its newest overlay), by device: what a redefinition must keep. */
+export function activeLayers(records: readonly SnapshotRecord[]): Map<string, string> {
+  const top = new Map<string, string>();
+  for (const record of records) for (const layer of record.layers) top.set(layer.dev, layer.overlay);
+  return top;
+}
+
+/** The snapshot of that name, pending merges left out (they are gone for everyone but the chain). */
+export function findSnapshotRecord(records: readonly SnapshotRecord[], name: string): SnapshotRecord | undefined {
+  return records.find((record) => record.name === name && !record.pendingMerge);
+}
+
+/** True when every layer of the record is what its disk writes now: an active commit can merge it. */
+export function isOnActiveLayers(records: readonly SnapshotRecord[], record: SnapshotRecord): boolean {
+  const top = activeLayers(records);
+  return record.layers.every((layer) => top.get(layer.dev) === layer.overlay);
+}
+
+/** How deleting the record goes now: merged (the newest, or any of a stopped VM), or left pending. */
+export function deletionOf(records: readonly SnapshotRecord[], record: SnapshotRecord, running: boolean): 'merge' | 'pending' {
+  return !running || isOnActiveLayers(records, record) ? 'merge' : 'pending';
+}
+
+/** The records with this one (by position) marked merge-pending. */
+export function withPendingMerge(records: readonly SnapshotRecord[], index: number): SnapshotRecord[] {
+  return records.map((record, at) => (at === index ? { ...record, pendingMerge: true } : record));
+}
+
+/**
+ * The records once the one at `index` is merged into the layers below it: gone, and the next snapshot of
+ * each of its disks now sits on the layer it sat on.
+ */
+export function withoutMergedRecord(records: readonly SnapshotRecord[], index: number): SnapshotRecord[] {
+  const merged = records[index];
+  if (merged === undefined) return [...records];
+  return [
+    ...records.slice(0, index),
+    ...records.slice(index + 1).map((next) => ({
+      ...next,
+      layers: next.layers.map((layer) => {
+        const below = merged.layers.find((candidate) => candidate.dev === layer.dev && candidate.overlay === layer.below);
+        return below === undefined ? layer : { ...layer, below: below.below, belowFormat: below.belowFormat };
+      }),
+    })),
+  ];
+}
+
+/**
+ * The pending merge that can be done now, by position (-1: none): on a running guest one whose layers are
+ * all active (an active commit; never an intermediate one); on a stopped VM any, the newest first.
+ */
+export function nextPendingMerge(records: readonly SnapshotRecord[], running: boolean): number {
+  for (let index = records.length - 1; index >= 0; index--) {
+    const record = records[index]!;
+    if (record.pendingMerge && (!running || isOnActiveLayers(records, record))) return index;
+  }
+  return -1;
+}
+
+/**
+ * The overlay file for a new snapshot's layer: DIR/FILE.NAME.overlay, unless a pending record (a deleted
+ * snapshot of the same name, its layer still in the chain) has it: then DIR/FILE.NAME.N.overlay, N from 2.
+ */
+export function unusedOverlayPath(dir: string, baseFile: string, snapshotName: string, records: readonly SnapshotRecord[]): string {
+  const used = new Set(records.flatMap((record) => record.layers.map((layer) => layer.overlay)));
+  let path = `${dir}/${baseFile}.${snapshotName}.overlay`;
+  for (let n = 2; used.has(path); n++) path = `${dir}/${baseFile}.${snapshotName}.${n}.overlay`;
+  return path;
+}
+
+export interface ExternalSnapshotRequest {
+  readonly name: string;
+  /** The disks that get an overlay. */
+  readonly layers: readonly { readonly dev: string; readonly overlay: string }[];
+  /** The disks left out (a read-only seed). */
+  readonly excluded: readonly string[];
+}
+
+/**
+ * A crash-consistent external snapshot of the disks named, all at once (--atomic: every overlay or
+ * none): libvirt creates the overlays and switches the guest (or the stopped domain's definition) onto
+ * them. No libvirt snapshot metadata is kept (see the header).
+ */
+export async function createExternalSnapshot(host: LibvirtHost, uuid: string, request: ExternalSnapshotRequest): Promise<void> {
+  const xml = serializeXml(
+    el('domainsnapshot', {}, [
+      textEl('name', request.name),
+      el('disks', {}, [
+        ...request.layers.map((layer) =>
+          el('disk', { name: layer.dev, snapshot: 'external', type: 'file' }, [el('driver', { type: 'qcow2' }), el('source', { file: layer.overlay })]),
+        ),
+        ...request.excluded.map((dev) => el('disk', { name: dev, snapshot: 'no' })),
+      ]),
+    ]),
+  );
+  await virsh(host, ['snapshot-create', uuid, '--xmlfile', '/dev/stdin', '--disk-only', '--atomic', '--no-metadata'], { stdin: xml });
+}
+
+/**
+ * Merges a snapshot's overlay into the layer below it on a running guest (block commit), so the chain
+ * loses one link and no write is lost: the active layer with a pivot onto the layer below, an inner one
+ * with libvirt rewriting the backing of the layer above. Returns when the job has finished.
+ */
+export async function commitLayer(host: LibvirtHost, uuid: string, layer: SnapshotLayer, active: boolean): Promise<void> {
+  const args = active
+    ? ['blockcommit', uuid, layer.dev, '--active', '--pivot', '--wait', '--base', layer.below]
+    : ['blockcommit', uuid, layer.dev, '--wait', '--top', layer.overlay, '--base', layer.below];
+  await virsh(host, args, { timeoutMs: COMMIT_TIMEOUT_MS });
+}
+
+/**
+ * The files a disk reads, top (what the guest writes) first, then its backing chain, as the running
+ * guest's definition shows them (libvirt lists the chain as nested <backingStore>): whether a snapshot's
+ * overlay is still a link of it. Empty for a disk that is not a file or not there.
+ */
+export async function liveDiskChain(host: LibvirtHost, uuid: string, dev: string): Promise<string[]> {
+  const domain = parseDocument(await virsh(host, ['dumpxml', '--domain', uuid]), 'domain');
+  const disk = childElements(domain, 'devices')
+    .flatMap((devices) => childElements(devices, 'disk'))
+    .find((candidate) => attr(childElements(candidate, 'target')[0], 'dev') === dev);
+  const chain: string[] = [];
+  let layer: XmlElement | undefined = disk;
+  while (layer !== undefined) {
+    const file = attr(childElements(layer, 'source')[0], 'file');
+    if (file === undefined) break;
+    chain.push(file);
+    layer = childElements(layer, 'backingStore')[0];
+  }
+  return chain;
+}
+
+/**
+ * The same merge on a stopped domain, with QEMU's image tools: the overlay's data written into the
+ * layer below it (`qemu-img commit`), then what read the overlay reads that layer instead: the
+ * definition (the active layer) or the next overlay's backing file (`qemu-img rebase -u`: its data
+ * is unchanged, only the name of its backing file). `above`: the overlay on top of this one, if any.
+ */
+export async function commitLayerOffline(host: LibvirtHost, uuid: string, layer: SnapshotLayer, above: string | undefined): Promise<void> {
+  for (const path of [layer.overlay, layer.below, above ?? '/']) {
+    if (!path.startsWith('/')) throw new Error(`Snapshot layer path ${JSON.stringify(path)} is not absolute`);
+  }
+  await host.exec(['qemu-img', 'commit', '-q', '-f', 'qcow2', layer.overlay], { timeoutMs: COMMIT_TIMEOUT_MS });
+  if (above !== undefined) {
+    await host.exec(['qemu-img', 'rebase', '-u', '-f', 'qcow2', '-F', layer.belowFormat, '-b', layer.below, above]);
+    return;
+  }
+  const current = await requireDomain(host, uuid);
+  const disks = current.model.disks.map((disk) =>
+    disk.target.dev === layer.dev ? { ...disk, format: layer.belowFormat, source: { kind: 'file' as const, path: layer.below } } : disk,
+  );
+  await writeDomainDefinition(host, current, { ...current.model, disks });
+}
