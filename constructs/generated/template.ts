@@ -34,9 +34,9 @@ export interface TemplateConfig {
    */
   readonly imageId?: string;
   /**
-   * A stopped VM's disk (a virtplane_disk on a dir storage domain) the template is copied and sealed from (set image_id or disk_id). The disk itself is only read. Changing it replaces the template.
+   * A stopped VM's disk (a virtplane_disk on a dir or nfs storage domain) the template is copied and sealed from (set image_id or disk_id). The disk itself is only read. Changing it replaces the template.
    *
-   * Valid values: The id of a virtplane_disk on a dir storage domain.
+   * Valid values: The id of a virtplane_disk on a dir or nfs storage domain.
    *
    * Changing it replaces the object.
    * @default - unset
@@ -119,7 +119,7 @@ export const templateSchema: ConstructSchema = {
           "null"
         ],
         "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[A-Za-z0-9][A-Za-z0-9._-]{0,62}\\.(qcow2|img)$",
-        "hint": "The id of a virtplane_disk on a dir storage domain."
+        "hint": "The id of a virtplane_disk on a dir or nfs storage domain."
       },
       "vcpus": {
         "type": [
@@ -193,7 +193,7 @@ export class TemplateResource extends SchemaResource {
     return this.getStringAttribute("image_id");
   }
 
-  /** A stopped VM's disk (a virtplane_disk on a dir storage domain) the template is copied and sealed from (set image_id or disk_id). The disk itself is only read. Changing it replaces the template. */
+  /** A stopped VM's disk (a virtplane_disk on a dir or nfs storage domain) the template is copied and sealed from (set image_id or disk_id). The disk itself is only read. Changing it replaces the template. */
   get diskId(): string {
     return this.getStringAttribute("disk_id");
   }

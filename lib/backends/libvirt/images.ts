@@ -304,7 +304,7 @@ mv -f "$work/sealed.qcow2" "$target"
 `;
 
 export async function sealDiskInto(host: LibvirtHost, source: string, target: string): Promise<void> {
-  checkPath(source);
+  checkImageSource(source);
   checkPath(target);
   await host.script(SEAL_SCRIPT, [source, target], { timeoutMs: 1_800_000 });
 }

@@ -266,6 +266,58 @@ export async function readSmallFile(host: NfsClientHost, target: NfsExport, name
 }
 
 /**
+ * A small file (a NoCloud seed, a settings record) written whole onto the export from memory: staged
+ * in the host's /var/tmp, then copied and renamed into place.
+ */
+export async function writeSmallFile(host: NfsClientHost, target: NfsExport, name: string, content: Buffer): Promise<void> {
+  checkFileName(name);
+  await withStagingFolder(host, async (folder) => {
+    await host.exec(['dd', `of=${folder}/${name}`, 'status=none'], { stdin: content });
+    await putFile(host, `${folder}/${name}`, target, name);
+  });
+}
+
+/** A byte-for-byte copy of a file of the export under another name there (nfs-cp), renamed into place whole. */
+export async function copyFile(host: NfsClientHost, target: NfsExport, from: string, name: string): Promise<void> {
+  const partial = partialName(name);
+  try {
+    await host.exec(['nfs-cp', nfsUrl(target, from), nfsUrl(target, partial)], { timeoutMs: 3_600_000 });
+    await renameFile(host, target, partial, name);
+  } catch (error) {
+    await removeFile(host, target, partial).catch(() => undefined);
+    throw error;
+  }
+}
+
+const OVERLAYS_SCRIPT = `
+base="$1"; shift
+for f in "$@"; do
+  b="$(qemu-img info -U --output=json "$f" 2>/dev/null | sed -n 's/.*"backing-filename": "\\(.*\\)",*$/\\1/p' | head -n 1)"
+  [ "$b" = "$base" ] && printf '%s\\n' "\${f##*/}"
+done
+exit 0
+`;
+
+/**
+ * The qcow2 files of the export whose backing file is `base` (its nfs:// URL, as overlays record it):
+ * the thin clones of an image or a template, in two round trips (the listing, then each file's header).
+ */
+export async function overlaysOf(host: NfsClientHost, target: NfsExport, base: string): Promise<string[]> {
+  const candidates = (await listExport(host, target)).filter((file) => file.name.endsWith('.qcow2')).map((file) => nfsUrl(target, file.name));
+  if (candidates.length === 0) return [];
+  const result = await host.script(OVERLAYS_SCRIPT, [base, ...candidates], { timeoutMs: 600_000 });
+  return result.stdout.split('\n').filter((line) => line !== '');
+}
+
+/** The export and the file name of a network disk's source (its path on the server: export, then file). */
+export function exportFileOf(server: string, path: string): { readonly target: NfsExport; readonly name: string } {
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
+  checkFileName(name);
+  return { target: { server, exportPath: path.slice(0, slash) || '/' }, name };
+}
+
+/**
  * Runs `step` with a private folder of the host's /var/tmp (removed after): where bytes bound for the
  * export are staged, since nothing can stream onto an export but from a file (nfs-cp).
  */

@@ -1,6 +1,8 @@
 /** The NFS backend: files of an export reached from a host in user space (no mounts). */
 export {
+  copyFile,
   copyImage,
+  exportFileOf,
   createImage,
   createOverlay,
   fileIdentity,
@@ -9,12 +11,14 @@ export {
   listExport,
   NfsError,
   nfsUrl,
+  overlaysOf,
   putFile,
   readSmallFile,
   removeFile,
   renameFile,
   resizeImage,
   withStagingFolder,
+  writeSmallFile,
   type NfsClientHost,
   type NfsExport,
   type NfsFile,

@@ -11,6 +11,7 @@ export {
   parseImageId,
   parseTemplateId,
   templatePathOf,
+  templateVolumeName,
   volumeNameOf,
   type DiskLocation,
   type ImageLocation,

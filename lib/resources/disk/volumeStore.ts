@@ -8,6 +8,9 @@
  */
 import type { Readable } from 'node:stream';
 import {
+  copyReadOnly,
+  overlaysOf,
+  sealDiskInto,
   createFullCopy,
   fileIdentity,
   fileSha256,
@@ -81,6 +84,15 @@ export interface VolumeStore {
   writeSmall(host: LibvirtHost, file: string, content: Buffer): Promise<void>;
   readSmall(host: LibvirtHost, file: string): Promise<string | null>;
   removeFile(host: LibvirtHost, file: string): Promise<void>;
+  /** The domain's qcow2 files whose backing file is `file` (its thin clones), by name. */
+  overlaysOf(host: LibvirtHost, file: string): Promise<string[]>;
+  /** A read-only byte-for-byte copy of the domain's file `from` as `file` (an image's bytes, format kept), placed whole. */
+  copyAsItIs(host: LibvirtHost, from: string, file: string): Promise<void>;
+  /**
+   * A sealed copy of a stopped guest's disk (`source`: a path or URL qemu-img reads) as `file` (qcow2):
+   * sealed on a loop device of the host, so on its local disk, then placed whole.
+   */
+  seal(host: LibvirtHost, source: string, file: string): Promise<void>;
   /** After a change: the other hosts that list the domain's files see it at once (a pool rescan). */
   changed(carrier: HostRead): Promise<void>;
 }
@@ -133,6 +145,9 @@ function poolStore(provider: ProviderContext, place: DiskPlace): VolumeStore {
     writeSmall: (host, file, content) => writeSmallFile(host, locate(file), content),
     readSmall: (host, file) => readSmallFile(host, locate(file)),
     removeFile: (host, file) => removeImageFile(host, locate(file)),
+    overlaysOf: async (host, file) => (await overlaysOf(host, place.domain.path ?? '', locate(file))).map((path) => path.slice(path.lastIndexOf('/') + 1)),
+    copyAsItIs: (host, from, file) => copyReadOnly(host, locate(from), locate(file)),
+    seal: (host, source, file) => sealDiskInto(host, source, locate(file)),
     async changed(carrier) {
       // A shared directory (NFS-mounted and the like): the other hosts' pools rescan it. Best effort: a
       // pool rescans by itself whenever it starts. A local domain has no others.
@@ -217,15 +232,19 @@ function nfsStore(place: DiskPlace): VolumeStore {
           throw error;
         }
       }),
-    writeSmall: (host, file, content) =>
-      nfs.withStagingFolder(host, async (folder) => {
-        await writeSmallFile(host, `${folder}/${file}`, content);
-        await nfs.putFile(host, `${folder}/${file}`, target, file);
-      }),
+    writeSmall: (host, file, content) => nfs.writeSmallFile(host, target, file, content),
     readSmall: (host, file) => nfs.readSmallFile(host, target, file),
     removeFile: async (host, file) => {
       await removeFile(host, target, file);
     },
+    overlaysOf: (host, file) => nfs.overlaysOf(host, target, locate(file)),
+    copyAsItIs: (host, from, file) => nfs.copyFile(host, target, from, file),
+    // A loop device needs a local file: sealed in the host's /var/tmp, then copied onto the export.
+    seal: (host, source, file) =>
+      nfs.withStagingFolder(host, async (folder) => {
+        await sealDiskInto(host, source, `${folder}/${file}`);
+        await nfs.putFile(host, `${folder}/${file}`, target, file);
+      }),
     changed: async () => undefined,
   };
 }

@@ -1,14 +1,4 @@
-import {
-  copyReadOnly,
-  imageFileInfo,
-  overlaysOf,
-  readSmallFile,
-  refreshPool,
-  removeImageFile,
-  sealDiskInto,
-  writeSmallFile,
-  type LibvirtHost,
-} from '../../backends/libvirt/index.js';
+import { isActive, refreshPool } from '../../backends/libvirt/index.js';
 import {
   blockSchema,
   defineResource,
@@ -23,10 +13,12 @@ import {
 import type { ProviderContext } from '../context/index.js';
 import {
   carriersOf,
+  describeUsers,
   diskPathOf,
+  diskUsers,
   disksPlannedForDestroy,
   formatTemplateId,
-  imagePathOf,
+  imageVolumeName,
   parseDiskId,
   parseImageId,
   parseTemplateId,
@@ -34,7 +26,10 @@ import {
   refreshOthers,
   requirePlace,
   templatePathOf,
+  templateVolumeName,
+  volumeStoreOf,
   type DiskPlace,
+  type VolumeStore,
 } from '../disk/index.js';
 import {
   changeInventory,
@@ -47,6 +42,7 @@ import {
   recordMadeByThisApply,
   referenceAttribute,
   refuseTaken,
+  type HostRead,
 } from '../shared/index.js';
 
 const TEMPLATE_TYPE = 'virtplane_template';
@@ -77,10 +73,10 @@ export const templateSchema = blockSchema({
     }),
     disk_id: stringAttribute({
       description:
-        "A stopped VM's disk (a virtplane_disk on a dir storage domain) the template is copied and sealed from (set image_id or disk_id). The disk itself is only read. Changing it replaces the template.",
+        "A stopped VM's disk (a virtplane_disk on a dir or nfs storage domain) the template is copied and sealed from (set image_id or disk_id). The disk itself is only read. Changing it replaces the template.",
       optional: true,
       forceNew: true,
-      validation: { pattern: `^${UUID}/[A-Za-z0-9][A-Za-z0-9._-]{0,62}\\.(qcow2|img)$`, hint: 'The id of a virtplane_disk on a dir storage domain.' },
+      validation: { pattern: `^${UUID}/[A-Za-z0-9][A-Za-z0-9._-]{0,62}\\.(qcow2|img)$`, hint: 'The id of a virtplane_disk on a dir or nfs storage domain.' },
     }),
     vcpus: numberAttribute({
       description: 'Default vCPUs of VMs made from it.',
@@ -119,8 +115,9 @@ export interface TemplateSettings {
   readonly description: string;
 }
 
-function settingsPath(templatePath: string): string {
-  return `${templatePath}.json`;
+/** The settings record's file, beside the template's in its storage domain. */
+function settingsFile(templateFile: string): string {
+  return `${templateFile}.json`;
 }
 
 /**
@@ -136,7 +133,15 @@ interface TemplateRecord extends TemplateSettings {
   readonly workspace?: string;
 }
 
-async function writeSettings(host: LibvirtHost, templatePath: string, state: TemplateState, workspace: string | undefined): Promise<void> {
+/** A template's files through its storage domain's volume store (a dir pool's directory, or an NFS export). */
+interface TemplateFiles {
+  readonly store: VolumeStore;
+  readonly host: Parameters<VolumeStore['readSmall']>[0];
+  /** NAME.template. */
+  readonly file: string;
+}
+
+async function writeSettings({ store, host, file }: TemplateFiles, state: TemplateState, workspace: string | undefined): Promise<void> {
   const record: TemplateRecord = {
     vcpus: state.vcpus,
     memory_mib: state.memory_mib,
@@ -147,11 +152,11 @@ async function writeSettings(host: LibvirtHost, templatePath: string, state: Tem
     disk_id: state.disk_id,
     ...(workspace === undefined ? {} : { workspace }),
   };
-  await writeSmallFile(host, settingsPath(templatePath), Buffer.from(`${JSON.stringify(record)}\n`));
+  await store.writeSmall(host, settingsFile(file), Buffer.from(`${JSON.stringify(record)}\n`));
 }
 
-async function readRecord(host: LibvirtHost, templatePath: string): Promise<TemplateRecord | undefined> {
-  const text = await readSmallFile(host, settingsPath(templatePath));
+async function readRecord({ store, host, file }: TemplateFiles): Promise<TemplateRecord | undefined> {
+  const text = await store.readSmall(host, settingsFile(file));
   if (text === null) return undefined;
   try {
     return JSON.parse(text) as TemplateRecord;
@@ -172,12 +177,15 @@ export async function templateSettings(provider: ProviderContext, id: string, si
   const carriers = await carriersOf(provider, place, signal ?? new AbortController().signal).catch(() => []);
   const host = carriers[0]?.host;
   if (host === undefined) return undefined;
-  const text = await readSmallFile(host.libvirt, settingsPath(templatePathOf(place.domain, location))).catch(() => null);
+  const text = await volumeStoreOf(provider, place)
+    .readSmall(host.libvirt, settingsFile(templateVolumeName(location.name)))
+    .catch(() => null);
   return text === null ? undefined : (JSON.parse(text) as TemplateSettings);
 }
 
 interface Source {
   readonly place: DiskPlace;
+  /** The image's file name in its domain, or the disk's path or URL (what qemu-img opens). */
   readonly path: string;
   readonly kind: 'image' | 'disk';
 }
@@ -187,25 +195,33 @@ async function sourceOf(provider: ProviderContext, state: Pick<TemplateState, 'i
     const image = parseImageId(state.image_id);
     const place = image === undefined ? undefined : await placeOf(provider, image.domainId);
     if (image === undefined || place === undefined) throw new DiagnosticError('Image not found', `No storage domain holds ${state.image_id}.`, ['image_id']);
-    return { place, path: imagePathOf(place.domain, image), kind: 'image' };
+    return { place, path: imageVolumeName(image.name), kind: 'image' };
   }
   const disk = parseDiskId(state.disk_id ?? '');
   if (disk === undefined || disk.kind !== 'volume')
-    throw new DiagnosticError('Not a dir disk', `${state.disk_id} is not a disk of a dir storage domain.`, ['disk_id']);
+    throw new DiagnosticError('Not a file disk', `${state.disk_id} is not a disk of a dir or nfs storage domain.`, ['disk_id']);
   const place = await requirePlace(provider, disk.domainId);
   return { place, path: diskPathOf(place.domain, disk), kind: 'disk' };
 }
 
 /**
- * A template's base is sealed on a loop device of its host and kept beside its source: a file of an
- * NFS export cannot be either yet (nothing mounts it), so its source must be in a dir storage domain.
+ * A disk a guest runs on changes under the copy: the sealed base would be torn (and a guest's
+ * half-written state is no clean machine). A stopped or defined VM may keep it.
  */
-function nfsNotYet(domainName: string, attribute: string): Diagnostic {
-  return errorDiagnostic(
-    'Templates on an nfs storage domain: not yet',
-    `The template's source is in the nfs storage domain ${domainName}; a template is sealed and kept beside its source, which virtplane does on dir storage domains only for now. Make the template from an image or a disk of a dir storage domain (disks made from it may still be full copies on any domain).`,
-    [attribute],
-  );
+function refuseRunningSource(carriers: readonly HostRead[], diskId: string, place: DiskPlace): void {
+  const running = diskUsers(carriers, diskId, place.domain).filter((user) => isActive(user.state as Parameters<typeof isActive>[0]));
+  if (running.length > 0)
+    throw new DiagnosticError(
+      'Source disk in use',
+      `${diskId} is the disk of ${describeUsers(running)}: a template is sealed from a stopped VM's disk. Stop the VM (running = false) first, or make the template from an image. Nothing was made.`,
+      ['disk_id'],
+    );
+}
+
+/** After a change: every host's view of a dir domain's pool rescanned (an NFS export has no pool to tell). */
+async function refreshPools(provider: ProviderContext, place: DiskPlace, carrier: Parameters<typeof refreshOthers>[2]): Promise<void> {
+  if (place.domain.type === 'dir') await refreshPool(carrier.host.libvirt, place.domain.name).catch(() => undefined);
+  await refreshOthers(provider, place, carrier);
 }
 
 function audit(provider: ProviderContext, action: 'create' | 'adopt' | 'update' | 'delete', state: Pick<TemplateState, 'id' | 'name'>): Promise<unknown> {
@@ -220,9 +236,9 @@ async function usersOf(provider: ProviderContext, id: string, signal: AbortSigna
   const [carrier] = await carriersOf(provider, place, signal);
   const host = carrier!.host;
   const users = await onHost(host.row.name, `reading the users of template ${location.name}`, () =>
-    overlaysOf(host.libvirt, (place.domain.path ?? '').replace(/\/+$/, ''), templatePathOf(place.domain, location)),
+    volumeStoreOf(provider, place).overlaysOf(host.libvirt, templateVolumeName(location.name)),
   );
-  return { users: users.map((file) => file.slice(file.lastIndexOf('/') + 1)), place };
+  return { users, place };
 }
 
 export const templateResource = defineResource<ProviderContext>()({
@@ -256,7 +272,6 @@ export const templateResource = defineResource<ProviderContext>()({
         ],
       };
     }
-    if (place?.domain.type === 'nfs') return { diagnostics: [nfsNotYet(place.domain.name, planned.image_id === null ? 'disk_id' : 'image_id')] };
     return { planned: { ...planned, id: formatTemplateId({ domainId: source.domainId, name: planned.name }) } };
   },
 
@@ -275,17 +290,16 @@ export const templateResource = defineResource<ProviderContext>()({
 
   async create({ provider, planned, signal }) {
     const source = await sourceOf(provider, planned);
-    if (source.place.domain.type === 'nfs') {
-      const problem = nfsNotYet(source.place.domain.name, planned.image_id === null ? 'disk_id' : 'image_id');
-      throw new DiagnosticError(problem.summary, problem.detail, problem.path);
-    }
     const location = { domainId: source.place.domain.id, name: planned.name };
     const target = templatePathOf(source.place.domain, location);
-    const [carrier] = await carriersOf(provider, source.place, signal);
+    const carriers = await carriersOf(provider, source.place, signal);
+    const carrier = carriers[0];
     const host = carrier!.host;
-    const existing = await onHost(host.row.name, `reading template ${planned.name}`, () => imageFileInfo(host.libvirt, target));
+    if (source.kind === 'disk') refuseRunningSource(carriers, planned.disk_id ?? '', source.place);
+    const files: TemplateFiles = { store: volumeStoreOf(provider, source.place), host: host.libvirt, file: templateVolumeName(planned.name) };
+    const existing = await onHost(host.row.name, `reading template ${planned.name}`, () => files.store.fileInfo(host.libvirt, files.file));
     const id = formatTemplateId(location);
-    const record = await onHost(host.row.name, `reading template ${planned.name}`, () => readRecord(host.libvirt, target));
+    const record = await onHost(host.row.name, `reading template ${planned.name}`, () => readRecord(files));
     // A template file (or its record alone: made meanwhile, or killed) already there: adopted when an
     // interrupted apply of this workspace left it, refused otherwise.
     if (existing !== null || (record?.workspace !== undefined && record.workspace !== provider.workspaceToken)) {
@@ -302,24 +316,24 @@ export const templateResource = defineResource<ProviderContext>()({
     // The record, with this workspace's mark, first: a kill at any later step leaves a template the next
     // apply of this workspace adopts.
     const marked: TemplateState = { ...planned, id, virtual_size_mib: null };
-    await onHost(host.row.name, `writing the settings of template ${planned.name}`, () => writeSettings(host.libvirt, target, marked, provider.workspaceToken));
+    await onHost(host.row.name, `writing the settings of template ${planned.name}`, () => writeSettings(files, marked, provider.workspaceToken));
     if (existing === null) {
       const started = Date.now();
       await onHost(
         host.row.name,
         source.kind === 'image' ? `copying image into template ${planned.name}` : `sealing disk into template ${planned.name}`,
-        () => (source.kind === 'image' ? copyReadOnly(host.libvirt, source.path, target) : sealDiskInto(host.libvirt, source.path, target)),
+        () =>
+          source.kind === 'image' ? files.store.copyAsItIs(host.libvirt, source.path, files.file) : files.store.seal(host.libvirt, source.path, files.file),
         [source.kind === 'image' ? 'image_id' : 'disk_id'],
       ).catch(async (error: unknown) => {
         // Made nothing (a failure, not a kill): no record is left for a template that is not there.
-        await removeImageFile(host.libvirt, settingsPath(target)).catch(() => undefined);
+        await files.store.removeFile(host.libvirt, settingsFile(files.file)).catch(() => undefined);
         throw error;
       });
       progress(`template ${planned.name}: made in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
-    await refreshPool(host.libvirt, source.place.domain.name).catch(() => undefined);
-    await refreshOthers(provider, source.place, carrier!);
-    const info = await onHost(host.row.name, `reading template ${planned.name}`, () => imageFileInfo(host.libvirt, target));
+    await refreshPools(provider, source.place, carrier!);
+    const info = await onHost(host.row.name, `reading template ${planned.name}`, () => files.store.fileInfo(host.libvirt, files.file));
     const state: TemplateState = { ...planned, id, virtual_size_mib: Math.ceil((info?.virtualSizeBytes ?? 0) / MIB) };
     await audit(provider, existing === null ? 'create' : 'adopt', state);
     return state;
@@ -332,11 +346,11 @@ export const templateResource = defineResource<ProviderContext>()({
     if (place === undefined) return null;
     const [carrier] = await carriersOf(provider, place, signal);
     const host = carrier!.host;
-    const path = templatePathOf(place.domain, location);
-    const info = await onHost(host.row.name, `reading template ${location.name}`, () => imageFileInfo(host.libvirt, path));
+    const files: TemplateFiles = { store: volumeStoreOf(provider, place), host: host.libvirt, file: templateVolumeName(location.name) };
+    const info = await onHost(host.row.name, `reading template ${location.name}`, () => files.store.fileInfo(host.libvirt, files.file));
     if (info === null) return null;
     // The settings as the hosts keep them: a change made there shows in the plan, and an import gets them all.
-    const record = await onHost(host.row.name, `reading template ${location.name}`, () => readRecord(host.libvirt, path));
+    const record = await onHost(host.row.name, `reading template ${location.name}`, () => readRecord(files));
     return {
       ...state,
       name: location.name,
@@ -358,9 +372,9 @@ export const templateResource = defineResource<ProviderContext>()({
     if (location !== undefined && place !== undefined) {
       const [carrier] = await carriersOf(provider, place, signal);
       const host = carrier!.host;
-      const path = templatePathOf(place.domain, location);
+      const files: TemplateFiles = { store: volumeStoreOf(provider, place), host: host.libvirt, file: templateVolumeName(location.name) };
       await onHost(host.row.name, `writing the settings of template ${location.name}`, async () =>
-        writeSettings(host.libvirt, path, state, (await readRecord(host.libvirt, path))?.workspace),
+        writeSettings(files, state, (await readRecord(files))?.workspace),
       );
     }
     await audit(provider, 'update', state);
@@ -376,13 +390,13 @@ export const templateResource = defineResource<ProviderContext>()({
     if (place !== undefined && location !== undefined) {
       const [carrier] = await carriersOf(provider, place, signal);
       const host = carrier!.host;
-      const path = templatePathOf(place.domain, location);
+      const store = volumeStoreOf(provider, place);
+      const file = templateVolumeName(location.name);
       await onHost(host.row.name, `deleting template ${location.name}`, async () => {
-        await removeImageFile(host.libvirt, settingsPath(path));
-        await removeImageFile(host.libvirt, path);
+        await store.removeFile(host.libvirt, settingsFile(file));
+        await store.removeFile(host.libvirt, file);
       });
-      await refreshPool(host.libvirt, place.domain.name).catch(() => undefined);
-      await refreshOthers(provider, place, carrier!);
+      await refreshPools(provider, place, carrier!);
     }
     await audit(provider, 'delete', prior);
   },

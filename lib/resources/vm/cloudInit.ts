@@ -1,7 +1,7 @@
 /**
  * A VM's cloud-init: its NoCloud seed (a small ISO labelled cidata) kept as a file next to the VM's
- * first dir disk, so a migration or a restart on another host of the data center finds it where the
- * disk is; and the guest's addresses (guest agent, else DHCP leases), waited for after create when
+ * first dir disk, or on the NFS export of its first nfs disk, so a migration or a restart on another
+ * host of the data center finds it where the disk is; and the guest's addresses (guest agent, else DHCP leases), waited for after create when
  * wait_for_ip asks for it.
  */
 import {
@@ -10,14 +10,16 @@ import {
   removeImageFile,
   writeSmallFile,
   type DomainModel,
+  type FileDiskSource,
   type HostInventory,
+  type NfsDiskSource,
   type LibvirtHost,
 } from '../../backends/libvirt/index.js';
 import { buildNoCloudSeed, instanceIdOf, type CloudInitConfig } from '../../backends/cloudinit/index.js';
+import { exportFileOf, removeFile, writeSmallFile as writeNfsFile } from '../../backends/nfs/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import { onHost, progress } from '../shared/index.js';
 import type { StorageDomain } from '../../inventory/index.js';
-import type { ResolvedDisk } from './devices.js';
 import { isSeedDisk } from './model.js';
 import type { VmState } from './schema.js';
 
@@ -35,27 +37,49 @@ export function cloudInitConfigOf(planned: Pick<VmState, 'cloud_init' | 'name'>)
   };
 }
 
+/** Where a seed lives: a file of a directory the VM's hosts share, or a file of an NFS export. */
+export type SeedSource = FileDiskSource | NfsDiskSource;
+
+type SeedDomain = Pick<StorageDomain, 'type' | 'path' | 'nfsServer'>;
+
+function seedIn(domain: SeedDomain, vmId: string): SeedSource {
+  const file = `${(domain.path ?? '').replace(/\/+$/, '')}/${vmId}.cidata.iso`;
+  return domain.type === 'nfs' ? { kind: 'nfs', host: domain.nfsServer ?? '', path: file } : { kind: 'file', path: file };
+}
+
 /**
- * Where the seed lives: beside the VM's first disk on a dir storage domain, else beside the template
- * the VM comes from (a VM whose disks are all LUNs: a LUN has no room for a file). Either directory is
- * one the VM's hosts share, so a migration or a restart elsewhere finds the seed.
+ * Where the seed lives: beside the VM's first disk on a dir storage domain, else on the export of its
+ * first disk on an nfs storage domain, else beside the template the VM comes from (a VM whose disks are
+ * all LUNs: a LUN has no room for a file). Each is a place the VM's hosts share, so a migration or a
+ * restart elsewhere finds the seed.
  */
-export function seedPathOf(vmId: string, disks: readonly ResolvedDisk[], templateDomain?: Pick<StorageDomain, 'type' | 'path'>): string {
-  const disk = disks.find((candidate) => candidate.domain.type === 'dir' && candidate.domain.path);
-  const directory = disk?.domain.path ?? (templateDomain?.type === 'dir' ? templateDomain.path : null);
-  if (!directory) {
+export function seedSourceOf(vmId: string, disks: readonly { readonly domain: SeedDomain }[], templateDomain?: SeedDomain): SeedSource {
+  const onDir = disks.find((candidate) => candidate.domain.type === 'dir' && candidate.domain.path);
+  const onNfs = disks.find((candidate) => candidate.domain.type === 'nfs' && candidate.domain.path && candidate.domain.nfsServer);
+  const domain =
+    onDir?.domain ?? onNfs?.domain ?? (templateDomain !== undefined && templateDomain.type !== 'iscsi' && templateDomain.path ? templateDomain : undefined);
+  if (domain === undefined) {
     throw new DiagnosticError(
       'No place for the cloud-init seed',
-      "virtplane writes the cloud-init seed as a small file next to the VM's first disk on a dir storage domain, or next to its template, and this VM has neither. Attach a disk from a dir storage domain, set template_id, or remove cloud_init.",
+      "virtplane writes the cloud-init seed as a small file next to the VM's first disk on a dir or nfs storage domain, or next to its template, and this VM has neither. Attach a disk from a dir or nfs storage domain, set template_id, or remove cloud_init.",
       ['cloud_init'],
     );
   }
-  return `${directory.replace(/\/+$/, '')}/${vmId}.cidata.iso`;
+  return seedIn(domain, vmId);
 }
 
-export async function writeSeed(host: LibvirtHost, path: string, vmId: string, config: CloudInitConfig): Promise<void> {
+export async function writeSeed(host: LibvirtHost, source: SeedSource, vmId: string, config: CloudInitConfig): Promise<void> {
   const seed = await buildNoCloudSeed(instanceIdOf(vmId, config), config);
-  await onHost(host.name, 'writing the cloud-init seed', () => writeSmallFile(host, path, seed), ['cloud_init']);
+  await onHost(
+    host.name,
+    'writing the cloud-init seed',
+    async () => {
+      if (source.kind === 'file') return writeSmallFile(host, source.path, seed);
+      const { target, name } = exportFileOf(source.host, source.path);
+      return writeNfsFile(host, target, name, seed);
+    },
+    ['cloud_init'],
+  );
 }
 
 /**
@@ -71,8 +95,13 @@ export async function carrySeed(from: LibvirtHost, to: LibvirtHost, model: Pick<
   return outcome === 'copied' ? path : undefined;
 }
 
-export async function removeSeed(host: LibvirtHost, path: string): Promise<void> {
-  await removeImageFile(host, path).catch(() => undefined);
+/** Removes the seed a domain's disk names (a file, or a file of an NFS export); best effort: it is the VM's own, no one else's. */
+export async function removeSeed(host: LibvirtHost, source: DomainModel['disks'][number]['source']): Promise<void> {
+  if (source.kind === 'file') await removeImageFile(host, source.path).catch(() => undefined);
+  if (source.kind === 'nfs') {
+    const { target, name } = exportFileOf(source.host, source.path);
+    await removeFile(host, target, name).catch(() => undefined);
+  }
 }
 
 /**

@@ -45,7 +45,7 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
   let vcpuMax: number;
   try {
     build = await buildOn(provider, context, host.row, virtTypeOf(host.row));
-    if (context.seed !== undefined) await writeSeed(host.libvirt, context.seed.path, vmId, context.seed.config);
+    if (context.seed !== undefined) await writeSeed(host.libvirt, context.seed.source, vmId, context.seed.config);
     const defined = await withDiskClaims(provider, context.cluster.datacenterId, context.disks, vmId, () =>
       defineVm(host, build, null, { cpuModel: context.cluster.cpuModel, haLeaseDirectory: context.cluster.haLeaseDirectory }),
     );
@@ -73,7 +73,7 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
       () => false,
     );
     if (removed) await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId)).catch(() => undefined);
-    if (removed && context.seed !== undefined) await removeSeed(host.libvirt, context.seed.path);
+    if (removed && context.seed !== undefined) await removeSeed(host.libvirt, context.seed.source);
     throw error;
   } finally {
     provider.hostReads.forget(host.endpoint);

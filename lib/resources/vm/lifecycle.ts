@@ -37,7 +37,7 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
   }
   if (isRevert(prior, planned)) found = await revertVm(found, planned.revert_to_snapshot ?? '', planned.shutdown_timeout_seconds);
   if (context.seed !== undefined && JSON.stringify(prior.cloud_init) !== JSON.stringify(planned.cloud_init))
-    await writeSeed(found.host.libvirt, context.seed.path, vmId, context.seed.config);
+    await writeSeed(found.host.libvirt, context.seed.source, vmId, context.seed.config);
   const onHost = await buildOn(provider, context, found.host.row, found.model.type);
   // The workspace that created the VM stays its creator (an update never re-marks it).
   const build: VmBuild = { ...onHost, settings: { ...onHost.settings, workspaceToken: found.settings?.workspaceToken ?? null } };
@@ -46,7 +46,7 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
   const result = await withDiskClaims(provider, context.cluster.datacenterId, context.disks, vmId, () =>
     convergeVm(provider, context, current, build, planned),
   );
-  if (context.seed === undefined && seedBefore !== undefined && seedBefore.source.kind === 'file') await removeSeed(found.host.libvirt, seedBefore.source.path);
+  if (context.seed === undefined && seedBefore !== undefined) await removeSeed(found.host.libvirt, seedBefore.source);
   await changeInventory(provider.inventory, {
     resourceType: VM_RESOURCE_TYPE,
     action: 'update',
@@ -76,7 +76,7 @@ export async function deleteVm(provider: ProviderContext, prior: VmState): Promi
     if (leaseDirectory !== null) await removeHaLease(found.host.libvirt, leaseDirectory, vmId);
     // The seed is the VM's own (its disks are not): it goes with the VM.
     const seed = found.model.disks.find(isSeedDisk);
-    if (seed !== undefined && seed.source.kind === 'file') await removeSeed(found.host.libvirt, seed.source.path);
+    if (seed !== undefined) await removeSeed(found.host.libvirt, seed.source);
     provider.hostReads.forget(found.host.endpoint);
   }
   await changeInventory(provider.inventory, {

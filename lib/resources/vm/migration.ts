@@ -79,13 +79,13 @@ export async function moveVm(provider: ProviderContext, request: VmMoveRequest):
       kind = 'cold';
     }
     // A seed copied into the target's own directory: the source's copy belongs to nothing now.
-    if (carriedSeed !== undefined) await removeSeed(source.libvirt, carriedSeed);
+    if (carriedSeed !== undefined) await removeSeed(source.libvirt, { kind: 'file', path: carriedSeed });
     return kind;
   } catch (error) {
     // Reality wins: record the VM where its domain is now, whichever side that is.
     const stillThere = (await lookupVmOn(source, vmId).catch(() => null)) ?? (await lookupVmOn(target, vmId).catch(() => null));
     if (stillThere) await registerWhereItIs(provider, stillThere, cluster.id).catch(() => undefined);
-    if (carriedSeed !== undefined && stillThere?.host.row.id === from.id) await removeSeed(target.libvirt, carriedSeed);
+    if (carriedSeed !== undefined && stillThere?.host.row.id === from.id) await removeSeed(target.libvirt, { kind: 'file', path: carriedSeed });
     throw new DiagnosticError(
       'Migration failed',
       `Moving VM ${found.name} from ${from.name} to ${to.name} failed: ${(error as Error).message}${stillThere ? ` It is still on ${stillThere.host.row.name}.` : ''}`,

@@ -13,6 +13,8 @@ import {
   type DomainModel,
   type DomainState,
   type DomainVirtType,
+  type FileDiskSource,
+  type NfsDiskSource,
   type OwnerMetadata,
   type VmSettings,
 } from '../../backends/libvirt/index.js';
@@ -33,8 +35,8 @@ export function isSeedDisk(disk: Pick<DomainDisk, 'serial'>): boolean {
   return disk.serial === SEED_SERIAL;
 }
 
-export function seedDiskOf(path: string): DomainDisk {
-  return { device: 'disk', format: 'raw', source: { kind: 'file', path }, target: { dev: SEED_DEV, bus: 'virtio' }, readOnly: true, serial: SEED_SERIAL };
+export function seedDiskOf(source: FileDiskSource | NfsDiskSource): DomainDisk {
+  return { device: 'disk', format: 'raw', source, target: { dev: SEED_DEV, bus: 'virtio' }, readOnly: true, serial: SEED_SERIAL };
 }
 
 /** Everything a VM's domain is built from, resolved from the plan and the inventory. */

@@ -11,7 +11,7 @@ import type { ProviderContext } from '../context/index.js';
 import { domainDiskOn, interfaceFor, resolveDisk, resolveNetworks, type ResolvedDisk } from './devices.js';
 import { vmHost } from './hosts.js';
 import { seedDiskOf, type VmBuild } from './model.js';
-import { cloudInitConfigOf, seedPathOf } from './cloudInit.js';
+import { cloudInitConfigOf, seedSourceOf, type SeedSource } from './cloudInit.js';
 import type { CloudInitConfig } from '../../backends/cloudinit/index.js';
 import type { VmState } from './schema.js';
 
@@ -22,7 +22,7 @@ export interface VmContext {
   /** The VM's domain, minus what depends on the host it is defined on. */
   readonly base: Omit<VmBuild, 'virtType' | 'disks'>;
   /** The cloud-init seed: where it lives and what it says (none without a cloud_init block). */
-  readonly seed?: { readonly path: string; readonly config: CloudInitConfig };
+  readonly seed?: { readonly source: SeedSource; readonly config: CloudInitConfig };
 }
 
 /** The plan (a known state) resolved against the inventory: cluster, hosts, disks and networks. */
@@ -77,7 +77,7 @@ export async function resolveVm(provider: ProviderContext, planned: VmState): Pr
         const config = cloudInitConfigOf(planned);
         const template = planned.template_id === null ? undefined : parseTemplateId(planned.template_id);
         const templateDomain = config === undefined || template === undefined ? undefined : await inventory.storageDomains.get(template.domainId);
-        const seed = config === undefined ? undefined : { path: seedPathOf(planned.id ?? '', disks, templateDomain), config };
+        const seed = config === undefined ? undefined : { source: seedSourceOf(planned.id ?? '', disks, templateDomain), config };
         return { cluster, hosts, disks, base, ...(seed === undefined ? {} : { seed }) };
       },
       { cluster: ['cluster_id'], datacenter: ['cluster_id'], network: ['nic'] },
@@ -90,7 +90,7 @@ export async function buildOn(provider: ProviderContext, context: VmContext, row
   const needsRead = context.disks.some((disk) => disk.domain.type === 'iscsi');
   const read = needsRead ? await provider.hostReads.read(vmHost(provider, row).endpoint) : undefined;
   const disks = context.disks.map((disk) => domainDiskOn(disk, row.id, read));
-  return { ...context.base, virtType, disks: context.seed === undefined ? disks : [...disks, seedDiskOf(context.seed.path)] };
+  return { ...context.base, virtType, disks: context.seed === undefined ? disks : [...disks, seedDiskOf(context.seed.source)] };
 }
 
 export function virtTypeOf(host: Host): DomainVirtType {

@@ -1,0 +1,236 @@
+/**
+ * Templates and cloud-init seeds on an NFS storage domain (issue 18), with real Terraform and one real
+ * Debian guest (TCG): the lab's image uploaded onto the export, a template copied from it on the same
+ * export, the guest's root disk a thin clone of the template (an overlay whose backing file is the
+ * template's nfs:// URL), and its NoCloud seed a file on the export attached as a read-only NFS network
+ * disk. The guest boots with the hostname and the user cloud-init was given (SSH through its host); the
+ * plan is empty; a template from the running guest's disk is refused on disk_id; the guest moves live
+ * to the other host with nothing to carry; destroy leaves no file of the test on the export.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
+import { useLab, type TestLab } from '../../support/lab.js';
+import { hclString, platformHcl } from '../../support/platformHcl.js';
+import { sshToGuestArgv, untilItWorks } from '../../support/guests.js';
+import { labGuestImageEntry } from '../../../lib/lab/guestImage.js';
+
+const run = promisify(execFile);
+const tag = Math.random().toString(16).slice(2, 8);
+const prefix = process.env.VIRTPLANE_LAB_PREFIX ?? 'vp';
+const names = { domain: `nfst-${tag}`, net: `nfst-${tag}-nat`, image: `debian-${tag}`, template: `base-${tag}`, vm: `web-${tag}` };
+
+let lab: TestLab;
+let tf: TerraformWorkspace;
+let exportUrl: string;
+let keyFile: string;
+let publicKey: string;
+let vmId = '';
+const timings: Record<string, number> = {};
+
+interface Options {
+  readonly vmHost?: 'kvm1' | 'kvm2';
+  /** A second template, sealed from the running guest's disk: refused. */
+  readonly templateFromRunningDisk?: boolean;
+}
+
+function hcl(options: Options = {}): string {
+  const image = available!;
+  const storage = lab.lab.storage;
+  return `${tf.requiredProviders()}${platformHcl(lab.lab, { inventory: join(tf.root, 'inventory') })}
+resource "virtplane_storage_domain" "nfs" {
+  name          = ${hclString(names.domain)}
+  datacenter_id = virtplane_datacenter.dc.id
+  type          = "nfs"
+  server        = ${hclString(storage.address)}
+  export        = ${hclString(storage.nfsExport ?? '')}
+  depends_on    = [virtplane_host.kvm1, virtplane_host.kvm2]
+}
+
+resource "virtplane_network" "nat" {
+  name          = ${hclString(names.net)}
+  datacenter_id = virtplane_datacenter.dc.id
+  mode          = "nat"
+  cidr          = "10.232.${parseInt(tag.slice(0, 2), 16) % 200}.0/24"
+  depends_on    = [virtplane_host.kvm1, virtplane_host.kvm2]
+}
+
+resource "virtplane_image" "debian" {
+  name              = ${hclString(names.image)}
+  storage_domain_id = virtplane_storage_domain.nfs.id
+  source            = ${hclString(image.path)}
+  sha256            = "${image.sha256}"
+}
+
+resource "virtplane_template" "base" {
+  name          = ${hclString(names.template)}
+  datacenter_id = virtplane_datacenter.dc.id
+  image_id      = virtplane_image.debian.id
+  memory_mib    = 320
+  graphics      = "none"
+}
+
+resource "virtplane_disk" "root" {
+  name               = "root-${tag}"
+  storage_domain_id  = virtplane_storage_domain.nfs.id
+  source_template_id = virtplane_template.base.id
+  size_mib           = 2048
+}
+
+resource "virtplane_vm" "web" {
+  name        = ${hclString(names.vm)}
+  cluster_id  = virtplane_cluster.main.id
+  template_id = virtplane_template.base.id
+  host_id     = virtplane_host.${options.vmHost ?? 'kvm1'}.id
+  wait_for_ip = 300
+  shutdown_timeout_seconds = 5
+  disk {
+    disk_id = virtplane_disk.root.id
+  }
+  nic {
+    network_id = virtplane_network.nat.id
+  }
+  cloud_init {
+    hostname = ${hclString(names.vm)}
+    user {
+      name                = "tester"
+      ssh_authorized_keys = [${hclString(publicKey)}]
+    }
+  }
+}
+${
+  options.templateFromRunningDisk
+    ? `
+resource "virtplane_template" "sealed" {
+  name          = "sealed-${tag}"
+  datacenter_id = virtplane_datacenter.dc.id
+  disk_id       = virtplane_disk.root.id
+}
+`
+    : ''
+}`;
+}
+
+/** A command in a lab host's network namespace (where the guest's NAT network is). */
+async function inNamespace(host: string, argv: readonly string[]): Promise<string> {
+  const { stdout } = await run('ip', ['netns', 'exec', `${prefix}-${host}`, ...argv], { timeout: 120_000 });
+  return stdout;
+}
+
+/** A command on a lab host over SSH (its own libvirtd answers there). */
+async function onHost(host: string, command: string): Promise<string> {
+  const address = lab.lab.hosts.find((candidate) => candidate.name === host)?.address ?? '';
+  const { stdout } = await run(
+    'ssh',
+    ['-i', lab.lab.sshPrivateKeyFile, '-o', `UserKnownHostsFile=${lab.lab.knownHostsFile}`, '-o', 'BatchMode=yes', `root@${address}`, command],
+    { timeout: 120_000 },
+  );
+  return stdout;
+}
+
+/** The files at the top of the export as a host lists them over NFS (nfs-ls, no mount). */
+async function exportFiles(): Promise<string[]> {
+  return (await inNamespace('kvm2', ['nfs-ls', exportUrl]))
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).pop() ?? '')
+    .filter((name) => name !== '' && name !== '.' && name !== '..');
+}
+
+const available = await labGuestImageEntry();
+
+describe.skipIf(available === undefined)('a template and a cloud-init seed on an NFS storage domain, one real guest', () => {
+  beforeAll(async () => {
+    lab = await useLab();
+    if (lab.lab.storage.nfsExport === undefined) throw new Error('the lab serves no NFS export (lab.json storage.nfsExport)');
+    exportUrl = `nfs://${lab.lab.storage.address}${lab.lab.storage.nfsExport}/`;
+    tf = await createTerraformWorkspace({ entryPoint: await buildProvider(), timeoutMs: 900_000 });
+    keyFile = join(tf.root, 'guest_key');
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
+    publicKey = (await readFile(`${keyFile}.pub`, 'utf8')).trim();
+    await tf.writeConfig(hcl());
+    await tf.init();
+  }, 300_000);
+
+  afterAll(async () => {
+    if (tf) {
+      await tf.writeConfig(hcl());
+      await tf.destroy({ allowFailure: true });
+      await tf.cleanup();
+    }
+    process.stderr.write(`[figures] ${JSON.stringify(timings)}\n`);
+  }, 600_000);
+
+  it('boots a guest from a thin clone of an NFS template, its seed a file on the export: hostname and user are there', async () => {
+    const started = Date.now();
+    const applied = await tf.apply([], { env: { TF_LOG: 'INFO' } });
+    timings.applySeconds = (Date.now() - started) / 1000;
+    timings.templateSeconds = Number(new RegExp(`template ${names.template}: made in ([\\d.]+) s`).exec(applied.stderr)?.[1] ?? NaN);
+    const vm = await tf.stateAttributes('virtplane_vm', 'web');
+    expect(vm).toMatchObject({ memory_mib: 320, graphics: 'none' });
+    vmId = String(vm.id);
+    const address = (vm.ip_addresses as string[])[0] ?? '';
+    expect(address).toMatch(/^10\.232\./);
+
+    const files = await exportFiles();
+    expect(files).toEqual(
+      expect.arrayContaining([
+        `${names.image}.image`,
+        `${names.template}.template`,
+        `${names.template}.template.json`,
+        `root-${tag}.qcow2`,
+        `${vmId}.cidata.iso`,
+      ]),
+    );
+    const info = JSON.parse(await inNamespace('kvm2', ['qemu-img', 'info', '-U', '--output=json', `${exportUrl}root-${tag}.qcow2`])) as Record<string, unknown>;
+    expect(info['backing-filename']).toBe(`${exportUrl}${names.template}.template`);
+    const record = JSON.parse(await inNamespace('kvm2', ['nfs-cat', `${exportUrl}${names.template}.template.json`])) as Record<string, unknown>;
+    expect(record).toMatchObject({ memory_mib: 320, graphics: 'none', image_id: String((await tf.stateAttributes('virtplane_image', 'debian')).id) });
+    // The seed: a read-only NFS network disk of the export, no file on any host.
+    const xml = await onHost('kvm1', `virsh -c qemu:///system dumpxml ${names.vm}`);
+    const seedDisk = /<disk type='network' device='disk'>(?:(?!<\/disk>)[\s\S])*virtplane-cidata[\s\S]*?<\/disk>/.exec(xml)?.[0] ?? '';
+    expect(seedDisk).toContain(`<source protocol='nfs' name='${lab.lab.storage.nfsExport}/${vmId}.cidata.iso'`);
+    expect(seedDisk).toContain('<readonly/>');
+
+    const login = await untilItWorks(async () => {
+      const answer = await inNamespace('kvm1', sshToGuestArgv(keyFile, `tester@${address}`, 'hostname; id -un'));
+      if (answer === '') throw new Error('no answer yet');
+      return answer;
+    }, 300_000);
+    timings.bootToSshSeconds = (Date.now() - started) / 1000;
+    expect(login.split('\n').slice(0, 2)).toEqual([names.vm, 'tester']);
+    await tf.expectEmptyPlan();
+  }, 900_000);
+
+  it('refuses a template sealed from the running guest’s disk, on disk_id, making nothing', async () => {
+    await tf.writeConfig(hcl({ templateFromRunningDisk: true }));
+    const refused = await tf.apply([], { allowFailure: true });
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain('Source disk in use');
+    expect(refused.stderr).toMatch(/virtplane_template\.sealed[\s\S]*disk_id/);
+    expect((await exportFiles()).filter((file) => file.startsWith(`sealed-${tag}`))).toEqual([]);
+    await tf.writeConfig(hcl());
+    await tf.expectEmptyPlan();
+  }, 300_000);
+
+  it('moves the guest live to the other host: the seed stays where it is, on the export', async () => {
+    await tf.writeConfig(hcl({ vmHost: 'kvm2' }));
+    const { result } = await tf.plan();
+    expect(result.stdout).toMatch(/moves from kvm1 to kvm2 by live migration/);
+    const started = Date.now();
+    await tf.apply();
+    timings.liveMigrationApplySeconds = (Date.now() - started) / 1000;
+    expect(await onHost('kvm2', `virsh -c qemu:///system domstate ${names.vm}`)).toContain('running');
+    expect(await onHost('kvm1', 'virsh -c qemu:///system -q list --all --name')).not.toContain(names.vm);
+    expect(await exportFiles()).toContain(`${vmId}.cidata.iso`);
+    await tf.expectEmptyPlan();
+  }, 600_000);
+
+  it('destroys everything: no domain on the hosts, no file of the test on the export', async () => {
+    await tf.destroy();
+    for (const host of ['kvm1', 'kvm2']) expect(await onHost(host, 'virsh -c qemu:///system -q list --all --name')).not.toContain(names.vm);
+    expect((await exportFiles()).filter((file) => file.includes(tag) || (vmId !== '' && file.includes(vmId)))).toEqual([]);
+  }, 600_000);
+});
