@@ -1,4 +1,4 @@
-import { isActive, refreshPool } from '../../backends/libvirt/index.js';
+import { isActive, refreshPool, type LibvirtHost } from '../../backends/libvirt/index.js';
 import {
   blockSchema,
   defineResource,
@@ -136,7 +136,7 @@ interface TemplateRecord extends TemplateSettings {
 /** A template's files through its storage domain's volume store (a dir pool's directory, or an NFS export). */
 interface TemplateFiles {
   readonly store: VolumeStore;
-  readonly host: Parameters<VolumeStore['readSmall']>[0];
+  readonly host: LibvirtHost;
   /** NAME.template. */
   readonly file: string;
 }

@@ -48,16 +48,19 @@ function seedIn(domain: SeedDomain, vmId: string): SeedSource {
 }
 
 /**
- * Where the seed lives: beside the VM's first disk on a dir storage domain, else on the export of its
- * first disk on an nfs storage domain, else beside the template the VM comes from (a VM whose disks are
- * all LUNs: a LUN has no room for a file). Each is a place the VM's hosts share, so a migration or a
- * restart elsewhere finds the seed.
+ * Where the seed lives: beside the VM's first disk on a dir storage domain, else beside its template on
+ * a dir storage domain (where seeds were before nfs domains had them: a VM made then keeps its seed),
+ * else on the export of its first disk on an nfs storage domain, else beside its template there. A VM
+ * whose disks are all LUNs and whose template is not on a file domain has no place (a LUN has no room
+ * for a file). Each is a place the VM's hosts share, so a migration or a restart elsewhere finds it.
  */
 export function seedSourceOf(vmId: string, disks: readonly { readonly domain: SeedDomain }[], templateDomain?: SeedDomain): SeedSource {
-  const onDir = disks.find((candidate) => candidate.domain.type === 'dir' && candidate.domain.path);
-  const onNfs = disks.find((candidate) => candidate.domain.type === 'nfs' && candidate.domain.path && candidate.domain.nfsServer);
+  const template = templateDomain !== undefined && templateDomain.type !== 'iscsi' && templateDomain.path ? templateDomain : undefined;
   const domain =
-    onDir?.domain ?? onNfs?.domain ?? (templateDomain !== undefined && templateDomain.type !== 'iscsi' && templateDomain.path ? templateDomain : undefined);
+    disks.find((candidate) => candidate.domain.type === 'dir' && candidate.domain.path)?.domain ??
+    (template?.type === 'dir' ? template : undefined) ??
+    disks.find((candidate) => candidate.domain.type === 'nfs' && candidate.domain.path && candidate.domain.nfsServer)?.domain ??
+    template;
   if (domain === undefined) {
     throw new DiagnosticError(
       'No place for the cloud-init seed',

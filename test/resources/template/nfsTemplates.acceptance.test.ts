@@ -5,7 +5,10 @@
  * template's nfs:// URL), and its NoCloud seed a file on the export attached as a read-only NFS network
  * disk. The guest boots with the hostname and the user cloud-init was given (SSH through its host); the
  * plan is empty; a template from the running guest's disk is refused on disk_id; the guest moves live
- * to the other host with nothing to carry; destroy leaves no file of the test on the export.
+ * to the other host with nothing to carry; the template imports to the same state and its destroy is
+ * refused while the guest's disk uses it (its users read over NFS); once the guest is stopped, a
+ * template sealed from its disk (in the host's /var/tmp) lands on the export, with a full copy of it;
+ * destroy leaves no file of the test on the export.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -33,13 +36,17 @@ const timings: Record<string, number> = {};
 
 interface Options {
   readonly vmHost?: 'kvm1' | 'kvm2';
-  /** A second template, sealed from the running guest's disk: refused. */
-  readonly templateFromRunningDisk?: boolean;
+  readonly running?: boolean;
+  /** A second template, sealed from the guest's disk (refused while the guest runs), and a full copy of it. */
+  readonly sealed?: boolean;
+  /** The template left out of the configuration, the disk and the VM naming it by this literal id. */
+  readonly templateGone?: string;
 }
 
 function hcl(options: Options = {}): string {
   const image = available!;
   const storage = lab.lab.storage;
+  const baseId = options.templateGone === undefined ? 'virtplane_template.base.id' : hclString(options.templateGone);
   return `${tf.requiredProviders()}${platformHcl(lab.lab, { inventory: join(tf.root, 'inventory') })}
 resource "virtplane_storage_domain" "nfs" {
   name          = ${hclString(names.domain)}
@@ -65,25 +72,30 @@ resource "virtplane_image" "debian" {
   sha256            = "${image.sha256}"
 }
 
-resource "virtplane_template" "base" {
+${
+  options.templateGone === undefined
+    ? `resource "virtplane_template" "base" {
   name          = ${hclString(names.template)}
   datacenter_id = virtplane_datacenter.dc.id
   image_id      = virtplane_image.debian.id
   memory_mib    = 320
   graphics      = "none"
+}`
+    : ''
 }
 
 resource "virtplane_disk" "root" {
   name               = "root-${tag}"
   storage_domain_id  = virtplane_storage_domain.nfs.id
-  source_template_id = virtplane_template.base.id
+  source_template_id = ${baseId}
   size_mib           = 2048
 }
 
 resource "virtplane_vm" "web" {
   name        = ${hclString(names.vm)}
   cluster_id  = virtplane_cluster.main.id
-  template_id = virtplane_template.base.id
+  template_id = ${baseId}
+  running     = ${options.running ?? true}
   host_id     = virtplane_host.${options.vmHost ?? 'kvm1'}.id
   wait_for_ip = 300
   shutdown_timeout_seconds = 5
@@ -102,14 +114,26 @@ resource "virtplane_vm" "web" {
   }
 }
 ${
-  options.templateFromRunningDisk
+  options.sealed
     ? `
 resource "virtplane_template" "sealed" {
   name          = "sealed-${tag}"
   datacenter_id = virtplane_datacenter.dc.id
   disk_id       = virtplane_disk.root.id
+  depends_on    = [virtplane_vm.web] # sealed once the VM is stopped, in the same apply
+}
+${
+  options.running === false
+    ? `
+resource "virtplane_disk" "copy" {
+  name               = "copy-${tag}"
+  storage_domain_id  = virtplane_storage_domain.nfs.id
+  source_template_id = virtplane_template.sealed.id
+  clone              = "full"
 }
 `
+    : ''
+}`
     : ''
 }`;
 }
@@ -205,7 +229,7 @@ describe.skipIf(available === undefined)('a template and a cloud-init seed on an
   }, 900_000);
 
   it('refuses a template sealed from the running guest’s disk, on disk_id, making nothing', async () => {
-    await tf.writeConfig(hcl({ templateFromRunningDisk: true }));
+    await tf.writeConfig(hcl({ sealed: true }));
     const refused = await tf.apply([], { allowFailure: true });
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toContain('Source disk in use');
@@ -225,6 +249,42 @@ describe.skipIf(available === undefined)('a template and a cloud-init seed on an
     expect(await onHost('kvm2', `virsh -c qemu:///system domstate ${names.vm}`)).toContain('running');
     expect(await onHost('kvm1', 'virsh -c qemu:///system -q list --all --name')).not.toContain(names.vm);
     expect(await exportFiles()).toContain(`${vmId}.cidata.iso`);
+    await tf.expectEmptyPlan();
+  }, 600_000);
+
+  it('imports the NFS template to the same state, and refuses at plan to destroy it while the guest’s disk uses it', async () => {
+    await tf.writeConfig(hcl({ vmHost: 'kvm2' }));
+    const before = await tf.stateAttributes('virtplane_template', 'base');
+    await tf.run(['state', 'rm', 'virtplane_template.base']);
+    await tf.import('virtplane_template.base', String(before.id));
+    expect(await tf.stateAttributes('virtplane_template', 'base')).toEqual(before);
+    await tf.expectEmptyPlan();
+    await tf.writeConfig(hcl({ vmHost: 'kvm2', templateGone: String(before.id) }));
+    const refused = await tf.plan([], { allowFailure: true });
+    expect(refused.result.exitCode).toBe(1);
+    expect(refused.result.stderr).toContain('Template in use');
+    expect(refused.result.stderr).toContain(`root-${tag}.qcow2`);
+    expect(await exportFiles()).toContain(`${names.template}.template`);
+    await tf.writeConfig(hcl({ vmHost: 'kvm2' }));
+    await tf.expectEmptyPlan();
+  }, 300_000);
+
+  it('seals a template from the stopped guest’s disk onto the export, and makes a full copy of it there', async () => {
+    await tf.writeConfig(hcl({ vmHost: 'kvm2', running: false, sealed: true }));
+    const started = Date.now();
+    const applied = await tf.apply([], { env: { TF_LOG: 'INFO' } });
+    timings.sealApplySeconds = (Date.now() - started) / 1000;
+    timings.sealSeconds = Number(new RegExp(`template sealed-${tag}: made in ([\\d.]+) s`).exec(applied.stderr)?.[1] ?? NaN);
+    expect(await exportFiles()).toEqual(expect.arrayContaining([`sealed-${tag}.template`, `sealed-${tag}.template.json`, `copy-${tag}.qcow2`]));
+    const sealed = JSON.parse(await inNamespace('kvm2', ['qemu-img', 'info', '-U', '--output=json', `${exportUrl}sealed-${tag}.template`])) as Record<
+      string,
+      unknown
+    >;
+    expect(sealed).toMatchObject({ format: 'qcow2', 'virtual-size': 2048 * 1024 * 1024 });
+    expect(sealed['backing-filename']).toBeUndefined();
+    const copy = JSON.parse(await inNamespace('kvm2', ['qemu-img', 'info', '-U', '--output=json', `${exportUrl}copy-${tag}.qcow2`])) as Record<string, unknown>;
+    expect(copy['backing-filename']).toBeUndefined();
+    expect((await tf.stateAttributes('virtplane_template', 'sealed')).virtual_size_mib).toBe(2048);
     await tf.expectEmptyPlan();
   }, 600_000);
 

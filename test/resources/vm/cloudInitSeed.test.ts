@@ -1,6 +1,6 @@
 /**
- * Where a VM's cloud-init seed lives, decided without a host: beside its first dir disk, else on the
- * export of its first nfs disk, else beside its template; and the seed's disk as a domain carries it
+ * Where a VM's cloud-init seed lives, decided without a host: beside its first dir disk, else beside a
+ * dir template, else on the export of its first nfs disk, else beside an nfs template; and the seed's disk as a domain carries it
  * (a read-only NFS network disk reads back as the seed, not as one of the VM's disks).
  */
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,10 @@ describe('the cloud-init seed’s place', () => {
 
   it('is a file of the export of the first nfs disk when no disk is on a dir domain', () => {
     expect(seedSourceOf(VM, [{ domain: iscsi }, { domain: nfs }])).toEqual({ kind: 'nfs', host: '10.0.0.2', path: `/virtplane/${VM}.cidata.iso` });
+  });
+
+  it('stays beside a dir template, where it was before nfs domains had seeds, for a VM whose disks are on nfs', () => {
+    expect(seedSourceOf(VM, [{ domain: nfs }], dir)).toEqual({ kind: 'file', path: `/srv/vms/${VM}.cidata.iso` });
   });
 
   it('is beside the template (dir or nfs) of a VM whose disks are LUNs', () => {
