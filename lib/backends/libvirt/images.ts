@@ -167,7 +167,7 @@ export interface LunAddress {
 }
 
 /** QEMU's block options for the LUN (no CHAP: see copyImageOntoLun). */
-function lunImageOptions(lun: LunAddress): string {
+export function lunImageOptions(lun: LunAddress): string {
   for (const [name, value] of [
     ['portal', lun.portal],
     ['target', lun.targetIqn],
