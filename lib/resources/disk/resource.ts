@@ -8,6 +8,7 @@ import {
   errorDiagnostic,
   isUnknown,
   numberAttribute,
+  requiresReplaceIf,
   stringAttribute,
   unknown,
   useStateForUnknown,
@@ -95,9 +96,15 @@ export const diskSchema = blockSchema({
       validation: { enum: [...DISK_FORMATS] },
     }),
     lun: numberAttribute({
-      description: "iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay).",
+      description:
+        "iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay); removed together with a new storage_domain_id, the disk moves off its LUN.",
       optional: true,
-      forceNew: true,
+      planModifiers: [
+        requiresReplaceIf(
+          ({ enclosing }) => enclosing.prior !== null && enclosing.planned['storage_domain_id'] === enclosing.prior['storage_domain_id'],
+          'Changing the value forces a replacement, unless storage_domain_id changes too (a move).',
+        ),
+      ],
       validation: { integer: true, minimum: 1, maximum: 255 },
     }),
     source_image_id: stringAttribute({

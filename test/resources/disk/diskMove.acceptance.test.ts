@@ -196,7 +196,8 @@ describe('moving a disk to another storage domain', () => {
     await tf.writeConfig(config({ data: 'nfs' }));
     await blockNfs('kvm1', true);
     try {
-      const failed = await tf.apply([], { allowFailure: true, timeoutMs: 300_000 });
+      // Without a refresh: it would see kvm1 lose the export and fail the storage domain's update first.
+      const failed = await tf.apply(['-refresh=false'], { allowFailure: true, timeoutMs: 300_000 });
       expect(failed.exitCode).not.toBe(0);
       expect(flat(failed.stderr)).toMatch(/Disk move failed .*VM mv-\w+ stays on the disk in mvi-\w+, which is untouched: nothing was lost/);
     } finally {
