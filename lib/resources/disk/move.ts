@@ -6,6 +6,7 @@
  * the destination this workspace made, and sees whether the VM already runs on it.
  */
 import {
+  abortBlockJob,
   copyDiskLive,
   copyDiskOffline,
   liveDomainModel,
@@ -62,10 +63,27 @@ export function moveRefusals(disk: Pick<MovingDisk, 'name' | 'clone'>, destinati
   return refusals;
 }
 
-/** The VMs using the disk, and the snapshot overlays any of them has on it (plan: the shared refresh read). */
-export function moveUserRefusals(disk: Pick<MovingDisk, 'id' | 'name'>, reads: readonly HostRead[], storage: StorageDomain): Diagnostic[] {
+/**
+ * The VMs using the disk (one at most; on the destination's host when that domain is one host's own
+ * directory), and the snapshot overlays any of them has on it (plan: the shared refresh read).
+ */
+export function moveUserRefusals(
+  disk: Pick<MovingDisk, 'id' | 'name'>,
+  reads: readonly HostRead[],
+  storage: StorageDomain,
+  destination: Pick<StorageDomain, 'name' | 'shared' | 'hostId'>,
+): Diagnostic[] {
   const refusals: Diagnostic[] = [];
   const users = diskUsers(reads, disk.id, storage);
+  for (const user of users)
+    if (!destination.shared && destination.hostId !== user.hostId)
+      refusals.push(
+        errorDiagnostic(
+          "Destination not on the VM's host",
+          `${destination.name} is a directory of one host only, and VM ${user.vmName} (which uses ${disk.name}) is on ${user.hostName}: it could not open the disk there. Move the VM to that host first, or choose a shared storage domain.`,
+          ['storage_domain_id'],
+        ),
+      );
   if (users.length > 1)
     refusals.push(
       errorDiagnostic(
@@ -157,23 +175,31 @@ export async function moveDisk(provider: ProviderContext, request: MoveRequest):
       'storage_domain_id',
     ]);
 
+  // A file source gone while the copy is here: an interrupted apply of this move already switched and
+  // removed it (the source goes only after the switch). Nothing to copy: only the cleanup remains.
+  const sourceGone = from.kind === 'volume' && existing !== null && (await sourceVolumeMissing(provider, source, from.volume, signal));
   const started = Date.now();
+  const move = { disk, source, destination, from, to };
   try {
-    if (user === undefined) {
+    if (sourceGone) progress(`disk ${disk.name}: already copied to ${destination.domain.name} by an interrupted apply`);
+    else if (user === undefined) {
       progress(`disk ${disk.name}: copying to ${destination.domain.name} from ${carrier.host.row.name} (no VM uses it)`);
       await copyOffline(carrier.host.row, carrier, source.domain, from, destination.domain, to, disk.format);
-    } else {
-      await switchUser(provider, user, { disk, source, destination, from, to });
-    }
+    } else await switchUser(provider, user, move);
   } catch (error) {
-    await undo();
-    const reason = error instanceof DiagnosticError ? `${error.summary}: ${error.detail}` : error instanceof Error ? error.message : String(error);
-    throw new DiagnosticError(
-      'Disk move failed',
-      `Disk ${disk.name} was not moved to ${destination.domain.name}: ${reason}. ${user === undefined ? 'It' : `VM ${user.vmName}`} stays on the disk in ${source.domain.name}, which is untouched: nothing was lost. The copy was removed; fix the cause and apply again.`,
-      ['storage_domain_id'],
-    );
+    // Removed only when the VM certainly does not run on it (a pivot whose answer was lost did switch it).
+    const switched = user === undefined ? false : await runsOnDestination(provider, user, move).catch(() => undefined);
+    if (switched !== true) {
+      if (switched === false) await undo();
+      const reason = error instanceof DiagnosticError ? `${error.summary}: ${error.detail}` : error instanceof Error ? error.message : String(error);
+      throw new DiagnosticError(
+        'Disk move failed',
+        `Disk ${disk.name} was not moved to ${destination.domain.name}: ${reason}. ${user === undefined ? 'It' : `VM ${user.vmName}`} stays on the disk in ${source.domain.name}, which is untouched: nothing was lost. ${switched === false || user === undefined ? 'The copy was removed' : 'The copy is kept (whether the VM uses it could not be told)'}; fix the cause and apply again.`,
+        ['storage_domain_id'],
+      );
+    }
   }
+  if (user !== undefined) await recordMovedDisk(provider, user, move);
   progress(`disk ${disk.name}: moved to ${destination.domain.name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   // Only now, with every user on the destination: the source goes (a LUN is only let go).
@@ -200,43 +226,69 @@ interface Switch {
   readonly to: DiskLocation;
 }
 
-/**
- * The VM using the disk onto the destination: a block copy and pivot while it runs, else a copy and
- * its stopped definition rewritten. A VM already on the destination (an interrupted move) only has
- * its settings brought up to date.
- */
-async function switchUser(provider: ProviderContext, user: DiskUser, move: Switch): Promise<void> {
+function hostOf(provider: ProviderContext, user: DiskUser, move: Switch): ReturnType<typeof datacenterHost> {
   const row = move.source.datacenterHosts.find((candidate) => candidate.id === user.hostId);
   if (row === undefined) throw new DiagnosticError('Host not found', `VM ${user.vmName} runs on ${user.hostName}, which the inventory does not have.`);
-  const host = datacenterHost(provider, row);
+  return datacenterHost(provider, row);
+}
+
+/** The VM's disk that is the moving one (at its source or already at its destination), as the VM runs it now. */
+async function movingDiskOf(provider: ProviderContext, user: DiskUser, move: Switch): Promise<{ current: DomainDisk; onDestination: boolean }> {
+  const host = hostOf(provider, user, move);
   const running = user.state === 'running' || user.state === 'paused';
-  const sourceDisk = diskSourceOf(move.source.domain, move.from, row.id);
-  const target = diskSourceOf(move.destination.domain, move.to, row.id);
+  const sourceDisk = diskSourceOf(move.source.domain, move.from, host.row.id);
+  const target = diskSourceOf(move.destination.domain, move.to, host.row.id);
   const model = running ? await liveDomainModel(host.libvirt, user.vmId) : (await requireDomain(host.libvirt, user.vmId)).model;
   const current = model.disks.find((candidate) => sameSource(candidate.source, target.source) || sameSource(candidate.source, sourceDisk.source));
   if (current === undefined) throw new DiagnosticError('Disk not found in the VM', `VM ${user.vmName} no longer opens disk ${move.disk.name}.`);
-  if (!sameSource(current.source, target.source)) {
-    if (running) {
-      progress(`disk ${move.disk.name}: copying to ${move.destination.domain.name} while VM ${user.vmName} runs on ${row.name} (${current.target.dev})`);
-      const destination: DomainDisk = { device: 'disk', format: target.format, source: target.source, target: current.target };
-      await onHost(row.name, `copying disk ${move.disk.name} under VM ${user.vmName}`, () => copyDiskLive(host.libvirt, user.vmId, current.target.dev, destination));
-    } else {
-      progress(`disk ${move.disk.name}: copying to ${move.destination.domain.name} from ${row.name} (VM ${user.vmName} is stopped)`);
-      await copyOffline(row, { host }, move.source.domain, move.from, move.destination.domain, move.to, move.disk.format);
-      const defined = await requireDomain(host.libvirt, user.vmId);
-      const disks = defined.model.disks.map((disk) =>
-        disk.target.dev === current.target.dev ? { ...disk, format: target.format, source: target.source } : disk,
-      );
-      await onHost(row.name, `switching VM ${user.vmName} onto the copy`, () => writeDomainDefinition(host.libvirt, defined, { ...defined.model, disks }));
-    }
+  return { current, onDestination: sameSource(current.source, target.source) };
+}
+
+async function runsOnDestination(provider: ProviderContext, user: DiskUser, move: Switch): Promise<boolean> {
+  return (await movingDiskOf(provider, user, move)).onDestination;
+}
+
+/**
+ * The VM using the disk onto the destination: a block copy and pivot while it runs (a copy job an
+ * interrupted apply left is aborted first), else a copy and its stopped definition rewritten. A VM
+ * already on the destination (an interrupted move) is left as it is.
+ */
+async function switchUser(provider: ProviderContext, user: DiskUser, move: Switch): Promise<void> {
+  const host = hostOf(provider, user, move);
+  const row = host.row;
+  const running = user.state === 'running' || user.state === 'paused';
+  const { current, onDestination } = await movingDiskOf(provider, user, move);
+  if (onDestination) return;
+  const target = diskSourceOf(move.destination.domain, move.to, row.id);
+  if (running) {
+    progress(`disk ${move.disk.name}: copying to ${move.destination.domain.name} while VM ${user.vmName} runs on ${row.name} (${current.target.dev})`);
+    const destination: DomainDisk = { device: 'disk', format: target.format, source: target.source, target: current.target };
+    await onHost(row.name, `copying disk ${move.disk.name} under VM ${user.vmName}`, async () => {
+      await abortBlockJob(host.libvirt, user.vmId, current.target.dev);
+      await copyDiskLive(host.libvirt, user.vmId, current.target.dev, destination);
+    });
+    return;
   }
-  // Its virtplane settings name the disk by id: the new one, so usage and the VM's refresh see it there.
+  progress(`disk ${move.disk.name}: copying to ${move.destination.domain.name} from ${row.name} (VM ${user.vmName} is stopped)`);
+  await copyOffline(row, { host }, move.source.domain, move.from, move.destination.domain, move.to, move.disk.format);
+  const defined = await requireDomain(host.libvirt, user.vmId);
+  const disks = defined.model.disks.map((disk) => (disk.target.dev === current.target.dev ? { ...disk, format: target.format, source: target.source } : disk));
+  await onHost(row.name, `switching VM ${user.vmName} onto the copy`, () => writeDomainDefinition(host.libvirt, defined, { ...defined.model, disks }));
+}
+
+/** The VM's virtplane settings name its disks by id: the new one, so usage and the VM's refresh see it there. */
+async function recordMovedDisk(provider: ProviderContext, user: DiskUser, move: Switch): Promise<void> {
+  const host = hostOf(provider, user, move);
   const defined = await requireDomain(host.libvirt, user.vmId);
   const settings = parseVmSettings(defined.xml);
-  if (settings !== null && settings !== undefined && settings.disks.some((entry) => entry.diskId === move.disk.id)) {
-    const disks = settings.disks.map((entry) => (entry.diskId === move.disk.id ? { ...entry, diskId: formatDiskId(move.to) } : entry));
-    await onHost(row.name, `recording the moved disk in VM ${user.vmName}`, () => writeVmSettings(host.libvirt, defined, { ...settings, disks }));
-  }
+  if (settings === undefined || !settings.disks.some((entry) => entry.diskId === move.disk.id)) return;
+  const disks = settings.disks.map((entry) => (entry.diskId === move.disk.id ? { ...entry, diskId: formatDiskId(move.to) } : entry));
+  await onHost(host.row.name, `recording the moved disk in VM ${user.vmName}`, () => writeVmSettings(host.libvirt, defined, { ...settings, disks }));
+}
+
+async function sourceVolumeMissing(provider: ProviderContext, source: DiskPlace, volume: string, signal: AbortSignal): Promise<boolean> {
+  const { volume: found } = await volumeStoreOf(provider, source).lookUp(await carriersOf(provider, source, signal), volume);
+  return found === null;
 }
 
 /** qemu-img from `host` (which reaches both domains): a LUN by QEMU's initiator with the host's name. */

@@ -529,7 +529,7 @@ async function planMove(
   if (source === undefined) return { planned: decided.planned, diagnostics };
   // The plan reads through the refresh's shared host reads (plan never writes); a host it cannot read is the apply's to find.
   const reads = await readHosts(provider, source.datacenterHosts, signal).catch(() => []);
-  diagnostics.push(...moveUserRefusals(disk, reads, source.domain));
+  diagnostics.push(...moveUserRefusals(disk, reads, source.domain, destination.domain));
   const users = diskUsers(reads, disk.id, source.domain);
   diagnostics.push(moveAnnouncement(disk, source.domain.name, destination.domain.name, users, parseDiskId(disk.id)?.kind === 'lun'));
   return { planned: decided.planned, diagnostics };

@@ -32,7 +32,7 @@ let imageSha256 = '';
 interface Scenario {
   /** Where disk "data" lives. */
   readonly data?: 'iscsi' | 'nfs';
-  readonly spare?: 'dir' | 'iscsi';
+  readonly spare?: 'dir' | 'iscsi' | 'nfs';
   readonly clone?: 'dir' | 'nfs';
 }
 
@@ -260,4 +260,18 @@ describe('moving a disk to another storage domain', () => {
     expect(await guestIo('write -P 0xef 8M 64k')).toBe('');
     await tf.expectEmptyPlan();
   }, 600_000);
+
+  it('moves a dir disk no VM uses onto NFS with qemu-img: its data there, the old file deleted', async () => {
+    const spareFile = `${dirPath}/spare-${tag}.qcow2`;
+    await run('kvm2', ['qemu-io', '-f', 'qcow2', '-c', 'write -P 0x5a 1M 2M', spareFile]);
+    await tf.writeConfig(config({ data: 'nfs', spare: 'nfs' }));
+    await tf.apply([], { timeoutMs: 300_000 });
+    expect(await run('kvm1', ['ls', dirPath])).not.toContain(`spare-${tag}`);
+    expect(await exportFiles()).toContain(`spare-${tag}.qcow2`);
+    const read = await run('kvm2', ['qemu-io', '-r', '-U', '-f', 'qcow2', '-c', 'read -P 0x5a 1M 2M', `${exportUrl}spare-${tag}.qcow2`]);
+    expect(read).toMatch(/read 2097152\/2097152 bytes/);
+    expect(read).not.toContain('Pattern verification failed');
+    expect(await tf.stateAttributes('virtplane_disk', 'spare')).toMatchObject({ path: `${exportUrl}spare-${tag}.qcow2`, format: 'qcow2', size_mib: 8 });
+    await tf.expectEmptyPlan();
+  }, 300_000);
 });
