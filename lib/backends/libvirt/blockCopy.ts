@@ -6,7 +6,7 @@
  */
 import type { DomainDisk } from './domainModel.js';
 import { diskDeviceXml } from './domainXml.js';
-import { lunImageOptions, type LunAddress } from './images.js';
+import { checkImageSource, lunImageOptions, type LunAddress } from './images.js';
 import type { LibvirtHost } from './host.js';
 import { virsh } from './virsh.js';
 import { VirshError } from './virshErrors.js';
@@ -41,7 +41,7 @@ export async function abortBlockJob(host: LibvirtHost, uuid: string, dev: string
   const info = await virsh(host, ['blockjob', uuid, dev, '--info']);
   if (!/Block Copy|Mirror/i.test(info)) return false;
   try {
-    await virsh(host, ['blockjob', uuid, dev, '--abort', '--wait'], { timeoutMs: 120_000 });
+    await virsh(host, ['blockjob', uuid, dev, '--abort'], { timeoutMs: 120_000 });
   } catch (error) {
     // Gone between the two calls: nothing left to abort.
     if (!(error instanceof VirshError)) throw error;
@@ -50,12 +50,13 @@ export async function abortBlockJob(host: LibvirtHost, uuid: string, dev: string
 }
 
 /** Where qemu-img reads a disk from: a file (or nfs:// URL) in a format, or a LUN by QEMU's initiator. */
-export type CopySource = { readonly kind: 'file'; readonly path: string; readonly format: 'raw' | 'qcow2' } | { readonly kind: 'lun'; readonly lun: LunAddress };
+export type CopySource =
+  { readonly kind: 'file'; readonly path: string; readonly format: 'raw' | 'qcow2' } | { readonly kind: 'lun'; readonly lun: LunAddress };
 
 /** The argv of a copy of a stopped disk into an existing destination of the same size (`-n`: never re-created). */
 export function offlineCopyArgv(source: CopySource, destination: string, destinationFormat: 'raw' | 'qcow2'): string[] {
-  checkCopyPath(destination);
-  if (source.kind === 'file') checkCopyPath(source.path);
+  checkImageSource(destination);
+  if (source.kind === 'file') checkImageSource(source.path);
   const from = source.kind === 'lun' ? ['--image-opts', lunImageOptions(source.lun)] : ['-f', source.format, source.path];
   return ['qemu-img', 'convert', '-n', ...from, '-O', destinationFormat, destination];
 }
@@ -63,10 +64,4 @@ export function offlineCopyArgv(source: CopySource, destination: string, destina
 /** Copies a disk no QEMU runs with into its destination (made first, same size). */
 export async function copyDiskOffline(host: LibvirtHost, source: CopySource, destination: string, destinationFormat: 'raw' | 'qcow2'): Promise<void> {
   await host.exec(offlineCopyArgv(source, destination, destinationFormat), { timeoutMs: COPY_TIMEOUT_MS });
-}
-
-function checkCopyPath(path: string): void {
-  const url = /^nfs:\/\/[A-Za-z0-9.:[\]-]+\/[A-Za-z0-9._+@:/-]+$/.test(path);
-  if ((!url && !path.startsWith('/')) || /[\u0000-\u001f]/.test(path) || path.split('/').includes('..'))
-    throw new Error(`${JSON.stringify(path)} is not a file path or nfs:// URL`);
 }

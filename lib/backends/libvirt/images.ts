@@ -28,7 +28,7 @@ function checkPath(path: string): void {
  * What qemu-img reads from: a file of the host, or a file of an NFS export by its nfs:// URL (QEMU's
  * own NFS client: an nfs storage domain's image is a clone's or a copy's source like a local one).
  */
-function checkImageSource(source: string): void {
+export function checkImageSource(source: string): void {
   if (/^nfs:\/\/[A-Za-z0-9.:[\]-]+\/[A-Za-z0-9._+@:/-]+$/.test(source) && !source.split('/').includes('..')) return;
   checkPath(source);
 }

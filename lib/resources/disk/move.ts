@@ -171,9 +171,12 @@ export async function moveDisk(provider: ProviderContext, request: MoveRequest):
     await provider.inventory.use((inventory) => inventory.disks.delete(destinationId)).catch(() => undefined);
   };
   if (existing === null)
-    await onHost(carrier.host.row.name, `creating ${to.volume} in ${destination.domain.name}`, () => store.create(carrier, to.volume, disk.sizeMiB, disk.format), [
-      'storage_domain_id',
-    ]);
+    await onHost(
+      carrier.host.row.name,
+      `creating ${to.volume} in ${destination.domain.name}`,
+      () => store.create(carrier, to.volume, disk.sizeMiB, disk.format),
+      ['storage_domain_id'],
+    );
 
   // A file source gone while the copy is here: an interrupted apply of this move already switched and
   // removed it (the source goes only after the switch). Nothing to copy: only the cleanup remains.
@@ -307,4 +310,3 @@ async function copyOffline(
     copyDiskOffline(carrier.host.libvirt, copySource, diskPathOf(destinationDomain, to), format),
   );
 }
-

@@ -520,9 +520,11 @@ async function planMove(
   if (diagnostics.length > 0) return { planned: moving, diagnostics };
   if (typeof planned.size_mib === 'number' && planned.size_mib !== prior.size_mib)
     diagnostics.push(
-      errorDiagnostic('Move or grow, one at a time', `${prior.name} moves to ${destination.domain.name}: grow it in another apply (size_mib back to ${prior.size_mib} for now).`, [
-        'size_mib',
-      ]),
+      errorDiagnostic(
+        'Move or grow, one at a time',
+        `${prior.name} moves to ${destination.domain.name}: grow it in another apply (size_mib back to ${prior.size_mib} for now).`,
+        ['size_mib'],
+      ),
     );
   const decided = plannedFor(destination.domain, { ...planned, format: prior.format });
   diagnostics.push(...decided.diagnostics);
@@ -546,7 +548,14 @@ async function applyMove(provider: ProviderContext, prior: DiskState, planned: D
   const sizeMiB = prior.size_mib ?? 0;
   const state: DiskState = { ...(decided.planned as DiskState), lun: null, size_mib: sizeMiB };
   await moveDisk(provider, {
-    disk: { id: prior.id ?? '', name: prior.name, sizeMiB, format: (prior.format ?? 'raw') as DiskFormat, clone: prior.clone, shareable: prior.shareable === true },
+    disk: {
+      id: prior.id ?? '',
+      name: prior.name,
+      sizeMiB,
+      format: (prior.format ?? 'raw') as DiskFormat,
+      clone: prior.clone,
+      shareable: prior.shareable === true,
+    },
     source,
     destination,
     destinationId,

@@ -122,7 +122,8 @@ async function hotplugDevices(host: VmHost, found: FoundDomain, build: VmBuild):
     if (mac !== undefined && !build.interfaces.some((candidate) => candidate.mac?.toLowerCase() === mac)) await detachInterface(host.libvirt, found.uuid, mac);
   }
   for (const disk of build.disks) {
-    if (!current.disks.some((candidate) => candidate.target.dev === disk.target.dev && holdsSameDisk(candidate, disk))) await attachDisk(host.libvirt, found.uuid, disk);
+    if (!current.disks.some((candidate) => candidate.target.dev === disk.target.dev && holdsSameDisk(candidate, disk)))
+      await attachDisk(host.libvirt, found.uuid, disk);
   }
   for (const nic of build.interfaces) {
     const mac = nic.mac?.toLowerCase();

@@ -130,7 +130,9 @@ async function run(name: string, argv: readonly string[]): Promise<string> {
  * what the guest would write). It prints nothing when it worked.
  */
 async function guestIo(command: string): Promise<string> {
-  return (await run('kvm1', ['virsh', 'qemu-monitor-command', names.vm, '--hmp', `qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend "${command}"`])).trim();
+  return (
+    await run('kvm1', ['virsh', 'qemu-monitor-command', names.vm, '--hmp', `qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend "${command}"`])
+  ).trim();
 }
 
 /** Terraform's output with its box drawing and line wrapping undone. */
@@ -188,8 +190,12 @@ describe('moving a disk to another storage domain', () => {
     await tf.writeConfig(config({ spare: 'iscsi', clone: 'nfs' }));
     const { result } = await tf.plan([], { allowFailure: true });
     expect(result.exitCode).toBe(1);
-    expect(flat(result.stderr)).toMatch(/Moving a disk onto a LUN: not yet with virtplane_disk\.spare, on main\.tf line \d+, in resource "virtplane_disk" "spare": \d+: storage_domain_id/);
-    expect(flat(result.stderr)).toMatch(/A thin clone cannot move with virtplane_disk\.clone, on main\.tf line \d+, in resource "virtplane_disk" "clone": \d+: storage_domain_id/);
+    expect(flat(result.stderr)).toMatch(
+      /Moving a disk onto a LUN: not yet with virtplane_disk\.spare, on main\.tf line \d+, in resource "virtplane_disk" "spare": \d+: storage_domain_id/,
+    );
+    expect(flat(result.stderr)).toMatch(
+      /A thin clone cannot move with virtplane_disk\.clone, on main\.tf line \d+, in resource "virtplane_disk" "clone": \d+: storage_domain_id/,
+    );
   }, 300_000);
 
   it('a move that fails (NFS blocked from the VM’s host) leaves the VM on its LUN, nothing lost, the move still planned', async () => {
@@ -214,7 +220,9 @@ describe('moving a disk to another storage domain', () => {
   it('moves the LUN disk onto NFS while its QEMU writes: no restart, data equal, the LUN let go, empty plan after', async () => {
     const pid = await qemuPid();
     const { result } = await tf.plan();
-    expect(flat(result.stdout)).toMatch(/Disk data-\w+ moves from storage domain mvi-\w+ to mvn-\w+ \(copied while VM mv-\w+ runs on kvm1, then switched; the LUN is let go, not deleted\)/);
+    expect(flat(result.stdout)).toMatch(
+      /Disk data-\w+ moves from storage domain mvi-\w+ to mvn-\w+ \(copied while VM mv-\w+ runs on kvm1, then switched; the LUN is let go, not deleted\)/,
+    );
     // Writes through the running QEMU during the apply: 64 KiB blocks after the first 4 MiB.
     let writing = true;
     let written = 0;
