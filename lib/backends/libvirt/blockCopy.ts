@@ -38,8 +38,10 @@ export async function copyDiskLive(host: LibvirtHost, uuid: string, dev: string,
  * keeps the destination open). Without --pivot the guest stays on its old disk. False when none ran.
  */
 export async function abortBlockJob(host: LibvirtHost, uuid: string, dev: string): Promise<boolean> {
-  const info = await virsh(host, ['blockjob', uuid, dev, '--info']);
-  if (!/Block Copy|Mirror/i.test(info)) return false;
+  // --raw: the job's fields on stdout ("type=Block Copy"; nothing when there is no job); the human
+  // summary goes to stderr.
+  const info = await virsh(host, ['blockjob', uuid, dev, '--raw']);
+  if (!/type=Block Copy/.test(info)) return false;
   try {
     await virsh(host, ['blockjob', uuid, dev, '--abort'], { timeoutMs: 120_000 });
   } catch (error) {
