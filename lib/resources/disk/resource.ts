@@ -534,6 +534,7 @@ async function planMove(
   diagnostics.push(...moveUserRefusals(disk, reads, source.domain, destination.domain));
   const users = diskUsers(reads, disk.id, source.domain);
   diagnostics.push(moveAnnouncement(disk, source.domain.name, destination.domain.name, users, parseDiskId(disk.id)?.kind === 'lun'));
+  if (typeof decided.planned.id === 'string') disksPlannedAsMoveDestinations.add(decided.planned.id);
   return { planned: decided.planned, diagnostics };
 }
 
@@ -653,6 +654,9 @@ async function writeImageOntoLun(
  * template's plan-time check of its users leaves out the thin clones the same plan destroys first.
  */
 export const disksPlannedForDestroy = new Set<string>();
+
+/** The new ids of disks this provider process has planned to move: a VM's plan-time check that its disks exist passes them. */
+export const disksPlannedAsMoveDestinations = new Set<string>();
 
 export const diskResource = defineResource<ProviderContext>()({
   typeName: DISK_TYPE,

@@ -9,6 +9,7 @@
  * A move onto a LUN and a thin clone's move are refused at plan with the attribute path.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { SshPool, type SshEndpoint } from '../../../lib/backends/ssh/index.js';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, type TestLab } from '../../support/lab.js';
 import { hclString, platformHcl } from '../../support/platformHcl.js';
+import { alive, childrenOf } from '../../support/processes.js';
 
 const tag = randomBytes(3).toString('hex');
 const names = { nfs: `mvn-${tag}`, iscsi: `mvi-${tag}`, dir: `mvd-${tag}`, vm: `mv-${tag}`, image: `mvimg-${tag}` };
@@ -31,7 +33,7 @@ let imageSha256 = '';
 
 interface Scenario {
   /** Where disk "data" lives. */
-  readonly data?: 'iscsi' | 'nfs';
+  readonly data?: 'iscsi' | 'nfs' | 'dir';
   readonly spare?: 'dir' | 'iscsi' | 'nfs';
   readonly clone?: 'dir' | 'nfs';
 }
@@ -282,4 +284,34 @@ describe('moving a disk to another storage domain', () => {
     expect(await tf.stateAttributes('virtplane_disk', 'spare')).toMatchObject({ path: `${exportUrl}spare-${tag}.qcow2`, format: 'qcow2', size_mib: 8 });
     await tf.expectEmptyPlan();
   }, 300_000);
+
+  it('a live move killed (SIGKILL to terraform) once its destination exists is finished by the next apply', async () => {
+    const pid = await qemuPid();
+    const destination = `${dirPath}/data-${tag}.img`;
+    await tf.writeConfig(config({ data: 'dir', spare: 'nfs' }));
+    const running = tf.start(['apply', '-auto-approve', '-input=false', '-no-color']);
+    const deadline = Date.now() + 120_000;
+    while (!existsSync(destination) && Date.now() < deadline && running.child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
+    const providers = childrenOf(running.child.pid!);
+    running.child.kill('SIGKILL');
+    const killed = await running.done;
+    if (!existsSync(destination)) process.stderr.write(`[diskMove] apply ended before its destination existed:\n${killed.stdout}\n${killed.stderr}\n`);
+    for (const provider of providers) {
+      for (let waited = 0; alive(provider) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(alive(provider)).toBe(false);
+    }
+    const left = `job: ${(await run('kvm1', ['virsh', 'blockjob', names.vm, 'vda', '--raw'])).trim().replace(/\s+/g, ' ') || 'none'}, source: ${(await run('kvm1', ['virsh', 'domblklist', names.vm])).includes(destination) ? 'destination' : 'old'}`;
+    process.stderr.write(`[diskMove] killed with ${left}\n`);
+    expect(existsSync(destination)).toBe(true);
+
+    await tf.apply([], { timeoutMs: 300_000 });
+    expect(await qemuPid()).toBe(pid);
+    expect(await run('kvm1', ['virsh', 'domblklist', names.vm])).toContain(destination);
+    expect(await exportFiles()).not.toContain(`data-${tag}.img`);
+    const read = await run('kvm1', ['qemu-io', '-r', '-U', '-f', 'raw', '-c', 'read -P 0xab 0 4M', destination]);
+    expect(read).toMatch(/read 4194304\/4194304 bytes/);
+    expect(read).not.toContain('Pattern verification failed');
+    expect((await run('kvm1', ['virsh', 'blockjob', names.vm, 'vda', '--raw'])).trim()).toBe('');
+    await tf.expectEmptyPlan();
+  }, 600_000);
 });
