@@ -14,11 +14,9 @@ export interface DiskConfig {
    */
   readonly name: string;
   /**
-   * The storage domain that holds the disk. Changing it replaces the disk.
+   * The storage domain that holds the disk. Changing it moves the disk there in place (to a dir or nfs domain; id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted).
    *
    * Valid values: The id of a virtplane object, e.g. virtplane_datacenter.main.id.
-   *
-   * Changing it replaces the object.
    * @default - unset
    */
   readonly storageDomainId: string;
@@ -39,11 +37,9 @@ export interface DiskConfig {
    */
   readonly format?: "raw" | "qcow2";
   /**
-   * iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay).
+   * iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay); removed together with a new storage_domain_id, the disk moves off its LUN.
    *
    * Valid values: 1 to 255; a whole number
-   *
-   * Changing it replaces the object.
    * @default - unset
    */
   readonly lun?: number;
@@ -216,7 +212,7 @@ export class DiskResource extends SchemaResource {
     return this.getStringAttribute("name");
   }
 
-  /** The storage domain that holds the disk. Changing it replaces the disk. */
+  /** The storage domain that holds the disk. Changing it moves the disk there in place (to a dir or nfs domain; id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted). */
   get storageDomainId(): string {
     return this.getStringAttribute("storage_domain_id");
   }
@@ -231,7 +227,7 @@ export class DiskResource extends SchemaResource {
     return this.getStringAttribute("format");
   }
 
-  /** iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay). */
+  /** iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay); removed together with a new storage_domain_id, the disk moves off its LUN. */
   get lun(): number {
     return this.getNumberAttribute("lun");
   }

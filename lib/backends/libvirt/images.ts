@@ -28,7 +28,7 @@ function checkPath(path: string): void {
  * What qemu-img reads from: a file of the host, or a file of an NFS export by its nfs:// URL (QEMU's
  * own NFS client: an nfs storage domain's image is a clone's or a copy's source like a local one).
  */
-function checkImageSource(source: string): void {
+export function checkImageSource(source: string): void {
   if (/^nfs:\/\/[A-Za-z0-9.:[\]-]+\/[A-Za-z0-9._+@:/-]+$/.test(source) && !source.split('/').includes('..')) return;
   checkPath(source);
 }
@@ -167,7 +167,7 @@ export interface LunAddress {
 }
 
 /** QEMU's block options for the LUN (no CHAP: see copyImageOntoLun). */
-function lunImageOptions(lun: LunAddress): string {
+export function lunImageOptions(lun: LunAddress): string {
   for (const [name, value] of [
     ['portal', lun.portal],
     ['target', lun.targetIqn],

@@ -137,3 +137,5 @@ export {
   writeSnapshotRecords,
 } from './snapshots.js';
 export type { ExternalSnapshotRequest, SnapshotLayer, SnapshotRecord } from './snapshots.js';
+export { abortBlockJob, copyDiskLive, copyDiskOffline, offlineCopyArgv } from './blockCopy.js';
+export type { CopySource } from './blockCopy.js';

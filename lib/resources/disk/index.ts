@@ -16,6 +16,15 @@ export {
   type DiskLocation,
   type ImageLocation,
 } from './location.js';
-export { carriersOf, diskResource, disksPlannedForDestroy, placeOf, refreshOthers, requirePlace, type DiskPlace } from './resource.js';
+export {
+  carriersOf,
+  diskResource,
+  disksPlannedAsMoveDestinations,
+  disksPlannedForDestroy,
+  placeOf,
+  refreshOthers,
+  requirePlace,
+  type DiskPlace,
+} from './resource.js';
 export { hasFileVolumes, volumeStoreOf, type FoundVolume, type VolumeStore } from './volumeStore.js';
-export { describeUsers, diskUsers, domainUsesDisk, type DiskUser } from './usage.js';
+export { describeUsers, diskUsers, domainUsesDisk, sameSource, type DiskUser } from './usage.js';

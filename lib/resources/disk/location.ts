@@ -4,7 +4,7 @@
  * of the domain's target ("SD_ID/lun/3"). With the storage domain's row, that is all a VM needs to
  * attach the disk on any host of the data center.
  */
-import type { DiskSource, IscsiDiskSource } from '../../backends/libvirt/index.js';
+import type { DiskSource, IscsiDiskSource, LunAddress } from '../../backends/libvirt/index.js';
 import { nfsUrl } from '../../backends/nfs/index.js';
 import type { StorageDomain } from '../../inventory/index.js';
 import { hostInitiatorIqn, parsePortal } from '../iscsiTarget/index.js';
@@ -96,6 +96,13 @@ export function diskSourceOf(
     ...(chapUsername === undefined ? {} : { auth: { username: chapUsername, secretUsage: chapSecretUsage(domain.id) } }),
   };
   return { source, format: 'raw' };
+}
+
+/** A LUN as qemu-img reaches it from a host (QEMU's own initiator, with that host's initiator name). */
+export function lunAddressOf(domain: Pick<StorageDomain, 'portal' | 'iqn'>, lun: number, hostId: string): LunAddress {
+  const portal = parsePortal(domain.portal ?? '');
+  const portalHost = portal?.host.includes(':') ? `[${portal.host}]` : (portal?.host ?? '');
+  return { portal: `${portalHost}:${portal?.port ?? 3260}`, targetIqn: domain.iqn ?? '', lun, initiatorIqn: hostInitiatorIqn(hostId) };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   errorDiagnostic,
   isUnknown,
   numberAttribute,
+  requiresReplaceIf,
   stringAttribute,
   unknown,
   useStateForUnknown,
@@ -39,6 +40,7 @@ import {
   formatOfVolume,
   imagePathOf,
   imageVolumeName,
+  lunAddressOf,
   lunVolumeName,
   nameOfVolume,
   parseDiskId,
@@ -51,11 +53,12 @@ import {
   type DiskLocation,
 } from './location.js';
 import type { ProviderContext } from '../context/index.js';
-import { hostInitiatorIqn, parsePortal, parseTargetId, readTarget } from '../iscsiTarget/index.js';
+import { parseTargetId, readTarget } from '../iscsiTarget/index.js';
 import { reachesExport } from '../storageDomain/index.js';
 import { describeUsers, diskUsers, type DiskUser } from './usage.js';
 import { adoptsLeftoverDisk, recordNewDisk } from './adoption.js';
 import { hasFileVolumes, volumeStoreOf, type FoundVolume } from './volumeStore.js';
+import { moveAnnouncement, moveDisk, moveRefusals, moveUserRefusals } from './move.js';
 
 const TEMPLATE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 const IMAGE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/image/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
@@ -75,7 +78,9 @@ export const diskSchema = blockSchema({
       required: true,
       validation: { pattern: NAME_PATTERN, hint: NAME_HINT },
     }),
-    storage_domain_id: referenceAttribute('The storage domain that holds the disk. Changing it replaces the disk.', { forceNew: true }),
+    storage_domain_id: referenceAttribute(
+      'The storage domain that holds the disk. Changing it moves the disk there in place (to a dir or nfs domain; id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted).',
+    ),
     size_mib: numberAttribute({
       description:
         "The size in MiB. dir: required; it grows in place and never shrinks. iscsi: the LUN's size (unset: read from the LUN); grow the LUN on its target, then set the new size here.",
@@ -91,9 +96,15 @@ export const diskSchema = blockSchema({
       validation: { enum: [...DISK_FORMATS] },
     }),
     lun: numberAttribute({
-      description: "iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay).",
+      description:
+        "iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay); removed together with a new storage_domain_id, the disk moves off its LUN.",
       optional: true,
-      forceNew: true,
+      planModifiers: [
+        requiresReplaceIf(
+          ({ enclosing }) => enclosing.prior !== null && enclosing.planned['storage_domain_id'] === enclosing.prior['storage_domain_id'],
+          'Changing the value forces a replacement, unless storage_domain_id changes too (a move).',
+        ),
+      ],
       validation: { integer: true, minimum: 1, maximum: 255 },
     }),
     source_image_id: stringAttribute({
@@ -490,6 +501,74 @@ async function sourceOf(
   };
 }
 
+/**
+ * A changed storage_domain_id: the destination's id and path (when its domain is known), refused where
+ * a move cannot be made (move.ts), announced with the VM it happens under.
+ */
+async function planMove(
+  provider: ProviderContext,
+  prior: DiskState,
+  planned: DiskPlanned,
+  signal: AbortSignal,
+): Promise<{ planned: DiskPlanned; diagnostics: Diagnostic[] }> {
+  const moving = { ...planned, id: unknown, path: unknown };
+  if (isUnknown(planned.storage_domain_id)) return { planned: moving, diagnostics: [] };
+  const [source, destination] = await Promise.all([placeOf(provider, prior.storage_domain_id), placeOf(provider, planned.storage_domain_id)]);
+  if (destination === undefined) return { planned: moving, diagnostics: [] };
+  const disk = { id: prior.id ?? '', name: prior.name, clone: prior.clone };
+  const diagnostics = moveRefusals(disk, destination.domain);
+  if (diagnostics.length > 0) return { planned: moving, diagnostics };
+  if (typeof planned.size_mib === 'number' && planned.size_mib !== prior.size_mib)
+    diagnostics.push(
+      errorDiagnostic(
+        'Move or grow, one at a time',
+        `${prior.name} moves to ${destination.domain.name}: grow it in another apply (size_mib back to ${prior.size_mib} for now).`,
+        ['size_mib'],
+      ),
+    );
+  const decided = plannedFor(destination.domain, { ...planned, format: prior.format });
+  diagnostics.push(...decided.diagnostics);
+  if (source === undefined) return { planned: decided.planned, diagnostics };
+  // The plan reads through the refresh's shared host reads (plan never writes); a host it cannot read is the apply's to find.
+  const reads = await readHosts(provider, source.datacenterHosts, signal).catch(() => []);
+  diagnostics.push(...moveUserRefusals(disk, reads, source.domain, destination.domain));
+  const users = diskUsers(reads, disk.id, source.domain);
+  diagnostics.push(moveAnnouncement(disk, source.domain.name, destination.domain.name, users, parseDiskId(disk.id)?.kind === 'lun'));
+  if (typeof decided.planned.id === 'string') disksPlannedAsMoveDestinations.add(decided.planned.id);
+  return { planned: decided.planned, diagnostics };
+}
+
+/** The move itself (move.ts), then the disk's state and row at its new place. */
+async function applyMove(provider: ProviderContext, prior: DiskState, planned: DiskState, signal: AbortSignal): Promise<DiskState> {
+  const [source, destination] = await Promise.all([requirePlace(provider, prior.storage_domain_id), requirePlace(provider, planned.storage_domain_id)]);
+  const refusals = moveRefusals({ name: prior.name, clone: prior.clone }, destination.domain);
+  const decided = plannedFor(destination.domain, { ...planned, format: prior.format });
+  const problem = [...refusals, ...decided.diagnostics][0];
+  if (problem !== undefined) throw new DiagnosticError(problem.summary, problem.detail, problem.path);
+  const destinationId = String(decided.planned.id);
+  const sizeMiB = prior.size_mib ?? 0;
+  const state: DiskState = { ...(decided.planned as DiskState), lun: null, size_mib: sizeMiB };
+  await moveDisk(provider, {
+    disk: {
+      id: prior.id ?? '',
+      name: prior.name,
+      sizeMiB,
+      format: (prior.format ?? 'raw') as DiskFormat,
+      clone: prior.clone,
+      shareable: prior.shareable === true,
+    },
+    source,
+    destination,
+    destinationId,
+    register: (id, mark) => register(provider, { ...state, id }, mark),
+    usersOf: (id) => usersOf(provider, id, signal, true),
+    signal,
+  });
+  await register(provider, state);
+  await audit(provider, 'update', state, state);
+  return state;
+}
+
 /** Deleted by virtplane (its row gone, its deletion the newest audit entry): gone, hosts unasked. */
 async function deletedWithoutRow(provider: ProviderContext, id: string): Promise<boolean> {
   if ((await provider.inventory.use((inventory) => inventory.disks.get(id))) !== undefined) return false;
@@ -547,9 +626,7 @@ async function writeImageOntoLun(
       `${source.name} holds a ${baseMiB} MiB disk; LUN ${lun} is ${lunMiB} MiB. Grow the LUN on its target (virtplane_iscsi_target lun block) to ${baseMiB} MiB or more first. Nothing was written.`,
       ['lun'],
     );
-  const portal = parsePortal(place.domain.portal ?? '');
-  const portalHost = portal?.host.includes(':') ? `[${portal.host}]` : (portal?.host ?? '');
-  const address = { portal: `${portalHost}:${portal?.port ?? 3260}`, targetIqn: place.domain.iqn ?? '', lun, initiatorIqn: hostInitiatorIqn(host.row.id) };
+  const address = lunAddressOf(place.domain, lun, host.row.id);
   const known = await provider.inventory.use((inventory) => inventory.disks.get(planned.id ?? ''));
   if (known !== undefined && known.name !== planned.name)
     throw new DiagnosticError(
@@ -577,6 +654,9 @@ async function writeImageOntoLun(
  * template's plan-time check of its users leaves out the thin clones the same plan destroys first.
  */
 export const disksPlannedForDestroy = new Set<string>();
+
+/** The new ids of disks this provider process has planned to move: a VM's plan-time check that its disks exist passes them. */
+export const disksPlannedAsMoveDestinations = new Set<string>();
 
 export const diskResource = defineResource<ProviderContext>()({
   typeName: DISK_TYPE,
@@ -609,6 +689,10 @@ export const diskResource = defineResource<ProviderContext>()({
             ),
           );
         }
+      }
+      if (planned.storage_domain_id !== prior.storage_domain_id) {
+        const move = await planMove(provider, prior, planned, signal);
+        return { planned: move.planned, diagnostics: [...diagnostics, ...move.diagnostics] };
       }
       return { diagnostics };
     }
@@ -741,6 +825,7 @@ export const diskResource = defineResource<ProviderContext>()({
   async update({ provider, prior, planned, signal }) {
     const location = parseDiskId(prior.id ?? '');
     if (location === undefined) throw new DiagnosticError('Invalid disk id', `"${prior.id}" is not a virtplane disk id.`);
+    if (planned.storage_domain_id !== prior.storage_domain_id) return applyMove(provider, prior, planned, signal);
     let size = prior.size_mib;
     if (planned.size_mib !== null && planned.size_mib !== prior.size_mib) {
       const place = await requirePlace(provider, location.domainId);

@@ -17,7 +17,8 @@ export interface DiskUser {
   readonly state: string;
 }
 
-function sameSource(a: DiskSource, b: DiskSource): boolean {
+/** Whether two disk sources open the same file, export file or LUN. */
+export function sameSource(a: DiskSource, b: DiskSource): boolean {
   if (a.kind === 'file' && b.kind === 'file') return a.path === b.path;
   if (a.kind === 'nfs' && b.kind === 'nfs') return a.host === b.host && a.path.replace(/\/+/g, '/') === b.path.replace(/\/+/g, '/');
   if (a.kind === 'iscsi' && b.kind === 'iscsi') return a.host === b.host && a.port === b.port && a.targetIqn === b.targetIqn && a.lun === b.lun;

@@ -13,11 +13,13 @@ import {
   resizeRunningDomain,
   resumeDomain,
   setDomainAutostart,
+  type DomainDisk,
   type DomainState,
 } from '../../backends/libvirt/index.js';
 import type { Inventory } from '../../inventory/index.js';
 import { DiagnosticError } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
+import { sameSource } from '../disk/index.js';
 import { isHotpluggableBus } from './devices.js';
 import { defineVm, startVm, stopVm } from './domain.js';
 import { lookupVmOn, type FoundDomain, type VmHost } from './hosts.js';
@@ -86,7 +88,9 @@ function structuralRestartReasons(found: FoundDomain, build: VmBuild): string[] 
   }
   for (const disk of build.disks) {
     const before = current.disks.find((candidate) => candidate.target.dev === disk.target.dev);
-    if (before ? before.target.bus !== disk.target.bus : !isHotpluggableBus(disk.target.bus)) reasons.push(`disk ${disk.target.dev}`);
+    const busChanged = before !== undefined && before.target.bus !== disk.target.bus;
+    const plugged = before === undefined || !holdsSameDisk(before, disk);
+    if (busChanged || (plugged && !isHotpluggableBus(disk.target.bus))) reasons.push(`disk ${disk.target.dev}`);
   }
   for (const disk of current.disks) {
     if (!build.disks.some((candidate) => candidate.target.dev === disk.target.dev) && !isHotpluggableBus(disk.target.bus))
@@ -95,18 +99,31 @@ function structuralRestartReasons(found: FoundDomain, build: VmBuild): string[] 
   return reasons;
 }
 
-/** Hot-plugs the disks and NICs a running guest gains or loses (live and persistent). */
+/**
+ * Whether the device opens the disk the build wants there: compared by source, not by the prior state
+ * (a disk moved to another storage domain is already open at its new place: nothing to swap).
+ */
+function holdsSameDisk(current: DomainDisk, wanted: DomainDisk): boolean {
+  // Only virtplane's own kinds of disk are compared: another kind (a block device, a pool volume) is never swapped here.
+  const compared = ['file', 'nfs', 'iscsi'];
+  if (!compared.includes(current.source.kind) || !compared.includes(wanted.source.kind)) return true;
+  return sameSource(current.source, wanted.source);
+}
+
+/** Hot-plugs the disks and NICs a running guest gains or loses (live and persistent); a disk swapped at the same device is unplugged, then the new one plugged. */
 async function hotplugDevices(host: VmHost, found: FoundDomain, build: VmBuild): Promise<void> {
   const current = found.model;
   for (const disk of current.disks) {
-    if (!build.disks.some((candidate) => candidate.target.dev === disk.target.dev)) await detachDisk(host.libvirt, found.uuid, disk.target.dev);
+    const wanted = build.disks.find((candidate) => candidate.target.dev === disk.target.dev);
+    if (wanted === undefined || !holdsSameDisk(disk, wanted)) await detachDisk(host.libvirt, found.uuid, disk.target.dev);
   }
   for (const nic of current.interfaces) {
     const mac = nic.mac?.toLowerCase();
     if (mac !== undefined && !build.interfaces.some((candidate) => candidate.mac?.toLowerCase() === mac)) await detachInterface(host.libvirt, found.uuid, mac);
   }
   for (const disk of build.disks) {
-    if (!current.disks.some((candidate) => candidate.target.dev === disk.target.dev)) await attachDisk(host.libvirt, found.uuid, disk);
+    if (!current.disks.some((candidate) => candidate.target.dev === disk.target.dev && holdsSameDisk(candidate, disk)))
+      await attachDisk(host.libvirt, found.uuid, disk);
   }
   for (const nic of build.interfaces) {
     const mac = nic.mac?.toLowerCase();

@@ -27,12 +27,16 @@ interface DiskSlot {
 
 /**
  * The device name of each disk: a disk keeps the name it had (so hot-plug and detach match it) as long
- * as its bus keeps the same prefix; a new disk takes the first free name of its bus.
+ * as its bus keeps the same prefix; a disk whose id changed at the same place of the list (a disk moved
+ * to another storage domain gets a new id) keeps the name of the one it replaces; a new disk takes the
+ * first free name of its bus.
  */
 export function assignDiskDevices(disks: readonly DiskSlot[], prior: readonly DiskSlot[]): string[] {
   const taken = new Set<string>();
-  const kept: (string | undefined)[] = disks.map((disk) => {
-    const previous = prior.find((candidate) => candidate.diskId === disk.diskId);
+  const ids = new Set(disks.map((disk) => disk.diskId));
+  const kept: (string | undefined)[] = disks.map((disk, index) => {
+    const sameSlot = prior[index] !== undefined && !ids.has(prior[index].diskId) ? prior[index] : undefined;
+    const previous = prior.find((candidate) => candidate.diskId === disk.diskId) ?? sameSlot;
     const prefix = DEVICE_PREFIX[disk.bus as VmDiskBus] ?? 'vd';
     const device = previous?.device ?? undefined;
     if (device === undefined || !device.startsWith(prefix) || taken.has(device)) return undefined;
