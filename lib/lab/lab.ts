@@ -52,6 +52,11 @@ async function readCreatedMountPoints(plan: LabPlan): Promise<Set<string>> {
 export interface LabUpResult {
   readonly lab: LabFile;
   readonly labFilePath: string;
+  /**
+   * The lab's own copy of its lab file, in its state folder: unlike labFilePath (the checkout's, which
+   * every lab brought up from there overwrites) no other lab ever writes it, so two labs can run at once.
+   */
+  readonly ownLabFilePath: string;
   /** Machines built (or rebuilt) by this run; empty when the lab was already whole. */
   readonly built: readonly string[];
   readonly removed: readonly string[];
@@ -269,11 +274,12 @@ export async function labUp(options: LabOptions = {}, progress: LabProgress = ()
     machines: plan.machines.map((machine) => machine.name),
   };
   await writeFile(recordPath(plan), JSON.stringify(record, null, 2) + '\n');
-  await writeFile(join(plan.stateDir, 'lab.json'), JSON.stringify(lab, null, 2) + '\n');
+  const ownLabFilePath = join(plan.stateDir, 'lab.json');
+  await writeFile(ownLabFilePath, JSON.stringify(lab, null, 2) + '\n');
   const absoluteLabFile = resolve(labFilePath);
   await mkdir(dirname(absoluteLabFile), { recursive: true });
   await writeFile(absoluteLabFile, JSON.stringify(lab, null, 2) + '\n');
-  return { lab, labFilePath: absoluteLabFile, built: toBuild.map((machine) => machine.name), removed, elapsedMs: Date.now() - started };
+  return { lab, labFilePath: absoluteLabFile, ownLabFilePath, built: toBuild.map((machine) => machine.name), removed, elapsedMs: Date.now() - started };
 }
 
 export interface LabDownResult {

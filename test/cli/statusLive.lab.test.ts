@@ -144,7 +144,7 @@ describe('virtplane status against the lab', () => {
     // Others define and remove domains on kvm1 meanwhile: keep a run during which the count held still.
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       const before = await foreignDomainsOn(kvm1);
-      result = runCli(['status', '--inventory', folder, '--lab-file', join(process.cwd(), '.virtplane', 'lab.json')]);
+      result = runCli(['status', '--inventory', folder, '--lab-file', lab.labFile]);
       const after = await foreignDomainsOn(kvm1);
       foreignOnKvm1 = after;
       if (before === after) break;

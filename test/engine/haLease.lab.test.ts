@@ -147,7 +147,7 @@ beforeAll(async () => {
   await buildProvider();
   tf = await createTerraformWorkspace();
   inventoryDir = join(tf.root, 'inventory');
-  engines = new Engines(lab.lab, inventoryDir);
+  engines = new Engines(lab, inventoryDir);
 }, 180_000);
 
 afterAll(async () => {

@@ -41,7 +41,7 @@ beforeAll(async () => {
   await copyFile(join(REPO_ROOT, 'examples', 'hcl', 'main.tf'), join(tf.dir, 'main.tf'));
   variables = [
     '-var',
-    `lab_file=${join(REPO_ROOT, '.virtplane', 'lab.json')}`,
+    `lab_file=${lab.labFile}`,
     '-var',
     `inventory=${join(tf.root, 'inventory')}`,
     '-var',

@@ -29,7 +29,7 @@ function cdktf(args: readonly string[], env: Record<string, string> = {}) {
   return tf.runTool(appDir, 'npx', ['cdktf', ...args], {
     timeoutMs: 420_000,
     env: {
-      VIRTPLANE_LAB_FILE: join(REPO_ROOT, '.virtplane', 'lab.json'),
+      VIRTPLANE_LAB_FILE: lab.labFile,
       VIRTPLANE_INVENTORY: join(tf.root, 'inventory'),
       VIRTPLANE_NAME_PREFIX: PREFIX,
       VIRTPLANE_LAN_CIDR: '10.202.0.0/24',
@@ -137,7 +137,7 @@ describe('examples/seed-lab with the cdktf CLI', { timeout: 900_000 }, () => {
     expect(page).toContain('<h1>web</h1>');
 
     // virtplane status shows each running guest's address beside its NIC.
-    const status = runCli(['status', '--inventory', join(tf.root, 'inventory'), '--lab-file', join(REPO_ROOT, '.virtplane', 'lab.json')]);
+    const status = runCli(['status', '--inventory', join(tf.root, 'inventory'), '--lab-file', lab.labFile]);
     expect(status.status).toBe(0);
     for (const vm of Object.values(vms)) expect(status.stdout).toMatch(new RegExp(`${PREFIX}seed-lan [0-9a-f:]{17} ${vm.address.replaceAll('.', '\\.')}\\n`));
   });

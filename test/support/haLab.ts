@@ -5,11 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openInventory, type HaEvent } from '../../lib/inventory/index.js';
-import type { LabFile } from '../../lib/lab/labFile.js';
 import { runLocal } from '../../lib/lab/localCommand.js';
+import type { TestLab } from './lab.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url));
 export const labPrefix = process.env.VIRTPLANE_LAB_PREFIX || 'vp';
@@ -73,7 +72,7 @@ export class Engines {
   readonly #running: ChildProcess[] = [];
 
   constructor(
-    private readonly lab: LabFile,
+    private readonly lab: TestLab,
     private readonly inventoryDir: string,
   ) {}
 
@@ -87,12 +86,12 @@ export class Engines {
         '--inventory',
         this.inventoryDir,
         '--ssh-key',
-        this.lab.sshPrivateKeyFile,
+        this.lab.lab.sshPrivateKeyFile,
         '--known-hosts',
-        this.lab.knownHostsFile,
-        // The power controllers' passwords: lab.json's (the lab's own, beside its key).
+        this.lab.lab.knownHostsFile,
+        // The power controllers' passwords: this lab's own lab.json.
         '--lab-file',
-        join(dirname(this.lab.sshPrivateKeyFile), 'lab.json'),
+        this.lab.labFile,
         '--interval',
         '1',
         '--name',

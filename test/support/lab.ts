@@ -12,6 +12,12 @@ import type { LabFile } from '../../lib/lab/labFile.js';
 
 export interface TestLab extends LabEndpoints {
   readonly lab: LabFile;
+  /**
+   * This lab's own lab.json (in its state folder): what tests hand to examples, `status --lab-file` and
+   * HCL's lab_file. Never the checkout's .virtplane/lab.json, which every lab brought up from the
+   * checkout overwrites (the suite runs two labs at once).
+   */
+  readonly labFile: string;
 }
 
 let shared: Promise<TestLab> | undefined;
@@ -22,7 +28,11 @@ let shared: Promise<TestLab> | undefined;
  */
 export function useLab(options: { readonly hosts?: number } = {}): Promise<TestLab> {
   const lab = { ...labOptionsFromEnvironment(), ...(options.hosts === undefined ? {} : { hosts: options.hosts }) };
-  shared ??= labUp(lab, (message) => process.stderr.write(`[lab] ${message}\n`)).then(({ lab }) => ({ lab, ...labEndpoints(lab) }));
+  shared ??= labUp(lab, (message) => process.stderr.write(`[lab] ${message}\n`)).then(({ lab, ownLabFilePath }) => ({
+    lab,
+    labFile: ownLabFilePath,
+    ...labEndpoints(lab),
+  }));
   return shared;
 }
 

@@ -243,7 +243,7 @@ describe('storage and networks against the lab', () => {
     const lun = await tf.stateAttributes('virtplane_disk', 'lun1');
     expect(lun).toMatchObject({ size_mib: 8, format: 'raw', lun: 1, path: `iscsi://${lab.lab.storage.address}:3260/${iqn}/1` });
     // status reads kvm1 live (with lab.json's key): each object as the inventory has it, and where it is up.
-    const status = runCli(['status', '--inventory', inventoryDir]);
+    const status = runCli(['status', '--inventory', inventoryDir, '--lab-file', lab.labFile]);
     expect(status.stdout).toContain(`  storage domain ${names.iscsi}: iscsi ${iqn} at ${lab.lab.storage.address}:3260; active on kvm1\n`);
     expect(status.stdout).toContain(`  storage domain ${names.dir}: dir ${dirPath}; active on kvm1\n`);
     expect(status.stdout).toContain(`  network ${names.nat}: nat ${subnet}; active on kvm1\n`);
