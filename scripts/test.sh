@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The whole suite: set-up (only what is missing), a typecheck, then every test. Tests that use the lab
-# (brought up or repaired by the tests themselves, and left up) run one file at a time; tests that need
-# nothing of the lab (their own sshd, PostgreSQL, a scratch libvirtd, a local fixture provider, pure code) run
-# beside them in a second vitest process; which is which follows from the file name alone. Arguments (file
-# filters) run one vitest process over what they select.
+# The whole suite: set-up (only what is missing), a typecheck, then every test. Tests that use a lab
+# (brought up or repaired by the tests themselves, and left up) run one file at a time per lab, in two lanes
+# at once, each with its own lab: lane 1 the one VIRTPLANE_LAB_PREFIX/VIRTPLANE_LAB_SUBNET name (default vp,
+# 10.77.0.0/24), lane 2 VIRTPLANE_LAB2_PREFIX/VIRTPLANE_LAB2_SUBNET (default vq, 10.79.0.0/24);
+# scripts/lab-lanes.mjs splits the files so the lanes end together. Tests that need nothing of a lab (their own
+# sshd, PostgreSQL, a scratch libvirtd, a local fixture provider, pure code) run beside them in a third vitest
+# process; which is which follows from the file name alone. Arguments (file filters) run one vitest process
+# over what they select, on lane 1's lab.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
@@ -73,21 +76,52 @@ if [ "$#" -gt 0 ]; then
   exit "$status"
 fi
 
-# The file name says what a test needs: *.lab.test.ts and *.acceptance.test.ts use the shared lab and run one
-# file at a time; every other test file brings what it needs (its own sshd, PostgreSQL, a scratch libvirtd, a
+# The file name says what a test needs: *.lab.test.ts and *.acceptance.test.ts use a lab and run one file at
+# a time on it; every other test file brings what it needs (its own sshd, PostgreSQL, a scratch libvirtd, a
 # fixture provider, or nothing) and runs beside them.
-LAB_FILES=('.lab.test.ts' '.acceptance.test.ts')
+{ read -r -a lane1_files; read -r -a lane2_files; } < <(node scripts/lab-lanes.mjs)
+# Lane 1 always has the longest file: empty means the split failed, not that there is nothing to run.
+[ "${#lane1_files[@]}" -gt 0 ] || { echo "scripts/lab-lanes.mjs found no lab test files" >&2; exit 1; }
+# Lane 2's lab: never lane 1's (10.78.0.0/26 is test/lab/lifecycle's own lab).
+lane2_env=(VIRTPLANE_LAB_PREFIX="${VIRTPLANE_LAB2_PREFIX:-vq}" VIRTPLANE_LAB_SUBNET="${VIRTPLANE_LAB2_SUBNET:-10.79.0.0/24}")
 
 started=$(date +%s)
-npx vitest run --reporter=default --reporter=json --outputFile.json="$results/local.json" --exclude '**/*.lab.test.ts' --exclude '**/*.acceptance.test.ts' > "$results/local.log" 2>&1 &
+# lab_lane N FILE...: one lab lane's vitest run (an empty lane runs nothing: vitest without filters would run
+# every test), its wall time kept beside its results.
+lab_lane() {
+  local lane=$1 status=0
+  shift
+  [ "$#" -gt 0 ] || return 0
+  npx vitest run --reporter=default --reporter=json --outputFile.json="$results/lab$lane.json" "$@" || status=$?
+  echo "$(( $(date +%s) - started ))" > "$results/lab$lane.seconds"
+  return "$status"
+}
+(
+  status=0
+  npx vitest run --reporter=default --reporter=json --outputFile.json="$results/local.json" --exclude '**/*.lab.test.ts' --exclude '**/*.acceptance.test.ts' || status=$?
+  echo "$(( $(date +%s) - started ))" > "$results/local.seconds"
+  exit "$status"
+) > "$results/local.log" 2>&1 &
 local_pid=$!
-lab_status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$results/lab.json" "${LAB_FILES[@]}" || lab_status=$?
+(export "${lane2_env[@]}"; lab_lane 2 "${lane2_files[@]}") > "$results/lab2.log" 2>&1 &
+lab2_pid=$!
+lab1_status=0
+lab_lane 1 "${lane1_files[@]}" || lab1_status=$?
+lab2_status=0
+wait "$lab2_pid" || lab2_status=$?
 local_status=0
 wait "$local_pid" || local_status=$?
 echo
+echo "== lab lane 2 (${lane2_env[*]}) =="
+cat "$results/lab2.log"
+echo
 echo "== tests that need no lab (run alongside) =="
 cat "$results/local.log"
-echo "whole suite: $(( $(date +%s) - started )) s"
-summary "$results/lab.json" "$results/local.json"
-[ "$lab_status" -eq 0 ] && [ "$local_status" -eq 0 ]
+echo "whole suite: $(( $(date +%s) - started )) s (lab lane 1 $(cat "$results/lab1.seconds" 2>/dev/null || echo -) s, lab lane 2 $(cat "$results/lab2.seconds" 2>/dev/null || echo -) s, no-lab lane $(cat "$results/local.seconds" 2>/dev/null || echo -) s)"
+# After a change in what the lab files cost: `node scripts/lab-lanes.mjs --record DIR/lab1.json DIR/lab2.json`
+# (VIRTPLANE_TEST_RESULTS=DIR) and commit scripts/lab-durations.json, so the next split balances again.
+lab_results=()
+[ "${#lane1_files[@]}" -gt 0 ] && lab_results+=("$results/lab1.json")
+[ "${#lane2_files[@]}" -gt 0 ] && lab_results+=("$results/lab2.json")
+summary "${lab_results[@]}" "$results/local.json"
+[ "$lab1_status" -eq 0 ] && [ "$lab2_status" -eq 0 ] && [ "$local_status" -eq 0 ]

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The lab tests (*.lab.test.ts, *.acceptance.test.ts) run in two lanes at once, each on its own lab, so the
+// suite's wall time is about half the lab tests' sum instead of all of it. This splits them so the lanes end
+// together: longest file first onto the lane with less work so far (longest-processing-time), by the
+// per-file seconds of a past run kept in scripts/lab-durations.json. The rule is deterministic (same files,
+// same durations: same lanes). A file the durations do not know yet goes to lane 1 (it is counted as 0 s, so
+// it never moves an older one), until the next `--record`.
+//   node scripts/lab-lanes.mjs                       prints lane 1's files on line 1, lane 2's on line 2
+//   node scripts/lab-lanes.mjs --record R1.json ...  writes the durations of vitest JSON results R1.json ...
+//                                                    into scripts/lab-durations.json (other files kept)
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const durationsFile = join(root, 'scripts', 'lab-durations.json');
+const LAB_FILE = /\.(lab|acceptance)\.test\.ts$/;
+
+function labFiles(folder) {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : labFiles(path);
+    return LAB_FILE.test(entry.name) ? [relative(root, path)] : [];
+  });
+}
+
+const durations = existsSync(durationsFile) ? JSON.parse(readFileSync(durationsFile, 'utf8')) : {};
+
+if (process.argv[2] === '--record') {
+  for (const resultsFile of process.argv.slice(3)) {
+    if (!existsSync(resultsFile)) continue;
+    for (const suite of JSON.parse(readFileSync(resultsFile, 'utf8')).testResults) {
+      const file = relative(root, suite.name);
+      if (LAB_FILE.test(file)) durations[file] = Math.round((suite.endTime - suite.startTime) / 1000);
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(durations).sort(([a], [b]) => (a < b ? -1 : 1)));
+  writeFileSync(durationsFile, JSON.stringify(sorted, null, 2) + '\n');
+  process.exit(0);
+}
+
+const files = labFiles(join(root, 'test')).sort();
+const known = files.filter((file) => file in durations).sort((a, b) => durations[b] - durations[a] || (a < b ? -1 : 1));
+const lanes = [
+  { files: files.filter((file) => !(file in durations)), seconds: 0 },
+  { files: [], seconds: 0 },
+];
+for (const file of known) {
+  const lane = lanes[1].seconds < lanes[0].seconds ? lanes[1] : lanes[0];
+  lane.files.push(file);
+  lane.seconds += durations[file];
+}
+for (const lane of lanes) console.log(lane.files.join(' '));
+process.stderr.write(
+  `lab lanes: ${lanes.map((lane, index) => `${index + 1}: ${lane.files.length} files, ~${lane.seconds} s`).join('; ')} (scripts/lab-durations.json)\n`,
+);
