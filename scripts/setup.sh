@@ -17,7 +17,12 @@ bash scripts/install-packages.sh
 # without changing it, and a needless npm ci empties node_modules under whatever else is running.
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 installed_record=node_modules/.virtplane-installed-lock
-if [ -f "$installed_record" ]; then
+if [ -L node_modules ]; then
+  # A link to another checkout's packages (a worktree's): npm ci through it would empty the folder it points
+  # to, under everything else that uses it. That checkout installs its own.
+  npm_stale=0
+  echo "npm packages: node_modules links to $(readlink node_modules), left alone"
+elif [ -f "$installed_record" ]; then
   [ "$(cat "$installed_record")" = "$lock_hash" ] && npm_stale=0 || npm_stale=1
 elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm_stale=1
@@ -28,7 +33,7 @@ if [ "$npm_stale" -eq 1 ]; then
   echo "npm packages: installing (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > "$installed_record"
-else
+elif [ ! -L node_modules ]; then
   echo "npm packages: up to date"
 fi
 # tsc, then the provider's one-file bundle that `virtplane provider install` points Terraform at.
