@@ -18,7 +18,8 @@
  * and so on. The kill moment is drawn over the duration the command is expected to take: an
  * uninterrupted apply measured first (a destroy taking 0.7 of it, as measured on the lab), then
  * learned from each command that ended before its moment came and from each killed one (killed at T,
- * converged by a command of D: T + D).
+ * converged by a command of D: T + D). A command that ended before its moment came is checked as the
+ * first converging one (plan, hosts, storage, inventory), not run a second time for nothing.
  * Independent workspaces ("lanes": own directory, so own workspace token, own inventory, own names)
  * run side by side, which also has them share the hosts and the storage server's tgt configuration
  * as teams do.
@@ -493,11 +494,15 @@ class Lane {
     return true;
   }
 
-  /** At most two applies, each followed by a plan, until the plan is empty: how many it took. */
-  async convergeApply(what: string): Promise<number> {
+  /**
+   * At most two applies, each followed by a plan, until the plan is empty: how many it took. `finished`: an
+   * apply that ran to its end before its kill moment came; it counts as the first, and is checked as such
+   * (plan, hosts, storage, inventory) instead of being followed by a second apply that would change nothing.
+   */
+  async convergeApply(what: string, finished?: TerraformResult): Promise<number> {
     const outputs: TerraformResult[] = [];
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const applied = await this.tf.run(APPLY, { allowFailure: true, timeoutMs: 900_000 });
+      const applied = attempt === 1 && finished !== undefined ? finished : await this.tf.run(APPLY, { allowFailure: true, timeoutMs: 900_000 });
       outputs.push(applied);
       if (applied.exitCode !== 0) continue;
       // The hosts, tgt, inventory and state are checked while the plan runs: plan and refresh never write.
@@ -524,11 +529,11 @@ class Lane {
     return this.withContext(`${what}: not converged after 2 applies`, async () => expect.fail('an apply failed or the plan is not empty'), outputs);
   }
 
-  /** At most two destroys until nothing is left: how many it took. */
-  async convergeDestroy(what: string): Promise<number> {
+  /** At most two destroys until nothing is left: how many it took. `finished`: as for convergeApply. */
+  async convergeDestroy(what: string, finished?: TerraformResult): Promise<number> {
     const outputs: TerraformResult[] = [];
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const destroyed = await this.tf.run(DESTROY, { allowFailure: true, timeoutMs: 900_000 });
+      const destroyed = attempt === 1 && finished !== undefined ? finished : await this.tf.run(DESTROY, { allowFailure: true, timeoutMs: 900_000 });
       outputs.push(destroyed);
       if (destroyed.exitCode === 0 && this.stateAddresses().length === 0) {
         await this.withContext(`${what}: destroyed in ${attempt} destroy(s), but`, () => this.expectNothing(), outputs);
@@ -574,7 +579,9 @@ class Lane {
       if (kill.landed) this.tally.kills += 1;
       else this.tally.missed += 1;
       if (torn) this.tally.torn += 1;
-      const needed = full ? await this.convergeDestroy(what) : await this.convergeApply(what);
+      // A command the kill missed ran to its end: it is checked as the first converging one.
+      const finished = kill.landed ? undefined : kill.result;
+      const needed = full ? await this.convergeDestroy(what, finished) : await this.convergeApply(what, finished);
       if (kill.landed) this.tally[phase][needed === 1 ? 0 : 1] += 1;
       // The duration to draw the next moments over, as the command runs now: an uninterrupted one's own,
       // or the killed one's moment plus the command that finished its work (smoothed).
