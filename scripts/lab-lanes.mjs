@@ -10,47 +10,60 @@
 //                                                    into scripts/lab-durations.json (other files kept)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const durationsFile = join(root, 'scripts', 'lab-durations.json');
 const LAB_FILE = /\.(lab|acceptance)\.test\.ts$/;
 
-function labFiles(folder) {
-  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : labFiles(path);
-    return LAB_FILE.test(entry.name) ? [relative(root, path)] : [];
-  });
+/** The lab test files under `folder`, relative to the repository, sorted. */
+export function labTestFiles(folder = join(root, 'test')) {
+  return readdirSync(folder, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : labTestFiles(path);
+      return LAB_FILE.test(entry.name) ? [relative(root, path)] : [];
+    })
+    .sort();
 }
 
-const durations = existsSync(durationsFile) ? JSON.parse(readFileSync(durationsFile, 'utf8')) : {};
-
-if (process.argv[2] === '--record') {
-  for (const resultsFile of process.argv.slice(3)) {
-    if (!existsSync(resultsFile)) continue;
-    for (const suite of JSON.parse(readFileSync(resultsFile, 'utf8')).testResults) {
-      const file = relative(root, suite.name);
-      if (LAB_FILE.test(file)) durations[file] = Math.round((suite.endTime - suite.startTime) / 1000);
-    }
+/**
+ * Two lanes of `files`: files `durations` (seconds by file) does not know go to lane 1; the known ones, longest
+ * first (ties by name), each onto the lane with fewer seconds so far (lane 1 on a tie).
+ */
+export function splitLabLanes(files, durations) {
+  const known = files.filter((file) => file in durations).sort((a, b) => durations[b] - durations[a] || (a < b ? -1 : 1));
+  const lanes = [
+    { files: files.filter((file) => !(file in durations)), seconds: 0 },
+    { files: [], seconds: 0 },
+  ];
+  for (const file of known) {
+    const lane = lanes[1].seconds < lanes[0].seconds ? lanes[1] : lanes[0];
+    lane.files.push(file);
+    lane.seconds += durations[file];
   }
-  const sorted = Object.fromEntries(Object.entries(durations).sort(([a], [b]) => (a < b ? -1 : 1)));
-  writeFileSync(durationsFile, JSON.stringify(sorted, null, 2) + '\n');
-  process.exit(0);
+  return lanes;
 }
 
-const files = labFiles(join(root, 'test')).sort();
-const known = files.filter((file) => file in durations).sort((a, b) => durations[b] - durations[a] || (a < b ? -1 : 1));
-const lanes = [
-  { files: files.filter((file) => !(file in durations)), seconds: 0 },
-  { files: [], seconds: 0 },
-];
-for (const file of known) {
-  const lane = lanes[1].seconds < lanes[0].seconds ? lanes[1] : lanes[0];
-  lane.files.push(file);
-  lane.seconds += durations[file];
+function main(argv) {
+  const durations = existsSync(durationsFile) ? JSON.parse(readFileSync(durationsFile, 'utf8')) : {};
+  if (argv[0] === '--record') {
+    for (const resultsFile of argv.slice(1)) {
+      if (!existsSync(resultsFile)) continue;
+      for (const suite of JSON.parse(readFileSync(resultsFile, 'utf8')).testResults) {
+        const file = relative(root, suite.name);
+        if (LAB_FILE.test(file)) durations[file] = Math.round((suite.endTime - suite.startTime) / 1000);
+      }
+    }
+    const sorted = Object.fromEntries(Object.entries(durations).sort(([a], [b]) => (a < b ? -1 : 1)));
+    writeFileSync(durationsFile, JSON.stringify(sorted, null, 2) + '\n');
+    return;
+  }
+  const lanes = splitLabLanes(labTestFiles(), durations);
+  for (const lane of lanes) console.log(lane.files.join(' '));
+  process.stderr.write(
+    `lab lanes: ${lanes.map((lane, index) => `${index + 1}: ${lane.files.length} files, ~${lane.seconds} s`).join('; ')} (scripts/lab-durations.json)\n`,
+  );
 }
-for (const lane of lanes) console.log(lane.files.join(' '));
-process.stderr.write(
-  `lab lanes: ${lanes.map((lane, index) => `${index + 1}: ${lane.files.length} files, ~${lane.seconds} s`).join('; ')} (scripts/lab-durations.json)\n`,
-);
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));
