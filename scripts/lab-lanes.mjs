@@ -34,7 +34,7 @@ export function labTestFiles(folder = join(root, 'test')) {
 export function splitLabLanes(files, durations) {
   const known = files.filter((file) => file in durations).sort((a, b) => durations[b] - durations[a] || (a < b ? -1 : 1));
   const lanes = [
-    { files: files.filter((file) => !(file in durations)), seconds: 0 },
+    { files: files.filter((file) => !(file in durations)).sort(), seconds: 0 },
     { files: [], seconds: 0 },
   ];
   for (const file of known) {
