@@ -21,7 +21,7 @@ import { DiagnosticError } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { sameSource } from '../disk/index.js';
 import { isHotpluggableBus } from './devices.js';
-import { defineVm, startVm, stopVm } from './domain.js';
+import { defineVm, onActiveLayers, startVm, stopVm } from './domain.js';
 import { lookupVmOn, type FoundDomain, type VmHost } from './hosts.js';
 import type { VmBuild } from './model.js';
 import { changePlacement } from './placement.js';
@@ -148,12 +148,15 @@ export async function convergeVm(provider: ProviderContext, context: VmContext, 
       await changePlacement(inventory, vmId, { memoryMib: build.memoryMib, vcpus: build.vcpus }, ['memory_mib']);
     });
 
+    // Disks under snapshots are open at their newest overlay: compared there, never "swapped" back to the base
+    // file (that would unplug the guest's disk and write under its overlays).
+    const layered = onActiveLayers(build, found.xml);
     let running = isActive(found.state);
     if (running) {
       // A crashed or suspended guest, or a paused one QEMU will not resume (it needs a reset), is restarted.
       const mustStop =
         !planned.running ||
-        structuralRestartReasons(found, build).length > 0 ||
+        structuralRestartReasons(found, layered).length > 0 ||
         found.state === 'crashed' ||
         found.state === 'pmsuspended' ||
         (found.state === 'paused' && !(await resumeDomain(host.libvirt, vmId)));
@@ -164,7 +167,7 @@ export async function convergeVm(provider: ProviderContext, context: VmContext, 
       }
     }
     if (running) {
-      await hotplugDevices(host, found, build);
+      await hotplugDevices(host, found, onActiveLayers(build, found.xml));
       found = await lookupOrFail(host, vmId);
     }
     const model = await defineVm(host, build, found, { haLeaseDirectory: context.cluster.haLeaseDirectory });
