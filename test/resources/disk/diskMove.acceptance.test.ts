@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshPool, type SshEndpoint } from '../../../lib/backends/ssh/index.js';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, type TestLab } from '../../support/lab.js';
+import { blockNfs as blockNfsFrom, exportFiles as exportFilesAsSeen, labExportUrl } from '../../support/nfsExport.js';
 import { hclString, platformHcl } from '../../support/platformHcl.js';
 import { alive, childrenOf } from '../../support/processes.js';
 
@@ -142,16 +143,12 @@ function flat(text: string): string {
   return text.replace(/│/g, ' ').replace(/\s+/g, ' ');
 }
 
-async function blockNfs(name: string, blocked: boolean): Promise<void> {
-  await run(name, ['iptables', blocked ? '-I' : '-D', 'OUTPUT', '-d', lab.lab.storage.address, '-p', 'tcp', '-j', 'REJECT']);
+function blockNfs(name: string, blocked: boolean): Promise<void> {
+  return blockNfsFrom((argv) => run(name, argv), lab.lab, blocked);
 }
 
-async function exportFiles(): Promise<string[]> {
-  const listing = await run('kvm2', ['nfs-ls', exportUrl]);
-  return listing
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).pop() ?? '')
-    .filter((name) => name !== '' && name !== '.' && name !== '..');
+function exportFiles(): Promise<string[]> {
+  return exportFilesAsSeen((argv) => run('kvm2', argv), exportUrl);
 }
 
 async function qemuPid(): Promise<string> {
@@ -160,8 +157,7 @@ async function qemuPid(): Promise<string> {
 
 beforeAll(async () => {
   lab = await useLab();
-  if (lab.lab.storage.nfsExport === undefined) throw new Error('the lab serves no NFS export (lab.json storage.nfsExport)');
-  exportUrl = `nfs://${lab.lab.storage.address}${lab.lab.storage.nfsExport}/`;
+  exportUrl = labExportUrl(lab.lab);
   const { execFileSync } = await import('node:child_process');
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', imageFile, '16M']);
   imageSha256 = createHash('sha256')

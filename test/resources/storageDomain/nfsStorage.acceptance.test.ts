@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshPool, type SshEndpoint } from '../../../lib/backends/ssh/index.js';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, type TestLab } from '../../support/lab.js';
+import { blockNfs as blockNfsFrom, exportFiles as exportFilesAsSeen, labExportUrl } from '../../support/nfsExport.js';
 import { hclString, platformHcl } from '../../support/platformHcl.js';
 import { runCli } from '../../support/cli.js';
 import { openInventory } from '../../../lib/inventory/index.js';
@@ -103,25 +104,17 @@ async function run(name: string, argv: readonly string[]): Promise<string> {
   return (await ssh.exec(host(name), argv, { allowExitCodes: [0, 1, 2] })).stdout;
 }
 
-/** The files at the top of the export, as a host lists them over NFS (nfs-ls, no mount). */
-async function exportFiles(from = 'kvm2'): Promise<string[]> {
-  const listing = await run(from, ['nfs-ls', exportUrl]);
-  return listing
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).pop() ?? '')
-    .filter((name) => name !== '' && name !== '.' && name !== '..');
+function exportFiles(from = 'kvm2'): Promise<string[]> {
+  return exportFilesAsSeen((argv) => run(from, argv), exportUrl);
 }
 
-/** Blocks (or unblocks) NFS from a host to the storage machine, inside that host's network namespace. */
-async function blockNfs(name: string, blocked: boolean): Promise<void> {
-  const address = lab.lab.storage.address;
-  await run(name, ['iptables', blocked ? '-I' : '-D', 'OUTPUT', '-d', address, '-p', 'tcp', '-j', 'REJECT']);
+function blockNfs(name: string, blocked: boolean): Promise<void> {
+  return blockNfsFrom((argv) => run(name, argv), lab.lab, blocked);
 }
 
 beforeAll(async () => {
   lab = await useLab();
-  if (lab.lab.storage.nfsExport === undefined) throw new Error('the lab serves no NFS export (lab.json storage.nfsExport)');
-  exportUrl = `nfs://${lab.lab.storage.address}${lab.lab.storage.nfsExport}/`;
+  exportUrl = labExportUrl(lab.lab);
   // A small qcow2 image made on this machine, uploaded by virtplane_image onto the export.
   const { execFileSync } = await import('node:child_process');
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', imageFile, '24M']);

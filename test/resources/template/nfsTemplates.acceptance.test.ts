@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, type TestLab } from '../../support/lab.js';
+import { exportFiles as exportFilesAsSeen, labExportUrl } from '../../support/nfsExport.js';
 import { hclString, platformHcl } from '../../support/platformHcl.js';
 import { sshToGuestArgv, untilItWorks } from '../../support/guests.js';
 import { labGuestImageEntry } from '../../../lib/lab/guestImage.js';
@@ -155,12 +156,8 @@ async function onHost(host: string, command: string): Promise<string> {
   return stdout;
 }
 
-/** The files at the top of the export as a host lists them over NFS (nfs-ls, no mount). */
-async function exportFiles(): Promise<string[]> {
-  return (await inNamespace('kvm2', ['nfs-ls', exportUrl]))
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).pop() ?? '')
-    .filter((name) => name !== '' && name !== '.' && name !== '..');
+function exportFiles(): Promise<string[]> {
+  return exportFilesAsSeen((argv) => inNamespace('kvm2', argv), exportUrl);
 }
 
 const available = await labGuestImageEntry();
@@ -168,8 +165,7 @@ const available = await labGuestImageEntry();
 describe.skipIf(available === undefined)('a template and a cloud-init seed on an NFS storage domain, one real guest', () => {
   beforeAll(async () => {
     lab = await useLab();
-    if (lab.lab.storage.nfsExport === undefined) throw new Error('the lab serves no NFS export (lab.json storage.nfsExport)');
-    exportUrl = `nfs://${lab.lab.storage.address}${lab.lab.storage.nfsExport}/`;
+    exportUrl = labExportUrl(lab.lab);
     tf = await createTerraformWorkspace({ entryPoint: await buildProvider(), timeoutMs: 900_000 });
     keyFile = join(tf.root, 'guest_key');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
