@@ -25,6 +25,14 @@ export function sshToGuestArgv(keyFile: string, login: string, command: string):
   ];
 }
 
+/**
+ * A shell test that passes once cloud-init has run all its stages in the guest. A guest answers SSH
+ * before that: sshd starts after cloud-init's first stage (keys installed), and its config stage then
+ * sets PasswordAuthentication and RESTARTS sshd (ssh_pwauth), so a login that worked can be refused
+ * seconds later (CI saw exactly that). Tests that go on to use the guest wait for this, not for a login.
+ */
+export const CLOUD_INIT_FINISHED = 'test -e /var/lib/cloud/instance/boot-finished';
+
 /** Tries `attempt` every `intervalMs` until it resolves; after `timeoutMs` the last failure is thrown. */
 export async function untilItWorks<T>(attempt: () => Promise<T>, timeoutMs: number, intervalMs = 3000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, type TestLab } from '../../support/lab.js';
 import { hclString, providerBlock } from '../../support/platformHcl.js';
-import { sshToGuestArgv } from '../../support/guests.js';
+import { CLOUD_INIT_FINISHED, sshToGuestArgv } from '../../support/guests.js';
 import { labGuestImageEntry } from '../../../lib/lab/guestImage.js';
 
 const run = promisify(execFile);
@@ -250,11 +250,14 @@ describe.skipIf(available === undefined)('real guests: image, template, thin dis
     const output = JSON.parse((await tf.run(['output', '-json'])).stdout) as { web_ip: { value: string } };
     expect(output.web_ip.value).toBe(address);
 
-    // SSH answers once cloud-init has installed the key (a little after DHCP).
+    // SSH answers once cloud-init has installed the key (a little after DHCP); the guest is used on once
+    // cloud-init has finished (it restarts sshd on the way).
     let login = '';
     const deadline = Date.now() + 300_000;
     while (Date.now() < deadline) {
-      login = await guestSsh(address, 'hostname; id -un; sudo -n cat /etc/virtplane-test; ip -4 -o addr show dev eth0').catch(() => '');
+      login = await guestSsh(address, `${CLOUD_INIT_FINISHED} && hostname && id -un && sudo -n cat /etc/virtplane-test && ip -4 -o addr show dev eth0`).catch(
+        () => '',
+      );
       if (login !== '') break;
       await new Promise((resolve) => setTimeout(resolve, 3000));
     }

@@ -19,7 +19,7 @@ import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from
 import { useLab, type TestLab } from '../../support/lab.js';
 import { exportFiles as exportFilesAsSeen, labExportUrl } from '../../support/nfsExport.js';
 import { hclString, platformHcl } from '../../support/platformHcl.js';
-import { sshToGuestArgv, untilItWorks } from '../../support/guests.js';
+import { CLOUD_INIT_FINISHED, sshToGuestArgv, untilItWorks } from '../../support/guests.js';
 import { labGuestImageEntry } from '../../../lib/lab/guestImage.js';
 
 const run = promisify(execFile);
@@ -215,7 +215,7 @@ describe.skipIf(available === undefined)('a template and a cloud-init seed on an
     expect(seedDisk).toContain('<readonly/>');
 
     const login = await untilItWorks(async () => {
-      const answer = await inNamespace('kvm1', sshToGuestArgv(keyFile, `tester@${address}`, 'hostname; id -un'));
+      const answer = await inNamespace('kvm1', sshToGuestArgv(keyFile, `tester@${address}`, `${CLOUD_INIT_FINISHED} && hostname && id -un`));
       if (answer === '') throw new Error('no answer yet');
       return answer;
     }, 300_000);
