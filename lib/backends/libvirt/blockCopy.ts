@@ -55,15 +55,21 @@ export async function abortBlockJob(host: LibvirtHost, uuid: string, dev: string
 export type CopySource =
   { readonly kind: 'file'; readonly path: string; readonly format: 'raw' | 'qcow2' } | { readonly kind: 'lun'; readonly lun: LunAddress };
 
-/** The argv of a copy of a stopped disk into an existing destination of the same size (`-n`: never re-created). */
-export function offlineCopyArgv(source: CopySource, destination: string, destinationFormat: 'raw' | 'qcow2'): string[] {
-  checkImageSource(destination);
+/** Where qemu-img writes a copy: an existing file (or nfs:// URL) in a format, or a LUN (raw) by QEMU's initiator. */
+export type CopyDestination =
+  { readonly kind: 'file'; readonly path: string; readonly format: 'raw' | 'qcow2' } | { readonly kind: 'lun'; readonly lun: LunAddress };
+
+/** The argv of a copy of a stopped disk into an existing destination at least its size (`-n`: never re-created). */
+export function offlineCopyArgv(source: CopySource, destination: CopyDestination): string[] {
+  if (destination.kind === 'file') checkImageSource(destination.path);
   if (source.kind === 'file') checkImageSource(source.path);
   const from = source.kind === 'lun' ? ['--image-opts', lunImageOptions(source.lun)] : ['-f', source.format, source.path];
-  return ['qemu-img', 'convert', '-n', ...from, '-O', destinationFormat, destination];
+  // A LUN is written as raw bytes through the iscsi protocol driver itself (its options name no format).
+  const to = destination.kind === 'lun' ? ['--target-image-opts', lunImageOptions(destination.lun)] : ['-O', destination.format, destination.path];
+  return ['qemu-img', 'convert', '-n', ...from, ...to];
 }
 
-/** Copies a disk no QEMU runs with into its destination (made first, same size). */
-export async function copyDiskOffline(host: LibvirtHost, source: CopySource, destination: string, destinationFormat: 'raw' | 'qcow2'): Promise<void> {
-  await host.exec(offlineCopyArgv(source, destination, destinationFormat), { timeoutMs: COPY_TIMEOUT_MS });
+/** Copies a disk no QEMU runs with into its destination (made first, at least its size). */
+export async function copyDiskOffline(host: LibvirtHost, source: CopySource, destination: CopyDestination): Promise<void> {
+  await host.exec(offlineCopyArgv(source, destination), { timeoutMs: COPY_TIMEOUT_MS });
 }

@@ -195,6 +195,16 @@ export async function lunHeadIsBlank(host: LibvirtHost, lun: LunAddress): Promis
 }
 
 /**
+ * Zeroes the LUN's first MiB: what a copy virtplane itself began there and gave up on undoes, so the
+ * LUN reads blank again (lunHeadIsBlank) and a later copy may use it.
+ */
+export async function blankLunHead(host: LibvirtHost, lun: LunAddress): Promise<void> {
+  const result = await host.exec(['qemu-io', '--image-opts', lunImageOptions(lun), '-c', 'write -z 0 1M'], { timeoutMs: 120_000 });
+  if (!/wrote 1048576\/1048576 bytes/.test(result.stdout))
+    throw new LibvirtOperationError(host.name, `could not blank LUN ${lun.lun} of ${lun.targetIqn}: ${(result.stderr || result.stdout).trim().slice(0, 400)}`);
+}
+
+/**
  * Writes `base` (any format qemu-img reads) onto the LUN as raw bytes, through QEMU's own iSCSI
  * initiator with the host's initiator name: the LUN becomes a bootable raw disk, its tail beyond the
  * image left as it was (zeros on a new LUN). The LUN must be at least the image's virtual size.

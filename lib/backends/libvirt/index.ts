@@ -111,6 +111,7 @@ export {
   fileSha256,
   imageFileInfo,
   imageFileInfoFromJson,
+  blankLunHead,
   lunHeadIsBlank,
   overlaysOf,
   readSmallFile,
@@ -138,4 +139,4 @@ export {
 } from './snapshots.js';
 export type { ExternalSnapshotRequest, SnapshotLayer, SnapshotRecord } from './snapshots.js';
 export { abortBlockJob, copyDiskLive, copyDiskOffline, offlineCopyArgv } from './blockCopy.js';
-export type { CopySource } from './blockCopy.js';
+export type { CopyDestination, CopySource } from './blockCopy.js';

@@ -5,6 +5,7 @@
  * (listing with sizes, unlink, rename) runs through libnfs itself from python3's ctypes. Every command
  * is an argv; file names are checked before they reach one.
  */
+import { createHash } from 'node:crypto';
 import { imageFileInfoFromJson, type ImageFileInfo } from '../libvirt/index.js';
 import type { ExecOptions, ExecResult } from '../ssh/index.js';
 
@@ -271,7 +272,7 @@ export async function readSmallFile(host: NfsClientHost, target: NfsExport, name
  */
 export async function writeSmallFile(host: NfsClientHost, target: NfsExport, name: string, content: Buffer): Promise<void> {
   checkFileName(name);
-  await withStagingFolder(host, async (folder) => {
+  await withStagingFolderFor(host, target, name, async (folder) => {
     await host.exec(['dd', `of=${folder}/${name}`, 'status=none'], { stdin: content });
     await putFile(host, `${folder}/${name}`, target, name);
   });
@@ -318,15 +319,59 @@ export function exportFileOf(server: string, path: string): { readonly target: N
 }
 
 /**
- * Runs `step` with a private folder of the host's /var/tmp (removed after): where bytes bound for the
- * export are staged, since nothing can stream onto an export but from a file (nfs-cp).
+ * The staging folder of the host's /var/tmp for one file of one export: named after both (a hash), so
+ * what an apply killed mid-way left is found again by the next one (removeLeftoversOf).
  */
-export async function withStagingFolder<T>(host: NfsClientHost, step: (folder: string) => Promise<T>): Promise<T> {
-  const folder = (await host.exec(['mktemp', '-d', '/var/tmp/virtplane-nfs-XXXXXXXX'])).stdout.trim();
-  if (!/^\/var\/tmp\/virtplane-nfs-[A-Za-z0-9]+$/.test(folder)) throw new NfsError(host.name, `mktemp gave "${folder}"`);
+export function stagingFolderFor(target: NfsExport, name: string): string {
+  checkFileName(name);
+  const key = createHash('sha256').update(`${target.server}\0${target.exportPath}\0${name}`, 'utf8').digest('hex').slice(0, 24);
+  return `/var/tmp/virtplane-nfs-for-${key}`;
+}
+
+/**
+ * Runs `step` with the staging folder for `name` (stagingFolderFor), made afresh (mode 0700; whatever
+ * an interrupted write left there removed first) and removed after.
+ */
+export async function withStagingFolderFor<T>(host: NfsClientHost, target: NfsExport, name: string, step: (folder: string) => Promise<T>): Promise<T> {
+  const folder = stagingFolderFor(target, name);
+  await removeStagingFolder(host, folder);
+  // Not -p: a folder someone made meanwhile under this name is refused, not used.
+  await host.exec(['mkdir', '-m', '0700', '--', folder]);
   try {
     return await step(folder);
   } finally {
-    await host.exec(['rm', '-rf', '--', folder]).catch(() => undefined);
+    await removeStagingFolder(host, folder).catch(() => undefined);
   }
+}
+
+const REMOVE_STAGING_SCRIPT = `
+set -eu
+folder="$1"
+[ -e "$folder" ] || exit 0
+# A seal killed mid-way leaves its copy mounted from a loop device inside: both let go first, so the
+# removal never walks into a mounted file system.
+awk -v f="$folder/" 'index($2, f) == 1 { print $2 }' /proc/mounts | sort -r | while IFS= read -r m; do umount "$m" || umount -l "$m"; done
+find "$folder" -xdev -type f -name '*.raw' | while IFS= read -r f; do
+  losetup -j "$f" | cut -d: -f1 | while IFS= read -r d; do losetup -d "$d" || true; done
+done
+rm -rf --one-file-system -- "$folder"
+echo removed
+`;
+
+/** Removes a staging folder and what a killed step left in it (a mount, a loop device). True when there was one. */
+async function removeStagingFolder(host: NfsClientHost, folder: string): Promise<boolean> {
+  if (!/^\/var\/tmp\/virtplane-nfs-for-[0-9a-f]+$/.test(folder)) throw new NfsError(host.name, `"${folder}" is no staging folder`);
+  return (await host.script(REMOVE_STAGING_SCRIPT, [folder])).stdout.includes('removed');
+}
+
+/**
+ * Removes what a write of `name` killed mid-way can leave (never `name` itself): its hidden partial copy
+ * on the export, and its staging folder on this host. Returns what was there.
+ */
+export async function removeLeftoversOf(host: NfsClientHost, target: NfsExport, name: string): Promise<string[]> {
+  const removed: string[] = [];
+  if (await removeFile(host, target, partialName(name))) removed.push(`${partialName(name)} on ${nfsUrl(target)}`);
+  const folder = stagingFolderFor(target, name);
+  if (await removeStagingFolder(host, folder)) removed.push(`${folder} on ${host.name}`);
+  return removed;
 }

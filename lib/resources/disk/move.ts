@@ -7,14 +7,17 @@
  */
 import {
   abortBlockJob,
+  blankLunHead,
   copyDiskLive,
   copyDiskOffline,
   liveDomainModel,
+  lunHeadIsBlank,
   parseSnapshotRecords,
   parseVmSettings,
   requireDomain,
   writeDomainDefinition,
   writeVmSettings,
+  type CopyDestination,
   type CopySource,
   type DomainDisk,
 } from '../../backends/libvirt/index.js';
@@ -39,16 +42,19 @@ export interface MovingDisk {
 }
 
 /**
- * Why a move cannot be made (at plan): onto a LUN (not yet), a thin clone (it reads its image where
- * it is), a shareable disk several VMs use, a disk under snapshot overlays. Each says the way out.
+ * Why a move cannot be made (at plan): a thin clone (it reads its image where it is), from a LUN onto
+ * another LUN (not yet). Each says the way out.
  */
-export function moveRefusals(disk: Pick<MovingDisk, 'name' | 'clone'>, destination: Pick<StorageDomain, 'name' | 'type'>): Diagnostic[] {
+export function moveRefusals(
+  disk: Pick<MovingDisk, 'name' | 'clone'> & { readonly fromLun?: boolean },
+  destination: Pick<StorageDomain, 'name' | 'type'>,
+): Diagnostic[] {
   const refusals: Diagnostic[] = [];
-  if (destination.type === 'iscsi')
+  if (disk.fromLun === true && destination.type === 'iscsi')
     refusals.push(
       errorDiagnostic(
-        'Moving a disk onto a LUN: not yet',
-        `${destination.name} is an iscsi storage domain: disk ${disk.name} can move to a dir or nfs storage domain only. To put its data on a LUN, make a new disk there (lun) and copy inside the guest.`,
+        'From a LUN onto a LUN: not yet',
+        `${disk.name} is a LUN already: it can move to a dir or nfs storage domain. To put its data on another LUN, move it to a dir or nfs storage domain first, then onto ${destination.name}.`,
         ['storage_domain_id'],
       ),
     );
@@ -58,6 +64,93 @@ export function moveRefusals(disk: Pick<MovingDisk, 'name' | 'clone'>, destinati
         'A thin clone cannot move',
         `${disk.name} is a thin clone: a qcow2 overlay that reads its image in the image's storage domain. Make a full clone in ${destination.name} instead (a new disk with clone = "full"), or keep it where it is.`,
         ['storage_domain_id'],
+      ),
+    );
+  return refusals;
+}
+
+/** What the plan (and the apply again) knows of the LUN a disk moves onto. */
+export interface LunDestination {
+  readonly lun: number;
+  /** Its size in whole MiB; null when the target has no such LUN. */
+  readonly sizeMiB: number | null;
+  /** Another disk the inventory has on that LUN. */
+  readonly claimedBy: string | undefined;
+  /** The VMs that use the LUN already. */
+  readonly users: readonly DiskUser[];
+  /** Whether its target requires CHAP (whose secret QEMU's image tools cannot use). */
+  readonly chap: boolean;
+  /** size_mib as configured (null: unset). */
+  readonly configuredMiB: number | null;
+  /** Whether a VM runs on the disk (the copy is then a block copy, which needs equal sizes). */
+  readonly running: boolean;
+}
+
+/**
+ * Why a disk cannot move onto this LUN: it does not exist, is smaller than the disk, is another disk's
+ * or a VM's, or is behind CHAP; a LUN bigger than a running disk (a block copy mirrors equal sizes);
+ * size_mib other than the LUN's (a disk on a LUN is the LUN as it is). Each at its attribute.
+ */
+export function lunDestinationRefusals(
+  disk: Pick<MovingDisk, 'name' | 'sizeMiB'>,
+  destination: Pick<StorageDomain, 'name' | 'iqn'>,
+  lun: LunDestination,
+): Diagnostic[] {
+  const refusals: Diagnostic[] = [];
+  if (lun.sizeMiB === null)
+    return [
+      errorDiagnostic(
+        'LUN not found',
+        `The target of storage domain ${destination.name} (${destination.iqn}) has no LUN ${lun.lun}. Declare it on the target (a lun block of its virtplane_iscsi_target) first.`,
+        ['lun'],
+      ),
+    ];
+  if (lun.sizeMiB < disk.sizeMiB)
+    refusals.push(
+      errorDiagnostic(
+        'LUN smaller than the disk',
+        `${disk.name} is ${disk.sizeMiB} MiB; LUN ${lun.lun} of ${destination.name} is ${lun.sizeMiB} MiB and would cut it off. Grow the LUN on its target to ${disk.sizeMiB} MiB or more first, or choose another LUN.`,
+        ['lun'],
+      ),
+    );
+  else if (lun.running && lun.sizeMiB !== disk.sizeMiB)
+    refusals.push(
+      errorDiagnostic(
+        'LUN bigger than the running disk',
+        `${disk.name} is ${disk.sizeMiB} MiB and LUN ${lun.lun} of ${destination.name} is ${lun.sizeMiB} MiB: a disk moves under a running VM onto a LUN of its own size only (QEMU mirrors equal sizes). Grow the disk to ${lun.sizeMiB} MiB first (size_mib, in its own apply), or stop the VM, or choose a LUN of ${disk.sizeMiB} MiB.`,
+        ['lun'],
+      ),
+    );
+  if (lun.claimedBy !== undefined)
+    refusals.push(
+      errorDiagnostic(
+        'LUN in use',
+        `LUN ${lun.lun} of ${destination.name} is disk ${lun.claimedBy} in the inventory: one disk per LUN. Choose another LUN.`,
+        ['lun'],
+      ),
+    );
+  if (lun.users.length > 0)
+    refusals.push(
+      errorDiagnostic(
+        'LUN in use',
+        `LUN ${lun.lun} of ${destination.name} is used by ${describeUsers(lun.users)}: copying onto it would write under that VM. Choose another LUN.`,
+        ['lun'],
+      ),
+    );
+  if (lun.chap)
+    refusals.push(
+      errorDiagnostic(
+        'Moving onto a CHAP-protected LUN: not yet',
+        `The target of ${destination.name} requires CHAP, whose secret lives only in a private libvirt secret on each host, where QEMU's image tools cannot use it. Move ${disk.name} onto a LUN of a target without CHAP, or to a dir or nfs storage domain.`,
+        ['storage_domain_id'],
+      ),
+    );
+  if (lun.configuredMiB !== null && lun.configuredMiB !== lun.sizeMiB && lun.sizeMiB >= disk.sizeMiB)
+    refusals.push(
+      errorDiagnostic(
+        'LUN size differs',
+        `LUN ${lun.lun} is ${lun.sizeMiB} MiB: a disk on an iscsi storage domain is the LUN as it is. Set size_mib = ${lun.sizeMiB}, or remove size_mib.`,
+        ['size_mib'],
       ),
     );
   return refusals;
@@ -143,7 +236,7 @@ export async function moveDisk(provider: ProviderContext, request: MoveRequest):
   const { disk, source, destination, destinationId, signal } = request;
   const from = parseDiskId(disk.id);
   const to = parseDiskId(destinationId);
-  if (from === undefined || to === undefined || to.kind !== 'volume')
+  if (from === undefined || to === undefined || (from.kind === 'lun' && to.kind === 'lun'))
     throw new DiagnosticError('Invalid move', `Disk ${disk.name} cannot move from ${disk.id} to ${destinationId}.`, ['storage_domain_id']);
   const users = uniqueUsers([...(await request.usersOf(disk.id)), ...(await request.usersOf(destinationId))]);
   if (users.length > 1)
@@ -153,34 +246,61 @@ export async function moveDisk(provider: ProviderContext, request: MoveRequest):
   const user = users[0];
 
   // The destination: made empty (same size, same format) with its row marked by this workspace, or
-  // what an interrupted move of this workspace left there (adopted).
-  const store = volumeStoreOf(provider, destination);
+  // what an interrupted move of this workspace left there (adopted). A LUN is there already: taken
+  // when blank, or when an interrupted move of this workspace began writing it.
   const carriers = await carriersOf(provider, destination, signal);
-  const { carrier, volume: existing } = await store.lookUp(carriers, to.volume);
   const destinationDisk = { id: destinationId, name: disk.name };
-  const adopting = await adoptsLeftoverDisk(
-    provider,
-    destination.domain,
-    destinationDisk,
-    existing === null ? undefined : { file: to.volume, host: carrier.host.row.name },
-  );
+  let carrier: HostRead;
+  let adopting: boolean;
+  let leftover: boolean;
+  if (to.kind === 'volume') {
+    const found = await volumeStoreOf(provider, destination).lookUp(carriers, to.volume);
+    carrier = found.carrier;
+    leftover = found.volume !== null;
+    adopting = await adoptsLeftoverDisk(
+      provider,
+      destination.domain,
+      destinationDisk,
+      found.volume === null ? undefined : { file: to.volume, host: carrier.host.row.name },
+    );
+  } else {
+    carrier = carriers[0]!;
+    adopting = await adoptsLeftoverDisk(provider, destination.domain, destinationDisk);
+    leftover = adopting;
+    if (!adopting) {
+      if ((await request.usersOf(destinationId)).length > 0)
+        throw new DiagnosticError('LUN in use', `LUN ${to.lun} of ${destination.domain.name} is used by a VM already. Choose another LUN.`, ['lun']);
+      const address = lunAddressOf(destination.domain, to.lun, carrier.host.row.id);
+      if (!(await onHost(carrier.host.row.name, `reading LUN ${to.lun}`, () => lunHeadIsBlank(carrier.host.libvirt, address), ['lun'])))
+        throw new DiagnosticError(
+          'LUN holds data',
+          `LUN ${to.lun} of ${destination.domain.name} has data in its first MiB (a partition table, a file system) and no virtplane disk is known there: virtplane never writes over data it did not make. Choose a blank LUN, or clear this one yourself if its data is not needed. Nothing was written.`,
+          ['lun'],
+        );
+    }
+  }
   if (!adopting) await request.register(destinationId, provider.workspaceToken);
   recordNewDisk(provider, destinationId);
   const undo = async (): Promise<void> => {
-    await onHost(carrier.host.row.name, `removing the copy ${to.volume}`, () => store.remove(carrier, to.volume)).catch(() => undefined);
+    if (to.kind === 'volume')
+      await onHost(carrier.host.row.name, `removing the copy ${to.volume}`, () => volumeStoreOf(provider, destination).remove(carrier, to.volume)).catch(
+        () => undefined,
+      );
+    // A LUN is not removed: the head of what this move began writing is zeroed, so the LUN reads blank again.
+    else await blankLunHead(carrier.host.libvirt, lunAddressOf(destination.domain, to.lun, carrier.host.row.id)).catch(() => undefined);
     await provider.inventory.use((inventory) => inventory.disks.delete(destinationId)).catch(() => undefined);
   };
-  if (existing === null)
+  if (to.kind === 'volume' && !leftover)
     await onHost(
       carrier.host.row.name,
       `creating ${to.volume} in ${destination.domain.name}`,
-      () => store.create(carrier, to.volume, disk.sizeMiB, disk.format),
+      () => volumeStoreOf(provider, destination).create(carrier, to.volume, disk.sizeMiB, disk.format),
       ['storage_domain_id'],
     );
 
   // A file source gone while the copy is here: an interrupted apply of this move already switched and
   // removed it (the source goes only after the switch). Nothing to copy: only the cleanup remains.
-  const sourceGone = from.kind === 'volume' && existing !== null && (await sourceVolumeMissing(provider, source, from.volume, signal));
+  const sourceGone = from.kind === 'volume' && leftover && (await sourceVolumeMissing(provider, source, from.volume, signal));
   const started = Date.now();
   const move = { disk, source, destination, from, to };
   try {
@@ -213,7 +333,7 @@ export async function moveDisk(provider: ProviderContext, request: MoveRequest):
       await onHost(sourceCarrier.host.row.name, `deleting the moved disk's old file ${from.volume}`, () => sourceStore.remove(sourceCarrier, from.volume));
     await sourceStore.changed(sourceCarrier);
   }
-  await store.changed(carrier);
+  if (to.kind === 'volume') await volumeStoreOf(provider, destination).changed(carrier);
   await provider.inventory.use((inventory) => inventory.disks.delete(disk.id));
 }
 
@@ -306,7 +426,10 @@ async function copyOffline(
 ): Promise<void> {
   const copySource: CopySource =
     from.kind === 'lun' ? { kind: 'lun', lun: lunAddressOf(sourceDomain, from.lun, row.id) } : { kind: 'file', path: diskPathOf(sourceDomain, from), format };
+  // Onto a LUN the copy converts to raw: a LUN is a raw disk.
+  const copyDestination: CopyDestination =
+    to.kind === 'lun' ? { kind: 'lun', lun: lunAddressOf(destinationDomain, to.lun, row.id) } : { kind: 'file', path: diskPathOf(destinationDomain, to), format };
   await onHost(row.name, `copying ${diskPathOf(sourceDomain, from)} to ${destinationDomain.name}`, () =>
-    copyDiskOffline(carrier.host.libvirt, copySource, diskPathOf(destinationDomain, to), format),
+    copyDiskOffline(carrier.host.libvirt, copySource, copyDestination),
   );
 }

@@ -58,7 +58,7 @@ import { reachesExport } from '../storageDomain/index.js';
 import { describeUsers, diskUsers, type DiskUser } from './usage.js';
 import { adoptsLeftoverDisk, recordNewDisk } from './adoption.js';
 import { hasFileVolumes, volumeStoreOf, type FoundVolume } from './volumeStore.js';
-import { moveAnnouncement, moveDisk, moveRefusals, moveUserRefusals } from './move.js';
+import { lunDestinationRefusals, moveAnnouncement, moveDisk, moveRefusals, moveUserRefusals, type LunDestination } from './move.js';
 
 const TEMPLATE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 const IMAGE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/image/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
@@ -79,7 +79,7 @@ export const diskSchema = blockSchema({
       validation: { pattern: NAME_PATTERN, hint: NAME_HINT },
     }),
     storage_domain_id: referenceAttribute(
-      'The storage domain that holds the disk. Changing it moves the disk there in place (to a dir or nfs domain; id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted).',
+      'The storage domain that holds the disk. Changing it moves the disk there in place (id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted). Onto an iscsi domain, set lun too: a blank LUN no other disk has, at least the disk\'s size (of exactly its size under a running VM); the disk becomes raw and the LUN\'s size.',
     ),
     size_mib: numberAttribute({
       description:
@@ -97,7 +97,7 @@ export const diskSchema = blockSchema({
     }),
     lun: numberAttribute({
       description:
-        "iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay); removed together with a new storage_domain_id, the disk moves off its LUN.",
+        "iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay); removed together with a new storage_domain_id, the disk moves off its LUN; set together with a new (iscsi) storage_domain_id, the disk moves onto that LUN.",
       optional: true,
       planModifiers: [
         requiresReplaceIf(
@@ -509,16 +509,18 @@ async function planMove(
   provider: ProviderContext,
   prior: DiskState,
   planned: DiskPlanned,
+  config: DiskPlanned,
   signal: AbortSignal,
 ): Promise<{ planned: DiskPlanned; diagnostics: Diagnostic[] }> {
   const moving = { ...planned, id: unknown, path: unknown };
   if (isUnknown(planned.storage_domain_id)) return { planned: moving, diagnostics: [] };
   const [source, destination] = await Promise.all([placeOf(provider, prior.storage_domain_id), placeOf(provider, planned.storage_domain_id)]);
   if (destination === undefined) return { planned: moving, diagnostics: [] };
-  const disk = { id: prior.id ?? '', name: prior.name, clone: prior.clone };
+  const toLun = destination.domain.type === 'iscsi';
+  const disk = { id: prior.id ?? '', name: prior.name, clone: prior.clone, fromLun: parseDiskId(prior.id ?? '')?.kind === 'lun' };
   const diagnostics = moveRefusals(disk, destination.domain);
   if (diagnostics.length > 0) return { planned: moving, diagnostics };
-  if (typeof planned.size_mib === 'number' && planned.size_mib !== prior.size_mib)
+  if (!toLun && typeof planned.size_mib === 'number' && planned.size_mib !== prior.size_mib)
     diagnostics.push(
       errorDiagnostic(
         'Move or grow, one at a time',
@@ -526,33 +528,87 @@ async function planMove(
         ['size_mib'],
       ),
     );
-  const decided = plannedFor(destination.domain, { ...planned, format: prior.format });
+  const decided = plannedFor(destination.domain, { ...planned, format: toLun ? config.format : prior.format });
   diagnostics.push(...decided.diagnostics);
   if (source === undefined) return { planned: decided.planned, diagnostics };
   // The plan reads through the refresh's shared host reads (plan never writes); a host it cannot read is the apply's to find.
   const reads = await readHosts(provider, source.datacenterHosts, signal).catch(() => []);
   diagnostics.push(...moveUserRefusals(disk, reads, source.domain, destination.domain));
   const users = diskUsers(reads, disk.id, source.domain);
-  diagnostics.push(moveAnnouncement(disk, source.domain.name, destination.domain.name, users, parseDiskId(disk.id)?.kind === 'lun'));
-  if (typeof decided.planned.id === 'string') disksPlannedAsMoveDestinations.add(decided.planned.id);
-  return { planned: decided.planned, diagnostics };
+  let chosen = decided.planned;
+  if (toLun && typeof planned.lun === 'number' && decided.diagnostics.length === 0) {
+    const configured = typeof config.size_mib === 'number' ? config.size_mib : null;
+    const lun = await lunDestinationOf(provider, prior, destination, planned.lun, configured, users, signal).catch((error: unknown) => {
+      if (error instanceof DiagnosticError) return undefined;
+      throw error;
+    });
+    if (lun !== undefined) {
+      diagnostics.push(...lunDestinationRefusals({ name: prior.name, sizeMiB: prior.size_mib ?? 0 }, destination.domain, lun));
+      if (lun.sizeMiB !== null) chosen = { ...chosen, size_mib: lun.sizeMiB };
+    }
+  }
+  diagnostics.push(moveAnnouncement(disk, source.domain.name, destination.domain.name, users, disk.fromLun));
+  if (typeof chosen.id === 'string') disksPlannedAsMoveDestinations.add(chosen.id);
+  return { planned: chosen, diagnostics };
+}
+
+/**
+ * The LUN a disk moves onto, as its target and the hosts show it now. A row of this very disk on it
+ * (same name: an interrupted move) is no claim, and the VM it left running there no other user.
+ */
+async function lunDestinationOf(
+  provider: ProviderContext,
+  prior: DiskState,
+  destination: DiskPlace,
+  lun: number,
+  configuredMiB: number | null,
+  movingUsers: readonly DiskUser[],
+  signal: AbortSignal,
+): Promise<LunDestination> {
+  const id = formatDiskId({ kind: 'lun', domainId: destination.domain.id, lun });
+  const row = await provider.inventory.use((inventory) => inventory.disks.get(id));
+  const ours = row !== undefined && row.name === prior.name;
+  const reads = await readHosts(provider, destination.datacenterHosts, signal);
+  const chap = reads.some(({ read }) =>
+    read.pools.some(
+      (pool) => pool.name === destination.domain.name && isOwnedBy(pool.model?.owner, destination.domain.id) && pool.model?.type === 'iscsi-direct' && pool.model.auth !== undefined,
+    ),
+  );
+  return {
+    lun,
+    sizeMiB: await lunSize(provider, destination, lun, signal),
+    claimedBy: row === undefined || ours ? undefined : row.name,
+    users: ours ? [] : diskUsers(reads, id, destination.domain),
+    chap,
+    configuredMiB,
+    running: movingUsers.some((user) => user.state === 'running' || user.state === 'paused'),
+  };
 }
 
 /** The move itself (move.ts), then the disk's state and row at its new place. */
-async function applyMove(provider: ProviderContext, prior: DiskState, planned: DiskState, signal: AbortSignal): Promise<DiskState> {
+async function applyMove(provider: ProviderContext, prior: DiskState, planned: DiskState, config: DiskState, signal: AbortSignal): Promise<DiskState> {
   const [source, destination] = await Promise.all([requirePlace(provider, prior.storage_domain_id), requirePlace(provider, planned.storage_domain_id)]);
-  const refusals = moveRefusals({ name: prior.name, clone: prior.clone }, destination.domain);
-  const decided = plannedFor(destination.domain, { ...planned, format: prior.format });
+  const toLun = destination.domain.type === 'iscsi';
+  const refusals = moveRefusals({ name: prior.name, clone: prior.clone, fromLun: parseDiskId(prior.id ?? '')?.kind === 'lun' }, destination.domain);
+  const decided = plannedFor(destination.domain, { ...planned, format: toLun ? config.format : prior.format });
   const problem = [...refusals, ...decided.diagnostics][0];
   if (problem !== undefined) throw new DiagnosticError(problem.summary, problem.detail, problem.path);
   const destinationId = String(decided.planned.id);
-  const sizeMiB = prior.size_mib ?? 0;
-  const state: DiskState = { ...(decided.planned as DiskState), lun: null, size_mib: sizeMiB };
+  let sizeMiB = prior.size_mib ?? 0;
+  if (toLun && planned.lun !== null) {
+    // Asked again, each host afresh: the plan's facts may be old.
+    const users = await usersOf(provider, prior.id ?? '', signal, true);
+    const lun = await lunDestinationOf(provider, prior, destination, planned.lun, config.size_mib, users, signal);
+    const refusal = lunDestinationRefusals({ name: prior.name, sizeMiB }, destination.domain, lun)[0];
+    if (refusal !== undefined) throw new DiagnosticError(refusal.summary, refusal.detail, refusal.path);
+    sizeMiB = lun.sizeMiB ?? sizeMiB;
+  }
+  const state: DiskState = { ...(decided.planned as DiskState), lun: toLun ? planned.lun : null, size_mib: sizeMiB };
   await moveDisk(provider, {
     disk: {
       id: prior.id ?? '',
       name: prior.name,
-      sizeMiB,
+      sizeMiB: prior.size_mib ?? 0,
       format: (prior.format ?? 'raw') as DiskFormat,
       clone: prior.clone,
       shareable: prior.shareable === true,
@@ -663,7 +719,7 @@ export const diskResource = defineResource<ProviderContext>()({
   description: diskSchema.description,
   schema: diskSchema,
 
-  async plan({ provider, prior, planned, signal }) {
+  async plan({ provider, prior, planned, config, signal }) {
     const diagnostics: Diagnostic[] = [];
     if (prior !== null) {
       const size = planned.size_mib;
@@ -691,7 +747,7 @@ export const diskResource = defineResource<ProviderContext>()({
         }
       }
       if (planned.storage_domain_id !== prior.storage_domain_id) {
-        const move = await planMove(provider, prior, planned, signal);
+        const move = await planMove(provider, prior, planned, config, signal);
         return { planned: move.planned, diagnostics: [...diagnostics, ...move.diagnostics] };
       }
       return { diagnostics };
@@ -822,10 +878,10 @@ export const diskResource = defineResource<ProviderContext>()({
     };
   },
 
-  async update({ provider, prior, planned, signal }) {
+  async update({ provider, prior, planned, config, signal }) {
     const location = parseDiskId(prior.id ?? '');
     if (location === undefined) throw new DiagnosticError('Invalid disk id', `"${prior.id}" is not a virtplane disk id.`);
-    if (planned.storage_domain_id !== prior.storage_domain_id) return applyMove(provider, prior, planned, signal);
+    if (planned.storage_domain_id !== prior.storage_domain_id) return applyMove(provider, prior, planned, config, signal);
     let size = prior.size_mib;
     if (planned.size_mib !== null && planned.size_mib !== prior.size_mib) {
       const place = await requirePlace(provider, location.domainId);
@@ -870,14 +926,16 @@ export const diskResource = defineResource<ProviderContext>()({
     await audit(provider, 'delete', prior);
   },
 
-  async import({ id }) {
+  async import({ provider, id }) {
     const location = parseDiskId(id);
     if (location === undefined) {
       throw new DiagnosticError('Invalid import id', `"${id}" is not a disk id: use STORAGE_DOMAIN_ID/FILE (e.g. .../data.qcow2) or STORAGE_DOMAIN_ID/lun/N.`);
     }
+    // A LUN's number says nothing of the disk's name: the inventory's row does (a disk moved onto it keeps its own).
+    const row = location.kind === 'lun' ? await provider.inventory.use((inventory) => inventory.disks.get(id)) : undefined;
     return {
       id,
-      name: location.kind === 'volume' ? nameOfVolume(location.volume) : `lun-${location.lun}`,
+      name: location.kind === 'volume' ? nameOfVolume(location.volume) : (row?.name ?? `lun-${location.lun}`),
       storage_domain_id: location.domainId,
       deletion_protection: false,
       shareable: false,

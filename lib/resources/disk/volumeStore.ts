@@ -93,6 +93,11 @@ export interface VolumeStore {
    * sealed on a loop device of the host, so on its local disk, then placed whole.
    */
   seal(host: LibvirtHost, source: string, file: string): Promise<void>;
+  /**
+   * Removes what a copy or seal of `file` killed mid-way left (its hidden partial copy; on an nfs
+   * domain also its staging folder in this host's /var/tmp), never `file` itself. Returns what it removed.
+   */
+  clearLeftovers(host: LibvirtHost, file: string): Promise<string[]>;
   /** After a change: the other hosts that list the domain's files see it at once (a pool rescan). */
   changed(carrier: HostRead): Promise<void>;
 }
@@ -148,6 +153,12 @@ function poolStore(provider: ProviderContext, place: DiskPlace): VolumeStore {
     overlaysOf: async (host, file) => (await overlaysOf(host, place.domain.path ?? '', locate(file))).map((path) => path.slice(path.lastIndexOf('/') + 1)),
     copyAsItIs: (host, from, file) => copyReadOnly(host, locate(from), locate(file)),
     seal: (host, source, file) => sealDiskInto(host, source, locate(file)),
+    async clearLeftovers(host, file) {
+      const partial = locate(`.${file}.part`);
+      if ((await host.exec(['test', '-e', partial], { allowExitCodes: [1] })).exitCode !== 0) return [];
+      await removeImageFile(host, partial);
+      return [`${partial} on ${host.name}`];
+    },
     async changed(carrier) {
       // A shared directory (NFS-mounted and the like): the other hosts' pools rescan it. Best effort: a
       // pool rescans by itself whenever it starts. A local domain has no others.
@@ -219,7 +230,7 @@ function nfsStore(place: DiskPlace): VolumeStore {
     fileSha256: (host, file) => nfs.fileSha256(host, target, file),
     // Staged in the host's /var/tmp (verified there), copied onto the export, verified again over NFS.
     upload: (host, file, source, options) =>
-      nfs.withStagingFolder(host, async (folder) => {
+      nfs.withStagingFolderFor(host, target, file, async (folder) => {
         await uploadImageFile(host, `${folder}/${file}`, source, options);
         await nfs.putFile(host, `${folder}/${file}`, target, file, options.signal === undefined ? {} : { signal: options.signal });
         try {
@@ -240,11 +251,13 @@ function nfsStore(place: DiskPlace): VolumeStore {
     overlaysOf: (host, file) => nfs.overlaysOf(host, target, locate(file)),
     copyAsItIs: (host, from, file) => nfs.copyFile(host, target, from, file),
     // A loop device needs a local file: sealed in the host's /var/tmp, then copied onto the export.
+    // Its staging folder is named after the file: what a killed seal left there is found again (clearLeftovers).
     seal: (host, source, file) =>
-      nfs.withStagingFolder(host, async (folder) => {
+      nfs.withStagingFolderFor(host, target, file, async (folder) => {
         await sealDiskInto(host, source, `${folder}/${file}`);
         await nfs.putFile(host, `${folder}/${file}`, target, file);
       }),
+    clearLeftovers: (host, file) => nfs.removeLeftoversOf(host, target, file),
     changed: async () => undefined,
   };
 }

@@ -155,6 +155,21 @@ async function writeSettings({ store, host, file }: TemplateFiles, state: Templa
   await store.writeSmall(host, settingsFile(file), Buffer.from(`${JSON.stringify(record)}\n`));
 }
 
+/**
+ * Removes what a killed copy of the template's file or record left on each host that carries its
+ * storage domain (a hidden partial file; on an nfs domain the staging folder of a seal in the host's
+ * /var/tmp): a later apply converges, a destroy leaves nothing.
+ */
+async function clearLeftovers(carriers: readonly HostRead[], files: TemplateFiles, name: string): Promise<void> {
+  for (const carrier of carriers) {
+    const removed = await onHost(carrier.host.row.name, `removing what an interrupted copy of template ${name} left`, async () => [
+      ...(await files.store.clearLeftovers(carrier.host.libvirt, files.file)),
+      ...(await files.store.clearLeftovers(carrier.host.libvirt, settingsFile(files.file))),
+    ]);
+    if (removed.length > 0) progress(`template ${name}: removed what an interrupted apply left: ${removed.join(', ')}`);
+  }
+}
+
 async function readRecord({ store, host, file }: TemplateFiles): Promise<TemplateRecord | undefined> {
   const text = await store.readSmall(host, settingsFile(file));
   if (text === null) return undefined;
@@ -313,6 +328,9 @@ export const templateResource = defineResource<ProviderContext>()({
       }
     }
     recordMadeByThisApply(provider, TEMPLATE_TYPE, id);
+    // What an interrupted copy of this template left (no one else's: a template of another workspace
+    // was refused above) goes before the copy starts again.
+    if (existing === null) await clearLeftovers(carriers, files, planned.name);
     // The record, with this workspace's mark, first: a kill at any later step leaves a template the next
     // apply of this workspace adopts.
     const marked: TemplateState = { ...planned, id, virtual_size_mib: null };
@@ -396,6 +414,7 @@ export const templateResource = defineResource<ProviderContext>()({
         await store.removeFile(host.libvirt, settingsFile(file));
         await store.removeFile(host.libvirt, file);
       });
+      await clearLeftovers(await carriersOf(provider, place, signal), { store, host: host.libvirt, file }, location.name);
       await refreshPools(provider, place, carrier!);
     }
     await audit(provider, 'delete', prior);

@@ -6,7 +6,11 @@
  * copy read back from the NFS file, the LUN let go (still on its target), the VM's disk an NFS network
  * disk, empty plan, the domain still stops and starts (no lockd lease left behind). A move that fails
  * (NFS blocked from the VM's host) leaves the VM on its LUN, nothing lost, the move still planned.
- * A move onto a LUN and a thin clone's move are refused at plan with the attribute path.
+ * A move onto a LUN smaller than the disk and a thin clone's move are refused at plan with the attribute
+ * path (the other refusals onto a LUN: move.test.ts). Then onto LUNs: the running VM's dir disk onto a LUN of its size (block
+ * copy, data written during it read back from the LUN's backing file on the storage server), and in the
+ * same apply a qcow2 disk no VM uses onto another (qemu-img, converted to raw); the old files gone,
+ * empty plan, import gives the same state.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -18,6 +22,7 @@ import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from
 import { useLab, type TestLab } from '../../support/lab.js';
 import { blockNfs as blockNfsFrom, exportFiles as exportFilesAsSeen, labExportUrl } from '../../support/nfsExport.js';
 import { hclString, platformHcl } from '../../support/platformHcl.js';
+import { managedFileOf } from '../../../lib/backends/iscsi/index.js';
 import { alive, childrenOf } from '../../support/processes.js';
 
 const tag = randomBytes(3).toString('hex');
@@ -37,6 +42,9 @@ interface Scenario {
   readonly data?: 'iscsi' | 'nfs' | 'dir';
   readonly spare?: 'dir' | 'iscsi' | 'nfs';
   readonly clone?: 'dir' | 'nfs';
+  /** The LUNs of the data and spare disks when on the iscsi domain. */
+  readonly dataLun?: number;
+  readonly spareLun?: number;
 }
 
 function config(scenario: Scenario = {}): string {
@@ -50,6 +58,18 @@ resource "virtplane_iscsi_target" "t" {
   lun {
     lun      = 1
     size_mib = 16
+  }
+  lun {
+    lun      = 2
+    size_mib = 16
+  }
+  lun {
+    lun      = 3
+    size_mib = 8
+  }
+  lun {
+    lun      = 4
+    size_mib = 4
   }
 }
 
@@ -82,13 +102,13 @@ resource "virtplane_storage_domain" "dir" {
 resource "virtplane_disk" "data" {
   name              = "data-${tag}"
   storage_domain_id = virtplane_storage_domain.${data}.id
-${data === 'iscsi' ? '  lun               = 1\n' : '  format            = "raw"\n'}}
+${data === 'iscsi' ? `  lun               = ${scenario.dataLun ?? 1}\n` : '  format            = "raw"\n'}}
 
 resource "virtplane_disk" "spare" {
   name              = "spare-${tag}"
   storage_domain_id = virtplane_storage_domain.${scenario.spare ?? 'dir'}.id
   size_mib          = 8
-}
+${scenario.spare === 'iscsi' ? `  lun               = ${scenario.spareLun ?? 3}\n` : ''}}
 
 resource "virtplane_image" "base" {
   name              = ${hclString(names.image)}
@@ -138,6 +158,15 @@ async function guestIo(command: string): Promise<string> {
   ).trim();
 }
 
+/**
+ * Whether guestIo's answer says the write was done: nothing, or only QEMU's report of an iSCSI unit
+ * attention (a new session's first answer after a reconnect), which its iSCSI driver retries by itself.
+ * The data read back afterwards is the proof.
+ */
+function wrote(answer: string): boolean {
+  return answer.split('\n').every((line) => line.trim() === '' || /^iSCSI CheckCondition: SENSE KEY:UNIT_ATTENTION/.test(line.trim()));
+}
+
 /** Terraform's output with its box drawing and line wrapping undone. */
 function flat(text: string): string {
   return text.replace(/│/g, ' ').replace(/\s+/g, ' ');
@@ -184,14 +213,14 @@ describe('moving a disk to another storage domain', () => {
     expect(await guestIo('write -P 0xab 0 4M')).toBe('');
   }, 700_000);
 
-  it('refuses at plan a move onto a LUN and a thin clone’s move, with the attribute path', async () => {
-    await tf.writeConfig(config({ spare: 'iscsi', clone: 'nfs' }));
+  it('refuses at plan a move onto a LUN smaller than the disk and a thin clone’s move, with the attribute path', async () => {
+    await tf.writeConfig(config({ spare: 'iscsi', spareLun: 4, clone: 'nfs' }));
     const { result } = await tf.plan([], { allowFailure: true });
     expect(result.exitCode).toBe(1);
-    expect(flat(result.stderr)).toMatch(
-      /Moving a disk onto a LUN: not yet with virtplane_disk\.spare, on main\.tf line \d+, in resource "virtplane_disk" "spare": \d+: storage_domain_id/,
-    );
-    expect(flat(result.stderr)).toMatch(
+    const stderr = flat(result.stderr);
+    expect(stderr).toMatch(/LUN smaller than the disk with virtplane_disk\.spare, on main\.tf line \d+, in resource "virtplane_disk" "spare": \d+: lun/);
+    expect(stderr).toMatch(/spare-\w+ is 8 MiB; LUN 4 of mvi-\w+ is 4 MiB/);
+    expect(stderr).toMatch(
       /A thin clone cannot move with virtplane_disk\.clone, on main\.tf line \d+, in resource "virtplane_disk" "clone": \d+: storage_domain_id/,
     );
   }, 300_000);
@@ -227,8 +256,11 @@ describe('moving a disk to another storage domain', () => {
     const writer = (async () => {
       while (writing && written < 64) {
         const out = await guestIo(`write -P 0xcd ${4 * MIB + written * 65536} 64k`);
-        if (out === '') written++;
-        else break;
+        if (wrote(out)) written++;
+        else {
+          process.stderr.write(`[diskMove] a write through the guest's QEMU answered: ${out}\n`);
+          break;
+        }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     })();
@@ -308,6 +340,72 @@ describe('moving a disk to another storage domain', () => {
     expect(read).toMatch(/read 4194304\/4194304 bytes/);
     expect(read).not.toContain('Pattern verification failed');
     expect((await run('kvm1', ['virsh', 'blockjob', names.vm, 'vda', '--raw'])).trim()).toBe('');
+    await tf.expectEmptyPlan();
+  }, 600_000);
+
+  it('moves the running VM’s dir disk onto a LUN (block copy) and an unused qcow2 disk onto another (raw): data on the LUNs, old files gone, empty plan, same import', async () => {
+    const pid = await qemuPid();
+    await tf.writeConfig(config({ data: 'iscsi', dataLun: 2, spare: 'iscsi', spareLun: 3 }));
+    const { result } = await tf.plan();
+    expect(flat(result.stdout)).toMatch(/Disk data-\w+ moves from storage domain mvd-\w+ to mvi-\w+ \(copied while VM mv-\w+ runs on kvm1, then switched; the old file is deleted after the switch\)/);
+    // The plan shows the new ids: the LUNs.
+    expect(flat(result.stdout)).toMatch(/~ id += "[0-9a-f-]+\/data-\w+\.img" -> "[0-9a-f-]+\/lun\/2"/);
+    expect(flat(result.stdout)).toMatch(/~ id += "[0-9a-f-]+\/spare-\w+\.qcow2" -> "[0-9a-f-]+\/lun\/3"/);
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing && written < 64) {
+        const out = await guestIo(`write -P 0x3c ${8 * MIB + written * 65536} 64k`);
+        if (wrote(out)) written++;
+        else {
+          process.stderr.write(`[diskMove] a write through the guest's QEMU answered: ${out}\n`);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    const started = Date.now();
+    await tf.apply([], { timeoutMs: 300_000 }).finally(() => {
+      writing = false;
+    });
+    await writer;
+    process.stderr.write(`[diskMove] apply of the moves onto LUNs: ${((Date.now() - started) / 1000).toFixed(1)} s, ${written} writes of 64 KiB during it\n`);
+    expect(await qemuPid()).toBe(pid);
+    const xml = await run('kvm1', ['virsh', 'dumpxml', names.vm]);
+    expect(xml).toMatch(new RegExp(`<source protocol='iscsi' name='${iqn}/2'`));
+    expect(await run('kvm1', ['virsh', 'dumpxml', '--inactive', names.vm])).toMatch(new RegExp(`<source protocol='iscsi' name='${iqn}/2'`));
+    expect(existsSync(`${dirPath}/data-${tag}.img`)).toBe(false);
+    expect(await exportFiles()).not.toContain(`spare-${tag}.qcow2`);
+    expect(await tf.stateAttributes('virtplane_disk', 'data')).toMatchObject({ format: 'raw', size_mib: 16, lun: 2 });
+    expect(await tf.stateAttributes('virtplane_disk', 'spare')).toMatchObject({ format: 'raw', size_mib: 8, lun: 3 });
+    // Read back from the LUNs' backing files on the storage server (raw bytes: the qcow2 disk converted).
+    const readLun = async (lun: number, command: string): Promise<string> =>
+      (await ssh.exec(lab.storage, ['qemu-io', '-r', '-U', '-f', 'raw', '-c', command, managedFileOf(iqn, lun)])).stdout;
+    const before = await readLun(2, 'read -P 0xab 0 4M');
+    expect(before).toMatch(/read 4194304\/4194304 bytes/);
+    expect(before).not.toContain('Pattern verification failed');
+    if (written > 0) {
+      const during = await readLun(2, `read -P 0x3c ${8 * MIB} ${written * 65536}`);
+      expect(during).toMatch(new RegExp(`read ${written * 65536}/${written * 65536} bytes`));
+      expect(during).not.toContain('Pattern verification failed');
+    }
+    const spare = await readLun(3, 'read -P 0x5a 1M 2M');
+    expect(spare).toMatch(/read 2097152\/2097152 bytes/);
+    expect(spare).not.toContain('Pattern verification failed');
+    await tf.expectEmptyPlan();
+
+    const addresses = ['virtplane_disk.data', 'virtplane_disk.spare'];
+    const before2: Record<string, Record<string, unknown>> = {};
+    for (const address of addresses) before2[address] = await tf.stateAttributes('virtplane_disk', address.split('.')[1]!);
+    await tf.run(['state', 'rm', ...addresses]);
+    await tf.writeConfig(addresses.map((address) => `import {\n  to = ${address}\n  id = ${hclString(String(before2[address]!.id))}\n}\n`).join(''), 'imports.tf');
+    const plan = await tf.planJson();
+    for (const address of addresses) {
+      const change = plan.resource_changes?.find((candidate) => candidate.address === address);
+      expect({ address, ...change?.change.before }).toEqual({ address, ...before2[address] });
+    }
+    await tf.apply();
+    await rm(join(tf.dir, 'imports.tf'));
     await tf.expectEmptyPlan();
   }, 600_000);
 });
