@@ -14,7 +14,7 @@ export interface DiskConfig {
    */
   readonly name: string;
   /**
-   * The storage domain that holds the disk. Changing it moves the disk there in place (to a dir or nfs domain; id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted).
+   * The storage domain that holds the disk. Changing it moves the disk there in place (id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted). Onto an iscsi domain, set lun too: a blank LUN no other disk has, at least the disk's size (of exactly its size under a running VM); the disk becomes raw and the LUN's size.
    *
    * Valid values: The id of a virtplane object, e.g. virtplane_datacenter.main.id.
    * @default - unset
@@ -37,7 +37,7 @@ export interface DiskConfig {
    */
   readonly format?: "raw" | "qcow2";
   /**
-   * iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay); removed together with a new storage_domain_id, the disk moves off its LUN.
+   * iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay); removed together with a new storage_domain_id, the disk moves off its LUN; set together with a new (iscsi) storage_domain_id, the disk moves onto that LUN.
    *
    * Valid values: 1 to 255; a whole number
    * @default - unset
@@ -212,7 +212,7 @@ export class DiskResource extends SchemaResource {
     return this.getStringAttribute("name");
   }
 
-  /** The storage domain that holds the disk. Changing it moves the disk there in place (to a dir or nfs domain; id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted). */
+  /** The storage domain that holds the disk. Changing it moves the disk there in place (id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted). Onto an iscsi domain, set lun too: a blank LUN no other disk has, at least the disk's size (of exactly its size under a running VM); the disk becomes raw and the LUN's size. */
   get storageDomainId(): string {
     return this.getStringAttribute("storage_domain_id");
   }
@@ -227,7 +227,7 @@ export class DiskResource extends SchemaResource {
     return this.getStringAttribute("format");
   }
 
-  /** iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay); removed together with a new storage_domain_id, the disk moves off its LUN. */
+  /** iscsi: the LUN number of the domain's target that is this disk. Changing it replaces the disk (the LUNs themselves stay); removed together with a new storage_domain_id, the disk moves off its LUN; set together with a new (iscsi) storage_domain_id, the disk moves onto that LUN. */
   get lun(): number {
     return this.getNumberAttribute("lun");
   }

@@ -86,6 +86,14 @@ export interface LunDestination {
   readonly running: boolean;
 }
 
+export function lunNotFoundDiagnostic(domain: Pick<StorageDomain, 'name' | 'iqn'>, lun: number): Diagnostic {
+  return errorDiagnostic(
+    'LUN not found',
+    `The target of storage domain ${domain.name} (${domain.iqn}) has no LUN ${lun}. Declare it on the target (a lun block of its virtplane_iscsi_target) first.`,
+    ['lun'],
+  );
+}
+
 /**
  * Why a disk cannot move onto this LUN: it does not exist, is smaller than the disk, is another disk's
  * or a VM's, or is behind CHAP; a LUN bigger than a running disk (a block copy mirrors equal sizes);
@@ -97,14 +105,7 @@ export function lunDestinationRefusals(
   lun: LunDestination,
 ): Diagnostic[] {
   const refusals: Diagnostic[] = [];
-  if (lun.sizeMiB === null)
-    return [
-      errorDiagnostic(
-        'LUN not found',
-        `The target of storage domain ${destination.name} (${destination.iqn}) has no LUN ${lun.lun}. Declare it on the target (a lun block of its virtplane_iscsi_target) first.`,
-        ['lun'],
-      ),
-    ];
+  if (lun.sizeMiB === null) return [lunNotFoundDiagnostic(destination, lun.lun)];
   if (lun.sizeMiB < disk.sizeMiB)
     refusals.push(
       errorDiagnostic(
@@ -123,11 +124,9 @@ export function lunDestinationRefusals(
     );
   if (lun.claimedBy !== undefined)
     refusals.push(
-      errorDiagnostic(
-        'LUN in use',
-        `LUN ${lun.lun} of ${destination.name} is disk ${lun.claimedBy} in the inventory: one disk per LUN. Choose another LUN.`,
-        ['lun'],
-      ),
+      errorDiagnostic('LUN in use', `LUN ${lun.lun} of ${destination.name} is disk ${lun.claimedBy} in the inventory: one disk per LUN. Choose another LUN.`, [
+        'lun',
+      ]),
     );
   if (lun.users.length > 0)
     refusals.push(
@@ -428,7 +427,9 @@ async function copyOffline(
     from.kind === 'lun' ? { kind: 'lun', lun: lunAddressOf(sourceDomain, from.lun, row.id) } : { kind: 'file', path: diskPathOf(sourceDomain, from), format };
   // Onto a LUN the copy converts to raw: a LUN is a raw disk.
   const copyDestination: CopyDestination =
-    to.kind === 'lun' ? { kind: 'lun', lun: lunAddressOf(destinationDomain, to.lun, row.id) } : { kind: 'file', path: diskPathOf(destinationDomain, to), format };
+    to.kind === 'lun'
+      ? { kind: 'lun', lun: lunAddressOf(destinationDomain, to.lun, row.id) }
+      : { kind: 'file', path: diskPathOf(destinationDomain, to), format };
   await onHost(row.name, `copying ${diskPathOf(sourceDomain, from)} to ${destinationDomain.name}`, () =>
     copyDiskOffline(carrier.host.libvirt, copySource, copyDestination),
   );

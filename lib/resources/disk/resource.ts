@@ -58,7 +58,7 @@ import { reachesExport } from '../storageDomain/index.js';
 import { describeUsers, diskUsers, type DiskUser } from './usage.js';
 import { adoptsLeftoverDisk, recordNewDisk } from './adoption.js';
 import { hasFileVolumes, volumeStoreOf, type FoundVolume } from './volumeStore.js';
-import { lunDestinationRefusals, moveAnnouncement, moveDisk, moveRefusals, moveUserRefusals, type LunDestination } from './move.js';
+import { lunDestinationRefusals, lunNotFoundDiagnostic, moveAnnouncement, moveDisk, moveRefusals, moveUserRefusals, type LunDestination } from './move.js';
 
 const TEMPLATE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/template/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 const IMAGE_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/image/[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
@@ -79,7 +79,7 @@ export const diskSchema = blockSchema({
       validation: { pattern: NAME_PATTERN, hint: NAME_HINT },
     }),
     storage_domain_id: referenceAttribute(
-      'The storage domain that holds the disk. Changing it moves the disk there in place (id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted). Onto an iscsi domain, set lun too: a blank LUN no other disk has, at least the disk\'s size (of exactly its size under a running VM); the disk becomes raw and the LUN\'s size.',
+      "The storage domain that holds the disk. Changing it moves the disk there in place (id and path change): copied while the VM using it runs, then switched, the old file deleted after the switch (a LUN is let go, never deleted). Onto an iscsi domain, set lun too: a blank LUN no other disk has, at least the disk's size (of exactly its size under a running VM); the disk becomes raw and the LUN's size.",
     ),
     size_mib: numberAttribute({
       description:
@@ -344,11 +344,8 @@ function requireLunSize(size: number, lun: number, wanted: number | null): numbe
 }
 
 function lunNotFound(domain: StorageDomain, lun: number): DiagnosticError {
-  return new DiagnosticError(
-    'LUN not found',
-    `The target of storage domain ${domain.name} (${domain.iqn}) has no LUN ${lun}. Declare it on the target (a lun block of its virtplane_iscsi_target) first.`,
-    ['lun'],
-  );
+  const { summary, detail, path } = lunNotFoundDiagnostic(domain, lun);
+  return new DiagnosticError(summary, detail, path);
 }
 
 /** After a change to a volume: the other hosts see it at once (volumeStore.ts). */
@@ -571,7 +568,11 @@ async function lunDestinationOf(
   const reads = await readHosts(provider, destination.datacenterHosts, signal);
   const chap = reads.some(({ read }) =>
     read.pools.some(
-      (pool) => pool.name === destination.domain.name && isOwnedBy(pool.model?.owner, destination.domain.id) && pool.model?.type === 'iscsi-direct' && pool.model.auth !== undefined,
+      (pool) =>
+        pool.name === destination.domain.name &&
+        isOwnedBy(pool.model?.owner, destination.domain.id) &&
+        pool.model?.type === 'iscsi-direct' &&
+        pool.model.auth !== undefined,
     ),
   );
   return {

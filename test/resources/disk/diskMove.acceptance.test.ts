@@ -347,7 +347,9 @@ describe('moving a disk to another storage domain', () => {
     const pid = await qemuPid();
     await tf.writeConfig(config({ data: 'iscsi', dataLun: 2, spare: 'iscsi', spareLun: 3 }));
     const { result } = await tf.plan();
-    expect(flat(result.stdout)).toMatch(/Disk data-\w+ moves from storage domain mvd-\w+ to mvi-\w+ \(copied while VM mv-\w+ runs on kvm1, then switched; the old file is deleted after the switch\)/);
+    expect(flat(result.stdout)).toMatch(
+      /Disk data-\w+ moves from storage domain mvd-\w+ to mvi-\w+ \(copied while VM mv-\w+ runs on kvm1, then switched; the old file is deleted after the switch\)/,
+    );
     // The plan shows the new ids: the LUNs.
     expect(flat(result.stdout)).toMatch(/~ id += "[0-9a-f-]+\/data-\w+\.img" -> "[0-9a-f-]+\/lun\/2"/);
     expect(flat(result.stdout)).toMatch(/~ id += "[0-9a-f-]+\/spare-\w+\.qcow2" -> "[0-9a-f-]+\/lun\/3"/);
@@ -398,7 +400,10 @@ describe('moving a disk to another storage domain', () => {
     const before2: Record<string, Record<string, unknown>> = {};
     for (const address of addresses) before2[address] = await tf.stateAttributes('virtplane_disk', address.split('.')[1]!);
     await tf.run(['state', 'rm', ...addresses]);
-    await tf.writeConfig(addresses.map((address) => `import {\n  to = ${address}\n  id = ${hclString(String(before2[address]!.id))}\n}\n`).join(''), 'imports.tf');
+    await tf.writeConfig(
+      addresses.map((address) => `import {\n  to = ${address}\n  id = ${hclString(String(before2[address]!.id))}\n}\n`).join(''),
+      'imports.tf',
+    );
     const plan = await tf.planJson();
     for (const address of addresses) {
       const change = plan.resource_changes?.find((candidate) => candidate.address === address);

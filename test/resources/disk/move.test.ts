@@ -53,7 +53,10 @@ describe('a disk move at plan', () => {
 describe('the offline copy', () => {
   it('writes into the destination made first (-n), from a file in its format or a LUN by its initiator, onto a file or a LUN', () => {
     expect(
-      offlineCopyArgv({ kind: 'file', path: '/srv/a/data.qcow2', format: 'qcow2' }, { kind: 'file', path: 'nfs://10.0.0.2/export/data.qcow2', format: 'qcow2' }),
+      offlineCopyArgv(
+        { kind: 'file', path: '/srv/a/data.qcow2', format: 'qcow2' },
+        { kind: 'file', path: 'nfs://10.0.0.2/export/data.qcow2', format: 'qcow2' },
+      ),
     ).toEqual(['qemu-img', 'convert', '-n', '-f', 'qcow2', '/srv/a/data.qcow2', '-O', 'qcow2', 'nfs://10.0.0.2/export/data.qcow2']);
     const lun = { portal: '10.0.0.2:3260', targetIqn: 'iqn.2025-01.dev.test:t', lun: 3, initiatorIqn: 'iqn.2025-01.dev.test:h1' };
     const lunOptions = 'driver=iscsi,transport=tcp,portal=10.0.0.2:3260,target=iqn.2025-01.dev.test:t,lun=3,initiator-name=iqn.2025-01.dev.test:h1';

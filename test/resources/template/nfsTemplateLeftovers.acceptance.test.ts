@@ -114,7 +114,11 @@ afterAll(async () => {
   await tf?.writeConfig(config(true));
   await tf?.destroy({ allowFailure: true });
   await tf?.cleanup();
-  await onHost('kvm1', ['sh', '-c', `umount "${staging()}"/.seal-k/root 2>/dev/null; losetup -j "${staging()}/.seal-k/disk.raw" | cut -d: -f1 | xargs -r -n1 losetup -d; rm -rf "${staging()}"`]).catch(() => undefined);
+  await onHost('kvm1', [
+    'sh',
+    '-c',
+    `umount "${staging()}"/.seal-k/root 2>/dev/null; losetup -j "${staging()}/.seal-k/disk.raw" | cut -d: -f1 | xargs -r -n1 losetup -d; rm -rf "${staging()}"`,
+  ]).catch(() => undefined);
   await rm(work, { recursive: true, force: true });
   await ssh.close();
 }, 300_000);
@@ -128,7 +132,13 @@ describe("an NFS template's seal killed mid-way", () => {
   it('the next apply of the workspace makes the template and removes the partial copies and the staging folder (its mount, its loop device)', async () => {
     // As a kill leaves it: the record (with this workspace's mark) is written first, then the seal runs
     // in the staging folder (a copy on a loop device, mounted), then the copy goes onto the export.
-    const record = { vcpus: 1, memory_mib: 512, graphics: 'vnc', description: '', workspace: workspaceToken({ directory: realpathSync(tf.dir), workspace: 'default' }) };
+    const record = {
+      vcpus: 1,
+      memory_mib: 512,
+      graphics: 'vnc',
+      description: '',
+      workspace: workspaceToken({ directory: realpathSync(tf.dir), workspace: 'default' }),
+    };
     await putOnExport(`${templateFile}.json`, `${JSON.stringify(record)}\n`);
     await putOnExport(`.${templateFile}.part`, 'half a copy');
     await putOnExport(`.${templateFile}.json.part`, '{"vcpus"');
