@@ -118,7 +118,7 @@ export function lunDestinationRefusals(
     refusals.push(
       errorDiagnostic(
         'LUN bigger than the running disk',
-        `${disk.name} is ${disk.sizeMiB} MiB and LUN ${lun.lun} of ${destination.name} is ${lun.sizeMiB} MiB: a disk moves under a running VM onto a LUN of its own size only (QEMU mirrors equal sizes). Grow the disk to ${lun.sizeMiB} MiB first (size_mib, in its own apply), or stop the VM, or choose a LUN of ${disk.sizeMiB} MiB.`,
+        `${disk.name} is ${disk.sizeMiB} MiB and LUN ${lun.lun} of ${destination.name} is ${lun.sizeMiB} MiB: a disk moves under a running VM onto a LUN of its own size only (QEMU's block mirror refuses a target of another size). Grow the disk to ${lun.sizeMiB} MiB first (size_mib, in its own apply), or stop the VM, or choose a LUN of ${disk.sizeMiB} MiB.`,
         ['lun'],
       ),
     );
