@@ -53,7 +53,9 @@ export const COMMAND_USAGE = {
        virtplane inventory stop [--inventory .virtplane/inventory]     end it now (it lets the session in progress finish)
   An embedded inventory folder is served by an inventory server of its own (PGlite behind a UNIX socket in
   the folder), started by the first virtplane process that opens it; it exits after 60 s without a client
-  (VIRTPLANE_INVENTORY_IDLE_MS). VIRTPLANE_INVENTORY_SERVER=off opens the folder in each process instead.`,
+  (VIRTPLANE_INVENTORY_IDLE_MS). VIRTPLANE_INVENTORY_SERVER=off opens the folder in each process instead.
+  A new folder starts as a copy of an empty, migrated one kept in the package's .virtplane/cache
+  (VIRTPLANE_INVENTORY_TEMPLATES=DIR keeps it elsewhere; =off runs initdb and the migrations instead).`,
   doctor: `usage: virtplane doctor
   checks root, KVM (or TCG), Node.js, the Debian packages and Terraform; exit 1 if something is missing`,
   'plan-report': `usage: virtplane plan-report PLAN.json [--log PLAN.log] [--format markdown|json] [--inventory L]

@@ -64,7 +64,6 @@ async function openEmbeddedInProcess(location: string, lockOptions: LockOptions 
     location,
     // The lock file already keeps every other process out of this folder.
     withMigrationLock: <T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T> => fn(executor),
-    afterMigrate: () => database.afterMigrate(),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -22,10 +22,8 @@ import { InventoryLockedError, type LockHolder } from './errors.js';
 import { socketPath } from './inventoryServerFiles.js';
 import { encodeQueueReport, parseClientApplicationName, QUEUED_SQLSTATE, SHUTTING_DOWN_SQLSTATE } from './inventoryServerProtocol.js';
 import { acquireLock, DEFAULT_LOCK_TIMEOUT_MS } from './lockFile.js';
-import { migrate } from './migrate.js';
-import { openPgliteDatabase } from './pgliteDatabase.js';
+import { migratePglite, openPgliteDatabase } from './pgliteDatabase.js';
 import { errorResponse, FrontendFramer, noticeResponse, simpleQuery, SYNC_MESSAGE } from './pgWire.js';
-import type { InventoryDriver } from './sqlExecutor.js';
 
 export interface InventoryServerOptions {
   /** Exit after this long without a client. */
@@ -306,10 +304,7 @@ export async function runInventoryServer(folder: string, options: InventoryServe
   try {
     // Done here once, so that the first client finds the schema current; a failure (a schema newer than
     // this code, a broken migration) is left for the clients to meet, each with its own typed error.
-    const { executor } = database;
-    const driver: InventoryDriver = { ...executor, backend: 'embedded', location, withMigrationLock: (fn) => fn(executor), close: async () => undefined };
-    await migrate(driver);
-    await database.afterMigrate();
+    await migratePglite(database.executor, location);
   } catch (error) {
     log(`migrations not applied at start: ${(error as Error).message}`);
   }

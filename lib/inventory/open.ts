@@ -55,7 +55,6 @@ export async function openInventory(location: string, options: OpenInventoryOpti
       });
   try {
     const { version } = await migrate(driver);
-    await driver.afterMigrate?.();
     return createInventory(driver, version);
   } catch (error) {
     await driver.close().catch(() => undefined);

@@ -28,8 +28,6 @@ export interface InventoryDriver extends SqlExecutor {
   readonly location: string;
   /** Runs `fn` while no other process can migrate the same database. */
   withMigrationLock<T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Called once the schema is current (the embedded backend keeps a template of a new database). */
-  afterMigrate?(): Promise<void>;
   /** Runs fn while holding a cross-process lock named `key` (PostgreSQL advisory lock). */
   withAdvisoryLock?<T>(key: string, fn: () => Promise<T>, waitMs?: number): Promise<T>;
   /** Cancels every statement in flight (PostgreSQL); returns how many. */
