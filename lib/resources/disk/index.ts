@@ -20,6 +20,7 @@ export {
   carriersOf,
   diskResource,
   disksPlannedAsMoveDestinations,
+  disksPlannedForCreate,
   disksPlannedForDestroy,
   placeOf,
   refreshOthers,

@@ -545,7 +545,7 @@ async function planMove(
     }
   }
   diagnostics.push(moveAnnouncement(disk, source.domain.name, destination.domain.name, users, disk.fromLun));
-  if (typeof chosen.id === 'string') disksPlannedAsMoveDestinations.add(chosen.id);
+  if (typeof chosen.id === 'string' && prior.id !== null) disksPlannedAsMoveDestinations.set(chosen.id, prior.id);
   return { planned: chosen, diagnostics };
 }
 
@@ -712,8 +712,18 @@ async function writeImageOntoLun(
  */
 export const disksPlannedForDestroy = new Set<string>();
 
-/** The new ids of disks this provider process has planned to move: a VM's plan-time check that its disks exist passes them. */
-export const disksPlannedAsMoveDestinations = new Set<string>();
+/**
+ * The new ids of disks this provider process has planned to move, each with the id it moves from (the
+ * disk's plan runs before the plan of the VM that names it): a VM's plan-time check that its disks exist
+ * passes them, and its restart check sees the same disk at a new place, not a swap.
+ */
+export const disksPlannedAsMoveDestinations = new Map<string, string>();
+
+/**
+ * The ids of the new disks this provider process has planned (known at plan when their storage domain
+ * exists): a VM made or changed in the same apply names a disk its apply makes first, which no host has yet.
+ */
+export const disksPlannedForCreate = new Set<string>();
 
 export const diskResource = defineResource<ProviderContext>()({
   typeName: DISK_TYPE,
@@ -757,6 +767,7 @@ export const diskResource = defineResource<ProviderContext>()({
     const place = await placeOf(provider, planned.storage_domain_id);
     if (place === undefined) return undefined;
     const decided = plannedFor(place.domain, planned);
+    if (typeof decided.planned.id === 'string') disksPlannedForCreate.add(decided.planned.id);
     return { planned: decided.planned, diagnostics: decided.diagnostics };
   },
 

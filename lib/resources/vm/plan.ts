@@ -28,6 +28,7 @@ import { domainsOfDisks, storageDiagnostic, storageLimitOf, storageRefusal } fro
 import { planDeviceChecks } from './planChecks.js';
 import type { VmPlanned, VmState } from './schema.js';
 import { templateSettings } from '../template/index.js';
+import { disksPlannedAsMoveDestinations } from '../disk/index.js';
 
 export const PRIVATE_VCPU_MAX = 'vcpuMax';
 
@@ -173,7 +174,12 @@ function macsOf(nics: VmPlanned['nic']): VmPlanned['macs'] {
  * Why a running VM that stays running needs a graceful restart for this change (empty: everything is
  * live). The apply decides again from the running guest; this is what the plan tells the user.
  */
-export function restartReasons(prior: VmState, planned: VmPlanned, vcpuMax: number): string[] {
+export function restartReasons(
+  prior: VmState,
+  planned: VmPlanned,
+  vcpuMax: number,
+  movedFrom: ReadonlyMap<string, string> = disksPlannedAsMoveDestinations,
+): string[] {
   if (!prior.running || planned.running !== true) return [];
   const reasons: string[] = [];
   if (typeof planned.name === 'string' && planned.name !== prior.name) reasons.push('libvirt renames only a stopped domain');
@@ -186,9 +192,12 @@ export function restartReasons(prior: VmState, planned: VmPlanned, vcpuMax: numb
   const disks = elementsOf<PlannedDisk>(planned.disk);
   if (disks !== null) {
     const priorById = new Map(prior.disk.map((disk) => [disk.disk_id, disk]));
-    const plannedIds = new Set(disks.map((disk) => str(disk.disk_id)));
+    // A disk this plan moves to another storage domain is the same disk at a new id: its VM is switched
+    // onto the copy by the move itself (a block copy's pivot, whatever the bus), not plugged anew.
+    const sameDiskAs = (id: string): string => movedFrom.get(id) ?? id;
+    const plannedIds = new Set(disks.map((disk) => str(disk.disk_id)).map((id) => (id === null ? null : sameDiskAs(id))));
     for (const disk of disks) {
-      const before = priorById.get(str(disk.disk_id) ?? '');
+      const before = priorById.get(sameDiskAs(str(disk.disk_id) ?? ''));
       const bus = str(disk.bus);
       if (bus === null) continue;
       if (before === undefined ? !isHotpluggableBus(bus) : before.bus !== bus)

@@ -7,7 +7,7 @@
 import { imageFileInfo } from '../../backends/libvirt/index.js';
 import type { Cluster, Inventory } from '../../inventory/index.js';
 import { errorDiagnostic, isPlainObject, type Diagnostic } from '../../framework/index.js';
-import { diskPathOf, disksPlannedAsMoveDestinations, parseDiskId } from '../disk/index.js';
+import { diskPathOf, disksPlannedAsMoveDestinations, disksPlannedForCreate, parseDiskId } from '../disk/index.js';
 import { datacenterHost, hostsOfDatacenter, hostsOfStorageDomain } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import type { VmPlanned } from './schema.js';
@@ -81,8 +81,8 @@ async function diskChecks(provider: ProviderContext, inventory: Inventory, plann
     const diskId = str(disk.disk_id);
     const location = diskId === null ? undefined : parseDiskId(diskId);
     if (diskId === null || location === undefined || location.kind !== 'volume') continue;
-    // A disk this plan moves there is made by its apply.
-    if ((await inventory.disks.get(diskId)) !== undefined || disksPlannedAsMoveDestinations.has(diskId)) continue;
+    // A disk this plan makes (new, or moved there) is made by its apply.
+    if ((await inventory.disks.get(diskId)) !== undefined || disksPlannedForCreate.has(diskId) || disksPlannedAsMoveDestinations.has(diskId)) continue;
     const domain = await inventory.storageDomains.get(location.domainId);
     if (domain === undefined) continue;
     const [carrier] = await hostsOfStorageDomain(inventory, domain);

@@ -7,10 +7,13 @@
  * disk, empty plan, the domain still stops and starts (no lockd lease left behind). A move that fails
  * (NFS blocked from the VM's host) leaves the VM on its LUN, nothing lost, the move still planned.
  * A move onto a LUN smaller than the disk and a thin clone's move are refused at plan with the attribute
- * path (the other refusals onto a LUN: move.test.ts). Then onto LUNs: the running VM's dir disk onto a LUN of its size (block
- * copy, data written during it read back from the LUN's backing file on the storage server), and in the
- * same apply a qcow2 disk no VM uses onto another (qemu-img, converted to raw); the old files gone,
- * empty plan, import gives the same state.
+ * path (the other refusals onto a LUN: move.test.ts). A second VM's disk on the sata bus moves while the VM
+ * is stopped (qemu-img; its definition switched, same data, the old file gone), then back while it runs: the
+ * plan announces no restart and the apply makes none (the block copy's pivot switches a sata disk as it does
+ * a virtio one). Then onto LUNs: the running VM's dir disk onto a LUN of its size (block copy, data written
+ * during it read back from the LUN's backing file on the storage server), and in the same apply a qcow2 disk
+ * no VM uses onto another (qemu-img, converted to raw); the old files gone, empty plan, import gives the
+ * same state.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -26,7 +29,7 @@ import { managedFileOf } from '../../../lib/backends/iscsi/index.js';
 import { alive, childrenOf } from '../../support/processes.js';
 
 const tag = randomBytes(3).toString('hex');
-const names = { nfs: `mvn-${tag}`, iscsi: `mvi-${tag}`, dir: `mvd-${tag}`, vm: `mv-${tag}`, image: `mvimg-${tag}` };
+const names = { nfs: `mvn-${tag}`, iscsi: `mvi-${tag}`, dir: `mvd-${tag}`, vm: `mv-${tag}`, image: `mvimg-${tag}`, sataVm: `mvs-${tag}` };
 const dirPath = `/tmp/vpmove-${tag}`;
 const iqn = `iqn.2025-01.dev.virtplane.test:move-${tag}`;
 const imageFile = join('/tmp', `virtplane-move-test-${tag}.qcow2`);
@@ -45,6 +48,34 @@ interface Scenario {
   /** The LUNs of the data and spare disks when on the iscsi domain. */
   readonly dataLun?: number;
   readonly spareLun?: number;
+  /** A second VM, its disk on the sata bus in this domain. */
+  readonly sata?: { readonly domain: 'dir' | 'nfs'; readonly running: boolean };
+}
+
+function sataVmHcl(sata: Scenario['sata']): string {
+  if (sata === undefined) return '';
+  return `
+resource "virtplane_disk" "sata" {
+  name              = "sata-${tag}"
+  storage_domain_id = virtplane_storage_domain.${sata.domain}.id
+  format            = "raw"
+  size_mib          = 8
+}
+
+resource "virtplane_vm" "sata" {
+  name                     = ${hclString(names.sataVm)}
+  cluster_id               = virtplane_cluster.main.id
+  memory_mib               = 32
+  graphics                 = "none"
+  shutdown_timeout_seconds = 0
+  host_id                  = virtplane_host.kvm1.id
+  running                  = ${sata.running}
+  disk {
+    disk_id = virtplane_disk.sata.id
+    bus     = "sata"
+  }
+}
+`;
 }
 
 function config(scenario: Scenario = {}): string {
@@ -135,7 +166,7 @@ resource "virtplane_vm" "vm" {
     disk_id = virtplane_disk.data.id
   }
 }
-`;
+${sataVmHcl(scenario.sata)}`;
 }
 
 function host(name: string): SshEndpoint {
@@ -340,6 +371,58 @@ describe('moving a disk to another storage domain', () => {
     expect(read).toMatch(/read 4194304\/4194304 bytes/);
     expect(read).not.toContain('Pattern verification failed');
     expect((await run('kvm1', ['virsh', 'blockjob', names.vm, 'vda', '--raw'])).trim()).toBe('');
+    await tf.expectEmptyPlan();
+  }, 600_000);
+
+  it('moves a stopped VM’s sata disk onto NFS with qemu-img: same data, its definition on the NFS file, the old file gone', async () => {
+    const dirFile = `${dirPath}/sata-${tag}.img`;
+    const nfsFile = `${exportUrl}sata-${tag}.img`;
+    await tf.writeConfig(config({ data: 'dir', spare: 'nfs', sata: { domain: 'dir', running: false } }));
+    await tf.apply([], { timeoutMs: 300_000 });
+    await run('kvm1', ['dd', 'if=/dev/urandom', `of=${dirFile}`, 'bs=1M', 'count=8', 'conv=notrunc', 'status=none']);
+    const sum = (await run('kvm1', ['sha256sum', dirFile])).split(' ')[0];
+    expect(sum).toMatch(/^[0-9a-f]{64}$/);
+
+    await tf.writeConfig(config({ data: 'dir', spare: 'nfs', sata: { domain: 'nfs', running: false } }));
+    const { result } = await tf.plan();
+    expect(flat(result.stdout)).toMatch(
+      new RegExp(
+        `Disk sata-${tag} moves from storage domain mvd-\\w+ to mvn-\\w+ \\(copied while VM ${names.sataVm} is stopped, then its definition switched; the old file is deleted after the switch\\)`,
+      ),
+    );
+    const started = Date.now();
+    await tf.apply([], { timeoutMs: 300_000 });
+    process.stderr.write(`[diskMove] apply of the stopped VM's move: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    expect(await run('kvm1', ['virsh', 'domstate', names.sataVm])).toContain('shut off');
+    const xml = await run('kvm1', ['virsh', 'dumpxml', '--inactive', names.sataVm]);
+    expect(xml).toMatch(new RegExp(`<source protocol='nfs' name='${lab.lab.storage.nfsExport}/sata-${tag}\\.img'`));
+    expect(xml).toContain("bus='sata'");
+    expect(xml).not.toContain(dirFile);
+    expect((await run('kvm2', ['sh', '-c', `nfs-cat ${nfsFile} | sha256sum`])).split(' ')[0]).toBe(sum);
+    expect(existsSync(dirFile)).toBe(false);
+    expect(await tf.stateAttributes('virtplane_disk', 'sata')).toMatchObject({ path: nfsFile, format: 'raw', size_mib: 8 });
+    await tf.expectEmptyPlan();
+  }, 600_000);
+
+  it('moves a running VM’s sata disk back to the dir domain live: no restart announced, none made, same data', async () => {
+    const dirFile = `${dirPath}/sata-${tag}.img`;
+    await tf.writeConfig(config({ data: 'dir', spare: 'nfs', sata: { domain: 'nfs', running: true } }));
+    await tf.apply([], { timeoutMs: 300_000 });
+    const pid = (await run('kvm1', ['cat', `/run/libvirt/qemu/${names.sataVm}.pid`])).trim();
+    expect(pid).toMatch(/^\d+$/);
+    const sum = (await run('kvm2', ['sh', '-c', `nfs-cat ${exportUrl}sata-${tag}.img | sha256sum`])).split(' ')[0];
+
+    await tf.writeConfig(config({ data: 'dir', spare: 'nfs', sata: { domain: 'dir', running: true } }));
+    const { result } = await tf.plan();
+    expect(flat(result.stdout)).toMatch(new RegExp(`Disk sata-${tag} moves .*\\(copied while VM ${names.sataVm} runs on kvm1, then switched;`));
+    expect(flat(result.stdout)).not.toContain('will be restarted');
+    await tf.apply([], { timeoutMs: 300_000 });
+    expect((await run('kvm1', ['cat', `/run/libvirt/qemu/${names.sataVm}.pid`])).trim()).toBe(pid);
+    const live = await run('kvm1', ['virsh', 'dumpxml', names.sataVm]);
+    expect(live).toContain(`<source file='${dirFile}'`);
+    expect(live).toContain("bus='sata'");
+    expect((await run('kvm1', ['sha256sum', dirFile])).split(' ')[0]).toBe(sum);
+    expect(await exportFiles()).not.toContain(`sata-${tag}.img`);
     await tf.expectEmptyPlan();
   }, 600_000);
 

@@ -9,6 +9,11 @@
  * refused while the guest's disk uses it (its users read over NFS); once the guest is stopped, a
  * template sealed from its disk (in the host's /var/tmp) lands on the export, with a full copy of it;
  * destroy leaves no file of the test on the export.
+ * The same guest, booted, has a data disk on a LUN of the lab's iSCSI target hot-plugged, and a writer
+ * in it puts 1 MiB blocks of random data with their checksums on that disk while the disk moves to the
+ * NFS domain (virsh blockcopy and pivot under the guest): same boot, the writer went on, every block
+ * reads back with its checksum inside the guest, the disk is the NFS network disk, the LUN's iSCSI
+ * session is gone, empty plan.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -21,11 +26,15 @@ import { exportFiles as exportFilesAsSeen, labExportUrl } from '../../support/nf
 import { hclString, platformHcl } from '../../support/platformHcl.js';
 import { CLOUD_INIT_FINISHED, sshToGuestArgv, untilItWorks } from '../../support/guests.js';
 import { labGuestImageEntry } from '../../../lib/lab/guestImage.js';
+import { parseTgtShow } from '../../../lib/backends/iscsi/index.js';
 
 const run = promisify(execFile);
 const tag = Math.random().toString(16).slice(2, 8);
 const prefix = process.env.VIRTPLANE_LAB_PREFIX ?? 'vp';
-const names = { domain: `nfst-${tag}`, net: `nfst-${tag}-nat`, image: `debian-${tag}`, template: `base-${tag}`, vm: `web-${tag}` };
+const names = { domain: `nfst-${tag}`, net: `nfst-${tag}-nat`, image: `debian-${tag}`, template: `base-${tag}`, vm: `web-${tag}`, iscsi: `nfsti-${tag}` };
+const iqn = `iqn.2025-01.dev.virtplane.test:nfst-${tag}`;
+/** The data disk's LUN: 32 slots of 1 MiB for the guest's writer. */
+const DATA_MIB = 32;
 
 let lab: TestLab;
 let tf: TerraformWorkspace;
@@ -33,6 +42,9 @@ let exportUrl: string;
 let keyFile: string;
 let publicKey: string;
 let vmId = '';
+let guestAddress = '';
+/** Where the guest's data disk lives from the test that attaches it on (none before). */
+let dataDisk: 'iscsi' | 'nfs' | undefined;
 const timings: Record<string, number> = {};
 
 interface Options {
@@ -42,6 +54,36 @@ interface Options {
   readonly sealed?: boolean;
   /** The template left out of the configuration, the disk and the VM naming it by this literal id. */
   readonly templateGone?: string;
+}
+
+/** The iSCSI target and domain of the data disk, and the disk (on its LUN, or moved to the NFS domain). */
+function dataDiskHcl(): string {
+  if (dataDisk === undefined) return '';
+  const storage = lab.lab.storage;
+  return `
+resource "virtplane_iscsi_target" "t" {
+  server_address  = ${hclString(storage.address)}
+  server_host_key = ${hclString(storage.hostKey)}
+  iqn             = ${hclString(iqn)}
+  lun {
+    lun      = 1
+    size_mib = ${DATA_MIB}
+  }
+}
+
+resource "virtplane_storage_domain" "iscsi" {
+  name            = ${hclString(names.iscsi)}
+  datacenter_id   = virtplane_datacenter.dc.id
+  type            = "iscsi"
+  iscsi_target_id = virtplane_iscsi_target.t.id
+  depends_on      = [virtplane_host.kvm1, virtplane_host.kvm2]
+}
+
+resource "virtplane_disk" "data" {
+  name              = "data-${tag}"
+  storage_domain_id = virtplane_storage_domain.${dataDisk}.id
+${dataDisk === 'iscsi' ? '  lun               = 1\n' : '  format            = "raw"\n'}}
+`;
 }
 
 function hcl(options: Options = {}): string {
@@ -103,7 +145,7 @@ resource "virtplane_vm" "web" {
   disk {
     disk_id = virtplane_disk.root.id
   }
-  nic {
+${dataDisk === undefined ? '' : '  disk {\n    disk_id = virtplane_disk.data.id\n  }\n'}  nic {
     network_id = virtplane_network.nat.id
   }
   cloud_init {
@@ -111,6 +153,7 @@ resource "virtplane_vm" "web" {
     user {
       name                = "tester"
       ssh_authorized_keys = [${hclString(publicKey)}]
+      sudo                = true
     }
   }
 }
@@ -136,7 +179,7 @@ resource "virtplane_disk" "copy" {
     : ''
 }`
     : ''
-}`;
+}${dataDiskHcl()}`;
 }
 
 /** A command in a lab host's network namespace (where the guest's NAT network is). */
@@ -155,6 +198,69 @@ async function onHost(host: string, command: string): Promise<string> {
   );
   return stdout;
 }
+
+/** A command on the lab's storage server (tgtd's view of the targets). */
+async function onStorage(argv: readonly string[]): Promise<string> {
+  const { stdout } = await run(
+    'ssh',
+    ['-i', lab.lab.sshPrivateKeyFile, '-o', `UserKnownHostsFile=${lab.lab.knownHostsFile}`, '-o', 'BatchMode=yes', `root@${lab.lab.storage.address}`, ...argv],
+    { timeout: 120_000 },
+  );
+  return stdout;
+}
+
+/** The initiators logged in to the data disk's target. */
+async function targetSessions(): Promise<string[]> {
+  const targets = parseTgtShow(await onStorage(['tgtadm', '--lld', 'iscsi', '--mode', 'target', '--op', 'show']));
+  return (targets.find((target) => target.iqn === iqn)?.sessions ?? []).map((session) => session.initiator);
+}
+
+/**
+ * A shell command in the guest as its user (sudo for root), through its host's NAT network. A login
+ * that did not get through (a TCG guest under load can miss ssh's 5 s banner timeout) is tried again:
+ * the command never ran then.
+ */
+async function inGuest(command: string): Promise<string> {
+  for (const deadline = Date.now() + 120_000; ;) {
+    try {
+      return await inNamespace('kvm1', sshToGuestArgv(keyFile, `tester@${guestAddress}`, command));
+    } catch (error) {
+      if (!(error instanceof Error && /banner exchange|Connection (timed out|refused|reset)/.test(error.message)) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
+/**
+ * The guest's writer: 1 MiB blocks of random data round the data disk (slot i mod DATA_MIB), each
+ * written with O_DIRECT and fsync, then logged with its checksum ("i slot sha256"); stops when told.
+ */
+const WRITER = `#!/bin/sh
+dev=$1
+echo $$ > /run/vp-writer.pid
+i=0
+while [ ! -e /run/vp-writer.stop ]; do
+  slot=$((i % ${DATA_MIB}))
+  head -c 1048576 /dev/urandom > /run/vp-chunk
+  sum=$(sha256sum < /run/vp-chunk | cut -d' ' -f1)
+  if ! dd if=/run/vp-chunk of="$dev" bs=1M seek=$slot count=1 oflag=direct conv=notrunc,fsync status=none; then
+    echo "failed $i" >> /run/vp-writer.log
+    exit 1
+  fi
+  echo "$i $slot $sum" >> /run/vp-writer.log
+  i=$((i + 1))
+  sleep 0.2
+done
+`;
+
+/** Stops the writer, then reads back the last block written at each slot: "ok SLOT" or "bad SLOT" per slot. */
+const VERIFY = `touch /run/vp-writer.stop
+while kill -0 "$(cat /run/vp-writer.pid)" 2>/dev/null; do sleep 0.2; done
+tac /run/vp-writer.log | awk '$1 != "failed" && !seen[$2]++' | while read -r i slot sum; do
+  got=$(dd if="$1" bs=1M skip="$slot" count=1 iflag=direct status=none | sha256sum | cut -d' ' -f1)
+  if [ "$got" = "$sum" ]; then echo "ok $slot"; else echo "bad $slot"; fi
+done
+`;
 
 function exportFiles(): Promise<string[]> {
   return exportFilesAsSeen((argv) => inNamespace('kvm2', argv), exportUrl);
@@ -193,6 +299,7 @@ describe.skipIf(available === undefined)('a template and a cloud-init seed on an
     vmId = String(vm.id);
     const address = (vm.ip_addresses as string[])[0] ?? '';
     expect(address).toMatch(/^10\.232\./);
+    guestAddress = address;
 
     const files = await exportFiles();
     expect(files).toEqual(
@@ -234,6 +341,76 @@ describe.skipIf(available === undefined)('a template and a cloud-init seed on an
     await tf.writeConfig(hcl());
     await tf.expectEmptyPlan();
   }, 300_000);
+
+  it('moves a LUN data disk to the NFS domain while the booted guest writes to it: same boot, every block verifies', async () => {
+    // The data disk on a LUN, hot-plugged into the running guest.
+    dataDisk = 'iscsi';
+    await tf.writeConfig(hcl());
+    let started = Date.now();
+    await tf.apply();
+    timings.dataDiskAttachSeconds = (Date.now() - started) / 1000;
+    expect(await onHost('kvm1', `virsh -c qemu:///system dumpxml ${names.vm}`)).toContain("protocol='iscsi'");
+    expect((await targetSessions()).length).toBeGreaterThan(0);
+    const bootId = (await inGuest('cat /proc/sys/kernel/random/boot_id')).trim();
+    expect(bootId).toMatch(/^[0-9a-f-]{36}$/);
+    const device = (
+      await untilItWorks(async () => {
+        const found = (await inGuest(`lsblk -dnbo NAME,SIZE | awk '$2 == ${DATA_MIB * 1024 * 1024} { print "/dev/" $1 }'`)).trim();
+        if (found === '') throw new Error('the data disk is not in the guest yet');
+        return found;
+      }, 60_000)
+    ).split('\n')[0]!;
+    await inGuest(
+      `echo ${Buffer.from(WRITER).toString('base64')} | base64 -d | sudo tee /run/vp-writer >/dev/null && sudo setsid -f nice -n 19 sh /run/vp-writer ${device} </dev/null >/dev/null 2>&1`,
+    );
+    const logged = async (): Promise<number> => Number((await inGuest('wc -l < /run/vp-writer.log 2>/dev/null || echo 0')).trim());
+    await untilItWorks(
+      async () => {
+        if ((await logged()) < 3) throw new Error('the writer has not written yet');
+      },
+      60_000,
+      1000,
+    );
+
+    // The move, while the writer runs.
+    dataDisk = 'nfs';
+    await tf.writeConfig(hcl());
+    const { result } = await tf.plan();
+    expect(result.stdout.replace(/│/g, ' ').replace(/\s+/g, ' ')).toMatch(
+      new RegExp(
+        `Disk data-${tag} moves from storage domain ${names.iscsi} to ${names.domain} \\(copied while VM ${names.vm} runs on kvm1, then switched; the LUN is let go, not deleted\\)`,
+      ),
+    );
+    expect(result.stdout).not.toContain('will be restarted');
+    const before = await logged();
+    started = Date.now();
+    await tf.apply();
+    timings.dataDiskMoveApplySeconds = (Date.now() - started) / 1000;
+    const after = await logged();
+    timings.blocksWrittenDuringMove = after - before;
+    expect(after).toBeGreaterThan(before);
+    // The writer goes on, on the copy.
+    await untilItWorks(
+      async () => {
+        if ((await logged()) <= after) throw new Error('the writer stopped');
+      },
+      60_000,
+      1000,
+    );
+
+    const checked = (await inGuest(`echo ${Buffer.from(VERIFY).toString('base64')} | base64 -d | sudo sh -s ${device}`)).trim().split('\n');
+    expect(checked.filter((line) => !line.startsWith('ok '))).toEqual([]);
+    expect(checked).toHaveLength(Math.min(await logged(), DATA_MIB));
+    expect(await inGuest('grep -c failed /run/vp-writer.log || true')).toMatch(/^0\s*$/);
+    expect((await inGuest('cat /proc/sys/kernel/random/boot_id')).trim()).toBe(bootId);
+
+    const xml = await onHost('kvm1', `virsh -c qemu:///system dumpxml ${names.vm}`);
+    expect(xml).toContain(`<source protocol='nfs' name='${lab.lab.storage.nfsExport}/data-${tag}.img'`);
+    expect(xml).not.toContain("protocol='iscsi'");
+    expect(await targetSessions()).toEqual([]);
+    expect(await exportFiles()).toContain(`data-${tag}.img`);
+    await tf.expectEmptyPlan();
+  }, 900_000);
 
   it('moves the guest live to the other host: the seed stays where it is, on the export', async () => {
     await tf.writeConfig(hcl({ vmHost: 'kvm2' }));

@@ -213,6 +213,17 @@ describe('what the plan says about restarts', () => {
     expect(restartReasons(prior, planned({ nic: [{ ...prior.nic[0]!, model: 'e1000' }] }), 4)[0]).toMatch(/changes network or model/);
   });
 
+  it('does not restart for a sata disk this plan moves to another storage domain (a new id, the same disk)', () => {
+    const onSata = { ...prior, disk: [{ disk_id: 'd1', bus: 'sata', boot_order: null, device: 'sda' }] };
+    const moved = planned({ disk: [{ disk_id: 'd1-moved', bus: 'sata', boot_order: null, device: 'sda' }] });
+    expect(restartReasons(onSata, moved, 4, new Map([['d1-moved', 'd1']]))).toEqual([]);
+    // Not a move this plan makes: a swap, which QEMU cannot do on sata while the guest runs.
+    expect(restartReasons(onSata, moved, 4, new Map())).toEqual([
+      'disk d1-moved on the sata bus cannot be hot-plugged',
+      'disk d1 on the sata bus cannot be hot-unplugged',
+    ]);
+  });
+
   it('never restarts a VM that is stopped or being stopped', () => {
     expect(restartReasons({ ...prior, running: false }, planned({ memory_mib: 128 }), 4)).toEqual([]);
     expect(restartReasons(prior, planned({ memory_mib: 128, running: false }), 4)).toEqual([]);
