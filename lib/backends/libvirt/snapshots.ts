@@ -156,7 +156,10 @@ export function activeLayers(records: readonly SnapshotRecord[]): Map<string, st
 export function recordedChain(records: readonly SnapshotRecord[], dev: string): { readonly location: string; readonly format: DiskFormat }[] {
   const layers = records.flatMap((record) => record.layers.filter((layer) => layer.dev === dev));
   if (layers.length === 0) return [];
-  return [{ location: layers[0]!.below, format: layers[0]!.belowFormat }, ...layers.map((layer) => ({ location: layer.overlay, format: 'qcow2' as const }))].reverse();
+  return [
+    { location: layers[0]!.below, format: layers[0]!.belowFormat },
+    ...layers.map((layer) => ({ location: layer.overlay, format: 'qcow2' as const })),
+  ].reverse();
 }
 
 /**

@@ -98,7 +98,9 @@ describe('snapshot layers on NFS', () => {
       /<disk type="network" device="disk"><driver name="qemu" type="qcow2"\/><source protocol="nfs" name="\/virtplane\/root.img.s1.overlay">.*<\/source><backingStore type="network"><format type="raw"\/><source protocol="nfs" name="\/virtplane\/root.img"><host name="10.85.0.2"\/>/,
     );
     // Back from the definition: the same source (the chain is libvirt's to print, never read back).
-    const parsed = parseDomainXml(`<domain type="qemu"><name>web</name><memory>32768</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices>${xml}</devices></domain>`);
+    const parsed = parseDomainXml(
+      `<domain type="qemu"><name>web</name><memory>32768</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices>${xml}</devices></domain>`,
+    );
     expect(parsed.model.disks[0]).toMatchObject({ format: 'qcow2', source: { kind: 'nfs', host: '10.85.0.2', path: '/virtplane/root.img.s1.overlay' } });
 
     const file = diskOnChain({ ...nfsDisk('vdb', '/x'), source: { kind: 'file', path: '/d/data.img' } }, [
