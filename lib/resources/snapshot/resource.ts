@@ -1,5 +1,6 @@
 /**
- * virtplane_snapshot: an external qcow2 snapshot of a VM's disks (oVirt's VM snapshot). Creating it puts
+ * virtplane_snapshot: an external qcow2 snapshot of a VM's disks (oVirt's VM snapshot), files of dir
+ * domains and NFS files of nfs domains alike (docs/snapshots.md says what differs on NFS). Creating it puts
  * an overlay on each disk (the guest keeps running, now writing into the overlays); destroying it merges
  * its overlay into the layer below with a block commit while the guest runs, so no write is lost and
  * nothing stops; an older snapshot of a running guest waits, merge-pending, for the ones above it or for
