@@ -42,7 +42,7 @@ import {
 import { changeInventory, NAME_HINT, NAME_PATTERN, onHost, progress, UUID_PATTERN } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { findVmDomain, isSeedDisk, lookupVmAnywhere, mergeSnapshotRecord, removeLayerFile, settlePendingMerges, type FoundDomain } from '../vm/index.js';
-import { parseDiskId } from '../disk/index.js';
+import { formatOfVolume, parseDiskId } from '../disk/index.js';
 
 const SNAPSHOT_TYPE = 'virtplane_snapshot';
 
@@ -185,10 +185,11 @@ export function plannedLayers(
   found: Pick<FoundDomain, 'model' | 'settings'>,
   records: readonly SnapshotRecord[],
   name: string,
-): { layers: SnapshotLayer[]; excluded: string[] } {
+): { layers: SnapshotLayer[]; excluded: string[]; strays: { dev: string; top: string }[] } {
   const top = activeLayers(records);
   const layers: SnapshotLayer[] = [];
   const excluded: string[] = [];
+  const strays: { dev: string; top: string }[] = [];
   for (const disk of found.model.disks) {
     const current = layerLocationOf(disk.source);
     if (isSeedDisk(disk) || disk.device === 'cdrom' || disk.readOnly === true || current === undefined) {
@@ -203,10 +204,20 @@ export function plannedLayers(
     // What the definition says the disk is now, unless that is this very snapshot's overlay (an
     // interrupted create): then the layer below is the last recorded overlay, or the disk's own file.
     const below = top.get(disk.target.dev) ?? (current === overlay ? `${current.slice(0, current.lastIndexOf('/'))}/${baseFile}` : current);
-    const belowFormat = top.has(disk.target.dev) ? 'qcow2' : (disk.format ?? 'raw');
+    // On this snapshot's own overlay (an interrupted create), the disk's format is its file's, not the overlay's.
+    const belowFormat = top.has(disk.target.dev)
+      ? 'qcow2'
+      : current === overlay && location?.kind === 'volume'
+        ? formatOfVolume(location.volume)
+        : (disk.format ?? 'raw');
     layers.push({ dev: disk.target.dev, overlay, below, belowFormat });
+    // The disk writes a layer no record names and that is not this snapshot's: another snapshot's
+    // overlay, its create cut off before its record was written. Nothing may go on top of it (nor be
+    // removed) until that snapshot's own create adopts it.
+    const expected = top.get(disk.target.dev) ?? (location?.kind === 'volume' ? `${current.slice(0, current.lastIndexOf('/'))}/${baseFile}` : current);
+    if (current !== expected && current !== overlay) strays.push({ dev: disk.target.dev, top: current });
   }
-  return { layers, excluded };
+  return { layers, excluded, strays };
 }
 
 async function audit(provider: ProviderContext, action: 'create' | 'update' | 'delete' | 'adopt', state: SnapshotState): Promise<void> {
@@ -315,8 +326,14 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     await audit(provider, 'adopt', state);
     return { ...state, description: planned.description };
   }
-  const { layers, excluded } = plannedLayers(found, records, planned.name);
+  const { layers, excluded, strays } = plannedLayers(found, records, planned.name);
   if (layers.length === 0) throw new DiagnosticError('Nothing to snapshot', `VM ${found.name} has no disk a snapshot can cover.`, ['vm_id']);
+  if (strays.length > 0)
+    throw new DiagnosticError(
+      'Interrupted snapshot first',
+      `VM ${found.name} writes ${strays.map((stray) => `${stray.top} (${stray.dev})`).join(', ')}, which no snapshot record names: the create of another snapshot was cut off (an apply killed) after libvirt switched the disks onto its overlays. Apply again: that snapshot's own create adopts its overlays, then this one goes on top. Nothing was changed.`,
+      ['name'],
+    );
   // An apply killed after libvirt switched the guest onto the overlays, before the record was written,
   // left the disks on this snapshot's overlays: the record is all that is missing.
   const switched = await Promise.all(

@@ -12,7 +12,8 @@
  *   it and makes the next snapshot's overlays, the definition carrying the chain libvirt cannot read from
  *   NFS; started again, libvirt commits through that chain; every write is still there;
  * - an apply of several snapshots killed (SIGKILL) once an overlay is on the export is finished by the
- *   next one; destroy leaves nothing on the export.
+ *   next one or two (a snapshot cut off after the switch is adopted first, none goes on top of it before);
+ *   destroy leaves nothing on the export.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -334,7 +335,14 @@ describe('virtplane_snapshot of a VM on an NFS storage domain', () => {
     process.stderr.write(`[nfs snapshots] killed with ${exportFiles().join(', ')} on the export\n`);
     expect(exportFiles().length).toBeGreaterThan(1);
 
-    await tf.apply();
+    // A snapshot whose create was cut off after libvirt switched the disks onto its overlays is adopted by
+    // its own create; until then the others refuse to go on top of it (and remove nothing): a second
+    // apply finishes those.
+    const first = await tf.apply([], { allowFailure: true });
+    if (first.exitCode !== 0) {
+      expect(first.stderr).toContain('Interrupted snapshot first');
+      await tf.apply();
+    }
     expect(exportFiles()).toEqual([dataFile, ...names.map(overlay)].sort());
     const records = parseSnapshotRecords(await virsh('kvm2', ['dumpxml', '--inactive', vmName]));
     expect(records.map((record) => record.name).sort()).toEqual(names);

@@ -66,6 +66,13 @@ describe('snapshot layers on NFS', () => {
     );
     expect(layers).toEqual([{ dev: 'vda', overlay: `${EXPORT}/root.img.s1.overlay`, below: `${EXPORT}/root.img`, belowFormat: 'raw' }]);
     expect(excluded).toEqual(['vdz']);
+    // The disk on this snapshot's own overlay (its create cut off before the record): the layer below is the disk's file.
+    const resumed = plannedLayers(vm([nfsDisk('vda', '/virtplane/root.img.s1.overlay', { format: 'qcow2' })]), [], 's1');
+    expect(resumed.layers[0]).toMatchObject({ overlay: `${EXPORT}/root.img.s1.overlay`, below: `${EXPORT}/root.img`, belowFormat: 'raw' });
+    expect(resumed.strays).toEqual([]);
+    // On another snapshot's overlay that no record names: nothing goes on top of it.
+    const stray = plannedLayers(vm([nfsDisk('vda', '/virtplane/root.img.k3.overlay', { format: 'qcow2' })]), [], 'k1');
+    expect(stray.strays).toEqual([{ dev: 'vda', top: `${EXPORT}/root.img.k3.overlay` }]);
     // An NFS disk is no refusal (a LUN is: records.test.ts).
     expect(snapshotRefusals(vm([nfsDisk('vda', '/virtplane/root.img')]) as FoundDomain)).toEqual([]);
   });
