@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { ConstructSchema } from '../framework/constructSchema.js';
 import { SchemaResource } from '../framework/schemaResource.js';
 
-/** A snapshot of a VM's disks: external qcow2 overlays on its dir-domain disks, taken while the VM runs or is stopped. Destroying it merges it away (a block commit, the VM keeps running; an older snapshot of a running VM waits, merge-pending, until the newer ones are destroyed or the VM is stopped, its layer still in the chain); reverting to it is the VM's revert_to_snapshot. It follows the VM through live migrations. A VM with a disk on an iSCSI LUN cannot be snapshotted (a LUN is one raw block device: no room for an overlay chain); the plan says so. */
+/** A snapshot of a VM's disks: external qcow2 overlays on its disks of dir and nfs storage domains (beside each disk's file, on the same domain), taken while the VM runs or is stopped. Destroying it merges it away (a block commit, the VM keeps running; an older snapshot of a running VM waits, merge-pending, until the newer ones are destroyed or the VM is stopped, its layer still in the chain); reverting to it is the VM's revert_to_snapshot. It follows the VM through live migrations. A VM with a disk on an iSCSI LUN cannot be snapshotted (a LUN is one raw block device: no room for an overlay chain); the plan says so. */
 export interface SnapshotConfig {
   /**
    * The virtplane_vm whose disks are snapshotted. Changing it replaces the snapshot (the old one is merged away).
@@ -91,7 +91,7 @@ export const snapshotSchema: ConstructSchema = {
   }
 };
 
-/** The resource virtplane_snapshot, with its attributes given by name as in Terraform. A snapshot of a VM's disks: external qcow2 overlays on its dir-domain disks, taken while the VM runs or is stopped. Destroying it merges it away (a block commit, the VM keeps running; an older snapshot of a running VM waits, merge-pending, until the newer ones are destroyed or the VM is stopped, its layer still in the chain); reverting to it is the VM's revert_to_snapshot. It follows the VM through live migrations. A VM with a disk on an iSCSI LUN cannot be snapshotted (a LUN is one raw block device: no room for an overlay chain); the plan says so. */
+/** The resource virtplane_snapshot, with its attributes given by name as in Terraform. A snapshot of a VM's disks: external qcow2 overlays on its disks of dir and nfs storage domains (beside each disk's file, on the same domain), taken while the VM runs or is stopped. Destroying it merges it away (a block commit, the VM keeps running; an older snapshot of a running VM waits, merge-pending, until the newer ones are destroyed or the VM is stopped, its layer still in the chain); reverting to it is the VM's revert_to_snapshot. It follows the VM through live migrations. A VM with a disk on an iSCSI LUN cannot be snapshotted (a LUN is one raw block device: no room for an overlay chain); the plan says so. */
 export class SnapshotResource extends SchemaResource {
   static readonly tfResourceType = "virtplane_snapshot";
 

@@ -46,7 +46,8 @@ function applyBootOrder(device: XmlElement, order: number | undefined): void {
 // ---------------------------------------------------------------------------------------------
 // Disks
 
-function parseDiskSource(disk: XmlElement): DiskSource {
+/** The source of a <disk>, or of one of its <backingStore> layers (the same type attribute and <source>). */
+export function parseDiskSource(disk: XmlElement): DiskSource {
   const type = attr(disk, 'type') ?? 'file';
   const source = firstChild(disk, 'source');
   if (!source) return { kind: 'unsupported', type };
@@ -120,7 +121,7 @@ export function parseDisk(disk: XmlElement): DomainDisk {
   };
 }
 
-function diskTypeOf(source: DiskSource): string {
+export function diskTypeOf(source: DiskSource): string {
   switch (source.kind) {
     case 'iscsi':
     case 'nfs':
@@ -132,7 +133,7 @@ function diskTypeOf(source: DiskSource): string {
   }
 }
 
-function sourceElement(source: Exclude<DiskSource, { kind: 'unsupported' }>): XmlElement {
+export function sourceElement(source: Exclude<DiskSource, { kind: 'unsupported' }>): XmlElement {
   switch (source.kind) {
     case 'iscsi':
       return el('source', { protocol: 'iscsi', name: `${source.targetIqn}/${source.lun}` }, [
@@ -181,6 +182,14 @@ function applyDisk(element: XmlElement, disk: DomainDisk): void {
     // The old source's backing chain is not the new one's: libvirt reads a new source's chain itself.
     removeChildren(element, (child) => child.name === 'auth' || child.name === 'backingStore');
     replaceOrAppend(element, existingSource, sourceElement(disk.source));
+  }
+  if (disk.backingChain !== undefined) {
+    removeChildren(element, (child) => child.name === 'backingStore');
+    const chain = disk.backingChain.reduceRight<XmlElement | undefined>(
+      (below, layer) => el('backingStore', { type: diskTypeOf(layer.source) }, [el('format', { type: layer.format }), sourceElement(layer.source), below]),
+      undefined,
+    );
+    if (chain !== undefined) element.elements.splice(element.elements.indexOf(firstChild(element, 'source')!) + 1, 0, chain);
   }
 
   const target = firstChild(element, 'target');

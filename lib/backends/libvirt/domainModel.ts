@@ -81,6 +81,19 @@ export interface DomainDisk {
   /** Several domains may open the disk at once (libvirt <shareable/>: no image locking, no host cache). */
   readonly shareable?: boolean;
   readonly serial?: string;
+  /**
+   * The layers under the source, top first (a snapshot's overlays down to the disk's own file), written
+   * as nested <backingStore>: libvirt 9.0 probes a file's backing chain itself but not an NFS network
+   * disk's, and only an explicit chain lets it address a layer (block commit). Undefined: whatever
+   * chain the definition has is kept (same source) or left to libvirt (new source). Never read back.
+   */
+  readonly backingChain?: readonly BackingLayer[];
+}
+
+/** One layer of a disk's backing chain. */
+export interface BackingLayer {
+  readonly source: FileDiskSource | NfsDiskSource;
+  readonly format: DiskFormat;
 }
 
 export interface NetworkInterfaceSource {
@@ -181,30 +194,34 @@ export function validateDomainDisk(disk: DomainDisk, path = 'disk'): void {
   if (!TARGET_DEV.test(disk.target.dev)) throw new LibvirtModelError(`${path}.target.dev`, `"${disk.target.dev}" is not a disk target such as vda`);
   if (disk.bootOrder !== undefined) checkPositiveInteger(disk.bootOrder, `${path}.bootOrder`);
   checkText(disk.serial, `${path}.serial`);
-  const source = disk.source;
+  validateDiskSource(disk.source, `${path}.source`);
+  for (const [index, layer] of (disk.backingChain ?? []).entries()) validateDiskSource(layer.source, `${path}.backingChain[${index}].source`);
+}
+
+function validateDiskSource(source: DiskSource, path: string): void {
   switch (source.kind) {
     case 'iscsi':
-      validateHostAddress(source.host, `${path}.source.host`);
-      checkPort(source.port, `${path}.source.port`);
-      validateIqn(source.targetIqn, `${path}.source.targetIqn`);
-      if (!Number.isInteger(source.lun) || source.lun < 0) throw new LibvirtModelError(`${path}.source.lun`, 'must be a whole number');
-      if (source.initiatorIqn !== undefined) validateIqn(source.initiatorIqn, `${path}.source.initiatorIqn`);
-      checkText(source.auth?.username, `${path}.source.auth.username`);
-      checkText(source.auth?.secretUsage, `${path}.source.auth.secretUsage`);
+      validateHostAddress(source.host, `${path}.host`);
+      checkPort(source.port, `${path}.port`);
+      validateIqn(source.targetIqn, `${path}.targetIqn`);
+      if (!Number.isInteger(source.lun) || source.lun < 0) throw new LibvirtModelError(`${path}.lun`, 'must be a whole number');
+      if (source.initiatorIqn !== undefined) validateIqn(source.initiatorIqn, `${path}.initiatorIqn`);
+      checkText(source.auth?.username, `${path}.auth.username`);
+      checkText(source.auth?.secretUsage, `${path}.auth.secretUsage`);
       break;
     case 'nfs':
-      validateHostAddress(source.host, `${path}.source.host`);
-      if (!source.path.startsWith('/')) throw new LibvirtModelError(`${path}.source.path`, 'must be an absolute path on the server');
-      checkText(source.path, `${path}.source.path`);
+      validateHostAddress(source.host, `${path}.host`);
+      if (!source.path.startsWith('/')) throw new LibvirtModelError(`${path}.path`, 'must be an absolute path on the server');
+      checkText(source.path, `${path}.path`);
       break;
     case 'file':
     case 'block':
-      if (!source.path.startsWith('/')) throw new LibvirtModelError(`${path}.source.path`, 'must be an absolute path');
-      checkText(source.path, `${path}.source.path`);
+      if (!source.path.startsWith('/')) throw new LibvirtModelError(`${path}.path`, 'must be an absolute path');
+      checkText(source.path, `${path}.path`);
       break;
     case 'volume':
-      checkText(source.pool, `${path}.source.pool`);
-      checkText(source.volume, `${path}.source.volume`);
+      checkText(source.pool, `${path}.pool`);
+      checkText(source.volume, `${path}.volume`);
       break;
     case 'unsupported':
       break;

@@ -133,7 +133,8 @@ export async function uploadImageFile(host: LibvirtHost, path: string, source: R
 /** A qcow2 overlay on `base` (which it never writes): created in well under a second whatever the base's size. */
 export async function createThinClone(host: LibvirtHost, base: string, baseFormat: string, path: string, sizeMiB?: number): Promise<void> {
   checkImageSource(base);
-  checkPath(path);
+  // A path, or an nfs:// URL (a snapshot's overlay on an NFS export, remade by a revert).
+  checkImageSource(path);
   const size = sizeMiB === undefined ? [] : [`${sizeMiB}M`];
   await host.exec(['qemu-img', 'create', '-q', '-f', 'qcow2', '-F', baseFormat, '-b', base, path, ...size]);
 }

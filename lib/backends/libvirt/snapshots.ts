@@ -18,11 +18,19 @@
  * is a deleted snapshot whose layer is still in the chain: on a running guest only the active layer is
  * merged (libvirt 9.0 with lockd's disk leases leaks the base's lease on an intermediate block commit,
  * and the next commit into that base then fails), so an older snapshot waits until the snapshots above
- * it are merged, or the VM is stopped (qemu-img). Layers are files for now; a
- * network layer (an nfs:// volume) would be recorded the same way and committed by its index.
+ * it are merged, or the VM is stopped (qemu-img).
+ *
+ * A layer is a file (its path) or a file of an NFS export (its nfs:// URL, the disk a network disk of
+ * protocol nfs). libvirt 9.0 reads the backing chain of a file itself, but not of an NFS network disk:
+ * it knows that chain only from the definition's <backingStore> (which its own external snapshot
+ * writes, and which virtplane writes whenever it changes an NFS disk's layers), and it cannot create an
+ * NFS overlay for a stopped domain (qemu-img does). Block jobs address layers by their index in the
+ * running domain's chain (DEV[N]), which works for both kinds.
  */
-import type { DiskFormat } from './domainModel.js';
+import { diskTypeOf, parseDiskSource, sourceElement } from './domainDevicesXml.js';
+import type { BackingLayer, DiskFormat, DiskSource, DomainDisk, FileDiskSource, NfsDiskSource } from './domainModel.js';
 import { requireDomain, writeDomainDefinition } from './domains.js';
+import { checkImageSource } from './images.js';
 import type { LibvirtHost } from './host.js';
 import { virsh } from './virsh.js';
 import { attr, childElements, el, localName, namespaceOf, parseDocument, serializeXml, textEl, type XmlElement } from './xml.js';
@@ -32,10 +40,26 @@ const SNAPSHOTS_KEY = 'vpsnap';
 /** A block commit copies the overlay's data into the layer below: allow for large disks. */
 const COMMIT_TIMEOUT_MS = 3_600_000;
 
+/** Where a layer is, as records name it: a file's path or an NFS file's nfs:// URL; undefined for a disk no snapshot can layer (a LUN). */
+export function layerLocationOf(source: DiskSource): string | undefined {
+  if (source.kind === 'file') return source.path;
+  if (source.kind === 'nfs') return `nfs://${source.host.includes(':') ? `[${source.host}]` : source.host}${source.path}`;
+  return undefined;
+}
+
+const NFS_LOCATION = /^nfs:\/\/(\[[^\]/]+\]|[^/[\]]+)(\/.+)$/;
+
+/** The disk source of a recorded layer: a file, or (nfs://SERVER/PATH) a file of an NFS export. */
+export function layerSourceOf(location: string): FileDiskSource | NfsDiskSource {
+  const nfs = NFS_LOCATION.exec(location);
+  if (nfs === null) return { kind: 'file', path: location };
+  return { kind: 'nfs', host: nfs[1]!.replace(/^\[|\]$/g, ''), path: nfs[2]! };
+}
+
 export interface SnapshotLayer {
   /** The disk's target device (vda ...). */
   readonly dev: string;
-  /** The overlay the snapshot created: what the guest wrote after the snapshot. */
+  /** The overlay the snapshot created: what the guest wrote after the snapshot (a path or an nfs:// URL). */
   readonly overlay: string;
   /** The layer below the overlay: the snapshot's content (with its own backing chain). */
   readonly below: string;
@@ -125,6 +149,32 @@ export function activeLayers(records: readonly SnapshotRecord[]): Map<string, st
   return top;
 }
 
+/**
+ * A disk's layers as the records tell them, top (what the guest writes) first, down to the layer the
+ * first snapshot covered (the disk's own file); empty when no record covers the disk.
+ */
+export function recordedChain(records: readonly SnapshotRecord[], dev: string): { readonly location: string; readonly format: DiskFormat }[] {
+  const layers = records.flatMap((record) => record.layers.filter((layer) => layer.dev === dev));
+  if (layers.length === 0) return [];
+  return [
+    { location: layers[0]!.below, format: layers[0]!.belowFormat },
+    ...layers.map((layer) => ({ location: layer.overlay, format: 'qcow2' as const })),
+  ].reverse();
+}
+
+/**
+ * The disk put on a chain of layers (top first): its source the top; an NFS disk also gets the layers
+ * below as its <backingStore> chain, which libvirt cannot read itself (a file's it reads).
+ */
+export function diskOnChain(disk: DomainDisk, chain: readonly { readonly location: string; readonly format: DiskFormat }[]): DomainDisk {
+  const [top, ...below] = chain;
+  if (top === undefined) return disk;
+  const source = layerSourceOf(top.location);
+  const backingChain: BackingLayer[] | undefined =
+    source.kind === 'nfs' ? below.map((layer) => ({ source: layerSourceOf(layer.location), format: layer.format })) : undefined;
+  return { ...disk, format: top.format, source, ...(backingChain === undefined ? {} : { backingChain }) };
+}
+
 /** The snapshot of that name, pending merges left out (they are gone for everyone but the chain). */
 export function findSnapshotRecord(records: readonly SnapshotRecord[], name: string): SnapshotRecord | undefined {
   return records.find((record) => record.name === name && !record.pendingMerge);
@@ -178,7 +228,7 @@ export function nextPendingMerge(records: readonly SnapshotRecord[], running: bo
 }
 
 /**
- * The overlay file for a new snapshot's layer: DIR/FILE.NAME.overlay, unless a pending record (a deleted
+ * The overlay file for a new snapshot's layer (DIR: a directory, or an NFS export's nfs:// URL): DIR/FILE.NAME.overlay, unless a pending record (a deleted
  * snapshot of the same name, its layer still in the chain) has it: then DIR/FILE.NAME.N.overlay, N from 2.
  */
 export function unusedOverlayPath(dir: string, baseFile: string, snapshotName: string, records: readonly SnapshotRecord[]): string {
@@ -206,9 +256,10 @@ export async function createExternalSnapshot(host: LibvirtHost, uuid: string, re
     el('domainsnapshot', {}, [
       textEl('name', request.name),
       el('disks', {}, [
-        ...request.layers.map((layer) =>
-          el('disk', { name: layer.dev, snapshot: 'external', type: 'file' }, [el('driver', { type: 'qcow2' }), el('source', { file: layer.overlay })]),
-        ),
+        ...request.layers.map((layer) => {
+          const source = layerSourceOf(layer.overlay);
+          return el('disk', { name: layer.dev, snapshot: 'external', type: diskTypeOf(source) }, [el('driver', { type: 'qcow2' }), sourceElement(source)]);
+        }),
         ...request.excluded.map((dev) => el('disk', { name: dev, snapshot: 'no' })),
       ]),
     ]),
@@ -217,56 +268,112 @@ export async function createExternalSnapshot(host: LibvirtHost, uuid: string, re
 }
 
 /**
+ * The same snapshot of a stopped domain with an NFS disk (libvirt 9.0 refuses "external inactive
+ * snapshots" of network disks): qemu-img makes each overlay on the layer below it, then one definition
+ * write puts every disk on its overlay (with its chain: `chains`, by device, top first). A failure
+ * before the write leaves the definition as it was; the overlays made are then unused files, which the
+ * next attempt replaces.
+ */
+export async function createExternalSnapshotOffline(
+  host: LibvirtHost,
+  uuid: string,
+  layers: readonly SnapshotLayer[],
+  chains: ReadonlyMap<string, readonly { readonly location: string; readonly format: DiskFormat }[]>,
+): Promise<void> {
+  for (const layer of layers) {
+    checkImageSource(layer.below);
+    checkImageSource(layer.overlay);
+    await host.exec(['qemu-img', 'create', '-q', '-f', 'qcow2', '-F', layer.belowFormat, '-b', layer.below, layer.overlay]);
+  }
+  const current = await requireDomain(host, uuid);
+  const disks = current.model.disks.map((disk) => {
+    const chain = chains.get(disk.target.dev);
+    return chain === undefined ? disk : diskOnChain(disk, chain);
+  });
+  await writeDomainDefinition(host, current, { ...current.model, disks });
+}
+
+/**
  * Merges a snapshot's overlay into the layer below it on a running guest (block commit), so the chain
  * loses one link and no write is lost: the active layer with a pivot onto the layer below, an inner one
  * with libvirt rewriting the backing of the layer above. Returns when the job has finished.
  */
 export async function commitLayer(host: LibvirtHost, uuid: string, layer: SnapshotLayer, active: boolean): Promise<void> {
+  const chain = await liveChainLayers(host, uuid, layer.dev);
+  const spec = (location: string): string => {
+    const found = chain.find((candidate) => candidate.location === location);
+    if (found === undefined) throw new Error(`${location} is not in the chain of ${layer.dev} of domain ${uuid}: nothing was merged`);
+    // By index (DEV[N]): libvirt addresses a network layer only so; a file's path would do too.
+    return found.index === undefined ? location : `${layer.dev}[${found.index}]`;
+  };
   const args = active
-    ? ['blockcommit', uuid, layer.dev, '--active', '--pivot', '--wait', '--base', layer.below]
-    : ['blockcommit', uuid, layer.dev, '--wait', '--top', layer.overlay, '--base', layer.below];
+    ? ['blockcommit', uuid, layer.dev, '--active', '--pivot', '--wait', '--base', spec(layer.below)]
+    : ['blockcommit', uuid, layer.dev, '--wait', '--top', spec(layer.overlay), '--base', spec(layer.below)];
   await virsh(host, args, { timeoutMs: COMMIT_TIMEOUT_MS });
 }
 
-/**
- * The files a disk reads, top (what the guest writes) first, then its backing chain, as the running
- * guest's definition shows them (libvirt lists the chain as nested <backingStore>): whether a snapshot's
- * overlay is still a link of it. Empty for a disk that is not a file or not there.
- */
-export async function liveDiskChain(host: LibvirtHost, uuid: string, dev: string): Promise<string[]> {
+interface LiveLayer {
+  readonly location: string;
+  /** libvirt's index of the layer in the running domain's chain (what DEV[N] names). */
+  readonly index: string | undefined;
+}
+
+async function liveChainLayers(host: LibvirtHost, uuid: string, dev: string): Promise<LiveLayer[]> {
   const domain = parseDocument(await virsh(host, ['dumpxml', '--domain', uuid]), 'domain');
   const disk = childElements(domain, 'devices')
     .flatMap((devices) => childElements(devices, 'disk'))
     .find((candidate) => attr(childElements(candidate, 'target')[0], 'dev') === dev);
-  const chain: string[] = [];
+  const chain: LiveLayer[] = [];
   let layer: XmlElement | undefined = disk;
   while (layer !== undefined) {
-    const file = attr(childElements(layer, 'source')[0], 'file');
-    if (file === undefined) break;
-    chain.push(file);
+    // A <backingStore> has the type attribute and <source> of a <disk>; the chain ends at an empty one.
+    const location = layerLocationOf(parseDiskSource(layer));
+    if (location === undefined) break;
+    chain.push({ location, index: attr(childElements(layer, 'source')[0], 'index') ?? attr(layer, 'index') });
     layer = childElements(layer, 'backingStore')[0];
   }
   return chain;
 }
 
 /**
+ * The layers a disk reads (paths and nfs:// URLs), top (what the guest writes) first, then its backing
+ * chain, as the running guest's definition shows them (libvirt lists the chain as nested
+ * <backingStore>): whether a snapshot's overlay is still a link of it. Empty for a LUN or a disk not there.
+ */
+export async function liveDiskChain(host: LibvirtHost, uuid: string, dev: string): Promise<string[]> {
+  return (await liveChainLayers(host, uuid, dev)).map((layer) => layer.location);
+}
+
+/**
  * The same merge on a stopped domain, with QEMU's image tools: the overlay's data written into the
  * layer below it (`qemu-img commit`), then what read the overlay reads that layer instead: the
  * definition (the active layer) or the next overlay's backing file (`qemu-img rebase -u`: its data
- * is unchanged, only the name of its backing file). `above`: the overlay on top of this one, if any.
+ * is unchanged, only the name of its backing file). `above`: the overlay on top of this one, if any;
+ * `remaining`: the records once this one is merged (an NFS disk's chain in the definition follows them).
  */
-export async function commitLayerOffline(host: LibvirtHost, uuid: string, layer: SnapshotLayer, above: string | undefined): Promise<void> {
-  for (const path of [layer.overlay, layer.below, above ?? '/']) {
-    if (!path.startsWith('/')) throw new Error(`Snapshot layer path ${JSON.stringify(path)} is not absolute`);
-  }
-  await host.exec(['qemu-img', 'commit', '-q', '-f', 'qcow2', layer.overlay], { timeoutMs: COMMIT_TIMEOUT_MS });
-  if (above !== undefined) {
-    await host.exec(['qemu-img', 'rebase', '-u', '-f', 'qcow2', '-F', layer.belowFormat, '-b', layer.below, above]);
-    return;
-  }
+export async function commitLayerOffline(
+  host: LibvirtHost,
+  uuid: string,
+  layer: SnapshotLayer,
+  above: string | undefined,
+  remaining: readonly SnapshotRecord[],
+): Promise<void> {
+  for (const path of [layer.overlay, layer.below, above ?? '/']) checkImageSource(path);
+  const overlay = layerSourceOf(layer.overlay);
+  // QEMU's NFS driver opens a backing file read-only and cannot reopen it read-write for the commit
+  // ("Cannot open a read-only mount as read-write"): the layer below is opened read-write from the start.
+  const image =
+    overlay.kind === 'nfs'
+      ? ['--image-opts', `driver=qcow2,file.driver=nfs,file.server.type=inet,file.server.host=${overlay.host},file.path=${overlay.path},backing.read-only=off`]
+      : ['-f', 'qcow2', layer.overlay];
+  await host.exec(['qemu-img', 'commit', '-q', ...image], { timeoutMs: COMMIT_TIMEOUT_MS });
+  if (above !== undefined) await host.exec(['qemu-img', 'rebase', '-u', '-f', 'qcow2', '-F', layer.belowFormat, '-b', layer.below, above]);
+  const chain = recordedChain(remaining, layer.dev);
+  // A file disk's definition changes only when its top does (libvirt reads the rest of a file's chain).
+  if (above !== undefined && overlay.kind === 'file') return;
   const current = await requireDomain(host, uuid);
   const disks = current.model.disks.map((disk) =>
-    disk.target.dev === layer.dev ? { ...disk, format: layer.belowFormat, source: { kind: 'file' as const, path: layer.below } } : disk,
+    disk.target.dev === layer.dev ? diskOnChain(disk, chain.length > 0 ? chain : [{ location: layer.below, format: layer.belowFormat }]) : disk,
   );
   await writeDomainDefinition(host, current, { ...current.model, disks });
 }

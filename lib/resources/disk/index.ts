@@ -4,6 +4,7 @@ export {
   diskSourceOf,
   formatDiskId,
   formatImageId,
+  formatOfVolume,
   formatTemplateId,
   imagePathOf,
   imageVolumeName,

@@ -1,5 +1,6 @@
 /**
- * virtplane_snapshot: an external qcow2 snapshot of a VM's disks (oVirt's VM snapshot). Creating it puts
+ * virtplane_snapshot: an external qcow2 snapshot of a VM's disks (oVirt's VM snapshot), files of dir
+ * domains and NFS files of nfs domains alike (docs/snapshots.md says what differs on NFS). Creating it puts
  * an overlay on each disk (the guest keeps running, now writing into the overlays); destroying it merges
  * its overlay into the layer below with a block commit while the guest runs, so no write is lost and
  * nothing stops; an older snapshot of a running guest waits, merge-pending, for the ones above it or for
@@ -9,12 +10,14 @@
 import {
   activeLayers,
   createExternalSnapshot,
+  createExternalSnapshotOffline,
   deletionOf,
   findSnapshotRecord,
   isActive,
+  layerLocationOf,
   liveDiskChain,
   parseSnapshotRecords,
-  removeImageFile,
+  recordedChain,
   unusedOverlayPath,
   withPendingMerge,
   writeSnapshotRecords,
@@ -38,14 +41,14 @@ import {
 } from '../../framework/index.js';
 import { changeInventory, NAME_HINT, NAME_PATTERN, onHost, progress, UUID_PATTERN } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { findVmDomain, isSeedDisk, lookupVmAnywhere, mergeSnapshotRecord, settlePendingMerges, type FoundDomain } from '../vm/index.js';
-import { parseDiskId } from '../disk/index.js';
+import { findVmDomain, isSeedDisk, lookupVmAnywhere, mergeSnapshotRecord, removeLayerFile, settlePendingMerges, type FoundDomain } from '../vm/index.js';
+import { formatOfVolume, parseDiskId } from '../disk/index.js';
 
 const SNAPSHOT_TYPE = 'virtplane_snapshot';
 
 export const snapshotSchema = blockSchema({
   description:
-    "A snapshot of a VM's disks: external qcow2 overlays on its dir-domain disks, taken while the VM runs or is stopped. Destroying it merges it away (a block commit, the VM keeps running; an older snapshot of a running VM waits, merge-pending, until the newer ones are destroyed or the VM is stopped, its layer still in the chain); reverting to it is the VM's revert_to_snapshot. It follows the VM through live migrations. A VM with a disk on an iSCSI LUN cannot be snapshotted (a LUN is one raw block device: no room for an overlay chain); the plan says so.",
+    "A snapshot of a VM's disks: external qcow2 overlays on its disks of dir and nfs storage domains (beside each disk's file, on the same domain), taken while the VM runs or is stopped. Destroying it merges it away (a block commit, the VM keeps running; an older snapshot of a running VM waits, merge-pending, until the newer ones are destroyed or the VM is stopped, its layer still in the chain); reverting to it is the VM's revert_to_snapshot. It follows the VM through live migrations. A VM with a disk on an iSCSI LUN cannot be snapshotted (a LUN is one raw block device: no room for an overlay chain); the plan says so.",
   attributes: {
     id: stringAttribute({
       description: 'VM_ID/snapshot/NAME.',
@@ -135,17 +138,17 @@ async function requireVm(provider: ProviderContext, vmId: string): Promise<Found
   return found;
 }
 
-/** What stands in the way of snapshotting the VM's disks: LUNs and shared disks. */
+/** What stands in the way of snapshotting the VM's disks: LUNs and shared disks (files and NFS files can be layered). */
 export function snapshotRefusals(found: FoundDomain): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const disk of found.model.disks) {
     if (isSeedDisk(disk) || disk.device === 'cdrom' || disk.readOnly === true) continue;
     const diskId = found.settings?.disks.find((entry) => entry.dev === disk.target.dev)?.diskId ?? disk.target.dev;
-    if (disk.source.kind !== 'file') {
+    if (layerLocationOf(disk.source) === undefined) {
       diagnostics.push(
         errorDiagnostic(
           'A LUN disk cannot be snapshotted',
-          `VM ${found.name}'s disk ${diskId} (${disk.target.dev}) is an iSCSI LUN: a LUN is one raw block device with no room for a qcow2 overlay chain, so virtplane cannot snapshot it, nor the VM as a whole (a snapshot of only some disks would not be consistent). What works: move the disk to a dir storage domain first (its storage_domain_id), or snapshot the LUN's backing store on the target's side while the VM is stopped.`,
+          `VM ${found.name}'s disk ${diskId} (${disk.target.dev}) is an iSCSI LUN: a LUN is one raw block device with no room for a qcow2 overlay chain, so virtplane cannot snapshot it, nor the VM as a whole (a snapshot of only some disks would not be consistent). What works: move the disk to a dir or nfs storage domain first (its storage_domain_id), or snapshot the LUN's backing store on the target's side while the VM is stopped.`,
           ['vm_id'],
         ),
       );
@@ -174,29 +177,47 @@ function stateOf(vmId: string, record: SnapshotRecord, found: FoundDomain, inclu
   };
 }
 
-/** The layers a new snapshot adds: one per writable file disk, on top of what the guest writes now. */
-function plannedLayers(found: FoundDomain, records: readonly SnapshotRecord[], name: string): { layers: SnapshotLayer[]; excluded: string[] } {
+/**
+ * The layers a new snapshot adds: one per writable disk that is a file or an NFS file, on top of what
+ * the guest writes now, beside it (a path, or an nfs:// URL on the same export).
+ */
+export function plannedLayers(
+  found: Pick<FoundDomain, 'model' | 'settings'>,
+  records: readonly SnapshotRecord[],
+  name: string,
+): { layers: SnapshotLayer[]; excluded: string[]; strays: { dev: string; top: string }[] } {
   const top = activeLayers(records);
   const layers: SnapshotLayer[] = [];
   const excluded: string[] = [];
+  const strays: { dev: string; top: string }[] = [];
   for (const disk of found.model.disks) {
-    if (isSeedDisk(disk) || disk.device === 'cdrom' || disk.readOnly === true || disk.source.kind !== 'file') {
+    const current = layerLocationOf(disk.source);
+    if (isSeedDisk(disk) || disk.device === 'cdrom' || disk.readOnly === true || current === undefined) {
       excluded.push(disk.target.dev);
       continue;
     }
     const diskId = found.settings?.disks.find((entry) => entry.dev === disk.target.dev)?.diskId;
     const location = diskId === undefined ? undefined : parseDiskId(diskId);
     const baseFile = location?.kind === 'volume' ? location.volume : disk.target.dev;
-    const current = disk.source.path;
     // Beside the layer it covers, named after the disk's file and the snapshot.
     const overlay = unusedOverlayPath(current.slice(0, current.lastIndexOf('/')), baseFile, name, records);
     // What the definition says the disk is now, unless that is this very snapshot's overlay (an
     // interrupted create): then the layer below is the last recorded overlay, or the disk's own file.
     const below = top.get(disk.target.dev) ?? (current === overlay ? `${current.slice(0, current.lastIndexOf('/'))}/${baseFile}` : current);
-    const belowFormat = top.has(disk.target.dev) ? 'qcow2' : (disk.format ?? 'raw');
+    // On this snapshot's own overlay (an interrupted create), the disk's format is its file's, not the overlay's.
+    const belowFormat = top.has(disk.target.dev)
+      ? 'qcow2'
+      : current === overlay && location?.kind === 'volume'
+        ? formatOfVolume(location.volume)
+        : (disk.format ?? 'raw');
     layers.push({ dev: disk.target.dev, overlay, below, belowFormat });
+    // The disk writes a layer no record names and that is not this snapshot's: another snapshot's
+    // overlay, its create cut off before its record was written. Nothing may go on top of it (nor be
+    // removed) until that snapshot's own create adopts it.
+    const expected = top.get(disk.target.dev) ?? (location?.kind === 'volume' ? `${current.slice(0, current.lastIndexOf('/'))}/${baseFile}` : current);
+    if (current !== expected && current !== overlay) strays.push({ dev: disk.target.dev, top: current });
   }
-  return { layers, excluded };
+  return { layers, excluded, strays };
 }
 
 async function audit(provider: ProviderContext, action: 'create' | 'update' | 'delete' | 'adopt', state: SnapshotState): Promise<void> {
@@ -305,23 +326,23 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     await audit(provider, 'adopt', state);
     return { ...state, description: planned.description };
   }
-  const { layers, excluded } = plannedLayers(found, records, planned.name);
+  const { layers, excluded, strays } = plannedLayers(found, records, planned.name);
   if (layers.length === 0) throw new DiagnosticError('Nothing to snapshot', `VM ${found.name} has no disk a snapshot can cover.`, ['vm_id']);
+  if (strays.length > 0)
+    throw new DiagnosticError(
+      'Interrupted snapshot first',
+      `VM ${found.name} writes ${strays.map((stray) => `${stray.top} (${stray.dev})`).join(', ')}, which no snapshot record names: the create of another snapshot was cut off (an apply killed) after libvirt switched the disks onto its overlays. Apply again: that snapshot's own create adopts its overlays, then this one goes on top. Nothing was changed.`,
+      ['name'],
+    );
   // An apply killed after libvirt switched the guest onto the overlays, before the record was written,
   // left the disks on this snapshot's overlays: the record is all that is missing.
   const switched = await Promise.all(
     layers.map(async (layer) =>
       running
         ? (await liveDiskChain(host.libvirt, vmId, layer.dev))[0] === layer.overlay
-        : found.model.disks.some((disk) => disk.target.dev === layer.dev && disk.source.kind === 'file' && disk.source.path === layer.overlay),
+        : found.model.disks.some((disk) => disk.target.dev === layer.dev && layerLocationOf(disk.source) === layer.overlay),
     ),
   );
-  if (!switched.every(Boolean)) {
-    // An overlay file of ours that no chain uses (a create that failed half way) would make libvirt refuse.
-    for (const [index, layer] of layers.entries()) if (!switched[index]) await removeImageFile(host.libvirt, layer.overlay);
-    progress(`snapshot ${planned.name}: overlays on ${layers.map((layer) => layer.dev).join(', ')} of VM ${found.name} (${running ? 'running' : 'stopped'})`);
-    await createExternalSnapshot(host.libvirt, vmId, { name: planned.name, layers, excluded });
-  }
   const record: SnapshotRecord = {
     name: planned.name,
     description: planned.description,
@@ -330,6 +351,18 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     layers,
     pendingMerge: false,
   };
+  if (!switched.every(Boolean)) {
+    // An overlay file of ours that no chain uses (a create that failed half way) would make libvirt refuse.
+    for (const [index, layer] of layers.entries()) if (!switched[index]) await removeLayerFile(host.libvirt, layer.overlay);
+    progress(`snapshot ${planned.name}: overlays on ${layers.map((layer) => layer.dev).join(', ')} of VM ${found.name} (${running ? 'running' : 'stopped'})`);
+    if (running || layers.every((layer) => !layer.overlay.startsWith('nfs://'))) {
+      await createExternalSnapshot(host.libvirt, vmId, { name: planned.name, layers, excluded });
+    } else {
+      // libvirt 9.0 does not snapshot a stopped domain's NFS disk: qemu-img makes the overlays.
+      const chains = new Map(layers.map((layer) => [layer.dev, recordedChain([...records, record], layer.dev)]));
+      await createExternalSnapshotOffline(host.libvirt, vmId, layers, chains);
+    }
+  }
   await writeSnapshotRecords(host.libvirt, vmId, [...records, record], running);
   provider.hostReads.forget(host.endpoint);
   found = await requireVm(provider, vmId);

@@ -5,6 +5,7 @@
  */
 import {
   activeLayers,
+  layerSourceOf,
   destroyDomain,
   parseSnapshotRecords,
   domainState,
@@ -74,7 +75,10 @@ export function onActiveLayers(build: VmBuild, domainXml: string): VmBuild {
     ...build,
     disks: build.disks.map((disk) => {
       const overlay = top.get(disk.target.dev);
-      return overlay === undefined || disk.source.kind !== 'file' ? disk : { ...disk, format: 'qcow2', source: { kind: 'file', path: overlay } };
+      // Its chain below is the definition's already (same source: kept as it is).
+      return overlay === undefined || (disk.source.kind !== 'file' && disk.source.kind !== 'nfs')
+        ? disk
+        : { ...disk, format: 'qcow2', source: layerSourceOf(overlay) };
     }),
   };
 }

@@ -2,6 +2,6 @@
 export { findVmDomain, lookupVmAnywhere, lookupVmOn, vmHost, vmsOn, type FoundDomain } from './hosts.js';
 export { isSeedDisk } from './model.js';
 export { moveVm } from './migration.js';
-export { mergeSnapshotRecord, settlePendingMerges } from './snapshotMerges.js';
+export { mergeSnapshotRecord, removeLayerFile, settlePendingMerges } from './snapshotMerges.js';
 export { vmResource } from './resource.js';
 export { diskIdsOf, domainsOfDisks, storageLimitOf, storageRefusal, type StorageLimit } from './storagePlacement.js';

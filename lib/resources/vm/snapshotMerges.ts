@@ -12,18 +12,40 @@ import {
   commitLayer,
   commitLayerOffline,
   fileIdentity,
+  layerSourceOf,
   liveDiskChain,
   nextPendingMerge,
   parseSnapshotRecords,
   removeImageFile,
   withoutMergedRecord,
   writeSnapshotRecords,
+  type LibvirtHost,
   type SnapshotRecord,
 } from '../../backends/libvirt/index.js';
+import * as nfs from '../../backends/nfs/index.js';
 import { onHost, progress } from '../shared/index.js';
 import type { FoundDomain } from './hosts.js';
 
 type MergeTarget = Pick<FoundDomain, 'host' | 'uuid' | 'name'>;
+
+/** The export and name of a layer on NFS (an nfs:// URL), or null for a file of the host. */
+function nfsFileOf(location: string): ReturnType<typeof nfs.exportFileOf> | null {
+  const source = layerSourceOf(location);
+  return source.kind === 'nfs' ? nfs.exportFileOf(source.host, source.path) : null;
+}
+
+/** What identifies a layer's file (a path, or an nfs:// URL read over NFS), or null when it is not there. */
+export async function layerFileIdentity(host: LibvirtHost, location: string): Promise<string | null> {
+  const onNfs = nfsFileOf(location);
+  return onNfs === null ? fileIdentity(host, location) : nfs.fileIdentity(host, onNfs.target, onNfs.name);
+}
+
+/** Deletes a layer's file (a path, or an nfs:// URL over NFS); nothing when it is not there. */
+export async function removeLayerFile(host: LibvirtHost, location: string): Promise<void> {
+  const onNfs = nfsFileOf(location);
+  if (onNfs === null) await removeImageFile(host, location);
+  else await nfs.removeFile(host, onNfs.target, onNfs.name);
+}
 
 /**
  * Merges the record at `index` into the layers below it (an active commit and pivot on a running guest,
@@ -48,16 +70,16 @@ export async function mergeSnapshotRecord(vm: MergeTarget, records: readonly Sna
       progress(`snapshot ${record.name}: merging ${layer.dev} of VM ${vm.name} (active block commit and pivot, the VM keeps running)`);
       await onHost(host.row.name, `${doing} (${layer.dev})`, () => commitLayer(host.libvirt, uuid, layer, true));
     } else {
-      if ((await fileIdentity(host.libvirt, layer.overlay)) === null) continue;
+      if ((await layerFileIdentity(host.libvirt, layer.overlay)) === null) continue;
       // The overlay of the next snapshot of this disk, which reads this one.
       const above = later.flatMap((next) => next.layers).find((candidate) => candidate.dev === layer.dev && candidate.below === layer.overlay)?.overlay;
       progress(`snapshot ${record.name}: merging ${layer.dev} of stopped VM ${vm.name} (qemu-img commit)`);
-      await onHost(host.row.name, `${doing} (${layer.dev})`, () => commitLayerOffline(host.libvirt, uuid, layer, above));
+      await onHost(host.row.name, `${doing} (${layer.dev})`, () => commitLayerOffline(host.libvirt, uuid, layer, above, withoutMergedRecord(records, index)));
     }
   }
   // The overlay goes only once no chain reads it: after the commit (and its pivot) succeeded. Before the
   // records: an apply killed in between finds it merged (not in the chain, or no file) and only rewrites them.
-  for (const layer of record.layers) await removeImageFile(host.libvirt, layer.overlay);
+  for (const layer of record.layers) await removeLayerFile(host.libvirt, layer.overlay);
   const rewritten = withoutMergedRecord(records, index);
   await writeSnapshotRecords(host.libvirt, uuid, rewritten, running);
   return rewritten;

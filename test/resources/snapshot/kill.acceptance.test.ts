@@ -1,7 +1,8 @@
 /**
  * Snapshots of a small VM (32 MiB, a blank 16 MiB qcow2 disk, no guest: QEMU at the BIOS is enough
  * for overlays and block commits): an apply of four snapshots killed (SIGKILL to terraform) as soon as
- * the first overlay file appears is finished by the next apply, with no duplicate overlay, no overlay
+ * the first overlay file appears is finished by the next apply (or two: the snapshot cut off after the
+ * switch is adopted first, nothing goes on top of it before), with no duplicate overlay, no overlay
  * without its record and none missing; the plan is empty; destroy merges them all while the VM runs.
  */
 import { readdirSync } from 'node:fs';
@@ -129,7 +130,13 @@ describe('snapshots: an apply killed half-way', () => {
     process.stderr.write(`[kill] overlays left: ${left.join(', ')}\n`);
     expect(left.length).toBeGreaterThan(0);
 
-    await tf.apply();
+    // A snapshot cut off after libvirt switched the disk onto its overlay is adopted by its own create;
+    // the others refuse to go on top of it until then (a second apply makes them).
+    const first = await tf.apply([], { allowFailure: true });
+    if (first.exitCode !== 0) {
+      expect(first.stderr).toContain('Interrupted snapshot first');
+      await tf.apply();
+    }
     const expected = NAMES.map((name) => `data.qcow2.${name}.overlay`);
     expect(overlays()).toEqual([...expected].sort());
     const records = parseSnapshotRecords(await virsh(['dumpxml', '--inactive', vmName]));

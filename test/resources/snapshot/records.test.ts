@@ -100,7 +100,7 @@ describe('snapshot records', () => {
     const refusals = snapshotRefusals(found([fileDisk('vda', '/d/root.qcow2'), lun]));
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatchObject({ severity: 'error', summary: 'A LUN disk cannot be snapshotted', path: ['vm_id'] });
-    expect(refusals[0]!.detail).toContain('move the disk to a dir storage domain');
+    expect(refusals[0]!.detail).toContain('move the disk to a dir or nfs storage domain');
     const shared = snapshotRefusals(found([fileDisk('vda', '/d/root.qcow2'), fileDisk('vdb', '/d/quorum.img', { shareable: true })]));
     expect(shared.map((diagnostic) => diagnostic.summary)).toEqual(['A shareable disk cannot be snapshotted']);
     // The cloud-init seed (read-only) is never snapshotted, and never in the way.
