@@ -5,6 +5,8 @@
  * nothing stops; an older snapshot of a running guest waits, merge-pending, for the ones above it or for
  * the VM to stop (vm/snapshotMerges.ts says why). Reverting is the VM's `revert_to_snapshot` (vm/revert.ts). The record of each snapshot
  * lives in the VM's domain (backends/libvirt/snapshots.ts), so it moves with the VM on live migration.
+ * include_memory saves a running guest's memory with the overlays (a file beside the first one, deleted
+ * with the snapshot), so that a revert resumes the guest instead of booting it.
  */
 import {
   activeLayers,
@@ -13,6 +15,7 @@ import {
   findSnapshotRecord,
   isActive,
   liveDiskChain,
+  memoryFilePath,
   parseSnapshotRecords,
   removeImageFile,
   unusedOverlayPath,
@@ -72,7 +75,7 @@ export const snapshotSchema = blockSchema({
     }),
     include_memory: boolAttribute({
       description:
-        "true: the running guest's memory too, so a revert resumes it where it was. Not available yet: the plan refuses it (a disk-only snapshot is crash-consistent, like pulling the plug at that moment).",
+        "true: the running guest's memory too (its RAM and device state, saved to a file beside the first overlay on the storage domain; the guest is paused while it is written, seconds for a few hundred MiB), so a revert resumes the guest where it was at the snapshot, without a boot. Only for a running VM: the plan refuses it on a stopped one (there is no memory to save). The memory file is deleted with the snapshot. false: disk-only, crash-consistent (a revert boots the guest from the disks as they were, like after pulling the plug at that moment).",
       optional: true,
       default: false,
       forceNew: true,
@@ -162,16 +165,25 @@ export function snapshotRefusals(found: FoundDomain): Diagnostic[] {
   return diagnostics;
 }
 
-function stateOf(vmId: string, record: SnapshotRecord, found: FoundDomain, includeMemory: boolean): SnapshotState {
+function stateOf(vmId: string, record: SnapshotRecord, found: FoundDomain): SnapshotState {
   return {
     id: snapshotId(vmId, record.name),
     vm_id: vmId,
     name: record.name,
     description: record.description,
-    include_memory: includeMemory,
+    include_memory: record.memory !== null,
     created_at: record.createdAt,
     disk_ids: record.layers.map((layer) => found.settings?.disks.find((entry) => entry.dev === layer.dev)?.diskId ?? layer.dev),
   };
+}
+
+/** include_memory on a VM that does not run: there is no memory to save. */
+function memoryOfStoppedVm(vmName: string): Diagnostic {
+  return errorDiagnostic(
+    'No memory to snapshot',
+    `VM ${vmName} is not running: include_memory = true saves a running guest's memory, and a stopped VM has none. Start the VM first (running = true, applied before this snapshot), or take a disk-only snapshot (remove include_memory).`,
+    ['include_memory'],
+  );
 }
 
 /** The layers a new snapshot adds: one per writable file disk, on top of what the guest writes now. */
@@ -215,19 +227,12 @@ export const snapshotResource = defineResource<ProviderContext>()({
 
   async plan({ provider, prior, planned, signal }) {
     const diagnostics: Diagnostic[] = [];
-    if (planned.include_memory === true)
-      diagnostics.push(
-        errorDiagnostic(
-          'Memory snapshots: not yet',
-          'include_memory = true is not available yet: virtplane takes disk-only snapshots (crash-consistent: a revert boots the guest from the disks as they were). Remove include_memory.',
-          ['include_memory'],
-        ),
-      );
     if (prior !== null || isUnknown(planned.vm_id) || isUnknown(planned.name)) return { diagnostics };
     const vmId = planned.vm_id.toLowerCase();
     const found = await readVm(provider, vmId, signal).catch(() => null);
     if (found !== null) {
       diagnostics.push(...snapshotRefusals(found));
+      if (planned.include_memory === true && !isActive(found.state)) diagnostics.push(memoryOfStoppedVm(found.name));
       const taken = findSnapshotRecord(parseSnapshotRecords(found.xml), planned.name);
       if (taken !== undefined && taken.workspaceToken !== provider.workspaceToken)
         diagnostics.push(
@@ -253,7 +258,7 @@ export const snapshotResource = defineResource<ProviderContext>()({
     // A snapshot deleted while its merge waits is gone: only its layer is still in the chain.
     const record = findSnapshotRecord(parseSnapshotRecords(found.xml), state.name);
     if (record === undefined) return null;
-    return stateOf(vmId, record, found, state.include_memory ?? false);
+    return stateOf(vmId, record, found);
   },
 
   async update({ provider, prior, planned }) {
@@ -301,12 +306,24 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     if (existing.workspaceToken !== provider.workspaceToken)
       throw new DiagnosticError('Snapshot name taken', `VM ${found.name} already has a snapshot ${JSON.stringify(planned.name)}.`, ['name']);
     // This workspace's own snapshot, made by an apply killed before Terraform saved it: adopted.
-    const state = stateOf(vmId, existing, found, false);
+    const state = stateOf(vmId, existing, found);
     await audit(provider, 'adopt', state);
     return { ...state, description: planned.description };
   }
   const { layers, excluded } = plannedLayers(found, records, planned.name);
   if (layers.length === 0) throw new DiagnosticError('Nothing to snapshot', `VM ${found.name} has no disk a snapshot can cover.`, ['vm_id']);
+  let memory: string | null = null;
+  if (planned.include_memory) {
+    if (!running) {
+      const refusal = memoryOfStoppedVm(found.name);
+      throw new DiagnosticError(refusal.summary, refusal.detail, refusal.path);
+    }
+    memory = memoryFilePath(layers, vmId, planned.name);
+    if (memory === null)
+      throw new DiagnosticError('No place for the memory file', `VM ${found.name} has no disk file beside which its memory could be saved.`, [
+        'include_memory',
+      ]);
+  }
   // An apply killed after libvirt switched the guest onto the overlays, before the record was written,
   // left the disks on this snapshot's overlays: the record is all that is missing.
   const switched = await Promise.all(
@@ -319,8 +336,15 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
   if (!switched.every(Boolean)) {
     // An overlay file of ours that no chain uses (a create that failed half way) would make libvirt refuse.
     for (const [index, layer] of layers.entries()) if (!switched[index]) await removeImageFile(host.libvirt, layer.overlay);
+    if (memory !== null) await removeImageFile(host.libvirt, memory);
     progress(`snapshot ${planned.name}: overlays on ${layers.map((layer) => layer.dev).join(', ')} of VM ${found.name} (${running ? 'running' : 'stopped'})`);
-    await createExternalSnapshot(host.libvirt, vmId, { name: planned.name, layers, excluded });
+    if (memory !== null)
+      progress(
+        `snapshot ${planned.name}: saving the memory of VM ${found.name} (${found.model.currentMemoryMiB} MiB) to ${memory}; the guest is paused meanwhile`,
+      );
+    const started = Date.now();
+    await createExternalSnapshot(host.libvirt, vmId, { name: planned.name, layers, excluded, ...(memory === null ? {} : { memory }) });
+    if (memory !== null) progress(`snapshot ${planned.name}: memory saved in ${((Date.now() - started) / 1000).toFixed(1)} s, VM ${found.name} runs on`);
   }
   const record: SnapshotRecord = {
     name: planned.name,
@@ -329,11 +353,12 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     workspaceToken: provider.workspaceToken,
     layers,
     pendingMerge: false,
+    memory,
   };
   await writeSnapshotRecords(host.libvirt, vmId, [...records, record], running);
   provider.hostReads.forget(host.endpoint);
   found = await requireVm(provider, vmId);
-  const state = stateOf(vmId, record, found, planned.include_memory);
+  const state = stateOf(vmId, record, found);
   await audit(provider, 'create', state);
   return state;
 }
@@ -367,6 +392,11 @@ async function deleteSnapshot(provider: ProviderContext, prior: SnapshotState): 
   const running = isActive(found.state);
   const record = findSnapshotRecord(records, prior.name);
   if (record !== undefined) {
+    // The memory is of no use without the snapshot: removed first (again, after a kill: rm -f).
+    if (record.memory !== null) {
+      progress(`snapshot ${prior.name}: removing its memory file ${record.memory}`);
+      await removeImageFile(found.host.libvirt, record.memory);
+    }
     const index = records.indexOf(record);
     if (deletionOf(records, record, running) === 'pending') {
       const newer = records.slice(index + 1).filter((candidate) => !candidate.pendingMerge);
