@@ -326,7 +326,7 @@ describe.skipIf(available === undefined)('virtplane_snapshot: snapshot, revert, 
     // The memory snapshot, taken on kvm1, reverted to on kvm2: the guest resumes where it was.
     await tf.writeConfig(hcl({ snapshots: memorySnapshots, revertTo: 's2', host: 'kvm2' }));
     const planned = await tf.plan();
-    expect(planned.result.stdout + planned.result.stderr).toMatch(/resumes from the snapshot's\s+memory/);
+    expect(planned.result.stdout + planned.result.stderr).toMatch(/resumes\s+from\s+the\s+snapshot's\s+memory/);
     started = Date.now();
     const reverted = await tf.apply([], { env: { TF_LOG: 'INFO' } });
     timings.memoryRevertApplySeconds = (Date.now() - started) / 1000;
