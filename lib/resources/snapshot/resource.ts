@@ -187,10 +187,15 @@ function memoryOfStoppedVm(vmName: string): Diagnostic {
 }
 
 /** The layers a new snapshot adds: one per writable file disk, on top of what the guest writes now. */
-function plannedLayers(found: FoundDomain, records: readonly SnapshotRecord[], name: string): { layers: SnapshotLayer[]; excluded: string[] } {
+function plannedLayers(
+  found: FoundDomain,
+  records: readonly SnapshotRecord[],
+  name: string,
+): { layers: SnapshotLayer[]; excluded: string[]; unrecorded: string[] } {
   const top = activeLayers(records);
   const layers: SnapshotLayer[] = [];
   const excluded: string[] = [];
+  const unrecorded: string[] = [];
   for (const disk of found.model.disks) {
     if (isSeedDisk(disk) || disk.device === 'cdrom' || disk.readOnly === true || disk.source.kind !== 'file') {
       excluded.push(disk.target.dev);
@@ -207,8 +212,12 @@ function plannedLayers(found: FoundDomain, records: readonly SnapshotRecord[], n
     const below = top.get(disk.target.dev) ?? (current === overlay ? `${current.slice(0, current.lastIndexOf('/'))}/${baseFile}` : current);
     const belowFormat = top.has(disk.target.dev) ? 'qcow2' : (disk.format ?? 'raw');
     layers.push({ dev: disk.target.dev, overlay, below, belowFormat });
+    // The disk on an overlay no record names, and not this snapshot's: another snapshot's create was
+    // interrupted after libvirt switched the disk. A snapshot on top of it would bury it unrecorded.
+    const recordedTop = top.get(disk.target.dev) ?? (location?.kind === 'volume' ? `${current.slice(0, current.lastIndexOf('/'))}/${baseFile}` : current);
+    if (current !== overlay && current !== recordedTop) unrecorded.push(current);
   }
-  return { layers, excluded };
+  return { layers, excluded, unrecorded };
 }
 
 async function audit(provider: ProviderContext, action: 'create' | 'update' | 'delete' | 'adopt', state: SnapshotState): Promise<void> {
@@ -310,7 +319,13 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     await audit(provider, 'adopt', state);
     return { ...state, description: planned.description };
   }
-  const { layers, excluded } = plannedLayers(found, records, planned.name);
+  const { layers, excluded, unrecorded } = plannedLayers(found, records, planned.name);
+  if (unrecorded.length > 0)
+    throw new DiagnosticError(
+      'Another snapshot is half made',
+      `VM ${found.name}'s disks are on ${unrecorded.join(', ')}, which no snapshot record names: an apply was killed while another snapshot was being taken. Snapshot ${planned.name} is not taken over it (that would bury it). Apply again: that snapshot's own create finishes it first. Nothing was changed.`,
+      ['vm_id'],
+    );
   if (layers.length === 0) throw new DiagnosticError('Nothing to snapshot', `VM ${found.name} has no disk a snapshot can cover.`, ['vm_id']);
   let memory: string | null = null;
   if (planned.include_memory) {
@@ -335,7 +350,17 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
   );
   if (!switched.every(Boolean)) {
     // An overlay file of ours that no chain uses (a create that failed half way) would make libvirt refuse.
-    for (const [index, layer] of layers.entries()) if (!switched[index]) await removeImageFile(host.libvirt, layer.overlay);
+    // One a chain still reads is never deleted.
+    for (const [index, layer] of layers.entries()) {
+      if (switched[index]) continue;
+      if (running && (await liveDiskChain(host.libvirt, vmId, layer.dev)).includes(layer.overlay))
+        throw new DiagnosticError(
+          'Snapshot chain out of step',
+          `${layer.overlay} is still a layer of VM ${found.name}'s disk ${layer.dev}, under another overlay, but no record names it: virtplane does not delete it. Look at the chain (virsh dumpxml) and the records (virsh metadata ${vmId} --uri https://virtplane.dev/xmlns/snapshots/1) before going on.`,
+          ['name'],
+        );
+      await removeImageFile(host.libvirt, layer.overlay);
+    }
     if (memory !== null) await removeImageFile(host.libvirt, memory);
     progress(`snapshot ${planned.name}: overlays on ${layers.map((layer) => layer.dev).join(', ')} of VM ${found.name} (${running ? 'running' : 'stopped'})`);
     if (memory !== null)
