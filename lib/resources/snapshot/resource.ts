@@ -187,7 +187,7 @@ function memoryOfStoppedVm(vmName: string): Diagnostic {
 }
 
 /** The layers a new snapshot adds: one per writable file disk, on top of what the guest writes now. */
-function plannedLayers(
+export function plannedLayers(
   found: FoundDomain,
   records: readonly SnapshotRecord[],
   name: string,

@@ -25,7 +25,7 @@ import {
   type DomainModel,
   type SnapshotRecord,
 } from '../../../lib/backends/libvirt/index.js';
-import { snapshotRefusals } from '../../../lib/resources/snapshot/resource.js';
+import { plannedLayers, snapshotRefusals } from '../../../lib/resources/snapshot/resource.js';
 import { onActiveLayers } from '../../../lib/resources/vm/domain.js';
 import { refuseWithSnapshots, revertTarget } from '../../../lib/resources/vm/revert.js';
 import type { FoundDomain } from '../../../lib/resources/vm/index.js';
@@ -255,5 +255,27 @@ describe('snapshots with memory', () => {
     const pending = withPendingMerge(parseSnapshotRecords(withMemory), 1);
     expect(pending[1]).toMatchObject({ pendingMerge: true, memory: null });
     expect(parseSnapshotRecords(withMemory)[1]!.memory).toBe(memoryFile);
+  });
+});
+
+describe('a new snapshot over a half-made one', () => {
+  const domainId = '8d9abc38-8f8e-489b-8b09-4c7d4ca1edae';
+  function onDisk(path: string): FoundDomain {
+    return { ...found([fileDisk('vda', path)]), settings: { disks: [{ dev: 'vda', diskId: `${domainId}/root.qcow2` }] } } as unknown as FoundDomain;
+  }
+
+  it("is planned on the disk's own file, or on its own interrupted overlay", () => {
+    expect(plannedLayers(onDisk('/d/root.qcow2'), [], 'k1')).toMatchObject({
+      unrecorded: [],
+      layers: [{ overlay: '/d/root.qcow2.k1.overlay', below: '/d/root.qcow2' }],
+    });
+    expect(plannedLayers(onDisk('/d/root.qcow2.k1.overlay'), [], 'k1')).toMatchObject({ unrecorded: [], layers: [{ below: '/d/root.qcow2' }] });
+  });
+
+  it("names another snapshot's unrecorded overlay the disk is on (an apply killed mid-create), so it is not buried", () => {
+    expect(plannedLayers(onDisk('/d/root.qcow2.k2.overlay'), [], 'k3').unrecorded).toEqual(['/d/root.qcow2.k2.overlay']);
+    const records = chainRecords().slice(0, 1);
+    expect(plannedLayers(onDisk('/d/root.qcow2.s1.overlay'), records, 'k3').unrecorded).toEqual([]);
+    expect(plannedLayers(onDisk('/d/root.qcow2.k2.overlay'), records, 'k3').unrecorded).toEqual(['/d/root.qcow2.k2.overlay']);
   });
 });
