@@ -30,7 +30,7 @@ export interface SnapshotConfig {
    */
   readonly description?: string;
   /**
-   * true: the running guest's memory too, so a revert resumes it where it was. Not available yet: the plan refuses it (a disk-only snapshot is crash-consistent, like pulling the plug at that moment).
+   * true: the running guest's memory too (its RAM and device state, saved to a file beside the first overlay on the storage domain; the guest is paused while it is written, seconds for a few hundred MiB), so a revert resumes the guest where it was at the snapshot, without a boot. Only for a running VM: the plan refuses it on a stopped one (there is no memory to save). The memory file is deleted with the snapshot. false: disk-only, crash-consistent (a revert boots the guest from the disks as they were, like after pulling the plug at that moment).
    *
    * Changing it replaces the object.
    * @default false
@@ -119,7 +119,7 @@ export class SnapshotResource extends SchemaResource {
     return this.getStringAttribute("description");
   }
 
-  /** true: the running guest's memory too, so a revert resumes it where it was. Not available yet: the plan refuses it (a disk-only snapshot is crash-consistent, like pulling the plug at that moment). */
+  /** true: the running guest's memory too (its RAM and device state, saved to a file beside the first overlay on the storage domain; the guest is paused while it is written, seconds for a few hundred MiB), so a revert resumes the guest where it was at the snapshot, without a boot. Only for a running VM: the plan refuses it on a stopped one (there is no memory to save). The memory file is deleted with the snapshot. false: disk-only, crash-consistent (a revert boots the guest from the disks as they were, like after pulling the plug at that moment). */
   get includeMemory(): IResolvable {
     return this.getBooleanAttribute("include_memory");
   }

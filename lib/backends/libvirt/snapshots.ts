@@ -8,7 +8,7 @@
  * redefinitions and live migrations, so snapshots follow the VM to any host):
  *
  *   <vpsnap:snapshots xmlns:vpsnap="https://virtplane.dev/xmlns/snapshots/1">
- *     <snapshot name="before-upgrade" description="..." createdAt="2026-12-06T15:00:00.000Z" workspace="TOKEN" [pending="merge"]>
+ *     <snapshot name="before-upgrade" description="..." createdAt="2026-12-06T15:00:00.000Z" workspace="TOKEN" [memory="/dir/UUID.before-upgrade.memory"] [pending="merge"]>
  *       <layer dev="vda" overlay="/dir/root.qcow2.before-upgrade.overlay" below="/dir/root.qcow2" belowFormat="qcow2"/>
  *     </snapshot>
  *   </vpsnap:snapshots>
@@ -26,6 +26,11 @@
  * writes, and which virtplane writes whenever it changes an NFS disk's layers), and it cannot create an
  * NFS overlay for a stopped domain (qemu-img does). Block jobs address layers by their index in the
  * running domain's chain (DEV[N]), which works for both kinds.
+ *
+ * A snapshot with memory also has the guest's RAM and device state in a file (what `virsh save` writes),
+ * beside its first overlay on the storage domain, so any host that sees the disks sees it too. Its saved
+ * definition names the disks as they were before the snapshot (the layers below): a restore always
+ * passes the current definition instead (the fresh overlays), or the guest would write into the snapshot.
  */
 import { diskTypeOf, parseDiskSource, sourceElement } from './domainDevicesXml.js';
 import type { BackingLayer, DiskFormat, DiskSource, DomainDisk, FileDiskSource, NfsDiskSource } from './domainModel.js';
@@ -39,6 +44,8 @@ const SNAPSHOTS_NAMESPACE = 'https://virtplane.dev/xmlns/snapshots/1';
 const SNAPSHOTS_KEY = 'vpsnap';
 /** A block commit copies the overlay's data into the layer below: allow for large disks. */
 const COMMIT_TIMEOUT_MS = 3_600_000;
+/** Saving or restoring a guest's memory writes or reads all of it: allow for large guests on slow storage. */
+const MEMORY_TIMEOUT_MS = 1_800_000;
 
 /** Where a layer is, as records name it: a file's path or an NFS file's nfs:// URL; undefined for a disk no snapshot can layer (a LUN). */
 export function layerLocationOf(source: DiskSource): string | undefined {
@@ -76,6 +83,8 @@ export interface SnapshotRecord {
   readonly layers: readonly SnapshotLayer[];
   /** Deleted, its layer still in the chain until it can be merged (see the header): no longer a snapshot. */
   readonly pendingMerge: boolean;
+  /** The file holding the guest's memory at the snapshot (include_memory), or null for a disk-only snapshot. */
+  readonly memory: string | null;
 }
 
 function recordOf(element: XmlElement): SnapshotRecord | undefined {
@@ -94,6 +103,7 @@ function recordOf(element: XmlElement): SnapshotRecord | undefined {
       return [{ dev, overlay, below, belowFormat: attr(layer, 'belowFormat') === 'raw' ? ('raw' as const) : ('qcow2' as const) }];
     }),
     pendingMerge: attr(element, 'pending') === 'merge',
+    memory: attr(element, 'memory') ?? null,
   };
 }
 
@@ -123,6 +133,7 @@ function recordsXml(records: readonly SnapshotRecord[]): string {
             description: record.description,
             createdAt: record.createdAt,
             workspace: record.workspaceToken ?? undefined,
+            memory: record.memory ?? undefined,
             pending: record.pendingMerge ? 'merge' : undefined,
           },
           record.layers.map((layer) => el('layer', { dev: layer.dev, overlay: layer.overlay, below: layer.below, belowFormat: layer.belowFormat })),
@@ -191,9 +202,9 @@ export function deletionOf(records: readonly SnapshotRecord[], record: SnapshotR
   return !running || isOnActiveLayers(records, record) ? 'merge' : 'pending';
 }
 
-/** The records with this one (by position) marked merge-pending. */
+/** The records with this one (by position) marked merge-pending; its memory file is gone by then (no revert can use it). */
 export function withPendingMerge(records: readonly SnapshotRecord[], index: number): SnapshotRecord[] {
-  return records.map((record, at) => (at === index ? { ...record, pendingMerge: true } : record));
+  return records.map((record, at) => (at === index ? { ...record, pendingMerge: true, memory: null } : record));
 }
 
 /**
@@ -238,23 +249,32 @@ export function unusedOverlayPath(dir: string, baseFile: string, snapshotName: s
   return path;
 }
 
+/**
+ * The memory file of a VM's snapshot: DIR/VM_UUID.NAME.memory, DIR being the folder of the snapshot's
+ * first overlay (a file of the storage domain: a host the VM migrates to sees it there too).
+ */
+export function memoryFilePath(layers: readonly Pick<SnapshotLayer, 'overlay'>[], vmUuid: string, snapshotName: string): string | null {
+  const overlay = layers.find((layer) => layer.overlay.startsWith('/'))?.overlay;
+  if (overlay === undefined) return null;
+  return `${overlay.slice(0, overlay.lastIndexOf('/'))}/${vmUuid}.${snapshotName}.memory`;
+}
+
 export interface ExternalSnapshotRequest {
   readonly name: string;
+  /** Where the running guest's memory is saved too (include_memory); none for a disk-only snapshot. */
+  readonly memory?: string;
   /** The disks that get an overlay. */
   readonly layers: readonly { readonly dev: string; readonly overlay: string }[];
   /** The disks left out (a read-only seed). */
   readonly excluded: readonly string[];
 }
 
-/**
- * A crash-consistent external snapshot of the disks named, all at once (--atomic: every overlay or
- * none): libvirt creates the overlays and switches the guest (or the stopped domain's definition) onto
- * them. No libvirt snapshot metadata is kept (see the header).
- */
-export async function createExternalSnapshot(host: LibvirtHost, uuid: string, request: ExternalSnapshotRequest): Promise<void> {
-  const xml = serializeXml(
+/** The <domainsnapshot> XML of an external snapshot: the overlays, the disks left out, the memory file if any. */
+export function externalSnapshotXml(request: ExternalSnapshotRequest): string {
+  return serializeXml(
     el('domainsnapshot', {}, [
       textEl('name', request.name),
+      ...(request.memory === undefined ? [] : [el('memory', { snapshot: 'external', file: request.memory })]),
       el('disks', {}, [
         ...request.layers.map((layer) => {
           const source = layerSourceOf(layer.overlay);
@@ -264,7 +284,31 @@ export async function createExternalSnapshot(host: LibvirtHost, uuid: string, re
       ]),
     ]),
   );
-  await virsh(host, ['snapshot-create', uuid, '--xmlfile', '/dev/stdin', '--disk-only', '--atomic', '--no-metadata'], { stdin: xml });
+}
+
+/**
+ * An external snapshot of the disks named, all at once (--atomic: every overlay or none): libvirt creates
+ * the overlays and switches the guest (or the stopped domain's definition) onto them. Disk-only, it is
+ * crash-consistent; with a memory file, libvirt pauses the guest while it saves its memory there (the same
+ * format as `virsh save`), then switches the disks and resumes it. No libvirt snapshot metadata is kept
+ * (see the header).
+ */
+export async function createExternalSnapshot(host: LibvirtHost, uuid: string, request: ExternalSnapshotRequest): Promise<void> {
+  const mode = request.memory === undefined ? ['--disk-only'] : [];
+  await virsh(host, ['snapshot-create', uuid, '--xmlfile', '/dev/stdin', ...mode, '--atomic', '--no-metadata'], {
+    stdin: externalSnapshotXml(request),
+    timeoutMs: MEMORY_TIMEOUT_MS,
+  });
+}
+
+/**
+ * Starts a stopped domain from a snapshot's memory file, running, with `definitionXml` (the domain's
+ * current definition: its disks on the fresh overlays) instead of the one saved in the file, whose disks
+ * are the layers below the snapshot. libvirt refuses a definition whose devices differ from the saved one.
+ */
+export async function restoreFromMemory(host: LibvirtHost, memoryFile: string, definitionXml: string): Promise<void> {
+  if (!memoryFile.startsWith('/')) throw new Error(`Memory file path ${JSON.stringify(memoryFile)} is not absolute`);
+  await virsh(host, ['restore', memoryFile, '--xml', '/dev/stdin', '--running'], { stdin: definitionXml, timeoutMs: MEMORY_TIMEOUT_MS });
 }
 
 /**

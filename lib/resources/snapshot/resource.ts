@@ -6,6 +6,8 @@
  * nothing stops; an older snapshot of a running guest waits, merge-pending, for the ones above it or for
  * the VM to stop (vm/snapshotMerges.ts says why). Reverting is the VM's `revert_to_snapshot` (vm/revert.ts). The record of each snapshot
  * lives in the VM's domain (backends/libvirt/snapshots.ts), so it moves with the VM on live migration.
+ * include_memory saves a running guest's memory with the overlays (a file beside the first one, deleted
+ * with the snapshot), so that a revert resumes the guest instead of booting it.
  */
 import {
   activeLayers,
@@ -16,6 +18,7 @@ import {
   isActive,
   layerLocationOf,
   liveDiskChain,
+  memoryFilePath,
   parseSnapshotRecords,
   recordedChain,
   unusedOverlayPath,
@@ -75,7 +78,7 @@ export const snapshotSchema = blockSchema({
     }),
     include_memory: boolAttribute({
       description:
-        "true: the running guest's memory too, so a revert resumes it where it was. Not available yet: the plan refuses it (a disk-only snapshot is crash-consistent, like pulling the plug at that moment).",
+        "true: the running guest's memory too (its RAM and device state, saved to a file beside the first overlay on the storage domain; the guest is paused while it is written, seconds for a few hundred MiB), so a revert resumes the guest where it was at the snapshot, without a boot. Only for a running VM: the plan refuses it on a stopped one (there is no memory to save). The memory file is deleted with the snapshot. false: disk-only, crash-consistent (a revert boots the guest from the disks as they were, like after pulling the plug at that moment).",
       optional: true,
       default: false,
       forceNew: true,
@@ -165,16 +168,34 @@ export function snapshotRefusals(found: FoundDomain): Diagnostic[] {
   return diagnostics;
 }
 
-function stateOf(vmId: string, record: SnapshotRecord, found: FoundDomain, includeMemory: boolean): SnapshotState {
+function stateOf(vmId: string, record: SnapshotRecord, found: FoundDomain): SnapshotState {
   return {
     id: snapshotId(vmId, record.name),
     vm_id: vmId,
     name: record.name,
     description: record.description,
-    include_memory: includeMemory,
+    include_memory: record.memory !== null,
     created_at: record.createdAt,
     disk_ids: record.layers.map((layer) => found.settings?.disks.find((entry) => entry.dev === layer.dev)?.diskId ?? layer.dev),
   };
+}
+
+/** include_memory on a VM whose snapshot layers would all be on NFS exports: its memory file needs a dir domain. */
+function memoryOnNfsOnly(vmName: string): Diagnostic {
+  return errorDiagnostic(
+    'No place for the memory file',
+    `VM ${vmName}'s disks are all on NFS storage domains: the guest's memory is saved by libvirt to a file path beside a dir-domain overlay, and an NFS export is not mounted on the hosts. Not yet available: take a disk-only snapshot (remove include_memory), or give the VM a disk on a dir storage domain.`,
+    ['include_memory'],
+  );
+}
+
+/** include_memory on a VM that does not run: there is no memory to save. */
+function memoryOfStoppedVm(vmName: string): Diagnostic {
+  return errorDiagnostic(
+    'No memory to snapshot',
+    `VM ${vmName} is not running: include_memory = true saves a running guest's memory, and a stopped VM has none. Start the VM first (running = true, applied before this snapshot), or take a disk-only snapshot (remove include_memory).`,
+    ['include_memory'],
+  );
 }
 
 /**
@@ -236,19 +257,14 @@ export const snapshotResource = defineResource<ProviderContext>()({
 
   async plan({ provider, prior, planned, signal }) {
     const diagnostics: Diagnostic[] = [];
-    if (planned.include_memory === true)
-      diagnostics.push(
-        errorDiagnostic(
-          'Memory snapshots: not yet',
-          'include_memory = true is not available yet: virtplane takes disk-only snapshots (crash-consistent: a revert boots the guest from the disks as they were). Remove include_memory.',
-          ['include_memory'],
-        ),
-      );
     if (prior !== null || isUnknown(planned.vm_id) || isUnknown(planned.name)) return { diagnostics };
     const vmId = planned.vm_id.toLowerCase();
     const found = await readVm(provider, vmId, signal).catch(() => null);
     if (found !== null) {
       diagnostics.push(...snapshotRefusals(found));
+      if (planned.include_memory === true && !isActive(found.state)) diagnostics.push(memoryOfStoppedVm(found.name));
+      else if (planned.include_memory === true && memoryFilePath(plannedLayers(found, [], planned.name).layers, vmId, planned.name) === null)
+        diagnostics.push(memoryOnNfsOnly(found.name));
       const taken = findSnapshotRecord(parseSnapshotRecords(found.xml), planned.name);
       if (taken !== undefined && taken.workspaceToken !== provider.workspaceToken)
         diagnostics.push(
@@ -274,7 +290,7 @@ export const snapshotResource = defineResource<ProviderContext>()({
     // A snapshot deleted while its merge waits is gone: only its layer is still in the chain.
     const record = findSnapshotRecord(parseSnapshotRecords(found.xml), state.name);
     if (record === undefined) return null;
-    return stateOf(vmId, record, found, state.include_memory ?? false);
+    return stateOf(vmId, record, found);
   },
 
   async update({ provider, prior, planned }) {
@@ -322,7 +338,7 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     if (existing.workspaceToken !== provider.workspaceToken)
       throw new DiagnosticError('Snapshot name taken', `VM ${found.name} already has a snapshot ${JSON.stringify(planned.name)}.`, ['name']);
     // This workspace's own snapshot, made by an apply killed before Terraform saved it: adopted.
-    const state = stateOf(vmId, existing, found, false);
+    const state = stateOf(vmId, existing, found);
     await audit(provider, 'adopt', state);
     return { ...state, description: planned.description };
   }
@@ -334,6 +350,18 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
       `VM ${found.name} writes ${strays.map((stray) => `${stray.top} (${stray.dev})`).join(', ')}, which no snapshot record names: the create of another snapshot was cut off (an apply killed) after libvirt switched the disks onto its overlays. Apply again: that snapshot's own create adopts its overlays, then this one goes on top. Nothing was changed.`,
       ['name'],
     );
+  let memory: string | null = null;
+  if (planned.include_memory) {
+    if (!running) {
+      const refusal = memoryOfStoppedVm(found.name);
+      throw new DiagnosticError(refusal.summary, refusal.detail, refusal.path);
+    }
+    memory = memoryFilePath(layers, vmId, planned.name);
+    if (memory === null) {
+      const refusal = memoryOnNfsOnly(found.name);
+      throw new DiagnosticError(refusal.summary, refusal.detail, refusal.path);
+    }
+  }
   // An apply killed after libvirt switched the guest onto the overlays, before the record was written,
   // left the disks on this snapshot's overlays: the record is all that is missing.
   const switched = await Promise.all(
@@ -350,12 +378,31 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     workspaceToken: provider.workspaceToken,
     layers,
     pendingMerge: false,
+    memory,
   };
   if (!switched.every(Boolean)) {
     // An overlay file of ours that no chain uses (a create that failed half way) would make libvirt refuse.
-    for (const [index, layer] of layers.entries()) if (!switched[index]) await removeLayerFile(host.libvirt, layer.overlay);
+    // One a chain still reads is never deleted.
+    for (const [index, layer] of layers.entries()) {
+      if (switched[index]) continue;
+      if (running && (await liveDiskChain(host.libvirt, vmId, layer.dev)).includes(layer.overlay))
+        throw new DiagnosticError(
+          'Snapshot chain out of step',
+          `${layer.overlay} is still a layer of VM ${found.name}'s disk ${layer.dev}, under another overlay, but no record names it: virtplane does not delete it. Look at the chain (virsh dumpxml) and the records (virsh metadata ${vmId} --uri https://virtplane.dev/xmlns/snapshots/1) before going on.`,
+          ['name'],
+        );
+      await removeLayerFile(host.libvirt, layer.overlay);
+    }
+    if (memory !== null) await removeLayerFile(host.libvirt, memory);
     progress(`snapshot ${planned.name}: overlays on ${layers.map((layer) => layer.dev).join(', ')} of VM ${found.name} (${running ? 'running' : 'stopped'})`);
-    if (running || layers.every((layer) => !layer.overlay.startsWith('nfs://'))) {
+    if (memory !== null) {
+      progress(
+        `snapshot ${planned.name}: saving the memory of VM ${found.name} (${found.model.currentMemoryMiB} MiB) to ${memory}; the guest is paused meanwhile`,
+      );
+      const started = Date.now();
+      await createExternalSnapshot(host.libvirt, vmId, { name: planned.name, layers, excluded, memory });
+      progress(`snapshot ${planned.name}: memory saved in ${((Date.now() - started) / 1000).toFixed(1)} s, VM ${found.name} runs on`);
+    } else if (running || layers.every((layer) => !layer.overlay.startsWith('nfs://'))) {
       await createExternalSnapshot(host.libvirt, vmId, { name: planned.name, layers, excluded });
     } else {
       // libvirt 9.0 does not snapshot a stopped domain's NFS disk: qemu-img makes the overlays.
@@ -366,7 +413,7 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
   await writeSnapshotRecords(host.libvirt, vmId, [...records, record], running);
   provider.hostReads.forget(host.endpoint);
   found = await requireVm(provider, vmId);
-  const state = stateOf(vmId, record, found, planned.include_memory);
+  const state = stateOf(vmId, record, found);
   await audit(provider, 'create', state);
   return state;
 }
@@ -400,6 +447,11 @@ async function deleteSnapshot(provider: ProviderContext, prior: SnapshotState): 
   const running = isActive(found.state);
   const record = findSnapshotRecord(records, prior.name);
   if (record !== undefined) {
+    // The memory is of no use without the snapshot: removed first (again, after a kill: rm -f).
+    if (record.memory !== null) {
+      progress(`snapshot ${prior.name}: removing its memory file ${record.memory}`);
+      await removeLayerFile(found.host.libvirt, record.memory);
+    }
     const index = records.indexOf(record);
     if (deletionOf(records, record, running) === 'pending') {
       const newer = records.slice(index + 1).filter((candidate) => !candidate.pendingMerge);

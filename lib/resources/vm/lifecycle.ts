@@ -35,7 +35,7 @@ export async function updateVm(provider: ProviderContext, prior: VmState, planne
     await moveVm(provider, { vmId, from: found.host.row, to, cluster: context.cluster });
     found = await lookupOrFail(vmHost(provider, to), vmId);
   }
-  if (isRevert(prior, planned)) found = await revertVm(found, planned.revert_to_snapshot ?? '', planned.shutdown_timeout_seconds);
+  if (isRevert(prior, planned)) found = await revertVm(found, planned.revert_to_snapshot ?? '', planned.shutdown_timeout_seconds, planned.running);
   if (context.seed !== undefined && JSON.stringify(prior.cloud_init) !== JSON.stringify(planned.cloud_init))
     await writeSeed(found.host.libvirt, context.seed.source, vmId, context.seed.config);
   const onHost = await buildOn(provider, context, found.host.row, found.model.type);

@@ -3,14 +3,26 @@
  * plan shows `revert_to_snapshot = null -> "before-upgrade"` on the VM whose disks roll back, with a
  * warning that names the writes lost and the restart. A revert stops the guest, gives each disk a fresh,
  * empty overlay on the snapshot's layer (the writes since the snapshot are discarded, the snapshot
- * itself stays) and lets the converge start the VM again.
+ * itself stays) and lets the converge start the VM again. A snapshot with memory is resumed instead:
+ * the guest is powered off (its state is thrown away anyway), the disks get their fresh overlays, and
+ * libvirt restores the saved memory onto them (`virsh restore` with the current definition), so the
+ * guest runs on from the moment of the snapshot, the same boot. libvirt 9.0 cannot revert an external
+ * snapshot itself (docs/snapshots.md).
  */
-import { createThinClone, findSnapshotRecord, isActive, parseSnapshotRecords, type SnapshotRecord } from '../../backends/libvirt/index.js';
+import {
+  createThinClone,
+  fileIdentity,
+  findSnapshotRecord,
+  isActive,
+  parseSnapshotRecords,
+  restoreFromMemory,
+  type SnapshotRecord,
+} from '../../backends/libvirt/index.js';
 import { DiagnosticError, errorDiagnostic, isUnknown, warningDiagnostic, type Diagnostic } from '../../framework/index.js';
-import { onHost } from '../shared/index.js';
+import { onHost, progress } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { lookupOrFail } from './converge.js';
-import { stopVm } from './domain.js';
+import { powerOff, stopVm } from './domain.js';
 import { findVmDomain, type FoundDomain } from './hosts.js';
 import { settlePendingMergesOffline } from './snapshotMerges.js';
 import type { VmPlanned, VmState } from './schema.js';
@@ -69,10 +81,16 @@ export async function planRevert(provider: ProviderContext, prior: VmState | nul
   const target = revertTarget(found, name);
   if (!('layers' in target)) return [target];
   const disks = target.layers.map((layer) => found.settings?.disks.find((disk) => disk.dev === layer.dev)?.diskId ?? layer.dev).join(', ');
+  const restart =
+    target.memory !== null && planned.running !== false
+      ? `, and the VM${isActive(found.state) ? ' is powered off and' : ''} resumes from the snapshot's memory: its programs run on from that moment, their state since then is lost too (no boot)`
+      : isActive(found.state)
+        ? ', and the running VM is stopped gracefully and started again from the snapshot'
+        : '';
   return [
     warningDiagnostic(
       'Revert discards writes',
-      `VM ${found.name} is reverted to snapshot ${name} (taken ${target.createdAt}): everything written to ${disks} since then is discarded${isActive(found.state) ? ', and the running VM is stopped gracefully and started again from the snapshot' : ''}. The snapshot itself stays.`,
+      `VM ${found.name} is reverted to snapshot ${name} (taken ${target.createdAt}): everything written to ${disks} since then is discarded${restart}. The snapshot itself stays.`,
       PATH,
     ),
   ];
@@ -81,13 +99,26 @@ export async function planRevert(provider: ProviderContext, prior: VmState | nul
 /**
  * Stops the VM, does its pending merges (qemu-img: a pending layer below the snapshot moves the layer
  * the snapshot sits on), gives each disk of the snapshot a fresh overlay; returns the domain as it is
- * now (stopped).
+ * now: stopped, or, for a snapshot with memory and a VM meant to run (`resume`), running again from that memory.
  */
-export async function revertVm(found: FoundDomain, name: string, shutdownTimeoutSeconds: number): Promise<FoundDomain> {
+export async function revertVm(found: FoundDomain, name: string, shutdownTimeoutSeconds: number, resume: boolean): Promise<FoundDomain> {
   const checked = revertTarget(found, name);
   if (!('layers' in checked)) throw new DiagnosticError(checked.summary, checked.detail, checked.path);
   const host = found.host;
-  if (isActive(found.state)) await stopVm(host, found.uuid, found.state === 'running' ? shutdownTimeoutSeconds : 0);
+  // A VM meant to stay stopped (running = false) gets the snapshot's disks only: resuming it to stop it again would lose the memory anyway.
+  const memory = resume ? checked.memory : null;
+  // Checked before anything stops: a VM moved to a host that does not see the file (a local storage domain) keeps running.
+  if (memory !== null && (await fileIdentity(host.libvirt, memory)) === null)
+    throw new DiagnosticError(
+      'Memory file not found',
+      `Snapshot ${name} of VM ${found.name} saved its memory to ${memory}, which host ${host.row.name} does not have (the VM moved off the host that wrote it, and the storage domain is not shared?). Nothing was changed. Move the VM back (host_id), or destroy this snapshot and take another.`,
+      PATH,
+    );
+  // A guest resumed from memory loses its state since the snapshot anyway: no graceful shutdown to wait for.
+  if (isActive(found.state)) {
+    if (memory !== null) await powerOff(host, found.uuid);
+    else await stopVm(host, found.uuid, found.state === 'running' ? shutdownTimeoutSeconds : 0);
+  }
   if (await settlePendingMergesOffline(found)) found = await lookupOrFail(host, found.uuid);
   const target = revertTarget(found, name);
   if (!('layers' in target)) throw new DiagnosticError(target.summary, target.detail, target.path);
@@ -100,6 +131,22 @@ export async function revertVm(found: FoundDomain, name: string, shutdownTimeout
       PATH,
     );
   }
+  if (memory === null) return lookupOrFail(host, found.uuid);
+  // The definition as it is now (its disks on the fresh overlays), not the one saved with the memory.
+  const definition = await lookupOrFail(host, found.uuid);
+  progress(`reverting VM ${found.name}: restoring its memory from ${memory} (snapshot ${name})`);
+  const started = Date.now();
+  try {
+    await restoreFromMemory(host.libvirt, memory, definition.xml);
+  } catch (error) {
+    throw new DiagnosticError(
+      'Memory not restored',
+      `Host ${host.row.name} could not resume VM ${found.name} from the memory of snapshot ${name}: ${error instanceof Error ? error.message : String(error)}. libvirt refuses a definition whose devices differ from the one saved with the memory (a NIC, a disk, memory_mib changed since the snapshot). The disks are reverted to the snapshot and the VM is stopped. Undo that change and apply again (the revert is retried), or set running = false.`,
+      PATH,
+      { cause: error },
+    );
+  }
+  progress(`reverting VM ${found.name}: memory restored in ${((Date.now() - started) / 1000).toFixed(1)} s, the guest runs on from snapshot ${name}`);
   return lookupOrFail(host, found.uuid);
 }
 

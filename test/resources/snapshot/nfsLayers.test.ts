@@ -40,7 +40,7 @@ function vm(disks: readonly DomainDisk[]): Pick<FoundDomain, 'model' | 'settings
 }
 
 function record(name: string, layers: SnapshotRecord['layers'], pendingMerge = false): SnapshotRecord {
-  return { name, description: '', createdAt: '', workspaceToken: null, pendingMerge, layers };
+  return { name, description: '', createdAt: '', workspaceToken: null, pendingMerge, layers, memory: null };
 }
 
 describe('snapshot layers on NFS', () => {

@@ -5,13 +5,17 @@
  * merge-pending records (deleted while the guest runs, their layer still in the chain): which deletion
  * merges and which waits, the merges a running guest or a stopped VM can do next (never an intermediate
  * block commit on a running guest), overlay names beside a pending layer of the same name, and what
- * the revert and the VM's destroy make of them.
+ * the revert and the VM's destroy make of them; snapshots with memory: the memory file recorded and
+ * written back, where it goes, the <domainsnapshot> XML libvirt gets with and without it, and its
+ * file dropped from a record whose merge waits.
  */
 import { describe, expect, it } from 'vitest';
 import {
   activeLayers,
   deletionOf,
+  externalSnapshotXml,
   findSnapshotRecord,
+  memoryFilePath,
   nextPendingMerge,
   parseSnapshotRecords,
   unusedOverlayPath,
@@ -21,7 +25,7 @@ import {
   type DomainModel,
   type SnapshotRecord,
 } from '../../../lib/backends/libvirt/index.js';
-import { snapshotRefusals } from '../../../lib/resources/snapshot/resource.js';
+import { plannedLayers, snapshotRefusals } from '../../../lib/resources/snapshot/resource.js';
 import { onActiveLayers } from '../../../lib/resources/vm/domain.js';
 import { refuseWithSnapshots, revertTarget } from '../../../lib/resources/vm/revert.js';
 import type { FoundDomain } from '../../../lib/resources/vm/index.js';
@@ -116,6 +120,7 @@ function chainRecords(): SnapshotRecord[] {
     createdAt: '',
     workspaceToken: null,
     pendingMerge: false,
+    memory: null,
     layers: [{ dev: 'vda', overlay: `/d/root.qcow2.${name}.overlay`, below, belowFormat: 'qcow2' }, ...extra],
   });
   return [
@@ -215,5 +220,62 @@ describe('merge-pending snapshot records', () => {
     expect(() => refuseWithSnapshots({ xml, name: 'web' })).toThrow(/still has snapshots \(s1\).*merges of deleted snapshots s2 are pending/);
     const onlyPending = DOMAIN_XML.replace(/<vpsnap:snapshot /g, '<vpsnap:snapshot pending="merge" ');
     expect(() => refuseWithSnapshots({ xml: onlyPending, name: 'web' })).not.toThrow();
+  });
+});
+
+describe('snapshots with memory', () => {
+  const memoryFile = '/d/4dea22b3-1d52-d8f3-2516-782e98ab3fa0.s2.memory';
+  const withMemory = DOMAIN_XML.replace('<vpsnap:snapshot name="s2"', `<vpsnap:snapshot memory="${memoryFile}" name="s2"`);
+
+  it('reads the memory file of a record; a disk-only record has none', () => {
+    const records = parseSnapshotRecords(withMemory);
+    expect(records.map((record) => record.memory)).toEqual([null, memoryFile]);
+    expect(parseSnapshotRecords(DOMAIN_XML).map((record) => record.memory)).toEqual([null, null]);
+    expect(revertTarget({ xml: withMemory, name: 'web' }, 's2')).toMatchObject({ name: 's2', memory: memoryFile });
+  });
+
+  it('puts the memory file beside the first overlay, named after the VM and the snapshot', () => {
+    const layers = [{ overlay: '/srv/dom/root.qcow2.s2.overlay' }, { overlay: '/other/data.img.s2.overlay' }];
+    expect(memoryFilePath(layers, '4dea22b3-1d52-d8f3-2516-782e98ab3fa0', 's2')).toBe('/srv/dom/4dea22b3-1d52-d8f3-2516-782e98ab3fa0.s2.memory');
+    expect(memoryFilePath([], '4dea22b3-1d52-d8f3-2516-782e98ab3fa0', 's2')).toBeNull();
+  });
+
+  it('asks libvirt for the memory with the disks, or for the disks only', () => {
+    const request = { name: 's2', layers: [{ dev: 'vda', overlay: '/d/root.qcow2.s2.overlay' }], excluded: ['vdz'] };
+    const compact = (xml: string): string => xml.replace(/>\s+</g, '><');
+    const diskOnly = compact(externalSnapshotXml(request));
+    expect(diskOnly).not.toContain('<memory');
+    expect(diskOnly).toContain(`<disk name="vda" snapshot="external" type="file"><driver type="qcow2"/><source file="/d/root.qcow2.s2.overlay"/></disk>`);
+    expect(diskOnly).toContain('<disk name="vdz" snapshot="no"/>');
+    const full = compact(externalSnapshotXml({ ...request, memory: memoryFile }));
+    expect(full).toMatch(new RegExp(`<name>s2</name><memory snapshot="external" file="${memoryFile}"/><disks>`));
+  });
+
+  it('writes the memory file into the record and drops it once the merge waits (the file is deleted first)', () => {
+    const pending = withPendingMerge(parseSnapshotRecords(withMemory), 1);
+    expect(pending[1]).toMatchObject({ pendingMerge: true, memory: null });
+    expect(parseSnapshotRecords(withMemory)[1]!.memory).toBe(memoryFile);
+  });
+});
+
+describe('a new snapshot over a half-made one', () => {
+  const domainId = '8d9abc38-8f8e-489b-8b09-4c7d4ca1edae';
+  function onDisk(path: string): FoundDomain {
+    return { ...found([fileDisk('vda', path)]), settings: { disks: [{ dev: 'vda', diskId: `${domainId}/root.qcow2` }] } } as unknown as FoundDomain;
+  }
+
+  it("is planned on the disk's own file, or on its own interrupted overlay", () => {
+    expect(plannedLayers(onDisk('/d/root.qcow2'), [], 'k1')).toMatchObject({
+      strays: [],
+      layers: [{ overlay: '/d/root.qcow2.k1.overlay', below: '/d/root.qcow2' }],
+    });
+    expect(plannedLayers(onDisk('/d/root.qcow2.k1.overlay'), [], 'k1')).toMatchObject({ strays: [], layers: [{ below: '/d/root.qcow2' }] });
+  });
+
+  it("names another snapshot's unrecorded overlay the disk is on (an apply killed mid-create), so it is not buried", () => {
+    expect(plannedLayers(onDisk('/d/root.qcow2.k2.overlay'), [], 'k3').strays).toEqual([{ dev: 'vda', top: '/d/root.qcow2.k2.overlay' }]);
+    const records = chainRecords().slice(0, 1);
+    expect(plannedLayers(onDisk('/d/root.qcow2.s1.overlay'), records, 'k3').strays).toEqual([]);
+    expect(plannedLayers(onDisk('/d/root.qcow2.k2.overlay'), records, 'k3').strays).toEqual([{ dev: 'vda', top: '/d/root.qcow2.k2.overlay' }]);
   });
 });
