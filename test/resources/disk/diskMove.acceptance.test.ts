@@ -198,6 +198,33 @@ function wrote(answer: string): boolean {
   return answer.split('\n').every((line) => line.trim() === '' || /^iSCSI CheckCondition: SENSE KEY:UNIT_ATTENTION/.test(line.trim()));
 }
 
+/**
+ * `terraform apply` while the VM's QEMU writes 64 KiB blocks of `pattern` from `offset` on (at most 64, one
+ * every 200 ms, through guestIo) until the apply ends; returns how many were written.
+ */
+async function applyWhileQemuWrites(pattern: number, offset: number, label: string): Promise<number> {
+  let writing = true;
+  let written = 0;
+  const writer = (async () => {
+    while (writing && written < 64) {
+      const out = await guestIo(`write -P 0x${pattern.toString(16)} ${offset + written * 65536} 64k`);
+      if (wrote(out)) written++;
+      else {
+        process.stderr.write(`[diskMove] a write through the guest's QEMU answered: ${out}\n`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  const started = Date.now();
+  await tf.apply([], { timeoutMs: 300_000 }).finally(() => {
+    writing = false;
+  });
+  await writer;
+  process.stderr.write(`[diskMove] ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s, ${written} writes of 64 KiB during it\n`);
+  return written;
+}
+
 /** Terraform's output with its box drawing and line wrapping undone. */
 function flat(text: string): string {
   return text.replace(/│/g, ' ').replace(/\s+/g, ' ');
@@ -282,25 +309,7 @@ describe('moving a disk to another storage domain', () => {
       /Disk data-\w+ moves from storage domain mvi-\w+ to mvn-\w+ \(copied while VM mv-\w+ runs on kvm1, then switched; the LUN is let go, not deleted\)/,
     );
     // Writes through the running QEMU during the apply: 64 KiB blocks after the first 4 MiB.
-    let writing = true;
-    let written = 0;
-    const writer = (async () => {
-      while (writing && written < 64) {
-        const out = await guestIo(`write -P 0xcd ${4 * MIB + written * 65536} 64k`);
-        if (wrote(out)) written++;
-        else {
-          process.stderr.write(`[diskMove] a write through the guest's QEMU answered: ${out}\n`);
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    })();
-    const started = Date.now();
-    await tf.apply([], { timeoutMs: 300_000 }).finally(() => {
-      writing = false;
-    });
-    await writer;
-    process.stderr.write(`[diskMove] apply of the move: ${((Date.now() - started) / 1000).toFixed(1)} s, ${written} writes of 64 KiB during it\n`);
+    const written = await applyWhileQemuWrites(0xcd, 4 * MIB, 'apply of the move');
     expect(written).toBeGreaterThan(0);
     expect(await qemuPid()).toBe(pid);
     const xml = await run('kvm1', ['virsh', 'dumpxml', names.vm]);
@@ -436,25 +445,7 @@ describe('moving a disk to another storage domain', () => {
     // The plan shows the new ids: the LUNs.
     expect(flat(result.stdout)).toMatch(/~ id += "[0-9a-f-]+\/data-\w+\.img" -> "[0-9a-f-]+\/lun\/2"/);
     expect(flat(result.stdout)).toMatch(/~ id += "[0-9a-f-]+\/spare-\w+\.qcow2" -> "[0-9a-f-]+\/lun\/3"/);
-    let writing = true;
-    let written = 0;
-    const writer = (async () => {
-      while (writing && written < 64) {
-        const out = await guestIo(`write -P 0x3c ${8 * MIB + written * 65536} 64k`);
-        if (wrote(out)) written++;
-        else {
-          process.stderr.write(`[diskMove] a write through the guest's QEMU answered: ${out}\n`);
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    })();
-    const started = Date.now();
-    await tf.apply([], { timeoutMs: 300_000 }).finally(() => {
-      writing = false;
-    });
-    await writer;
-    process.stderr.write(`[diskMove] apply of the moves onto LUNs: ${((Date.now() - started) / 1000).toFixed(1)} s, ${written} writes of 64 KiB during it\n`);
+    const written = await applyWhileQemuWrites(0x3c, 8 * MIB, 'apply of the moves onto LUNs');
     expect(await qemuPid()).toBe(pid);
     const xml = await run('kvm1', ['virsh', 'dumpxml', names.vm]);
     expect(xml).toMatch(new RegExp(`<source protocol='iscsi' name='${iqn}/2'`));
