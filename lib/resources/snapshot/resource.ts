@@ -362,14 +362,14 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
       throw new DiagnosticError(refusal.summary, refusal.detail, refusal.path);
     }
   }
+  // What each disk of the running guest reads, top first (one read per disk, used twice below).
+  const liveChains = running ? await Promise.all(layers.map((layer) => liveDiskChain(host.libvirt, vmId, layer.dev))) : [];
   // An apply killed after libvirt switched the guest onto the overlays, before the record was written,
   // left the disks on this snapshot's overlays: the record is all that is missing.
-  const switched = await Promise.all(
-    layers.map(async (layer) =>
-      running
-        ? (await liveDiskChain(host.libvirt, vmId, layer.dev))[0] === layer.overlay
-        : found.model.disks.some((disk) => disk.target.dev === layer.dev && layerLocationOf(disk.source) === layer.overlay),
-    ),
+  const switched = layers.map((layer, index) =>
+    running
+      ? liveChains[index]![0] === layer.overlay
+      : found.model.disks.some((disk) => disk.target.dev === layer.dev && layerLocationOf(disk.source) === layer.overlay),
   );
   const record: SnapshotRecord = {
     name: planned.name,
@@ -385,7 +385,7 @@ async function createSnapshot(provider: ProviderContext, vmId: string, planned: 
     // One a chain still reads is never deleted.
     for (const [index, layer] of layers.entries()) {
       if (switched[index]) continue;
-      if (running && (await liveDiskChain(host.libvirt, vmId, layer.dev)).includes(layer.overlay))
+      if (running && liveChains[index]!.includes(layer.overlay))
         throw new DiagnosticError(
           'Snapshot chain out of step',
           `${layer.overlay} is still a layer of VM ${found.name}'s disk ${layer.dev}, under another overlay, but no record names it: virtplane does not delete it. Look at the chain (virsh dumpxml) and the records (virsh metadata ${vmId} --uri https://virtplane.dev/xmlns/snapshots/1) before going on.`,
