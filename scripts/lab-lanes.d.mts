@@ -4,4 +4,4 @@ export interface LabLane {
   readonly seconds: number;
 }
 export function labTestFiles(folder?: string): string[];
-export function splitLabLanes(files: readonly string[], durations: Readonly<Record<string, number>>): [LabLane, LabLane];
+export function splitLabLanes(files: readonly string[], durations: Readonly<Record<string, number>>, laneCount?: number): LabLane[];

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The lab tests (*.lab.test.ts, *.acceptance.test.ts) run in two lanes at once, each on its own lab, so the
-// suite's wall time is about half the lab tests' sum instead of all of it. This splits them so the lanes end
-// together: longest file first onto the lane with less work so far (longest-processing-time), by the
-// per-file seconds of a past run kept in scripts/lab-durations.json. The rule is deterministic (same files,
-// same durations: same lanes). A file the durations do not know yet goes to lane 1 (it is counted as 0 s, so
-// it never moves an older one), until the next `--record`.
-//   node scripts/lab-lanes.mjs                       prints lane 1's files on line 1, lane 2's on line 2
+// The lab tests (*.lab.test.ts, *.acceptance.test.ts) run in several lanes at once (scripts/test.sh: two by
+// default, VIRTPLANE_LAB_LANES), each on its own lab, so the suite's wall time is about the lab tests' sum
+// divided by the lanes instead of all of it: the lanes wait on guests and hosts, and a core left idle by one
+// is taken by another. This splits them so the lanes end together: longest file first onto the lane with
+// less work so far (longest-processing-time), by the per-file seconds of a past run kept in
+// scripts/lab-durations.json. The rule is deterministic (same files, same durations, same lane count: same
+// lanes). A file the durations do not know yet goes to lane 1 (it is counted as 0 s, so it never moves an
+// older one), until the next `--record`.
+//   node scripts/lab-lanes.mjs [--lanes N]           prints lane 1's files on line 1, lane 2's on line 2 ...
 //   node scripts/lab-lanes.mjs --record R1.json ...  writes the durations of vitest JSON results R1.json ...
 //                                                    into scripts/lab-durations.json (other files kept)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,17 +30,16 @@ export function labTestFiles(folder = join(root, 'test')) {
 }
 
 /**
- * Two lanes of `files`: files `durations` (seconds by file) does not know go to lane 1; the known ones, longest
- * first (ties by name), each onto the lane with fewer seconds so far (lane 1 on a tie).
+ * `laneCount` lanes of `files`: files `durations` (seconds by file) does not know go to lane 1; the known ones,
+ * longest first (ties by name), each onto the lane with fewest seconds so far (the lowest-numbered on a tie).
  */
-export function splitLabLanes(files, durations) {
+export function splitLabLanes(files, durations, laneCount = 2) {
+  if (!Number.isInteger(laneCount) || laneCount < 1) throw new Error(`a lane count is a whole number from 1: ${laneCount}`);
   const known = files.filter((file) => file in durations).sort((a, b) => durations[b] - durations[a] || (a < b ? -1 : 1));
-  const lanes = [
-    { files: files.filter((file) => !(file in durations)).sort(), seconds: 0 },
-    { files: [], seconds: 0 },
-  ];
+  const lanes = Array.from({ length: laneCount }, () => ({ files: [], seconds: 0 }));
+  lanes[0].files.push(...files.filter((file) => !(file in durations)).sort());
   for (const file of known) {
-    const lane = lanes[1].seconds < lanes[0].seconds ? lanes[1] : lanes[0];
+    const lane = lanes.reduce((least, candidate) => (candidate.seconds < least.seconds ? candidate : least));
     lane.files.push(file);
     lane.seconds += durations[file];
   }
@@ -59,7 +60,8 @@ function main(argv) {
     writeFileSync(durationsFile, JSON.stringify(sorted, null, 2) + '\n');
     return;
   }
-  const lanes = splitLabLanes(labTestFiles(), durations);
+  const lanesOption = argv.indexOf('--lanes');
+  const lanes = splitLabLanes(labTestFiles(), durations, lanesOption >= 0 ? Number(argv[lanesOption + 1]) : 2);
   for (const lane of lanes) console.log(lane.files.join(' '));
   process.stderr.write(
     `lab lanes: ${lanes.map((lane, index) => `${index + 1}: ${lane.files.length} files, ~${lane.seconds} s`).join('; ')} (scripts/lab-durations.json)\n`,

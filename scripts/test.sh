@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The whole suite: set-up (only what is missing), a typecheck, then every test. Tests that use a lab
-# (brought up or repaired by the tests themselves, and left up) run one file at a time per lab, in two lanes
-# at once, each with its own lab: lane 1 the one VIRTPLANE_LAB_PREFIX/VIRTPLANE_LAB_SUBNET name (default vp,
-# 10.77.0.0/24), lane 2 VIRTPLANE_LAB2_PREFIX/VIRTPLANE_LAB2_SUBNET (default vq, 10.79.0.0/24);
-# scripts/lab-lanes.mjs splits the files so the lanes end together. Tests that need nothing of a lab (their own
-# sshd, PostgreSQL, a scratch libvirtd, a local fixture provider, pure code) run beside them in a third vitest
-# process; which is which follows from the file name alone. Arguments (file filters) run one vitest process
+# (brought up or repaired by the tests themselves, and left up) run one file at a time per lab, in lanes at
+# once (VIRTPLANE_LAB_LANES, 2 by default), each with its own lab: lane 1 the one VIRTPLANE_LAB_PREFIX and
+# VIRTPLANE_LAB_SUBNET name (default vp, 10.77.0.0/24), lane 2 VIRTPLANE_LAB2_PREFIX/VIRTPLANE_LAB2_SUBNET
+# (default vq, 10.79.0.0/24), and so on; scripts/lab-lanes.mjs splits the files so the lanes end together.
+# Tests that need nothing of a lab (their own sshd, PostgreSQL, a scratch libvirtd, a local fixture provider,
+# pure code) run beside them in one more vitest process; which is which follows from the file name alone. Arguments (file filters) run one vitest process
 # over what they select, on lane 1's lab.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -79,11 +79,17 @@ fi
 # The file name says what a test needs: *.lab.test.ts and *.acceptance.test.ts use a lab and run one file at
 # a time on it; every other test file brings what it needs (its own sshd, PostgreSQL, a scratch libvirtd, a
 # fixture provider, or nothing) and runs beside them.
-{ read -r -a lane1_files; read -r -a lane2_files; } < <(node scripts/lab-lanes.mjs)
+# VIRTPLANE_LAB_LANES=N (2 by default) lab lanes, each with its own lab: lane 1 VIRTPLANE_LAB_PREFIX and
+# VIRTPLANE_LAB_SUBNET (default vp, 10.77.0.0/24), lane K VIRTPLANE_LABK_PREFIX and VIRTPLANE_LABK_SUBNET (defaults
+# below; never 10.78.0.0/26, test/lab/lifecycle's own lab).
+lane_count=${VIRTPLANE_LAB_LANES:-2}
+[[ "$lane_count" =~ ^[1-4]$ ]] || { echo "VIRTPLANE_LAB_LANES is a number of lab lanes from 1 to 4, not '$lane_count'" >&2; exit 2; }
+default_prefixes=(vp vq vr vs)
+default_subnets=(10.77.0.0/24 10.79.0.0/24 10.80.0.0/24 10.76.0.0/24)
+lane_files=()
+mapfile -t lane_files < <(node scripts/lab-lanes.mjs --lanes "$lane_count")
 # Lane 1 always has the longest file: empty means the split failed, not that there is nothing to run.
-[ "${#lane1_files[@]}" -gt 0 ] || { echo "scripts/lab-lanes.mjs found no lab test files" >&2; exit 1; }
-# Lane 2's lab: never lane 1's (10.78.0.0/26 is test/lab/lifecycle's own lab).
-lane2_env=(VIRTPLANE_LAB_PREFIX="${VIRTPLANE_LAB2_PREFIX:-vq}" VIRTPLANE_LAB_SUBNET="${VIRTPLANE_LAB2_SUBNET:-10.79.0.0/24}")
+[ -n "${lane_files[0]:-}" ] || { echo "scripts/lab-lanes.mjs found no lab test files" >&2; exit 1; }
 
 started=$(date +%s)
 # lab_lane N FILE...: one lab lane's vitest run (an empty lane runs nothing: vitest without filters would run
@@ -103,25 +109,39 @@ lab_lane() {
   exit "$status"
 ) > "$results/local.log" 2>&1 &
 local_pid=$!
-(export "${lane2_env[@]}"; lab_lane 2 "${lane2_files[@]}") > "$results/lab2.log" 2>&1 &
-lab2_pid=$!
-lab1_status=0
-lab_lane 1 "${lane1_files[@]}" || lab1_status=$?
-lab2_status=0
-wait "$lab2_pid" || lab2_status=$?
-local_status=0
-wait "$local_pid" || local_status=$?
-echo
-echo "== lab lane 2 (${lane2_env[*]}) =="
-cat "$results/lab2.log"
+lane_pids=()
+lane_labs=()
+for (( lane = 2; lane <= lane_count; lane++ )); do
+  prefix_var=VIRTPLANE_LAB${lane}_PREFIX subnet_var=VIRTPLANE_LAB${lane}_SUBNET
+  lane_labs[lane]="VIRTPLANE_LAB_PREFIX=${!prefix_var:-${default_prefixes[lane - 1]}} VIRTPLANE_LAB_SUBNET=${!subnet_var:-${default_subnets[lane - 1]}}"
+  read -r -a files <<< "${lane_files[lane - 1]:-}"
+  # shellcheck disable=SC2086 # the lab's two assignments, split on purpose
+  (export ${lane_labs[lane]}; lab_lane "$lane" "${files[@]}") > "$results/lab$lane.log" 2>&1 &
+  lane_pids[lane]=$!
+done
+statuses=0
+read -r -a files <<< "${lane_files[0]}"
+lab_lane 1 "${files[@]}" || statuses=1
+for (( lane = 2; lane <= lane_count; lane++ )); do
+  wait "${lane_pids[lane]}" || statuses=1
+done
+wait "$local_pid" || statuses=1
+walls="lab lane 1 $(cat "$results/lab1.seconds" 2>/dev/null || echo -) s"
+for (( lane = 2; lane <= lane_count; lane++ )); do
+  echo
+  echo "== lab lane $lane (${lane_labs[lane]}) =="
+  cat "$results/lab$lane.log"
+  walls+=", lab lane $lane $(cat "$results/lab$lane.seconds" 2>/dev/null || echo -) s"
+done
 echo
 echo "== tests that need no lab (run alongside) =="
 cat "$results/local.log"
-echo "whole suite: $(( $(date +%s) - started )) s (lab lane 1 $(cat "$results/lab1.seconds" 2>/dev/null || echo -) s, lab lane 2 $(cat "$results/lab2.seconds" 2>/dev/null || echo -) s, no-lab lane $(cat "$results/local.seconds" 2>/dev/null || echo -) s)"
-# After a change in what the lab files cost: `node scripts/lab-lanes.mjs --record DIR/lab1.json DIR/lab2.json`
+echo "whole suite: $(( $(date +%s) - started )) s ($walls, no-lab lane $(cat "$results/local.seconds" 2>/dev/null || echo -) s)"
+# After a change in what the lab files cost: `node scripts/lab-lanes.mjs --record DIR/lab*.json`
 # (VIRTPLANE_TEST_RESULTS=DIR) and commit scripts/lab-durations.json, so the next split balances again.
 lab_results=()
-[ "${#lane1_files[@]}" -gt 0 ] && lab_results+=("$results/lab1.json")
-[ "${#lane2_files[@]}" -gt 0 ] && lab_results+=("$results/lab2.json")
+for (( lane = 1; lane <= lane_count; lane++ )); do
+  [ -n "${lane_files[lane - 1]:-}" ] && lab_results+=("$results/lab$lane.json")
+done
 summary "${lab_results[@]}" "$results/local.json"
-[ "$lab1_status" -eq 0 ] && [ "$lab2_status" -eq 0 ] && [ "$local_status" -eq 0 ]
+[ "$statuses" -eq 0 ]

@@ -1,7 +1,7 @@
 /**
- * scripts/test.sh runs the lab tests in two lanes, each on its own lab, as scripts/lab-lanes.mjs splits
- * them: every lab file in exactly one lane, the same split for the same durations, the lanes' seconds close,
- * and a file no past run timed in lane 1 without moving the others.
+ * scripts/test.sh runs the lab tests in lanes (two unless VIRTPLANE_LAB_LANES says), each on its own lab, as
+ * scripts/lab-lanes.mjs splits them: every lab file in exactly one lane, the same split for the same
+ * durations, the lanes' seconds close, and a file no past run timed in lane 1 without moving the others.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,27 +20,39 @@ describe('the lab lanes of the suite', () => {
     expect(files).not.toContain('test/lab/labLanes.test.ts');
   });
 
-  it('puts each file in exactly one lane, the same way every time, the lanes no further apart than the longest file', () => {
+  it.each([2, 3, 4])('puts each file in exactly one of %i lanes, the same way every time, no two lanes further apart than the longest file', (laneCount) => {
     const files = labTestFiles();
-    const [one, two] = splitLabLanes(files, durations);
-    expect([...one.files, ...two.files].sort()).toEqual(files);
-    expect(splitLabLanes([...files].reverse(), durations)).toEqual([one, two]);
+    const lanes = splitLabLanes(files, durations, laneCount);
+    expect(lanes).toHaveLength(laneCount);
+    expect(lanes.flatMap((lane) => lane.files).sort()).toEqual(files);
+    expect(splitLabLanes([...files].reverse(), durations, laneCount)).toEqual(lanes);
     const longest = Math.max(...files.filter((file) => file in durations).map((file) => durations[file]!));
-    expect(Math.abs(one.seconds - two.seconds)).toBeLessThanOrEqual(longest);
+    const seconds = lanes.map((lane) => lane.seconds);
+    expect(Math.max(...seconds) - Math.min(...seconds)).toBeLessThanOrEqual(longest);
+  });
+
+  it('refuses a lane count that is not a whole number from 1', () => {
+    expect(() => splitLabLanes(['a'], { a: 1 }, 0)).toThrow(/whole number from 1/);
+    expect(() => splitLabLanes(['a'], { a: 1 }, Number.NaN)).toThrow(/whole number from 1/);
   });
 
   it('balances by duration: the longest file alone against the rest when it is longer than all of them', () => {
-    const [one, two] = splitLabLanes(['a', 'b', 'c', 'd'], { a: 100, b: 30, c: 20, d: 10 });
-    expect(one).toEqual({ files: ['a'], seconds: 100 });
-    expect(two).toEqual({ files: ['b', 'c', 'd'], seconds: 60 });
-    const [even1, even2] = splitLabLanes(['a', 'b', 'c', 'd'], { a: 40, b: 30, c: 20, d: 10 });
-    expect([even1.seconds, even2.seconds]).toEqual([50, 50]);
+    expect(splitLabLanes(['a', 'b', 'c', 'd'], { a: 100, b: 30, c: 20, d: 10 })).toEqual([
+      { files: ['a'], seconds: 100 },
+      { files: ['b', 'c', 'd'], seconds: 60 },
+    ]);
+    expect(splitLabLanes(['a', 'b', 'c', 'd'], { a: 40, b: 30, c: 20, d: 10 }).map((lane) => lane.seconds)).toEqual([50, 50]);
+    expect(splitLabLanes(['a', 'b', 'c', 'd', 'e'], { a: 40, b: 30, c: 20, d: 10, e: 10 }, 3)).toEqual([
+      { files: ['a'], seconds: 40 },
+      { files: ['b', 'e'], seconds: 40 },
+      { files: ['c', 'd'], seconds: 30 },
+    ]);
   });
 
   it('sends a file no run has timed to lane 1, leaving the split of the others as it was', () => {
     const before = splitLabLanes(['a', 'b', 'c'], { a: 30, b: 20, c: 10 });
     const after = splitLabLanes(['a', 'b', 'c', 'new'], { a: 30, b: 20, c: 10 });
-    expect(after[0].files).toEqual(['new', ...before[0].files]);
+    expect(after[0]!.files).toEqual(['new', ...before[0]!.files]);
     expect(after[1]).toEqual(before[1]);
   });
 });
