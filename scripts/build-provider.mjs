@@ -38,6 +38,25 @@ const withoutLongJs = {
   },
 };
 
+/**
+ * pg decides at load whether it runs in a Cloudflare Worker; on Node 20 (no `navigator`) its probe constructs
+ * a fetch Response, which loads all of Node's bundled undici: about half of what loading the provider cost.
+ * The bundle only ever runs on Node, so the probe answers false without looking.
+ */
+const PG_CLOUDFLARE_PROBE = 'function isCloudflareRuntime() {';
+const pgWithoutCloudflareProbe = {
+  name: 'pg-without-cloudflare-probe',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(PG_CLOUDFLARE_PROBE)) {
+        return { errors: [{ text: `${args.path} has no "${PG_CLOUDFLARE_PROBE}" any more: see what pg probes now` }] };
+      }
+      return { contents: source.replace(PG_CLOUDFLARE_PROBE, `${PG_CLOUDFLARE_PROBE} return false;`), loader: 'js' };
+    });
+  },
+};
+
 export async function buildProvider({ entry, outDir, name }) {
   await mkdir(outDir, { recursive: true });
   const bundleFile = `${name}.bundle.cjs`;
@@ -68,7 +87,7 @@ export async function buildProvider({ entry, outDir, name }) {
     metafile: true,
     // Written below, each file whole: a provider Terraform starts meanwhile runs the old bundle or the new one.
     write: false,
-    plugins: [withoutLongJs],
+    plugins: [withoutLongJs, pgWithoutCloudflareProbe],
   });
   for (const output of result.outputFiles) await writeWhole(output.path, output.contents);
   const bundle = await readFile(bundlePath);

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { findPackageRoot } from '../util/packageRoot.js';
 import { KeyedLock } from '../util/keyedLock.js';
 import { InventoryLockedError, InventorySessionLostError, type LockHolder } from './errors.js';
@@ -115,6 +115,9 @@ async function connectSession(location: string, options: EmbeddedClientOptions):
     options.onWait?.(holder, where);
   };
   let pause = 5;
+  // Loaded here, not at import: a provider process that never opens the inventory (GetProviderSchema,
+  // validate) does not pay for it.
+  const { default: pg } = await import('pg');
 
   for (;;) {
     const waited = Date.now() - began;
