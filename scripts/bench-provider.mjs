@@ -107,26 +107,28 @@ async function measureStart(clientCertificate, entry, { configure = false } = {}
 }
 
 const clientCertificate = await generateServerCertificate();
-for (const [label, entry] of [
+const rows = [
   ['fixture provider (protocol only)', entryPoint],
   ['virtplane provider (all resources)', realEntryPoint],
   ...(previousEntryPoint === undefined ? [] : [['previous build (all resources)', previousEntryPoint]]),
-]) {
-  // Not measured: the first start after a build writes the code cache every later start reads.
-  await measureStart(clientCertificate, entry, { configure: true });
-  const handshakes = [];
-  const schemas = [];
-  const schemaCpus = [];
-  for (let run = 0; run < starts; run++) {
-    const { handshakeMs, schemaMs, schemaCpuMs } = await measureStart(clientCertificate, entry);
-    handshakes.push(handshakeMs);
-    schemas.push(schemaMs);
-    schemaCpus.push(schemaCpuMs);
+].map(([label, entry]) => ({ label, entry, handshakes: [], schemas: [], schemaCpus: [], configures: [] }));
+// Not measured: the first start after a build writes the code cache every later start reads.
+for (const row of rows) await measureStart(clientCertificate, row.entry, { configure: true });
+// Interleaved, one start of each in turn: whatever else loads the machine meanwhile weighs on every row alike.
+for (let run = 0; run < starts; run++) {
+  for (const row of rows) {
+    const { handshakeMs, schemaMs, schemaCpuMs } = await measureStart(clientCertificate, row.entry);
+    row.handshakes.push(handshakeMs);
+    row.schemas.push(schemaMs);
+    row.schemaCpus.push(schemaCpuMs);
   }
+}
+for (let run = 0; run < starts; run++) {
+  for (const row of rows) row.configures.push((await measureStart(clientCertificate, row.entry, { configure: true })).configureMs);
+}
+for (const { label, handshakes, schemas, schemaCpus, configures } of rows) {
   console.log(`${label}: start -> handshake line:           ${summary(handshakes)}`);
   console.log(`${label}: start -> first GetProviderSchema:  ${summary(schemas)}; the provider's CPU until then ${summary(schemaCpus)}`);
-  const configures = [];
-  for (let run = 0; run < starts; run++) configures.push((await measureStart(clientCertificate, entry, { configure: true })).configureMs);
   console.log(`${label}: start -> ConfigureProvider answered: ${summary(configures)}`);
 }
 
