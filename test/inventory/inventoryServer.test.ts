@@ -16,6 +16,7 @@ import { serverArguments } from '../../lib/inventory/embeddedClient.js';
 import { InventorySessionLostError, inventoryServerStatus, LOCK_FILE_NAME, openInventory, stopInventoryServer } from '../../lib/inventory/index.js';
 import { serverLogPath, socketPath } from '../../lib/inventory/inventoryServerFiles.js';
 import { killFixturesAfterAll, SESSION_HOLDER, startFixture, startHolder } from './holderProcess.js';
+import { findPackageRoot } from '../../lib/util/packageRoot.js';
 import { alive } from '../support/processes.js';
 
 killFixturesAfterAll();
@@ -105,6 +106,13 @@ describe('the inventory server of an embedded folder', () => {
       await again.close();
     }
     expect(logOf(folder)).toContain('stopping: SIGTERM received');
+  });
+
+  it("runs in tests from the run's bundle of the sources (vitest's global set-up), not through vite-node", async () => {
+    const folder = await newFolder('from-the-bundle');
+    await (await openEmbedded(folder)).close();
+    const command = readFileSync(`/proc/${lockOf(folder).pid}/cmdline`, 'utf8').split('\0');
+    expect(command.slice(1, 3)).toEqual([join(findPackageRoot(), 'dist', 'test', 'inventory-server', 'inventory-server.cjs'), folder]);
   });
 
   it('lets exactly one of two servers started at once have the folder; the other exits', async () => {
