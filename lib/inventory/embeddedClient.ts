@@ -9,7 +9,7 @@
  * socket. The connection is this process's session for as long as the inventory is open: other
  * processes queue at the server, as they queued on the lock file before.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,9 @@ interface StartedServer {
   exited: boolean;
 }
 
-function startServer(location: string): StartedServer {
+async function startServer(location: string): Promise<StartedServer> {
+  // Loaded here, not at import: most provider processes find the folder's server running, or never open it.
+  const { spawn } = await import('node:child_process');
   const logPath = serverLogPath(location);
   // The log only grows by a few lines per server; a large one is from long ago and starts over.
   const tooLarge = existsSync(logPath) && statSync(logPath).size > 1_000_000;
@@ -181,7 +183,7 @@ async function connectSession(location: string, options: EmbeddedClientOptions):
           `The inventory server of ${location} exited ${starts} times without listening; the end of its log (${serverLogPath(location)}):\n${logTail(location)}`,
         );
       }
-      started = startServer(location);
+      started = await startServer(location);
       starts += 1;
     }
     if (Date.now() - began > options.waitMs + startTimeoutMs) {
