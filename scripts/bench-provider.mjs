@@ -2,7 +2,9 @@
 // Measures the Terraform provider as `npm run build` makes it (one bundle, started from V8's code cache),
 // each figure beside its baseline:
 //   1. process start -> handshake line -> first GetProviderSchema answer (mTLS), for the real provider
-//      (every resource registered) beside the protocol-only fixture provider; then, in fresh processes,
+//      (every resource registered) beside the protocol-only fixture provider and, with --previous, another
+//      build of the real one (its wall time, and the CPU time the provider process spent until it answered,
+//      which a loaded machine distorts less); then, in fresh processes,
 //      start -> ConfigureProvider answered after GetProviderSchema and ValidateProviderConfig (what a
 //      plan's provider process does before its first resource);
 //   2. a no-op `terraform plan`: an empty configuration (Terraform's own floor), one TEST-ONLY
@@ -11,8 +13,9 @@
 // Build first:  npx tsc -p test/provider/tsconfig.fixtures.json   (this script then bundles what is stale)
 // Run:          node scripts/bench-provider.mjs [--starts N] [--plans N]
 //               [--fixture FILE --provider FILE]   (entry points of another build, to compare builds)
+//               [--previous FILE]   (one more row: e.g. a copy of dist/provider/ from before a change)
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +47,7 @@ const plans = Number(option('--plans', 5));
 await buildFixtureProvider();
 const entryPoint = option('--fixture', FIXTURE_ENTRY_POINT);
 const realEntryPoint = option('--provider', PROVIDER_ENTRY_POINT);
+const previousEntryPoint = option('--previous', undefined);
 // Every setting null, as Terraform sends an empty provider block.
 const providerConfig = {
   msgpack: Buffer.from(
@@ -56,6 +60,12 @@ const summary = (values) => {
   const median = sorted[Math.floor(sorted.length / 2)];
   return `median ${median.toFixed(0)} ms (min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)}, n=${values.length})`;
 };
+
+/** User + system CPU milliseconds a running process has spent so far (Linux /proc; clock ticks of 10 ms). */
+function cpuMsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 /** Until the handshake line and the first answer; `configure` goes on as a plan's provider process does. */
 async function measureStart(clientCertificate, entry, { configure = false } = {}) {
@@ -82,6 +92,7 @@ async function measureStart(clientCertificate, entry, { configure = false } = {}
   const client = connectToProvider(line, clientCertificate);
   await client.call('GetProviderSchema');
   const schemaMs = performance.now() - spawnedAt;
+  const schemaCpuMs = cpuMsOf(child.pid);
   let configureMs;
   if (configure) {
     await client.call('ValidateProviderConfig', { config: providerConfig });
@@ -92,27 +103,32 @@ async function measureStart(clientCertificate, entry, { configure = false } = {}
   await client.shutdown();
   client.close();
   await exited;
-  return { handshakeMs, schemaMs, configureMs };
+  return { handshakeMs, schemaMs, schemaCpuMs, configureMs };
 }
 
 const clientCertificate = await generateServerCertificate();
-for (const [label, entry] of [
+const rows = [
   ['fixture provider (protocol only)', entryPoint],
   ['virtplane provider (all resources)', realEntryPoint],
-]) {
-  // Not measured: the first start after a build writes the code cache every later start reads.
-  await measureStart(clientCertificate, entry, { configure: true });
-  const handshakes = [];
-  const schemas = [];
-  for (let run = 0; run < starts; run++) {
-    const { handshakeMs, schemaMs } = await measureStart(clientCertificate, entry);
-    handshakes.push(handshakeMs);
-    schemas.push(schemaMs);
+  ...(previousEntryPoint === undefined ? [] : [['previous build (all resources)', previousEntryPoint]]),
+].map(([label, entry]) => ({ label, entry, handshakes: [], schemas: [], schemaCpus: [], configures: [] }));
+// Not measured: the first start after a build writes the code cache every later start reads.
+for (const row of rows) await measureStart(clientCertificate, row.entry, { configure: true });
+// Interleaved, one start of each in turn: whatever else loads the machine meanwhile weighs on every row alike.
+for (let run = 0; run < starts; run++) {
+  for (const row of rows) {
+    const { handshakeMs, schemaMs, schemaCpuMs } = await measureStart(clientCertificate, row.entry);
+    row.handshakes.push(handshakeMs);
+    row.schemas.push(schemaMs);
+    row.schemaCpus.push(schemaCpuMs);
   }
+}
+for (let run = 0; run < starts; run++) {
+  for (const row of rows) row.configures.push((await measureStart(clientCertificate, row.entry, { configure: true })).configureMs);
+}
+for (const { label, handshakes, schemas, schemaCpus, configures } of rows) {
   console.log(`${label}: start -> handshake line:           ${summary(handshakes)}`);
-  console.log(`${label}: start -> first GetProviderSchema:  ${summary(schemas)}`);
-  const configures = [];
-  for (let run = 0; run < starts; run++) configures.push((await measureStart(clientCertificate, entry, { configure: true })).configureMs);
+  console.log(`${label}: start -> first GetProviderSchema:  ${summary(schemas)}; the provider's CPU until then ${summary(schemaCpus)}`);
   console.log(`${label}: start -> ConfigureProvider answered: ${summary(configures)}`);
 }
 

@@ -8,6 +8,8 @@ npx tsc -p test/provider/tsconfig.fixtures.json
 export CHECKPOINT_DISABLE=1
 echo "== inventory: a fresh process's embedded inventory, PGlite in the process vs the folder's inventory server (scripts/bench-inventory.mjs)"
 node scripts/bench-inventory.mjs
+echo "== inventory server: one start from the bundle vs the compiled modules vs vite-node (scripts/bench-inventory-server.mjs)"
+node scripts/bench-inventory-server.mjs
 echo "== provider: start and no-op plans (scripts/bench-provider.mjs)"
 node scripts/bench-provider.mjs
 echo "== libvirt: one bulk read per host vs one call per domain (scripts/bench-bulk-read.ts)"

@@ -2,9 +2,10 @@
 // Bundles the Terraform provider into one file with its source map, plus the launcher that starts it
 // (scripts/provider-launcher.cjs: V8's code cache, stack traces mapped back to lib/**.ts). Terraform starts
 // the provider 2-3 times per command; resolving, reading and compiling several hundred separate modules was
-// most of each start. `npm run build` runs this after tsc.
+// most of each start. The inventory server (lib/inventory/inventoryServerMain.ts), which the first process to
+// open an embedded inventory folder starts, is bundled the same way. `npm run build` runs this after tsc.
 //
-//   node scripts/build-provider.mjs                                   the provider: dist/provider/
+//   node scripts/build-provider.mjs            the provider (dist/provider/) and the inventory server (dist/inventory-server/)
 //   node scripts/build-provider.mjs --entry FILE.ts --out DIR --name NAME   another entry (test fixtures)
 //
 // Writes DIR/NAME.cjs (the launcher: what Terraform runs), DIR/NAME.bundle.cjs and DIR/NAME.bundle.cjs.map.
@@ -38,6 +39,25 @@ const withoutLongJs = {
   },
 };
 
+/**
+ * pg decides at load whether it runs in a Cloudflare Worker; on Node 20 (no `navigator`) its probe constructs
+ * a fetch Response, which loads all of Node's bundled undici: about half of what loading the provider cost.
+ * The bundle only ever runs on Node, so the probe answers false without looking.
+ */
+const PG_CLOUDFLARE_PROBE = 'function isCloudflareRuntime() {';
+const pgWithoutCloudflareProbe = {
+  name: 'pg-without-cloudflare-probe',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(PG_CLOUDFLARE_PROBE)) {
+        return { errors: [{ text: `${args.path} has no "${PG_CLOUDFLARE_PROBE}" any more: see what pg probes now` }] };
+      }
+      return { contents: source.replace(PG_CLOUDFLARE_PROBE, `${PG_CLOUDFLARE_PROBE} return false;`), loader: 'js' };
+    });
+  },
+};
+
 export async function buildProvider({ entry, outDir, name }) {
   await mkdir(outDir, { recursive: true });
   const bundleFile = `${name}.bundle.cjs`;
@@ -68,7 +88,7 @@ export async function buildProvider({ entry, outDir, name }) {
     metafile: true,
     // Written below, each file whole: a provider Terraform starts meanwhile runs the old bundle or the new one.
     write: false,
-    plugins: [withoutLongJs],
+    plugins: [withoutLongJs, pgWithoutCloudflareProbe],
   });
   for (const output of result.outputFiles) await writeWhole(output.path, output.contents);
   const bundle = await readFile(bundlePath);
@@ -91,12 +111,18 @@ async function writeWhole(path, contents) {
   await rename(temporary, path);
 }
 
+/** What `npm run build` bundles; lib/inventory/embeddedClient.ts names the server's launcher too. */
+export const PRODUCT_BUNDLES = [
+  { entry: 'lib/provider/main.ts', out: 'dist/provider', name: 'virtplane-provider' },
+  { entry: 'lib/inventory/inventoryServerMain.ts', out: 'dist/inventory-server', name: 'virtplane-inventory-server' },
+];
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { entry: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } } });
-  const built = await buildProvider({
-    entry: resolve(root, values.entry ?? 'lib/provider/main.ts'),
-    outDir: resolve(root, values.out ?? 'dist/provider'),
-    name: values.name ?? 'virtplane-provider',
-  });
-  process.stdout.write(`${relative(root, built.launcherPath)}: ${built.inputs} modules, ${(built.bytes / 1024).toFixed(0)} KiB bundled\n`);
+  const bundles =
+    values.entry === undefined ? PRODUCT_BUNDLES : [{ entry: values.entry, out: values.out ?? 'dist/provider', name: values.name ?? 'virtplane-provider' }];
+  for (const bundle of bundles) {
+    const built = await buildProvider({ entry: resolve(root, bundle.entry), outDir: resolve(root, bundle.out), name: bundle.name });
+    process.stdout.write(`${relative(root, built.launcherPath)}: ${built.inputs} modules, ${(built.bytes / 1024).toFixed(0)} KiB bundled\n`);
+  }
 }

@@ -1,7 +1,7 @@
 'use strict';
-// The provider's entry point: scripts/build-provider.mjs copies this next to the bundle it starts, filling
-// in the bundle's file name and content hash. Terraform starts the provider 2-3 times per command, and
-// compiling the bundle was a large part of each start: this compiles it from V8's code cache when there is
+// The provider's entry point (and the inventory server's): scripts/build-provider.mjs copies this next to the
+// bundle it starts, filling in the bundle's file name and content hash. Terraform starts the provider 2-3
+// times per command, and compiling the bundle was a large part of each start: this compiles it from V8's code cache when there is
 // one for this exact bundle and Node, and writes one (once, at exit) when there is not. Without a cache, or
 // when the folder is read-only, the provider starts as it would anyway, only slower.
 const { readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');

@@ -9,11 +9,11 @@
  * socket. The connection is this process's session for as long as the inventory is open: other
  * processes queue at the server, as they queued on the lock file before.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { findPackageRoot } from '../util/packageRoot.js';
 import { KeyedLock } from '../util/keyedLock.js';
 import { InventoryLockedError, InventorySessionLostError, type LockHolder } from './errors.js';
@@ -36,19 +36,39 @@ export interface EmbeddedClientOptions {
 const MAX_SERVER_STARTS = 3;
 const LOG_TAIL_BYTES = 2_000;
 
-/** The entry point of the server's process, beside this module: JavaScript when built, TypeScript in tests. */
+/** Where `npm run build` bundles the server (scripts/build-provider.mjs), relative to the package. */
+const SERVER_BUNDLE = join('dist', 'inventory-server', 'virtplane-inventory-server.cjs');
+
+/**
+ * The test run's bundle of the server, built from the TypeScript sources by vitest's global set-up
+ * (test/support/globalSetup.ts). Only read when this module runs from those sources itself.
+ */
+export const TEST_SERVER_BUNDLE_ENV = 'VIRTPLANE_TEST_INVENTORY_SERVER';
+
+/**
+ * The entry point of the server's process. Built: the one-file bundle (started from V8's code cache), or
+ * the compiled module where there is no bundle. From the TypeScript sources (tests): the test run's bundle
+ * of those sources, else the sources themselves through vite-node (about 0.9 CPU-s more per server).
+ */
 export function serverEntryPoint(): string {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return join(dirname(here), 'inventoryServerMain.ts');
-  // Compiled: from dist/lib/inventory, or from the provider's one-file bundle (dist/provider), whose
-  // import.meta.url is the bundle's: the server is the compiled module either way.
-  return join(findPackageRoot(import.meta.url), 'dist', 'lib', 'inventory', 'inventoryServerMain.js');
+  if (here.endsWith('.ts')) {
+    const testBundle = process.env[TEST_SERVER_BUNDLE_ENV];
+    return testBundle !== undefined && testBundle !== '' && existsSync(testBundle) ? testBundle : join(dirname(here), 'inventoryServerMain.ts');
+  }
+  // From dist/lib/inventory, or from the provider's one-file bundle (dist/provider), whose import.meta.url
+  // is the bundle's: the package's server either way.
+  const root = findPackageRoot(import.meta.url);
+  const bundle = join(root, SERVER_BUNDLE);
+  return existsSync(bundle) ? bundle : join(root, 'dist', 'lib', 'inventory', 'inventoryServerMain.js');
 }
 
-function serverCommand(entry: string): readonly string[] {
-  if (!entry.endsWith('.ts')) return [entry];
-  // Running from the TypeScript sources (vitest, vite-node): the server runs from the same sources.
-  return [join(findPackageRoot(import.meta.url), 'node_modules', 'vite-node', 'vite-node.mjs'), entry];
+/** What node runs to serve `location`: the entry point, through vite-node when it is TypeScript. */
+export function serverArguments(location: string): readonly string[] {
+  const entry = serverEntryPoint();
+  // Running from the TypeScript sources without a bundle of them: the server runs from the same sources.
+  const command = entry.endsWith('.ts') ? [join(findPackageRoot(import.meta.url), 'node_modules', 'vite-node', 'vite-node.mjs'), entry] : [entry];
+  return [...command, location];
 }
 
 interface StartedServer {
@@ -56,13 +76,15 @@ interface StartedServer {
   exited: boolean;
 }
 
-function startServer(location: string): StartedServer {
+async function startServer(location: string): Promise<StartedServer> {
+  // Loaded here, not at import: most provider processes find the folder's server running, or never open it.
+  const { spawn } = await import('node:child_process');
   const logPath = serverLogPath(location);
   // The log only grows by a few lines per server; a large one is from long ago and starts over.
   const tooLarge = existsSync(logPath) && statSync(logPath).size > 1_000_000;
   const log = openSync(logPath, tooLarge ? 'w' : 'a', 0o600);
   try {
-    const child = spawn(process.execPath, [...serverCommand(serverEntryPoint()), location], {
+    const child = spawn(process.execPath, serverArguments(location), {
       detached: true,
       stdio: ['ignore', log, log],
       cwd: findPackageRoot(import.meta.url),
@@ -115,6 +137,9 @@ async function connectSession(location: string, options: EmbeddedClientOptions):
     options.onWait?.(holder, where);
   };
   let pause = 5;
+  // Loaded here, not at import: a provider process that never opens the inventory (GetProviderSchema,
+  // validate) does not pay for it.
+  const { default: pg } = await import('pg');
 
   for (;;) {
     const waited = Date.now() - began;
@@ -158,7 +183,7 @@ async function connectSession(location: string, options: EmbeddedClientOptions):
           `The inventory server of ${location} exited ${starts} times without listening; the end of its log (${serverLogPath(location)}):\n${logTail(location)}`,
         );
       }
-      started = startServer(location);
+      started = await startServer(location);
       starts += 1;
     }
     if (Date.now() - began > options.waitMs + startTimeoutMs) {

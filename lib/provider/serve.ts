@@ -3,6 +3,7 @@ import type { ProviderDefinition } from '../framework/provider.js';
 import type { BlockSchema } from '../framework/schema.js';
 import { checkPluginEnvironment, handshakeLine, PluginEnvironmentError, portRange, PROVIDER_ADDRESS, reattachValue } from './handshake.js';
 import { silentLogger, stderrLogger, type Logger } from './logger.js';
+import { listenForPinnedClient } from './pinnedClientTls.js';
 import { loadPluginProtocol } from './protocol.js';
 import { ProviderService } from './providerService.js';
 import { generateServerCertificate } from './tlsCertificate.js';
@@ -56,22 +57,20 @@ export async function startProviderServer<Ctx>(
     },
   });
 
-  let credentials: ServerCredentials;
-  let certificate = '';
+  const range = portRange(env);
   const clientCertificate = env.PLUGIN_CLIENT_CERT;
+  let port: number;
+  let certificate = '';
+  let closeListener = async (): Promise<void> => {};
   if (options.plaintext === true || clientCertificate === undefined || clientCertificate === '') {
-    credentials = ServerCredentials.createInsecure();
+    port = await listenInRange(range, (candidate) => bindPlaintext(server, candidate));
   } else {
     const generated = generateServerCertificate();
     certificate = generated.handshakeCertificate;
-    credentials = ServerCredentials.createSsl(
-      Buffer.from(clientCertificate),
-      [{ private_key: Buffer.from(generated.privateKeyPem), cert_chain: Buffer.from(generated.certificatePem) }],
-      true,
-    );
+    const listener = await listenForPinnedClient(server, generated, clientCertificate, (listen) => listenInRange(range, listen));
+    port = listener.port;
+    closeListener = () => listener.close();
   }
-
-  const port = await bindLoopback(server, credentials, portRange(env));
   const address = `127.0.0.1:${port}`;
   logger.debug(`serving plugin protocol 6 on ${address}${certificate === '' ? ' (plaintext)' : ' (mTLS)'}`);
   return {
@@ -79,22 +78,28 @@ export async function startProviderServer<Ctx>(
     handshake: handshakeLine(address, certificate),
     service: service as ProviderService<unknown>,
     shutdownRequested,
-    close: () => closeServer(server),
+    close: async () => {
+      await closeServer(server);
+      await closeListener();
+    },
   };
 }
 
-async function bindLoopback(server: Server, credentials: ServerCredentials, range: { min: number; max: number } | undefined): Promise<number> {
-  const bind = (port: number): Promise<number> =>
-    new Promise((resolve, reject) => {
-      server.bindAsync(`127.0.0.1:${port}`, credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort)));
-    });
-  if (range === undefined) return bind(0);
+function bindPlaintext(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort)));
+  });
+}
+
+/** Any free port without PLUGIN_MIN_PORT/PLUGIN_MAX_PORT; else one of the range, from a random start. */
+async function listenInRange(range: { min: number; max: number } | undefined, listen: (port: number) => Promise<number>): Promise<number> {
+  if (range === undefined) return listen(0);
   const span = range.max - range.min + 1;
   const offset = Math.floor(Math.random() * span);
   let lastError: unknown;
   for (let attempt = 0; attempt < Math.min(span, 64); attempt++) {
     try {
-      return await bind(range.min + ((offset + attempt) % span));
+      return await listen(range.min + ((offset + attempt) % span));
     } catch (error) {
       lastError = error;
     }

@@ -3,12 +3,15 @@
  * server this test starts by opening the folder, and on what has no server: a PostgreSQL URL, a
  * folder that is not there.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openInventory, stopInventoryServer } from '../../lib/inventory/index.js';
+import { LOCK_FILE_NAME, openInventory, stopInventoryServer } from '../../lib/inventory/index.js';
 import { socketPath } from '../../lib/inventory/inventoryServerFiles.js';
+import { REPO_ROOT } from '../support/terraform.js';
 import { runCli } from '../support/cli.js';
 
 let root: string;
@@ -36,6 +39,19 @@ describe('virtplane inventory status and stop', () => {
     expect(stopped.stdout).toBe(`inventory server of ${folder}: stopped (pid ${pid?.[1]})\n`);
     expect(runCli(['inventory', 'status', '--inventory', folder]).stdout).toContain(`inventory server of ${folder}: not running`);
     expect(runCli(['inventory', 'stop', '--inventory', folder]).stdout).toBe(`inventory server of ${folder}: not running\n`);
+  });
+
+  it('starts the server of the built package from its one-file bundle (dist/inventory-server)', async () => {
+    const built = join(root, 'built');
+    const open = `const { openInventory } = await import(${JSON.stringify(join(REPO_ROOT, 'dist', 'lib', 'inventory', 'index.js'))}); await (await openInventory(${JSON.stringify(built)})).close();`;
+    execFileSync(process.execPath, ['--input-type=module', '-e', open], { stdio: 'ignore', env: { PATH: process.env.PATH } });
+    try {
+      const { pid } = JSON.parse(readFileSync(join(built, LOCK_FILE_NAME), 'utf8')) as { pid: number };
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(command.slice(1, 3)).toEqual([join(REPO_ROOT, 'dist', 'inventory-server', 'virtplane-inventory-server.cjs'), built]);
+    } finally {
+      await stopInventoryServer(built);
+    }
   });
 
   it('says a PostgreSQL inventory has no server (without its password), and refuses a folder that is not there', () => {

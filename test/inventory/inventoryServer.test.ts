@@ -10,18 +10,16 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbedded } from '../../lib/inventory/embedded.js';
+import { serverArguments } from '../../lib/inventory/embeddedClient.js';
 import { InventorySessionLostError, inventoryServerStatus, LOCK_FILE_NAME, openInventory, stopInventoryServer } from '../../lib/inventory/index.js';
 import { serverLogPath, socketPath } from '../../lib/inventory/inventoryServerFiles.js';
 import { killFixturesAfterAll, SESSION_HOLDER, startFixture, startHolder } from './holderProcess.js';
+import { findPackageRoot } from '../../lib/util/packageRoot.js';
 import { alive } from '../support/processes.js';
 
 killFixturesAfterAll();
-
-const VITE_NODE = fileURLToPath(new URL('../../node_modules/vite-node/vite-node.mjs', import.meta.url));
-const SERVER_MAIN = fileURLToPath(new URL('../../lib/inventory/inventoryServerMain.ts', import.meta.url));
 
 let root: string;
 const folders: string[] = [];
@@ -110,10 +108,17 @@ describe('the inventory server of an embedded folder', () => {
     expect(logOf(folder)).toContain('stopping: SIGTERM received');
   });
 
+  it("runs in tests from the run's bundle of the sources (vitest's global set-up), not through vite-node", async () => {
+    const folder = await newFolder('from-the-bundle');
+    await (await openEmbedded(folder)).close();
+    const command = readFileSync(`/proc/${lockOf(folder).pid}/cmdline`, 'utf8').split('\0');
+    expect(command.slice(1, 3)).toEqual([join(findPackageRoot(), 'dist', 'test', 'inventory-server', 'inventory-server.cjs'), folder]);
+  });
+
   it('lets exactly one of two servers started at once have the folder; the other exits', async () => {
     const folder = await newFolder('two-servers');
     await mkdir(folder, { recursive: true });
-    const servers = [0, 1].map(() => spawn(process.execPath, [VITE_NODE, SERVER_MAIN, folder], { stdio: 'ignore' }));
+    const servers = [0, 1].map(() => spawn(process.execPath, serverArguments(folder), { stdio: 'ignore' }));
     const firstExit = await Promise.race(servers.map((child) => new Promise<typeof child>((resolve) => child.once('exit', () => resolve(child)))));
     expect(firstExit.exitCode).toBe(0);
     const survivor = servers.find((child) => child !== firstExit)!;

@@ -111,7 +111,7 @@ describe('the bundled provider', () => {
       const run = await startAndShutDown({ PLUGIN_MIN_PORT: port, PLUGIN_MAX_PORT: port });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`No free port between ${port} and ${port}`);
-      expect(run.stderr).toMatch(/at bindLoopback \(\/.*\/lib\/provider\/serve\.ts:\d+:\d+\)/);
+      expect(run.stderr).toMatch(/at listenInRange \(\/.*\/lib\/provider\/serve\.ts:\d+:\d+\)/);
       expect(run.stderr).not.toContain('bundle.cjs:');
     } finally {
       taken.close();

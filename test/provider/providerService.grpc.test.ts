@@ -85,6 +85,12 @@ describe('AutoMTLS', () => {
     await expect(stranger.call('GetProviderSchema')).rejects.toThrow();
     stranger.close();
   });
+
+  it('does not start when PLUGIN_CLIENT_CERT holds no certificate', async () => {
+    await expect(
+      startProviderServer(buildVirtplaneProvider({ resources: [testFileResource], dataSources: [] }), { env: { PLUGIN_CLIENT_CERT: 'not a certificate' } }),
+    ).rejects.toThrow('PLUGIN_CLIENT_CERT holds no PEM certificate');
+  });
 });
 
 describe('GetProviderSchema', () => {

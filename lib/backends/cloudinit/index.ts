@@ -3,7 +3,6 @@
  * which cloud-init reads as the YAML it is), never by pasting user input into text, and written as an
  * ISO 9660 volume labelled `cidata` (genisoimage, on the machine that runs Terraform).
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -86,6 +85,8 @@ export async function buildNoCloudSeed(instanceId: string, config: CloudInitConf
     await writeFile(join(files, 'meta-data'), noCloudMetaData(instanceId, config.hostname), { mode: 0o600 });
     if (config.networkConfig !== undefined) await writeFile(join(files, 'network-config'), config.networkConfig, { mode: 0o600 });
     const iso = join(staging, 'seed.iso');
+    // Loaded here, not at import: every provider start loads this module, few processes write a seed.
+    const { execFile } = await import('node:child_process');
     await new Promise<void>((resolve, reject) => {
       execFile('genisoimage', ['-quiet', '-output', iso, '-volid', 'cidata', '-joliet', '-rock', files], (error, _stdout, stderr) => {
         if (error) reject(new Error(`genisoimage could not write the cloud-init seed (install the genisoimage package): ${stderr || error.message}`));

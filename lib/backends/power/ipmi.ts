@@ -3,7 +3,6 @@
  * fence agent of oVirt's model (fence_ipmilan). The password reaches ipmitool in its environment
  * (`-E` reads IPMI_PASSWORD), never on a command line that `ps` would show.
  */
-import { spawn } from 'node:child_process';
 import { PowerControlError, type IpmiPowerDevice, type PowerState } from './powerDevice.js';
 
 /**
@@ -53,7 +52,9 @@ function classify(stderr: string, exitCode: number | null): PowerControlError {
   return new PowerControlError('unexpected', text);
 }
 
-function runIpmitool(device: IpmiPowerDevice, action: 'status' | 'on' | 'off', signal?: AbortSignal): Promise<string> {
+async function runIpmitool(device: IpmiPowerDevice, action: 'status' | 'on' | 'off', signal?: AbortSignal): Promise<string> {
+  // Loaded here, not at import: the provider process that loads this module only rarely fences.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn('ipmitool', ipmitoolArgv(device, action), {
       stdio: ['ignore', 'pipe', 'pipe'],
