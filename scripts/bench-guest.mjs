@@ -24,7 +24,9 @@ for (const required of [dist('lib/provider/main.js'), dist('test/support/terrafo
     process.exit(2);
   }
 }
-const labPath = join(root, '.virtplane', 'lab.json');
+const { environmentLabFile } = await import(dist('lib/lab/labPlan.js'));
+// VIRTPLANE_LAB_FILE, or VIRTPLANE_LAB_PREFIX's lab, else the checkout's.
+const labPath = environmentLabFile(join(root, '.virtplane', 'lab.json'));
 if (!existsSync(labPath)) {
   process.stderr.write(`no lab at ${labPath}: run \`node dist/lib/cli/main.js lab up\` first\n`);
   process.exit(2);
