@@ -18,8 +18,13 @@ export class HostReads {
 
   constructor(
     private readonly ssh: SshPool,
-    /** How long a read serves later callers. */
-    private readonly maxAgeMs = 5000,
+    /**
+     * How long a read serves later callers. A provider process lives for one Terraform command, and
+     * what it changes on a host it forgets: a refresh and the plan after it share one read per host
+     * however long they take (a plan of many resources, on a busy machine, outlived a few seconds and
+     * read every host again half-way). Apply-time decisions never rely on it (they ask the host).
+     */
+    private readonly maxAgeMs = 60_000,
   ) {}
 
   read(endpoint: SshEndpoint, options: { readonly signal?: AbortSignal } = {}): Promise<HostInventory> {

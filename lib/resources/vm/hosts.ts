@@ -54,6 +54,14 @@ function foundFromRecord(host: VmHost, record: DomainRecord): FoundDomain {
   return { host, uuid: record.uuid, name: record.name, state: record.state, xml: record.xml, model: record.model, settings: parseVmSettings(record.xml) };
 }
 
+/** The VM settings of each domain of a bulk read, parsed once: every VM of a refresh looks through the same reads. */
+const settingsOfBulk = new WeakMap<BulkDomain, VmSettings | undefined>();
+
+function settingsOf(domain: BulkDomain): VmSettings | undefined {
+  if (!settingsOfBulk.has(domain)) settingsOfBulk.set(domain, parseVmSettings(domain.xml));
+  return settingsOfBulk.get(domain);
+}
+
 function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
   if (domain.model === undefined) {
     throw new DiagnosticError(
@@ -68,7 +76,7 @@ function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
     state: domain.state,
     xml: domain.xml,
     model: domain.model,
-    settings: parseVmSettings(domain.xml),
+    settings: settingsOf(domain),
     ...(domain.live === undefined ? {} : { live: domain.live }),
   };
 }
@@ -203,7 +211,9 @@ export async function lookupVmAnywhere(
   preferredHostId: string | null,
 ): Promise<FoundDomain | null> {
   const ordered = [...hosts].sort((a, b) => Number(b.id === preferredHostId) - Number(a.id === preferredHostId));
-  return oneFound(await Promise.allSettled(ordered.map((row) => lookupVmOn(vmHost(provider, row), vmId, row.id === preferredHostId ? 'expected' : 'unlikely'))));
+  return oneFound(
+    await Promise.allSettled(ordered.map((row) => lookupVmOn(vmHost(provider, row), vmId, row.id === preferredHostId ? 'expected' : 'unlikely'))),
+  );
 }
 
 /**
