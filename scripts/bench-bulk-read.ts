@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SshPool } from '../lib/backends/ssh/index.js';
 import { labEndpoints } from '../lib/lab/endpoints.js';
-import { readLabFile } from '../lib/lab/labFile.js';
+import { DEFAULT_LAB_FILE, readLabFile } from '../lib/lab/labFile.js';
+import { environmentLabFile } from '../lib/lab/labPlan.js';
 import { defineDomain, readHostInventory, sshLibvirtHost, undefineDomain, VirshError, type LibvirtHost } from '../lib/backends/libvirt/index.js';
 import { parseDomainXml } from '../lib/backends/libvirt/domainXml.js';
 import { listingLines, virsh } from '../lib/backends/libvirt/virsh.js';
@@ -76,7 +77,7 @@ function retryingChannelOpen(host: LibvirtHost): LibvirtHost {
 }
 
 async function main(): Promise<void> {
-  const lab = readLabFile();
+  const lab = readLabFile(environmentLabFile(DEFAULT_LAB_FILE));
   const endpoint = labEndpoints(lab).hosts.find((candidate) => candidate.name === values.host);
   if (!endpoint) throw new Error(`No host ${values.host} in the lab`);
   const pool = new SshPool();

@@ -21,7 +21,8 @@ import { StatisticsCollector } from '../lib/engine/statistics/collector.js';
 import type { HostReading } from '../lib/engine/hostReads.js';
 import { openInventory } from '../lib/inventory/index.js';
 import { labEndpoints } from '../lib/lab/endpoints.js';
-import { readLabFile } from '../lib/lab/labFile.js';
+import { DEFAULT_LAB_FILE, readLabFile } from '../lib/lab/labFile.js';
+import { environmentLabFile } from '../lib/lab/labPlan.js';
 import { tinyDomainModel } from '../test/support/tinyDomain.js';
 import { median, time } from './benchTiming.js';
 
@@ -63,7 +64,7 @@ function metered(host: LibvirtHost): { host: LibvirtHost; take(): { sent: number
 }
 
 async function main(): Promise<void> {
-  const lab = readLabFile();
+  const lab = readLabFile(environmentLabFile(DEFAULT_LAB_FILE));
   const endpoint = labEndpoints(lab).hosts.find((candidate) => candidate.name === values.host);
   if (!endpoint) throw new Error(`No host ${values.host} in the lab`);
   const pool = new SshPool();

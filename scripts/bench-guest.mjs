@@ -12,24 +12,15 @@
 //   npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json
 // Run: node scripts/bench-guest.mjs [--clones N]
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchLab, dist, requireBuilt } from './benchLab.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (path) => join(root, 'dist', path);
-for (const required of [dist('lib/provider/main.js'), dist('test/support/terraform.js'), dist('test/support/platformHcl.js')]) {
-  if (!existsSync(required)) {
-    process.stderr.write(`missing ${required}: run \`npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json\` first\n`);
-    process.exit(2);
-  }
-}
-const labPath = join(root, '.virtplane', 'lab.json');
-if (!existsSync(labPath)) {
-  process.stderr.write(`no lab at ${labPath}: run \`node dist/lib/cli/main.js lab up\` first\n`);
-  process.exit(2);
-}
-const lab = JSON.parse(readFileSync(labPath, 'utf8'));
+requireBuilt(
+  [dist('lib/provider/main.js'), dist('test/support/terraform.js'), dist('test/support/platformHcl.js')],
+  'npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json',
+);
+const { lab } = await benchLab();
 if (lab.guestImage === undefined) {
   process.stderr.write('the lab file names no guest image: run `node dist/lib/cli/main.js lab up`\n');
   process.exit(2);

@@ -156,7 +156,9 @@ resource "virtplane_test_file" "bench" {
   await tf.cleanup();
 }
 
-const labFile = join(root, '.virtplane', 'lab.json');
+const { environmentLabFile } = await import(dist('lib/lab/labPlan.js'));
+// VIRTPLANE_LAB_FILE, or VIRTPLANE_LAB_PREFIX's lab, else the checkout's.
+const labFile = environmentLabFile(join(root, '.virtplane', 'lab.json'));
 if (!existsSync(labFile)) {
   console.log('no-op terraform plan (platform): skipped, no lab (run `virtplane lab up`)');
 } else {

@@ -11,28 +11,17 @@
 //   --profile: the timed apply logs every remote command (TF_LOG_PROVIDER=DEBUG), and a table of them
 //   follows: what the apply ran on the hosts, per kind of command, beside the baseline's two per VM.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchLab, dist, requireBuilt } from './benchLab.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (path) => join(root, 'dist', path);
-for (const required of [
+requireBuilt([
   dist('provider/virtplane-provider.cjs'),
   dist('test/support/terraform.js'),
   dist('test/support/platformHcl.js'),
   dist('test/support/tinyDomain.js'),
-]) {
-  if (!existsSync(required)) {
-    process.stderr.write(`missing ${required}: run \`npm run build && npx tsc -p test/provider/tsconfig.fixtures.json\` first\n`);
-    process.exit(2);
-  }
-}
-const labPath = join(root, '.virtplane', 'lab.json');
-if (!existsSync(labPath)) {
-  process.stderr.write(`no lab at ${labPath}: run \`node dist/lib/cli/main.js lab up\` first\n`);
-  process.exit(2);
-}
+]);
+const { lab } = await benchLab();
 
 const { createTerraformWorkspace } = await import(dist('test/support/terraform.js'));
 const { platformHcl } = await import(dist('test/support/platformHcl.js'));
@@ -51,7 +40,6 @@ const PLANS = option('--plans', 3);
 const PARALLELISM = 10;
 const run = randomBytes(3).toString('hex');
 
-const lab = JSON.parse(readFileSync(labPath, 'utf8'));
 const { hosts } = labEndpoints(lab);
 const pool = new SshPool();
 const libvirtHosts = hosts.map((endpoint) => sshLibvirtHost(pool, endpoint));

@@ -134,3 +134,14 @@ export function planLab(options: LabOptions = {}): LabPlan {
     machines,
   };
 }
+
+/**
+ * The lab file of this environment's lab, for scripts that are not `lab` commands (the benchmarks):
+ * VIRTPLANE_LAB_FILE when set; else, with VIRTPLANE_LAB_PREFIX, that lab's own copy in its state folder
+ * (the checkout's .virtplane/lab.json is whichever lab was last brought up from it); else `fallback`.
+ */
+export function environmentLabFile(fallback: string, environment: NodeJS.ProcessEnv = process.env): string {
+  if (environment.VIRTPLANE_LAB_FILE) return environment.VIRTPLANE_LAB_FILE;
+  const { prefix } = labOptionsFromEnvironment(environment);
+  return prefix === undefined ? fallback : join(planLab({ prefix, hosts: 1 }).stateDir, 'lab.json');
+}

@@ -4,6 +4,7 @@
  * show at DEBUG, unstructured). Never attribute values here: they may be secrets.
  */
 import { quoteArgv, type RemoteCommandEnded } from '../../backends/ssh/index.js';
+import { terraformLogsDebug } from '../../util/terraformLogLevel.js';
 
 type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -30,8 +31,7 @@ const LOGGED_COMMAND_CHARS = 300;
  * can be read command by command; undefined otherwise, and nothing is formatted.
  */
 export function remoteCommandLog(env: NodeJS.ProcessEnv = process.env): ((ended: RemoteCommandEnded) => void) | undefined {
-  const level = (env.TF_LOG_PROVIDER ?? env.TF_LOG ?? '').toUpperCase();
-  if (level !== 'DEBUG' && level !== 'TRACE' && level !== 'JSON') return undefined;
+  if (!terraformLogsDebug(env)) return undefined;
   return (ended) => {
     const line = quoteArgv(ended.argv);
     const command = line.length > LOGGED_COMMAND_CHARS ? `${line.slice(0, LOGGED_COMMAND_CHARS)}... (${line.length} characters)` : line;

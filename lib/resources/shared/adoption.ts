@@ -53,8 +53,13 @@ function keyOf(resourceType: string, id: string): string {
 export function leftoverVerdict(provider: AdoptionContext, resourceType: string, id: string, mark: string | null | undefined): LeftoverVerdict {
   if (mark === null || mark === undefined || mark === '') return 'unmarked';
   if (mark !== provider.workspaceToken) return 'other-workspace';
-  if (provider.madeByThisApply.has(keyOf(resourceType, id))) return 'this-apply';
+  if (isMadeByThisApply(provider, resourceType, id)) return 'this-apply';
   return 'adopt';
+}
+
+/** Whether this apply (this provider process) made or adopted the object (recordMadeByThisApply). */
+export function isMadeByThisApply(provider: AdoptionContext, resourceType: string, id: string): boolean {
+  return provider.madeByThisApply.has(keyOf(resourceType, id));
 }
 
 /** Records that this apply made or adopted the object: no other resource of this apply adopts it. */

@@ -7,11 +7,11 @@
  */
 import { undefineDomain } from '../../backends/libvirt/index.js';
 import { DiagnosticError } from '../../framework/index.js';
-import { changeInventory } from '../shared/index.js';
+import { changeInventory, recordMadeByThisApply } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
-import { converged, convergeVm, lookupOrFail, registerPlacement, type Converged } from './converge.js';
+import { convergeVm, lookupOrFail, registerPlacement, type Converged } from './converge.js';
 import { assertOwned, defineVm, powerOff, startVm } from './domain.js';
-import { lookupVmAnywhere, vmHost, type FoundDomain } from './hosts.js';
+import { lookupLeftover, vmHost, type FoundDomain } from './hosts.js';
 import { withDiskClaims } from './diskClaims.js';
 import { moveVm } from './migration.js';
 import type { VmBuild } from './model.js';
@@ -26,7 +26,7 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
   const vmId = context.base.id;
   if (vmId === '') throw new Error('virtplane_vm create without a planned id');
   const row = await provider.inventory.use((inventory) => inventory.vmPlacements.get(vmId));
-  const leftover = await lookupVmAnywhere(provider, context.hosts, vmId, row?.hostId ?? null);
+  const leftover = await lookupLeftover(provider, context.hosts, vmId, row?.hostId ?? null);
   if (leftover !== null) return adoptVm(provider, context, planned, leftover);
   if (row) await provider.inventory.use((inventory) => inventory.vmPlacements.release(vmId));
 
@@ -46,6 +46,8 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
   try {
     build = await buildOn(provider, context, host.row, virtTypeOf(host.row));
     if (context.seed !== undefined) await writeSeed(host.libvirt, context.seed.source, vmId, context.seed.config);
+    // Before the domain exists: from now on this process looks for it on the hosts themselves (lookupLeftover).
+    recordMadeByThisApply(provider, VM_RESOURCE_TYPE, vmId);
     const defined = await withDiskClaims(provider, context.cluster.datacenterId, context.disks, vmId, () =>
       defineVm(host, build, null, { cpuModel: context.cluster.cpuModel, haLeaseDirectory: context.cluster.haLeaseDirectory }),
     );
@@ -64,7 +66,9 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
       : planned.wait_for_ip > 0
         ? await waitForAddresses(host.libvirt, vmId, planned.name, macs, planned.wait_for_ip)
         : await addressesOf(host.libvirt, vmId, macs, 'just started');
-    return { ...(await converged(host, vmId, vcpuMax)), addresses };
+    // The state a successful define, then start, leaves (and the plan's): the next refresh reads the
+    // guest's own, as it does after any change (a guest that powers off at once is shut off there).
+    return { host, uuid: vmId, state: planned.running ? 'running' : 'shut off', vcpuMax, addresses };
   } catch (error) {
     // Nothing half-made stays behind: the domain goes (its disks never do) and so does the reservation.
     await powerOff(host, vmId).catch(() => undefined);

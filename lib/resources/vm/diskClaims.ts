@@ -61,7 +61,9 @@ export async function planDiskClaims(
 
 /**
  * Apply: checks again with fresh reads and runs `work` (which defines or changes the domain) under the
- * data center's lock, so two VMs of one apply cannot both take the same disk.
+ * data center's lock, so two VMs of one apply cannot both take the same disk. A VM that claims no disk
+ * for itself alone (none, or only shareable ones) takes nothing another VM could want: its work runs
+ * at once, not in turn with every other VM of the data center.
  */
 export async function withDiskClaims<T>(
   provider: ProviderContext,
@@ -70,6 +72,7 @@ export async function withDiskClaims<T>(
   vmId: string,
   work: () => Promise<T>,
 ): Promise<T> {
+  if (disks.every((disk) => disk.shareable)) return work();
   return withDatacenterLock(`disks:${datacenterId}`, async () => {
     const hosts = await provider.inventory.use((inventory) => hostsOfDatacenter(inventory, datacenterId));
     const found = await conflicts(

@@ -17,7 +17,8 @@ import {
 import type { SshEndpoint } from '../../backends/ssh/index.js';
 import type { Host } from '../../inventory/index.js';
 import { DiagnosticError } from '../../framework/index.js';
-import { sshDiagnostic } from '../shared/index.js';
+import { isMadeByThisApply, sshDiagnostic } from '../shared/index.js';
+import { VM_RESOURCE_TYPE } from './schema.js';
 import type { ProviderContext } from '../context/index.js';
 
 export interface VmHost {
@@ -53,6 +54,14 @@ function foundFromRecord(host: VmHost, record: DomainRecord): FoundDomain {
   return { host, uuid: record.uuid, name: record.name, state: record.state, xml: record.xml, model: record.model, settings: parseVmSettings(record.xml) };
 }
 
+/** The VM settings of each domain of a bulk read, parsed once: every VM of a refresh looks through the same reads. */
+const settingsOfBulk = new WeakMap<BulkDomain, VmSettings | undefined>();
+
+function settingsOf(domain: BulkDomain): VmSettings | undefined {
+  if (!settingsOfBulk.has(domain)) settingsOfBulk.set(domain, parseVmSettings(domain.xml));
+  return settingsOfBulk.get(domain);
+}
+
 function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
   if (domain.model === undefined) {
     throw new DiagnosticError(
@@ -67,7 +76,7 @@ function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
     state: domain.state,
     xml: domain.xml,
     model: domain.model,
-    settings: parseVmSettings(domain.xml),
+    settings: settingsOf(domain),
     ...(domain.live === undefined ? {} : { live: domain.live }),
   };
 }
@@ -101,6 +110,31 @@ export function onlyOne(found: readonly FoundDomain[]): FoundDomain | null {
 }
 
 /**
+ * Which bulk read of a host answers: 'shared', the refresh's (forgotten after each change, so it shows
+ * them); 'first-seen', the host as this process first read it (HostReads.firstSeen): for a new VM's
+ * plan, which the apply's re-plan must repeat whatever the apply already made.
+ */
+export type HostReadKind = 'shared' | 'first-seen';
+
+function readHost(provider: ProviderContext, host: VmHost, kind: HostReadKind, signal?: AbortSignal): Promise<HostInventory> {
+  const options = signal === undefined ? {} : { signal };
+  return kind === 'first-seen' ? provider.hostReads.firstSeen(host.endpoint, options) : provider.hostReads.read(host.endpoint, options);
+}
+
+/**
+ * The domain a search of every host found: null only when every host answered without it; a host that
+ * could not be read makes it throw (cannot tell), unless another host has it (as the preferred host
+ * always was).
+ */
+function oneFound(results: readonly PromiseSettledResult<FoundDomain | null>[]): FoundDomain | null {
+  const found = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+  if (found.length > 0) return onlyOne(found);
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return null;
+}
+
+/**
  * Finds the domain with UUID `vmId` in the bulk reads of `hosts` (every host: a VM defined on two hosts
  * is an error, see onlyOne). Null only when every host answered and none has it; a host that cannot
  * be read makes it throw (cannot tell).
@@ -111,6 +145,7 @@ export async function findVmDomain(
   vmId: string,
   preferredHostId: string | null,
   signal?: AbortSignal,
+  reads: HostReadKind = 'shared',
 ): Promise<FoundDomain | null> {
   const wanted = vmId.toLowerCase();
   const ordered = [...hosts].sort((a, b) => Number(b.id === preferredHostId) - Number(a.id === preferredHostId));
@@ -118,20 +153,14 @@ export async function findVmDomain(
     const host = vmHost(provider, row);
     let domains: readonly BulkDomain[];
     try {
-      domains = (await provider.hostReads.read(host.endpoint, { signal })).domains;
+      domains = (await readHost(provider, host, reads, signal)).domains;
     } catch (error) {
       throw hostReadError(error, row);
     }
     const domain = domains.find((candidate) => candidate.uuid.toLowerCase() === wanted);
     return domain === undefined ? null : foundFromBulk(host, domain);
   };
-  const results = await Promise.allSettled(ordered.map(search));
-  const found = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
-  // Found on one host with another unreadable: that one (as the preferred host always was).
-  if (found.length > 0) return onlyOne(found);
-  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failure) throw failure.reason;
-  return null;
+  return oneFound(await Promise.allSettled(ordered.map(search)));
 }
 
 /** The refresh's bulk reads of `hosts` (shared, so usually no new round trip); a host that cannot be read is left out. */
@@ -182,11 +211,42 @@ export async function lookupVmAnywhere(
   preferredHostId: string | null,
 ): Promise<FoundDomain | null> {
   const ordered = [...hosts].sort((a, b) => Number(b.id === preferredHostId) - Number(a.id === preferredHostId));
-  const results = await Promise.allSettled(ordered.map((row) => lookupVmOn(vmHost(provider, row), vmId, row.id === preferredHostId ? 'expected' : 'unlikely')));
-  const found = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
-  // Found on one host with another unreadable: that one (as the preferred host always was).
-  if (found.length > 0) return onlyOne(found);
-  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failure) throw failure.reason;
-  return null;
+  return oneFound(
+    await Promise.allSettled(ordered.map((row) => lookupVmOn(vmHost(provider, row), vmId, row.id === preferredHostId ? 'expected' : 'unlikely'))),
+  );
+}
+
+/**
+ * lookupVmAnywhere for a VM being created: the domain an earlier, interrupted apply left, if any. The
+ * host its placement row names (a reservation that apply left) is asked directly. Every other host
+ * answers from the host as this process first read it (HostReads.firstSeen: one bulk read per host per
+ * process, not a listing per host per new VM): a new VM's UUID comes from its cluster and name, so a
+ * domain with it appears only through a create, which reserves it in the inventory first (the placement
+ * row then names its host), or through this process, whose creates are recorded (madeByThisApply). A
+ * host whose first read shows the UUID, or any host once this process made the VM, is asked directly.
+ */
+export async function lookupLeftover(
+  provider: ProviderContext,
+  hosts: readonly Host[],
+  vmId: string,
+  reservedHostId: string | null,
+): Promise<FoundDomain | null> {
+  const wanted = vmId.toLowerCase();
+  const madeHere = isMadeByThisApply(provider, VM_RESOURCE_TYPE, vmId);
+  const ordered = [...hosts].sort((a, b) => Number(b.id === reservedHostId) - Number(a.id === reservedHostId));
+  const search = async (row: Host): Promise<FoundDomain | null> => {
+    const host = vmHost(provider, row);
+    if (row.id === reservedHostId) return lookupVmOn(host, vmId);
+    if (!madeHere) {
+      let first: HostInventory;
+      try {
+        first = await provider.hostReads.firstSeen(host.endpoint);
+      } catch (error) {
+        throw hostReadError(error, row);
+      }
+      if (!first.domains.some((domain) => domain.uuid.toLowerCase() === wanted)) return null;
+    }
+    return lookupVmOn(host, vmId, 'unlikely');
+  };
+  return oneFound(await Promise.allSettled(ordered.map(search)));
 }

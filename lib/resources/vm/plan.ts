@@ -78,7 +78,9 @@ interface IdChoice {
  * UUID that an apply of this same Terraform workspace created (its workspace token, context/workspace.ts)
  * but whose state was never saved (an interrupted apply) is adopted, with a warning, on the host where
  * it is (also when its placement row is gone: a reservation that expired and was swept since); any other
- * is refused as "name taken", saying where it is (import it, or choose another name).
+ * is refused as "name taken", saying where it is (import it, or choose another name). The hosts are
+ * seen as this process first read them (HostReads.firstSeen): the apply's re-plan of each new VM then
+ * comes out as the plan did without reading the hosts again after every VM the apply made before it.
  */
 async function chooseVmId(provider: ProviderContext, inventory: Inventory, cluster: Cluster, hosts: readonly Host[], name: string): Promise<IdChoice> {
   const where = (hostName: string): string => `on host ${JSON.stringify(hostName)} in cluster ${JSON.stringify(cluster.name)}`;
@@ -113,7 +115,7 @@ async function chooseVmId(provider: ProviderContext, inventory: Inventory, clust
       const hostName = hosts.find((host) => host.id === sameName.hostId)?.name ?? sameName.hostId;
       return taken(sameName.vmId, hostName, 'Choose another name, or import it: terraform import ADDRESS ' + sameName.vmId);
     }
-    const found = await findVmDomain(provider, hosts, sameName.vmId, sameName.hostId);
+    const found = await findVmDomain(provider, hosts, sameName.vmId, sameName.hostId, undefined, 'first-seen');
     return found === null ? { id: sameName.vmId, diagnostics: [] } : leftover(sameName.vmId, found);
   }
   for (let attempt = 0; attempt < MAX_UUID_ATTEMPTS; attempt++) {
@@ -121,7 +123,7 @@ async function chooseVmId(provider: ProviderContext, inventory: Inventory, clust
     if (await inventory.vmPlacements.get(candidate)) continue;
     // No row, but maybe the domain: the create's reservation expired and was swept before the next apply.
     // (A host that cannot be read here hides nothing the apply would not find: its create looks again.)
-    const found = await findVmDomain(provider, hosts, candidate, null).catch(() => null);
+    const found = await findVmDomain(provider, hosts, candidate, null, undefined, 'first-seen').catch(() => null);
     return found === null ? { id: candidate, diagnostics: [] } : leftover(candidate, found);
   }
   throw new DiagnosticError(
@@ -219,12 +221,13 @@ export function restartReasons(
 /**
  * libvirt domain names are unique per host: a new VM whose name a domain virtplane does not own already
  * has on a host of the cluster is refused at plan time (that domain is never touched). Hosts that cannot
- * be read are passed over here; the apply finds out.
+ * be read are passed over here; the apply finds out. Read as this process first found the hosts, as
+ * chooseVmId does: the domains this process made since are its own VMs, which the plan already named.
  */
 async function nameClashes(provider: ProviderContext, hosts: readonly Host[], name: string, vmId: string | null): Promise<Diagnostic[]> {
   const clashes = await Promise.all(
     hosts.map(async (row) => {
-      const read = await provider.hostReads.read(vmHost(provider, row).endpoint).catch(() => undefined);
+      const read = await provider.hostReads.firstSeen(vmHost(provider, row).endpoint).catch(() => undefined);
       const domain = read?.domains.find((candidate) => candidate.name === name && candidate.uuid.toLowerCase() !== vmId);
       return domain === undefined ? [] : [`${row.name} (${domain.uuid})`];
     }),
