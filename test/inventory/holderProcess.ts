@@ -6,8 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
+import { bundledEntry } from '../support/nodeBundle.js';
 
-const VITE_NODE = fileURLToPath(new URL('../../node_modules/vite-node/vite-node.mjs', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const INVENTORY_HOLDER = fileURLToPath(new URL('./fixtures/inventoryHolder.ts', import.meta.url));
 export const SESSION_HOLDER = fileURLToPath(new URL('./fixtures/sessionHolder.ts', import.meta.url));
@@ -30,9 +30,9 @@ export function killFixturesAfterAll(): void {
   });
 }
 
-/** A TypeScript fixture run with vite-node; `env` is added to this process's environment. */
+/** A TypeScript fixture, run bundled (nodeBundle.ts); `env` is added to this process's environment. */
 export function startFixture(script: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): FixtureProcess {
-  const child = spawn(process.execPath, [VITE_NODE, script, ...args], {
+  const child = spawn(process.execPath, [bundledEntry(script), ...args], {
     cwd: REPO_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
