@@ -18,5 +18,5 @@ echo "== scheduler: placement on a large synthetic cluster (scripts/bench-schedu
 node scripts/bench-scheduler.mjs
 echo "== VMs: 20 VMs through terraform vs virsh over SSH (scripts/bench-vm.mjs)"
 node scripts/bench-vm.mjs
-echo "== real guests: template to SSH-ready through terraform vs by hand; thin clones small vs large (scripts/bench-guest.mjs)"
-node scripts/bench-guest.mjs
+echo "== real guests: template to SSH-ready through terraform vs by hand; thin clones small vs large; the lab image beside the previous recipe's (scripts/bench-guest.mjs)"
+node scripts/bench-guest.mjs --baseline-image auto
