@@ -64,7 +64,10 @@ function baselineImage(chosen) {
   if (chosen !== 'auto') return chosen;
   const current = lab.guestImage.path;
   const folder = dirname(current);
-  const stem = current.split('/').pop().replace(/-[0-9a-f]{12}\.qcow2$/, '');
+  const stem = current
+    .split('/')
+    .pop()
+    .replace(/-[0-9a-f]{12}\.qcow2$/, '');
   const older = readdirSync(folder)
     .filter((name) => name.startsWith(`${stem}-`) && name.endsWith('.qcow2') && join(folder, name) !== current)
     .map((name) => join(folder, name))
@@ -220,7 +223,9 @@ async function compareImages() {
           try {
             const boot = await bootByHand(name, image, imageNetwork);
             results[label].push(boot);
-            console.log(`  ${label} boot ${round + 1}: SSH ${seconds(boot.sshMs)}, cloud-init done ${seconds(boot.finishedMs)}, qemu ${boot.cpuSeconds.toFixed(1)} CPU-s`);
+            console.log(
+              `  ${label} boot ${round + 1}: SSH ${seconds(boot.sshMs)}, cloud-init done ${seconds(boot.finishedMs)}, qemu ${boot.cpuSeconds.toFixed(1)} CPU-s`,
+            );
             if (INSPECT && round === BOOTS - 1) reports[label] = await inspectGuest(boot.address);
           } finally {
             await removeHandGuest(name);
@@ -239,7 +244,9 @@ async function compareImages() {
     );
   }
   const ratio = (pick) => (median(results.current.map(pick)) / median(results.baseline.map(pick))).toFixed(2);
-  console.log(`  current/baseline: SSH ${ratio((boot) => boot.sshMs)}x, cloud-init done ${ratio((boot) => boot.finishedMs)}x, qemu CPU-s ${ratio((boot) => boot.cpuSeconds)}x`);
+  console.log(
+    `  current/baseline: SSH ${ratio((boot) => boot.sshMs)}x, cloud-init done ${ratio((boot) => boot.finishedMs)}x, qemu CPU-s ${ratio((boot) => boot.cpuSeconds)}x`,
+  );
   for (const [label, report] of Object.entries(reports)) console.log(`--- inside the ${label} guest (last boot) ---\n${report}`);
 }
 

@@ -52,11 +52,20 @@ describe('guest image recipe', () => {
         .map((name) => name.trim())
         .filter(Boolean);
     // users (and their keys), hostname and /etc/hosts, write_files, ssh host keys: the first stage.
-    expect(listed('cloud_init_modules')).toEqual(expect.arrayContaining(['write_files', 'set_hostname', 'update_hostname', 'update_etc_hosts', 'users_groups', 'ssh', 'growpart', 'resizefs']));
+    expect(listed('cloud_init_modules')).toEqual(
+      expect.arrayContaining(['write_files', 'set_hostname', 'update_hostname', 'update_etc_hosts', 'users_groups', 'ssh', 'growpart', 'resizefs']),
+    );
     // ssh_pwauth, runcmd (written in the config stage, run by scripts_user in the final one).
     expect(listed('cloud_config_modules')).toEqual(expect.arrayContaining(['set_passwords', 'runcmd']));
     expect(listed('cloud_final_modules')).toEqual(expect.arrayContaining(['scripts_user', 'scripts_per_boot', 'power_state_change']));
-    for (const needed of ['ssh.service', 'cloud-init.service', 'cloud-final.service', 'qemu-guest-agent.service', 'networking.service', 'serial-getty@ttyS0.service']) {
+    for (const needed of [
+      'ssh.service',
+      'cloud-init.service',
+      'cloud-final.service',
+      'qemu-guest-agent.service',
+      'networking.service',
+      'serial-getty@ttyS0.service',
+    ]) {
       expect(DEBIAN_12_RECIPE.maskUnits).not.toContain(needed);
     }
     expect(file('/etc/initramfs-tools/conf.d/90-virtplane.conf')).toContain('MODULES=list');
