@@ -98,13 +98,15 @@ const FILES: readonly RecipeFile[] = [
     // ssh_pwauth) and what a user's own user_data most likely asks of a test guest (bootcmd, growing the
     // root to a larger disk, mounts, timezone, packages, scripts, power_state). Gone: other clouds' and
     // tools' modules (snap, landscape, puppet, chef, ...), what this image already has (locale, apt
-    // sources) and what only prints to the console (key fingerprints).
+    // sources) and the key fingerprints on the console (the keys themselves stay: keys_to_console).
     path: '/etc/cloud/cloud.cfg.d/91-virtplane-modules.cfg',
     content: [
       '# virtplane test guest: the modules a NoCloud seed of virtplane (or a test user_data) can use.',
       'cloud_init_modules: [ seed_random, bootcmd, write_files, growpart, resizefs, mounts, set_hostname, update_hostname, update_etc_hosts, users_groups, ssh ]',
       'cloud_config_modules: [ set_passwords, timezone, runcmd ]',
-      'cloud_final_modules: [ package_update_upgrade_install, write_files_deferred, scripts_vendor, scripts_per_once, scripts_per_boot, scripts_per_instance, scripts_user, final_message, power_state_change ]',
+      'cloud_final_modules: [ package_update_upgrade_install, write_files_deferred, scripts_vendor, scripts_per_once, scripts_per_boot, scripts_per_instance, scripts_user, keys_to_console, final_message, power_state_change ]',
+      '# The host keys on the console (a test pins them from there before its first SSH), without their fingerprints.',
+      'ssh_fp_console_blacklist: [ ssh-ed25519, ecdsa-sha2-nistp256 ]',
       '',
     ].join('\n'),
     mode: 0o644,

@@ -57,7 +57,8 @@ describe('guest image recipe', () => {
     );
     // ssh_pwauth, runcmd (written in the config stage, run by scripts_user in the final one).
     expect(listed('cloud_config_modules')).toEqual(expect.arrayContaining(['set_passwords', 'runcmd']));
-    expect(listed('cloud_final_modules')).toEqual(expect.arrayContaining(['scripts_user', 'scripts_per_boot', 'power_state_change']));
+    // keys_to_console: guestImage.test.ts pins the host keys from the console.
+    expect(listed('cloud_final_modules')).toEqual(expect.arrayContaining(['scripts_user', 'scripts_per_boot', 'power_state_change', 'keys_to_console']));
     for (const needed of [
       'ssh.service',
       'cloud-init.service',
