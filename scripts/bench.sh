@@ -22,5 +22,5 @@ echo "== VMs: 20 VMs through terraform vs virsh over SSH (scripts/bench-vm.mjs)"
 node scripts/bench-vm.mjs
 echo "== plans: the reference platform + 10 VMs vs the fixture provider; 200 vs 20 stopped VMs (scripts/bench-plan.mjs; the issue's 4 hosts: lab up --hosts 4)"
 node scripts/bench-plan.mjs
-echo "== real guests: template to SSH-ready through terraform vs by hand; thin clones small vs large (scripts/bench-guest.mjs)"
-node scripts/bench-guest.mjs
+echo "== real guests: template to SSH-ready through terraform vs by hand; thin clones small vs large; the lab image beside the previous recipe's (scripts/bench-guest.mjs)"
+node scripts/bench-guest.mjs --baseline-image auto

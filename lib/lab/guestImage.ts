@@ -251,11 +251,14 @@ async function buildGuestImage(options: GuestImageOptions, paths: CachePaths, pr
       await run(['chroot', root, '/debootstrap/debootstrap', '--second-stage'], { onStdoutLine: phases });
       await rm(join(root, UNSAFE_IO_CONFIG));
     });
-    const kernelVersion = await step('configure the root (files, locale, units, bootloader config, strip)', async () => {
+    const kernelVersion = await step('configure the root (files, locale, units, initramfs, bootloader config, strip)', async () => {
       for (const file of recipe.files) await writeFileInRoot(root, file.path, file.content, file.mode);
       await run(['chroot', root, 'locale-gen']);
       for (const unit of recipe.enableUnits) await run(['chroot', root, 'systemctl', 'enable', unit]);
+      if (recipe.maskUnits.length > 0) await run(['chroot', root, 'systemctl', 'mask', ...recipe.maskUnits]);
       const version = await kernelVersionIn(root);
+      // Made again from the recipe's initramfs-tools configuration (the package made it before that was written).
+      await run(['chroot', root, 'update-initramfs', '-u', '-k', version]);
       await writeFileInRoot(root, '/boot/syslinux/syslinux.cfg', syslinuxConfig(recipe, version), 0o644);
       for (const rule of recipe.strip) await strip(root, rule);
       return version;

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
  */
 
 /** Bump when guestImage.ts builds differently from the same recipe (steps, their order, tools' flags). */
-const GUEST_IMAGE_BUILD_VERSION = 1;
+const GUEST_IMAGE_BUILD_VERSION = 2;
 
 /** A file the build writes into the image's root, replacing what the packages installed there. */
 export interface RecipeFile {
@@ -39,6 +39,8 @@ export interface GuestImageRecipe {
   readonly files: readonly RecipeFile[];
   /** Systemd units enabled in the image (beyond those their packages enable). */
   readonly enableUnits: readonly string[];
+  /** Systemd units masked in the image: what its packages start that a test guest never needs. */
+  readonly maskUnits: readonly string[];
   /** The one locale generated into the image (cloud-init's locale step then has nothing to do at boot). */
   readonly locale: string;
   /** What is removed at the end: documentation, caches, per-machine identity. */
@@ -91,6 +93,37 @@ const FILES: readonly RecipeFile[] = [
     mode: 0o644,
   },
   {
+    // Each listed module is a Python import and a step of a boot that crawls under TCG. Kept: what the
+    // seeds virtplane writes use (users, SSH keys, hostname and /etc/hosts, write_files, runcmd,
+    // ssh_pwauth) and what a user's own user_data most likely asks of a test guest (bootcmd, growing the
+    // root to a larger disk, mounts, timezone, packages, scripts, power_state). Gone: other clouds' and
+    // tools' modules (snap, landscape, puppet, chef, ...), what this image already has (locale, apt
+    // sources) and the key fingerprints on the console (the keys themselves stay: keys_to_console).
+    path: '/etc/cloud/cloud.cfg.d/91-virtplane-modules.cfg',
+    content: [
+      '# virtplane test guest: the modules a NoCloud seed of virtplane (or a test user_data) can use.',
+      'cloud_init_modules: [ seed_random, bootcmd, write_files, growpart, resizefs, mounts, set_hostname, update_hostname, update_etc_hosts, users_groups, ssh ]',
+      'cloud_config_modules: [ set_passwords, timezone, runcmd ]',
+      'cloud_final_modules: [ package_update_upgrade_install, write_files_deferred, scripts_vendor, scripts_per_once, scripts_per_boot, scripts_per_instance, scripts_user, keys_to_console, final_message, power_state_change ]',
+      '# The host keys on the console (a test pins them from there before its first SSH), without their fingerprints.',
+      'ssh_fp_console_blacklist: [ ssh-ed25519, ecdsa-sha2-nistp256 ]',
+      '',
+    ].join('\n'),
+    mode: 0o644,
+  },
+  {
+    // The initramfs only has to find a virtio disk with ext4 (built into the cloud kernel) on it:
+    // MODULES=most put all storage drivers in (15 MB, read through the BIOS and unpacked at each boot).
+    path: '/etc/initramfs-tools/conf.d/90-virtplane.conf',
+    content: 'MODULES=list\n',
+    mode: 0o644,
+  },
+  {
+    path: '/etc/initramfs-tools/modules',
+    content: '# The root disk: virtio-blk on PCI.\nvirtio_pci\nvirtio_blk\n',
+    mode: 0o644,
+  },
+  {
     // cloud-init writes eth0's stanza (DHCP unless the seed says otherwise) into interfaces.d at first boot.
     path: '/etc/network/interfaces',
     content: 'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n',
@@ -128,6 +161,19 @@ export const DEBIAN_12_RECIPE: GuestImageRecipe = {
   packages: PACKAGES,
   files: FILES,
   enableUnits: ['serial-getty@ttyS0.service'],
+  // Timers that would wake a test guest for housekeeping it never needs (package lists, filesystem
+  // scrubs and trims, backups of dpkg's database), the pstore collector, and a getty on a VGA console
+  // the lab's guests do not have (graphics = "none").
+  maskUnits: [
+    'apt-daily.timer',
+    'apt-daily-upgrade.timer',
+    'dpkg-db-backup.timer',
+    'e2scrub_all.timer',
+    'e2scrub_reap.service',
+    'fstrim.timer',
+    'systemd-pstore.service',
+    'getty@tty1.service',
+  ],
   locale: 'en_US.UTF-8',
   strip: [
     { dir: 'usr/share/doc', keepFileNames: ['copyright'] },

@@ -42,6 +42,36 @@ describe('guest image recipe', () => {
     expect(boot).toContain('INITRD /boot/initrd.img-6.1.0-1-cloud-amd64');
     expect(boot).toContain('APPEND root=/dev/vda rw console=ttyS0 net.ifnames=0');
   });
+
+  it('keeps the cloud-init modules the seeds virtplane writes use, and masks nothing a guest needs to come up', () => {
+    const file = (path: string): string => DEBIAN_12_RECIPE.files.find((entry) => entry.path === path)?.content ?? '';
+    const modules = file('/etc/cloud/cloud.cfg.d/91-virtplane-modules.cfg');
+    const listed = (stage: string): string[] =>
+      (new RegExp(`^${stage}: \\[(.*)\\]$`, 'm').exec(modules)?.[1] ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+    // users (and their keys), hostname and /etc/hosts, write_files, ssh host keys: the first stage.
+    expect(listed('cloud_init_modules')).toEqual(
+      expect.arrayContaining(['write_files', 'set_hostname', 'update_hostname', 'update_etc_hosts', 'users_groups', 'ssh', 'growpart', 'resizefs']),
+    );
+    // ssh_pwauth, runcmd (written in the config stage, run by scripts_user in the final one).
+    expect(listed('cloud_config_modules')).toEqual(expect.arrayContaining(['set_passwords', 'runcmd']));
+    // keys_to_console: guestImage.test.ts pins the host keys from the console.
+    expect(listed('cloud_final_modules')).toEqual(expect.arrayContaining(['scripts_user', 'scripts_per_boot', 'power_state_change', 'keys_to_console']));
+    for (const needed of [
+      'ssh.service',
+      'cloud-init.service',
+      'cloud-final.service',
+      'qemu-guest-agent.service',
+      'networking.service',
+      'serial-getty@ttyS0.service',
+    ]) {
+      expect(DEBIAN_12_RECIPE.maskUnits).not.toContain(needed);
+    }
+    expect(file('/etc/initramfs-tools/conf.d/90-virtplane.conf')).toContain('MODULES=list');
+    expect(file('/etc/initramfs-tools/modules').split('\n')).toEqual(expect.arrayContaining(['virtio_pci', 'virtio_blk']));
+  });
 });
 
 describe('Debian mirror from apt sources', () => {

@@ -19,7 +19,11 @@ export function sshToGuestArgv(keyFile: string, login: string, command: string):
     '-o',
     'BatchMode=yes',
     '-o',
-    'ConnectTimeout=5',
+    // It also bounds sshd's banner: under TCG and load, sshd (re-executed per connection) took longer than
+    // 3-5 s to send it while it had been listening for minutes, so every attempt was cut off ("Connection
+    // timed out during banner exchange") and left an sshd in the guest burning its CPU. A closed port
+    // still fails at once.
+    'ConnectTimeout=60',
     login,
     command,
   ];
