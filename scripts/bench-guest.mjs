@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { benchLab, dist, requireBuilt } from './benchLab.mjs';
 
 requireBuilt(
-  [dist('lib/provider/main.js'), dist('test/support/terraform.js'), dist('test/support/platformHcl.js')],
+  [dist('lib/provider/main.js'), dist('test/support/terraform.js'), dist('test/support/platformHcl.js'), dist('test/support/guests.js')],
   'npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json',
 );
 const { lab } = await benchLab();
@@ -33,6 +33,7 @@ if (lab.guestImage === undefined) {
 
 const { createTerraformWorkspace } = await import(dist('test/support/terraform.js'));
 const { platformHcl, hclString } = await import(dist('test/support/platformHcl.js'));
+const { sshToGuestArgv } = await import(dist('test/support/guests.js'));
 const { labEndpoints } = await import(dist('lib/lab/endpoints.js'));
 const { SshPool } = await import(dist('lib/backends/ssh/index.js'));
 const { createThinClone, sshLibvirtHost } = await import(dist('lib/backends/libvirt/index.js'));
@@ -88,25 +89,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** ssh's argv, run on kvm1 (where the guest's NAT network is), that runs `command` in the guest. */
-const sshToGuest = (address, command) => [
-  'ssh',
-  '-i',
-  lab.sshPrivateKeyFile,
-  '-o',
-  'StrictHostKeyChecking=no',
-  '-o',
-  'UserKnownHostsFile=/dev/null',
-  '-o',
-  'LogLevel=ERROR',
-  '-o',
-  'BatchMode=yes',
-  '-o',
-  // Bounds sshd's banner too, which under TCG and load can take longer than a few seconds: a shorter
-  // one cut off every attempt (test/support/guests.ts).
-  'ConnectTimeout=60',
-  `lab@${address}`,
-  command,
-];
+const sshToGuest = (address, command) => sshToGuestArgv(lab.sshPrivateKeyFile, `lab@${address}`, command);
 
 /** Polls SSH to the guest until `command` succeeds in it. */
 async function waitForSsh(address, command = 'true') {
