@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openInventory } from '../../lib/inventory/index.js';
+import { openInventory, stopInventoryServer } from '../../lib/inventory/index.js';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../support/terraform.js';
 import { useLab, type TestLab } from '../support/lab.js';
 import { platformHcl, providerBlock } from '../support/platformHcl.js';
@@ -76,6 +76,9 @@ describe('two Terraform runs at once on one embedded inventory', () => {
       }
       await Promise.all([east.destroy(), west.destroy()]);
     } finally {
+      // The folder's inventory server may still be writing (it exits when idle): stopped first, so the removal
+      // does not race its writes (ENOTEMPTY seen in a full run).
+      await stopInventoryServer(shared);
       await rm(shared, { recursive: true, force: true });
     }
   });
