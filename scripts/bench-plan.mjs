@@ -143,6 +143,30 @@ if (ONLY === 'all' || ONLY === 'scale') {
   rows.push(
     `| no-op plan, ${LARGE} stopped VMs on ${lab.hosts.length} hosts | ${seconds(large)} (${(large / small).toFixed(2)}x; goal 1.2x) | ${seconds(small)} (${SMALL} stopped VMs) |`,
   );
+  // Terraform's own share of that ratio: the same counts through the protocol-only fixture provider, whose
+  // ReadResource and PlanResourceChange do almost nothing. virtplane cannot scale better than this.
+  await buildFixtureProvider();
+  const [fixtureSmall, fixtureLarge] = await withWorkspace(FIXTURE_ENTRY_POINT, async (tf) => {
+    const files = join(tf.root, 'files');
+    await mkdir(files);
+    const measured = [];
+    for (const count of [SMALL + 3 + lab.hosts.length, LARGE + 3 + lab.hosts.length]) {
+      await tf.writeConfig(`${tf.requiredProviders()}
+resource "virtplane_test_file" "bench" {
+  count   = ${count}
+  path    = "${files}/\${count.index}.txt"
+  content = "bench"
+}
+`);
+      if (measured.length === 0) await tf.init();
+      await tf.apply(['-parallelism=20']);
+      measured.push(await emptyPlans(tf));
+    }
+    return measured;
+  });
+  rows.push(
+    `| the same counts, fixture provider (Terraform's own scaling) | ${seconds(fixtureLarge)} (${(fixtureLarge / fixtureSmall).toFixed(2)}x) | ${seconds(fixtureSmall)} |`,
+  );
 }
 
 console.log(`No-op plans (medians of ${PLANS}); lab of ${lab.hosts.length} hosts`);

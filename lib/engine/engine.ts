@@ -21,7 +21,6 @@ import {
   haLeaseDirectoryOf,
   isActive,
   lookupDomain,
-  parseVmSettings,
   prepareHaLease,
   sshLibvirtHost,
   startDomain,
@@ -167,7 +166,7 @@ export class Engine {
       await inventory.highAvailability.setHostHealth({ hostId: host.id, status: 'up', misses: 0, reason: null, lastAnswerAt: new Date() });
       const known = new Map((await inventory.highAvailability.definitions(host.id)).map((definition) => [definition.vmId.toLowerCase(), definition]));
       for (const domain of read.domains) {
-        const settings = parseVmSettings(domain.xml);
+        const settings = domain.settings;
         // Only VMs of this inventory: a domain no placement knows belongs to another one (or to none).
         if (domain.model?.owner?.resourceType !== 'virtplane_vm' || settings?.highAvailability !== true || !placements.has(domain.uuid.toLowerCase())) continue;
         const stored = known.get(domain.uuid.toLowerCase());

@@ -25,6 +25,12 @@ export interface ProviderDefinition<B extends BlockSchema, Ctx> {
    * interrupts what a signal cannot reach (a database statement in flight).
    */
   stop?(context: Ctx): Promise<void>;
+  /**
+   * Runs around every ApplyResourceChange, the only operation allowed to change anything: what the
+   * provider keeps from earlier reads to answer ReadResource and PlanResourceChange faster must not
+   * outlive a change, nor serve while one is under way.
+   */
+  changing?<T>(context: Ctx, work: () => Promise<T>): Promise<T>;
   readonly resources: readonly AnyResourceDefinition<Ctx>[];
   readonly dataSources: readonly AnyDataSourceDefinition<Ctx>[];
 }

@@ -328,52 +328,59 @@ export class ProviderService<Ctx> {
     let failedOperation = 'Cannot apply the change';
     const diagnostics = await this.#collect(
       () => failedOperation,
-      async () => {
-        const { definition, type } = this.#resource(request.type_name);
-        const prior = this.#decodeObjectOrNull(request.prior_state, type, 'prior state');
-        const planned = this.#decodeObjectOrNull(request.planned_state, type, 'planned state');
-        const privateData = PrivateData.fromBytes(request.planned_private);
-        const provider = this.#configuredContext();
-        if (planned === null) {
-          if (prior === null) {
+      () =>
+        this.#changing(async () => {
+          const { definition, type } = this.#resource(request.type_name);
+          const prior = this.#decodeObjectOrNull(request.prior_state, type, 'prior state');
+          const planned = this.#decodeObjectOrNull(request.planned_state, type, 'planned state');
+          const privateData = PrivateData.fromBytes(request.planned_private);
+          const provider = this.#configuredContext();
+          if (planned === null) {
+            if (prior === null) {
+              newState = NULL_VALUE;
+              return [];
+            }
+            failedOperation = `Cannot delete ${definition.typeName}`;
+            await this.#tracker.run((signal) => definition.delete({ prior, provider, signal, private: privateData }));
             newState = NULL_VALUE;
+            privateBytes = Buffer.alloc(0);
             return [];
           }
-          failedOperation = `Cannot delete ${definition.typeName}`;
-          await this.#tracker.run((signal) => definition.delete({ prior, provider, signal, private: privateData }));
-          newState = NULL_VALUE;
-          privateBytes = Buffer.alloc(0);
-          return [];
-        }
-        const config = this.#decodeObject(request.config, type, 'configuration');
-        // create/update see values still unknown at plan time as null: they fill them in.
-        const known = unknownsToNull(planned);
-        const knownConfig = unknownsToNull(config);
-        if (prior === null) {
-          failedOperation = `Cannot create ${definition.typeName}`;
-          newState = NULL_VALUE;
-        } else {
-          failedOperation = `Cannot update ${definition.typeName}`;
-        }
-        try {
-          const result = await this.#tracker.run((signal) =>
-            prior === null
-              ? definition.create({ planned: known, config: knownConfig, provider, signal, private: privateData })
-              : definition.update({ prior, planned: known, config: knownConfig, provider, signal, private: privateData }),
-          );
-          newState = this.#encodeState(result, definition.schema, type);
-          privateBytes = privateData.toBytes();
-          return [];
-        } catch (error) {
-          if (error instanceof PartialApplyError) {
-            newState = this.#encodeState(error.state as TerraformObject, definition.schema, type);
-            privateBytes = privateData.toBytes();
+          const config = this.#decodeObject(request.config, type, 'configuration');
+          // create/update see values still unknown at plan time as null: they fill them in.
+          const known = unknownsToNull(planned);
+          const knownConfig = unknownsToNull(config);
+          if (prior === null) {
+            failedOperation = `Cannot create ${definition.typeName}`;
+            newState = NULL_VALUE;
+          } else {
+            failedOperation = `Cannot update ${definition.typeName}`;
           }
-          throw error;
-        }
-      },
+          try {
+            const result = await this.#tracker.run((signal) =>
+              prior === null
+                ? definition.create({ planned: known, config: knownConfig, provider, signal, private: privateData })
+                : definition.update({ prior, planned: known, config: knownConfig, provider, signal, private: privateData }),
+            );
+            newState = this.#encodeState(result, definition.schema, type);
+            privateBytes = privateData.toBytes();
+            return [];
+          } catch (error) {
+            if (error instanceof PartialApplyError) {
+              newState = this.#encodeState(error.state as TerraformObject, definition.schema, type);
+              privateBytes = privateData.toBytes();
+            }
+            throw error;
+          }
+        }),
     );
     return { new_state: newState, private: privateBytes, diagnostics: diagnosticsToWire(diagnostics) };
+  }
+
+  /** A change, run through the provider's `changing` hook when it has one and is configured. */
+  #changing<T>(work: () => Promise<T>): Promise<T> {
+    const context = this.#context;
+    return this.#provider.changing !== undefined && context !== undefined ? this.#provider.changing(context.value, work) : work();
   }
 
   async importResourceState(request: WireRequest): Promise<object> {

@@ -20,6 +20,7 @@ export function buildVirtplaneProvider(parts: VirtplaneProviderParts = registry)
     stop: async (context) => {
       await context.inventory.cancel();
     },
+    changing: (context, work) => context.inventory.planReads.aroundChange(work),
     resources: parts.resources,
     dataSources: parts.dataSources,
   });

@@ -14,10 +14,35 @@ import { buildVirtplaneProvider, providerConfigSchema } from '../../lib/resource
 import { blockType } from '../../lib/framework/schema.js';
 import { isUnknown, unknown, type TerraformObject, type TerraformValue } from '../../lib/framework/values.js';
 import { testFileDataSource, testFileResource } from './fixtures/testFileResource.js';
+import { defineResource } from '../../lib/framework/resource.js';
+import { blockSchema, stringAttribute } from '../../lib/framework/schema.js';
+import type { ProviderContext } from '../../lib/resources/index.js';
 import { connectToProvider, type ClientCertificate, type ProviderClient, type WireMessage } from './helpers/providerClient.js';
 import { testFileConfig, testFileType } from './helpers/testFileValues.js';
 
 const TYPE = 'virtplane_test_file';
+
+/**
+ * TEST ONLY: says, in its id, whether the inventory rows plans share were being served when Terraform
+ * asked it to create (an ApplyResourceChange) and to read (a ReadResource) it: the provider's `changing` hook
+ * must wrap the first and not the second.
+ */
+const changeProbeResource = defineResource<ProviderContext>()({
+  typeName: 'virtplane_test_change_probe',
+  description: 'TEST ONLY: reports whether shared plan reads were served during its create and read.',
+  schema: blockSchema({
+    description: 'TEST ONLY.',
+    attributes: {
+      id: stringAttribute({ description: 'What create saw.', computed: true }),
+      seen_by_read: stringAttribute({ description: 'What the last read saw.', computed: true }),
+    },
+  }),
+  create: async ({ provider }) => ({ id: provider.inventory.planReads.serving ? 'served' : 'changing', seen_by_read: null }),
+  read: async ({ provider, state }) => ({ ...state, seen_by_read: provider.inventory.planReads.serving ? 'served' : 'changing' }),
+  update: async ({ planned }) => planned as never,
+  delete: async () => undefined,
+});
+const probeType = blockType(changeProbeResource.schema);
 const providerType = blockType(providerConfigSchema);
 
 let directory: string;
@@ -58,7 +83,7 @@ async function planAndApply(prior: TerraformObject | null, config: TerraformObje
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'virtplane-grpc-'));
   clientCertificate = await generateServerCertificate();
-  server = await startProviderServer(buildVirtplaneProvider({ resources: [testFileResource], dataSources: [testFileDataSource] }), {
+  server = await startProviderServer(buildVirtplaneProvider({ resources: [testFileResource, changeProbeResource], dataSources: [testFileDataSource] }), {
     env: { PLUGIN_CLIENT_CERT: clientCertificate.certificatePem },
   });
   client = connectToProvider(server.handshake, clientCertificate);
@@ -239,6 +264,33 @@ describe('resource lifecycle over the protocol', () => {
 
     const missing = await client.call('ImportResourceState', { type_name: TYPE, id: join(directory, 'missing') });
     expect(diagnosticsOf(missing)[0]).toMatchObject({ summary: 'Cannot import non-existent remote object' });
+  });
+});
+
+describe('changes and the reads plans share', () => {
+  it("runs every ApplyResourceChange inside the provider's change hook, and a ReadResource outside it", async () => {
+    await configure({ inventory: join(directory, 'probe-inventory') });
+    const config = { id: null, seen_by_read: null };
+    const plan = await client.call('PlanResourceChange', {
+      type_name: changeProbeResource.typeName,
+      prior_state: nullValue,
+      proposed_new_state: dynamic(config, probeType),
+      config: dynamic(config, probeType),
+    });
+    expect(diagnosticsOf(plan)).toEqual([]);
+    const apply = await client.call('ApplyResourceChange', {
+      type_name: changeProbeResource.typeName,
+      prior_state: nullValue,
+      planned_state: plan.planned_state,
+      config: dynamic(config, probeType),
+      planned_private: plan.planned_private,
+    });
+    expect(diagnosticsOf(apply)).toEqual([]);
+    const created = decodeValue((apply.new_state as { msgpack: Buffer }).msgpack, probeType) as TerraformObject;
+    expect(created.id).toBe('changing');
+    const read = await client.call('ReadResource', { type_name: changeProbeResource.typeName, current_state: apply.new_state });
+    expect(diagnosticsOf(read)).toEqual([]);
+    expect((decodeValue((read.new_state as { msgpack: Buffer }).msgpack, probeType) as TerraformObject).seen_by_read).toBe('served');
   });
 });
 

@@ -72,16 +72,30 @@ export function parseHostCounters(facts: ReadonlyMap<string, string>): HostCount
   };
 }
 
+/** `virsh domstats` output (a `Domain: 'NAME'` line, then `  key=value` lines) as each domain's fields, by name. */
+export function domainStatsFields(text: string): Map<string, ReadonlyMap<string, string>> {
+  const domains = new Map<string, Map<string, string>>();
+  let fields: Map<string, string> | undefined;
+  for (const line of text.split('\n')) {
+    const domain = /^Domain: '(.*)'\s*$/.exec(line);
+    if (domain) {
+      fields = new Map();
+      domains.set(domain[1]!, fields);
+      continue;
+    }
+    const equals = line.indexOf('=');
+    if (equals > 0) fields?.set(line.slice(0, equals).trim(), line.slice(equals + 1).trim());
+  }
+  return domains;
+}
+
 /**
- * `virsh domstats --raw` output: a `Domain: 'NAME'` line, then `  key=value` lines. Disks and NICs
- * come numbered (block.0.rd.bytes, net.1.tx.bytes...) and are summed per domain.
+ * `virsh domstats --raw` counters. Disks and NICs come numbered (block.0.rd.bytes, net.1.tx.bytes...)
+ * and are summed per domain.
  */
 export function parseDomainStats(text: string): DomainCounters[] {
   const result: DomainCounters[] = [];
-  let name: string | undefined;
-  let fields = new Map<string, string>();
-  const close = (): void => {
-    if (name === undefined) return;
+  for (const [name, fields] of domainStatsFields(text)) {
     const sum = (kind: 'block' | 'net', suffix: string): number => {
       let total = 0;
       const count = numberOr(fields.get(`${kind}.count`), 0);
@@ -101,19 +115,7 @@ export function parseDomainStats(text: string): DomainCounters[] {
       netRxBytes: sum('net', 'rx.bytes'),
       netTxBytes: sum('net', 'tx.bytes'),
     });
-  };
-  for (const line of text.split('\n')) {
-    const domain = /^Domain: '(.*)'\s*$/.exec(line);
-    if (domain) {
-      close();
-      name = domain[1];
-      fields = new Map();
-      continue;
-    }
-    const equals = line.indexOf('=');
-    if (equals > 0) fields.set(line.slice(0, equals).trim(), line.slice(equals + 1).trim());
   }
-  close();
   return result;
 }
 

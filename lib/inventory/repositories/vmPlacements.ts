@@ -78,6 +78,8 @@ export interface PlacementQuery {
   readonly clusterId?: Uuid;
   readonly hostId?: Uuid;
   readonly status?: PlacementStatus;
+  /** Expired reservations too (every row, as get() finds them); default false. */
+  readonly includeExpired?: boolean;
 }
 
 export interface VmPlacementRepository {
@@ -97,7 +99,7 @@ export interface VmPlacementRepository {
   register(registration: PlacementRegistration): Promise<VmPlacement>;
   get(vmId: Uuid): Promise<VmPlacement | undefined>;
   getByName(clusterId: Uuid, name: string): Promise<VmPlacement | undefined>;
-  /** Placements and live reservations (expired reservations are left out). */
+  /** Placements and live reservations (expired reservations are left out unless the query includes them). */
   list(query?: PlacementQuery): Promise<readonly VmPlacement[]>;
   capacity(hostId: Uuid): Promise<HostCapacity>;
   /** Every host's capacity, optionally in one cluster, by host name. */
@@ -238,7 +240,7 @@ export function vmPlacementRepository(db: SqlExecutor): VmPlacementRepository {
     },
 
     async list(query = {}) {
-      const conditions = [COUNTS];
+      const conditions = query.includeExpired === true ? ['TRUE'] : [COUNTS];
       const params: SqlParam[] = [];
       for (const [column, value] of [
         ['cluster_id', query.clusterId],

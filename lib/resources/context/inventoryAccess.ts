@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { redactInventoryUrl, type Inventory, type OpenInventoryOptions } from '../../inventory/index.js';
+import { InventoryPlanReads } from './inventoryPlanReads.js';
 import { SchedulingBaseline } from './schedulingBaseline.js';
 
 /**
@@ -13,6 +14,8 @@ export class InventoryAccess {
   private idleTimer: NodeJS.Timeout | undefined;
   /** The clusters as this process first found them, captured at the first open before any work runs. */
   readonly baseline = new SchedulingBaseline();
+  /** Rows the VMs' reads and plans share, forgotten by every change (inventoryPlanReads.ts). */
+  readonly planReads = new InventoryPlanReads();
 
   constructor(
     readonly location: string,

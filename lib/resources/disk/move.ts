@@ -187,7 +187,7 @@ export function moveUserRefusals(
   for (const { read } of reads) {
     for (const domain of read.domains) {
       if (!domainUsesDisk(domain, disk.id, storage)) continue;
-      const dev = parseVmSettings(domain.xml)?.disks.find((entry) => entry.diskId === disk.id)?.dev;
+      const dev = domain.settings?.disks.find((entry) => entry.diskId === disk.id)?.dev;
       const overlays = parseSnapshotRecords(domain.xml).filter((record) => record.layers.some((layer) => layer.dev === dev));
       if (overlays.length > 0)
         refusals.push(

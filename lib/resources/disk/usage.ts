@@ -4,7 +4,7 @@
  * LUN of the same target (a domain made by hand is seen too). Any state counts: a defined, stopped
  * domain starts with its disks.
  */
-import { parseVmSettings, type BulkDomain, type DiskSource } from '../../backends/libvirt/index.js';
+import { type BulkDomain, type DiskSource } from '../../backends/libvirt/index.js';
 import type { StorageDomain } from '../../inventory/index.js';
 import type { HostRead } from '../shared/index.js';
 import { diskSourceOf, parseDiskId } from './location.js';
@@ -26,8 +26,8 @@ export function sameSource(a: DiskSource, b: DiskSource): boolean {
 }
 
 /** True when `domain` (as a host's bulk read has it) opens disk `diskId` of storage domain `storage`. */
-export function domainUsesDisk(domain: Pick<BulkDomain, 'xml' | 'model'>, diskId: string, storage: StorageDomain): boolean {
-  if (parseVmSettings(domain.xml)?.disks.some((disk) => disk.diskId === diskId) === true) return true;
+export function domainUsesDisk(domain: Pick<BulkDomain, 'model' | 'settings'>, diskId: string, storage: StorageDomain): boolean {
+  if (domain.settings?.disks.some((disk) => disk.diskId === diskId) === true) return true;
   const location = parseDiskId(diskId);
   if (location === undefined || domain.model === undefined) return false;
   const { source } = diskSourceOf(storage, location, '', undefined);

@@ -54,12 +54,16 @@ function foundFromRecord(host: VmHost, record: DomainRecord): FoundDomain {
   return { host, uuid: record.uuid, name: record.name, state: record.state, xml: record.xml, model: record.model, settings: parseVmSettings(record.xml) };
 }
 
-/** The VM settings of each domain of a bulk read, parsed once: every VM of a refresh looks through the same reads. */
-const settingsOfBulk = new WeakMap<BulkDomain, VmSettings | undefined>();
+/** The domains of a host's read by UUID (lowercase), built once per read: every VM of a refresh looks through the same reads. */
+const domainsByUuid = new WeakMap<HostInventory, ReadonlyMap<string, BulkDomain>>();
 
-function settingsOf(domain: BulkDomain): VmSettings | undefined {
-  if (!settingsOfBulk.has(domain)) settingsOfBulk.set(domain, parseVmSettings(domain.xml));
-  return settingsOfBulk.get(domain);
+export function domainWithUuid(read: HostInventory, uuid: string): BulkDomain | undefined {
+  let index = domainsByUuid.get(read);
+  if (index === undefined) {
+    index = new Map(read.domains.map((domain) => [domain.uuid.toLowerCase(), domain]));
+    domainsByUuid.set(read, index);
+  }
+  return index.get(uuid.toLowerCase());
 }
 
 function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
@@ -76,7 +80,7 @@ function foundFromBulk(host: VmHost, domain: BulkDomain): FoundDomain {
     state: domain.state,
     xml: domain.xml,
     model: domain.model,
-    settings: settingsOf(domain),
+    settings: domain.settings,
     ...(domain.live === undefined ? {} : { live: domain.live }),
   };
 }
@@ -147,17 +151,16 @@ export async function findVmDomain(
   signal?: AbortSignal,
   reads: HostReadKind = 'shared',
 ): Promise<FoundDomain | null> {
-  const wanted = vmId.toLowerCase();
   const ordered = [...hosts].sort((a, b) => Number(b.id === preferredHostId) - Number(a.id === preferredHostId));
   const search = async (row: Host): Promise<FoundDomain | null> => {
     const host = vmHost(provider, row);
-    let domains: readonly BulkDomain[];
+    let read: HostInventory;
     try {
-      domains = (await readHost(provider, host, reads, signal)).domains;
+      read = await readHost(provider, host, reads, signal);
     } catch (error) {
       throw hostReadError(error, row);
     }
-    const domain = domains.find((candidate) => candidate.uuid.toLowerCase() === wanted);
+    const domain = domainWithUuid(read, vmId);
     return domain === undefined ? null : foundFromBulk(host, domain);
   };
   return oneFound(await Promise.allSettled(ordered.map(search)));
@@ -231,7 +234,6 @@ export async function lookupLeftover(
   vmId: string,
   reservedHostId: string | null,
 ): Promise<FoundDomain | null> {
-  const wanted = vmId.toLowerCase();
   const madeHere = isMadeByThisApply(provider, VM_RESOURCE_TYPE, vmId);
   const ordered = [...hosts].sort((a, b) => Number(b.id === reservedHostId) - Number(a.id === reservedHostId));
   const search = async (row: Host): Promise<FoundDomain | null> => {
@@ -244,7 +246,7 @@ export async function lookupLeftover(
       } catch (error) {
         throw hostReadError(error, row);
       }
-      if (!first.domains.some((domain) => domain.uuid.toLowerCase() === wanted)) return null;
+      if (domainWithUuid(first, vmId) === undefined) return null;
     }
     return lookupVmOn(host, vmId, 'unlikely');
   };

@@ -243,8 +243,9 @@ async function nameClashes(provider: ProviderContext, hosts: readonly Host[], na
   ];
 }
 
-async function loadCluster(inventory: Inventory, clusterId: string): Promise<{ cluster: Cluster; hosts: readonly Host[] }> {
-  const cluster = await inventory.clusters.get(clusterId);
+async function loadCluster(provider: ProviderContext, inventory: Inventory, clusterId: string): Promise<{ cluster: Cluster; hosts: readonly Host[] }> {
+  const shared = provider.inventory.planReads;
+  const cluster = await shared.cluster(inventory, clusterId);
   if (!cluster) {
     throw new DiagnosticError(
       'Referenced object not found',
@@ -252,7 +253,7 @@ async function loadCluster(inventory: Inventory, clusterId: string): Promise<{ c
       ['cluster_id'],
     );
   }
-  return { cluster, hosts: await inventory.hosts.list(clusterId) };
+  return { cluster, hosts: await shared.hostsOf(inventory, clusterId) };
 }
 
 async function checkReferences(provider: ProviderContext, inventory: Inventory, cluster: Cluster, planned: VmPlanned): Promise<Diagnostic[]> {
@@ -309,7 +310,7 @@ export async function planVm(request: PlanVmRequest): Promise<PlanVmResult> {
   const fromTemplate = { ...request.planned, ...inherited } as VmPlanned;
 
   return provider.inventory.use(async (inventory) => {
-    const context = clusterId === null ? null : await loadCluster(inventory, clusterId);
+    const context = clusterId === null ? null : await loadCluster(provider, inventory, clusterId);
 
     let id: VmPlanned['id'] = prior?.id ?? unknown;
     let adoptedOnHostId: string | undefined;

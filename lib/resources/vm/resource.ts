@@ -99,7 +99,8 @@ export const vmResource = defineResource<ProviderContext>()({
   async read({ provider, state, signal, private: privateData }) {
     const vmId = state.id ?? '';
     const { hosts, row } = await provider.inventory.use(async (inventory) => {
-      const cluster = await inventory.clusters.get(state.cluster_id);
+      const shared = provider.inventory.planReads;
+      const cluster = await shared.cluster(inventory, state.cluster_id);
       if (!cluster) {
         // Deleted by virtplane, and its cluster since (a destroy killed before Terraform saved its state): gone.
         if ((await inventory.audit.list({ resourceId: vmId, limit: 1 }))[0]?.action === 'delete') return { hosts: null, row: undefined };
@@ -116,7 +117,7 @@ export const vmResource = defineResource<ProviderContext>()({
           `The inventory has no cluster ${state.cluster_id} any more, so the hosts where VM ${state.name} could run are unknown. Restore the cluster (or remove the VM from the state).`,
         );
       }
-      return { hosts: await inventory.hosts.list(cluster.id), row: await inventory.vmPlacements.get(vmId) };
+      return { hosts: await shared.hostsOf(inventory, cluster.id), row: await shared.placement(inventory, vmId) };
     });
     if (hosts === null) return null;
     const found = await findVmDomain(provider, hosts, vmId, row?.hostId ?? state.current_host_id, signal);
