@@ -124,6 +124,35 @@ resource "virtplane_test_file" "bench" {
   rows.push(
     `| no-op plan, reference platform + ${FLOOR_VMS} VMs (${virtplane.resources} resources, ${lab.hosts.length} hosts) | ${seconds(virtplane.ms)} (${(virtplane.ms / fixture.ms).toFixed(2)}x; goal 1.3x) | ${seconds(fixture.ms)} (fixture provider, ${fixture.resources} resources) |`,
   );
+  // What the plan of real hosts cannot skip and the fixture has not: a new SSH connection to each host
+  // (the plan's provider process is new) and its bulk read, all hosts at once, as refresh does.
+  const { hostsConnect, hostsRead } = await hostReadFloor();
+  rows.push(
+    `| of which the hosts: SSH connection to each, then its bulk read (${lab.hosts.length} at once, as a refresh) | ${seconds(hostsConnect + hostsRead)} (connect ${seconds(hostsConnect)}, read ${seconds(hostsRead)}) | |`,
+  );
+}
+
+async function hostReadFloor() {
+  const { labEndpoints } = await import(dist('lib/lab/endpoints.js'));
+  const { SshPool } = await import(dist('lib/backends/ssh/index.js'));
+  const { readHostInventory, sshLibvirtHost } = await import(dist('lib/backends/libvirt/index.js'));
+  const endpoints = labEndpoints(lab).hosts;
+  const connects = [];
+  const reads = [];
+  for (let index = 0; index < PLANS; index++) {
+    const pool = new SshPool();
+    try {
+      let started = performance.now();
+      await Promise.all(endpoints.map((endpoint) => pool.exec(endpoint, ['true'])));
+      connects.push(performance.now() - started);
+      started = performance.now();
+      await Promise.all(endpoints.map((endpoint) => readHostInventory(sshLibvirtHost(pool, endpoint))));
+      reads.push(performance.now() - started);
+    } finally {
+      await pool.close();
+    }
+  }
+  return { hostsConnect: median(connects), hostsRead: median(reads) };
 }
 
 if (ONLY === 'all' || ONLY === 'scale') {

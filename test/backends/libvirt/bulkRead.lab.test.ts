@@ -9,12 +9,14 @@ import {
   definePool,
   lookupDomain,
   readHostInventory,
+  resumeDomain,
   sshLibvirtHost,
   startDomain,
   VirshError,
   type LibvirtHost,
 } from '../../../lib/backends/libvirt/index.js';
 import { SshUnreachableError } from '../../../lib/backends/ssh/index.js';
+import { virsh } from '../../../lib/backends/libvirt/virsh.js';
 import { tinyGuest, useLabHosts, type LabHosts } from './support/labHosts.js';
 
 let lab: LabHosts;
@@ -88,6 +90,19 @@ describe('readHostInventory', () => {
     expect(network).toMatchObject({ active: false, persistent: true, model: { mode: 'bridge', bridge: 'vplvbulk0' } });
     const pool = inventory.pools.find((candidate) => candidate.name === lab.name('bulk-pool'));
     expect(pool).toMatchObject({ state: 'inactive', persistent: true, model: { type: 'dir' } });
+  });
+
+  it('reads a paused guest as paused, with the reason and the figures it runs with', async () => {
+    const running = uuids['bulk-a']!;
+    await virsh(lab.kvm1, ['suspend', '--domain', running]);
+    try {
+      const paused = (await readHostInventory(lab.kvm1)).domains.find((domain) => domain.uuid === running);
+      expect(paused).toMatchObject({ name: lab.name('bulk-a'), state: 'paused', stateReason: 'user', live: { vcpus: 1, memoryMiB: 32 } });
+      // Stopped domains have no live figures: what runs is nothing.
+      expect((await readHostInventory(lab.kvm1)).domains.find((domain) => domain.uuid === uuids['bulk-b'])?.live).toBeUndefined();
+    } finally {
+      expect(await resumeDomain(lab.kvm1, running)).toBe(true);
+    }
   });
 
   it('reads both hosts side by side', async () => {
