@@ -42,7 +42,7 @@ import {
   type Diagnostic,
   type StateOf,
 } from '../../framework/index.js';
-import { changeInventory, NAME_HINT, NAME_PATTERN, onHost, progress, UUID_PATTERN } from '../shared/index.js';
+import { changeInventory, NAME_HINT, NAME_PATTERN, progress, UUID_PATTERN } from '../shared/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { findVmDomain, isSeedDisk, lookupVmAnywhere, mergeSnapshotRecord, removeLayerFile, settlePendingMerges, type FoundDomain } from '../vm/index.js';
 import { formatOfVolume, parseDiskId } from '../disk/index.js';
