@@ -11,11 +11,19 @@
 //      /var/cache/virtplane/images; `auto` picks the newest such file there, and skips this part if none): the lab's current image and that one booted by hand the same way,
 //      side by side (same load), --boots N rounds: seconds to SSH and to cloud-init's end, and the qemu process's
 //      CPU-s (utime+stime from /proc) at cloud-init's end. --inspect prints systemd-analyze and
-//      cloud-init's own timings from the last boot of each. --only-images skips parts 1 and 2.
+//      cloud-init's own timings from the last boot of each. --only-images skips parts 1 and 2;
+//   4. --idle (alone): what a booted guest costs while its test does something else. The current image (and
+//      --baseline-image's; with --wait-inside the current one again, awaiting cloud-init's end inside one SSH
+//      login instead of a login a second; with --cmdline-variant "ARGS", repeatable, the current image's kernel
+//      booted directly with the recipe's command line, bare and plus ARGS) boot side by side; after --settle
+//      seconds (30) the qemu processes' CPU per minute over --idle-seconds (60) with nothing talking to the
+//      guests, by thread, and the guests' own counters around that window (clocksource, interrupts, CPU
+//      ticks, context switches, processes); then what one SSH login costs (--ssh-logins N in a row, 5).
 // Under TCG (the lab's hosts hide /dev/kvm) a boot takes about a minute: the ratio is the figure to read.
 // Needs the lab up (`virtplane lab up`, which also builds the guest image) and the compiled code:
 //   npx tsc -p tsconfig.json && npx tsc -p test/provider/tsconfig.fixtures.json
 // Run: node scripts/bench-guest.mjs [--clones N] [--baseline-image PATH [--boots N] [--inspect] [--only-images]]
+//      node scripts/bench-guest.mjs --idle [--wait-inside] [--baseline-image PATH] [--cmdline-variant ARGS]...
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,7 +41,7 @@ if (lab.guestImage === undefined) {
 
 const { createTerraformWorkspace } = await import(dist('test/support/terraform.js'));
 const { platformHcl, hclString } = await import(dist('test/support/platformHcl.js'));
-const { sshToGuestArgv } = await import(dist('test/support/guests.js'));
+const { sshToGuestArgv, CLOUD_INIT_DONE, CLOUD_INIT_FINISHED } = await import(dist('test/support/guests.js'));
 const { labEndpoints } = await import(dist('lib/lab/endpoints.js'));
 const { SshPool } = await import(dist('lib/backends/ssh/index.js'));
 const { createThinClone, sshLibvirtHost } = await import(dist('lib/backends/libvirt/index.js'));
@@ -71,6 +79,12 @@ const BASELINE_IMAGE = baselineImage(textOption('--baseline-image'));
 const BOOTS = option('--boots', 2);
 const INSPECT = process.argv.includes('--inspect');
 const ONLY_IMAGES = process.argv.includes('--only-images');
+const IDLE = process.argv.includes('--idle');
+const IDLE_SECONDS = option('--idle-seconds', 60);
+const SETTLE_SECONDS = option('--settle', 30);
+const WAIT_INSIDE = process.argv.includes('--wait-inside');
+const SSH_LOGINS = option('--ssh-logins', 5);
+const CMDLINE_VARIANTS = process.argv.flatMap((arg, index) => (arg === '--cmdline-variant' ? [process.argv[index + 1]] : []));
 if (BASELINE_IMAGE !== undefined && !existsSync(BASELINE_IMAGE)) {
   process.stderr.write(`no baseline image at ${BASELINE_IMAGE}\n`);
   process.exit(2);
@@ -114,7 +128,7 @@ async function qemuCpuSeconds(name) {
  * each and qemu's CPU-s at the end; the domain is left running (`inspect` may look inside) for the caller
  * to destroy.
  */
-async function bootByHand(name, backingFile, network) {
+async function bootByHand(name, backingFile, network, kernelBoot, waitInside = false) {
   const started = performance.now();
   const overlay = `${dir}/${name}-root.qcow2`;
   const seedPath = `${dir}/${name}-seed.iso`;
@@ -125,7 +139,11 @@ async function bootByHand(name, backingFile, network) {
   const mac = `52:54:00:${randomBytes(3).toString('hex').match(/../g).join(':')}`;
   const xml = `<domain type='qemu'>
   <name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>384</memory><vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+  <os><type arch='x86_64' machine='pc'>hvm</type>${
+    kernelBoot === undefined
+      ? "<boot dev='hd'/>"
+      : `<kernel>${kernelBoot.kernel}</kernel><initrd>${kernelBoot.initrd}</initrd><cmdline>${kernelBoot.cmdline}</cmdline>`
+  }</os>
   <features><acpi/></features>
   <devices>
     <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${overlay}'/><target dev='vda' bus='virtio'/></disk>
@@ -144,7 +162,8 @@ async function bootByHand(name, backingFile, network) {
   }
   await waitForSsh(address);
   const sshMs = performance.now() - started;
-  await waitForSsh(address, 'test -e /var/lib/cloud/instance/boot-finished');
+  // Polling logs in once a second until cloud-init is done; waitInside logs in once and waits there.
+  await waitForSsh(address, waitInside ? CLOUD_INIT_FINISHED : CLOUD_INIT_DONE);
   const finishedMs = performance.now() - started;
   return { name, address, sshMs, finishedMs, cpuSeconds: await qemuCpuSeconds(name) };
 }
@@ -173,16 +192,22 @@ async function inspectGuest(address) {
   return report;
 }
 
+/** A transient NAT network with DHCP on kvm1, 10.<octet>.0.0/24, for guests booted by hand; returns its name. */
+async function createNatNetwork(suffix, octet) {
+  const name = `bench-${tag}-${suffix}`;
+  const networkXml = `<network><name>${name}</name><forward mode='nat'/><ip address='10.${octet}.0.1' netmask='255.255.255.0'><dhcp><range start='10.${octet}.0.10' end='10.${octet}.0.250'/></dhcp></ip></network>`;
+  await exec(['mkdir', '-p', dir]);
+  await exec(['sh', '-c', 'cat > "$1" && virsh -q net-create "$1"', 'sh', `${dir}/${name}.xml`], { stdin: networkXml });
+  return name;
+}
+
 /**
  * Part 3: the current image beside the baseline one. Each round boots one guest of each at the same
  * time, so that both see the same load (this machine is shared); the CPU-s figure is the one that does
  * not depend on the load.
  */
 async function compareImages() {
-  const imageNetwork = `bench-${tag}-img`;
-  const networkXml = `<network><name>${imageNetwork}</name><forward mode='nat'/><ip address='10.219.0.1' netmask='255.255.255.0'><dhcp><range start='10.219.0.10' end='10.219.0.250'/></dhcp></ip></network>`;
-  await exec(['mkdir', '-p', dir]);
-  await exec(['sh', '-c', 'cat > "$1" && virsh -q net-create "$1"', 'sh', `${dir}/${imageNetwork}.xml`], { stdin: networkXml });
+  const imageNetwork = await createNatNetwork('img', 219);
   const images = [
     ['baseline', BASELINE_IMAGE],
     ['current', lab.guestImage.path],
@@ -224,18 +249,219 @@ async function compareImages() {
   for (const [label, report] of Object.entries(reports)) console.log(`--- inside the ${label} guest (last boot) ---\n${report}`);
 }
 
-if (ONLY_IMAGES) {
-  if (BASELINE_IMAGE === undefined) {
-    process.stderr.write('--only-images needs --baseline-image PATH\n');
-    process.exit(2);
+/** One line of /proc/PID/stat: the pid, the command name and utime+stime in clock ticks. */
+function parseProcStat(line) {
+  const open = line.indexOf('(');
+  const close = line.lastIndexOf(')');
+  const fields = line.slice(close + 2).split(' ');
+  return { pid: line.slice(0, open).trim(), comm: line.slice(open + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** The domain's qemu process and each of its threads (keyed by thread id), in clock ticks (USER_HZ, 100 here). */
+async function qemuTicks(name) {
+  const out = (
+    await exec([
+      'sh',
+      '-c',
+      'p=$(cat "/run/libvirt/qemu/$1.pid"); cat "/proc/$p/stat"; for t in /proc/$p/task/*; do cat "$t/stat"; done 2>/dev/null',
+      'sh',
+      name,
+    ])
+  ).stdout;
+  const [process, ...threads] = out.trim().split('\n').map(parseProcStat);
+  return { total: process.ticks, threads };
+}
+
+const GUEST_SNAPSHOT = [
+  'cat /sys/devices/system/clocksource/clocksource0/current_clocksource',
+  'echo =====; cat /proc/interrupts',
+  'echo =====; head -1 /proc/stat; grep ^ctxt /proc/stat',
+  'echo =====; cat /proc/[0-9]*/stat 2>/dev/null',
+].join('; ');
+
+/** What the guest itself counts: its clocksource, interrupts by source, CPU ticks by kind, context switches, per-process CPU. */
+async function guestSnapshot(address) {
+  const answer = await exec(sshToGuest(address, GUEST_SNAPSHOT), { timeoutMs: 300_000 });
+  const [clocksource, interrupts, stat, processes] = answer.stdout.split('=====\n');
+  const interruptCounts = new Map();
+  for (const line of interrupts.trim().split('\n').slice(1)) {
+    const [source, ...rest] = line.trim().split(/\s+/);
+    const counts = rest.filter((word) => /^\d+$/.test(word));
+    const label = `${source} ${rest.slice(counts.length).join(' ')}`.trim();
+    interruptCounts.set(
+      label,
+      counts.reduce((sum, count) => sum + Number(count), 0),
+    );
   }
+  const [cpuLine, ctxtLine] = stat.trim().split('\n');
+  const cpuNames = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'];
+  const cpu = Object.fromEntries(
+    cpuLine
+      .trim()
+      .split(/\s+/)
+      .slice(1, 1 + cpuNames.length)
+      .map((value, index) => [cpuNames[index], Number(value)]),
+  );
+  const perProcess = new Map(
+    processes
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes(')'))
+      .map(parseProcStat)
+      .map((entry) => [`${entry.pid} ${entry.comm}`, entry.ticks]),
+  );
+  return { clocksource: clocksource.trim(), interruptCounts, cpu, contextSwitches: Number(ctxtLine.split(' ')[1]), perProcess, at: performance.now() };
+}
+
+/** Entries of `after` that grew since `before`, largest first, scaled to one minute of `minutes`. */
+function perMinuteDeltas(before, after, minutes, top) {
+  return [...after.entries()]
+    .map(([key, value]) => [key, (value - (before.get(key) ?? 0)) / minutes])
+    .filter(([, value]) => value > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+}
+
+/**
+ * Part 4 (--idle): what a booted guest costs while nothing happens in it. The variants (the current
+ * image, --baseline-image, and with --cmdline-variant "ARGS" the current image's kernel booted directly
+ * with the recipe's command line, bare and plus ARGS) boot at once; once each has finished cloud-init,
+ * they sit --settle seconds, then the qemu processes' CPU (utime+stime) is read over --idle-seconds with
+ * nothing talking to the guests, and the guests' own counters around that window say where it went.
+ */
+async function measureIdle() {
+  const idleNetwork = await createNatNetwork('idle', 218);
+  const variants = [{ label: 'current', image: lab.guestImage.path }];
+  if (WAIT_INSIDE) variants.push({ label: 'current, cloud-init awaited inside one SSH login', image: lab.guestImage.path, waitInside: true });
+  if (BASELINE_IMAGE !== undefined) variants.push({ label: 'baseline', image: BASELINE_IMAGE });
+  if (CMDLINE_VARIANTS.length > 0) {
+    const { DEBIAN_12_RECIPE } = await import(dist('lib/lab/guestImageRecipe.js'));
+    const { kernelVersion } = JSON.parse(readFileSync(lab.guestImage.path.replace(/\.qcow2$/, '.json'), 'utf8'));
+    const kernel = `${dir}/vmlinuz`;
+    const initrd = `${dir}/initrd.img`;
+    // The image has no partitions: debugfs reads the kernel and initramfs straight out of its ext4.
+    await exec([
+      'sh',
+      '-c',
+      'qemu-img convert -O raw "$1" "$2/root.raw" && debugfs -R "dump /boot/vmlinuz-$3 $2/vmlinuz" "$2/root.raw" && debugfs -R "dump /boot/initrd.img-$3 $2/initrd.img" "$2/root.raw" && rm "$2/root.raw" && test -s "$2/vmlinuz"',
+      'sh',
+      lab.guestImage.path,
+      dir,
+      kernelVersion,
+    ]);
+    for (const extra of ['', ...CMDLINE_VARIANTS]) {
+      variants.push({
+        label: extra === '' ? 'direct' : `direct + ${extra}`,
+        image: lab.guestImage.path,
+        kernelBoot: { kernel, initrd, cmdline: `${DEBIAN_12_RECIPE.kernelCommandLine} ${extra}`.trim() },
+      });
+    }
+  }
+  const names = variants.map((_, index) => `bench-${tag}-idle-${index}`);
   try {
-    await compareImages();
+    const boots = await Promise.all(
+      variants.map(async (variant, index) => {
+        const boot = await bootByHand(names[index], variant.image, idleNetwork, variant.kernelBoot, variant.waitInside);
+        console.log(`  ${variant.label}: SSH ${seconds(boot.sshMs)}, cloud-init done ${seconds(boot.finishedMs)}, qemu ${boot.cpuSeconds.toFixed(1)} CPU-s`);
+        return boot;
+      }),
+    );
+    const devices = (await exec(['virsh', 'dumpxml', names[0]])).stdout.match(/<(controller|input|memballoon|rng|video|sound|watchdog|timer)\b[^>]*>/g) ?? [];
+    console.log(`  devices libvirt added or kept (dumpxml): ${devices.join(' ')}`);
+    console.log(`  settling ${SETTLE_SECONDS} s after the last guest's cloud-init ...`);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
+    const guestsBefore = await Promise.all(boots.map((boot) => guestSnapshot(boot.address)));
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const qemuBefore = await Promise.all(names.map(qemuTicks));
+    const windowStarted = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const qemuAfter = await Promise.all(names.map(qemuTicks));
+    const qemuMinutes = (performance.now() - windowStarted) / 60_000;
+    const loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const guestsAfter = await Promise.all(boots.map((boot) => guestSnapshot(boot.address)));
+    // What one SSH login running `true` costs the guest's qemu, with ssh's default key exchange and with
+    // curve25519 alone (OpenSSH 9.2's default, sntrup761x25519, is post-quantum arithmetic that TCG emulates).
+    const loginCosts = [];
+    for (const [label, options] of [
+      ['default key exchange', []],
+      ['KexAlgorithms=curve25519-sha256', ['-o', 'KexAlgorithms=curve25519-sha256']],
+    ]) {
+      const costs = await Promise.all(
+        boots.map(async (boot, index) => {
+          const before = (await qemuTicks(names[index])).total;
+          const started = performance.now();
+          for (let login = 0; login < SSH_LOGINS; login++) {
+            const argv = sshToGuest(boot.address, 'true');
+            await exec([argv[0], ...options, ...argv.slice(1)], { timeoutMs: 300_000 });
+          }
+          const cpu = ((await qemuTicks(names[index])).total - before) / 100 / SSH_LOGINS;
+          return `${label}: qemu ${cpu.toFixed(2)} CPU-s, ${seconds((performance.now() - started) / SSH_LOGINS)} per login`;
+        }),
+      );
+      loginCosts.push(costs);
+    }
+    console.log(`idle guests (by hand on kvm1, TCG, 384 MiB, 1 vCPU, all at once; ${IDLE_SECONDS} s window; load ${loadBefore} before, ${loadAfter} after):`);
+    variants.forEach((variant, index) => {
+      const before = qemuBefore[index];
+      const after = qemuAfter[index];
+      const byThread = new Map();
+      for (const thread of after.threads) {
+        const earlier = before.threads.find((candidate) => candidate.pid === thread.pid)?.ticks ?? 0;
+        byThread.set(thread.comm, (byThread.get(thread.comm) ?? 0) + thread.ticks - earlier);
+      }
+      const threads = [...byThread.entries()]
+        .filter(([, ticks]) => ticks > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([comm, ticks]) => `${comm} ${(ticks / 100 / qemuMinutes).toFixed(2)}`)
+        .join(', ');
+      const guestBefore = guestsBefore[index];
+      const guestAfter = guestsAfter[index];
+      const guestMinutes = (guestAfter.at - guestBefore.at) / 60_000;
+      const cpu = Object.keys(guestAfter.cpu)
+        .map((kind) => `${kind} ${((guestAfter.cpu[kind] - guestBefore.cpu[kind]) / guestMinutes).toFixed(0)}`)
+        .join(' ');
+      const interrupts = perMinuteDeltas(guestBefore.interruptCounts, guestAfter.interruptCounts, guestMinutes, 8)
+        .map(([label, count]) => `${label}: ${count.toFixed(0)}`)
+        .join('; ');
+      const processes = perMinuteDeltas(guestBefore.perProcess, guestAfter.perProcess, guestMinutes, 8)
+        .map(([label, ticks]) => `${label} ${ticks.toFixed(1)}`)
+        .join(', ');
+      console.log(`  ${variant.label}${variant.kernelBoot ? ` [${variant.kernelBoot.cmdline}]` : ` (${variant.image.split('/').pop()})`}:`);
+      console.log(`    boot: qemu ${boots[index].cpuSeconds.toFixed(1)} CPU-s at cloud-init's end (${seconds(boots[index].finishedMs)})`);
+      console.log(`    idle: qemu ${((after.total - before.total) / 100 / qemuMinutes).toFixed(2)} CPU-s per minute; by thread: ${threads}`);
+      console.log(
+        `    guest clocksource ${guestAfter.clocksource}; guest ticks/min: ${cpu}; context switches/min ${((guestAfter.contextSwitches - guestBefore.contextSwitches) / guestMinutes).toFixed(0)}`,
+      );
+      console.log(`    guest interrupts/min: ${interrupts}`);
+      console.log(`    guest processes (ticks/min, snapshots' own ssh included): ${processes}`);
+      console.log(`    one SSH login (\`true\`, ${SSH_LOGINS} in a row): ${loginCosts.map((costs) => costs[index]).join('; ')}`);
+    });
+  } finally {
+    for (const name of names) await removeHandGuest(name).catch(() => undefined);
+    await exec(['virsh', '-q', 'net-destroy', idleNetwork], { allowExitCodes: [0, 1] });
+  }
+}
+
+/** Runs one part alone (--idle, --only-images), then removes the bench's folder and exits. */
+async function runAlone(part) {
+  try {
+    await part();
   } finally {
     await exec(['rm', '-rf', dir], { allowExitCodes: [0, 1] }).catch(() => undefined);
     await pool.close();
   }
   process.exit(0);
+}
+
+if (IDLE) await runAlone(measureIdle);
+
+if (ONLY_IMAGES) {
+  if (BASELINE_IMAGE === undefined) {
+    process.stderr.write('--only-images needs --baseline-image PATH\n');
+    process.exit(2);
+  }
+  await runAlone(compareImages);
 }
 
 const tf = await createTerraformWorkspace({ entryPoint: dist('lib/provider/main.js') });

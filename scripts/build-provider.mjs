@@ -6,7 +6,8 @@
 // open an embedded inventory folder starts, is bundled the same way. `npm run build` runs this after tsc.
 //
 //   node scripts/build-provider.mjs            the provider (dist/provider/) and the inventory server (dist/inventory-server/)
-//   node scripts/build-provider.mjs --entry FILE.ts --out DIR --name NAME   another entry (test fixtures)
+//   node scripts/build-provider.mjs --entry FILE.ts --out DIR --name NAME   another entry (tests' processes);
+//     repeat the three for several entries, built in this one process (test/support/globalSetup.ts does)
 //
 // Writes DIR/NAME.cjs (the launcher: what Terraform runs), DIR/NAME.bundle.cjs and DIR/NAME.bundle.cjs.map.
 import { createHash } from 'node:crypto';
@@ -118,9 +119,15 @@ export const PRODUCT_BUNDLES = [
 ];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { entry: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } } });
-  const bundles =
-    values.entry === undefined ? PRODUCT_BUNDLES : [{ entry: values.entry, out: values.out ?? 'dist/provider', name: values.name ?? 'virtplane-provider' }];
+  const { values } = parseArgs({
+    options: { entry: { type: 'string', multiple: true }, out: { type: 'string', multiple: true }, name: { type: 'string', multiple: true } },
+  });
+  const entries = values.entry ?? [];
+  if (entries.length > 0 && (values.out?.length !== entries.length || values.name?.length !== entries.length)) {
+    process.stderr.write('build-provider: each --entry needs its own --out and --name\n');
+    process.exit(2);
+  }
+  const bundles = entries.length === 0 ? PRODUCT_BUNDLES : entries.map((entry, index) => ({ entry, out: values.out[index], name: values.name[index] }));
   for (const bundle of bundles) {
     const built = await buildProvider({ entry: resolve(root, bundle.entry), outDir: resolve(root, bundle.out), name: bundle.name });
     process.stdout.write(`${relative(root, built.launcherPath)}: ${built.inputs} modules, ${(built.bytes / 1024).toFixed(0)} KiB bundled\n`);

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
-import { bundledEntry } from '../support/nodeBundle.js';
+import { bundledEntry } from '../support/testBundles.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const INVENTORY_HOLDER = fileURLToPath(new URL('./fixtures/inventoryHolder.ts', import.meta.url));
@@ -30,7 +30,7 @@ export function killFixturesAfterAll(): void {
   });
 }
 
-/** A TypeScript fixture, run bundled (nodeBundle.ts); `env` is added to this process's environment. */
+/** A TypeScript fixture, run bundled (testBundles.ts); `env` is added to this process's environment. */
 export function startFixture(script: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): FixtureProcess {
   const child = spawn(process.execPath, [bundledEntry(script), ...args], {
     cwd: REPO_ROOT,
