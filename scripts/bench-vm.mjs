@@ -7,11 +7,16 @@
 //      only) and one bulk read of both hosts (what a refresh of all the VMs costs on the wire).
 // Needs the lab up (`virtplane lab up`) and the built code:
 //   npm run build && npx tsc -p test/provider/tsconfig.fixtures.json
-// Run: node scripts/bench-vm.mjs [--vms N] [--plans N] [--profile]
+// Run: node scripts/bench-vm.mjs [--vms N] [--runs N] [--plans N] [--profile] [--timeline] [--cpu-prof DIR] [--keep-log FILE]
+//   --runs: rounds of baseline then apply (default 3), interleaved; the verdict is the median of their ratios.
+//   --profile, --timeline, --cpu-prof add one round after them, profiled and outside the verdict.
+//   --timeline: that round's apply logs at TRACE, and its timeline follows (provider processes, their
+//   calls, inventory opens and closes, SSH connections, first remote command of each kind).
+//   --cpu-prof DIR: that round's provider processes write V8 CPU profiles to DIR. --keep-log: its log.
 //   --profile: the timed apply logs every remote command (TF_LOG_PROVIDER=DEBUG), and a table of them
 //   follows: what the apply ran on the hosts, per kind of command, beside the baseline's two per VM.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchLab, dist, requireBuilt } from './benchLab.mjs';
 
@@ -36,7 +41,11 @@ const option = (name, fallback) => {
 };
 const VM_COUNT = option('--vms', 20);
 const PROFILE = process.argv.includes('--profile');
+const TIMELINE = process.argv.includes('--timeline');
+const CPU_PROFILES = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
+const KEEP_LOG = process.argv.includes('--keep-log') ? process.argv[process.argv.indexOf('--keep-log') + 1] : undefined;
 const PLANS = option('--plans', 3);
+const RUNS = option('--runs', 3);
 const PARALLELISM = 10;
 const run = randomBytes(3).toString('hex');
 
@@ -70,10 +79,12 @@ function guestXml(name) {
 
 const tf = await createTerraformWorkspace({ entryPoint: dist('provider/virtplane-provider.cjs') });
 const platform = tf.requiredProviders() + platformHcl(lab, { inventory: join(tf.root, 'inventory') });
-const vmNames = Array.from({ length: VM_COUNT }, (_, index) => `vpbench-${run}-${String(index + 1).padStart(2, '0')}`);
-const vmsHcl = vmNames
-  .map(
-    (name) => `
+/** The VMs of one timed round (each its own names, so no round meets another's leftovers). */
+const vmNamesOf = (round) => Array.from({ length: VM_COUNT }, (_, index) => `vpbench-${run}-r${round}-${String(index + 1).padStart(2, '0')}`);
+const vmsHclOf = (round) =>
+  vmNamesOf(round)
+    .map(
+      (name) => `
 resource "virtplane_vm" "${name}" {
   name                     = "${name}"
   cluster_id               = virtplane_cluster.main.id
@@ -82,9 +93,8 @@ resource "virtplane_vm" "${name}" {
   shutdown_timeout_seconds = 0
 }
 `,
-  )
-  .join('');
-const byHand = vmNames.map((name) => `${name}-virsh`);
+    )
+    .join('');
 
 try {
   await tf.writeConfig(platform);
@@ -94,27 +104,59 @@ try {
   const platformPlans = [];
   for (let index = 0; index < PLANS; index++) platformPlans.push(await timed(() => tf.plan()));
 
-  const virshMs = await timed(() =>
-    inParallel(byHand, PARALLELISM, async (name) => {
-      const host = hosts[byHand.indexOf(name) % hosts.length];
-      await pool.exec(host, ['virsh', '-q', 'define', '/dev/stdin'], { stdin: guestXml(name) });
-      await pool.exec(host, ['virsh', '-q', 'start', name]);
-    }),
-  );
-  await inParallel(byHand, PARALLELISM, async (name) => {
-    const host = libvirtHosts[byHand.indexOf(name) % libvirtHosts.length];
-    await destroyDomain(host, name);
-    await undefineDomain(host, name);
-  });
-
-  await tf.writeConfig(platform + vmsHcl);
   // In the workspace's folder: removed with it.
   const logPath = join(tf.root, 'apply.log');
-  const applyMs = await timed(() => tf.apply([], PROFILE ? { env: { TF_LOG_PROVIDER: 'DEBUG', TF_LOG_PATH: logPath } } : {}));
-  const spread = new Map();
-  for (const host of libvirtHosts) {
-    const inventory = await readHostInventory(host);
-    spread.set(host.name, inventory.domains.filter((domain) => domain.name.startsWith(`vpbench-${run}-`)).length);
+  // Rounds of the baseline then the apply, interleaved, so both see the same load; each round's VMs are
+  // removed (untimed) before the next. The verdict is the median of the rounds' ratios. A profiled apply
+  // (logs slow it) is one more round, after them and outside the verdict.
+  const profiling = PROFILE || TIMELINE || CPU_PROFILES !== undefined;
+  const roundCount = RUNS + (profiling ? 1 : 0);
+  const rounds = [];
+  for (let round = 1; round <= roundCount; round++) {
+    const byHand = vmNamesOf(round).map((name) => `${name}-virsh`);
+    const virshMs = await timed(() =>
+      inParallel(byHand, PARALLELISM, async (name) => {
+        const host = hosts[byHand.indexOf(name) % hosts.length];
+        await pool.exec(host, ['virsh', '-q', 'define', '/dev/stdin'], { stdin: guestXml(name) });
+        await pool.exec(host, ['virsh', '-q', 'start', name]);
+      }),
+    );
+    await inParallel(byHand, PARALLELISM, async (name) => {
+      const host = libvirtHosts[byHand.indexOf(name) % libvirtHosts.length];
+      await destroyDomain(host, name);
+      await undefineDomain(host, name);
+    });
+
+    await tf.writeConfig(platform + vmsHclOf(round));
+    const profiled = profiling && round === roundCount;
+    const applyMs = await timed(() =>
+      tf.apply(
+        [],
+        profiled
+          ? {
+              env: {
+                ...(TIMELINE ? { TF_LOG: 'TRACE' } : { TF_LOG_PROVIDER: 'DEBUG' }),
+                TF_LOG_PATH: logPath,
+                ...(CPU_PROFILES ? { PATH: `${profilingNode(CPU_PROFILES)}:${process.env.PATH}` } : {}),
+              },
+            }
+          : {},
+      ),
+    );
+    const spread = new Map();
+    for (const host of libvirtHosts) {
+      const inventory = await readHostInventory(host);
+      spread.set(host.name, inventory.domains.filter((domain) => domain.name.startsWith(`vpbench-${run}-r${round}-`)).length);
+    }
+    rounds.push({ applyMs, virshMs, spread, profiled });
+    process.stderr.write(
+      `round ${round}/${roundCount}${profiled ? ' (profiled)' : ''}: apply ${seconds(applyMs)}, baseline ${seconds(virshMs)}, ${(applyMs / virshMs).toFixed(2)}x\n`,
+    );
+    // The last round's VMs stay for the plans below.
+    if (round < roundCount) {
+      await tf.writeConfig(platform);
+      await tf.apply();
+    }
   }
 
   const vmPlans = [];
@@ -129,16 +171,31 @@ try {
   const bulkReads = [];
   for (let index = 0; index < PLANS; index++) bulkReads.push(await timed(() => Promise.all(libvirtHosts.map((host) => readHostInventory(host)))));
 
-  console.log(`VMs on the lab (${hosts.length} hosts, ${kvm ? 'KVM' : 'TCG'}), ${VM_COUNT} x 32 MiB; medians of ${PLANS} for plans`);
+  const ratios = rounds.map((round) => round.applyMs / round.virshMs);
+  const verdict = ratios.filter((_, index) => !rounds[index].profiled);
+  console.log(
+    `VMs on the lab (${hosts.length} hosts, ${kvm ? 'KVM' : 'TCG'}), ${VM_COUNT} x 32 MiB; ${RUNS} rounds for creates, medians of ${PLANS} for plans`,
+  );
+  console.log(
+    `| round | terraform apply (refresh, plan, placement, define, start) | baseline (virsh define + start over SSH, ${PARALLELISM} at a time) | ratio |`,
+  );
+  console.log(`|---|---|---|---|`);
+  rounds.forEach((round, index) =>
+    console.log(
+      `| ${index + 1}${round.profiled ? ' (profiled, not in the median)' : ''} | ${seconds(round.applyMs)} (spread ${[...round.spread].map(([host, count]) => `${host} ${count}`).join(' / ')}) | ${seconds(round.virshMs)} | ${ratios[index].toFixed(2)}x |`,
+    ),
+  );
+  console.log(
+    `\ncreate ${VM_COUNT} VMs: median of ${RUNS} rounds ${median(verdict).toFixed(2)}x the baseline (rounds: ${verdict.map((ratio) => `${ratio.toFixed(2)}x`).join(', ')}; apply ${seconds(median(rounds.filter((round) => !round.profiled).map((round) => round.applyMs)))}, baseline ${seconds(median(rounds.filter((round) => !round.profiled).map((round) => round.virshMs)))}, medians)\n`,
+  );
   console.log(`| measured | virtplane | baseline |`);
   console.log(`|---|---|---|`);
   console.log(
-    `| create ${VM_COUNT} VMs | ${seconds(applyMs)} (terraform apply: refresh, plan, placement, define, start; spread ${[...spread].map(([host, count]) => `${host} ${count}`).join(' / ')}) | ${seconds(virshMs)} (virsh define + start over SSH, ${PARALLELISM} at a time) |`,
-  );
-  console.log(
     `| no-change plan with ${VM_COUNT} VMs | ${seconds(median(vmPlans))} (terraform plan) | ${seconds(median(platformPlans))} (same plan without VMs); ${seconds(median(bulkReads))} (bulk read of both hosts) |`,
   );
+  if (KEEP_LOG) copyFileSync(logPath, KEEP_LOG);
   if (PROFILE) printProfile(readFileSync(logPath, 'utf8'));
+  if (TIMELINE) printTimeline(readFileSync(logPath, 'utf8'));
 } finally {
   await tf.writeConfig(platform);
   await tf.apply([], { allowFailure: true }).catch(() => undefined);
@@ -196,4 +253,74 @@ function commandKind(commandLine) {
   if (virsh >= 0) return `virsh ${words.slice(virsh + 1).find((word) => !word.startsWith('-') && !word.includes(':')) ?? ''}`;
   if (words[0] === 'sh' && words[1] === '-s') return 'sh (script)';
   return words.slice(0, 2).join(' ');
+}
+
+/**
+ * A folder whose `node` runs this node with --cpu-prof (not allowed in NODE_OPTIONS): first on the apply's
+ * PATH, every provider process the launcher starts writes its profile to `folder`.
+ */
+function profilingNode(folder) {
+  const bin = join(tf.root, 'profiling-node');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'node'), `#!/bin/sh\nexec '${process.execPath}' --cpu-prof --cpu-prof-dir='${folder}' "$@"\n`, { mode: 0o755 });
+  return bin;
+}
+
+/**
+ * The apply as a timeline, from Terraform's TRACE log (--timeline): each provider process's start, its
+ * first call of each kind, its inventory opens and closes, its SSH connections and the first remote
+ * command of each kind, in seconds from Terraform's first line. Remote commands are placed at their
+ * start (the log line's time less the command's run time).
+ */
+function printTimeline(log) {
+  const events = [];
+  let origin;
+  let process = 0;
+  const seen = new Set();
+  const once = (key, at, what) => {
+    if (seen.has(`${process} ${key}`)) return;
+    seen.add(`${process} ${key}`);
+    events.push({ at, what: `P${process} ${what}` });
+  };
+  for (const line of log.split('\n')) {
+    const stamp = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) /.exec(line);
+    if (!stamp) continue;
+    const at = Date.parse(stamp[1]);
+    origin ??= at;
+    const provider = /virtplane: (.*?)(?::\s+((?:\w+=\S*\s*)+))?$/.exec(line);
+    if (/provider: starting plugin: .*virtplane/.test(line)) {
+      process += 1;
+      events.push({ at, what: `P${process} provider process starts` });
+    } else if (/provider: plugin process exited: .*virtplane/.test(line)) {
+      events.push({ at, what: `P${process} provider process exited` });
+    } else if (/GRPCProvider.v6: (\w+)$/.test(line)) {
+      const call = /GRPCProvider.v6: (\w+)$/.exec(line)[1];
+      if (call !== 'GetProviderSchema' || !seen.has(`${process} GetProviderSchema`)) once(call, at, `first ${call}`);
+    } else if (provider && /^(inventory |connected to )/.test(provider[1])) {
+      events.push({
+        at: fieldTime(provider[2]) ?? at,
+        what: `P${process} ${provider[1]}${provider[2]?.includes('open_ms') ? ` (${/open_ms=(\d+)/.exec(provider[2])[1]} ms)` : ''}`,
+      });
+    } else if (provider && provider[1].startsWith('ran on ')) {
+      const fields = Object.fromEntries(
+        (provider[2] ?? '')
+          .trim()
+          .split(/\s+/)
+          .map((pair) => pair.split('=')),
+      );
+      const ended = fieldTime(provider[2]) ?? at;
+      const kind = commandKind(/ran on \S+: (.*)$/.exec(provider[1])[1]);
+      once(`ran ${kind}`, ended - Number(fields.ran_ms), `first ${kind} (${fields.host}, waited ${fields.waited_ms} ms, ran ${fields.ran_ms} ms)`);
+    } else if (/Apply complete!|apply: .*complete/i.test(line)) {
+      events.push({ at, what: 'apply complete' });
+    }
+  }
+  console.log("\ntimeline of the apply (s from terraform's first log line; TF_LOG=TRACE slows it)");
+  for (const event of events.sort((a, b) => a.at - b.at)) console.log(`${((event.at - origin) / 1000).toFixed(3).padStart(7)}  ${event.what}`);
+}
+
+/** The provider's own timestamp among a line's fields (Terraform's is when go-plugin read the line). */
+function fieldTime(fields) {
+  const found = /timestamp=(\S+)/.exec(fields ?? '');
+  return found ? Date.parse(found[1]) : undefined;
 }

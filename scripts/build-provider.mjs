@@ -20,12 +20,30 @@ import * as esbuild from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Left to node_modules at run time, all loaded lazily on first use: ssh2 has a native addon, PGlite
- * reads its WebAssembly and data files beside itself; pg-native and cpu-features are optional
- * dependencies that may be absent; gRPC loads proto-loader (with all of protobufjs) only for its
- * channelz and ORCA services, which the provider does not serve: a third of the bundle otherwise.
+ * Left to node_modules at run time, all loaded lazily on first use: PGlite reads its WebAssembly and
+ * data files beside itself; pg-native and cpu-features are optional dependencies that may be absent;
+ * gRPC loads proto-loader (with all of protobufjs) only for its channelz and ORCA services, which the
+ * provider does not serve: a third of the bundle otherwise. ssh2 is bundled but for its native addon
+ * (sshNativeAddon below).
  */
-const EXTERNAL = ['ssh2', '@electric-sql/pglite', 'pg-native', 'cpu-features', '@grpc/proto-loader'];
+const EXTERNAL = ['@electric-sql/pglite', 'pg-native', 'cpu-features', '@grpc/proto-loader'];
+
+/**
+ * ssh2's JavaScript is bundled (loading its ~40 modules from node_modules, compiled without a code cache,
+ * was 50-70 CPU-ms of every provider process that reaches a host, two per apply); its optional native
+ * addon, which it requires in a try block and does without, stays in node_modules, required by its path
+ * in the package so that Node resolves it from wherever the bundle is installed.
+ */
+const SSH2_ADDON = /[\\/]ssh2[\\/]lib[\\/]protocol[\\/]crypto[\\/]build[\\/]Release[\\/]sshcrypto\.node$/;
+const sshNativeAddon = {
+  name: 'ssh2-native-addon',
+  setup(build) {
+    build.onResolve({ filter: /sshcrypto\.node$/ }, (args) => {
+      if (!SSH2_ADDON.test(join(args.resolveDir, args.path))) return undefined;
+      return { path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', external: true };
+    });
+  },
+};
 
 /**
  * protobufjs uses long.js for 64-bit integers when it can load it, and loading it compiles a WebAssembly
@@ -89,7 +107,7 @@ export async function buildProvider({ entry, outDir, name }) {
     metafile: true,
     // Written below, each file whole: a provider Terraform starts meanwhile runs the old bundle or the new one.
     write: false,
-    plugins: [withoutLongJs, pgWithoutCloudflareProbe],
+    plugins: [withoutLongJs, pgWithoutCloudflareProbe, sshNativeAddon],
   });
   for (const output of result.outputFiles) await writeWhole(output.path, output.contents);
   const bundle = await readFile(bundlePath);

@@ -18,10 +18,18 @@ import { findPackageRoot } from '../util/packageRoot.js';
 import { KeyedLock } from '../util/keyedLock.js';
 import { InventoryLockedError, InventorySessionLostError, type LockHolder } from './errors.js';
 import { SERVER_START_TIMEOUT_MS, serverLogPath, socketDirectory, SOCKET_PORT } from './inventoryServerFiles.js';
-import { clientApplicationName, decodeQueueReport, QUEUED_SQLSTATE, SHUTTING_DOWN_SQLSTATE, type QueueReport } from './inventoryServerProtocol.js';
+import {
+  clientApplicationName,
+  decodeQueueReport,
+  OTHERS_WAITING_SQLSTATE,
+  QUEUED_SQLSTATE,
+  SHUTTING_DOWN_SQLSTATE,
+  TELLS_WAITERS_SQLSTATE,
+  type QueueReport,
+} from './inventoryServerProtocol.js';
 import { LOCK_FILE_NAME, readLock } from './lockFile.js';
 import { bind, inTransaction, type Limits } from './pgExecution.js';
-import type { InventoryDriver, SqlExecutor, SqlParam } from './sqlExecutor.js';
+import type { InventoryDriver, SessionSharing, SqlExecutor, SqlParam } from './sqlExecutor.js';
 
 export interface EmbeddedClientOptions {
   /** How long to wait for another process's session to end before InventoryLockedError. */
@@ -123,7 +131,7 @@ function noServerAnswered(error: unknown): boolean {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Connects this process's session, starting the folder's server when none answers. */
-async function connectSession(location: string, options: EmbeddedClientOptions): Promise<pg.Client> {
+async function connectSession(location: string, options: EmbeddedClientOptions): Promise<{ client: pg.Client; sessionSharing: SessionSharing }> {
   const began = Date.now();
   const startTimeoutMs = options.startTimeoutMs ?? SERVER_START_TIMEOUT_MS;
   const lockFile = join(location, LOCK_FILE_NAME);
@@ -153,6 +161,8 @@ async function connectSession(location: string, options: EmbeddedClientOptions):
       application_name: clientApplicationName(process.pid, options.waitMs - waited),
     });
     client.on('error', () => undefined);
+    // Before connecting: the server's first notices come with its answer to the start-up.
+    const sessionSharing = watchWaiters(client);
     client.on('notice', (notice) => {
       if (notice.code !== QUEUED_SQLSTATE) return;
       queued = decodeQueueReport(notice.detail);
@@ -160,7 +170,7 @@ async function connectSession(location: string, options: EmbeddedClientOptions):
     });
     try {
       await client.connect();
-      return client;
+      return { client, sessionSharing };
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === QUEUED_SQLSTATE) {
@@ -199,7 +209,7 @@ async function connectSession(location: string, options: EmbeddedClientOptions):
 
 /** Opens `location` (absolute, existing) through its inventory server; the driver holds the session until close(). */
 export async function openEmbeddedClient(location: string, options: EmbeddedClientOptions): Promise<InventoryDriver> {
-  const client = await connectSession(location, options);
+  const { client, sessionSharing } = await connectSession(location, options);
   const socket = client as unknown as { ref(): void; unref(): void };
   let lost: unknown;
   client.on('error', (error) => {
@@ -253,6 +263,7 @@ export async function openEmbeddedClient(location: string, options: EmbeddedClie
     ...executor,
     backend: 'embedded',
     location,
+    sessionSharing,
     // The session is this process's alone: nobody else can migrate meanwhile.
     withMigrationLock: <T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T> => fn(executor),
     async close(): Promise<void> {
@@ -265,6 +276,31 @@ export async function openEmbeddedClient(location: string, options: EmbeddedClie
           return client.end();
         })
         .catch(() => undefined);
+    },
+  };
+}
+
+/** What the server tells this session's holder about the processes queued behind it (inventoryServerProtocol.ts). */
+function watchWaiters(client: pg.Client): SessionSharing {
+  let tellsWaiters = false;
+  let othersWaiting = false;
+  const listeners: (() => void)[] = [];
+  client.on('notice', (notice) => {
+    if (notice.code === TELLS_WAITERS_SQLSTATE) tellsWaiters = true;
+    if (notice.code !== OTHERS_WAITING_SQLSTATE || othersWaiting) return;
+    othersWaiting = true;
+    for (const listener of listeners.splice(0)) listener();
+  });
+  return {
+    get tellsWaiters() {
+      return tellsWaiters;
+    },
+    get othersWaiting() {
+      return othersWaiting;
+    },
+    onOthersWaiting(listener) {
+      if (othersWaiting) listener();
+      else listeners.push(listener);
     },
   };
 }

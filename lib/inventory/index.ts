@@ -1,5 +1,6 @@
 export { openInventory, DEFAULT_INVENTORY_FOLDER, type OpenInventoryOptions } from './open.js';
 export type { Inventory, InventoryRepositories, InventoryScope } from './inventory.js';
+export type { SessionSharing } from './sqlExecutor.js';
 export * from './errors.js';
 export * from './types.js';
 export { secret, REDACTED, redactSecrets } from './secrets.js';

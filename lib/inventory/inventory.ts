@@ -16,7 +16,7 @@ import { statisticsRepository, type StatisticsRepository } from './repositories/
 import { storageDomainRepository, type StorageDomainRepository } from './repositories/storageDomains.js';
 import { userRepository, type UserRepository } from './repositories/users.js';
 import { vmPlacementRepository, type VmPlacementRepository } from './repositories/vmPlacements.js';
-import type { Backend, InventoryDriver, SqlExecutor } from './sqlExecutor.js';
+import type { Backend, InventoryDriver, SessionSharing, SqlExecutor } from './sqlExecutor.js';
 
 export interface InventoryRepositories {
   readonly datacenters: DatacenterRepository;
@@ -61,6 +61,8 @@ export interface Inventory extends InventoryScope {
   withAdvisoryLock<T>(key: string, fn: () => Promise<T>, waitMs?: number): Promise<T>;
   /** Cancels the statements in flight (PostgreSQL: Terraform stopped the provider); embedded: nothing to do. */
   cancel(): Promise<number>;
+  /** Embedded through the folder's server: whether other processes wait for this one's session (sqlExecutor.ts). */
+  readonly sessionSharing?: SessionSharing;
   /** Closes the database (and, embedded, releases the folder for other processes). */
   close(): Promise<void>;
 }
@@ -112,6 +114,7 @@ export function createInventory(driver: InventoryDriver, schemaVersion: number):
     location: driver.location,
     schemaVersion,
     cancel: async () => (driver.cancel ? driver.cancel() : 0),
+    ...(driver.sessionSharing ? { sessionSharing: driver.sessionSharing } : {}),
     withAdvisoryLock: (key, fn, waitMs) => {
       ensureOpen();
       return driver.withAdvisoryLock ? driver.withAdvisoryLock(key, fn, waitMs) : fn();

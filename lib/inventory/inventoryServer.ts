@@ -20,7 +20,14 @@ import { resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { InventoryLockedError, type LockHolder } from './errors.js';
 import { socketPath } from './inventoryServerFiles.js';
-import { encodeQueueReport, parseClientApplicationName, QUEUED_SQLSTATE, SHUTTING_DOWN_SQLSTATE } from './inventoryServerProtocol.js';
+import {
+  encodeQueueReport,
+  OTHERS_WAITING_SQLSTATE,
+  parseClientApplicationName,
+  QUEUED_SQLSTATE,
+  SHUTTING_DOWN_SQLSTATE,
+  TELLS_WAITERS_SQLSTATE,
+} from './inventoryServerProtocol.js';
 import { acquireLock, DEFAULT_LOCK_TIMEOUT_MS } from './lockFile.js';
 import { migratePglite, openPgliteDatabase } from './pgliteDatabase.js';
 import { errorResponse, FrontendFramer, noticeResponse, simpleQuery, SYNC_MESSAGE } from './pgWire.js';
@@ -140,6 +147,7 @@ class SessionQueue {
     const worthTelling = this.waiting.length > 0 || this.active?.state !== 'closed';
     session.state = 'waiting';
     this.waiting.push(session);
+    this.tellActive(OTHERS_WAITING_SQLSTATE, 'another process waits for the inventory: close the session when idle');
     const report = (): string => encodeQueueReport({ holder: this.holder(), waitedMs: Date.now() - session.queuedAt, serverPid: process.pid });
     if (worthTelling) {
       session.socket.write(
@@ -176,7 +184,23 @@ class SessionQueue {
     session.activeSince = new Date();
     const startup = session.startup;
     if (startup) this.run(session, startup);
+    // After the start-up answer (a notice before authentication would confuse clients).
+    this.tellActive(TELLS_WAITERS_SQLSTATE, 'this server tells the session holder when another process queues');
+    // Queued behind the one before: the others still waiting are waiting for this one now.
+    if (this.waiting.length > 0) this.tellActive(OTHERS_WAITING_SQLSTATE, 'another process waits for the inventory: close the session when idle');
     this.forward(session);
+  }
+
+  /**
+   * A notice to the session's holder, after PGlite's answers already under way: whole messages only, so
+   * it never lands inside another message (clients take notices between any two).
+   */
+  private tellActive(code: string, message: string): void {
+    const active = this.active;
+    if (active?.state !== 'active') return;
+    this.pglite = this.pglite.then(() => {
+      if (active.state === 'active' && !active.socket.destroyed) active.socket.write(noticeResponse({ severity: 'NOTICE', code, message }));
+    });
   }
 
   private forward(session: Session): void {

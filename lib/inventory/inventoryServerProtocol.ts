@@ -10,6 +10,14 @@ import type { LockHolder } from './errors.js';
 export const QUEUED_SQLSTATE = '55P03';
 /** admin_shutdown: the server is going away; the client connects again (and starts a new server). */
 export const SHUTTING_DOWN_SQLSTATE = '57P01';
+/**
+ * virtplane's own (class V is free for implementations): a notice the server sends the client holding
+ * the session as soon as another client queues behind it, and once when the session starts, so the
+ * client knows it will be told. Such a client may keep its session while nobody waits, instead of
+ * closing it whenever it idles in case somebody does (and opening it again a second later).
+ */
+export const OTHERS_WAITING_SQLSTATE = 'VP001';
+export const TELLS_WAITERS_SQLSTATE = 'VP000';
 
 export function clientApplicationName(pid: number, waitMs: number): string {
   return `virtplane pid=${pid} wait=${Math.max(0, Math.round(waitMs))}`;

@@ -32,7 +32,23 @@ export interface InventoryDriver extends SqlExecutor {
   withAdvisoryLock?<T>(key: string, fn: () => Promise<T>, waitMs?: number): Promise<T>;
   /** Cancels every statement in flight (PostgreSQL); returns how many. */
   cancel?(): Promise<number>;
+  /** Embedded through the folder's server: whether other processes wait for this one's session. */
+  readonly sessionSharing?: SessionSharing;
   close(): Promise<void>;
+}
+
+/**
+ * An embedded folder's session is one process's at a time (inventoryServer.ts): what its holder learns
+ * of the processes queued behind it, so it can keep the session while nobody waits and give it up as
+ * soon as it idles when somebody does.
+ */
+export interface SessionSharing {
+  /** The server said it tells the holder of every queued process (a server of an older build does not). */
+  readonly tellsWaiters: boolean;
+  /** Another process queued behind this session since it opened. */
+  readonly othersWaiting: boolean;
+  /** Called once another process queues (at most once per listener and session). */
+  onOthersWaiting(listener: () => void): void;
 }
 
 type RunQuery = (text: string, params?: readonly SqlParam[]) => Promise<QueryResult>;

@@ -188,6 +188,29 @@ describe('the inventory server of an embedded folder', () => {
     expect(listeningLines(folder)).toHaveLength(1);
   });
 
+  it('tells the holder of the session that it will say when another process queues, and then says so', async () => {
+    const folder = await newFolder('waiters-told');
+    const holder = await openInventory(folder);
+    try {
+      await holder.datacenters.create({ name: 'holder' });
+      expect(holder.sessionSharing?.tellsWaiters).toBe(true);
+      expect(holder.sessionSharing?.othersWaiting).toBe(false);
+      const told = new Promise<void>((resolve) => holder.sessionSharing?.onOthersWaiting(resolve));
+      const second = startHolder(folder, 'second', 60_000);
+      await second.waitFor('WAITING');
+      await within('the notice that another process waits', told);
+      expect(holder.sessionSharing?.othersWaiting).toBe(true);
+      // The session still answers after the notice came between its messages.
+      expect((await holder.datacenters.list()).map((row) => row.name)).toEqual(['holder']);
+      await holder.close();
+      expect(await second.waitFor('DATACENTERS')).toBe('DATACENTERS holder,second');
+      second.send('close');
+      expect(await second.exited).toBe(0);
+    } finally {
+      await holder.close();
+    }
+  });
+
   it('replaces a server that was killed, taking over its socket and lock, with the data intact', async () => {
     const folder = await newFolder('killed-server');
     const inventory = await openInventory(folder);

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,5 +117,31 @@ describe('the bundled provider', () => {
     } finally {
       taken.close();
     }
+  });
+});
+
+describe("the real provider's bundle", () => {
+  const realOut = join(REPO_ROOT, 'dist', 'test', 'provider', `real-bundle-${randomBytes(4).toString('hex')}`);
+  afterAll(async () => {
+    await rm(realOut, { recursive: true, force: true });
+  });
+
+  it("holds ssh2's JavaScript, and requires its native addon by the package's path, which resolves from the bundle's folder", async () => {
+    const args = ['--entry', 'lib/provider/main.ts', '--out', realOut, '--name', 'real'];
+    await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'scripts', 'build-provider.mjs'), ...args], { cwd: REPO_ROOT });
+    const bundle = readFileSync(join(realOut, 'real.bundle.cjs'), 'utf8');
+    expect(bundle).not.toMatch(/require\("ssh2"\)/);
+    const addons = [...bundle.matchAll(/require\("([^"]*sshcrypto\.node)"\)/g)].map((match) => match[1]);
+    expect(addons).toEqual(['ssh2/lib/protocol/crypto/build/Release/sshcrypto.node']);
+    // Node finds from the bundle the addon ssh2 finds from node_modules (ssh2 does without it where its
+    // install could not build it: then neither finds it).
+    const resolved = (from: string): string => {
+      try {
+        return createRequire(from).resolve(addons[0]!);
+      } catch {
+        return 'not built';
+      }
+    };
+    expect(resolved(join(realOut, 'real.bundle.cjs'))).toBe(resolved(join(REPO_ROOT, 'node_modules', 'ssh2', 'package.json')));
   });
 });

@@ -1,4 +1,4 @@
-export type { ExecOptions, ExecResult, HostKeyPolicy, RemoteCommandEnded, SshEndpoint, SshPoolOptions } from './types.js';
+export type { ExecOptions, ExecResult, HostKeyPolicy, RemoteCommandEnded, SshConnected, SshEndpoint, SshPoolOptions } from './types.js';
 export { SshPool } from './pool.js';
 export { quoteArg, quoteArgv } from './quote.js';
 export { fingerprintOf } from './hostKeys.js';

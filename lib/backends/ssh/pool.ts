@@ -8,7 +8,7 @@ import { ChannelLimiter } from './channelLimiter.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { CommandFailedError, CommandNotStartedError, SshCancelledError, SshConfigurationError } from './errors.js';
 import { quoteArgv } from './quote.js';
-import type { ExecOptions, ExecResult, RemoteCommandEnded, SshEndpoint, SshPoolOptions } from './types.js';
+import type { ExecOptions, ExecResult, RemoteCommandEnded, SshConnected, SshEndpoint, SshPoolOptions } from './types.js';
 
 const DEFAULTS = {
   maxChannelsPerHost: 8,
@@ -33,6 +33,7 @@ export class SshPool {
   private readonly maxChannelsPerHost: number;
   private readonly settings: ConnectionSettings;
   private readonly onCommandEnded: ((ended: RemoteCommandEnded) => void) | undefined;
+  private readonly onConnected: ((connected: SshConnected) => void) | undefined;
   private closed = false;
 
   constructor(options: SshPoolOptions = {}) {
@@ -43,6 +44,7 @@ export class SshPool {
       readyTimeoutMs: positive('readyTimeoutMs', options.readyTimeoutMs ?? DEFAULTS.readyTimeoutMs),
     };
     this.onCommandEnded = options.onCommandEnded;
+    this.onConnected = options.onConnected;
   }
 
   exec(endpoint: SshEndpoint, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -169,8 +171,10 @@ export class SshPool {
   private connectionFor(entry: HostEntry, endpoint: SshEndpoint): Promise<SshConnection> {
     if (entry.connection?.isOpen) return Promise.resolve(entry.connection);
     if (entry.connecting !== undefined) return entry.connecting;
+    const began = performance.now();
     const connecting = SshConnection.open(endpoint, this.settings)
       .then(async (connection) => {
+        this.onConnected?.({ host: endpoint.name, connectMs: performance.now() - began });
         if (this.closed) {
           await connection.end();
           throw poolClosedError(endpoint.name);

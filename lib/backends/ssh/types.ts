@@ -55,6 +55,15 @@ export interface SshPoolOptions {
    * time goes. Its argv is safe to log: data and secrets travel over stdin, never on the command line.
    */
   readonly onCommandEnded?: (ended: RemoteCommandEnded) => void;
+  /** Told of every connection as it becomes ready (TCP, key exchange, host key check, login): for the same logs. */
+  readonly onConnected?: (connected: SshConnected) => void;
+}
+
+/** One connection as it became ready. */
+export interface SshConnected {
+  readonly host: string;
+  /** From the connect's start to the session being ready. */
+  readonly connectMs: number;
 }
 
 /** One remote command as it ended. */

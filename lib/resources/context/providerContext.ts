@@ -5,7 +5,7 @@ import { DiagnosticError } from '../../framework/index.js';
 import type { ProviderConfig } from './providerConfig.js';
 import { HostReads } from './hostReads.js';
 import { InventoryAccess } from './inventoryAccess.js';
-import { remoteCommandLog } from './providerLog.js';
+import { remoteCommandLog, sshConnectLog } from './providerLog.js';
 import { workspaceToken } from './workspace.js';
 
 interface HostReference {
@@ -53,7 +53,8 @@ export function createProviderContext(config: ProviderConfig): ProviderContext {
   const privateKey = privateKeyOf(config);
   const knownHostsFile = config.known_hosts_file ? resolve(config.known_hosts_file) : undefined;
   const onCommandEnded = remoteCommandLog();
-  const ssh = new SshPool(onCommandEnded ? { onCommandEnded } : {});
+  const onConnected = sshConnectLog();
+  const ssh = new SshPool({ ...(onCommandEnded ? { onCommandEnded } : {}), ...(onConnected ? { onConnected } : {}) });
   return {
     config,
     inventory: InventoryAccess.fromSetting(config.inventory ?? '.virtplane/inventory'),

@@ -3,7 +3,7 @@
  * goes to Terraform's log at its level, with its extra fields as key-value pairs (a plain line would only
  * show at DEBUG, unstructured). Never attribute values here: they may be secrets.
  */
-import { quoteArgv, type RemoteCommandEnded } from '../../backends/ssh/index.js';
+import { quoteArgv, type RemoteCommandEnded, type SshConnected } from '../../backends/ssh/index.js';
 import { terraformLogsDebug } from '../../util/terraformLogLevel.js';
 
 type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -43,4 +43,23 @@ export function remoteCommandLog(env: NodeJS.ProcessEnv = process.env): ((ended:
       exit_code: ended.exitCode ?? 'none',
     });
   };
+}
+
+/** Every SSH connection's set-up time as a debug line, on the same terms as remoteCommandLog. */
+export function sshConnectLog(env: NodeJS.ProcessEnv = process.env): ((connected: SshConnected) => void) | undefined {
+  if (!terraformLogsDebug(env)) return undefined;
+  return (connected) =>
+    logLine('debug', `connected to ${connected.host} in ${Math.round(connected.connectMs)} ms`, {
+      host: connected.host,
+      connect_ms: Math.round(connected.connectMs),
+    });
+}
+
+/**
+ * The inventory's opens and closes as debug lines, on the same terms as remoteCommandLog: where an
+ * apply's time goes between a provider process's start and its first remote command.
+ */
+export function inventoryLog(env: NodeJS.ProcessEnv = process.env): ((event: string, fields?: Readonly<Record<string, string | number>>) => void) | undefined {
+  if (!terraformLogsDebug(env)) return undefined;
+  return (event, fields = {}) => logLine('debug', `inventory ${event}`, fields);
 }

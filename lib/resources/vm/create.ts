@@ -38,7 +38,9 @@ export async function createVm(provider: ProviderContext, planned: VmState): Pro
     ...(planned.host_id === null ? {} : { pinnedHostId: planned.host_id }),
     // Only where all its disks are (a host-local storage domain is on one host).
     ...storageLimitOf(context.disks, context.hosts),
-    ...(planned.current_host_id === null ? {} : { plannedHostId: planned.current_host_id }),
+    ...(planned.current_host_id === null
+      ? {}
+      : { plannedHostId: planned.current_host_id, plannedHostName: context.hosts.find((host) => host.id === planned.current_host_id)?.name }),
   });
   const host = vmHost(provider, hostRow(context, reserved.hostId));
   let build: VmBuild;

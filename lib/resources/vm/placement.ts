@@ -130,9 +130,17 @@ function placementDiagnostic(error: unknown, path: AttributePath): DiagnosticErr
 export async function reserveNewVm(
   provider: ProviderContext,
   clusterId: string,
-  { plannedHostId, ...request }: PlacementRequest & { readonly plannedHostId?: string },
+  {
+    plannedHostId,
+    plannedHostName,
+    ...request
+  }: PlacementRequest & {
+    readonly plannedHostId?: string;
+    /** The planned host's name where the caller knows it (saves reading it back after the reservation). */
+    readonly plannedHostName?: string;
+  },
 ): Promise<ReservedPlacement> {
-  if (plannedHostId !== undefined) return reservePlannedVm(provider, clusterId, request, plannedHostId);
+  if (plannedHostId !== undefined) return reservePlannedVm(provider, clusterId, request, plannedHostId, plannedHostName);
   try {
     return await withClusterLock(clusterId, () => provider.inventory.use((inventory) => reservePlacement(inventory, clusterId, request)));
   } catch (error) {
@@ -155,7 +163,13 @@ export async function changePlacement(
 }
 
 /** The VM reserved on exactly the host its plan showed; the inventory's refusal as a diagnostic that says what changed. */
-async function reservePlannedVm(provider: ProviderContext, clusterId: string, request: PlacementRequest, hostId: string): Promise<ReservedPlacement> {
+async function reservePlannedVm(
+  provider: ProviderContext,
+  clusterId: string,
+  request: PlacementRequest,
+  hostId: string,
+  knownHostName: string | undefined,
+): Promise<ReservedPlacement> {
   return withClusterLock(clusterId, () =>
     provider.inventory.use(async (inventory) => {
       try {
@@ -167,8 +181,8 @@ async function reservePlannedVm(provider: ProviderContext, clusterId: string, re
           vcpus: request.vcpus,
           memoryMib: request.memoryMib,
         });
-        const host = await inventory.hosts.get(hostId);
-        return { reservation, hostId, hostName: host?.name ?? hostId, replanned: false, notice: null };
+        const hostName = knownHostName ?? (await inventory.hosts.get(hostId))?.name ?? hostId;
+        return { reservation, hostId, hostName, replanned: false, notice: null };
       } catch (error) {
         if (error instanceof InsufficientCapacityError || error instanceof HostUnavailableError || (error instanceof NotFoundError && error.kind === 'host')) {
           const hostName = error instanceof NotFoundError ? hostId : error.hostName;

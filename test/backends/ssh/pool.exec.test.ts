@@ -12,6 +12,7 @@ import {
   SshPool,
   SshTimeoutError,
   type RemoteCommandEnded,
+  type SshConnected,
   type SshEndpoint,
 } from '../../../lib/backends/ssh/index.js';
 import { startSshd, type RunningSshd } from '../../support/sshd.js';
@@ -130,6 +131,21 @@ describe('the command log (onCommandEnded)', () => {
     // The first command waited for the connection (its login); the later ones reused it.
     expect(ended[0]!.waitedMs).toBeGreaterThan(ended[1]!.waitedMs);
     expect(JSON.stringify(ended)).not.toContain('stdin-secret-1');
+  });
+});
+
+describe('the connection log (onConnected)', () => {
+  it('hears of each connection once, as it becomes ready, however many commands share it', async () => {
+    const connected: SshConnected[] = [];
+    const logged = new SshPool({ onConnected: (connection) => connected.push(connection) });
+    try {
+      await Promise.all([logged.exec(endpoint, ['true']), logged.exec(endpoint, ['true'])]);
+      await logged.exec(endpoint, ['true']);
+    } finally {
+      await logged.close();
+    }
+    expect(connected.map((connection) => connection.host)).toEqual(['kvm-test']);
+    expect(connected[0]!.connectMs).toBeGreaterThan(0);
   });
 });
 

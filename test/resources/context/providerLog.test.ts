@@ -1,7 +1,8 @@
 // The provider's lines in Terraform's log: the hclog JSON go-plugin parses (a line it cannot parse reaches
-// the log as raw text at DEBUG, whatever its level), and the remote-command log that TF_LOG turns on.
+// the log as raw text at DEBUG, whatever its level), and the remote-command, SSH connection and inventory
+// logs that TF_LOG turns on (bench-vm.mjs --timeline reads them).
 import { describe, expect, it, vi } from 'vitest';
-import { hclogJson, remoteCommandLog } from '../../../lib/resources/context/index.js';
+import { hclogJson, inventoryLog, remoteCommandLog, sshConnectLog } from '../../../lib/resources/context/index.js';
 
 // go-plugin's layout for @timestamp, "2006-01-02T15:04:05.000000Z07:00": exactly six fractional digits.
 const GO_PLUGIN_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
@@ -59,5 +60,26 @@ describe('remoteCommandLog', () => {
     expect(second!['@message']).toMatch(/\.\.\. \(\d+ characters\)$/);
     expect(String(second!['@message']).length).toBeLessThan(400);
     expect(second!.exit_code).toBe('none');
+  });
+});
+
+describe('sshConnectLog and inventoryLog', () => {
+  it('are off unless the provider log is at DEBUG or TRACE, and then write one debug line each', () => {
+    expect(sshConnectLog({ TF_LOG: 'INFO' })).toBeUndefined();
+    expect(inventoryLog({ TF_LOG: 'INFO' })).toBeUndefined();
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      sshConnectLog({ TF_LOG: 'TRACE' })!({ host: 'kvm2', connectMs: 211.7 });
+      inventoryLog({ TF_LOG_PROVIDER: 'DEBUG' })!('opened', { open_ms: 18 });
+    } finally {
+      spy.mockRestore();
+    }
+    const [connected, opened] = written.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(connected).toMatchObject({ '@level': 'debug', '@message': 'virtplane: connected to kvm2 in 212 ms', host: 'kvm2', connect_ms: 212 });
+    expect(opened).toMatchObject({ '@level': 'debug', '@message': 'virtplane: inventory opened', open_ms: 18 });
   });
 });
