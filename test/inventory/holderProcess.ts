@@ -4,8 +4,12 @@
  * stdout, one line at a time; the test waits for the lines it expects.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
+import { stopInventoryServer } from '../../lib/inventory/index.js';
 import { bundledEntry } from '../support/testBundles.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,6 +32,27 @@ export function killFixturesAfterAll(): void {
   afterAll(() => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
+}
+
+/**
+ * Call at the top of a test file: a temporary folder for the file's inventory folders, whose servers are
+ * stopped and which is removed after the file's tests. Returns where a new inventory folder named `name` goes.
+ */
+export function inventoryFoldersOfFile(prefix: string): (name: string) => string {
+  let root = '';
+  const folders: string[] = [];
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    for (const folder of folders) await stopInventoryServer(folder).catch(() => undefined);
+    await rm(root, { recursive: true, force: true });
+  });
+  return (name) => {
+    const folder = join(root, name);
+    folders.push(folder);
+    return folder;
+  };
 }
 
 /** A TypeScript fixture, run bundled (testBundles.ts); `env` is added to this process's environment. */

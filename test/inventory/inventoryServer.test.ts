@@ -6,36 +6,22 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openEmbedded } from '../../lib/inventory/embedded.js';
 import { serverArguments } from '../../lib/inventory/embeddedClient.js';
 import { InventorySessionLostError, inventoryServerStatus, LOCK_FILE_NAME, openInventory, stopInventoryServer } from '../../lib/inventory/index.js';
 import { serverLogPath, socketPath } from '../../lib/inventory/inventoryServerFiles.js';
-import { killFixturesAfterAll, SESSION_HOLDER, startFixture, startHolder } from './holderProcess.js';
+import { inventoryFoldersOfFile, killFixturesAfterAll, SESSION_HOLDER, startFixture, startHolder } from './holderProcess.js';
 import { findPackageRoot } from '../../lib/util/packageRoot.js';
 import { alive } from '../support/processes.js';
 
 killFixturesAfterAll();
 
-let root: string;
-const folders: string[] = [];
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'virtplane-server-'));
-});
-afterAll(async () => {
-  for (const folder of folders) await stopInventoryServer(folder).catch(() => undefined);
-  await rm(root, { recursive: true, force: true });
-});
-
-async function newFolder(name: string): Promise<string> {
-  const folder = join(root, name);
-  folders.push(folder);
-  return folder;
-}
+const newFolder = inventoryFoldersOfFile('virtplane-server-');
 
 interface LockFileContent {
   readonly pid: number;
@@ -67,7 +53,7 @@ function within<T>(what: string, work: Promise<T>, timeoutMs = 30_000): Promise<
 
 describe('the inventory server of an embedded folder', () => {
   it('starts one server when several processes open a new folder at the same moment', async () => {
-    const folder = await newFolder('at-once');
+    const folder = newFolder('at-once');
     const holders = ['one', 'two', 'three'].map((name) => startHolder(folder, name, 60_000, 'exit'));
     for (const holder of holders) {
       await holder.waitFor('DATACENTERS');
@@ -87,7 +73,7 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it('serves a folder PGlite in a process wrote, and leaves it readable by PGlite in a process again', async () => {
-    const folder = await newFolder('same-data-folder');
+    const folder = newFolder('same-data-folder');
     const inProcess = await openInventory(folder, { server: false });
     await inProcess.datacenters.create({ name: 'written-in-process' });
     await inProcess.close();
@@ -109,14 +95,14 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it("runs in tests from the run's bundle of the sources (vitest's global set-up), not through vite-node", async () => {
-    const folder = await newFolder('from-the-bundle');
+    const folder = newFolder('from-the-bundle');
     await (await openEmbedded(folder)).close();
     const command = readFileSync(`/proc/${lockOf(folder).pid}/cmdline`, 'utf8').split('\0');
     expect(command.slice(1, 3)).toEqual([join(findPackageRoot(), 'dist', 'test', 'inventory-server', 'inventory-server.cjs'), folder]);
   });
 
   it('lets exactly one of two servers started at once have the folder; the other exits', async () => {
-    const folder = await newFolder('two-servers');
+    const folder = newFolder('two-servers');
     await mkdir(folder, { recursive: true });
     const servers = [0, 1].map(() => spawn(process.execPath, serverArguments(folder), { stdio: 'ignore' }));
     const firstExit = await Promise.race(servers.map((child) => new Promise<typeof child>((resolve) => child.once('exit', () => resolve(child)))));
@@ -131,7 +117,7 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it("queues a second process until the first leaves, then shows it the first one's last writes", async () => {
-    const folder = await newFolder('queue');
+    const folder = newFolder('queue');
     const first = startHolder(folder, 'first', 60_000);
     await first.waitFor('DATACENTERS');
     const second = startHolder(folder, 'second', 60_000);
@@ -149,7 +135,7 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it("rolls back a killed client's transaction and resets its session before the next client", async () => {
-    const folder = await newFolder('killed-client');
+    const folder = newFolder('killed-client');
     await (await openInventory(folder)).close();
     const doomed = startFixture(SESSION_HOLDER, [folder]);
     await doomed.waitFor('IN_TRANSACTION');
@@ -174,7 +160,7 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it('ends the unfinished protocol exchange and half-sent message of a client that vanished', async () => {
-    const folder = await newFolder('half-sent');
+    const folder = newFolder('half-sent');
     await (await openInventory(folder)).close();
     await rawSessionThatVanishes(socketPath(folder));
     const inventory = await within('the next client', openInventory(folder, { lockTimeoutMs: 10_000 }));
@@ -189,7 +175,7 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it('tells the holder of the session that it will say when another process queues, and then says so', async () => {
-    const folder = await newFolder('waiters-told');
+    const folder = newFolder('waiters-told');
     const holder = await openInventory(folder);
     try {
       await holder.datacenters.create({ name: 'holder' });
@@ -212,7 +198,7 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it('replaces a server that was killed, taking over its socket and lock, with the data intact', async () => {
-    const folder = await newFolder('killed-server');
+    const folder = newFolder('killed-server');
     const inventory = await openInventory(folder);
     await inventory.datacenters.create({ name: 'kept' });
     await inventory.close();
@@ -235,7 +221,7 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it('tells a process whose server died that its session is gone; its next open starts a new server', async () => {
-    const folder = await newFolder('server-died-under-a-client');
+    const folder = newFolder('server-died-under-a-client');
     const inventory = await openInventory(folder);
     await inventory.datacenters.create({ name: 'committed' });
     const dead = lockOf(folder).pid;
@@ -255,7 +241,7 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it('exits when idle, removing its socket and then releasing the folder', async () => {
-    const folder = await newFolder('idle');
+    const folder = newFolder('idle');
     const before = process.env.VIRTPLANE_INVENTORY_IDLE_MS;
     // The server inherits the environment of the process that starts it.
     process.env.VIRTPLANE_INVENTORY_IDLE_MS = '1000';
@@ -274,7 +260,7 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it('is stopped on request, and status says whether it runs', async () => {
-    const folder = await newFolder('stop');
+    const folder = newFolder('stop');
     await (await openInventory(folder)).close();
     const running = await inventoryServerStatus(folder);
     expect(running).toMatchObject({ state: 'running', answering: true, socket: socketPath(folder) });
@@ -285,7 +271,7 @@ describe('the inventory server of an embedded folder', () => {
   });
 
   it('puts the socket of a folder too deep for a socket path in a private folder of its own', async () => {
-    const folder = await newFolder(join('a-folder-name-long-enough-to-push-the-socket-path', 'past-the-hundred-and-seven-bytes-a-socket-may-have'));
+    const folder = newFolder(join('a-folder-name-long-enough-to-push-the-socket-path', 'past-the-hundred-and-seven-bytes-a-socket-may-have'));
     expect(Buffer.byteLength(join(folder, '.s.PGSQL.5432'))).toBeGreaterThan(107);
     const inventory = await openInventory(folder);
     try {

@@ -3,32 +3,19 @@
  * folder's session while nobody else wants it (no reopening between the waves of an apply), and gives
  * it up as soon as it idles once another process queues for it. Real inventory servers and processes.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopInventoryServer } from '../../../lib/inventory/index.js';
+import { describe, expect, it } from 'vitest';
 import { InventoryAccess } from '../../../lib/resources/context/inventoryAccess.js';
-import { killFixturesAfterAll, startHolder } from '../../inventory/holderProcess.js';
+import { inventoryFoldersOfFile, killFixturesAfterAll, startHolder } from '../../inventory/holderProcess.js';
 
 killFixturesAfterAll();
 
-let root: string;
-const folders: string[] = [];
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'virtplane-access-'));
-});
-afterAll(async () => {
-  for (const folder of folders) await stopInventoryServer(folder).catch(() => undefined);
-  await rm(root, { recursive: true, force: true });
-});
+const newFolder = inventoryFoldersOfFile('virtplane-access-');
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('InventoryAccess on an embedded folder', () => {
   it('keeps the session while idle when nobody waits, and gives it up at once when another process queues', async () => {
-    const folder = join(root, 'kept');
-    folders.push(folder);
+    const folder = newFolder('kept');
     // A short fallback: were the session closed when idle (as where nobody says who waits), it would be by now.
     const access = new InventoryAccess(folder, { idleCloseMs: 50 });
     try {
