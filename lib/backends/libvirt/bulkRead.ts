@@ -64,7 +64,7 @@ export interface BulkDomain {
   /** virtplane's settings in the definition's metadata (vmSettings.ts); undefined when it has none or is unreadable. */
   readonly settings?: VmSettings;
   /**
-   * What the running guest has now (`dominfo`), which live changes made outside the persistent
+   * What the running guest has now (`domstats`: vcpu.current, balloon.current), which live changes made outside the persistent
    * definition (virsh setvcpus/setmem --live) make differ from `model`; absent for a domain that is
    * not running.
    */
@@ -381,6 +381,8 @@ export async function readHostInventory(host: LibvirtHost, options: BulkReadOpti
   const names = domainNames(find('domain-names')?.text ?? '');
   const statesByName = domainStatsFields(find('domain-states')?.text ?? '');
   const domains: BulkDomain[] = [];
+  // The `domain` sections, empty, mark each UUID of the script's first listing (the one its dumpxml
+  // commands were made from); the listing and domstats of the batch say what each is now.
   for (const section of sections.filter((s) => s.label === 'domain')) {
     const uuid = section.id ?? '';
     const name = names.get(uuid.toLowerCase());
