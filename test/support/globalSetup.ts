@@ -13,7 +13,6 @@
  * files run in workers that inherit this process's environment, which is how they learn where the bundles are.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_SERVER_BUNDLE_ENV } from '../../lib/inventory/embeddedClient.js';
 import { findPackageRoot } from '../../lib/util/packageRoot.js';
@@ -36,6 +35,4 @@ export default function setup(): void {
   process.env[TEST_SERVER_BUNDLE_ENV] = join(root, SERVER.out, `${SERVER.name}.cjs`);
   const fixtures: TestBundlePaths = Object.fromEntries(bundles.slice(1).map(({ entry, out, name }) => [entry, join(root, out, `${name}.cjs`)]));
   process.env[TEST_BUNDLES_ENV] = JSON.stringify(fixtures);
-  // Where test/support/nodeBundle.ts (gone) wrote content-named bundles that nothing removed.
-  rmSync(join(root, '.virtplane', 'test-bundles'), { recursive: true, force: true });
 }
