@@ -95,6 +95,10 @@ async function running(pidFile: string): Promise<boolean> {
 }
 
 async function start(storage: LabMachinePlan, config: string, logPath: string): Promise<void> {
+  // \`ip netns exec\` keeps this machine's own /run (the lab machines' private /run belongs to their daemons'
+  // mount namespace), and sshd refuses to start without its privilege separation folder there. A fresh
+  // machine has none until something else started an sshd: its first \`lab up\` failed here.
+  await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const log = openSync(logPath, 'a');
   try {
     // sshd daemonizes and writes its pid file; it needs its full path.
