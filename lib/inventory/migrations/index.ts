@@ -13,6 +13,7 @@ import * as rbac from './0006_rbac.js';
 import * as statistics from './0007_statistics.js';
 import * as nfsStorage from './0008_nfs_storage.js';
 import * as haLeases from './0010_ha_leases.js';
+import * as reservationFunction from './0011_reservation_function.js';
 
 export interface Migration {
   readonly version: number;
@@ -20,6 +21,6 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage, highAvailability, rbac, statistics, nfsStorage, haLeases];
+export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage, highAvailability, rbac, statistics, nfsStorage, haLeases, reservationFunction];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

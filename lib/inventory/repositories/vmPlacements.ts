@@ -142,31 +142,30 @@ async function insufficient(tx: SqlExecutor, host: LockedHost, requestedMib: num
   throw new InsufficientCapacityError(host.id, host.name, requestedMib, capacity.freeMib + excludeMib, capacity.capacityMib);
 }
 
+/** Why a reservation made nothing, read after it: the host is missing, unschedulable here, or full. */
+async function refusal(db: SqlExecutor, hostId: Uuid, clusterId: Uuid, requestedMib: number): Promise<Error> {
+  const capacity = await capacityOf(db, hostId);
+  if (capacity.clusterId !== clusterId) return new HostUnavailableError(hostId, capacity.hostName, 'other_cluster');
+  if (capacity.maintenance) return new HostUnavailableError(hostId, capacity.hostName, 'maintenance');
+  if (capacity.memoryMib === null) return new HostUnavailableError(hostId, capacity.hostName, 'no_facts');
+  return new InsufficientCapacityError(hostId, capacity.hostName, requestedMib, capacity.freeMib, capacity.capacityMib);
+}
+
 export function vmPlacementRepository(db: SqlExecutor): VmPlacementRepository {
   const repository: VmPlacementRepository = {
     reserve(input) {
       const vmId = input.vmId ?? randomUUID();
       const ttl = input.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS;
-      return translated({ kind: 'vm', operation: 'write', name: input.name }, () =>
-        db.transaction(async (tx) => {
-          // The row lock makes concurrent reservations on this host wait here, one at a time; the
-          // capacity check below is a new statement, so it sees every reservation committed before.
-          const host = await lockHost(tx, input.hostId);
-          assertSchedulable(host, input.clusterId);
-          await tx.query("DELETE FROM vm_placements WHERE status = 'reserved' AND expires_at <= now()");
-          const params: SqlParam[] = [vmId, input.name, input.clusterId, input.hostId, input.vcpus, input.memoryMib, ttl];
-          const { rows } = await tx.query(
-            `INSERT INTO vm_placements (vm_id, name, cluster_id, host_id, vcpus, memory_mib, status, expires_at)
-             SELECT $1::uuid, $2::text, $3::uuid, $4::uuid, $5::int, $6::int, 'reserved',
-                    now() + make_interval(secs => $7::double precision)
-             WHERE $6::int <= ${freeMemorySql('$4::uuid', '$1::uuid')}
-             RETURNING *`,
-            params,
-          );
-          if (!rows[0]) return insufficient(tx, host, input.memoryMib, 0);
-          return toPlacement(rows[0]);
-        }),
-      );
+      return translated({ kind: 'vm', operation: 'write', name: input.name }, async () => {
+        if (!isUuid(input.hostId)) throw new NotFoundError('host', input.hostId);
+        // One statement (migration 0011): the host's row lock, then the capacity check in a new snapshot.
+        const { rows } = await db.query(
+          'SELECT * FROM virtplane_reserve_vm($1::uuid, $2::text, $3::uuid, $4::uuid, $5::int, $6::int, $7::double precision)',
+          [vmId, input.name, input.clusterId, input.hostId, input.vcpus, input.memoryMib, ttl],
+        );
+        if (rows[0]) return toPlacement(rows[0]);
+        throw await refusal(db, input.hostId, input.clusterId, input.memoryMib);
+      });
     },
 
     async confirm(vmId) {
