@@ -28,9 +28,10 @@ export interface ProviderDefinition<B extends BlockSchema, Ctx> {
   /**
    * Runs around every ApplyResourceChange, the only operation allowed to change anything: what the
    * provider keeps from earlier reads to answer ReadResource and PlanResourceChange faster must not
-   * outlive a change, nor serve while one is under way.
+   * outlive a change, nor serve while one is under way. `typeName`: the resource type being changed, so
+   * that what its change cannot touch may still be served.
    */
-  changing?<T>(context: Ctx, work: () => Promise<T>): Promise<T>;
+  changing?<T>(context: Ctx, typeName: string, work: () => Promise<T>): Promise<T>;
   readonly resources: readonly AnyResourceDefinition<Ctx>[];
   readonly dataSources: readonly AnyDataSourceDefinition<Ctx>[];
 }

@@ -329,7 +329,7 @@ export class ProviderService<Ctx> {
     const diagnostics = await this.#collect(
       () => failedOperation,
       () =>
-        this.#changing(async () => {
+        this.#changing(request.type_name ?? '', async () => {
           const { definition, type } = this.#resource(request.type_name);
           const prior = this.#decodeObjectOrNull(request.prior_state, type, 'prior state');
           const planned = this.#decodeObjectOrNull(request.planned_state, type, 'planned state');
@@ -378,9 +378,9 @@ export class ProviderService<Ctx> {
   }
 
   /** A change, run through the provider's `changing` hook when it has one and is configured. */
-  #changing<T>(work: () => Promise<T>): Promise<T> {
+  #changing<T>(typeName: string, work: () => Promise<T>): Promise<T> {
     const context = this.#context;
-    return this.#provider.changing !== undefined && context !== undefined ? this.#provider.changing(context.value, work) : work();
+    return this.#provider.changing !== undefined && context !== undefined ? this.#provider.changing(context.value, typeName, work) : work();
   }
 
   async importResourceState(request: WireRequest): Promise<object> {

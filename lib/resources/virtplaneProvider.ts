@@ -20,7 +20,7 @@ export function buildVirtplaneProvider(parts: VirtplaneProviderParts = registry)
     stop: async (context) => {
       await context.inventory.cancel();
     },
-    changing: (context, work) => context.inventory.planReads.aroundChange(work),
+    changing: (context, typeName, work) => context.inventory.planReads.aroundChange(typeName, work),
     resources: parts.resources,
     dataSources: parts.dataSources,
   });

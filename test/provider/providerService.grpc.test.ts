@@ -37,8 +37,8 @@ const changeProbeResource = defineResource<ProviderContext>()({
       seen_by_read: stringAttribute({ description: 'What the last read saw.', computed: true }),
     },
   }),
-  create: async ({ provider }) => ({ id: provider.inventory.planReads.serving ? 'served' : 'changing', seen_by_read: null }),
-  read: async ({ provider, state }) => ({ ...state, seen_by_read: provider.inventory.planReads.serving ? 'served' : 'changing' }),
+  create: async ({ provider }) => ({ id: provider.inventory.planReads.serving('cluster') ? 'served' : 'changing', seen_by_read: null }),
+  read: async ({ provider, state }) => ({ ...state, seen_by_read: provider.inventory.planReads.serving('cluster') ? 'served' : 'changing' }),
   update: async ({ planned }) => planned as never,
   delete: async () => undefined,
 });

@@ -30,9 +30,11 @@ export async function resolveVm(provider: ProviderContext, planned: VmState): Pr
   return provider.inventory.use((inventory) =>
     withInventoryDiagnostics(
       async () => {
-        const cluster = await inventory.clusters.require(planned.cluster_id);
-        const datacenter = await inventory.datacenters.require(cluster.datacenterId);
-        const hosts = await inventory.hosts.list(cluster.id);
+        // Kept through VM changes (inventoryPlanReads.ts); a row not found is asked for again, for its error.
+        const shared = provider.inventory.planReads;
+        const cluster = (await shared.cluster(inventory, planned.cluster_id)) ?? (await inventory.clusters.require(planned.cluster_id));
+        const datacenter = (await shared.datacenter(inventory, cluster.datacenterId)) ?? (await inventory.datacenters.require(cluster.datacenterId));
+        const hosts = await shared.hostsOf(inventory, cluster.id);
         const networks = await resolveNetworks(
           inventory,
           cluster.datacenterId,

@@ -2,8 +2,9 @@
  * The rows VM reads and plans share within one provider process (inventoryPlanReads.ts), over a real
  * embedded inventory, with a second InventoryAccess standing for another process that changes it: a
  * plan answers from what this process read, a change of this process (an ApplyResourceChange) reads
- * through while it runs and makes everything be read again after it, and a placement is found whatever
- * its status, exactly as vmPlacements.get finds it.
+ * through while it runs and makes everything be read again after it, except what a change of its type
+ * cannot alter (a VM's: the cluster, data center and hosts), and a placement is found whatever its status,
+ * exactly as vmPlacements.get finds it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -53,7 +54,7 @@ describe('inventory rows shared by the reads and plans of one provider process',
     expect(names(await hostsNow())).toEqual(['h1']);
     expect((await thisProcess.use((inventory) => reads.cluster(inventory, cluster.id)))?.description).not.toBe('changed elsewhere');
 
-    await reads.aroundChange(async () => {
+    await reads.aroundChange('virtplane_host', async () => {
       // While this process changes something, nothing is served from what was read before.
       expect(names(await hostsNow())).toEqual(['h1', 'h2']);
       await thisProcess.use((inventory) => inventory.hosts.create({ clusterId: cluster.id, name: 'h3', address: '10.98.1.3', hostKey: 'SHA256:x' }));
@@ -64,12 +65,42 @@ describe('inventory rows shared by the reads and plans of one provider process',
     expect((await thisProcess.use((inventory) => reads.cluster(inventory, cluster.id)))?.description).toBe('changed elsewhere');
   });
 
+  it("keeps serving the cluster, data center and hosts through a VM's change, and reads placements through it and again after it", async () => {
+    const reads = thisProcess.planReads;
+    const hostsNow = () => thisProcess.use((inventory) => reads.hostsOf(inventory, cluster.id));
+    const clusterNow = () => thisProcess.use((inventory) => reads.cluster(inventory, cluster.id));
+    const datacenterNow = () => thisProcess.use((inventory) => reads.datacenter(inventory, cluster.datacenterId));
+    const before = { hosts: names(await hostsNow()), cluster: (await clusterNow())?.description, datacenter: (await datacenterNow())?.description };
+    // Every placement row is read at once, at the first ask.
+    expect(await thisProcess.use((inventory) => reads.placement(inventory, firstHost.id))).toBeUndefined();
+    const outside = await otherProcess.use(async (inventory) => {
+      await inventory.hosts.create({ clusterId: cluster.id, name: 'h4', address: '10.98.1.4', hostKey: 'SHA256:x' });
+      await inventory.clusters.update(cluster.id, { description: 'changed during a VM apply' });
+      await inventory.datacenters.update(cluster.datacenterId, { description: 'changed during a VM apply' });
+      return inventory.vmPlacements.reserve({ clusterId: cluster.id, hostId: firstHost.id, name: 'during', vcpus: 1, memoryMib: 32 });
+    });
+    expect(await thisProcess.use((inventory) => reads.placement(inventory, outside.vmId))).toBeUndefined();
+    const during = await reads.aroundChange('virtplane_vm', async () => ({
+      hosts: names(await hostsNow()),
+      cluster: (await clusterNow())?.description,
+      datacenter: (await datacenterNow())?.description,
+      placement: (await thisProcess.use((inventory) => reads.placement(inventory, outside.vmId)))?.name,
+    }));
+    expect(during).toEqual({ ...before, placement: 'during' });
+    expect({ hosts: names(await hostsNow()), cluster: (await clusterNow())?.description }).toEqual({ hosts: before.hosts, cluster: before.cluster });
+    expect((await thisProcess.use((inventory) => reads.placement(inventory, outside.vmId)))?.name).toBe('during');
+    // A change of any other type forgets them all.
+    await reads.aroundChange('virtplane_cluster', async () => undefined);
+    expect(names(await hostsNow())).toContain('h4');
+    expect((await datacenterNow())?.description).toBe('changed during a VM apply');
+  });
+
   it('finds a placement whatever its status, as vmPlacements.get does, and a new one only after a change of this process', async () => {
     const reads = thisProcess.planReads;
     const reserved = await otherProcess.use((inventory) =>
       inventory.vmPlacements.reserve({ clusterId: cluster.id, hostId: firstHost.id, name: 'expired', vcpus: 1, memoryMib: 32, ttlSeconds: 0 }),
     );
-    await reads.aroundChange(async () => undefined);
+    await reads.aroundChange('virtplane_vm', async () => undefined);
     const found = await thisProcess.use((inventory) => reads.placement(inventory, reserved.vmId.toUpperCase()));
     const direct = await thisProcess.use((inventory) => inventory.vmPlacements.get(reserved.vmId));
     expect(direct?.status).toBe('reserved');
@@ -80,7 +111,7 @@ describe('inventory rows shared by the reads and plans of one provider process',
       return inventory.vmPlacements.confirm(row.vmId);
     });
     expect(await thisProcess.use((inventory) => reads.placement(inventory, placed.vmId))).toBeUndefined();
-    await reads.aroundChange(async () => undefined);
+    await reads.aroundChange('virtplane_vm', async () => undefined);
     expect((await thisProcess.use((inventory) => reads.placement(inventory, placed.vmId)))?.status).toBe('placed');
     expect(await thisProcess.use((inventory) => reads.placement(inventory, 'not-a-uuid'))).toBeUndefined();
   });
