@@ -12,6 +12,8 @@ echo "== inventory server: one start from the bundle vs the compiled modules vs 
 node scripts/bench-inventory-server.mjs
 echo "== provider: start and no-op plans (scripts/bench-provider.mjs)"
 node scripts/bench-provider.mjs
+echo "== SSH: connect and commands through the pool vs ssh2 as it comes (scripts/bench-ssh.ts)"
+npx vite-node scripts/bench-ssh.ts
 echo "== libvirt: one bulk read per host vs one call per domain (scripts/bench-bulk-read.ts)"
 npx vite-node scripts/bench-bulk-read.ts
 echo "== statistics: the collector's cost per host per sample, 20 and 200 VMs, against the bulk read alone (scripts/bench-collector.ts)"

@@ -113,6 +113,11 @@ export class SshConnection {
             return true;
           },
         });
+        // Without TCP_NODELAY (ssh2 leaves Nagle on), a message sent right behind another waits for the
+        // host's delayed ACK, 40 ms on Linux: after the key exchange (the userauth service request), when a
+        // channel opens and when a command's input ends. Measured on the lab, idle: session ready in 41 ms
+        // instead of 85, a first command answered in ~50 ms instead of 90-140.
+        client.setNoDelay(true);
       } catch (error) {
         // ssh2 parses the private key synchronously and throws when it cannot.
         fail(
