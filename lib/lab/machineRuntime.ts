@@ -27,9 +27,10 @@ mount --bind "$dir/hosts" /etc/hosts
 # machine's: an empty one keeps each remote command fast and independent of this machine's set-up.
 if [ -f /root/.bashrc ]; then mount --bind "$dir/root-bashrc" /root/.bashrc; fi
 if [ "$role" = hypervisor ]; then
-  # The lab's guests run under TCG: nested KVM on this machine kind stops a Linux kernel with
-  # "emulation failure" (LAB-NOTES "Real guests"), so a host that showed /dev/kvm would get type='kvm'
-  # guests that never boot. An empty file over /dev/kvm, in this host's mount namespace only, makes
+  # The lab's guests run under TCG: this machine kind's /dev/kvm is KVM PVM (kvm_pvm, nested_pvm=1 on the
+  # kernel command line), which runs only guests whose kernel is built as a PVM guest; Debian's are not
+  # (LAB-NOTES "Real guests" saw "emulation failure"; a bzImage or PVH boot of the cloud kernel prints
+  # nothing either), so a host that showed /dev/kvm would get type='kvm' guests that never boot. An empty file over /dev/kvm, in this host's mount namespace only, makes
   # the host report kvm=false exactly as a machine without KVM would; the product itself keeps KVM
   # wherever /dev/kvm is a real device. VIRTPLANE_LAB_KVM=1 keeps it (BIOS-only guests run on it).
   # Read-only: libvirtd takes a /dev/kvm root can open for writing as "KVM usable", and would find its

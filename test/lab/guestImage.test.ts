@@ -1,8 +1,9 @@
 // The lab's guest image, for real: built if this machine has none yet (about 2 minutes), then booted once
-// under QEMU TCG as a standalone process (no libvirt, no lab namespaces, no /dev/kvm: nested KVM here
-// cannot run a Linux kernel) on a throwaway overlay, with a NoCloud seed as a second virtio disk. It
-// must come up with the seed's hostname, user, SSH key and file, fresh SSH host keys and machine ID, a
-// finished cloud-init and an answering guest agent, and the cached image must be unchanged afterwards.
+// under QEMU TCG as a standalone process (no libvirt, no lab namespaces, no /dev/kvm: the one here is KVM
+// PVM, which runs only PVM-built guest kernels) on a throwaway overlay, with a NoCloud seed as a second
+// virtio disk. It must come up with the seed's hostname, user, SSH key and file, fresh SSH host keys and
+// machine ID, a finished cloud-init and an answering guest agent, and the cached image must be unchanged
+// afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';

@@ -21,6 +21,17 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, disks, workspaceMarks, localStorage, highAvailability, rbac, statistics, nfsStorage, haLeases, reservationFunction];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  disks,
+  workspaceMarks,
+  localStorage,
+  highAvailability,
+  rbac,
+  statistics,
+  nfsStorage,
+  haLeases,
+  reservationFunction,
+];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

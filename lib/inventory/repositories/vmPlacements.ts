@@ -159,10 +159,15 @@ export function vmPlacementRepository(db: SqlExecutor): VmPlacementRepository {
       return translated({ kind: 'vm', operation: 'write', name: input.name }, async () => {
         if (!isUuid(input.hostId)) throw new NotFoundError('host', input.hostId);
         // One statement (migration 0011): the host's row lock, then the capacity check in a new snapshot.
-        const { rows } = await db.query(
-          'SELECT * FROM virtplane_reserve_vm($1::uuid, $2::text, $3::uuid, $4::uuid, $5::int, $6::int, $7::double precision)',
-          [vmId, input.name, input.clusterId, input.hostId, input.vcpus, input.memoryMib, ttl],
-        );
+        const { rows } = await db.query('SELECT * FROM virtplane_reserve_vm($1::uuid, $2::text, $3::uuid, $4::uuid, $5::int, $6::int, $7::double precision)', [
+          vmId,
+          input.name,
+          input.clusterId,
+          input.hostId,
+          input.vcpus,
+          input.memoryMib,
+          ttl,
+        ]);
         if (rows[0]) return toPlacement(rows[0]);
         throw await refusal(db, input.hostId, input.clusterId, input.memoryMib);
       });
