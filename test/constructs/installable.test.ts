@@ -1,8 +1,10 @@
 /**
  * The construct library installs as a user installs it (issue 19): `npm pack` of this repository, the
  * tarball installed into a fresh cdktf app in a temporary folder OUTSIDE the repository (npm install from
- * the tarball; cdktf and constructs are peer dependencies the app brings; offline, from npm's cache, as
- * this machine has no registry: a user's npm fetches the same versions), the app
+ * the tarball; cdktf and constructs are peer dependencies the app brings; from npm's cache where it has
+ * them, else from the registry `npm ci` used: the cache `npm ci` fills holds the tarballs of the lock but
+ * not the packuments a plain install resolves versions from, so an --offline install failed (ERESOLVE,
+ * "constructs@undefined") on a fresh machine), the app
  * synthesized, then `terraform init` and `terraform plan` of its stack with the provider the package
  * carries (installed by the package's own `virtplane provider install`, run through the launcher that
  * finds node_modules/virtplane). No lab: the plan only reads
@@ -106,7 +108,7 @@ describe('the construct library as a package', () => {
     );
     await writeFile(join(app, 'main.js'), APP);
     const started = Date.now();
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: app,
       timeout: 480_000,
       maxBuffer: 64 * 1024 * 1024,
