@@ -7,12 +7,16 @@
 //   2. scale: a no-op plan of 200 stopped VMs beside the same with 20, on the lab's hosts (goal: at most
 //      1.2x; the issue's figure is on 4 hosts: `virtplane lab up --hosts 4` first).
 // Needs the lab up and the built code:  npm run build && npx tsc -p test/provider/tsconfig.fixtures.json
-// Run: node scripts/bench-plan.mjs [--plans N] [--only floor|scale] [--small N] [--large N]
+// Run: node scripts/bench-plan.mjs [--plans N] [--only floor|scale] [--small N] [--large N] [--timeline] [--keep-log FILE]
+//   --timeline: one more plan of the reference platform, outside the figures, logged at TRACE and laid out
+//   (provider processes, their calls, inventory opens, SSH connections, first remote command of each kind);
+//   --keep-log FILE keeps that plan's log.
 //   VIRTPLANE_LAB_FILE, or VIRTPLANE_LAB_PREFIX's lab, else the checkout's .virtplane/lab.json.
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchLab, dist, requireBuilt } from './benchLab.mjs';
+import { printTimeline } from './benchTimeline.mjs';
 
 requireBuilt([dist('provider/virtplane-provider.cjs'), dist('test/support/terraform.js'), dist('test/provider/helpers/fixtureBuild.js')]);
 const { lab } = await benchLab();
@@ -30,6 +34,8 @@ const ONLY = option('--only', 'all');
 const SMALL = Number(option('--small', 20));
 const LARGE = Number(option('--large', 200));
 const FLOOR_VMS = 10;
+const TIMELINE = process.argv.includes('--timeline');
+const KEEP_LOG = option('--keep-log', undefined);
 const run = randomBytes(3).toString('hex');
 
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -95,6 +101,7 @@ async function withWorkspace(entryPoint, work) {
   }
 }
 
+let timelineLog;
 if (ONLY === 'all' || ONLY === 'floor') {
   await buildFixtureProvider();
   const virtplane = await withWorkspace(PROVIDER_ENTRY_POINT, async (tf) => {
@@ -104,7 +111,14 @@ if (ONLY === 'all' || ONLY === 'floor') {
     await tf.apply();
     await tf.writeConfig(hcl);
     await tf.apply();
-    return { ms: await emptyPlans(tf), resources: resourceCount(hcl) };
+    const ms = await emptyPlans(tf);
+    if (TIMELINE) {
+      const logPath = join(tf.root, 'plan.log');
+      await tf.plan([], { env: { TF_LOG: 'TRACE', TF_LOG_PATH: logPath } });
+      timelineLog = await readFile(logPath, 'utf8');
+      if (KEEP_LOG !== undefined) await copyFile(logPath, KEEP_LOG);
+    }
+    return { ms, resources: resourceCount(hcl) };
   });
   const fixture = await withWorkspace(FIXTURE_ENTRY_POINT, async (tf) => {
     const files = join(tf.root, 'files');
@@ -202,3 +216,4 @@ console.log(`No-op plans (medians of ${PLANS}); lab of ${lab.hosts.length} hosts
 console.log('| measured | virtplane | baseline |');
 console.log('|---|---|---|');
 for (const row of rows) console.log(row);
+if (timelineLog !== undefined) printTimeline(timelineLog, 'no-op plan of the reference platform');
