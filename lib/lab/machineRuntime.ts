@@ -30,9 +30,10 @@ if [ "$role" = hypervisor ]; then
   # The lab's guests run under TCG: this machine kind's /dev/kvm is KVM PVM (kvm_pvm, nested_pvm=1 on the
   # kernel command line), which runs only guests whose kernel is built as a PVM guest; Debian's are not
   # (LAB-NOTES "Real guests" saw "emulation failure"; a bzImage or PVH boot of the cloud kernel prints
-  # nothing either), so a host that showed /dev/kvm would get type='kvm' guests that never boot. An empty file over /dev/kvm, in this host's mount namespace only, makes
-  # the host report kvm=false exactly as a machine without KVM would; the product itself keeps KVM
-  # wherever /dev/kvm is a real device. VIRTPLANE_LAB_KVM=1 keeps it (BIOS-only guests run on it).
+  # nothing either), so a host that showed /dev/kvm would get type='kvm' guests that never boot. An
+  # empty file over /dev/kvm, in this host's mount namespace only, makes the host report kvm=false
+  # exactly as a machine without KVM would; the product itself keeps KVM wherever /dev/kvm is a real
+  # device. VIRTPLANE_LAB_KVM=1 keeps it (BIOS-only guests run on it).
   # Read-only: libvirtd takes a /dev/kvm root can open for writing as "KVM usable", and would find its
   # cached QEMU probe (made without KVM) stale at every lookup, probing QEMU again (3 s each, about
   # 20 s per virsh define on two busy cores). A read-only file is "not usable", as the probe says.
