@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { openInventory, type Inventory, type OpenInventoryOptions } from '../../lib/inventory/index.js';
+import { openInventory, stopInventoryServer, type Inventory, type OpenInventoryOptions } from '../../lib/inventory/index.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 
 export const BACKENDS = ['embedded', 'postgres'] as const;
@@ -31,7 +31,12 @@ export function useBackendLocations(): BackendLocations {
   afterAll(async () => {
     for (const inventory of opened) await inventory.close();
     if (serverPromise) await (await serverPromise).stop();
-    for (const folder of folders) await rm(folder, { recursive: true, force: true });
+    for (const folder of folders) {
+      // The folder's inventory server outlives the last close (it exits when idle) and may still be writing:
+      // removing the folder under it failed a run with ENOTEMPTY on pgdata/pg_xact (audit.test, this round).
+      await stopInventoryServer(join(folder, 'inventory')).catch(() => undefined);
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   const locations: BackendLocations = {
