@@ -101,7 +101,7 @@ export class InsufficientCapacityError extends InventoryError {
   }
 }
 
-type HostUnavailableReason = 'maintenance' | 'no_facts' | 'other_cluster';
+export type HostUnavailableReason = 'maintenance' | 'no_facts' | 'other_cluster';
 
 export class HostUnavailableError extends InventoryError {
   constructor(

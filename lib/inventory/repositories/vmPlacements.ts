@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { translated } from '../dbErrors.js';
-import { HostUnavailableError, InsufficientCapacityError, NotFoundError } from '../errors.js';
+import { HostUnavailableError, InsufficientCapacityError, NotFoundError, type HostUnavailableReason } from '../errors.js';
 import type { SqlExecutor, SqlParam } from '../sqlExecutor.js';
 import type { HostCapacity, PlacementChange, PlacementRegistration, PlacementStatus, ReservationInput, Uuid, VmPlacement } from '../types.js';
 import { isUuid, mapRow, type Column } from './table.js';
@@ -28,7 +28,11 @@ const PLACEMENT_COLUMNS: { readonly columns: readonly Column[] } = {
   ],
 };
 
-/** A placement counts against its host while placed, or while its reservation has not expired. */
+/**
+ * A placement counts against its host while placed, or while its reservation has not expired. Migration 11's
+ * virtplane_reserve_vm holds a copy of this rule and of freeMemorySql (a released migration never changes):
+ * a change to either here needs a new migration that replaces the function.
+ */
 const COUNTS = "(p.status = 'placed' OR p.expires_at > now())";
 
 const CAPACITY_SELECT = `
@@ -124,10 +128,20 @@ async function lockHost(tx: SqlExecutor, hostId: Uuid): Promise<LockedHost> {
   return rows[0];
 }
 
+/** Why a host takes no new VM of `clusterId`, or undefined when it may (virtplane_reserve_vm asks the same). */
+function unschedulable(
+  host: { readonly clusterId: string; readonly maintenance: boolean; readonly memoryMib: number | null },
+  clusterId: Uuid,
+): HostUnavailableReason | undefined {
+  if (host.clusterId !== clusterId) return 'other_cluster';
+  if (host.maintenance) return 'maintenance';
+  if (host.memoryMib === null) return 'no_facts';
+  return undefined;
+}
+
 function assertSchedulable(host: LockedHost, clusterId: Uuid): void {
-  if (host.cluster_id !== clusterId) throw new HostUnavailableError(host.id, host.name, 'other_cluster');
-  if (host.maintenance) throw new HostUnavailableError(host.id, host.name, 'maintenance');
-  if (host.memory_mib === null) throw new HostUnavailableError(host.id, host.name, 'no_facts');
+  const reason = unschedulable({ clusterId: host.cluster_id, maintenance: host.maintenance, memoryMib: host.memory_mib }, clusterId);
+  if (reason !== undefined) throw new HostUnavailableError(host.id, host.name, reason);
 }
 
 async function capacityOf(db: SqlExecutor, hostId: Uuid): Promise<HostCapacity> {
@@ -145,9 +159,8 @@ async function insufficient(tx: SqlExecutor, host: LockedHost, requestedMib: num
 /** Why a reservation made nothing, read after it: the host is missing, unschedulable here, or full. */
 async function refusal(db: SqlExecutor, hostId: Uuid, clusterId: Uuid, requestedMib: number): Promise<Error> {
   const capacity = await capacityOf(db, hostId);
-  if (capacity.clusterId !== clusterId) return new HostUnavailableError(hostId, capacity.hostName, 'other_cluster');
-  if (capacity.maintenance) return new HostUnavailableError(hostId, capacity.hostName, 'maintenance');
-  if (capacity.memoryMib === null) return new HostUnavailableError(hostId, capacity.hostName, 'no_facts');
+  const reason = unschedulable(capacity, clusterId);
+  if (reason !== undefined) return new HostUnavailableError(hostId, capacity.hostName, reason);
   return new InsufficientCapacityError(hostId, capacity.hostName, requestedMib, capacity.freeMib, capacity.capacityMib);
 }
 
