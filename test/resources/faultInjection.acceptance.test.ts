@@ -39,7 +39,7 @@ import { IscsiTargetManager, managedFileOf } from '../../lib/backends/iscsi/inde
 import { openInventory } from '../../lib/inventory/index.js';
 import { buildProvider, createTerraformWorkspace, type TerraformResult, type TerraformWorkspace } from '../support/terraform.js';
 import { useLab, type TestLab } from '../support/lab.js';
-import { alive, childrenOf } from '../support/processes.js';
+import { childrenOf, stragglersAfter } from '../support/processes.js';
 import { hclString, platformHcl } from '../support/platformHcl.js';
 import { seededRandom, type Random } from '../scheduler/support/prng.js';
 import { VmTestLab } from './vm/testLab.js';
@@ -462,10 +462,9 @@ class Lane {
     }
     const result = await running.done;
     // A provider notices within half a second that Terraform is gone, and exits.
-    for (const provider of providers) for (let waited = 0; alive(provider) && waited < 15_000; waited += 100) await sleep(100);
-    const survivors = providers.filter(alive);
-    if (survivors.length > 0)
-      throw new Error(`VIRTPLANE_FAULT_SEED=${SEED} lane ${this.index}: provider(s) ${survivors.join(', ')} outlived terraform by 15 s`);
+    const stragglers = await stragglersAfter(providers, 15_000);
+    if (stragglers.length > 0)
+      throw new Error(`VIRTPLANE_FAULT_SEED=${SEED} lane ${this.index}: provider(s) outlived terraform by 15 s:\n${stragglers.join('\n')}`);
     return { landed, result };
   }
 

@@ -33,3 +33,50 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * What a process is doing, for a failure message: its state, parent, threads, where the kernel has it
+ * waiting (wchan and, as root, its kernel stack), how long it has run, and its command line.
+ */
+export function describeProcess(pid: number): string {
+  const read = (file: string): string => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+    } catch (error) {
+      return `(${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`;
+    }
+  };
+  const status = read('status');
+  const field = (name: string): string => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1] ?? '?';
+  const stack = read('stack')
+    .split('\n')
+    .map((line) => line.replace(/^\[<[0-9a-f]+>\] /, '').trim())
+    .filter(Boolean)
+    .slice(0, 6)
+    .join(' < ');
+  // utime and stime, in USER_HZ (1/100 s on Linux): a busy process and a starved one look alike otherwise.
+  let cpu = '?';
+  try {
+    const fields = statFields(pid);
+    cpu = ((Number(fields[11]) + Number(fields[12])) / 100).toFixed(2);
+  } catch {
+    // gone
+  }
+  return (
+    `pid ${pid}: state ${field('State')}, parent ${field('PPid')}, ${field('Threads')} threads, CPU ${cpu} s, wchan ${read('wchan') || '-'}, ` +
+    `kernel stack ${stack || '-'}, command ${read('cmdline').split('\0').filter(Boolean).join(' ')}`
+  );
+}
+
+/**
+ * Waits up to `withinMs` for every one of `pids` to be gone, and returns what each one still running was
+ * doing then (describeProcess), after killing it: a failing test leaves no provider writing into the next.
+ */
+export async function stragglersAfter(pids: readonly number[], withinMs: number): Promise<string[]> {
+  const deadline = Date.now() + withinMs;
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  const stragglers = pids.filter(alive);
+  const described = stragglers.map(describeProcess);
+  for (const pid of stragglers) process.kill(pid, 'SIGKILL');
+  return described;
+}

@@ -26,7 +26,7 @@ import { useLab, type TestLab } from '../../support/lab.js';
 import { blockNfs as blockNfsFrom, exportFiles as exportFilesAsSeen, labExportUrl } from '../../support/nfsExport.js';
 import { hclString, platformHcl } from '../../support/platformHcl.js';
 import { managedFileOf } from '../../../lib/backends/iscsi/index.js';
-import { alive, childrenOf } from '../../support/processes.js';
+import { childrenOf, stragglersAfter } from '../../support/processes.js';
 
 const tag = randomBytes(3).toString('hex');
 const names = { nfs: `mvn-${tag}`, iscsi: `mvi-${tag}`, dir: `mvd-${tag}`, vm: `mv-${tag}`, image: `mvimg-${tag}`, sataVm: `mvs-${tag}` };
@@ -364,10 +364,7 @@ describe('moving a disk to another storage domain', () => {
     running.child.kill('SIGKILL');
     const killed = await running.done;
     if (!existsSync(destination)) process.stderr.write(`[diskMove] apply ended before its destination existed:\n${killed.stdout}\n${killed.stderr}\n`);
-    for (const provider of providers) {
-      for (let waited = 0; alive(provider) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(alive(provider)).toBe(false);
-    }
+    expect(await stragglersAfter(providers, 10_000), 'providers still running 10 s after terraform was killed').toEqual([]);
     const left = `job: ${(await run('kvm1', ['virsh', 'blockjob', names.vm, 'vda', '--raw'])).trim().replace(/\s+/g, ' ') || 'none'}, source: ${(await run('kvm1', ['virsh', 'domblklist', names.vm])).includes(destination) ? 'destination' : 'old'}`;
     process.stderr.write(`[diskMove] killed with ${left}\n`);
     expect(existsSync(destination)).toBe(true);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, virshOnLabHost, type TestLab } from '../../support/lab.js';
 import { hclString, providerBlock } from '../../support/platformHcl.js';
-import { alive, childrenOf } from '../../support/processes.js';
+import { childrenOf, stragglersAfter } from '../../support/processes.js';
 import { parseSnapshotRecords } from '../../../lib/backends/libvirt/index.js';
 
 const tag = Math.random().toString(16).slice(2, 8);
@@ -122,10 +122,7 @@ describe('snapshots: an apply killed half-way', () => {
     running.child.kill('SIGKILL');
     await running.done;
     // The provider exits with terraform (it watches its parent): nothing writes while the next apply runs.
-    for (const pid of providers) {
-      for (let waited = 0; alive(pid) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(alive(pid)).toBe(false);
-    }
+    expect(await stragglersAfter(providers, 10_000), 'providers still running 10 s after terraform was killed').toEqual([]);
     const left = overlays();
     process.stderr.write(`[kill] overlays left: ${left.join(', ')}\n`);
     expect(left.length).toBeGreaterThan(0);

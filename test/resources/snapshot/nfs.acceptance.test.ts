@@ -25,7 +25,7 @@ import { parseSnapshotRecords } from '../../../lib/backends/libvirt/index.js';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, virshOnLabHost, type TestLab } from '../../support/lab.js';
 import { hclString, platformHcl } from '../../support/platformHcl.js';
-import { alive, childrenOf } from '../../support/processes.js';
+import { childrenOf, stragglersAfter } from '../../support/processes.js';
 
 const tag = Math.random().toString(16).slice(2, 8);
 const dirPath = `/tmp/vpsnapn-${tag}`;
@@ -328,10 +328,7 @@ describe('virtplane_snapshot of a VM on an NFS storage domain', () => {
     const providers = childrenOf(running.child.pid!);
     running.child.kill('SIGKILL');
     await running.done;
-    for (const pid of providers) {
-      for (let waited = 0; alive(pid) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(alive(pid)).toBe(false);
-    }
+    expect(await stragglersAfter(providers, 10_000), 'providers still running 10 s after terraform was killed').toEqual([]);
     process.stderr.write(`[nfs snapshots] killed with ${exportFiles().join(', ')} on the export\n`);
     expect(exportFiles().length).toBeGreaterThan(1);
 

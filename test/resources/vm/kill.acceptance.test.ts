@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../../support/terraform.js';
 import { useLab, type TestLab } from '../../support/lab.js';
-import { alive, childrenOf } from '../../support/processes.js';
+import { childrenOf, stragglersAfter } from '../../support/processes.js';
 import { platformHcl } from '../../support/platformHcl.js';
 import { VmTestLab } from './testLab.js';
 
@@ -83,10 +83,7 @@ describe('an apply killed half-way', () => {
     const providers = childrenOf(terraformPid);
     process.kill(terraformPid, 'SIGKILL');
     await running.done;
-    for (const pid of providers) {
-      for (let waited = 0; alive(pid) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(alive(pid)).toBe(false);
-    }
+    expect(await stragglersAfter(providers, 10_000), 'providers still running 10 s after terraform was killed').toEqual([]);
     expect(caught.length).toBeGreaterThan(0);
     clusterId = String(await vms.withInventory(async (inventory) => (await inventory.clusters.list())[0]?.id));
     const left = await vms.domainsOf(clusterId!);
