@@ -71,9 +71,9 @@ export type LabProgress = (message: string) => void;
  * networks fail to start until it is restarted). 5: the /dev/kvm stand-in is read-only (libvirtd
  * re-probed QEMU at every lookup while it looked writable). 6: the storage machine serves NFS
  * (rpcbind and nfs-ganesha). 7: hypervisors run virtlockd with lockd leases on the shared directory, and the
- * storage machine runs an SSH power controller (both layouts of 6 merged).
+ * storage machine runs an SSH power controller (both layouts of 6 merged). 8: nfs-ganesha serves no RQUOTA.
  */
-const LAB_LAYOUT = 7;
+const LAB_LAYOUT = 8;
 
 const REQUIRED_PROGRAMS = [
   'ip',

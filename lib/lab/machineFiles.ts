@@ -172,6 +172,9 @@ async function prepareTgtConfig(machine: LabMachinePlan): Promise<void> {
  * the storage machine, NFSv3 and v4 over TCP, root not squashed (the hosts' QEMU and qemu-img run as
  * root). Mount_Path_Pseudo: NFSv3 clients (QEMU's libnfs driver speaks v3) name the export by its
  * pseudo path too, so one path serves both versions. No Bind_addr: 127.0.0.1 failed to resolve.
+ * No RQUOTA: its fixed port, 875, lies in the reserved range root's RPC clients take their source ports
+ * from (the start script's `rpcinfo` waiting for the registration binds two per call), and a lab start
+ * failed when ganesha found it taken ("Cannot bind RQUOTA tcp6 socket, error 98", then FATAL).
  */
 async function prepareGaneshaConfig(machine: LabMachinePlan): Promise<void> {
   const exportFolder = nfsExportFolder(machine);
@@ -181,7 +184,7 @@ async function prepareGaneshaConfig(machine: LabMachinePlan): Promise<void> {
   await writeFile(
     join(machine.dir, 'etc-ganesha', 'ganesha.conf'),
     [
-      'NFS_CORE_PARAM { Protocols = 3, 4; Mount_Path_Pseudo = true; }',
+      'NFS_CORE_PARAM { Protocols = 3, 4; Mount_Path_Pseudo = true; Enable_RQUOTA = false; }',
       `NFSV4 { Graceless = true; RecoveryRoot = "${recovery}"; }`,
       'EXPORT {',
       '  Export_Id = 1;',
