@@ -136,6 +136,9 @@ interface ServeOptions {
 export async function serveProvider<Ctx>(provider: ProviderDefinition<BlockSchema, Ctx>, options: ServeOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? stderrLogger();
+  // The parent as it was when this process started, not when the watch begins: Terraform killed while
+  // the server starts would otherwise be taken for the parent it is re-parented to.
+  const terraform = process.ppid;
   keepStdoutForHandshake();
   const debug = env.VIRTPLANE_PROVIDER_DEBUG === '1';
   if (!debug) {
@@ -176,21 +179,20 @@ export async function serveProvider<Ctx>(provider: ProviderDefinition<BlockSchem
     return;
   }
 
+  watchParent(terraform, () => {
+    logger.warn('Terraform went away; exiting');
+    process.exit(0);
+  });
   process.stdout.write(`${running.handshake}\n`);
   const server = running;
   void server.shutdownRequested.then(async () => {
     await server.close();
     process.exit(0);
   });
-  watchParent(() => {
-    logger.warn('Terraform went away; exiting');
-    process.exit(0);
-  });
 }
 
 /** Exits when re-parented: Terraform was killed and will never call Shutdown. */
-function watchParent(onGone: () => void): void {
-  const parent = process.ppid;
+function watchParent(parent: number, onGone: () => void): void {
   const timer = setInterval(() => {
     if (process.ppid !== parent) onGone();
   }, 500);
