@@ -35,8 +35,8 @@ export function alive(pid: number): boolean {
 }
 
 /**
- * What a process is doing, for a failure message: its state, parent, threads, where the kernel has it
- * waiting (wchan and, as root, its kernel stack), how long it has run, and its command line.
+ * What a process is doing, for a failure message: its state, parent, threads, the CPU time it has used,
+ * where the kernel has it waiting (wchan and, as root, its kernel stack), and its command line.
  */
 export function describeProcess(pid: number): string {
   const read = (file: string): string => {
@@ -77,6 +77,12 @@ export async function stragglersAfter(pids: readonly number[], withinMs: number)
   while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   const stragglers = pids.filter(alive);
   const described = stragglers.map(describeProcess);
-  for (const pid of stragglers) process.kill(pid, 'SIGKILL');
+  for (const pid of stragglers) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // It went after all, between the look and the kill: what it was doing is still the report.
+    }
+  }
   return described;
 }
