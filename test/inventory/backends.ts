@@ -4,11 +4,12 @@
  * once per test file, one fresh database per location).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { openInventory, stopInventoryServer, type Inventory, type OpenInventoryOptions } from '../../lib/inventory/index.js';
+import { openInventory, type Inventory, type OpenInventoryOptions } from '../../lib/inventory/index.js';
+import { removeWithInventoryServers } from '../support/inventoryFolders.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 
 export const BACKENDS = ['embedded', 'postgres'] as const;
@@ -31,12 +32,7 @@ export function useBackendLocations(): BackendLocations {
   afterAll(async () => {
     for (const inventory of opened) await inventory.close();
     if (serverPromise) await (await serverPromise).stop();
-    for (const folder of folders) {
-      // The folder's inventory server outlives the last close (it exits when idle) and may still be writing:
-      // removing the folder under it failed a run with ENOTEMPTY on pgdata/pg_xact (audit.test, this round).
-      await stopInventoryServer(join(folder, 'inventory')).catch(() => undefined);
-      await rm(folder, { recursive: true, force: true });
-    }
+    for (const folder of folders) await removeWithInventoryServers(folder);
   });
 
   const locations: BackendLocations = {

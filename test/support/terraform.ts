@@ -12,13 +12,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installProvider } from '../../lib/cli/providerInstall.js';
-import { SERVER_LOG_NAME } from '../../lib/inventory/inventoryServerFiles.js';
-import { stopInventoryServer } from '../../lib/inventory/index.js';
 import { findPackageRoot } from '../../lib/util/packageRoot.js';
+import { removeWithInventoryServers } from './inventoryFolders.js';
 
 /** The package root, from test/support (vitest) or dist/test/support (compiled, for scripts). */
 export const REPO_ROOT = findPackageRoot(import.meta.url);
@@ -337,10 +336,7 @@ export class TerraformWorkspace {
       process.stderr.write(`[terraform harness] kept ${this.root}\n`);
       return;
     }
-    // An inventory folder's server outlives the provider that started it (it exits when idle) and may still
-    // write: removing the folder under it can fail with ENOTEMPTY (as audit.test's clean-up once did).
-    for (const folder of inventoryFoldersUnder(this.root)) await stopInventoryServer(folder).catch(() => undefined);
-    await rm(this.root, { recursive: true, force: true });
+    await removeWithInventoryServers(this.root);
   }
 
   #environment(extra: Readonly<Record<string, string>> | undefined): NodeJS.ProcessEnv {
@@ -382,19 +378,6 @@ export async function createTerraformWorkspace(options: WorkspaceOptions = {}): 
       `}\n`,
   );
   return workspace;
-}
-
-/** Folders under `root` (a few levels deep) whose inventory server has run: each has the server's log. */
-function inventoryFoldersUnder(root: string, depth = 4): string[] {
-  let entries;
-  try {
-    entries = readdirSync(root, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const here = entries.some((entry) => entry.isFile() && entry.name === SERVER_LOG_NAME) ? [root] : [];
-  if (depth === 0) return here;
-  return [...here, ...entries.filter((entry) => entry.isDirectory()).flatMap((entry) => inventoryFoldersUnder(join(root, entry.name), depth - 1))];
 }
 
 // ---------------------------------------------------------------------------------------------
