@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import type { LockHolder } from './errors.js';
 import { serverLogPath, socketPath } from './inventoryServerFiles.js';
-import { readLock } from './lockFile.js';
+import { lockHolderRunning, readLock } from './lockFile.js';
 
 export interface InventoryServerStatus {
   readonly folder: string;
@@ -49,8 +49,10 @@ export async function inventoryServerStatus(folder: string): Promise<InventorySe
 }
 
 /**
- * Ends the folder's server, if one runs on this machine; waits up to waitMs (0: not at all) for it to
- * have released the folder. Returns the pid it stopped, or undefined when none ran.
+ * Ends the folder's server, if one runs on this machine; waits up to waitMs (0: not at all) for its
+ * process to have exited, not only to have released the folder: after releasing it the server still
+ * writes its code cache next to its bundle, and removing that folder meanwhile failed with ENOTEMPTY.
+ * Returns the pid it stopped, or undefined when none ran.
  */
 export async function stopInventoryServer(folder: string, options: { readonly waitMs?: number } = {}): Promise<number | undefined> {
   const location = resolve(folder);
@@ -63,15 +65,12 @@ export async function stopInventoryServer(folder: string, options: { readonly wa
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return pid;
     throw error;
   }
-  const deadline = Date.now() + (options.waitMs ?? 30_000);
+  const waitMs = options.waitMs ?? 30_000;
+  const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
-    const now = await readLock(location);
-    if (!now?.live || now.holder.pid !== pid) return pid;
+    if (!lockHolderRunning(lock)) return pid;
     await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   }
-  if (options.waitMs !== 0)
-    throw new Error(
-      `The inventory server ${pid} of ${location} is still running ${Math.round((options.waitMs ?? 30_000) / 1000)} s after it was asked to stop`,
-    );
+  if (waitMs !== 0) throw new Error(`The inventory server ${pid} of ${location} is still running ${Math.round(waitMs / 1000)} s after it was asked to stop`);
   return pid;
 }

@@ -54,6 +54,8 @@ export interface LockState {
   readonly live: boolean;
   /** The holder runs on this machine (its pid can be signalled). */
   readonly local: boolean;
+  /** The holder's start time as /proc recorded it (null when unknown): tells its pid from a reused one. */
+  readonly processStart: string | null;
 }
 
 type Observed =
@@ -186,8 +188,13 @@ export async function readLock(folder: string): Promise<LockState | undefined> {
   const path = join(folder, LOCK_FILE_NAME);
   const seen = await observe(path);
   if (seen.state !== 'held') return undefined;
-  const { pid, hostname: host, startedAt, role } = seen.content;
-  return { path, holder: { pid, hostname: host, startedAt }, role, live: !isStale(seen), local: host === hostname() };
+  const { pid, hostname: host, startedAt, role, processStart } = seen.content;
+  return { path, holder: { pid, hostname: host, startedAt }, role, live: !isStale(seen), local: host === hostname(), processStart };
+}
+
+/** Whether the process that wrote `lock` still runs, on this machine (after it released the folder, too). */
+export function lockHolderRunning(lock: LockState): boolean {
+  return lock.local && processAlive(lock.holder.pid, lock.processStart);
 }
 
 export async function acquireLock(folder: string, options: LockOptions = {}): Promise<HeldLock> {

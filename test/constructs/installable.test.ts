@@ -12,11 +12,12 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeWithInventoryServers } from '../support/inventoryFolders.js';
 import { buildProvider, createTerraformWorkspace, REPO_ROOT, type TerraformWorkspace } from '../support/terraform.js';
 
 const run = promisify(execFile);
@@ -60,7 +61,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tf?.cleanup();
-  if (root !== undefined) await rm(root, { recursive: true, force: true });
+  // The app's inventory server runs from the installed package and writes its code cache there as it exits.
+  if (root !== undefined) await removeWithInventoryServers(root);
 });
 
 describe('the construct library as a package', () => {
