@@ -24,8 +24,11 @@ const GUEST_USER = 'labuser';
 const GUEST_HOSTNAME = 'vp-image-test';
 const WRITTEN_FILE = '/etc/virtplane/seed-check.txt';
 const WRITTEN_CONTENT = `written by cloud-init from the NoCloud seed, ${new Date().toISOString()}\nline: "two"\n`;
-// About 60-75 s here on a busy machine (LAB-NOTES: 51 s); generous, since the suite runs beside other tests.
-const BOOT_TIMEOUT_MS = 270_000;
+// About 60-75 s here on a busy machine (LAB-NOTES: 51 s). The suite runs this beside two lab lanes' TCG
+// guests on two cores, where it has had a third of a core: CI once stopped it at 270 s with the guest at 193 s
+// of uptime, still making its ECDSA host key (and this machine once, loaded, at its config stage at 234 s).
+// A deadline, not a measure: the figures are printed. The test's own timeout is this and two minutes.
+const BOOT_TIMEOUT_MS = 540_000;
 
 function note(message: string): void {
   process.stderr.write(`  [guest image] ${message}\n`);
@@ -230,7 +233,7 @@ describe.skipIf(!canRun)('guest image: built once, booted under TCG with a NoClo
       if (!agent) await new Promise((resolveSleep) => setTimeout(resolveSleep, 1000));
     }
     expect(agent).toEqual([{ return: {} }, { return: { 'host-name': GUEST_HOSTNAME } }]);
-  }, 300_000);
+  }, 660_000);
 
   it('left the cached image as it was built', async () => {
     expect(await sha256Of(facts.path)).toBe(facts.sha256);
