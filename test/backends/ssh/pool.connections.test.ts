@@ -30,16 +30,43 @@ function newPool(options: ConstructorParameters<typeof SshPool>[0] = {}): SshPoo
 }
 
 /**
- * Each command registers itself in a directory on the host while it runs and records how many
- * commands were registered at that moment: the largest record is the concurrency the host saw.
+ * Each command registers itself in a directory on the host and records the most commands it saw
+ * registered at once: the largest record is the concurrency the host saw. It holds its channel while
+ * it waits for the others: until it has seen the cap ("$2") and lingered "$3" tenths of a second
+ * with it, or at most "$4" tenths if the cap never comes (the last few, when the queue runs dry). It
+ * leaves at once if it sees more than the cap. Waiting for the others rather than sleeping a fixed
+ * time keeps the overlap independent of the machine's load: under load each login shell starts
+ * slowly, and commands that slept a fixed 0.1 s finished before the next one started (CI once saw a
+ * maximum of 1 that way).
  */
 const CONCURRENCY_PROBE = `
-dir="$1"; mkdir -p "$dir"
+dir="$1"; cap="$2"; linger_tenths="$3"; hold_tenths="$4"
+mkdir -p "$dir"
 touch "$dir/running.$$"
-ls "$dir" | grep -c '^running\\.' >> "$dir/seen.$$"
-sleep "$2"
+most=0; waited=0; lingered=0
+while :; do
+  now=$(ls "$dir" | grep -c '^running\\.')
+  [ "$now" -gt "$most" ] && most=$now
+  [ "$now" -gt "$cap" ] && break
+  if [ "$most" -ge "$cap" ]; then
+    [ "$lingered" -ge "$linger_tenths" ] && break
+    lingered=$((lingered + 1))
+  fi
+  [ "$waited" -ge "$hold_tenths" ] && break
+  sleep 0.1; waited=$((waited + 1))
+done
+echo "$most" > "$dir/seen.$$"
 rm -f "$dir/running.$$"
 `;
+
+/**
+ * Runs `count` probes in parallel through `pool`. Each holds its channel at least `lingerSeconds`
+ * (unless the cap is broken), and waits up to 5 s for `cap` probes to be running together.
+ */
+async function runProbes(pool: SshPool, endpoint: SshEndpoint, dir: string, count: number, cap: number, lingerSeconds: number): Promise<void> {
+  const args = [dir, String(cap), String(Math.round(lingerSeconds * 10)), '50'];
+  await Promise.all(Array.from({ length: count }, () => pool.script(endpoint, CONCURRENCY_PROBE, args)));
+}
 
 async function maxConcurrencySeen(pool: SshPool, endpoint: SshEndpoint, dir: string): Promise<number> {
   const result = await pool.script(endpoint, 'cat "$1"/seen.* | sort -n | tail -n 1; rm -rf "$1"', [dir]);
@@ -65,24 +92,21 @@ describe('one connection per endpoint', () => {
     const endpoint = sshd.endpoint({ name: 'kvm-cap' });
     const dir = join(scratch, randomUUID());
     const started = Date.now();
-    await Promise.all(Array.from({ length: 20 }, () => pool.script(endpoint, CONCURRENCY_PROBE, [dir, '0.2'])));
+    await runProbes(pool, endpoint, dir, 20, 3, 0.3);
     const elapsed = Date.now() - started;
-    const seen = await maxConcurrencySeen(pool, endpoint, dir);
-    expect(seen).toBeLessThanOrEqual(3);
-    // Commands did overlap (how much depends on the machine's load: each login shell costs time).
-    expect(seen).toBeGreaterThanOrEqual(2);
-    // 20 commands of 0.2 s, at most 3 at a time, take at least 7 rounds.
-    expect(elapsed).toBeGreaterThanOrEqual(7 * 200);
+    // Three ran at once, never four.
+    expect(await maxConcurrencySeen(pool, endpoint, dir)).toBe(3);
+    // 20 commands holding 0.3 s each, at most 3 at a time, take at least 7 rounds.
+    expect(elapsed).toBeGreaterThanOrEqual(7 * 300);
   });
 
   it('stays below sshd MaxSessions (10) by default: 24 parallel commands all succeed, at most 8 at once', async () => {
     const pool = newPool();
     const endpoint = sshd.endpoint({ name: 'kvm-default-cap' });
     const dir = join(scratch, randomUUID());
-    await Promise.all(Array.from({ length: 24 }, () => pool.script(endpoint, CONCURRENCY_PROBE, [dir, '0.1'])));
-    const seen = await maxConcurrencySeen(pool, endpoint, dir);
-    expect(seen).toBeLessThanOrEqual(8);
-    expect(seen).toBeGreaterThan(1);
+    await runProbes(pool, endpoint, dir, 24, 8, 0.3);
+    // Eight ran at once, never nine: the default leaves sshd's MaxSessions room for other work.
+    expect(await maxConcurrencySeen(pool, endpoint, dir)).toBe(8);
   });
 });
 
