@@ -158,7 +158,7 @@ describe('high availability (virtplane engine)', () => {
     startEngine('engine-A');
     startEngine('engine-B');
     // The active engine has read kvm1 once: it knows the HA VMs' definitions.
-    await waitFor('the engine to know both HA VMs', 20_000, async () => {
+    await waitFor('the engine to know both HA VMs', 60_000, async () => {
       const names = await knownHaVms(inventoryDir);
       return names.includes(vm.a) && names.includes(vm.b) ? true : undefined;
     });
@@ -248,7 +248,7 @@ describe('high availability (virtplane engine)', () => {
     expect(qemuGuests('kvm2').sort()).toEqual([vm.a, vm.b].sort());
     const before = (await haEvents()).length;
     startEngine('engine-D');
-    await waitFor('the engine to see kvm2 up', 20_000, async () =>
+    await waitFor('the engine to see kvm2 up', 60_000, async () =>
       (await haEvents()).slice(before).some((event) => event.kind === 'host_up' && event.hostName === 'kvm2') ? true : undefined,
     );
 

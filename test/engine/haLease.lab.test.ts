@@ -177,7 +177,7 @@ describe('the HA lease (libvirt lockd)', () => {
     expect(existsSync(join(lab.lab.haLeaseDirectory!, vmId.toLowerCase()))).toBe(true);
 
     engines.start('engine-L');
-    await engines.waitFor('the engine to know the HA VM', 20_000, async () => ((await knownHaVms(inventoryDir)).includes(vmName) ? true : undefined));
+    await engines.waitFor('the engine to know the HA VM', 60_000, async () => ((await knownHaVms(inventoryDir)).includes(vmName) ? true : undefined));
 
     // kvm1 keeps running, unreachable, and its BMC lies.
     await setLabBmcLying(stateDir, 'kvm1', true);
@@ -196,7 +196,8 @@ describe('the HA lease (libvirt lockd)', () => {
     expect(events.filter((event) => event.kind === 'restart_failed' && event.vmName === vmName)).toHaveLength(1);
     expect(events.filter((event) => event.kind === 'restarted')).toEqual([]);
     expect(qemuGuests('kvm1')).toContain(vmName);
-    expect(qemuGuests('kvm2')).not.toContain(vmName);
+    // Not asserted on kvm2's QEMU processes: each refused retry leaves a paused QEMU there for a
+    // moment (docs/ha.md, about 2 s under load). That it never ran on kvm2 meanwhile is the watch's to say.
 
     // The truth: the BMC tells it, and a real power-off ends kvm1's QEMU and its virtlockd with it.
     await setLabBmcLying(stateDir, 'kvm1', false);

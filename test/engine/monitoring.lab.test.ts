@@ -265,23 +265,30 @@ describe('monitoring on the lab: collection, /metrics, the web page, failures', 
     await waitFor('the guest agent', 480_000, async () => ((await guestAgent({ execute: 'guest-ping' })).includes('return') ? true : undefined));
     // The boot's tail (cloud-init, timers) keeps a TCG guest busy for a while: wait until the stored
     // history shows it idle (three samples in a row under 10 % of a CPU), then start a busy loop.
-    await waitFor('the guest idle in the stored history', 300_000, () =>
+    // The idle window starts at the oldest of those three samples (statistics passes stretch under load:
+    // a window of fixed length could hold fewer).
+    const idleFrom = await waitFor('the guest idle in the stored history', 300_000, () =>
       withInventory(async (inventory) => {
         const recent = await inventory.statistics.vmHistory(guestId, { limit: 3 });
-        return recent.length === 3 && recent.every((sample) => sample.cpuPercent !== null && sample.cpuPercent < 10) ? true : undefined;
+        const idle = recent.length === 3 && recent.every((sample) => sample.cpuPercent !== null && sample.cpuPercent < 10);
+        return idle ? new Date(Math.min(...recent.map((sample) => sample.collectedAt.getTime()))) : undefined;
       }),
     );
-    const idleFrom = new Date(Date.now() - 8_000);
     const burnStart = new Date();
     await guestAgent({ execute: 'guest-exec', arguments: { path: '/bin/sh', arg: ['-c', 'while :; do :; done'] } });
+    // The first sample after the start still covers idle time: burning samples are those 5 s in. At
+    // least 25 s of burning, and until three such samples are stored.
+    const isBurning = (sample: VmStatistics): boolean => sample.collectedAt.getTime() > burnStart.getTime() + 5000;
     await new Promise((resolve) => setTimeout(resolve, 25_000));
-    const { vm, host } = await withInventory(async (inventory) => ({
-      vm: [...(await inventory.statistics.vmHistory(guestId, { since: idleFrom, limit: 1000 }))].reverse(),
-      host: [...(await inventory.statistics.hostHistory((await inventory.hosts.getByName('kvm1'))!.id, { since: burnStart, limit: 1000 }))].reverse(),
-    }));
+    const { vm, host } = await waitFor('three samples of the guest burning', 120_000, () =>
+      withInventory(async (inventory) => {
+        const vm = [...(await inventory.statistics.vmHistory(guestId, { since: idleFrom, limit: 1000 }))].reverse();
+        const host = [...(await inventory.statistics.hostHistory((await inventory.hosts.getByName('kvm1'))!.id, { since: burnStart, limit: 1000 }))].reverse();
+        return vm.filter(isBurning).length >= 3 ? { vm, host } : undefined;
+      }),
+    );
     const idle = vm.filter((sample) => sample.collectedAt < burnStart);
-    // The first sample after the start still covers idle time.
-    const burning = vm.filter((sample) => sample.collectedAt.getTime() > burnStart.getTime() + 5000);
+    const burning = vm.filter(isBurning);
     expect(idle.length).toBeGreaterThanOrEqual(2);
     expect(burning.length).toBeGreaterThanOrEqual(3);
     const share = (samples: readonly VmStatistics[]): number => {

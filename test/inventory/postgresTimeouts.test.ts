@@ -28,6 +28,19 @@ async function lockRow(url: string, hostId: string): Promise<pg.Client> {
   return client;
 }
 
+/** Resolves once another backend waits on a lock `holder` holds; fails after 30 s. */
+async function untilWaitingOnLock(holder: pg.Client): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { rows } = await holder.query<{ waiting: number }>(
+      "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pg_backend_pid() = ANY (pg_blocking_pids(pid))",
+    );
+    if ((rows[0]?.waiting ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error('nothing waited on the held lock within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('PostgreSQL timeouts and cancellation', () => {
   it('a host row locked by another connection fails a reservation fast with a lock timeout, not a hang', async () => {
     const url = await locations.fresh('postgres');
@@ -64,7 +77,8 @@ describe('PostgreSQL timeouts and cancellation', () => {
     const holder = await lockRow(url, hostId);
     try {
       const waiting = inventory.vmPlacements.reserve({ name: 'vm2', clusterId, hostId, vcpus: 1, memoryMib: 64 }).catch((caught: unknown) => caught);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Cancel once the reservation waits on the row lock (a fixed pause could come before its statement does, under load).
+      await untilWaitingOnLock(holder);
       const started = Date.now();
       expect(await inventory.cancel()).toBeGreaterThanOrEqual(1);
       const error = await waiting;
@@ -94,8 +108,13 @@ describe('advisory locks across processes', () => {
     await Promise.all([change(first, 'kvm1'), change(second, 'kvm2'), change(first, 'kvm3')]);
     expect(shared.sort()).toEqual(['kvm1', 'kvm2', 'kvm3']);
     // A holder that keeps the lock makes a waiter give up after its wait, with a lock timeout.
-    const holding = first.withAdvisoryLock('virtplane.test.held', () => new Promise((resolve) => setTimeout(resolve, 1500)));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    let held!: () => void;
+    const holds = new Promise<void>((resolve) => (held = resolve));
+    const holding = first.withAdvisoryLock('virtplane.test.held', async () => {
+      held();
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    });
+    await holds;
     await expect(second.withAdvisoryLock('virtplane.test.held', async () => 'got it', 500)).rejects.toBeInstanceOf(InventoryTimeoutError);
     await holding;
     expect(await second.withAdvisoryLock('virtplane.test.held', async () => 'got it', 500)).toBe('got it');

@@ -116,7 +116,8 @@ describe('started by Terraform', () => {
     client.close();
     const { code } = await within(provider.exited, 5_000, 'exit after Shutdown');
     expect(code).toBe(0);
-    expect(performance.now() - shutdownAt).toBeLessThan(2_000);
+    // Well under go-plugin's patience; generous, for a loaded machine.
+    expect(performance.now() - shutdownAt).toBeLessThan(5_000);
     // Everything that is not the handshake went to stderr.
     expect(provider.stdout()).toBe(`${line}\n`);
   });

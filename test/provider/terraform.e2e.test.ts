@@ -79,8 +79,8 @@ describe('virtplane_test_file through terraform 1.11', () => {
     expect(exits.length).toBeGreaterThan(0);
     for (const line of exits) expect(line).not.toContain('error=');
     // Without GRPCController/Shutdown, go-plugin waits 2 s per provider process and then logs
-    // error="signal: killed" (checked above). This bound only catches a hang on a loaded machine.
-    expect(result.durationMs).toBeLessThan(10_000);
+    // error="signal: killed" (checked above). This bound only catches a hang, on a machine that may be loaded.
+    expect(result.durationMs).toBeLessThan(30_000);
   });
 
   it('plans a create with "(known after apply)" values, a plan-time checksum and hidden secrets', async () => {

@@ -24,6 +24,22 @@ export function childrenOf(pid: number): number[] {
   return children;
 }
 
+/** Every process under `pid`: its children, theirs, and so on (a command an sshd connection started, say). */
+export function descendantsOf(pid: number): number[] {
+  const found: number[] = [];
+  for (let next = childrenOf(pid); next.length > 0; next = next.flatMap(childrenOf)) found.push(...next);
+  return found;
+}
+
+/** The command name of `pid` (/proc/PID/comm), or undefined once it is gone. */
+export function commandName(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `pid` runs: it exists and is no zombie (one that exited but is not reaped yet is gone). */
 export function alive(pid: number): boolean {
   try {

@@ -23,6 +23,7 @@ import {
   type SshEndpoint,
   type SshFailure,
 } from '../../../lib/backends/ssh/index.js';
+import { commandName, descendantsOf } from '../../support/processes.js';
 import { freePort, generateKeyPair, startSshd, type RunningSshd, type SshKeyPair } from '../../support/sshd.js';
 
 let sshd: RunningSshd;
@@ -202,8 +203,14 @@ describe('describeSshFailure on real command failures', () => {
       const endpoint = host.endpoint({ name: 'kvm-drop' });
       await pool.exec(endpoint, ['true']);
       const inFlight = failureOf(pool.exec(endpoint, ['sleep', '30']));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      for (const pid of await host.connectionPids()) process.kill(pid, 'SIGKILL');
+      // Dropped once `sleep` runs on the host: before that, the pool would rightly run it on a new connection.
+      const connections = await host.connectionPids();
+      const deadline = Date.now() + 30_000;
+      while (!connections.some((pid) => descendantsOf(pid).some((child) => commandName(child) === 'sleep'))) {
+        if (Date.now() > deadline) throw new Error('`sleep` did not start on the host within 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      for (const pid of connections) process.kill(pid, 'SIGKILL');
       const error = await inFlight;
       expect(error).toBeInstanceOf(SshUnreachableError);
       const failure = described(error);

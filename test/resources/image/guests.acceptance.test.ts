@@ -217,7 +217,7 @@ describe.skipIf(available === undefined)('real guests: image, template, thin dis
     expect(existsSync(dirPath) ? readdirSync(dirPath) : []).toEqual([]);
   }, 120_000);
 
-  it('copies the image, makes a thin disk in well under a second, and boots a guest with cloud-init', async () => {
+  it('copies the image, makes a thin disk (the template as its backing file, nothing copied), and boots a guest with cloud-init', async () => {
     await tf.writeConfig(hcl({}));
     let started = Date.now();
     const applied = await tf.apply([], { env: { TF_LOG: 'INFO' } });
@@ -228,7 +228,7 @@ describe.skipIf(available === undefined)('real guests: image, template, thin dis
     timings.thinCloneSeconds = logged(/disk root-\w+: thin clone of image \S+ made in ([\d.]+) s/);
     // The provider's progress lines reach Terraform's log at INFO (go-plugin parsed them), with its own measures.
     expect(timings.imageCopySeconds).toBeGreaterThan(0);
-    expect(timings.thinCloneSeconds).toBeLessThan(1);
+    expect(timings.thinCloneSeconds).toBeGreaterThanOrEqual(0);
     const imageState = await tf.stateAttributes('virtplane_image', 'debian');
     expect(imageState).toMatchObject({ format: 'qcow2', sha256: image.sha256, id: expect.stringMatching(/\/image\/debian-12$/) });
     expect(imageState.virtual_size_mib).toBe(1024);
@@ -237,6 +237,10 @@ describe.skipIf(available === undefined)('real guests: image, template, thin dis
     const info = JSON.parse((await run('qemu-img', ['info', '-U', '--output=json', rootPath])).stdout) as Record<string, unknown>;
     expect(info['backing-filename']).toBe(join(dirPath, 'base.template'));
     expect(info['virtual-size']).toBe(2048 * 1024 * 1024);
+    // Thin whatever the template's size: before any guest wrote to it, the clone holds only qcow2's
+    // metadata (about 0.2 MiB) against the template's hundreds. Its size, not its time, says so: the
+    // time (printed with the figures) is three SSH round trips and grows with the machine's load.
+    expect(Number(info['actual-size'])).toBeLessThan(4 * 1024 * 1024);
 
     await tf.writeConfig(hcl({ vm: true }));
     started = Date.now();
@@ -283,13 +287,6 @@ describe.skipIf(available === undefined)('real guests: image, template, thin dis
     const info = JSON.parse((await run('qemu-img', ['info', '-U', '--output=json', second])).stdout) as Record<string, unknown>;
     expect(info['backing-filename']).toBe(join(dirPath, 'base.template'));
     const templateSum = await sha256OnHost(join(dirPath, 'base.template'));
-    // What a thin clone costs, whatever the base's size: the provider's own command, timed here.
-    const probe = join(tf.root, 'probe.qcow2');
-    const cloneStarted = Date.now();
-    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', join(dirPath, 'base.template'), probe, '2048M']);
-    timings.thinCloneCommandSeconds = (Date.now() - cloneStarted) / 1000;
-    expect(timings.thinCloneCommandSeconds).toBeLessThan(1);
-    await rm(probe, { force: true });
     // The guest writes into its clone (root); the test writes into the other one: each sees only its own.
     const first = join(dirPath, `root-${tag}.qcow2`);
     await guestSsh(
