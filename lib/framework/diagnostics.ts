@@ -86,6 +86,16 @@ export function diagnosticsFromError(error: unknown, failedOperation: string): D
 }
 
 /**
+ * What went wrong, in one line, for a message that wraps the error (a PartialApplyError's, whose own
+ * diagnostic would otherwise say only what was left): each diagnostic's summary and detail.
+ */
+export function reasonOf(error: unknown, failedOperation: string): string {
+  return diagnosticsFromError(error, failedOperation)
+    .map((diagnostic) => `${diagnostic.summary}: ${diagnostic.detail}`)
+    .join('; ');
+}
+
+/**
  * Thrown by create or update when the operation failed half way and something now exists:
  * the state it carries is saved (a failed create is then tainted), so nothing is orphaned.
  */

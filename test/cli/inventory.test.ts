@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { LOCK_FILE_NAME, openInventory, stopInventoryServer } from '../../lib/in
 import { socketPath } from '../../lib/inventory/inventoryServerFiles.js';
 import { REPO_ROOT } from '../support/terraform.js';
 import { runCli } from '../support/cli.js';
+import { removeWithInventoryServers } from '../support/inventoryFolders.js';
 
 let root: string;
 let folder: string;
@@ -22,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stopInventoryServer(folder).catch(() => undefined);
-  await rm(root, { recursive: true, force: true });
+  await removeWithInventoryServers(root);
 });
 
 describe('virtplane inventory status and stop', () => {

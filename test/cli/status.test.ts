@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInventory } from '../../lib/inventory/index.js';
 import type { CliResult } from '../support/cli.js';
 import { freePort, generateKeyPair, startSshd, type RunningSshd } from '../support/sshd.js';
+import { removeWithInventoryServers } from '../support/inventoryFolders.js';
 
 const main = fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url));
 
@@ -120,7 +121,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([noLibvirt?.stop(), wrongKey?.stop()]);
-  await rm(root, { recursive: true, force: true });
+  await removeWithInventoryServers(root);
 });
 
 describe('virtplane status from the inventory only', () => {

@@ -5,7 +5,7 @@
  * what this file defined is removed.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import { openInventory } from '../../lib/inventory/index.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { useLab, type TestLab } from '../support/lab.js';
 import { hostHasKvm, removeDomainEverywhere, tinyDomainXml, uniqueName } from '../support/tinyDomain.js';
+import { removeWithInventoryServers } from '../support/inventoryFolders.js';
 
 const pool = new SshPool();
 let lab: TestLab;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   const labKey = (name: string): string => lab.lab.hosts.find((host) => host.name === name)?.hostKey ?? '';
 
   folder = await mkdtemp(join(tmpdir(), 'virtplane-status-live-'));
-  cleanups.push(() => rm(folder, { recursive: true, force: true }));
+  cleanups.push(() => removeWithInventoryServers(folder));
   const inventory = await openInventory(folder);
   try {
     const datacenter = await inventory.datacenters.create({ name: 'Default' });

@@ -1,5 +1,5 @@
 import { cpSync, existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { copyTemplate, ensureTemplate, templateName } from '../../lib/inventory/
 import { LATEST_SCHEMA_VERSION, openInventory, type Inventory } from '../../lib/inventory/index.js';
 import { openEmbedded } from '../../lib/inventory/embedded.js';
 import { MIGRATIONS } from '../../lib/inventory/migrations/index.js';
+import { removeWithInventoryServers } from '../support/inventoryFolders.js';
 
 // Every embedded inventory of this file is opened in this process, with the templates in a cache of its own.
 let scratch: string;
@@ -20,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (previousSetting === undefined) delete process.env.VIRTPLANE_INVENTORY_TEMPLATES;
   else process.env.VIRTPLANE_INVENTORY_TEMPLATES = previousSetting;
-  await rm(scratch, { recursive: true, force: true });
+  await removeWithInventoryServers(scratch);
 });
 
 let folders = 0;

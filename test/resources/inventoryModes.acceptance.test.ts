@@ -2,15 +2,16 @@
  * The provider's inventory setting end to end: a shared PostgreSQL server (as a team would use), and
  * two Terraform runs at once on one embedded inventory folder (they wait for each other, nothing lost).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openInventory, stopInventoryServer } from '../../lib/inventory/index.js';
+import { openInventory } from '../../lib/inventory/index.js';
 import { buildProvider, createTerraformWorkspace, type TerraformWorkspace } from '../support/terraform.js';
 import { useLab, type TestLab } from '../support/lab.js';
 import { platformHcl, providerBlock } from '../support/platformHcl.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { removeWithInventoryServers } from '../support/inventoryFolders.js';
 
 let lab: TestLab;
 const workspaces: TerraformWorkspace[] = [];
@@ -76,10 +77,7 @@ describe('two Terraform runs at once on one embedded inventory', () => {
       }
       await Promise.all([east.destroy(), west.destroy()]);
     } finally {
-      // The folder's inventory server may still be writing (it exits when idle): stopped first, so the removal
-      // does not race its writes (ENOTEMPTY seen in a full run).
-      await stopInventoryServer(shared);
-      await rm(shared, { recursive: true, force: true });
+      await removeWithInventoryServers(shared);
     }
   });
 });

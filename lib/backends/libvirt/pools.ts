@@ -80,10 +80,22 @@ export async function definePool(host: LibvirtHost, model: PoolModel): Promise<P
   return requirePool(host, existing?.uuid ?? model.uuid ?? model.name);
 }
 
-/** dir pools: creates the directory (idempotent); other types have nothing to build. */
+/**
+ * dir pools: creates the directory (idempotent); other types have nothing to build. Hosts that build
+ * one shared directory at once (a shared dir domain, each host's pool built in parallel) race in
+ * libvirt: each finds it absent, both mkdir, and one fails "failed to create directory ...: File
+ * exists" (a full run failed so; reproduced in the lab, 1 in 30 pairs of builds released together).
+ * Built again, the directory is there, which libvirt accepts.
+ */
 export async function buildPool(host: LibvirtHost, ref: string): Promise<void> {
   const pool = await requirePool(host, ref);
-  if (pool.model.type === 'dir') await virsh(host, ['pool-build', '--pool', pool.uuid]);
+  if (pool.model.type !== 'dir') return;
+  try {
+    await virsh(host, ['pool-build', '--pool', pool.uuid]);
+  } catch (error) {
+    if (!(error instanceof VirshError && /failed to create directory .*File exists/.test(error.detail))) throw error;
+    await virsh(host, ['pool-build', '--pool', pool.uuid]);
+  }
 }
 
 /** Starts the pool; already active is fine. */

@@ -7,7 +7,7 @@
  * is left defined: the storage domain's next plan shows the host missing and its apply completes it.
  */
 import type { Datacenter, Host, Network, StorageDomain } from '../../inventory/index.js';
-import { DiagnosticError, PartialApplyError, diagnosticsFromError } from '../../framework/index.js';
+import { DiagnosticError, PartialApplyError, reasonOf } from '../../framework/index.js';
 import type { ProviderContext } from '../context/index.js';
 import { ensureNetworkOn, networkModelFor, networkOnHost, removeNetworksFrom } from '../network/index.js';
 import { changeTargetAcl, parseTargetId } from '../iscsiTarget/index.js';
@@ -143,9 +143,7 @@ export async function leaveBeforeDelete(provider: ProviderContext, hostId: strin
 
 /** A host created in the inventory whose data center objects could not be installed: kept, and tainted. */
 export function joinFailed(error: unknown, host: string, state: { readonly [key: string]: unknown }): PartialApplyError {
-  const reason = diagnosticsFromError(error, 'joining the data center')
-    .map((diagnostic) => `${diagnostic.summary}: ${diagnostic.detail}`)
-    .join('; ');
+  const reason = reasonOf(error, 'joining the data center');
   return new PartialApplyError(
     `${host} was added to the inventory, but could not get its data center's networks and storage pools: ${reason}. Terraform marks it tainted: fix the cause and apply again.`,
     state,

@@ -8,6 +8,7 @@ import {
   isUnknown,
   numberAttribute,
   PartialApplyError,
+  reasonOf,
   diagnosticsFromError,
   setAttribute,
   stringAttribute,
@@ -341,7 +342,11 @@ export const networkResource = defineResource<ProviderContext>()({
       try {
         await ensureEverywhere(reads, row, found.datacenter, done);
       } catch (error) {
-        throw new PartialApplyError(`network ${row.name} is not updated on every host yet`, stateOf(row, done), { cause: error });
+        throw new PartialApplyError(
+          `network ${row.name} is not updated on every host yet: ${reasonOf(error, 'updating it on the hosts')}`,
+          stateOf(row, done),
+          { cause: error },
+        );
       } finally {
         forgetAll(provider, reads);
       }

@@ -9,6 +9,7 @@ import {
   errorDiagnostic,
   isUnknown,
   PartialApplyError,
+  reasonOf,
   setAttribute,
   stringAttribute,
   unknown,
@@ -694,7 +695,11 @@ export const storageDomainResource = defineResource<ProviderContext>()({
       try {
         await ensureEverywhere(reads, row, placement.datacenter, planned, done);
       } catch (error) {
-        throw new PartialApplyError(`storage domain ${row.name} is in the inventory but not on every host yet`, stateOf(row, planned, done), { cause: error });
+        throw new PartialApplyError(
+          `storage domain ${row.name} is in the inventory but not on every host yet: ${reasonOf(error, 'setting up its pools')}`,
+          stateOf(row, planned, done),
+          { cause: error },
+        );
       } finally {
         forgetAll(provider, reads);
       }
@@ -764,7 +769,11 @@ export const storageDomainResource = defineResource<ProviderContext>()({
         await admitHosts(provider, row, placement.carriers, planned);
         await ensureEverywhere(carried, row, placement.datacenter, planned, done);
       } catch (error) {
-        throw new PartialApplyError(`storage domain ${row.name} is not updated on every host yet`, stateOf(row, planned, done), { cause: error });
+        throw new PartialApplyError(
+          `storage domain ${row.name} is not updated on every host yet: ${reasonOf(error, 'updating its pools')}`,
+          stateOf(row, planned, done),
+          { cause: error },
+        );
       } finally {
         forgetAll(provider, reads);
       }

@@ -1,5 +1,5 @@
 /** virtplane_cluster_capacity over a real embedded inventory: free memory and vCPUs per host, N+1 headroom. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { InventoryAccess } from '../../../lib/resources/context/inventoryAccess.
 import type { ProviderContext } from '../../../lib/resources/context/providerContext.js';
 import { clusterCapacityDataSource } from '../../../lib/resources/clusterCapacity/index.js';
 import { DiagnosticError } from '../../../lib/framework/index.js';
+import { removeWithInventoryServers } from '../../support/inventoryFolders.js';
 
 let folder: string;
 let access: InventoryAccess;
@@ -21,7 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await access?.close();
-  await rm(folder, { recursive: true, force: true });
+  await removeWithInventoryServers(folder);
 });
 
 const read = (clusterId: string) =>

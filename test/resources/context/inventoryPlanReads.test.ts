@@ -6,12 +6,13 @@
  * cannot alter (a VM's: the cluster, data center and hosts), and a placement is found whatever its status,
  * exactly as vmPlacements.get finds it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Host } from '../../../lib/inventory/index.js';
 import { InventoryAccess } from '../../../lib/resources/context/inventoryAccess.js';
+import { removeWithInventoryServers } from '../../support/inventoryFolders.js';
 
 let folder: string;
 let thisProcess: InventoryAccess;
@@ -36,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await thisProcess.close();
   await otherProcess.close();
-  await rm(folder, { recursive: true, force: true });
+  await removeWithInventoryServers(folder);
 });
 
 describe('inventory rows shared by the reads and plans of one provider process', () => {

@@ -3,7 +3,7 @@
  * workspace left (its token on the row), never another workspace's object, an unmarked one, nor one
  * this very apply made for another resource; and the refusal says whose the object is and where.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { DiagnosticError } from '../../../lib/framework/index.js';
 import type { Datacenter, InventoryRepositories, InventoryScope } from '../../../lib/inventory/index.js';
 import { InventoryAccess } from '../../../lib/resources/context/inventoryAccess.js';
 import { createOrAdoptRow, leftoverVerdict, recordMadeByThisApply, takenError } from '../../../lib/resources/shared/index.js';
+import { removeWithInventoryServers } from '../../support/inventoryFolders.js';
 
 const MINE = '11111111111111111111111111111111';
 const THEIRS = '22222222222222222222222222222222';
@@ -61,7 +62,7 @@ describe('createOrAdoptRow (embedded inventory)', () => {
 
   afterAll(async () => {
     await inventory.close();
-    await rm(folder, { recursive: true, force: true });
+    await removeWithInventoryServers(folder);
   });
 
   function creation(name: string, description: string) {

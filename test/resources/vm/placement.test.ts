@@ -4,7 +4,7 @@
  * naming the cluster and the shortfall), and apply-time reservations of VMs created together spread
  * them by policy and never overfill a host.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import type { ProviderContext } from '../../../lib/resources/context/providerCon
 import { vmUuidCandidate } from '../../../lib/resources/vm/identity.js';
 import { checkNewVm, reserveNewVm } from '../../../lib/resources/vm/placement.js';
 import { recordPlannedHost } from '../../../lib/resources/shared/index.js';
+import { removeWithInventoryServers } from '../../support/inventoryFolders.js';
 
 let folder: string;
 let access: InventoryAccess;
@@ -29,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await access?.close();
-  await rm(folder, { recursive: true, force: true });
+  await removeWithInventoryServers(folder);
 });
 
 let hostCount = 0;

@@ -4,7 +4,7 @@
  * computes again, whatever the order and whatever the apply created before it; the apply reserves exactly
  * there, or fails saying capacity was taken since the plan.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import type { ProviderContext } from '../../../lib/resources/context/providerCon
 import { vmUuidCandidate } from '../../../lib/resources/vm/identity.js';
 import { reserveNewVm } from '../../../lib/resources/vm/placement.js';
 import { planNewVmHost } from '../../../lib/resources/vm/plannedPlacement.js';
+import { removeWithInventoryServers } from '../../support/inventoryFolders.js';
 
 let folder: string;
 const opened: InventoryAccess[] = [];
@@ -35,7 +36,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await rm(folder, { recursive: true, force: true });
+  await removeWithInventoryServers(folder);
 });
 
 let hostCount = 0;
