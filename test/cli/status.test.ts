@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInventory } from '../../lib/inventory/index.js';
 import type { CliResult } from '../support/cli.js';
-import { freePort, generateKeyPair, startSshd, type RunningSshd } from '../support/sshd.js';
+import { CLOSED_PORT, generateKeyPair, startSshd, type RunningSshd } from '../support/sshd.js';
 import { removeWithInventoryServers } from '../support/inventoryFolders.js';
 
 const main = fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url));
@@ -79,7 +79,7 @@ beforeAll(async () => {
     await offline.close();
   }
 
-  const [first, stranger, closedPort] = await Promise.all([startSshd(), generateKeyPair('not-the-host'), freePort()]);
+  const [first, stranger] = await Promise.all([startSshd(), generateKeyPair('not-the-host')]);
   noLibvirt = first;
   // Both sshds accept the same client key, the one lab.json names.
   wrongKey = await startSshd({ clientKey: noLibvirt.clientKey });
@@ -108,7 +108,7 @@ beforeAll(async () => {
     const hosts = [
       { name: 'nolibvirt', address: '127.0.0.1', port: noLibvirt.port, hostKey: noLibvirt.hostKey },
       { name: 'wrongkey', address: '127.0.0.1', port: wrongKey.port, hostKey: stranger.publicKey },
-      { name: 'closed', address: '127.0.0.1', port: closedPort, hostKey: noLibvirt.hostKey },
+      { name: 'closed', address: '127.0.0.1', port: CLOSED_PORT, hostKey: noLibvirt.hostKey },
     ];
     for (const host of hosts) {
       const row = await failing.hosts.create({ clusterId: cluster.id, ...host });
@@ -172,8 +172,7 @@ describe('virtplane status from the inventory only', () => {
   });
 
   it('exits 1 when the inventory cannot be opened', async () => {
-    const port = await freePort();
-    const result = statusIn(bare, ['--inventory', `postgres://virtplane@127.0.0.1:${port}/inventory`]);
+    const result = statusIn(bare, ['--inventory', `postgres://virtplane@127.0.0.1:${CLOSED_PORT}/inventory`]);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^virtplane: /);

@@ -94,10 +94,16 @@ describe('the lab', () => {
   });
 
   it('serves an iSCSI target on the storage host that a hypervisor reaches', async () => {
-    const tid = String(1000 + Math.floor(Math.random() * 8000));
     const iqn = `iqn.2026-11.dev.virtplane.test:${uniqueName()}`;
     const backing = `/var/lib/virtplane/${uniqueName()}.img`;
     const tgtadm = ['tgtadm', '--lld', 'iscsi'];
+    // The first id no target has (not a random one, which a leftover target could have: the clean-up
+    // below would then delete that target).
+    const shown = await pool.exec(lab.storage, [...tgtadm, '--mode', 'target', '--op', 'show']);
+    const used = new Set([...shown.stdout.matchAll(/^Target (\d+):/gm)].map((match) => Number(match[1])));
+    let free = 1000;
+    while (used.has(free)) free++;
+    const tid = String(free);
     try {
       await pool.exec(lab.storage, ['truncate', '-s', '8M', backing]);
       await pool.exec(lab.storage, [...tgtadm, '--mode', 'target', '--op', 'new', '--tid', tid, '--targetname', iqn]);

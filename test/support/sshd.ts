@@ -99,7 +99,14 @@ export async function generateKeyPair(comment = 'virtplane-test', type: KeyType 
   }
 }
 
-export async function freePort(): Promise<number> {
+/**
+ * A loopback port nothing listens on, for "connection refused". Not a port taken from the kernel and
+ * closed again: any listen(0) on this machine (the lab lanes' providers, other test servers) may be
+ * handed that one next. Port 1 is below the ephemeral range, so no listen(0) ever gets it.
+ */
+export const CLOSED_PORT = 1;
+
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

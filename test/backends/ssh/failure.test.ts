@@ -24,7 +24,7 @@ import {
   type SshFailure,
 } from '../../../lib/backends/ssh/index.js';
 import { commandName, descendantsOf } from '../../support/processes.js';
-import { freePort, generateKeyPair, startSshd, type RunningSshd, type SshKeyPair } from '../../support/sshd.js';
+import { CLOSED_PORT, generateKeyPair, startSshd, type RunningSshd, type SshKeyPair } from '../../support/sshd.js';
 
 let sshd: RunningSshd;
 let stranger: SshKeyPair;
@@ -66,7 +66,7 @@ function described(error: unknown): SshFailure {
 
 describe('describeSshFailure on real connection failures', () => {
   it('a closed port: unreachable, connection refused, fix the address', async () => {
-    const port = await freePort();
+    const port = CLOSED_PORT;
     const error = await failureOf(freshPool().exec(sshd.endpoint({ name: 'kvm3', port, hostKey: { pinned: sshd.hostKey } }), ['true']));
     expect(error).toBeInstanceOf(SshUnreachableError);
     const failure = described(error);

@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyConnectError } from '../../../lib/backends/ssh/classify.js';
 import { SshAuthenticationError, SshConfigurationError, SshPool, SshTimeoutError, SshUnreachableError } from '../../../lib/backends/ssh/index.js';
-import { freePort, generateKeyPair, startSshd, type RunningSshd } from '../../support/sshd.js';
+import { CLOSED_PORT, generateKeyPair, startSshd, type RunningSshd } from '../../support/sshd.js';
 
 let sshd: RunningSshd;
 let pool: SshPool;
@@ -36,7 +36,7 @@ describe('connect failures', () => {
   });
 
   it('classifies a closed port as unreachable, cannotTell', async () => {
-    const port = await freePort();
+    const port = CLOSED_PORT;
     const error = await pool.exec(sshd.endpoint({ name: 'kvm3', port, hostKey: { pinned: sshd.hostKey } }), ['true']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshUnreachableError);
     const unreachable = error as SshUnreachableError;

@@ -16,23 +16,21 @@ import {
   storageServerDiagnostic,
   TARGET_ATTRIBUTES,
 } from '../../../lib/resources/shared/index.js';
-import { freePort, generateKeyPair, startSshd, type RunningSshd } from '../../support/sshd.js';
+import { CLOSED_PORT, generateKeyPair, startSshd, type RunningSshd } from '../../support/sshd.js';
 
 let sshd: RunningSshd;
 let pool: SshPool;
 /** Real failures: a closed port, and a host whose key is not the pinned one. */
 let refused: unknown;
 let mismatch: unknown;
-let closedPort: number;
 const IQN = 'iqn.2024-01.dev.virtplane.test:ours';
 const KVM1 = { name: 'kvm1', address: '127.0.0.1', port: 22, hostKey: null };
 
 beforeAll(async () => {
-  const [started, stranger, port] = await Promise.all([startSshd(), generateKeyPair('not-the-host'), freePort()]);
+  const [started, stranger] = await Promise.all([startSshd(), generateKeyPair('not-the-host')]);
   sshd = started;
-  closedPort = port;
   pool = new SshPool({ readyTimeoutMs: 5_000 });
-  refused = await pool.exec(sshd.endpoint({ name: 'kvm1', port, hostKey: { pinned: sshd.hostKey } }), ['true']).catch((e: unknown) => e);
+  refused = await pool.exec(sshd.endpoint({ name: 'kvm1', port: CLOSED_PORT, hostKey: { pinned: sshd.hostKey } }), ['true']).catch((e: unknown) => e);
   mismatch = await pool.exec(sshd.endpoint({ name: 'kvm1', hostKey: { pinned: stranger.publicKey } }), ['true']).catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(SshUnreachableError);
 });
@@ -55,7 +53,7 @@ describe('sshDiagnostic (the host resource)', () => {
     expect(unreachable?.summary).toBe('Host unreachable');
     expect(unreachable?.path).toEqual(['address']);
     expect(unreachable?.detail).toBe(
-      `Unreachable: connection refused (no sshd listening?). Check that 127.0.0.1:${closedPort} is the address and SSH port of kvm1, and that the host is up with sshd running.`,
+      `Unreachable: connection refused (no sshd listening?). Check that 127.0.0.1:${CLOSED_PORT} is the address and SSH port of kvm1, and that the host is up with sshd running.`,
     );
     expect(unreachable?.cause).toBe(refused);
 
