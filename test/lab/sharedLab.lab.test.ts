@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTgtShow } from '../../lib/backends/iscsi/index.js';
 import { HostKeyMismatchError, SshPool } from '../../lib/backends/ssh/index.js';
 import { runCli } from '../support/cli.js';
 import { useLab, type TestLab } from '../support/lab.js';
@@ -100,7 +101,7 @@ describe('the lab', () => {
     // The first id no target has (not a random one, which a leftover target could have: the clean-up
     // below would then delete that target).
     const shown = await pool.exec(lab.storage, [...tgtadm, '--mode', 'target', '--op', 'show']);
-    const used = new Set([...shown.stdout.matchAll(/^Target (\d+):/gm)].map((match) => Number(match[1])));
+    const used = new Set(parseTgtShow(shown.stdout).map((target) => target.tid));
     let free = 1000;
     while (used.has(free)) free++;
     const tid = String(free);
